@@ -1,0 +1,103 @@
+//! Where things live in a data directory, and opening the index safely.
+//!
+//! ```text
+//! DATA_DIR/store.json   format marker: {"format": 1, "created_by": "logagg 0.1.0"}
+//! DATA_DIR/writer.lock  held by the single writer, names its holder
+//! DATA_DIR/index/       the tantivy index; commit payloads carry source positions
+//! ```
+
+use super::error::{Context, Result, StoreError};
+use super::schema::{build_schema, register_tokenizer, StoreFields};
+use std::path::{Path, PathBuf};
+use tantivy::Index;
+
+pub const FORMAT: u32 = 1;
+const MARKER: &str = "store.json";
+const INDEX_DIR: &str = "index";
+
+/// An opened index and its field handles.
+#[derive(Clone)]
+pub struct Store {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub fields: StoreFields,
+}
+
+impl Store {
+    /// Opens an existing store for reading.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let index_dir = dir.join(INDEX_DIR);
+        if !index_dir.join("meta.json").exists() {
+            return Err(StoreError::NotFound { dir: dir.to_path_buf() });
+        }
+        check_marker(dir)?;
+        let index = Index::open_in_dir(&index_dir).map_err(|e| damaged(dir, &e))?;
+        Store::from_index(dir, index)
+    }
+
+    /// Opens the store, creating it if the directory holds none. Call only while holding
+    /// the writer lock, so two writers cannot create it at once.
+    pub fn open_or_create(dir: &Path) -> Result<Store> {
+        let index_dir = dir.join(INDEX_DIR);
+        if index_dir.join("meta.json").exists() {
+            return Store::open(dir);
+        }
+        std::fs::create_dir_all(&index_dir).context(|| format!("cannot create {}", index_dir.display()))?;
+        let marker = serde_json::json!({"format": FORMAT, "created_by": format!("logagg {}", env!("CARGO_PKG_VERSION"))});
+        std::fs::write(dir.join(MARKER), marker.to_string()).context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+        let index = Index::create_in_dir(&index_dir, build_schema()).context(|| format!("cannot create an index in {}", index_dir.display()))?;
+        Store::from_index(dir, index)
+    }
+
+    fn from_index(dir: &Path, index: Index) -> Result<Store> {
+        if index.schema() != build_schema() {
+            return Err(StoreError::Damaged { dir: dir.to_path_buf(), reason: "its schema is not the one this logagg writes".into() });
+        }
+        register_tokenizer(&index);
+        let fields = StoreFields::resolve(&index.schema()).map_err(|e| damaged(dir, &e))?;
+        Ok(Store { dir: dir.to_path_buf(), index, fields })
+    }
+
+    /// Bytes the store occupies on disk.
+    pub fn disk_bytes(&self) -> u64 {
+        dir_size(&self.dir.join(INDEX_DIR))
+    }
+}
+
+fn damaged(dir: &Path, error: &tantivy::TantivyError) -> StoreError {
+    StoreError::Damaged { dir: dir.to_path_buf(), reason: first_line(&error.to_string()) }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").chars().take(200).collect()
+}
+
+fn check_marker(dir: &Path) -> Result<()> {
+    let path = dir.join(MARKER);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|_| StoreError::Damaged { dir: dir.to_path_buf(), reason: format!("{} is missing", path.display()) })?;
+    let found = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("format").and_then(|f| f.as_u64()))
+        .and_then(|f| u32::try_from(f).ok())
+        .ok_or_else(|| StoreError::Damaged { dir: dir.to_path_buf(), reason: format!("{} is unreadable", path.display()) })?;
+    if found > FORMAT {
+        return Err(StoreError::NewerFormat { dir: dir.to_path_buf(), found, supported: FORMAT });
+    }
+    Ok(())
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,24 @@
+//! The embedded store: tantivy in a local data directory, the zero-setup default.
+
+mod checkpoint;
+mod collect;
+mod document;
+mod error;
+mod layout;
+mod lock;
+mod reader;
+pub mod retention;
+mod schema;
+mod stored_predicate;
+mod translate;
+mod writer;
+
+pub use checkpoint::Checkpoint;
+pub use collect::Order;
+pub use error::StoreError;
+pub use layout::Store;
+pub use reader::{format_number, values_of, Hit, StoreReader, StoreStats};
+pub use writer::{Committed, StoreWriter};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+//! Reading the store: searches, counts and the arrival cursor that `tail` follows.
+
+use super::collect::{CountByColumn, Order, TopDocsBy};
+use super::document::exists_term;
+use super::error::{Context, Result, StoreError};
+use super::layout::Store;
+use super::translate::translate;
+use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEvent, Timestamp};
+use crate::query::{Query, Target};
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::Path;
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Occur, Query as TQuery, RangeQuery};
+use tantivy::schema::Value;
+use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// One stored event as a query returns it.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub seq: u64,
+    /// The event's canonical JSON, exactly as stored.
+    pub source: String,
+}
+
+impl Hit {
+    pub fn event(&self) -> LogEvent {
+        decode_line(self.source.as_bytes(), &DecodeContext::now())
+    }
+}
+
+/// Size and time span of what is stored.
+#[derive(Debug, Clone, Default)]
+pub struct StoreStats {
+    pub events: u64,
+    pub disk_bytes: u64,
+    pub oldest: Option<Timestamp>,
+    pub newest: Option<Timestamp>,
+}
+
+pub struct StoreReader {
+    store: Store,
+    reader: IndexReader,
+}
+
+impl StoreReader {
+    pub fn open(dir: &Path) -> Result<StoreReader> {
+        let store = Store::open(dir)?;
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| StoreError::Damaged { dir: dir.to_path_buf(), reason: e.to_string() })?;
+        Ok(StoreReader { store, reader })
+    }
+
+    /// Picks up commits made since the last refresh (by this or another process).
+    pub fn refresh(&self) -> Result<()> {
+        self.reader.reload().context(|| format!("cannot reload the store at {}", self.store.dir.display()))
+    }
+
+    fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    fn run<C: tantivy::collector::Collector>(&self, query: &dyn TQuery, collector: &C) -> Result<C::Fruit> {
+        self.searcher().search(query, collector).context(|| "the search failed".to_string())
+    }
+
+    /// Matching events in the requested order, at most `limit` of them (`None` = all).
+    pub fn search(&self, query: &Query, order: Order, limit: Option<usize>) -> Result<Vec<Hit>> {
+        let translated = translate(query, &self.store.fields);
+        self.collect_hits(translated.as_ref(), order, limit)
+    }
+
+    fn collect_hits(&self, query: &dyn TQuery, order: Order, limit: Option<usize>) -> Result<Vec<Hit>> {
+        let searcher = self.searcher();
+        let ranked = searcher.search(query, &TopDocsBy { order, limit }).context(|| "the search failed".to_string())?;
+        let mut hits = Vec::with_capacity(ranked.len());
+        for r in ranked {
+            let doc: TantivyDocument = searcher.doc(r.doc_address()).context(|| "cannot read a stored event".to_string())?;
+            let source = doc.get_first(self.store.fields.source).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let seq = doc.get_first(self.store.fields.seq).and_then(|v| v.as_u64()).unwrap_or_default();
+            hits.push(Hit { seq, source });
+        }
+        Ok(hits)
+    }
+
+    pub fn count(&self, query: &Query) -> Result<u64> {
+        let translated = translate(query, &self.store.fields);
+        Ok(self.run(translated.as_ref(), &Count)? as u64)
+    }
+
+    /// Matching events counted per value of `target`, most frequent first (ties by value).
+    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
+        let translated = translate(query, &self.store.fields);
+        let counts = match target {
+            Target::Service => self.run(translated.as_ref(), &CountByColumn { column: "service" })?,
+            Target::Host => self.run(translated.as_ref(), &CountByColumn { column: "host" })?,
+            Target::Level => self.run(translated.as_ref(), &CountByColumn { column: "level" })?,
+            other => {
+                let mut counts: HashMap<String, u64> = HashMap::new();
+                for hit in self.collect_hits(translated.as_ref(), Order::Arrival, None)? {
+                    for value in values_of(&hit.event(), other) {
+                        *counts.entry(value).or_insert(0) += 1;
+                    }
+                }
+                counts
+            }
+        };
+        let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(sorted)
+    }
+
+    /// The highest `seq` visible now; events committed later have higher ones.
+    pub fn max_seq(&self) -> Result<Option<u64>> {
+        let mut max = None;
+        for segment in self.searcher().segment_readers() {
+            if segment.num_docs() == 0 {
+                continue;
+            }
+            let column = segment.fast_fields().u64("seq").context(|| "cannot read arrival order".to_string())?;
+            max = max.max(Some(column.max_value()));
+        }
+        Ok(max)
+    }
+
+    /// Matching events with `after < seq <= upto`, in arrival order.
+    pub fn arrived_between(&self, query: &Query, after: Option<u64>, upto: u64) -> Result<Vec<Hit>> {
+        let seq = self.store.fields.seq;
+        let lower = match after {
+            Some(a) => Bound::Excluded(Term::from_field_u64(seq, a)),
+            None => Bound::Included(Term::from_field_u64(seq, 0)),
+        };
+        let window = RangeQuery::new(lower, Bound::Included(Term::from_field_u64(seq, upto)));
+        let combined = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(window) as Box<dyn TQuery>),
+            (Occur::Must, translate(query, &self.store.fields)),
+        ]);
+        self.collect_hits(&combined, Order::Arrival, None)
+    }
+
+    /// Whether any stored event has `fields.KEY`: lets `query` warn about a likely typo.
+    pub fn has_field_key(&self, key: &str) -> Result<bool> {
+        let term = Term::from_field_text(self.store.fields.terms, &exists_term(key));
+        for segment in self.searcher().segment_readers() {
+            let index = segment.inverted_index(self.store.fields.terms).context(|| "cannot read the index".to_string())?;
+            if index.doc_freq(&term).context(|| "cannot read the index".to_string())? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    pub fn stats(&self) -> Result<StoreStats> {
+        let searcher = self.searcher();
+        let mut stats = StoreStats { events: searcher.num_docs(), disk_bytes: self.store.disk_bytes(), ..Default::default() };
+        for segment in searcher.segment_readers() {
+            if segment.num_docs() == 0 {
+                continue;
+            }
+            let ts = segment.fast_fields().i64("ts").context(|| "cannot read timestamps".to_string())?;
+            let (lo, hi) = (Timestamp(ts.min_value()), Timestamp(ts.max_value()));
+            stats.oldest = Some(stats.oldest.map_or(lo, |o| o.min(lo)));
+            stats.newest = Some(stats.newest.map_or(hi, |n| n.max(hi)));
+        }
+        Ok(stats)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.store.dir
+    }
+}
+
+/// The distinct values of `target` in one event, as text, for counting.
+pub fn values_of(event: &LogEvent, target: &Target) -> Vec<String> {
+    match target {
+        Target::Message => vec![event.message.clone()],
+        Target::Service => vec![event.service.clone()],
+        Target::Host => vec![event.host.clone()],
+        Target::Level => vec![event.level.as_str().to_string()],
+        Target::TraceId => event.trace_id.iter().cloned().collect(),
+        Target::Timestamp => vec![event.timestamp.to_rfc3339()],
+        Target::Field(key) => {
+            let mut values = Vec::new();
+            flatten_fields(&event.fields, |k, v| {
+                if k == key {
+                    let text = match v {
+                        FieldValue::Text(s) => s.to_string(),
+                        FieldValue::Number(n) => format_number(n),
+                        FieldValue::Bool(b) => b.to_string(),
+                    };
+                    if !values.contains(&text) {
+                        values.push(text);
+                    }
+                }
+            });
+            values
+        }
+    }
+}
+
+/// Integral numbers without a trailing `.0`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}

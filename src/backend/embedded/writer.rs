@@ -1,0 +1,132 @@
+//! The single writer: appends events with their source positions and commits both
+//! atomically.
+
+use super::checkpoint::Checkpoint;
+use super::document::to_document;
+use super::error::{Context, Result, StoreError};
+use super::layout::Store;
+use super::lock::WriterLock;
+use crate::event::{EventWriter, LogEvent, Position};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tantivy::indexer::LogMergePolicy;
+use tantivy::{IndexWriter, TantivyDocument};
+
+/// Memory tantivy may buffer before it flushes a segment on its own.
+const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+
+pub struct StoreWriter {
+    store: Store,
+    writer: IndexWriter<TantivyDocument>,
+    checkpoint: Checkpoint,
+    /// Positions of appended but not yet committed events.
+    pending: Checkpoint,
+    uncommitted: u64,
+    last_commit: Instant,
+    json: EventWriter,
+    buffer: Vec<u8>,
+    _lock: WriterLock,
+}
+
+/// What a commit made durable.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Committed {
+    pub events: u64,
+}
+
+impl StoreWriter {
+    /// Opens (creating if needed) the store in `dir` for writing. `command` names this
+    /// writer to anyone who finds the store locked.
+    pub fn open(dir: &Path, command: &str) -> Result<StoreWriter> {
+        std::fs::create_dir_all(dir).context(|| format!("cannot create data dir {}", dir.display()))?;
+        let lock = WriterLock::acquire(dir, command)?;
+        let store = Store::open_or_create(dir)?;
+        let metas = store.index.load_metas().context(|| format!("cannot read the store at {}", dir.display()))?;
+        let checkpoint = Checkpoint::from_payload(metas.payload.as_deref()).ok_or_else(|| StoreError::Damaged {
+            dir: dir.to_path_buf(),
+            reason: "its commit payload is unreadable".into(),
+        })?;
+        let writer: IndexWriter<TantivyDocument> = store
+            .index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => StoreError::Locked {
+                    dir: dir.to_path_buf(),
+                    holder: "a process that holds tantivy's own index lock".into(),
+                },
+                other => StoreError::Index { context: format!("cannot open a writer on {}", dir.display()), source: other },
+            })?;
+        let mut policy = LogMergePolicy::default();
+        // Retention deletes old events; merge a segment once a third of it is gone.
+        policy.set_del_docs_ratio_before_merge(0.3);
+        writer.set_merge_policy(Box::new(policy));
+        Ok(StoreWriter {
+            pending: checkpoint.clone(),
+            checkpoint,
+            store,
+            writer,
+            uncommitted: 0,
+            last_commit: Instant::now(),
+            json: EventWriter::default(),
+            buffer: Vec::with_capacity(4096),
+            _lock: lock,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The committed offset to resume `stream` from: the next event not yet stored.
+    pub fn resume_offset(&self, stream: &str) -> Option<u64> {
+        self.checkpoint.positions.get(stream).copied()
+    }
+
+    /// Adds an event; it becomes visible and durable at the next commit.
+    pub fn append(&mut self, event: &LogEvent, position: &Position) -> Result<()> {
+        self.buffer.clear();
+        self.json.write(event, &mut self.buffer);
+        let source = std::str::from_utf8(&self.buffer).unwrap_or_default();
+        let seq = self.pending.next_seq;
+        let doc = to_document(&self.store.fields, event, &position.event_id(), seq, source);
+        self.writer.add_document(doc).context(|| "cannot add an event to the store".to_string())?;
+        self.pending.next_seq = seq + 1;
+        self.pending.positions.insert(position.stream.clone(), position.offset.saturating_add(1));
+        self.uncommitted += 1;
+        Ok(())
+    }
+
+    pub fn uncommitted(&self) -> u64 {
+        self.uncommitted
+    }
+
+    /// Commits if `interval` has passed since the last commit and anything is pending.
+    pub fn commit_if_due(&mut self, interval: Duration) -> Result<Option<Committed>> {
+        if self.uncommitted > 0 && self.last_commit.elapsed() >= interval {
+            return self.commit().map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Makes every appended event and its position durable in one step.
+    pub fn commit(&mut self) -> Result<Committed> {
+        let mut prepared = self.writer.prepare_commit().context(|| "cannot commit to the store".to_string())?;
+        prepared.set_payload(&self.pending.to_payload());
+        prepared.commit().context(|| "cannot commit to the store".to_string())?;
+        self.checkpoint = self.pending.clone();
+        let events = std::mem::take(&mut self.uncommitted);
+        self.last_commit = Instant::now();
+        Ok(Committed { events })
+    }
+
+    pub(super) fn index_writer(&mut self) -> &mut IndexWriter<TantivyDocument> {
+        &mut self.writer
+    }
+
+    /// Commits whatever is pending and waits for background merges, leaving the store compact.
+    pub fn close(mut self) -> Result<Committed> {
+        let committed = self.commit()?;
+        self.writer.wait_merging_threads().context(|| "cannot finish merging the store".to_string())?;
+        Ok(committed)
+    }
+}

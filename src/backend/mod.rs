@@ -1,0 +1,3 @@
+//! Where events are stored and searched.
+
+pub mod embedded;

@@ -1,0 +1,272 @@
+//! Turning one line of input into an event. JSON objects keep their structure; anything
+//! else (plain text, broken JSON, invalid UTF-8) is kept whole as a flagged raw event.
+
+use super::{keyword, Level, LogEvent, Timestamp, UNKNOWN};
+use serde_json::{Map, Value};
+
+/// What the caller knows about a line besides its bytes.
+#[derive(Debug, Clone)]
+pub struct DecodeContext {
+    /// Used when the line carries no timestamp of its own.
+    pub received_at: Timestamp,
+    /// Used when the line names no service.
+    pub service: Option<String>,
+    /// Used when the line names no host.
+    pub host: Option<String>,
+}
+
+impl DecodeContext {
+    pub fn now() -> Self {
+        DecodeContext { received_at: Timestamp::now(), service: None, host: None }
+    }
+}
+
+const TIMESTAMP_KEYS: &[&str] = &["@timestamp", "timestamp", "time", "ts"];
+const LEVEL_KEYS: &[&str] = &["level", "log.level", "severity", "lvl", "levelname"];
+const SERVICE_KEYS: &[&str] = &["service", "service.name", "app", "application"];
+const HOST_KEYS: &[&str] = &["host", "host.name", "hostname"];
+const MESSAGE_KEYS: &[&str] = &["message", "msg"];
+const TRACE_KEYS: &[&str] = &["trace_id", "trace.id", "traceId", "traceID"];
+
+/// Decodes one line (without its line terminator). Never fails: what cannot be read as
+/// a JSON event becomes an `unparsed` event holding the text.
+pub fn decode_line(line: &[u8], ctx: &DecodeContext) -> LogEvent {
+    let line = trim_line_end(line);
+    if first_non_space(line) == Some(b'{') {
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(line) {
+            return from_object(map, ctx);
+        }
+    }
+    from_text(line, ctx)
+}
+
+fn trim_line_end(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\n' | b'\r'] = line {
+        line = rest;
+    }
+    line
+}
+
+fn first_non_space(line: &[u8]) -> Option<u8> {
+    line.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
+    let (text, invalid_utf8) = match std::str::from_utf8(line) {
+        Ok(text) => (std::borrow::Cow::Borrowed(text), false),
+        Err(_) => (String::from_utf8_lossy(line), true),
+    };
+    let mut event = LogEvent::new(
+        leading_timestamp(&text).unwrap_or(ctx.received_at),
+        infer_level(&text).unwrap_or_default(),
+        ctx.service.as_deref().unwrap_or(UNKNOWN),
+        ctx.host.as_deref().unwrap_or(UNKNOWN),
+        &text,
+    );
+    event.unparsed = true;
+    if invalid_utf8 {
+        event.fields.insert("decode_error".into(), Value::String("invalid UTF-8 replaced with U+FFFD".into()));
+    }
+    event
+}
+
+/// The first level word among the first few words of a line (`ERROR`, `[warn]`, `level=info`).
+pub fn infer_level(text: &str) -> Option<Level> {
+    let head = match text.char_indices().nth(200) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    };
+    head.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(12).find_map(Level::from_word)
+}
+
+/// A timestamp at the start of a plain line: `2026-11-24T13:00:00Z ...` or `2026-11-24 13:00:00.123 ...`.
+fn leading_timestamp(text: &str) -> Option<Timestamp> {
+    let mut words = text.split_whitespace();
+    let first = words.next()?.trim_matches(|c| c == '[' || c == ']');
+    if !first.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let second = words.next().map(|w| w.trim_matches(|c| c == '[' || c == ']'));
+    if let Some(time) = second.filter(|w| w.starts_with(|c: char| c.is_ascii_digit()) && w.contains(':')) {
+        if let Some(ts) = Timestamp::parse(&format!("{first} {}", time.replace(',', "."))) {
+            return Some(ts);
+        }
+    }
+    Timestamp::parse(first)
+}
+
+fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
+    let timestamp = take_first(&mut map, TIMESTAMP_KEYS, |v| match v {
+        Value::String(s) => Timestamp::parse(s),
+        Value::Number(n) => n.as_f64().map(epoch_number),
+        _ => None,
+    });
+    let level = take_first(&mut map, LEVEL_KEYS, |v| match v {
+        Value::String(s) => Level::from_word(s.trim()),
+        // Bunyan and pino write 10..60.
+        Value::Number(n) => n.as_u64().filter(|n| n % 10 == 0 && (10..=60).contains(n)).and_then(|n| Level::from_rank(n / 10 - 1)),
+        _ => None,
+    });
+    let service = take_nested(&mut map, SERVICE_KEYS, "service");
+    let host = take_nested(&mut map, HOST_KEYS, "host");
+    let message = take_first(&mut map, MESSAGE_KEYS, scalar_text);
+    let trace_id = take_nested(&mut map, TRACE_KEYS, "trace");
+    let unparsed = matches!(map.get("unparsed"), Some(Value::Bool(true)));
+    if map.get("unparsed").is_some_and(Value::is_boolean) {
+        map.remove("unparsed");
+    }
+    let mut fields = match map.remove("fields") {
+        Some(Value::Object(inner)) => inner,
+        Some(other) => {
+            let mut m = Map::new();
+            m.insert("fields".into(), other);
+            m
+        }
+        None => Map::new(),
+    };
+    for (key, value) in map {
+        fields.entry(key).or_insert(value);
+    }
+    let level = level.unwrap_or_else(|| message.as_deref().and_then(infer_level).unwrap_or_default());
+    LogEvent {
+        timestamp: timestamp.unwrap_or(ctx.received_at),
+        level,
+        service: keyword(service.as_deref().or(ctx.service.as_deref()).unwrap_or(UNKNOWN)),
+        host: keyword(host.as_deref().or(ctx.host.as_deref()).unwrap_or(UNKNOWN)),
+        message: message.unwrap_or_default(),
+        trace_id: trace_id.map(|t| keyword(&t)),
+        fields,
+        unparsed,
+    }
+}
+
+/// Seconds, milliseconds or microseconds since the epoch, told apart by magnitude.
+fn epoch_number(n: f64) -> Timestamp {
+    let abs = n.abs();
+    let micros = if abs < 1e11 {
+        n * 1e6
+    } else if abs < 1e14 {
+        n * 1e3
+    } else {
+        n
+    };
+    Timestamp(micros as i64)
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Removes and converts the first key that converts; a key whose value does not convert
+/// stays in the map, so it ends up in `fields` rather than being lost.
+fn take_first<T>(map: &mut Map<String, Value>, keys: &[&str], convert: impl Fn(&Value) -> Option<T>) -> Option<T> {
+    for key in keys {
+        if let Some(found) = map.get(*key).and_then(&convert) {
+            map.remove(*key);
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Like `take_first`, also reading the ECS nested form `{"service": {"name": ...}}`.
+fn take_nested(map: &mut Map<String, Value>, keys: &[&str], ecs_object: &str) -> Option<String> {
+    if let Some(found) = take_first(map, keys, scalar_text) {
+        return Some(found);
+    }
+    let inner_key = if ecs_object == "trace" { "id" } else { "name" };
+    let Some(Value::Object(inner)) = map.get_mut(ecs_object) else { return None };
+    let found = inner.get(inner_key).and_then(scalar_text)?;
+    inner.remove(inner_key);
+    if inner.is_empty() {
+        map.remove(ecs_object);
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ctx() -> DecodeContext {
+        DecodeContext {
+            received_at: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+            service: Some("api".into()),
+            host: None,
+        }
+    }
+
+    #[test]
+    fn canonical_json_round_trips() {
+        let mut e = LogEvent::new(Timestamp::parse("2026-11-24T13:00:00.5Z").unwrap(), Level::Warn, "auth", "auth-1", "login \"failed\"\nline2");
+        e.trace_id = Some("abc".into());
+        e.fields.insert("status".into(), json!(401));
+        e.fields.insert("user".into(), json!({"id": "u1"}));
+        let line = e.to_json();
+        assert_eq!(decode_line(line.as_bytes(), &ctx()), e);
+        e.unparsed = true;
+        assert_eq!(decode_line(e.to_json().as_bytes(), &ctx()), e);
+    }
+
+    #[test]
+    fn aliases_and_extra_keys() {
+        let line = br#"{"time":"2026-11-24T13:00:00Z","severity":"WARNING","msg":"slow","service":{"name":"db"},"hostname":"h1","traceId":"t9","latency_ms":812}"#;
+        let e = decode_line(line, &ctx());
+        assert_eq!(e.level, Level::Warn);
+        assert_eq!(e.message, "slow");
+        assert_eq!(e.service, "db");
+        assert_eq!(e.host, "h1");
+        assert_eq!(e.trace_id.as_deref(), Some("t9"));
+        assert_eq!(e.fields.get("latency_ms"), Some(&json!(812)));
+        assert!(!e.unparsed);
+    }
+
+    #[test]
+    fn unreadable_values_stay_in_fields() {
+        let e = decode_line(br#"{"timestamp":"not a date","level":"loud","message":"x"}"#, &ctx());
+        assert_eq!(e.timestamp, ctx().received_at);
+        assert_eq!(e.fields.get("timestamp"), Some(&json!("not a date")));
+        assert_eq!(e.fields.get("level"), Some(&json!("loud")));
+    }
+
+    #[test]
+    fn plain_lines_are_flagged_with_inferred_level() {
+        let e = decode_line(b"2026-11-24 13:00:00,250 ERROR db timeout after 5s\r\n", &ctx());
+        assert!(e.unparsed);
+        assert_eq!(e.level, Level::Error);
+        assert_eq!(e.service, "api");
+        assert_eq!(e.host, UNKNOWN);
+        assert_eq!(e.message, "2026-11-24 13:00:00,250 ERROR db timeout after 5s");
+        assert_eq!(e.timestamp, Timestamp::parse("2026-11-24T13:00:00.250Z").unwrap());
+        let plain = decode_line(b"just words", &ctx());
+        assert_eq!(plain.level, Level::Info);
+        assert_eq!(plain.timestamp, ctx().received_at);
+    }
+
+    #[test]
+    fn broken_json_and_invalid_utf8_are_kept() {
+        let e = decode_line(br#"{"message": "trunc"#, &ctx());
+        assert!(e.unparsed);
+        assert_eq!(e.message, r#"{"message": "trunc"#);
+        let e = decode_line(b"bad \xff\xfe bytes", &ctx());
+        assert!(e.unparsed);
+        assert!(e.message.contains('\u{FFFD}'));
+        assert!(e.fields.contains_key("decode_error"));
+        let e = decode_line(b"[1,2]", &ctx());
+        assert!(e.unparsed);
+    }
+
+    #[test]
+    fn epoch_numbers() {
+        let s = decode_line(br#"{"ts": 1700000000, "message": "a"}"#, &ctx());
+        let ms = decode_line(br#"{"ts": 1700000000000, "message": "a"}"#, &ctx());
+        assert_eq!(s.timestamp, ms.timestamp);
+        assert_eq!(s.timestamp.micros(), 1_700_000_000_000_000);
+    }
+}

@@ -1,0 +1,5 @@
+//! logagg: a terminal-first log pipeline and explorer.
+
+pub mod event;
+pub mod query;
+pub mod backend;
