@@ -3,3 +3,4 @@
 pub mod event;
 pub mod query;
 pub mod backend;
+pub mod simulator;

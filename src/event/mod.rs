@@ -8,7 +8,7 @@ mod timestamp;
 
 pub use decode::{decode_line, DecodeContext};
 pub use fields::{flatten_fields, FieldValue};
-pub use json::EventWriter;
+pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};
 pub use timestamp::{Timestamp, TimestampWriter};
 
