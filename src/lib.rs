@@ -1,6 +1,7 @@
 //! logagg: a terminal-first log pipeline and explorer.
 
+pub mod backend;
+pub mod cli;
 pub mod event;
 pub mod query;
-pub mod backend;
 pub mod simulator;

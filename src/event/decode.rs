@@ -17,7 +17,11 @@ pub struct DecodeContext {
 
 impl DecodeContext {
     pub fn now() -> Self {
-        DecodeContext { received_at: Timestamp::now(), service: None, host: None }
+        DecodeContext {
+            received_at: Timestamp::now(),
+            service: None,
+            host: None,
+        }
     }
 }
 
@@ -65,7 +69,10 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
     );
     event.unparsed = true;
     if invalid_utf8 {
-        event.fields.insert("decode_error".into(), Value::String("invalid UTF-8 replaced with U+FFFD".into()));
+        event.fields.insert(
+            "decode_error".into(),
+            Value::String("invalid UTF-8 replaced with U+FFFD".into()),
+        );
     }
     event
 }
@@ -76,7 +83,10 @@ pub fn infer_level(text: &str) -> Option<Level> {
         Some((cut, _)) => &text[..cut],
         None => text,
     };
-    head.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(12).find_map(Level::from_word)
+    head.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .find_map(Level::from_word)
 }
 
 /// A timestamp at the start of a plain line: `2026-11-24T13:00:00Z ...` or `2026-11-24 13:00:00.123 ...`.
@@ -86,8 +96,12 @@ fn leading_timestamp(text: &str) -> Option<Timestamp> {
     if !first.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let second = words.next().map(|w| w.trim_matches(|c| c == '[' || c == ']'));
-    if let Some(time) = second.filter(|w| w.starts_with(|c: char| c.is_ascii_digit()) && w.contains(':')) {
+    let second = words
+        .next()
+        .map(|w| w.trim_matches(|c| c == '[' || c == ']'));
+    if let Some(time) =
+        second.filter(|w| w.starts_with(|c: char| c.is_ascii_digit()) && w.contains(':'))
+    {
         if let Some(ts) = Timestamp::parse(&format!("{first} {}", time.replace(',', "."))) {
             return Some(ts);
         }
@@ -104,7 +118,10 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     let level = take_first(&mut map, LEVEL_KEYS, |v| match v {
         Value::String(s) => Level::from_word(s.trim()),
         // Bunyan and pino write 10..60.
-        Value::Number(n) => n.as_u64().filter(|n| n % 10 == 0 && (10..=60).contains(n)).and_then(|n| Level::from_rank(n / 10 - 1)),
+        Value::Number(n) => n
+            .as_u64()
+            .filter(|n| n % 10 == 0 && (10..=60).contains(n))
+            .and_then(|n| Level::from_rank(n / 10 - 1)),
         _ => None,
     });
     let service = take_nested(&mut map, SERVICE_KEYS, "service");
@@ -127,11 +144,17 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     for (key, value) in map {
         fields.entry(key).or_insert(value);
     }
-    let level = level.unwrap_or_else(|| message.as_deref().and_then(infer_level).unwrap_or_default());
+    let level =
+        level.unwrap_or_else(|| message.as_deref().and_then(infer_level).unwrap_or_default());
     LogEvent {
         timestamp: timestamp.unwrap_or(ctx.received_at),
         level,
-        service: keyword(service.as_deref().or(ctx.service.as_deref()).unwrap_or(UNKNOWN)),
+        service: keyword(
+            service
+                .as_deref()
+                .or(ctx.service.as_deref())
+                .unwrap_or(UNKNOWN),
+        ),
         host: keyword(host.as_deref().or(ctx.host.as_deref()).unwrap_or(UNKNOWN)),
         message: message.unwrap_or_default(),
         trace_id: trace_id.map(|t| keyword(&t)),
@@ -164,7 +187,11 @@ fn scalar_text(value: &Value) -> Option<String> {
 
 /// Removes and converts the first key that converts; a key whose value does not convert
 /// stays in the map, so it ends up in `fields` rather than being lost.
-fn take_first<T>(map: &mut Map<String, Value>, keys: &[&str], convert: impl Fn(&Value) -> Option<T>) -> Option<T> {
+fn take_first<T>(
+    map: &mut Map<String, Value>,
+    keys: &[&str],
+    convert: impl Fn(&Value) -> Option<T>,
+) -> Option<T> {
     for key in keys {
         if let Some(found) = map.get(*key).and_then(&convert) {
             map.remove(*key);
@@ -180,7 +207,9 @@ fn take_nested(map: &mut Map<String, Value>, keys: &[&str], ecs_object: &str) ->
         return Some(found);
     }
     let inner_key = if ecs_object == "trace" { "id" } else { "name" };
-    let Some(Value::Object(inner)) = map.get_mut(ecs_object) else { return None };
+    let Some(Value::Object(inner)) = map.get_mut(ecs_object) else {
+        return None;
+    };
     let found = inner.get(inner_key).and_then(scalar_text)?;
     inner.remove(inner_key);
     if inner.is_empty() {
@@ -204,7 +233,13 @@ mod tests {
 
     #[test]
     fn canonical_json_round_trips() {
-        let mut e = LogEvent::new(Timestamp::parse("2026-11-24T13:00:00.5Z").unwrap(), Level::Warn, "auth", "auth-1", "login \"failed\"\nline2");
+        let mut e = LogEvent::new(
+            Timestamp::parse("2026-11-24T13:00:00.5Z").unwrap(),
+            Level::Warn,
+            "auth",
+            "auth-1",
+            "login \"failed\"\nline2",
+        );
         e.trace_id = Some("abc".into());
         e.fields.insert("status".into(), json!(401));
         e.fields.insert("user".into(), json!({"id": "u1"}));
@@ -229,7 +264,10 @@ mod tests {
 
     #[test]
     fn unreadable_values_stay_in_fields() {
-        let e = decode_line(br#"{"timestamp":"not a date","level":"loud","message":"x"}"#, &ctx());
+        let e = decode_line(
+            br#"{"timestamp":"not a date","level":"loud","message":"x"}"#,
+            &ctx(),
+        );
         assert_eq!(e.timestamp, ctx().received_at);
         assert_eq!(e.fields.get("timestamp"), Some(&json!("not a date")));
         assert_eq!(e.fields.get("level"), Some(&json!("loud")));
@@ -237,13 +275,22 @@ mod tests {
 
     #[test]
     fn plain_lines_are_flagged_with_inferred_level() {
-        let e = decode_line(b"2026-11-24 13:00:00,250 ERROR db timeout after 5s\r\n", &ctx());
+        let e = decode_line(
+            b"2026-11-24 13:00:00,250 ERROR db timeout after 5s\r\n",
+            &ctx(),
+        );
         assert!(e.unparsed);
         assert_eq!(e.level, Level::Error);
         assert_eq!(e.service, "api");
         assert_eq!(e.host, UNKNOWN);
-        assert_eq!(e.message, "2026-11-24 13:00:00,250 ERROR db timeout after 5s");
-        assert_eq!(e.timestamp, Timestamp::parse("2026-11-24T13:00:00.250Z").unwrap());
+        assert_eq!(
+            e.message,
+            "2026-11-24 13:00:00,250 ERROR db timeout after 5s"
+        );
+        assert_eq!(
+            e.timestamp,
+            Timestamp::parse("2026-11-24T13:00:00.250Z").unwrap()
+        );
         let plain = decode_line(b"just words", &ctx());
         assert_eq!(plain.level, Level::Info);
         assert_eq!(plain.timestamp, ctx().received_at);

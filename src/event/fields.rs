@@ -74,7 +74,8 @@ mod tests {
 
     #[test]
     fn nested_and_arrays() {
-        let got = leaves(json!({"http": {"status": 500, "tags": ["a", null, true]}, "x": null, "e": []}));
+        let got =
+            leaves(json!({"http": {"status": 500, "tags": ["a", null, true]}, "x": null, "e": []}));
         assert_eq!(
             got,
             vec![

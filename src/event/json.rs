@@ -11,7 +11,13 @@ pub struct EventWriter {
 
 impl EventWriter {
     pub fn write(&mut self, event: &LogEvent, out: &mut Vec<u8>) {
-        self.begin(event.timestamp, event.level.as_str(), &event.service, &event.host, out);
+        self.begin(
+            event.timestamp,
+            event.level.as_str(),
+            &event.service,
+            &event.host,
+            out,
+        );
         write_key(out, "message");
         write_str(out, &event.message);
         if let Some(trace_id) = &event.trace_id {

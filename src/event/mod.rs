@@ -34,7 +34,13 @@ pub struct LogEvent {
 }
 
 impl LogEvent {
-    pub fn new(timestamp: Timestamp, level: Level, service: &str, host: &str, message: &str) -> Self {
+    pub fn new(
+        timestamp: Timestamp,
+        level: Level,
+        service: &str,
+        host: &str,
+        message: &str,
+    ) -> Self {
         LogEvent {
             timestamp,
             level,
@@ -101,9 +107,18 @@ mod tests {
 
     #[test]
     fn event_ids_are_deterministic_and_distinct() {
-        let a = Position { stream: "logs/0".into(), offset: 7 };
-        let b = Position { stream: "logs/0".into(), offset: 8 };
-        let c = Position { stream: "logs/1".into(), offset: 7 };
+        let a = Position {
+            stream: "logs/0".into(),
+            offset: 7,
+        };
+        let b = Position {
+            stream: "logs/0".into(),
+            offset: 8,
+        };
+        let c = Position {
+            stream: "logs/1".into(),
+            offset: 7,
+        };
         assert_eq!(a.event_id(), a.clone().event_id());
         assert_ne!(a.event_id(), b.event_id());
         assert_ne!(a.event_id(), c.event_id());

@@ -33,7 +33,9 @@ impl Timestamp {
             }
         }
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return Some(Timestamp(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_micros()));
+            return Some(Timestamp(
+                date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_micros(),
+            ));
         }
         None
     }
@@ -54,7 +56,9 @@ impl Timestamp {
 
     /// `2026-11-24 13:00:00.123`, the compact form the table output uses.
     pub fn to_display(self) -> String {
-        self.to_datetime().format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+        self.to_datetime()
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string()
     }
 }
 
@@ -79,10 +83,7 @@ impl TimestampWriter {
         let sub = ts.0.rem_euclid(1_000_000);
         if self.second != Some(second) {
             self.second = Some(second);
-            self.prefix = ts
-                .to_datetime()
-                .format("%Y-%m-%dT%H:%M:%S")
-                .to_string();
+            self.prefix = ts.to_datetime().format("%Y-%m-%dT%H:%M:%S").to_string();
         }
         out.extend_from_slice(self.prefix.as_bytes());
         out.push(b'.');
@@ -136,7 +137,10 @@ mod tests {
         for micros in [0i64, 1_700_000_000_123_000, 1_700_000_000_123_456, -1_500] {
             let mut out = Vec::new();
             w.write(Timestamp(micros), &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), Timestamp(micros).to_rfc3339());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                Timestamp(micros).to_rfc3339()
+            );
         }
     }
 }

@@ -82,14 +82,18 @@ pub fn parse_number(text: &str) -> Option<f64> {
         && mantissa.chars().filter(|&c| c == '.').count() <= 1
         && mantissa.chars().any(|c| c.is_ascii_digit());
     let exponent_ok = exponent.is_empty() || {
-        let e = exponent[1..].strip_prefix(['-', '+']).unwrap_or(&exponent[1..]);
+        let e = exponent[1..]
+            .strip_prefix(['-', '+'])
+            .unwrap_or(&exponent[1..]);
         !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
     };
     if !(digits_ok && exponent_ok) {
         return None;
     }
     let value: f64 = text.parse().ok()?;
-    value.is_finite().then_some(if value == 0.0 { 0.0 } else { value })
+    value
+        .is_finite()
+        .then_some(if value == 0.0 { 0.0 } else { value })
 }
 
 #[derive(Debug, Clone)]
@@ -114,7 +118,10 @@ pub enum WildPart {
 
 impl Wildcard {
     pub fn new(parts: Vec<WildPart>) -> Result<Wildcard, regex::Error> {
-        let mut wildcard = Wildcard { parts, matcher: regex::Regex::new("")? };
+        let mut wildcard = Wildcard {
+            parts,
+            matcher: regex::Regex::new("")?,
+        };
         wildcard.matcher = regex::Regex::new(&format!("^{}$", wildcard.regex_body()))?;
         Ok(wildcard)
     }
@@ -214,7 +221,12 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
 }
 
-fn write_bounds<T>(f: &mut fmt::Formatter<'_>, lo: &Bound<T>, hi: &Bound<T>, show: impl Fn(&T) -> String) -> fmt::Result {
+fn write_bounds<T>(
+    f: &mut fmt::Formatter<'_>,
+    lo: &Bound<T>,
+    hi: &Bound<T>,
+    show: impl Fn(&T) -> String,
+) -> fmt::Result {
     let (open, lo) = match lo {
         Bound::Included(v) => ('[', show(v)),
         Bound::Excluded(v) => ('{', show(v)),
@@ -280,7 +292,9 @@ impl Query {
             Query::All => {}
             Query::Clause(c) => out.push(c),
             Query::Not(inner) => inner.collect_clauses(out),
-            Query::And(items) | Query::Or(items) => items.iter().for_each(|q| q.collect_clauses(out)),
+            Query::And(items) | Query::Or(items) => {
+                items.iter().for_each(|q| q.collect_clauses(out))
+            }
         }
     }
 
@@ -315,7 +329,9 @@ mod tests {
         assert_eq!(parse_number("-3.5"), Some(-3.5));
         assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number("-0"), Some(0.0));
-        for bad in ["", "-", ".", "1.2.3", "inf", "NaN", "0x10", "1e", "12a", "1e400"] {
+        for bad in [
+            "", "-", ".", "1.2.3", "inf", "NaN", "0x10", "1e", "12a", "1e400",
+        ] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }

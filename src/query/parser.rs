@@ -11,7 +11,12 @@ use std::ops::Bound;
 
 /// Parses a query; `now` anchors relative times such as `now-15m`.
 pub fn parse(query: &str, now: Timestamp) -> Result<Query, QueryError> {
-    let mut parser = Parser { source: query, chars: query.chars().collect(), pos: 0, now };
+    let mut parser = Parser {
+        source: query,
+        chars: query.chars().collect(),
+        pos: 0,
+        now,
+    };
     parser.skip_space();
     if parser.at_end() {
         return Ok(Query::All);
@@ -49,18 +54,30 @@ impl Term {
     }
 
     fn is_star(&self) -> bool {
-        matches!(self.chars.as_slice(), [TermChar { c: '*', escaped: false }])
+        matches!(
+            self.chars.as_slice(),
+            [TermChar {
+                c: '*',
+                escaped: false
+            }]
+        )
     }
 
     fn has_wildcard(&self) -> bool {
-        self.chars.iter().any(|t| !t.escaped && (t.c == '*' || t.c == '?'))
+        self.chars
+            .iter()
+            .any(|t| !t.escaped && (t.c == '*' || t.c == '?'))
     }
 
     fn wild_parts(&self, fold_case: bool) -> Vec<WildPart> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let flush = |literal: &mut String, parts: &mut Vec<WildPart>| {
-            let text = if fold_case { fold(literal) } else { std::mem::take(literal) };
+            let text = if fold_case {
+                fold(literal)
+            } else {
+                std::mem::take(literal)
+            };
             parts.extend(text.chars().map(WildPart::Literal));
             literal.clear();
         };
@@ -100,7 +117,11 @@ struct RangeBound {
 
 impl Parser<'_> {
     fn error_at(&self, column: usize, message: impl Into<String>) -> QueryError {
-        QueryError { query: self.source.to_string(), column, message: message.into() }
+        QueryError {
+            query: self.source.to_string(),
+            column,
+            message: message.into(),
+        }
     }
 
     fn at_end(&self) -> bool {
@@ -125,10 +146,15 @@ impl Parser<'_> {
     fn at_operator(&self, words: &[&str]) -> Option<usize> {
         words.iter().find_map(|word| {
             let len = word.chars().count();
-            let matches = word.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c));
+            let matches = word
+                .chars()
+                .enumerate()
+                .all(|(i, c)| self.peek_at(i) == Some(c));
             let boundary = match self.peek_at(len) {
                 None => true,
-                Some(c) => c.is_whitespace() || c == '(' || (!word.starts_with(char::is_alphabetic)),
+                Some(c) => {
+                    c.is_whitespace() || c == '(' || (!word.starts_with(char::is_alphabetic))
+                }
             };
             (matches && boundary).then_some(len)
         })
@@ -142,7 +168,9 @@ impl Parser<'_> {
         let mut items = vec![self.parse_and(field)?];
         loop {
             self.skip_space();
-            let Some(len) = self.at_operator(&["OR", "||"]) else { break };
+            let Some(len) = self.at_operator(&["OR", "||"]) else {
+                break;
+            };
             let op_pos = self.pos;
             self.pos += len;
             self.skip_space();
@@ -156,7 +184,10 @@ impl Parser<'_> {
 
     fn parse_and(&mut self, field: Option<&Target>) -> Result<Query, QueryError> {
         self.skip_space();
-        if let Some(word) = ["AND", "&&", "OR", "||"].iter().find(|w| self.at_operator(&[w]).is_some()) {
+        if let Some(word) = ["AND", "&&", "OR", "||"]
+            .iter()
+            .find(|w| self.at_operator(&[w]).is_some())
+        {
             return Err(self.error_at(self.pos, format!("{word} needs something on both sides")));
         }
         let mut items = vec![self.parse_unary(field)?];
@@ -188,7 +219,12 @@ impl Parser<'_> {
             self.pos += 1;
             if self.peek().is_none_or(char::is_whitespace) {
                 let op = self.chars[start];
-                return Err(self.error_at(start, format!("'{op}' must be followed directly by what it negates, as in -host:canary*")));
+                return Err(self.error_at(
+                    start,
+                    format!(
+                        "'{op}' must be followed directly by what it negates, as in -host:canary*"
+                    ),
+                ));
             }
             true
         } else if self.peek() == Some('+') {
@@ -240,7 +276,10 @@ impl Parser<'_> {
                         return self.parse_group(Some(&target));
                     }
                     if self.at_end() || self.peek() == Some(')') {
-                        return Err(self.error_at(colon + 1, format!("missing value after '{}:'", term.text())));
+                        return Err(self.error_at(
+                            colon + 1,
+                            format!("missing value after '{}:'", term.text()),
+                        ));
                     }
                     let value = self.parse_value(&target)?;
                     return self.build(&target, value);
@@ -275,7 +314,10 @@ impl Parser<'_> {
     fn resolve_name(&self, term: &Term) -> Result<Target, QueryError> {
         let name = term.text();
         if term.has_wildcard() {
-            return Err(self.error_at(term.start, format!("field names cannot contain wildcards: '{name}'")));
+            return Err(self.error_at(
+                term.start,
+                format!("field names cannot contain wildcards: '{name}'"),
+            ));
         }
         Ok(match name.as_str() {
             "message" => Target::Message,
@@ -285,7 +327,10 @@ impl Parser<'_> {
             "trace_id" | "trace.id" => Target::TraceId,
             "@timestamp" => Target::Timestamp,
             "fields" => {
-                return Err(self.error_at(term.start, "name a key inside fields, as in fields.latency_ms:>500"));
+                return Err(self.error_at(
+                    term.start,
+                    "name a key inside fields, as in fields.latency_ms:>500",
+                ));
             }
             other => Target::Field(other.strip_prefix("fields.").unwrap_or(other).to_string()),
         })
@@ -313,12 +358,25 @@ impl Parser<'_> {
                 let bound_pos = self.pos;
                 let text = match self.peek() {
                     Some('"') => self.read_quoted()?.0,
-                    None | Some(')') => return Err(self.error_at(bound_pos, "missing value after the comparison")),
+                    None | Some(')') => {
+                        return Err(self.error_at(bound_pos, "missing value after the comparison"))
+                    }
                     _ => self.read_term(false)?.text(),
                 };
-                let bound = RangeBound { text, pos: bound_pos };
-                let bound = if inclusive { Bound::Included(bound) } else { Bound::Excluded(bound) };
-                Ok(if greater { Value::Range(bound, Bound::Unbounded) } else { Value::Range(Bound::Unbounded, bound) })
+                let bound = RangeBound {
+                    text,
+                    pos: bound_pos,
+                };
+                let bound = if inclusive {
+                    Bound::Included(bound)
+                } else {
+                    Bound::Excluded(bound)
+                };
+                Ok(if greater {
+                    Value::Range(bound, Bound::Unbounded)
+                } else {
+                    Value::Range(Bound::Unbounded, bound)
+                })
             }
             _ => Ok(Value::Term(self.read_term(false)?)),
         }
@@ -329,14 +387,18 @@ impl Parser<'_> {
         let start = self.pos;
         let mut chars = Vec::new();
         while let Some(c) = self.peek() {
-            if c.is_whitespace() || c == '(' || c == ')' || c == '"' || (stop_at_colon && c == ':') {
+            if c.is_whitespace() || c == '(' || c == ')' || c == '"' || (stop_at_colon && c == ':')
+            {
                 break;
             }
             if c == '\\' {
                 let Some(next) = self.peek_at(1) else {
                     return Err(self.error_at(self.pos, "a backslash at the end escapes nothing"));
                 };
-                chars.push(TermChar { c: next, escaped: true });
+                chars.push(TermChar {
+                    c: next,
+                    escaped: true,
+                });
                 self.pos += 2;
                 continue;
             }
@@ -397,7 +459,13 @@ impl Parser<'_> {
             .size_limit(1 << 22)
             .build()
             .map_err(|e| {
-                let reason = e.to_string().lines().last().unwrap_or("invalid pattern").trim().to_string();
+                let reason = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid pattern")
+                    .trim()
+                    .to_string();
                 self.error_at(open, format!("invalid regex: {reason}"))
             })?;
         Ok(RegexTest { source, regex })
@@ -428,7 +496,10 @@ impl Parser<'_> {
             Some(b) if inclusive => Bound::Included(b),
             Some(b) => Bound::Excluded(b),
         };
-        Ok(Value::Range(make(lower, lower_inclusive), make(upper, upper_inclusive)))
+        Ok(Value::Range(
+            make(lower, lower_inclusive),
+            make(upper, upper_inclusive),
+        ))
     }
 
     /// A range bound; `None` for `*` (unbounded).
@@ -459,9 +530,15 @@ impl Parser<'_> {
     }
 
     fn build(&self, target: &Target, value: Value) -> Result<Query, QueryError> {
-        let clause = |test| Ok(Query::Clause(Clause { target: target.clone(), test }));
+        let clause = |test| {
+            Ok(Query::Clause(Clause {
+                target: target.clone(),
+                test,
+            }))
+        };
         let wildcard = |term: &Term, fold_case: bool| {
-            Wildcard::new(term.wild_parts(fold_case)).map_err(|e| self.error_at(term.start, format!("pattern too complex: {e}")))
+            Wildcard::new(term.wild_parts(fold_case))
+                .map_err(|e| self.error_at(term.start, format!("pattern too complex: {e}")))
         };
         match (target, value) {
             (_, Value::Range(Bound::Unbounded, Bound::Unbounded)) => clause(Test::Exists),
@@ -514,7 +591,11 @@ impl Parser<'_> {
         }
     }
 
-    fn map_bound<T>(&self, bound: Bound<RangeBound>, convert: impl Fn(RangeBound) -> Result<T, QueryError>) -> Result<Bound<T>, QueryError> {
+    fn map_bound<T>(
+        &self,
+        bound: Bound<RangeBound>,
+        convert: impl Fn(RangeBound) -> Result<T, QueryError>,
+    ) -> Result<Bound<T>, QueryError> {
         Ok(match bound {
             Bound::Included(b) => Bound::Included(convert(b)?),
             Bound::Excluded(b) => Bound::Excluded(convert(b)?),
@@ -524,7 +605,12 @@ impl Parser<'_> {
 
     fn time_at(&self, text: &str, pos: usize) -> Result<Timestamp, QueryError> {
         parse_time(text, self.now).ok_or_else(|| {
-            self.error_at(pos, format!("not a time: '{text}' (use RFC 3339 such as 2026-11-24T13:00:00Z, or now-15m)"))
+            self.error_at(
+                pos,
+                format!(
+                    "not a time: '{text}' (use RFC 3339 such as 2026-11-24T13:00:00Z, or now-15m)"
+                ),
+            )
         })
     }
 }

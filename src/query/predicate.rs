@@ -20,7 +20,10 @@ fn clause_matches(clause: &Clause, event: &LogEvent) -> bool {
         Target::Message => message_matches(&clause.test, &event.message),
         Target::Service => keyword_matches(&clause.test, &event.service),
         Target::Host => keyword_matches(&clause.test, &event.host),
-        Target::TraceId => event.trace_id.as_deref().is_some_and(|t| keyword_matches(&clause.test, t)),
+        Target::TraceId => event
+            .trace_id
+            .as_deref()
+            .is_some_and(|t| keyword_matches(&clause.test, t)),
         Target::Level => match &clause.test {
             Test::Range(Range::Level(lo, hi)) => within(&event.level, lo, hi),
             test => keyword_matches(test, event.level.as_str()),
@@ -74,7 +77,9 @@ fn field_value_matches(test: &Test, value: FieldValue<'_>) -> bool {
         FieldValue::Number(n) => {
             return match test {
                 Test::Exists => true,
-                Test::Equals(Literal { number: Some(x), .. }) => n == *x,
+                Test::Equals(Literal {
+                    number: Some(x), ..
+                }) => n == *x,
                 Test::Range(Range::Number(lo, hi)) => within(&n, lo, hi),
                 _ => false,
             }

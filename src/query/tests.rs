@@ -20,7 +20,8 @@ fn event() -> LogEvent {
     e.fields.insert("latency_ms".into(), json!(812));
     e.fields.insert("status".into(), json!(503));
     e.fields.insert("code".into(), json!("500"));
-    e.fields.insert("user".into(), json!({"id": "u42", "tier": "gold"}));
+    e.fields
+        .insert("user".into(), json!({"id": "u42", "tier": "gold"}));
     e.fields.insert("cached".into(), json!(false));
     e.fields.insert("tags".into(), json!(["edge", "eu"]));
     e
@@ -70,7 +71,10 @@ fn levels_compare_by_order() {
     assert!(!check("level:<warn"));
     assert!(check("level:[info TO error]"));
     assert!(!check("level:{warn TO error]"));
-    assert!(check("level:>=WARNING"), "comparisons read level words in any case");
+    assert!(
+        check("level:>=WARNING"),
+        "comparisons read level words in any case"
+    );
 }
 
 #[test]
@@ -177,11 +181,17 @@ fn time_ranges() {
 
 #[test]
 fn errors_point_at_the_column() {
-    assert_eq!(err("service:\"auth"), (8, "unterminated quote: add the closing '\"'".into()));
+    assert_eq!(
+        err("service:\"auth"),
+        (8, "unterminated quote: add the closing '\"'".into())
+    );
     assert_eq!(err("(service:auth").0, 0);
     assert_eq!(err("service:auth)").0, 12);
     assert_eq!(err("latency_ms:[1 TO 5").0, 11);
-    assert_eq!(err("latency_ms:[1 5]").1, "expected 'TO' in the range, as in [100 TO 500]");
+    assert_eq!(
+        err("latency_ms:[1 5]").1,
+        "expected 'TO' in the range, as in [100 TO 500]"
+    );
     assert_eq!(err("service:").0, 8);
     assert_eq!(err("level:>=loud").0, 8);
     assert_eq!(err("@timestamp:>yesterday").0, 12);
@@ -190,7 +200,10 @@ fn errors_point_at_the_column() {
     assert_eq!(err("a OR OR b").0, 2);
     assert_eq!(err("NOT").0, 0);
     assert_eq!(err("message:/(/").0, 8);
-    assert_eq!(err("message:>5").1.split(';').next().unwrap(), "message is full text and cannot be compared");
+    assert_eq!(
+        err("message:>5").1.split(';').next().unwrap(),
+        "message is full text and cannot be compared"
+    );
     assert_eq!(err("()").1, "empty parentheses");
     assert_eq!(err(":x").1, "missing field name before ':'");
     assert_eq!(err("- a").0, 0);

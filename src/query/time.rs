@@ -25,7 +25,9 @@ pub fn parse_time(text: &str, now: Timestamp) -> Option<Timestamp> {
             _ => return None,
         };
         let micros = i64::try_from(parse_duration(amount)?.as_micros()).ok()?;
-        return Some(Timestamp(now.micros().checked_add(sign.checked_mul(micros)?)?));
+        return Some(Timestamp(
+            now.micros().checked_add(sign.checked_mul(micros)?)?,
+        ));
     }
     Timestamp::parse(text)
 }
@@ -47,14 +49,32 @@ mod tests {
     fn relative_and_absolute() {
         let now = Timestamp::parse("2026-11-24T12:00:00Z").unwrap();
         assert_eq!(parse_time("now", now), Some(now));
-        assert_eq!(parse_time("now-15m", now), Timestamp::parse("2026-11-24T11:45:00Z"));
-        assert_eq!(parse_time("now+1d", now), Timestamp::parse("2026-11-25T12:00:00Z"));
-        assert_eq!(parse_time("2026-01-01T00:00:00Z", now), Timestamp::parse("2026-01-01T00:00:00Z"));
+        assert_eq!(
+            parse_time("now-15m", now),
+            Timestamp::parse("2026-11-24T11:45:00Z")
+        );
+        assert_eq!(
+            parse_time("now+1d", now),
+            Timestamp::parse("2026-11-25T12:00:00Z")
+        );
+        assert_eq!(
+            parse_time("2026-01-01T00:00:00Z", now),
+            Timestamp::parse("2026-01-01T00:00:00Z")
+        );
         assert_eq!(parse_time("now*2", now), None);
         assert_eq!(parse_time("later", now), None);
-        assert_eq!(parse_instant_or_ago("2h", now), Timestamp::parse("2026-11-24T10:00:00Z"));
-        assert_eq!(parse_instant_or_ago("7d", now), Timestamp::parse("2026-11-17T12:00:00Z"));
-        assert_eq!(parse_instant_or_ago("2026-11-24", now), Timestamp::parse("2026-11-24T00:00:00Z"));
+        assert_eq!(
+            parse_instant_or_ago("2h", now),
+            Timestamp::parse("2026-11-24T10:00:00Z")
+        );
+        assert_eq!(
+            parse_instant_or_ago("7d", now),
+            Timestamp::parse("2026-11-17T12:00:00Z")
+        );
+        assert_eq!(
+            parse_instant_or_ago("2026-11-24", now),
+            Timestamp::parse("2026-11-24T00:00:00Z")
+        );
         assert_eq!(parse_instant_or_ago("soon", now), None);
     }
 }

@@ -38,7 +38,8 @@ pub fn contains_phrase(text: &str, needle: &[String]) -> bool {
     if needle.is_empty() {
         return false;
     }
-    let mut window: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(needle.len());
+    let mut window: std::collections::VecDeque<String> =
+        std::collections::VecDeque::with_capacity(needle.len());
     for (_, word) in word_spans(text) {
         // Cheap rejection before allocating the folded form.
         if window.is_empty() && word.len() != needle[0].len() && word.is_ascii() {
@@ -61,18 +62,49 @@ mod tests {
 
     #[test]
     fn splits_on_non_alphanumerics() {
-        let words: Vec<_> = word_spans("GET /api/v1/users?id=42 -> 500 (timed_out) Ünïcode").map(|(_, w)| w).collect();
-        assert_eq!(words, ["GET", "api", "v1", "users", "id", "42", "500", "timed", "out", "Ünïcode"]);
+        let words: Vec<_> = word_spans("GET /api/v1/users?id=42 -> 500 (timed_out) Ünïcode")
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "GET",
+                "api",
+                "v1",
+                "users",
+                "id",
+                "42",
+                "500",
+                "timed",
+                "out",
+                "Ünïcode"
+            ]
+        );
     }
 
     #[test]
     fn phrases_need_adjacent_words_in_order() {
         let p = |s: &str| folded_words(s);
-        assert!(contains_phrase("Connection refused by peer", &p("connection refused")));
-        assert!(contains_phrase("x: CONNECTION, refused!", &p("connection refused")));
-        assert!(!contains_phrase("refused connection", &p("connection refused")));
-        assert!(!contains_phrase("connection was refused", &p("connection refused")));
-        assert!(!contains_phrase("connections refused", &p("connection refused")));
+        assert!(contains_phrase(
+            "Connection refused by peer",
+            &p("connection refused")
+        ));
+        assert!(contains_phrase(
+            "x: CONNECTION, refused!",
+            &p("connection refused")
+        ));
+        assert!(!contains_phrase(
+            "refused connection",
+            &p("connection refused")
+        ));
+        assert!(!contains_phrase(
+            "connection was refused",
+            &p("connection refused")
+        ));
+        assert!(!contains_phrase(
+            "connections refused",
+            &p("connection refused")
+        ));
         assert!(contains_phrase("a a b", &p("a b")));
         assert!(!contains_phrase("anything", &[]));
     }

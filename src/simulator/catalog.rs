@@ -5,28 +5,92 @@ pub struct ServiceSpec {
     pub hosts: &'static [&'static str],
 }
 
-pub const GATEWAY: ServiceSpec = ServiceSpec { name: "api-gateway", hosts: &["gw-1", "gw-2", "gw-3", "canary-gw-1"] };
-pub const AUTH: ServiceSpec = ServiceSpec { name: "auth", hosts: &["auth-1", "auth-2", "canary-auth-1"] };
-pub const USERS: ServiceSpec = ServiceSpec { name: "users", hosts: &["users-1", "users-2"] };
-pub const ORDERS: ServiceSpec = ServiceSpec { name: "orders", hosts: &["orders-1", "orders-2", "orders-3"] };
-pub const INVENTORY: ServiceSpec = ServiceSpec { name: "inventory", hosts: &["inventory-1", "inventory-2"] };
-pub const PAYMENTS: ServiceSpec = ServiceSpec { name: "payments", hosts: &["payments-1", "payments-2"] };
-pub const SEARCH: ServiceSpec = ServiceSpec { name: "search", hosts: &["search-1", "search-2"] };
-pub const CACHE: ServiceSpec = ServiceSpec { name: "cache", hosts: &["redis-1", "redis-2"] };
-pub const DB: ServiceSpec = ServiceSpec { name: "db", hosts: &["pg-primary", "pg-replica-1"] };
-pub const NOTIFICATIONS: ServiceSpec = ServiceSpec { name: "notifications", hosts: &["notify-1"] };
-pub const SCHEDULER: ServiceSpec = ServiceSpec { name: "scheduler", hosts: &["cron-1"] };
+pub const GATEWAY: ServiceSpec = ServiceSpec {
+    name: "api-gateway",
+    hosts: &["gw-1", "gw-2", "gw-3", "canary-gw-1"],
+};
+pub const AUTH: ServiceSpec = ServiceSpec {
+    name: "auth",
+    hosts: &["auth-1", "auth-2", "canary-auth-1"],
+};
+pub const USERS: ServiceSpec = ServiceSpec {
+    name: "users",
+    hosts: &["users-1", "users-2"],
+};
+pub const ORDERS: ServiceSpec = ServiceSpec {
+    name: "orders",
+    hosts: &["orders-1", "orders-2", "orders-3"],
+};
+pub const INVENTORY: ServiceSpec = ServiceSpec {
+    name: "inventory",
+    hosts: &["inventory-1", "inventory-2"],
+};
+pub const PAYMENTS: ServiceSpec = ServiceSpec {
+    name: "payments",
+    hosts: &["payments-1", "payments-2"],
+};
+pub const SEARCH: ServiceSpec = ServiceSpec {
+    name: "search",
+    hosts: &["search-1", "search-2"],
+};
+pub const CACHE: ServiceSpec = ServiceSpec {
+    name: "cache",
+    hosts: &["redis-1", "redis-2"],
+};
+pub const DB: ServiceSpec = ServiceSpec {
+    name: "db",
+    hosts: &["pg-primary", "pg-replica-1"],
+};
+pub const NOTIFICATIONS: ServiceSpec = ServiceSpec {
+    name: "notifications",
+    hosts: &["notify-1"],
+};
+pub const SCHEDULER: ServiceSpec = ServiceSpec {
+    name: "scheduler",
+    hosts: &["cron-1"],
+};
 
 /// Services an incident can hit, with how their failure shows.
 pub const FRAGILE: &[&ServiceSpec] = &[&DB, &PAYMENTS, &AUTH, &CACHE, &SEARCH, &INVENTORY];
 
-pub const SEARCH_TERMS: &[&str] = &["shoes", "laptop", "coffee", "headphones", "desk", "lamp", "backpack", "jacket"];
-pub const SKUS: &[&str] = &["SKU-1042", "SKU-2231", "SKU-3307", "SKU-4410", "SKU-5180", "SKU-6623"];
-pub const DECLINES: &[&str] = &["insufficient_funds", "card_expired", "do_not_honor", "suspected_fraud"];
+pub const SEARCH_TERMS: &[&str] = &[
+    "shoes",
+    "laptop",
+    "coffee",
+    "headphones",
+    "desk",
+    "lamp",
+    "backpack",
+    "jacket",
+];
+pub const SKUS: &[&str] = &[
+    "SKU-1042", "SKU-2231", "SKU-3307", "SKU-4410", "SKU-5180", "SKU-6623",
+];
+pub const DECLINES: &[&str] = &[
+    "insufficient_funds",
+    "card_expired",
+    "do_not_honor",
+    "suspected_fraud",
+];
 pub const CURRENCIES: &[&str] = &["EUR", "USD", "GBP"];
-pub const EMAIL_TEMPLATES: &[&str] = &["order_confirmation", "password_reset", "shipping_update", "welcome"];
-pub const JOBS: &[&str] = &["cleanup_sessions", "rebuild_search_index", "expire_carts", "send_digest"];
-pub const USER_AGENTS: &[&str] = &["Mozilla/5.0", "okhttp/4.12", "curl/8.5.0", "Go-http-client/2.0"];
+pub const EMAIL_TEMPLATES: &[&str] = &[
+    "order_confirmation",
+    "password_reset",
+    "shipping_update",
+    "welcome",
+];
+pub const JOBS: &[&str] = &[
+    "cleanup_sessions",
+    "rebuild_search_index",
+    "expire_carts",
+    "send_digest",
+];
+pub const USER_AGENTS: &[&str] = &[
+    "Mozilla/5.0",
+    "okhttp/4.12",
+    "curl/8.5.0",
+    "Go-http-client/2.0",
+];
 
 /// The Java frames a timed-out repository call unwinds through.
 pub const TIMEOUT_TRACE: &str = "java.sql.SQLTimeoutException: Query timed out after 5000 ms

@@ -85,19 +85,30 @@ impl Simulator {
     }
 
     fn tick(&mut self) {
-        let factor = if self.clock < self.burst_until { self.burst_factor } else { 1.0 };
+        let factor = if self.clock < self.burst_until {
+            self.burst_factor
+        } else {
+            1.0
+        };
         // Jittered gaps average out to the configured rate.
         self.clock += self.base_gap / factor * (0.5 + self.rng.f64());
     }
 
     fn advance_world(&mut self) {
-        if self.incident.as_ref().is_some_and(|i| self.clock >= i.until) {
+        if self
+            .incident
+            .as_ref()
+            .is_some_and(|i| self.clock >= i.until)
+        {
             self.incident = None;
         }
         if self.clock >= self.next_incident {
             let service = FRAGILE[self.rng.usize(..FRAGILE.len())].name;
             let length = (30.0 + self.rng.f64() * 90.0) * SECOND;
-            self.incident = Some(Incident { service, until: self.clock + length });
+            self.incident = Some(Incident {
+                service,
+                until: self.clock + length,
+            });
             self.next_incident = self.clock + length + (120.0 + self.rng.f64() * 480.0) * SECOND;
         }
         if self.clock >= self.next_burst {
@@ -150,7 +161,13 @@ impl Simulator {
     }
 
     /// The gateway's access line, written when the request completes.
-    fn access_log(&mut self, trace: Option<u128>, method: &'static str, route: &'static str, (status, latency): (i64, i64)) {
+    fn access_log(
+        &mut self,
+        trace: Option<u128>,
+        method: &'static str,
+        route: &'static str,
+        (status, latency): (i64, i64),
+    ) {
         let level = match status {
             500.. => Level::Error,
             400.. => Level::Warn,
@@ -159,8 +176,16 @@ impl Simulator {
         let mut e = self.new_event(&GATEWAY, level, trace);
         let bytes = self.rng.i64(120..48_000);
         let agent = USER_AGENTS[self.rng.usize(..USER_AGENTS.len())];
-        let client = format!("10.{}.{}.{}", self.rng.u8(0..32), self.rng.u8(..), self.rng.u8(1..255));
-        let _ = write!(e.message, "{method} {route} {status} {latency}ms {bytes}B client={client} ua=\"{agent}\"");
+        let client = format!(
+            "10.{}.{}.{}",
+            self.rng.u8(0..32),
+            self.rng.u8(..),
+            self.rng.u8(1..255)
+        );
+        let _ = write!(
+            e.message,
+            "{method} {route} {status} {latency}ms {bytes}B client={client} ua=\"{agent}\""
+        );
         e.text("method", method);
         e.text("path", route);
         e.int("status", status);
@@ -172,14 +197,22 @@ impl Simulator {
 
     fn latency(&mut self, service: &str, typical: i64) -> i64 {
         let base = typical / 2 + self.rng.i64(0..typical.max(1));
-        let tail = if self.chance(0.02) { self.rng.i64(0..typical * 20) } else { 0 };
+        let tail = if self.chance(0.02) {
+            self.rng.i64(0..typical * 20)
+        } else {
+            0
+        };
         let slow = if self.failing(service) { 10 } else { 1 };
         (base + tail) * slow
     }
 
     fn debug(&mut self, spec: &ServiceSpec, trace: Option<u128>, text: String) {
         if self.chance(0.35) {
-            let level = if self.chance(0.15) { Level::Trace } else { Level::Debug };
+            let level = if self.chance(0.15) {
+                Level::Trace
+            } else {
+                Level::Debug
+            };
             let mut e = self.new_event(spec, level, trace);
             e.message.push_str(&text);
             self.push(e);
@@ -190,14 +223,22 @@ impl Simulator {
         let failing = self.failing(CACHE.name);
         if failing && self.chance(0.6) {
             let mut e = self.new_event(&CACHE, Level::Error, trace);
-            let _ = write!(e.message, "connection refused: redis {}:6379 (pool exhausted, 0/64 free)", e.host);
+            let _ = write!(
+                e.message,
+                "connection refused: redis {}:6379 (pool exhausted, 0/64 free)",
+                e.host
+            );
             e.field("key", SimValue::Text(key));
             self.push(e);
             return false;
         }
         let hit = self.chance(0.7);
         let mut e = self.new_event(&CACHE, if hit { Level::Debug } else { Level::Info }, trace);
-        let _ = write!(e.message, "cache {} key={key}", if hit { "hit" } else { "miss" });
+        let _ = write!(
+            e.message,
+            "cache {} key={key}",
+            if hit { "hit" } else { "miss" }
+        );
         e.text("result", if hit { "hit" } else { "miss" });
         e.field("key", SimValue::Text(key));
         self.push(e);
@@ -208,14 +249,19 @@ impl Simulator {
     fn db_query(&mut self, trace: Option<u128>, statement: &'static str) -> bool {
         if self.failing(DB.name) && self.chance(0.5) {
             let mut e = self.new_event(&DB, Level::Error, trace);
-            e.message.push_str("query timeout after 5000ms on pool main (active=50 idle=0 waiting=37)");
+            e.message
+                .push_str("query timeout after 5000ms on pool main (active=50 idle=0 waiting=37)");
             e.text("statement", statement);
             e.int("latency_ms", 5000);
             self.push(e);
             return false;
         }
         let latency = self.latency(DB.name, 4);
-        let level = if latency > 500 { Level::Warn } else { Level::Debug };
+        let level = if latency > 500 {
+            Level::Warn
+        } else {
+            Level::Debug
+        };
         if level == Level::Warn || self.chance(0.3) {
             let mut e = self.new_event(&DB, level, trace);
             if level == Level::Warn {
@@ -236,7 +282,8 @@ impl Simulator {
         let latency = self.latency(AUTH.name, 40);
         if self.failing(AUTH.name) && self.chance(0.5) {
             let mut e = self.new_event(&AUTH, Level::Error, trace);
-            e.message.push_str("token validation failed: upstream jwks fetch timed out after 3000ms");
+            e.message
+                .push_str("token validation failed: upstream jwks fetch timed out after 3000ms");
             e.field("user_id", SimValue::Text(user));
             self.push(e);
             return (503, latency + 3000);
@@ -246,11 +293,21 @@ impl Simulator {
         }
         if self.chance(0.12) {
             let locked = self.chance(0.1);
-            let mut e = self.new_event(&AUTH, if locked { Level::Error } else { Level::Warn }, trace);
+            let mut e = self.new_event(
+                &AUTH,
+                if locked { Level::Error } else { Level::Warn },
+                trace,
+            );
             if locked {
-                let _ = write!(e.message, "account {user} locked after 5 failed login attempts");
+                let _ = write!(
+                    e.message,
+                    "account {user} locked after 5 failed login attempts"
+                );
             } else {
-                let _ = write!(e.message, "authentication failed for user {user}: invalid password");
+                let _ = write!(
+                    e.message,
+                    "authentication failed for user {user}: invalid password"
+                );
             }
             e.text("reason", if locked { "locked" } else { "invalid_password" });
             e.field("user_id", SimValue::Text(user));
@@ -258,7 +315,11 @@ impl Simulator {
             return (401, latency);
         }
         let mut e = self.new_event(&AUTH, Level::Info, trace);
-        let _ = write!(e.message, "user {user} logged in (mfa={})", if self.chance(0.4) { "totp" } else { "none" });
+        let _ = write!(
+            e.message,
+            "user {user} logged in (mfa={})",
+            if self.chance(0.4) { "totp" } else { "none" }
+        );
         e.field("user_id", SimValue::Text(user));
         self.push(e);
         (200, latency)
@@ -272,7 +333,10 @@ impl Simulator {
         let sku = SKUS[self.rng.usize(..SKUS.len())];
         if self.failing(INVENTORY.name) && self.chance(0.4) {
             let mut e = self.new_event(&INVENTORY, Level::Error, trace);
-            let _ = write!(e.message, "stock service unavailable: reservation for {sku} failed after 3 retries");
+            let _ = write!(
+                e.message,
+                "stock service unavailable: reservation for {sku} failed after 3 retries"
+            );
             e.text("sku", sku);
             self.push(e);
             return (503, latency + 900);
@@ -282,9 +346,15 @@ impl Simulator {
         e.text("sku", sku);
         e.int("quantity", items);
         self.push(e);
-        if !self.db_query(trace, "INSERT INTO orders (id, user_id, total) VALUES ($1, $2, $3)") {
+        if !self.db_query(
+            trace,
+            "INSERT INTO orders (id, user_id, total) VALUES ($1, $2, $3)",
+        ) {
             let mut e = self.new_event(&ORDERS, Level::Error, trace);
-            let _ = write!(e.message, "failed to create order {order_id}\n{TIMEOUT_TRACE}");
+            let _ = write!(
+                e.message,
+                "failed to create order {order_id}\n{TIMEOUT_TRACE}"
+            );
             e.field("order_id", SimValue::Text(order_id));
             e.text("exception", "java.sql.SQLTimeoutException");
             self.push(e);
@@ -296,12 +366,17 @@ impl Simulator {
         let payments_down = self.failing(PAYMENTS.name) && self.chance(0.5);
         if payments_down {
             let mut e = self.new_event(&PAYMENTS, Level::Error, trace);
-            let _ = write!(e.message, "upstream acquirer timed out after 10000ms for {order_id}; circuit breaker open");
+            let _ = write!(
+                e.message,
+                "upstream acquirer timed out after 10000ms for {order_id}; circuit breaker open"
+            );
             e.field("order_id", SimValue::Text(order_id.clone()));
             self.push(e);
             if self.chance(0.02) {
                 let mut e = self.new_event(&PAYMENTS, Level::Fatal, None);
-                e.message.push_str("worker pool exhausted: out of memory, process will exit (heap 1998/2048 MiB)");
+                e.message.push_str(
+                    "worker pool exhausted: out of memory, process will exit (heap 1998/2048 MiB)",
+                );
                 self.push(e);
             }
             return (502, latency + 10_000);
@@ -319,20 +394,31 @@ impl Simulator {
             return (402, latency);
         }
         let mut e = self.new_event(&PAYMENTS, Level::Info, trace);
-        let _ = write!(e.message, "payment authorized for order {order_id}: {}.{:02} {currency}", amount / 100, amount % 100);
+        let _ = write!(
+            e.message,
+            "payment authorized for order {order_id}: {}.{:02} {currency}",
+            amount / 100,
+            amount % 100
+        );
         e.int("amount_cents", amount);
         e.text("currency", currency);
         e.field("order_id", SimValue::Text(order_id.clone()));
         self.push(e);
         let mut e = self.new_event(&ORDERS, Level::Info, trace);
-        let _ = write!(e.message, "created order {order_id} for user {user} with {items} items");
+        let _ = write!(
+            e.message,
+            "created order {order_id} for user {user} with {items} items"
+        );
         e.field("order_id", SimValue::Text(order_id));
         e.field("user_id", SimValue::Text(user.clone()));
         e.int("items", items);
         self.push(e);
         if self.chance(0.5) {
             let mut e = self.new_event(&NOTIFICATIONS, Level::Info, trace);
-            let _ = write!(e.message, "sent email template=order_confirmation to {user}");
+            let _ = write!(
+                e.message,
+                "sent email template=order_confirmation to {user}"
+            );
             e.text("template", "order_confirmation");
             e.field("user_id", SimValue::Text(user));
             self.push(e);
@@ -356,7 +442,10 @@ impl Simulator {
         }
         let hits = self.rng.i64(0..400);
         let mut e = self.new_event(&SEARCH, Level::Info, trace);
-        let _ = write!(e.message, "query '{term}' returned {hits} hits in {latency}ms");
+        let _ = write!(
+            e.message,
+            "query '{term}' returned {hits} hits in {latency}ms"
+        );
         e.text("query", term);
         e.int("hits", hits);
         e.int("latency_ms", latency);
@@ -367,12 +456,17 @@ impl Simulator {
     fn profile(&mut self, trace: Option<u128>) -> (i64, i64) {
         let user = self.user();
         let latency = self.latency(USERS.name, 25);
-        if !self.cache_lookup(trace, format!("user:{user}")) && !self.db_query(trace, "SELECT * FROM profiles WHERE user_id = $1") {
+        if !self.cache_lookup(trace, format!("user:{user}"))
+            && !self.db_query(trace, "SELECT * FROM profiles WHERE user_id = $1")
+        {
             return (500, latency + 5000);
         }
         if self.chance(0.004) {
             let mut e = self.new_event(&USERS, Level::Error, trace);
-            let _ = write!(e.message, "unhandled exception rendering profile {user}\n{NPE_TRACE}");
+            let _ = write!(
+                e.message,
+                "unhandled exception rendering profile {user}\n{NPE_TRACE}"
+            );
             e.field("user_id", SimValue::Text(user));
             e.text("exception", "java.lang.NullPointerException");
             self.push(e);
@@ -389,8 +483,20 @@ impl Simulator {
         let sku = SKUS[self.rng.usize(..SKUS.len())];
         self.cache_lookup(trace, format!("product:{sku}"));
         let stock = self.rng.i64(0..80);
-        let mut e = self.new_event(&INVENTORY, if stock < 3 { Level::Warn } else { Level::Debug }, trace);
-        let _ = write!(e.message, "stock level for {sku}: {stock} units{}", if stock < 3 { " (below reorder point)" } else { "" });
+        let mut e = self.new_event(
+            &INVENTORY,
+            if stock < 3 { Level::Warn } else { Level::Debug },
+            trace,
+        );
+        let _ = write!(
+            e.message,
+            "stock level for {sku}: {stock} units{}",
+            if stock < 3 {
+                " (below reorder point)"
+            } else {
+                ""
+            }
+        );
         e.text("sku", sku);
         e.int("stock", stock);
         self.push(e);
@@ -403,7 +509,11 @@ impl Simulator {
                 let job = JOBS[self.rng.usize(..JOBS.len())];
                 let took = self.rng.i64(40..9000);
                 let mut e = self.new_event(&SCHEDULER, Level::Info, None);
-                let _ = write!(e.message, "job {job} finished in {took}ms, processed {} rows", self.rng.u32(0..20_000));
+                let _ = write!(
+                    e.message,
+                    "job {job} finished in {took}ms, processed {} rows",
+                    self.rng.u32(0..20_000)
+                );
                 e.text("job", job);
                 e.int("latency_ms", took);
                 self.push(e);
@@ -412,7 +522,11 @@ impl Simulator {
                 let used = self.rng.i64(40..99);
                 let level = if used > 90 { Level::Warn } else { Level::Info };
                 let mut e = self.new_event(&CACHE, level, None);
-                let _ = write!(e.message, "evicted {} keys, memory used {used}%", self.rng.u32(0..5000));
+                let _ = write!(
+                    e.message,
+                    "evicted {} keys, memory used {used}%",
+                    self.rng.u32(0..5000)
+                );
                 e.int("memory_pct", used);
                 self.push(e);
             }
@@ -420,9 +534,16 @@ impl Simulator {
                 let template = EMAIL_TEMPLATES[self.rng.usize(..EMAIL_TEMPLATES.len())];
                 let user = self.user();
                 let bounced = self.chance(0.05);
-                let mut e = self.new_event(&NOTIFICATIONS, if bounced { Level::Warn } else { Level::Info }, None);
+                let mut e = self.new_event(
+                    &NOTIFICATIONS,
+                    if bounced { Level::Warn } else { Level::Info },
+                    None,
+                );
                 if bounced {
-                    let _ = write!(e.message, "email to {user} bounced: mailbox unavailable (550)");
+                    let _ = write!(
+                        e.message,
+                        "email to {user} bounced: mailbox unavailable (550)"
+                    );
                 } else {
                     let _ = write!(e.message, "sent email template={template} to {user}");
                 }

@@ -69,7 +69,13 @@ impl SimEvent {
 
     /// Appends the canonical JSON line (with a trailing newline).
     pub fn write_json(&self, writer: &mut EventWriter, out: &mut Vec<u8>) {
-        writer.begin(self.timestamp, self.level.as_str(), self.service, self.host, out);
+        writer.begin(
+            self.timestamp,
+            self.level.as_str(),
+            self.service,
+            self.host,
+            out,
+        );
         crate::event::write_key(out, "message");
         crate::event::write_str(out, &self.message);
         if let Some(trace) = self.trace_id {
@@ -98,7 +104,13 @@ impl SimEvent {
     }
 
     pub fn to_log_event(&self) -> LogEvent {
-        let mut event = LogEvent::new(self.timestamp, self.level, self.service, self.host, &self.message);
+        let mut event = LogEvent::new(
+            self.timestamp,
+            self.level,
+            self.service,
+            self.host,
+            &self.message,
+        );
         event.trace_id = self.trace_hex();
         event.fields = self
             .fields

@@ -3,7 +3,11 @@ use crate::event::{decode_line, DecodeContext, EventWriter, Level, Timestamp};
 use std::collections::{HashMap, HashSet};
 
 fn config(seed: u64) -> SimConfig {
-    SimConfig { seed, start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap(), rate: 1000.0 }
+    SimConfig {
+        seed,
+        start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap(),
+        rate: 1000.0,
+    }
 }
 
 fn generate(seed: u64, n: usize) -> Vec<SimEvent> {
@@ -36,7 +40,10 @@ fn direct_json_equals_the_event_model_encoding() {
         let mut direct = Vec::new();
         e.write_json(&mut w, &mut direct);
         let model = e.to_log_event();
-        assert_eq!(String::from_utf8(direct.clone()).unwrap(), format!("{}\n", model.to_json()));
+        assert_eq!(
+            String::from_utf8(direct.clone()).unwrap(),
+            format!("{}\n", model.to_json())
+        );
         assert_eq!(decode_line(&direct, &DecodeContext::now()), model);
     }
 }
@@ -52,7 +59,10 @@ fn realistic_mix() {
     }
     let share = |l| levels.get(&l).copied().unwrap_or(0) as f64 / events.len() as f64;
     assert!(share(Level::Info) > 0.4, "{levels:?}");
-    assert!(share(Level::Error) > 0.001 && share(Level::Error) < 0.2, "{levels:?}");
+    assert!(
+        share(Level::Error) > 0.001 && share(Level::Error) < 0.2,
+        "{levels:?}"
+    );
     assert!(share(Level::Warn) > 0.01, "{levels:?}");
     assert!(share(Level::Debug) > 0.01, "{levels:?}");
     // Requests share one trace id across services.
@@ -63,7 +73,10 @@ fn realistic_mix() {
         }
     }
     assert!(by_trace.values().filter(|s| s.len() >= 3).count() > 1000);
-    assert!(events.iter().any(|e| e.message.contains("\n\tat ")), "stack traces");
+    assert!(
+        events.iter().any(|e| e.message.contains("\n\tat ")),
+        "stack traces"
+    );
     assert!(events.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
     let span = events.last().unwrap().timestamp.micros() - events[0].timestamp.micros();
     // 200k events at a nominal 1000/s, a little faster during bursts.

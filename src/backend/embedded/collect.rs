@@ -62,7 +62,11 @@ impl Collector for TopDocsBy {
     type Fruit = Vec<Ranked>;
     type Child = SegmentTop;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTop> {
         Ok(SegmentTop {
             order: self.order,
             limit: self.limit,
@@ -94,7 +98,10 @@ impl SegmentCollector for SegmentTop {
     fn collect(&mut self, doc: DocId, _score: Score) {
         let ts = self.ts.first(doc).unwrap_or(i64::MIN);
         let seq = self.seq.first(doc).unwrap_or(0);
-        let ranked = Ranked { key: rank_key(self.order, ts, seq), address: (self.segment, doc) };
+        let ranked = Ranked {
+            key: rank_key(self.order, ts, seq),
+            address: (self.segment, doc),
+        };
         match self.limit {
             None => self.all.push(ranked),
             Some(0) => {}
@@ -131,17 +138,28 @@ impl Collector for CountByColumn {
     type Fruit = HashMap<String, u64>;
     type Child = SegmentCounts;
 
-    fn for_segment(&self, _segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCounts> {
         let column = reader.fast_fields().str(self.column)?;
         let terms = column.as_ref().map(|c| c.num_terms()).unwrap_or(0);
-        Ok(SegmentCounts { column, counts: vec![0; terms], missing: 0 })
+        Ok(SegmentCounts {
+            column,
+            counts: vec![0; terms],
+            missing: 0,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<String, u64>>) -> tantivy::Result<HashMap<String, u64>> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<String, u64>>,
+    ) -> tantivy::Result<HashMap<String, u64>> {
         let mut total = HashMap::new();
         for fruit in fruits {
             for (value, count) in fruit {

@@ -50,7 +50,13 @@ pub fn sortable_f64(value: f64) -> u64 {
     }
 }
 
-pub fn to_document(fields: &StoreFields, event: &LogEvent, id: &str, seq: u64, source: &str) -> TantivyDocument {
+pub fn to_document(
+    fields: &StoreFields,
+    event: &LogEvent,
+    id: &str,
+    seq: u64,
+    source: &str,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, id);
     doc.add_u64(fields.seq, seq);
@@ -64,7 +70,9 @@ pub fn to_document(fields: &StoreFields, event: &LogEvent, id: &str, seq: u64, s
         doc.add_text(fields.terms, exists_term("trace_id"));
     }
     doc.add_text(fields.message, &event.message);
-    if event.message.len() > MAX_INDEXED_WORD_BYTES && word_spans(&event.message).any(|(_, w)| w.len() > MAX_INDEXED_WORD_BYTES) {
+    if event.message.len() > MAX_INDEXED_WORD_BYTES
+        && word_spans(&event.message).any(|(_, w)| w.len() > MAX_INDEXED_WORD_BYTES)
+    {
         doc.add_text(fields.terms, long_value_term("message"));
     }
     for term in field_terms(event) {
@@ -106,7 +114,18 @@ mod tests {
 
     #[test]
     fn sortable_f64_preserves_order() {
-        let values = [f64::MIN, -1e10, -1.5, -0.0, 0.0, 1e-300, 1.0, 2.5, 1e10, f64::MAX];
+        let values = [
+            f64::MIN,
+            -1e10,
+            -1.5,
+            -0.0,
+            0.0,
+            1e-300,
+            1.0,
+            2.5,
+            1e10,
+            f64::MAX,
+        ];
         for pair in values.windows(2) {
             assert!(sortable_f64(pair[0]) <= sortable_f64(pair[1]), "{pair:?}");
         }

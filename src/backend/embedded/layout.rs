@@ -28,7 +28,9 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         let index_dir = dir.join(INDEX_DIR);
         if !index_dir.join("meta.json").exists() {
-            return Err(StoreError::NotFound { dir: dir.to_path_buf() });
+            return Err(StoreError::NotFound {
+                dir: dir.to_path_buf(),
+            });
         }
         check_marker(dir)?;
         let index = Index::open_in_dir(&index_dir).map_err(|e| damaged(dir, &e))?;
@@ -42,20 +44,30 @@ impl Store {
         if index_dir.join("meta.json").exists() {
             return Store::open(dir);
         }
-        std::fs::create_dir_all(&index_dir).context(|| format!("cannot create {}", index_dir.display()))?;
+        std::fs::create_dir_all(&index_dir)
+            .context(|| format!("cannot create {}", index_dir.display()))?;
         let marker = serde_json::json!({"format": FORMAT, "created_by": format!("logagg {}", env!("CARGO_PKG_VERSION"))});
-        std::fs::write(dir.join(MARKER), marker.to_string()).context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
-        let index = Index::create_in_dir(&index_dir, build_schema()).context(|| format!("cannot create an index in {}", index_dir.display()))?;
+        std::fs::write(dir.join(MARKER), marker.to_string())
+            .context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+        let index = Index::create_in_dir(&index_dir, build_schema())
+            .context(|| format!("cannot create an index in {}", index_dir.display()))?;
         Store::from_index(dir, index)
     }
 
     fn from_index(dir: &Path, index: Index) -> Result<Store> {
         if index.schema() != build_schema() {
-            return Err(StoreError::Damaged { dir: dir.to_path_buf(), reason: "its schema is not the one this logagg writes".into() });
+            return Err(StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                reason: "its schema is not the one this logagg writes".into(),
+            });
         }
         register_tokenizer(&index);
         let fields = StoreFields::resolve(&index.schema()).map_err(|e| damaged(dir, &e))?;
-        Ok(Store { dir: dir.to_path_buf(), index, fields })
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+        })
     }
 
     /// Bytes the store occupies on disk.
@@ -65,24 +77,41 @@ impl Store {
 }
 
 fn damaged(dir: &Path, error: &tantivy::TantivyError) -> StoreError {
-    StoreError::Damaged { dir: dir.to_path_buf(), reason: first_line(&error.to_string()) }
+    StoreError::Damaged {
+        dir: dir.to_path_buf(),
+        reason: first_line(&error.to_string()),
+    }
 }
 
 fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or("").chars().take(200).collect()
+    text.lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect()
 }
 
 fn check_marker(dir: &Path) -> Result<()> {
     let path = dir.join(MARKER);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|_| StoreError::Damaged { dir: dir.to_path_buf(), reason: format!("{} is missing", path.display()) })?;
+    let text = std::fs::read_to_string(&path).map_err(|_| StoreError::Damaged {
+        dir: dir.to_path_buf(),
+        reason: format!("{} is missing", path.display()),
+    })?;
     let found = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("format").and_then(|f| f.as_u64()))
         .and_then(|f| u32::try_from(f).ok())
-        .ok_or_else(|| StoreError::Damaged { dir: dir.to_path_buf(), reason: format!("{} is unreadable", path.display()) })?;
+        .ok_or_else(|| StoreError::Damaged {
+            dir: dir.to_path_buf(),
+            reason: format!("{} is unreadable", path.display()),
+        })?;
     if found > FORMAT {
-        return Err(StoreError::NewerFormat { dir: dir.to_path_buf(), found, supported: FORMAT });
+        return Err(StoreError::NewerFormat {
+            dir: dir.to_path_buf(),
+            found,
+            supported: FORMAT,
+        });
     }
     Ok(())
 }

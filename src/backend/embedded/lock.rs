@@ -28,10 +28,16 @@ impl WriterLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked { dir: dir.to_path_buf(), holder: describe_holder(&mut file) })
+                return Err(StoreError::Locked {
+                    dir: dir.to_path_buf(),
+                    holder: describe_holder(&mut file),
+                })
             }
             Err(TryLockError::Error(e)) => {
-                return Err(StoreError::Io { context: format!("cannot lock {}", path.display()), source: e })
+                return Err(StoreError::Io {
+                    context: format!("cannot lock {}", path.display()),
+                    source: e,
+                })
             }
         }
         let holder = serde_json::json!({
@@ -40,10 +46,14 @@ impl WriterLock {
             "host": hostname(),
             "since": crate::event::Timestamp::now().to_rfc3339(),
         });
-        file.set_len(0).context(|| format!("cannot write {}", path.display()))?;
-        file.seek(SeekFrom::Start(0)).context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(holder.to_string().as_bytes()).context(|| format!("cannot write {}", path.display()))?;
-        file.flush().context(|| format!("cannot write {}", path.display()))?;
+        file.set_len(0)
+            .context(|| format!("cannot write {}", path.display()))?;
+        file.seek(SeekFrom::Start(0))
+            .context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(holder.to_string().as_bytes())
+            .context(|| format!("cannot write {}", path.display()))?;
+        file.flush()
+            .context(|| format!("cannot write {}", path.display()))?;
         Ok(WriterLock { _file: file })
     }
 }
@@ -81,7 +91,10 @@ mod tests {
         let _first = WriterLock::acquire(dir.path(), "logagg simulate").unwrap();
         let err = WriterLock::acquire(dir.path(), "logagg retention").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains(&format!("pid {}", std::process::id())), "{text}");
+        assert!(
+            text.contains(&format!("pid {}", std::process::id())),
+            "{text}"
+        );
         assert!(text.contains("logagg simulate"), "{text}");
     }
 }

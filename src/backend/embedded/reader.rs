@@ -51,21 +51,32 @@ impl StoreReader {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| StoreError::Damaged { dir: dir.to_path_buf(), reason: e.to_string() })?;
+            .map_err(|e: tantivy::TantivyError| StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                reason: e.to_string(),
+            })?;
         Ok(StoreReader { store, reader })
     }
 
     /// Picks up commits made since the last refresh (by this or another process).
     pub fn refresh(&self) -> Result<()> {
-        self.reader.reload().context(|| format!("cannot reload the store at {}", self.store.dir.display()))
+        self.reader
+            .reload()
+            .context(|| format!("cannot reload the store at {}", self.store.dir.display()))
     }
 
     fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
 
-    fn run<C: tantivy::collector::Collector>(&self, query: &dyn TQuery, collector: &C) -> Result<C::Fruit> {
-        self.searcher().search(query, collector).context(|| "the search failed".to_string())
+    fn run<C: tantivy::collector::Collector>(
+        &self,
+        query: &dyn TQuery,
+        collector: &C,
+    ) -> Result<C::Fruit> {
+        self.searcher()
+            .search(query, collector)
+            .context(|| "the search failed".to_string())
     }
 
     /// Matching events in the requested order, at most `limit` of them (`None` = all).
@@ -74,14 +85,29 @@ impl StoreReader {
         self.collect_hits(translated.as_ref(), order, limit)
     }
 
-    fn collect_hits(&self, query: &dyn TQuery, order: Order, limit: Option<usize>) -> Result<Vec<Hit>> {
+    fn collect_hits(
+        &self,
+        query: &dyn TQuery,
+        order: Order,
+        limit: Option<usize>,
+    ) -> Result<Vec<Hit>> {
         let searcher = self.searcher();
-        let ranked = searcher.search(query, &TopDocsBy { order, limit }).context(|| "the search failed".to_string())?;
+        let ranked = searcher
+            .search(query, &TopDocsBy { order, limit })
+            .context(|| "the search failed".to_string())?;
         let mut hits = Vec::with_capacity(ranked.len());
         for r in ranked {
-            let doc: TantivyDocument = searcher.doc(r.doc_address()).context(|| "cannot read a stored event".to_string())?;
-            let source = doc.get_first(self.store.fields.source).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let seq = doc.get_first(self.store.fields.seq).and_then(|v| v.as_u64()).unwrap_or_default();
+            let doc: TantivyDocument = searcher
+                .doc(r.doc_address())
+                .context(|| "cannot read a stored event".to_string())?;
+            let source = doc
+                .get_first(self.store.fields.source)
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let seq = doc
+                .get_first(self.store.fields.seq)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default();
             hits.push(Hit { seq, source });
         }
         Ok(hits)
@@ -96,7 +122,9 @@ impl StoreReader {
     pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
         let translated = translate(query, &self.store.fields);
         let counts = match target {
-            Target::Service => self.run(translated.as_ref(), &CountByColumn { column: "service" })?,
+            Target::Service => {
+                self.run(translated.as_ref(), &CountByColumn { column: "service" })?
+            }
             Target::Host => self.run(translated.as_ref(), &CountByColumn { column: "host" })?,
             Target::Level => self.run(translated.as_ref(), &CountByColumn { column: "level" })?,
             other => {
@@ -121,14 +149,22 @@ impl StoreReader {
             if segment.num_docs() == 0 {
                 continue;
             }
-            let column = segment.fast_fields().u64("seq").context(|| "cannot read arrival order".to_string())?;
+            let column = segment
+                .fast_fields()
+                .u64("seq")
+                .context(|| "cannot read arrival order".to_string())?;
             max = max.max(Some(column.max_value()));
         }
         Ok(max)
     }
 
     /// Matching events with `after < seq <= upto`, in arrival order.
-    pub fn arrived_between(&self, query: &Query, after: Option<u64>, upto: u64) -> Result<Vec<Hit>> {
+    pub fn arrived_between(
+        &self,
+        query: &Query,
+        after: Option<u64>,
+        upto: u64,
+    ) -> Result<Vec<Hit>> {
         let seq = self.store.fields.seq;
         let lower = match after {
             Some(a) => Bound::Excluded(Term::from_field_u64(seq, a)),
@@ -146,8 +182,14 @@ impl StoreReader {
     pub fn has_field_key(&self, key: &str) -> Result<bool> {
         let term = Term::from_field_text(self.store.fields.terms, &exists_term(key));
         for segment in self.searcher().segment_readers() {
-            let index = segment.inverted_index(self.store.fields.terms).context(|| "cannot read the index".to_string())?;
-            if index.doc_freq(&term).context(|| "cannot read the index".to_string())? > 0 {
+            let index = segment
+                .inverted_index(self.store.fields.terms)
+                .context(|| "cannot read the index".to_string())?;
+            if index
+                .doc_freq(&term)
+                .context(|| "cannot read the index".to_string())?
+                > 0
+            {
                 return Ok(true);
             }
         }
@@ -156,12 +198,19 @@ impl StoreReader {
 
     pub fn stats(&self) -> Result<StoreStats> {
         let searcher = self.searcher();
-        let mut stats = StoreStats { events: searcher.num_docs(), disk_bytes: self.store.disk_bytes(), ..Default::default() };
+        let mut stats = StoreStats {
+            events: searcher.num_docs(),
+            disk_bytes: self.store.disk_bytes(),
+            ..Default::default()
+        };
         for segment in searcher.segment_readers() {
             if segment.num_docs() == 0 {
                 continue;
             }
-            let ts = segment.fast_fields().i64("ts").context(|| "cannot read timestamps".to_string())?;
+            let ts = segment
+                .fast_fields()
+                .i64("ts")
+                .context(|| "cannot read timestamps".to_string())?;
             let (lo, hi) = (Timestamp(ts.min_value()), Timestamp(ts.max_value()));
             stats.oldest = Some(stats.oldest.map_or(lo, |o| o.min(lo)));
             stats.newest = Some(stats.newest.map_or(hi, |n| n.max(hi)));

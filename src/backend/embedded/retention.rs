@@ -20,7 +20,11 @@ pub struct RetentionPlan {
 }
 
 /// Works out the cutoff for `keep_since` (age) and `max_bytes` (size), whichever removes more.
-pub fn plan(reader: &StoreReader, keep_since: Option<Timestamp>, max_bytes: Option<u64>) -> Result<RetentionPlan> {
+pub fn plan(
+    reader: &StoreReader,
+    keep_since: Option<Timestamp>,
+    max_bytes: Option<u64>,
+) -> Result<RetentionPlan> {
     let stats = reader.stats()?;
     let mut cutoff = keep_since;
     if let Some(max) = max_bytes.filter(|max| stats.disk_bytes > *max && stats.events > 0) {
@@ -36,7 +40,12 @@ pub fn plan(reader: &StoreReader, keep_since: Option<Timestamp>, max_bytes: Opti
         Some(c) => reader.count(&older_than_query(c))?,
         None => 0,
     };
-    Ok(RetentionPlan { cutoff, events, total_events: stats.events, disk_bytes: stats.disk_bytes })
+    Ok(RetentionPlan {
+        cutoff,
+        events,
+        total_events: stats.events,
+        disk_bytes: stats.disk_bytes,
+    })
 }
 
 /// The timestamp of the `keep`-th newest event: everything older goes.
@@ -44,26 +53,51 @@ fn newest_kept_boundary(reader: &StoreReader, keep: u64) -> Result<Option<Timest
     if keep == 0 {
         return Ok(Some(Timestamp(i64::MAX)));
     }
-    let hits = reader.search(&crate::query::Query::All, super::collect::Order::NewestFirst, Some(keep as usize))?;
+    let hits = reader.search(
+        &crate::query::Query::All,
+        super::collect::Order::NewestFirst,
+        Some(keep as usize),
+    )?;
     Ok(hits.last().map(|h| h.event().timestamp))
 }
 
 fn older_than_query(cutoff: Timestamp) -> crate::query::Query {
     use crate::query::ast::{Clause, Range, Target, Test};
-    crate::query::Query::Clause(Clause { target: Target::Timestamp, test: Test::Range(Range::Time(Bound::Unbounded, Bound::Excluded(cutoff))) })
+    crate::query::Query::Clause(Clause {
+        target: Target::Timestamp,
+        test: Test::Range(Range::Time(Bound::Unbounded, Bound::Excluded(cutoff))),
+    })
 }
 
 /// Deletes the events the plan names and commits, keeping source positions as they are.
 pub fn apply(mut writer: StoreWriter, plan: &RetentionPlan) -> Result<u64> {
-    let Some(cutoff) = plan.cutoff else { return Ok(0) };
+    let Some(cutoff) = plan.cutoff else {
+        return Ok(0);
+    };
     let ts = writer.store().fields.ts;
     let searcher_count = {
-        let reader = writer.store().index.reader().context(|| "cannot read the store".to_string())?;
-        let query = RangeQuery::new(Bound::Included(Term::from_field_i64(ts, i64::MIN)), Bound::Excluded(Term::from_field_i64(ts, cutoff.micros())));
-        reader.searcher().search(&query, &Count).context(|| "cannot count old events".to_string())? as u64
+        let reader = writer
+            .store()
+            .index
+            .reader()
+            .context(|| "cannot read the store".to_string())?;
+        let query = RangeQuery::new(
+            Bound::Included(Term::from_field_i64(ts, i64::MIN)),
+            Bound::Excluded(Term::from_field_i64(ts, cutoff.micros())),
+        );
+        reader
+            .searcher()
+            .search(&query, &Count)
+            .context(|| "cannot count old events".to_string())? as u64
     };
-    let query = RangeQuery::new(Bound::Included(Term::from_field_i64(ts, i64::MIN)), Bound::Excluded(Term::from_field_i64(ts, cutoff.micros())));
-    writer.index_writer().delete_query(Box::new(query)).context(|| "cannot delete old events".to_string())?;
+    let query = RangeQuery::new(
+        Bound::Included(Term::from_field_i64(ts, i64::MIN)),
+        Bound::Excluded(Term::from_field_i64(ts, cutoff.micros())),
+    );
+    writer
+        .index_writer()
+        .delete_query(Box::new(query))
+        .context(|| "cannot delete old events".to_string())?;
     writer.close()?;
     Ok(searcher_count)
 }

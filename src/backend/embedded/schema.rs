@@ -75,7 +75,9 @@ impl StoreFields {
 }
 
 pub fn register_tokenizer(index: &Index) {
-    index.tokenizers().register(WORDS_TOKENIZER, TextAnalyzer::from(WordTokenizer));
+    index
+        .tokenizers()
+        .register(WORDS_TOKENIZER, TextAnalyzer::from(WordTokenizer));
 }
 
 /// Emits the folded words of `query::words`, skipping (but counting positions for)
@@ -103,7 +105,10 @@ impl Tokenizer for WordTokenizer {
                 position_length: 1,
             })
             .collect();
-        WordStream { tokens: tokens.into_iter(), current: Token::default() }
+        WordStream {
+            tokens: tokens.into_iter(),
+            current: Token::default(),
+        }
     }
 }
 

@@ -5,7 +5,9 @@ use super::schema::StoreFields;
 use crate::event::{decode_line, DecodeContext};
 use crate::query::{matches, Query};
 use std::sync::Arc;
-use tantivy::query::doc_predicate_query::{ConstOrVariableSegmentPredicate, DocPredicate, DocPredicateQuery, SegmentDocPredicate};
+use tantivy::query::doc_predicate_query::{
+    ConstOrVariableSegmentPredicate, DocPredicate, DocPredicateQuery, SegmentDocPredicate,
+};
 use tantivy::query::AllScorer;
 use tantivy::schema::Value;
 use tantivy::store::StoreReader;
@@ -32,11 +34,19 @@ pub struct SegmentCheck {
 impl DocPredicate for StoredEventPredicate {
     type SegmentDocPredicate = SegmentCheck;
 
-    fn doc_predicate(&self, segment: &SegmentReader) -> tantivy::Result<ConstOrVariableSegmentPredicate<SegmentCheck>> {
+    fn doc_predicate(
+        &self,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<ConstOrVariableSegmentPredicate<SegmentCheck>> {
         let fields = StoreFields::resolve(segment.schema())?;
         let store = segment.get_store_reader(16)?;
         Ok(ConstOrVariableSegmentPredicate::Variable {
-            predicate: SegmentCheck { query: self.query.clone(), store, source: fields.source, context: DecodeContext::now() },
+            predicate: SegmentCheck {
+                query: self.query.clone(),
+                store,
+                source: fields.source,
+                context: DecodeContext::now(),
+            },
             necessary_condition: Box::new(AllScorer::new(segment.max_doc())),
         })
     }
@@ -44,8 +54,13 @@ impl DocPredicate for StoredEventPredicate {
 
 impl SegmentDocPredicate for SegmentCheck {
     fn eval(&mut self, doc: DocId) -> bool {
-        let Ok(document) = self.store.get::<TantivyDocument>(doc) else { return false };
-        let Some(source) = document.get_first(self.source).and_then(|v| v.as_str().map(str::to_owned)) else {
+        let Ok(document) = self.store.get::<TantivyDocument>(doc) else {
+            return false;
+        };
+        let Some(source) = document
+            .get_first(self.source)
+            .and_then(|v| v.as_str().map(str::to_owned))
+        else {
             return false;
         };
         let event = decode_line(source.as_bytes(), &self.context);

@@ -6,7 +6,20 @@ use crate::query::{matches, parse};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-const WORDS: &[&str] = &["connection", "refused", "Timeout", "timed", "out", "user", "u42", "GET", "api", "500", "Ünïcode", "ok"];
+const WORDS: &[&str] = &[
+    "connection",
+    "refused",
+    "Timeout",
+    "timed",
+    "out",
+    "user",
+    "u42",
+    "GET",
+    "api",
+    "500",
+    "Ünïcode",
+    "ok",
+];
 const SERVICES: &[&str] = &["auth", "payments", "api-gateway", "Auth", "db"];
 const HOSTS: &[&str] = &["web-1", "canary-auth-1", "db-2", "web-10"];
 
@@ -21,7 +34,8 @@ fn arb_value() -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["500", "ok", "OK", "m", "abc", "a b", ""]).prop_map(|s| json!(s)),
         any::<bool>().prop_map(|b| json!(b)),
         Just(Value::Null),
-        prop::collection::vec(prop::sample::select(vec!["edge", "eu", "500"]), 0..3).prop_map(|v| json!(v)),
+        prop::collection::vec(prop::sample::select(vec!["edge", "eu", "500"]), 0..3)
+            .prop_map(|v| json!(v)),
         prop::sample::select(vec!["u1", "u42"]).prop_map(|s| json!({"id": s})),
     ]
 }
@@ -32,15 +46,41 @@ fn arb_event() -> impl Strategy<Value = LogEvent> {
         0usize..6,
         prop::sample::select(SERVICES),
         prop::sample::select(HOSTS),
-        prop::collection::vec((prop::sample::select(WORDS), prop::sample::select(vec![" ", ", ", "-", "_", ": ", "/"])), 0..8),
+        prop::collection::vec(
+            (
+                prop::sample::select(WORDS),
+                prop::sample::select(vec![" ", ", ", "-", "_", ": ", "/"]),
+            ),
+            0..8,
+        ),
         prop::option::of(prop::sample::select(vec!["t1", "t2"])),
-        prop::collection::btree_map(prop::sample::select(vec!["status", "latency_ms", "code", "user", "tags", "cached"]), arb_value(), 0..4),
+        prop::collection::btree_map(
+            prop::sample::select(vec![
+                "status",
+                "latency_ms",
+                "code",
+                "user",
+                "tags",
+                "cached",
+            ]),
+            arb_value(),
+            0..4,
+        ),
     )
         .prop_map(|(secs, level, service, host, words, trace, fields)| {
             let message: String = words.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
-            let mut e = LogEvent::new(Timestamp(now().micros() - secs * 1_000_000), Level::ALL[level], service, host, &message);
+            let mut e = LogEvent::new(
+                Timestamp(now().micros() - secs * 1_000_000),
+                Level::ALL[level],
+                service,
+                host,
+                &message,
+            );
             e.trace_id = trace.map(str::to_string);
-            e.fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<String, Value>>();
+            e.fields = fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<Map<String, Value>>();
             e
         })
 }
@@ -54,15 +94,46 @@ fn arb_leaf() -> impl Strategy<Value = String> {
         Just("host:canary*".to_string()),
         Just("host:web-?".to_string()),
         level.clone().prop_map(|l| format!("level:{l}")),
-        (prop::sample::select(vec![">", ">=", "<", "<="]), level.clone()).prop_map(|(op, l)| format!("level:{op}{l}")),
+        (
+            prop::sample::select(vec![">", ">=", "<", "<="]),
+            level.clone()
+        )
+            .prop_map(|(op, l)| format!("level:{op}{l}")),
         (level.clone(), level).prop_map(|(a, b)| format!("level:[{a} TO {b}]")),
         prop::sample::select(WORDS).prop_map(|w| w.to_string()),
-        (prop::sample::select(WORDS), prop::sample::select(WORDS)).prop_map(|(a, b)| format!("\"{a} {b}\"")),
-        prop::sample::select(vec!["conn*", "t?med", "TIME*", "*i*", "u*2"]).prop_map(str::to_string),
+        (prop::sample::select(WORDS), prop::sample::select(WORDS))
+            .prop_map(|(a, b)| format!("\"{a} {b}\"")),
+        prop::sample::select(vec!["conn*", "t?med", "TIME*", "*i*", "u*2"])
+            .prop_map(str::to_string),
         (0i64..1000).prop_map(|n| format!("status:{n}")),
-        (prop::sample::select(vec![">", ">=", "<", "<="]), 0i64..1000).prop_map(|(op, n)| format!("latency_ms:{op}{n}")),
+        (prop::sample::select(vec![">", ">=", "<", "<="]), 0i64..1000)
+            .prop_map(|(op, n)| format!("latency_ms:{op}{n}")),
         (0i64..500, 0i64..500).prop_map(|(a, b)| format!("status:[{a} TO {}}}", a + b)),
-        prop::sample::select(vec!["code:500", "code:ok", "code:\"a b\"", "code:>m", "code:[a TO n]", "code:5*", "cached:true", "tags:eu", "user.id:u42", "fields.user.id:u*", "status:\"500\"", "latency_ms:*", "missing:*", "trace_id:*", "trace_id:t1", "code:/^a/", "message:/time(d)? ?out/", "/Ü/", "@timestamp:>now-30m", "@timestamp:[now-1h TO now-10m}", "*", "message:\"...\""]).prop_map(str::to_string),
+        prop::sample::select(vec![
+            "code:500",
+            "code:ok",
+            "code:\"a b\"",
+            "code:>m",
+            "code:[a TO n]",
+            "code:5*",
+            "cached:true",
+            "tags:eu",
+            "user.id:u42",
+            "fields.user.id:u*",
+            "status:\"500\"",
+            "latency_ms:*",
+            "missing:*",
+            "trace_id:*",
+            "trace_id:t1",
+            "code:/^a/",
+            "message:/time(d)? ?out/",
+            "/Ü/",
+            "@timestamp:>now-30m",
+            "@timestamp:[now-1h TO now-10m}",
+            "*",
+            "message:\"...\""
+        ])
+        .prop_map(str::to_string),
     ]
 }
 
@@ -107,9 +178,23 @@ proptest! {
 fn sample_store(dir: &std::path::Path, n: u64) {
     let mut writer = StoreWriter::open(dir, "test").unwrap();
     for i in 0..n {
-        let mut e = LogEvent::new(Timestamp(now().micros() - (n - i) as i64 * 1000), Level::ALL[(i % 6) as usize], SERVICES[(i % 5) as usize], "h", "hello world");
+        let mut e = LogEvent::new(
+            Timestamp(now().micros() - (n - i) as i64 * 1000),
+            Level::ALL[(i % 6) as usize],
+            SERVICES[(i % 5) as usize],
+            "h",
+            "hello world",
+        );
         e.fields.insert("i".into(), json!(i));
-        writer.append(&e, &Position { stream: "s".into(), offset: i }).unwrap();
+        writer
+            .append(
+                &e,
+                &Position {
+                    stream: "s".into(),
+                    offset: i,
+                },
+            )
+            .unwrap();
     }
     writer.commit().unwrap();
 }
@@ -119,14 +204,31 @@ fn ordering_limits_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     sample_store(dir.path(), 50);
     let reader = StoreReader::open(dir.path()).unwrap();
-    let newest = reader.search(&crate::query::Query::All, Order::NewestFirst, Some(3)).unwrap();
-    assert_eq!(newest.iter().map(|h| h.seq).collect::<Vec<_>>(), vec![49, 48, 47]);
-    let oldest = reader.search(&crate::query::Query::All, Order::OldestFirst, Some(2)).unwrap();
+    let newest = reader
+        .search(&crate::query::Query::All, Order::NewestFirst, Some(3))
+        .unwrap();
+    assert_eq!(
+        newest.iter().map(|h| h.seq).collect::<Vec<_>>(),
+        vec![49, 48, 47]
+    );
+    let oldest = reader
+        .search(&crate::query::Query::All, Order::OldestFirst, Some(2))
+        .unwrap();
     assert_eq!(oldest.iter().map(|h| h.seq).collect::<Vec<_>>(), vec![0, 1]);
-    let by_service = reader.count_by(&crate::query::Query::All, &crate::query::Target::Service).unwrap();
+    let by_service = reader
+        .count_by(&crate::query::Query::All, &crate::query::Target::Service)
+        .unwrap();
     assert_eq!(by_service.len(), 5);
     assert!(by_service.iter().all(|(_, c)| *c == 10));
-    assert_eq!(reader.count_by(&parse("i:<3", now()).unwrap(), &crate::query::Target::Field("i".into())).unwrap(), vec![("0".into(), 1), ("1".into(), 1), ("2".into(), 1)]);
+    assert_eq!(
+        reader
+            .count_by(
+                &parse("i:<3", now()).unwrap(),
+                &crate::query::Target::Field("i".into())
+            )
+            .unwrap(),
+        vec![("0".into(), 1), ("1".into(), 1), ("2".into(), 1)]
+    );
     assert!(reader.has_field_key("i").unwrap());
     assert!(!reader.has_field_key("j").unwrap());
     assert_eq!(reader.max_seq().unwrap(), Some(49));
@@ -154,17 +256,25 @@ fn readers_see_new_commits_after_refresh() {
     sample_store(dir.path(), 2);
     reader.refresh().unwrap();
     assert_eq!(reader.count(&crate::query::Query::All).unwrap(), 5);
-    let tail = reader.arrived_between(&crate::query::Query::All, Some(2), 4).unwrap();
+    let tail = reader
+        .arrived_between(&crate::query::Query::All, Some(2), 4)
+        .unwrap();
     assert_eq!(tail.iter().map(|h| h.seq).collect::<Vec<_>>(), vec![3, 4]);
 }
 
 #[test]
 fn missing_damaged_and_newer_stores_are_reported() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(matches!(StoreReader::open(dir.path()), Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        StoreReader::open(dir.path()),
+        Err(StoreError::NotFound { .. })
+    ));
     sample_store(dir.path(), 1);
     std::fs::write(dir.path().join("store.json"), r#"{"format": 99}"#).unwrap();
-    assert!(matches!(StoreReader::open(dir.path()), Err(StoreError::NewerFormat { found: 99, .. })));
+    assert!(matches!(
+        StoreReader::open(dir.path()),
+        Err(StoreError::NewerFormat { found: 99, .. })
+    ));
     std::fs::write(dir.path().join("store.json"), r#"{"format": 1}"#).unwrap();
     std::fs::write(dir.path().join("index/meta.json"), "{ not json").unwrap();
     let err = StoreReader::open(dir.path()).err().unwrap();
@@ -177,15 +287,47 @@ fn long_words_and_values_are_still_found() {
     let long_word = "x".repeat(400);
     let long_value = "v".repeat(2000);
     let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
-    let mut e = LogEvent::new(now(), Level::Info, "s", "h", &format!("start {long_word} end"));
+    let mut e = LogEvent::new(
+        now(),
+        Level::Info,
+        "s",
+        "h",
+        &format!("start {long_word} end"),
+    );
     e.fields.insert("blob".into(), json!(long_value));
-    writer.append(&e, &Position { stream: "s".into(), offset: 0 }).unwrap();
+    writer
+        .append(
+            &e,
+            &Position {
+                stream: "s".into(),
+                offset: 0,
+            },
+        )
+        .unwrap();
     writer.commit().unwrap();
     let reader = StoreReader::open(dir.path()).unwrap();
-    for q in [long_word.clone(), "xxx*".into(), format!("blob:{long_value}"), "blob:v*".into(), "blob:>u".into(), "\"start\"".into(), "blob:*".into()] {
-        assert_eq!(reader.count(&parse(&q, now()).unwrap()).unwrap(), 1, "{}", &q[..q.len().min(30)]);
+    for q in [
+        long_word.clone(),
+        "xxx*".into(),
+        format!("blob:{long_value}"),
+        "blob:v*".into(),
+        "blob:>u".into(),
+        "\"start\"".into(),
+        "blob:*".into(),
+    ] {
+        assert_eq!(
+            reader.count(&parse(&q, now()).unwrap()).unwrap(),
+            1,
+            "{}",
+            &q[..q.len().min(30)]
+        );
     }
-    assert_eq!(reader.count(&parse("\"start end\"", now()).unwrap()).unwrap(), 0);
+    assert_eq!(
+        reader
+            .count(&parse("\"start end\"", now()).unwrap())
+            .unwrap(),
+        0
+    );
 }
 
 #[test]
@@ -201,5 +343,9 @@ fn retention_removes_old_events_only() {
     reader.refresh().unwrap();
     assert_eq!(reader.count(&crate::query::Query::All).unwrap(), 30);
     let writer = StoreWriter::open(dir.path(), "test").unwrap();
-    assert_eq!(writer.resume_offset("s"), Some(100), "positions survive retention");
+    assert_eq!(
+        writer.resume_offset("s"),
+        Some(100),
+        "positions survive retention"
+    );
 }

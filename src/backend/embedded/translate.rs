@@ -3,7 +3,9 @@
 //! values too long to be terms) the translation checks the stored event with the
 //! predicate itself, restricted to the documents that could match.
 
-use super::document::{exists_term, kind_prefix, long_value_term, number_term, sortable_f64, text_term, SEP};
+use super::document::{
+    exists_term, kind_prefix, long_value_term, number_term, sortable_f64, text_term, SEP,
+};
 use super::schema::{StoreFields, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES};
 use super::stored_predicate::StoredEventPredicate;
 use crate::query::ast::{push_regex_literal, Clause, Literal, Range, Target, Test};
@@ -11,8 +13,8 @@ use crate::query::Query;
 use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, InvertedIndexRangeQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, EmptyQuery, InvertedIndexRangeQuery, Occur, PhraseQuery,
+    Query as TQuery, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -37,29 +39,46 @@ pub fn translate(query: &Query, fields: &StoreFields) -> Q {
             }
             Box::new(BooleanQuery::new(clauses))
         }
-        Query::Or(items) => Box::new(BooleanQuery::new(items.iter().map(|q| (Occur::Should, translate(q, fields))).collect())),
+        Query::Or(items) => Box::new(BooleanQuery::new(
+            items
+                .iter()
+                .map(|q| (Occur::Should, translate(q, fields)))
+                .collect(),
+        )),
     }
 }
 
 fn not(inner: Q) -> Q {
-    Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery) as Q), (Occur::MustNot, inner)]))
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Q),
+        (Occur::MustNot, inner),
+    ]))
 }
 
 fn and(items: Vec<Q>) -> Q {
-    Box::new(BooleanQuery::new(items.into_iter().map(|q| (Occur::Must, q)).collect()))
+    Box::new(BooleanQuery::new(
+        items.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
 }
 
 fn or(items: Vec<Q>) -> Q {
-    Box::new(BooleanQuery::new(items.into_iter().map(|q| (Occur::Should, q)).collect()))
+    Box::new(BooleanQuery::new(
+        items.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 fn term(field: Field, text: &str) -> Q {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
 }
 
 /// Checks the stored event, but only among the documents `candidates` selects.
 fn checked(clause: &Clause, candidates: Q) -> Q {
-    let predicate: Q = Box::new(StoredEventPredicate::query(Arc::new(Query::Clause(clause.clone()))));
+    let predicate: Q = Box::new(StoredEventPredicate::query(Arc::new(Query::Clause(
+        clause.clone(),
+    ))));
     and(vec![candidates, predicate])
 }
 
@@ -88,12 +107,19 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
             match words.as_slice() {
                 [] => Box::new(EmptyQuery),
                 [word] => term(f.message, word),
-                many => Box::new(PhraseQuery::new(many.iter().map(|w| Term::from_field_text(f.message, w)).collect())),
+                many => Box::new(PhraseQuery::new(
+                    many.iter()
+                        .map(|w| Term::from_field_text(f.message, w))
+                        .collect(),
+                )),
             }
         }
         (Target::Message, Test::WordPattern(pattern)) => {
             let attempt = regex(f.message, "", &pattern.regex_body());
-            or(vec![attempt, checked(clause, term(f.terms, &long_value_term("message")))])
+            or(vec![
+                attempt,
+                checked(clause, term(f.terms, &long_value_term("message"))),
+            ])
         }
         (Target::Message, _) => Box::new(EmptyQuery),
         (Target::Service, test) => keyword(clause, f.service, test),
@@ -102,12 +128,18 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
         (Target::TraceId, test) => keyword(clause, f.trace_id, test),
         (Target::Level, Test::Range(Range::Level(lo, hi))) => {
             let rank = |l: &crate::event::Level| Term::from_field_u64(f.level_rank, l.rank());
-            Box::new(RangeQuery::new(map_bound(lo, rank, Term::from_field_u64(f.level_rank, 0)), upper_bound(hi, rank)))
+            Box::new(RangeQuery::new(
+                map_bound(lo, rank, Term::from_field_u64(f.level_rank, 0)),
+                upper_bound(hi, rank),
+            ))
         }
         (Target::Level, test) => keyword(clause, f.level, test),
         (Target::Timestamp, Test::Range(Range::Time(lo, hi))) => {
             let ts = |t: &crate::event::Timestamp| Term::from_field_i64(f.ts, t.micros());
-            Box::new(RangeQuery::new(map_bound(lo, ts, Term::from_field_i64(f.ts, i64::MIN)), upper_bound(hi, ts)))
+            Box::new(RangeQuery::new(
+                map_bound(lo, ts, Term::from_field_i64(f.ts, i64::MIN)),
+                upper_bound(hi, ts),
+            ))
         }
         (Target::Timestamp, Test::Exists) => Box::new(AllQuery),
         (Target::Timestamp, _) => Box::new(EmptyQuery),
@@ -133,7 +165,10 @@ fn keyword(clause: &Clause, field: Field, test: &Test) -> Q {
         Test::Pattern(pattern) => regex(field, "", &pattern.regex_body()),
         Test::Range(Range::Text(lo, hi)) => {
             let make = |s: &String| Term::from_field_text(field, s);
-            Box::new(InvertedIndexRangeQuery::new(map_bound(lo, make, Term::from_field_text(field, "")), upper_bound(hi, make)))
+            Box::new(InvertedIndexRangeQuery::new(
+                map_bound(lo, make, Term::from_field_text(field, "")),
+                upper_bound(hi, make),
+            ))
         }
         _ => {
             let _ = clause;
@@ -167,13 +202,21 @@ fn field(clause: &Clause, key: &str, test: &Test, f: &StoreFields) -> Q {
             }
             or(options)
         }
-        Test::Pattern(pattern) => or(vec![regex(f.terms, &kind_prefix('s', key), &pattern.regex_body()), long_values()]),
+        Test::Pattern(pattern) => or(vec![
+            regex(f.terms, &kind_prefix('s', key), &pattern.regex_body()),
+            long_values(),
+        ]),
         Test::Range(Range::Number(lo, hi)) => {
             let prefix = kind_prefix('n', key);
-            let make = |n: &f64| Term::from_field_text(f.terms, &format!("{prefix}{:016x}", sortable_f64(*n)));
+            let make = |n: &f64| {
+                Term::from_field_text(f.terms, &format!("{prefix}{:016x}", sortable_f64(*n)))
+            };
             let lower = map_bound(lo, make, Term::from_field_text(f.terms, &prefix));
             let upper = match hi {
-                Bound::Unbounded => Bound::Included(Term::from_field_text(f.terms, &format!("{prefix}{}", "f".repeat(16)))),
+                Bound::Unbounded => Bound::Included(Term::from_field_text(
+                    f.terms,
+                    &format!("{prefix}{}", "f".repeat(16)),
+                )),
                 other => map_bound(other, make, Term::from_field_text(f.terms, &prefix)),
             };
             Box::new(InvertedIndexRangeQuery::new(lower, upper))
@@ -183,10 +226,15 @@ fn field(clause: &Clause, key: &str, test: &Test, f: &StoreFields) -> Q {
             let make = |s: &String| Term::from_field_text(f.terms, &format!("{prefix}{s}"));
             let lower = map_bound(lo, make, Term::from_field_text(f.terms, &prefix));
             let upper = match hi {
-                Bound::Unbounded => Bound::Excluded(Term::from_field_text(f.terms, &format!("s{SEP}{key}\u{1}"))),
+                Bound::Unbounded => {
+                    Bound::Excluded(Term::from_field_text(f.terms, &format!("s{SEP}{key}\u{1}")))
+                }
                 other => map_bound(other, make, Term::from_field_text(f.terms, &prefix)),
             };
-            or(vec![Box::new(InvertedIndexRangeQuery::new(lower, upper)), long_values()])
+            or(vec![
+                Box::new(InvertedIndexRangeQuery::new(lower, upper)),
+                long_values(),
+            ])
         }
         _ => Box::new(EmptyQuery),
     }

@@ -38,13 +38,19 @@ impl StoreWriter {
     /// Opens (creating if needed) the store in `dir` for writing. `command` names this
     /// writer to anyone who finds the store locked.
     pub fn open(dir: &Path, command: &str) -> Result<StoreWriter> {
-        std::fs::create_dir_all(dir).context(|| format!("cannot create data dir {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .context(|| format!("cannot create data dir {}", dir.display()))?;
         let lock = WriterLock::acquire(dir, command)?;
         let store = Store::open_or_create(dir)?;
-        let metas = store.index.load_metas().context(|| format!("cannot read the store at {}", dir.display()))?;
-        let checkpoint = Checkpoint::from_payload(metas.payload.as_deref()).ok_or_else(|| StoreError::Damaged {
-            dir: dir.to_path_buf(),
-            reason: "its commit payload is unreadable".into(),
+        let metas = store
+            .index
+            .load_metas()
+            .context(|| format!("cannot read the store at {}", dir.display()))?;
+        let checkpoint = Checkpoint::from_payload(metas.payload.as_deref()).ok_or_else(|| {
+            StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                reason: "its commit payload is unreadable".into(),
+            }
         })?;
         let writer: IndexWriter<TantivyDocument> = store
             .index
@@ -54,7 +60,10 @@ impl StoreWriter {
                     dir: dir.to_path_buf(),
                     holder: "a process that holds tantivy's own index lock".into(),
                 },
-                other => StoreError::Index { context: format!("cannot open a writer on {}", dir.display()), source: other },
+                other => StoreError::Index {
+                    context: format!("cannot open a writer on {}", dir.display()),
+                    source: other,
+                },
             })?;
         let mut policy = LogMergePolicy::default();
         // Retention deletes old events; merge a segment once a third of it is gone.
@@ -89,9 +98,13 @@ impl StoreWriter {
         let source = std::str::from_utf8(&self.buffer).unwrap_or_default();
         let seq = self.pending.next_seq;
         let doc = to_document(&self.store.fields, event, &position.event_id(), seq, source);
-        self.writer.add_document(doc).context(|| "cannot add an event to the store".to_string())?;
+        self.writer
+            .add_document(doc)
+            .context(|| "cannot add an event to the store".to_string())?;
         self.pending.next_seq = seq + 1;
-        self.pending.positions.insert(position.stream.clone(), position.offset.saturating_add(1));
+        self.pending
+            .positions
+            .insert(position.stream.clone(), position.offset.saturating_add(1));
         self.uncommitted += 1;
         Ok(())
     }
@@ -110,9 +123,14 @@ impl StoreWriter {
 
     /// Makes every appended event and its position durable in one step.
     pub fn commit(&mut self) -> Result<Committed> {
-        let mut prepared = self.writer.prepare_commit().context(|| "cannot commit to the store".to_string())?;
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .context(|| "cannot commit to the store".to_string())?;
         prepared.set_payload(&self.pending.to_payload());
-        prepared.commit().context(|| "cannot commit to the store".to_string())?;
+        prepared
+            .commit()
+            .context(|| "cannot commit to the store".to_string())?;
         self.checkpoint = self.pending.clone();
         let events = std::mem::take(&mut self.uncommitted);
         self.last_commit = Instant::now();
@@ -126,7 +144,9 @@ impl StoreWriter {
     /// Commits whatever is pending and waits for background merges, leaving the store compact.
     pub fn close(mut self) -> Result<Committed> {
         let committed = self.commit()?;
-        self.writer.wait_merging_threads().context(|| "cannot finish merging the store".to_string())?;
+        self.writer
+            .wait_merging_threads()
+            .context(|| "cannot finish merging the store".to_string())?;
         Ok(committed)
     }
 }

@@ -1,0 +1,200 @@
+//! The command line as the user types it (raw values; `settings` resolves them).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  logagg simulate --to embedded --count 1000000      fill the local store with realistic logs
+  logagg query 'service:auth AND level:error' --since 1h
+  logagg query 'latency_ms:>500' --output json | jq .service
+  logagg query '*' --count-by service
+  logagg tail --level error                          follow what another process writes
+
+Query language: service:auth level:>=warn \"connection refused\" -host:canary* latency_ms:>500
+  message:/time(d)? ?out/ @timestamp:[now-15m TO now] (a OR b) NOT c; see `logagg help query`.";
+
+#[derive(Debug, Parser)]
+#[command(name = "logagg", version, about = "Terminal-first log aggregation: simulate, store, query and tail logs", after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Directory of the embedded store [default: $XDG_DATA_HOME/logagg]
+    #[arg(long, global = true, env = "LOGAGG_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]
+    #[arg(long, global = true, env = "LOGAGG_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile of the configuration file to use [default: the file's `profile`, else "local"]
+    #[arg(long, global = true, env = "LOGAGG_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// When to color output (NO_COLOR in the environment turns `auto` off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "LOGAGG_COLOR")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate realistic logs from a fleet of fake services
+    #[command(after_help = "\
+Examples:
+  logagg simulate --to embedded --count 1000000           backfill: as fast as possible, ending now
+  logagg simulate --to embedded --rate 500                 live: 500 events/s until Ctrl-C
+  logagg simulate --seed 7 --start 2026-01-01T00:00:00Z --count 1000 --to stdout   reproducible NDJSON")]
+    Simulate(SimulateArgs),
+    /// Search stored events
+    #[command(after_help = "\
+Examples:
+  logagg query 'service:auth AND level:error' --since 1h
+  logagg query '\"connection refused\" -host:canary*' --limit 0 --output logfmt
+  logagg query 'latency_ms:>500' --output json | jq .fields.latency_ms
+  logagg query '*' --count-by service --since 15m
+  logagg query 'level:>=warn' --count
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or usage.")]
+    Query(QueryArgs),
+    /// Follow new events as they are stored
+    #[command(after_help = "\
+Examples:
+  logagg tail --level error
+  logagg tail 'service:payments AND declined' -n 50
+  logagg tail --service 'auth*' --output json | jq -c .message")]
+    Tail(TailArgs),
+    /// Remove old events from the store, by age and/or total size
+    #[command(after_help = "\
+Examples:
+  logagg retention --keep 7d --dry-run
+  logagg retention --keep 30d --max-size 20GiB")]
+    Retention(RetentionArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  logagg completions bash > ~/.local/share/bash-completion/completions/logagg"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SinkKind {
+    /// NDJSON on standard output
+    Stdout,
+    /// The embedded store in --data-dir
+    Embedded,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Where events go [default: the profile's `sink`, else embedded]
+    #[arg(long, value_enum)]
+    pub to: Option<SinkKind>,
+    /// Events per second; 0 = as fast as possible [default: 0 with --count, else 1000]
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u64>,
+    /// Stop after this many events
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this much simulated time, e.g. 30s, 10m, 2h
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Seed of the generator; the same seed and --start give the same events
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Timestamp of the first event (RFC 3339) [default: now, or early enough that a backfill ends now]
+    #[arg(long, value_name = "RFC3339")]
+    pub start: Option<String>,
+    /// How often the store commits (and becomes visible to readers)
+    #[arg(long, value_name = "DURATION", default_value = "1s")]
+    pub commit_interval: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A colored table on a terminal, NDJSON otherwise
+    Auto,
+    Table,
+    /// One JSON object per line
+    Json,
+    /// The message only
+    Raw,
+    Logfmt,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query, e.g. 'service:auth AND level:>=warn' (default: every event)
+    #[arg(default_value = "*")]
+    pub query: String,
+    /// Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only events before this: a duration ago, now-5m, or RFC 3339
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// At most this many events (or groups with --count-by); 0 = all
+    #[arg(long, short = 'l', default_value_t = 100, value_name = "N")]
+    pub limit: usize,
+    /// Oldest first (default: newest first)
+    #[arg(long)]
+    pub asc: bool,
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Auto)]
+    pub output: OutputFormat,
+    /// Print only the number of matching events
+    #[arg(long, conflicts_with = "count_by")]
+    pub count: bool,
+    /// Count matching events per value of FIELD (service, host, level, trace_id or a fields key)
+    #[arg(long, value_name = "FIELD")]
+    pub count_by: Option<String>,
+    /// Show how the query was understood, without running it
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Only events matching this query
+    #[arg(default_value = "*")]
+    pub query: String,
+    /// Minimum level (trace, debug, info, warn, error, fatal)
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Only this service (wildcards allowed)
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Start with the last N matching events
+    #[arg(short = 'n', long = "lines", default_value_t = 10, value_name = "N")]
+    pub lines: usize,
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Auto)]
+    pub output: OutputFormat,
+    /// How often to look for new commits
+    #[arg(long, default_value = "200ms", value_name = "DURATION")]
+    pub poll: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("limit").required(true).multiple(true).args(["keep", "max_size"])))]
+pub struct RetentionArgs {
+    /// Keep events newer than this (e.g. 7d, 12h)
+    #[arg(long, value_name = "DURATION")]
+    pub keep: Option<String>,
+    /// Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)
+    #[arg(long, value_name = "SIZE")]
+    pub max_size: Option<String>,
+    /// Say what would be removed, remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,71 @@
+//! The `logagg` command line: parse, resolve settings, run one command, map the outcome
+//! to an exit status.
+
+pub mod args;
+mod completions;
+mod output;
+mod query_cmd;
+mod retention_cmd;
+mod settings;
+mod shutdown;
+mod simulate_cmd;
+mod tail_cmd;
+
+pub use args::Cli;
+pub use completions::{file_name as completion_file_name, render as render_completions};
+
+use crate::query::QueryError;
+use clap::Parser;
+use settings::Settings;
+use std::process::ExitCode;
+
+/// What a successful command found, for grep-like exit statuses.
+pub enum Outcome {
+    Done,
+    NothingMatched,
+}
+
+/// Exit status for bad usage, bad queries and failures.
+const EXIT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NothingMatched) => ExitCode::from(1),
+        Err(error) => report(&error),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    use args::Command;
+    if let Command::Completions { shell } = &cli.command {
+        return completions::print(*shell);
+    }
+    let settings = Settings::resolve(&cli.global)?;
+    match cli.command {
+        Command::Simulate(args) => simulate_cmd::run(&args, &settings),
+        Command::Query(args) => query_cmd::run(&args, &settings),
+        Command::Tail(args) => tail_cmd::run(&args, &settings),
+        Command::Retention(args) => retention_cmd::run(&args, &settings),
+        Command::Completions { .. } => Ok(Outcome::Done),
+    }
+}
+
+/// Prints an error as one line (a query error also shows where it broke) and picks the
+/// exit status. A closed pipe (`logagg query | head`) is not an error.
+fn report(error: &anyhow::Error) -> ExitCode {
+    for cause in error.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+        }
+        if let Some(query) = cause.downcast_ref::<QueryError>() {
+            eprintln!("error: {query}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
+    eprintln!("error: {error:#}");
+    ExitCode::from(EXIT_ERROR)
+}

@@ -1,0 +1,182 @@
+//! `logagg query`: search the store, count, or count by a field.
+
+use super::args::QueryArgs;
+use super::output::{Format, Printer};
+use super::settings::Settings;
+use super::Outcome;
+use crate::backend::embedded::{Order, StoreReader};
+use crate::event::Timestamp;
+use crate::query::ast::{Clause, Range, Test};
+use crate::query::time::parse_instant_or_ago;
+use crate::query::{parse, Query, Target};
+use anyhow::{anyhow, Result};
+use std::io::Write;
+use std::ops::Bound;
+
+/// Parses the query and folds in `--since`/`--until` (and any extra restrictions).
+pub fn build_query(
+    text: &str,
+    since: Option<&str>,
+    until: Option<&str>,
+    now: Timestamp,
+) -> Result<Query> {
+    let mut query = parse(text, now)?;
+    let when = |flag: &str, value: &str| {
+        parse_instant_or_ago(value, now)
+            .ok_or_else(|| anyhow!("{flag} '{value}' is not a time; use a duration (15m, 2h, 7d), now-1h, or RFC 3339 such as 2026-11-24T13:00:00Z"))
+    };
+    let lower = since.map(|s| when("--since", s)).transpose()?;
+    let upper = until.map(|u| when("--until", u)).transpose()?;
+    if lower.is_some() || upper.is_some() {
+        let range = Range::Time(
+            lower.map_or(Bound::Unbounded, Bound::Included),
+            upper.map_or(Bound::Unbounded, Bound::Excluded),
+        );
+        query = query.and(Query::Clause(Clause {
+            target: Target::Timestamp,
+            test: Test::Range(range),
+        }));
+    }
+    Ok(query)
+}
+
+/// Resolves a `--count-by` name the way the query language resolves field names.
+pub fn count_target(name: &str) -> Result<Target> {
+    let parsed = parse(&format!("{}:*", escape_name(name)), Timestamp::now())
+        .map_err(|_| anyhow!("--count-by '{name}' is not a field name"))?;
+    match parsed {
+        Query::Clause(Clause { target: Target::Message, .. }) => Err(anyhow!("--count-by message would count whole messages; pick a keyword such as service, host, level or a fields key")),
+        Query::Clause(Clause { target: Target::Timestamp, .. }) => Err(anyhow!("--count-by @timestamp is not supported; pick a keyword such as service, host or level")),
+        Query::Clause(clause) => Ok(clause.target),
+        _ => Err(anyhow!("--count-by '{name}' is not a field name")),
+    }
+}
+
+fn escape_name(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            if "\\():\"*? ".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
+    let now = Timestamp::now();
+    let query = build_query(
+        &args.query,
+        args.since.as_deref(),
+        args.until.as_deref(),
+        now,
+    )?;
+    let target = args.count_by.as_deref().map(count_target).transpose()?;
+    if args.explain {
+        println!("query:   {}", args.query);
+        println!("parsed:  {query}");
+        println!("now:     {now}");
+        return Ok(Outcome::Done);
+    }
+    let reader = StoreReader::open(&settings.data_dir)?;
+    warn_unknown_fields(&reader, &query, target.as_ref())?;
+    let limit = (args.limit > 0).then_some(args.limit);
+    let format = Format::resolve(args.output);
+    let mut stdout = std::io::BufWriter::new(std::io::stdout());
+    if args.count {
+        let n = reader.count(&query)?;
+        writeln!(stdout, "{n}")?;
+        stdout.flush()?;
+        return Ok(if n > 0 {
+            Outcome::Done
+        } else {
+            Outcome::NothingMatched
+        });
+    }
+    if let Some(target) = target {
+        let mut groups = reader.count_by(&query, &target)?;
+        let total: u64 = groups.iter().map(|(_, c)| c).sum();
+        if let Some(limit) = limit {
+            groups.truncate(limit);
+        }
+        let name = args.count_by.as_deref().unwrap_or_default();
+        if format == Format::Table {
+            let width = groups
+                .iter()
+                .map(|(_, c)| c.to_string().len())
+                .max()
+                .unwrap_or(5)
+                .max(5);
+            writeln!(stdout, "{:>width$}  {:>6}  {name}", "COUNT", "SHARE")?;
+            for (value, count) in &groups {
+                writeln!(
+                    stdout,
+                    "{count:>width$}  {:>5.1}%  {value}",
+                    *count as f64 * 100.0 / total.max(1) as f64
+                )?;
+            }
+        } else {
+            for (value, count) in &groups {
+                writeln!(
+                    stdout,
+                    "{}",
+                    serde_json::json!({ name: value, "count": count })
+                )?;
+            }
+        }
+        stdout.flush()?;
+        return Ok(if groups.is_empty() {
+            Outcome::NothingMatched
+        } else {
+            Outcome::Done
+        });
+    }
+    drop(stdout);
+    let order = if args.asc {
+        Order::OldestFirst
+    } else {
+        Order::NewestFirst
+    };
+    let hits = reader.search(&query, order, limit)?;
+    let mut printer = Printer::stdout(format, settings.color);
+    for hit in &hits {
+        printer.source(&hit.source)?;
+    }
+    printer.flush()?;
+    Ok(if hits.is_empty() {
+        Outcome::NothingMatched
+    } else {
+        Outcome::Done
+    })
+}
+
+/// A fields key no stored event has is most likely a typo: say so rather than silently
+/// matching nothing.
+pub fn warn_unknown_fields(
+    reader: &StoreReader,
+    query: &Query,
+    extra: Option<&Target>,
+) -> Result<()> {
+    let mut keys: Vec<&str> = query
+        .clauses()
+        .into_iter()
+        .filter_map(|c| match &c.target {
+            Target::Field(key) => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    if let Some(Target::Field(key)) = extra {
+        keys.push(key);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        if !reader.has_field_key(key)? {
+            eprintln!(
+                "warning: no stored event has a field '{key}' (names other than message, service, host, level, trace_id and @timestamp are keys of `fields`); `logagg query --limit 1 --output json` shows what events carry"
+            );
+        }
+    }
+    Ok(())
+}

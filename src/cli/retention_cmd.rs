@@ -1,0 +1,67 @@
+//! `logagg retention`: remove events older than --keep and/or beyond --max-size.
+
+use super::args::RetentionArgs;
+use super::settings::Settings;
+use super::Outcome;
+use crate::backend::embedded::{retention, StoreReader, StoreWriter};
+use crate::event::Timestamp;
+use crate::query::time::parse_duration;
+use anyhow::{anyhow, Result};
+
+pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
+    let now = Timestamp::now();
+    let keep_since = match &args.keep {
+        Some(text) => {
+            let keep = parse_duration(text)
+                .ok_or_else(|| anyhow!("--keep '{text}' is not a duration; use e.g. 7d, 12h"))?;
+            Some(Timestamp(
+                now.micros().saturating_sub(keep.as_micros() as i64),
+            ))
+        }
+        None => None,
+    };
+    let max_bytes = match &args.max_size {
+        Some(text) => Some(
+            text.parse::<bytesize::ByteSize>()
+                .map_err(|_| anyhow!("--max-size '{text}' is not a size; use e.g. 500MB or 20GiB"))?
+                .as_u64(),
+        ),
+        None => None,
+    };
+    let reader = StoreReader::open(&settings.data_dir)?;
+    let plan = retention::plan(&reader, keep_since, max_bytes)?;
+    let size = bytesize::ByteSize(plan.disk_bytes);
+    let Some(cutoff) = plan.cutoff.filter(|_| plan.events > 0) else {
+        println!(
+            "nothing to remove: {} events, {size} in {}",
+            plan.total_events,
+            settings.data_dir.display()
+        );
+        return Ok(Outcome::Done);
+    };
+    let verb = if args.dry_run {
+        "would remove"
+    } else {
+        "removing"
+    };
+    println!(
+        "{verb} {} of {} events older than {} ({size} in {})",
+        plan.events,
+        plan.total_events,
+        cutoff,
+        settings.data_dir.display()
+    );
+    if args.dry_run {
+        return Ok(Outcome::Done);
+    }
+    drop(reader);
+    let writer = StoreWriter::open(&settings.data_dir, "logagg retention")?;
+    let removed = retention::apply(writer, &plan)?;
+    let after = StoreReader::open(&settings.data_dir)?.stats()?;
+    println!(
+        "removed {removed} events; {} events, {} remain",
+        after.events,
+        bytesize::ByteSize(after.disk_bytes)
+    );
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,170 @@
+//! Resolving flags > environment (`LOGAGG_*`, handled by clap) > config file profile >
+//! defaults into the values commands use.
+
+use super::args::{ColorChoice, GlobalArgs, SinkKind};
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// `$XDG_CONFIG_HOME/logagg/config.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The profile used when neither --profile nor LOGAGG_PROFILE names one.
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One named set of settings, such as `local` or `docker`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Directory of the embedded store.
+    pub data_dir: Option<PathBuf>,
+    /// Default destination of `simulate`: "embedded" or "stdout".
+    pub sink: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub sink: SinkKind,
+    pub color: bool,
+}
+
+impl Settings {
+    pub fn resolve(global: &GlobalArgs) -> Result<Settings> {
+        let (config, config_path) = load_config(global.config.as_deref())?;
+        let profile_name = global
+            .profile
+            .clone()
+            .or(config.profile.clone())
+            .unwrap_or_else(|| "local".to_string());
+        let profile = match config.profiles.get(&profile_name) {
+            Some(p) => p.clone(),
+            None if global.profile.is_some() || config.profile.is_some() => {
+                let known: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+                bail!(
+                    "profile '{profile_name}' is not in {} (profiles there: {}); add a [profiles.{profile_name}] table or pick another --profile",
+                    config_path.display(),
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                );
+            }
+            None => Profile::default(),
+        };
+        let data_dir = match (&global.data_dir, &profile.data_dir) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(dir)) => expand_home(dir),
+            (None, None) => default_data_dir()?,
+        };
+        let sink = match profile.sink.as_deref() {
+            None | Some("embedded") => SinkKind::Embedded,
+            Some("stdout") => SinkKind::Stdout,
+            Some(other) => bail!(
+                "profile '{profile_name}' has sink = \"{other}\"; use \"embedded\" or \"stdout\""
+            ),
+        };
+        Ok(Settings {
+            data_dir,
+            sink,
+            color: color_enabled(global.color),
+        })
+    }
+}
+
+fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, PathBuf)> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match dirs::config_dir() {
+            Some(dir) => dir.join("logagg").join("config.toml"),
+            None => return Ok((ConfigFile::default(), PathBuf::from("config.toml"))),
+        },
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+            return Ok((ConfigFile::default(), path))
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read config file {}", path.display()))
+        }
+    };
+    let config: ConfigFile = toml::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("config file {} is invalid: {}", path.display(), e.message())
+    })?;
+    Ok((config, path))
+}
+
+fn default_data_dir() -> Result<PathBuf> {
+    match dirs::data_dir() {
+        Some(dir) => Ok(dir.join("logagg")),
+        None => bail!("cannot tell where to keep data (no home directory); pass --data-dir or set LOGAGG_DATA_DIR"),
+    }
+}
+
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), dirs::home_dir()) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn color_enabled(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn global(config: &Path, profile: Option<&str>, data_dir: Option<&str>) -> GlobalArgs {
+        GlobalArgs {
+            data_dir: data_dir.map(PathBuf::from),
+            config: Some(config.to_path_buf()),
+            profile: profile.map(str::to_string),
+            color: ColorChoice::Never,
+        }
+    }
+
+    #[test]
+    fn flags_beat_profiles_beat_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "profile = \"team\"\n[profiles.team]\ndata_dir = \"/srv/logs\"\nsink = \"stdout\"\n[profiles.local]\n").unwrap();
+        let s = Settings::resolve(&global(&path, None, None)).unwrap();
+        assert_eq!(s.data_dir, PathBuf::from("/srv/logs"));
+        assert_eq!(s.sink, SinkKind::Stdout);
+        let s = Settings::resolve(&global(&path, None, Some("/tmp/x"))).unwrap();
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
+        let s = Settings::resolve(&global(&path, Some("local"), None)).unwrap();
+        assert_eq!(s.sink, SinkKind::Embedded);
+        let err = Settings::resolve(&global(&path, Some("nope"), None))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("profiles there: local, team"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_the_file_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[profiles.local]\ndatadir = \"/x\"\n").unwrap();
+        let err = Settings::resolve(&global(&path, None, None))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml is invalid") && err.contains("datadir"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! `logagg tail`: the last few matching events, then every new one as writers commit.
+//!
+//! New events are found by arrival number (`seq`), which a writer hands out in order and
+//! commits atomically: after each refresh, everything up to the highest visible `seq` is
+//! complete, so following `(last seen, highest visible]` never skips or repeats.
+
+use super::args::TailArgs;
+use super::output::{Format, Printer};
+use super::query_cmd::{build_query, warn_unknown_fields};
+use super::settings::Settings;
+use super::shutdown::Shutdown;
+use super::Outcome;
+use crate::backend::embedded::{Order, StoreError, StoreReader};
+use crate::event::{Level, Timestamp};
+use crate::query::ast::{Clause, Range, Test};
+use crate::query::time::parse_duration;
+use crate::query::{parse, Query, Target};
+use anyhow::{anyhow, Context, Result};
+use std::ops::Bound;
+use std::time::Duration;
+
+fn tail_query(args: &TailArgs) -> Result<Query> {
+    let now = Timestamp::now();
+    let mut query = build_query(&args.query, None, None, now)?;
+    if let Some(level) = &args.level {
+        let level = Level::from_word(level).ok_or_else(|| {
+            anyhow!(
+                "--level '{level}' is not a level; use trace, debug, info, warn, error or fatal"
+            )
+        })?;
+        query = query.and(Query::Clause(Clause {
+            target: Target::Level,
+            test: Test::Range(Range::Level(Bound::Included(level), Bound::Unbounded)),
+        }));
+    }
+    if let Some(service) = &args.service {
+        let escaped: String = service
+            .chars()
+            .flat_map(|c| {
+                if "\\():\" ".contains(c) {
+                    vec!['\\', c]
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        query = query.and(parse(&format!("service:{escaped}"), now)?);
+    }
+    Ok(query)
+}
+
+pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
+    let query = tail_query(args)?;
+    let poll = parse_duration(&args.poll)
+        .with_context(|| format!("--poll '{}' is not a duration", args.poll))?;
+    let shutdown = Shutdown::install()?;
+    let Some(reader) = wait_for_store(settings, &shutdown, poll)? else {
+        return Ok(Outcome::Done);
+    };
+    warn_unknown_fields(&reader, &query, None)?;
+    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
+    let mut cursor = reader.max_seq()?;
+    if args.lines > 0 && cursor.is_some() {
+        let mut history = reader.search(&query, Order::NewestFirst, Some(args.lines))?;
+        history.reverse();
+        for hit in &history {
+            printer.source(&hit.source)?;
+        }
+        printer.flush()?;
+    }
+    let mut warned = false;
+    while !shutdown.requested() {
+        std::thread::sleep(poll);
+        // A writer's merge can remove files between listing and opening them; the next
+        // refresh sees a consistent commit again.
+        if let Err(e) = reader.refresh() {
+            if !warned {
+                eprintln!("warning: {e}; retrying");
+                warned = true;
+            }
+            continue;
+        }
+        let Some(latest) = reader.max_seq()? else {
+            continue;
+        };
+        if cursor.is_some_and(|c| latest <= c) {
+            continue;
+        }
+        for hit in reader.arrived_between(&query, cursor, latest)? {
+            printer.source(&hit.source)?;
+        }
+        printer.flush()?;
+        cursor = Some(latest);
+    }
+    Ok(Outcome::Done)
+}
+
+/// Opens the store, waiting for a writer to create it if it does not exist yet.
+fn wait_for_store(
+    settings: &Settings,
+    shutdown: &Shutdown,
+    poll: Duration,
+) -> Result<Option<StoreReader>> {
+    let mut announced = false;
+    loop {
+        match StoreReader::open(&settings.data_dir) {
+            Ok(reader) => return Ok(Some(reader)),
+            Err(StoreError::NotFound { dir }) => {
+                if !announced {
+                    eprintln!("waiting for a store at {} (start a writer such as `logagg simulate --to embedded`)", dir.display());
+                    announced = true;
+                }
+            }
+            Err(other) => return Err(other.into()),
+        }
+        if shutdown.requested() {
+            return Ok(None);
+        }
+        std::thread::sleep(poll.max(Duration::from_millis(200)));
+    }
+}
