@@ -1,0 +1,125 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[logagg] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'logagg'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'logagg'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand simulate 'Generate realistic logs from a fleet of fake services'
+            cand query 'Search stored events'
+            cand tail 'Follow new events as they are stored'
+            cand retention 'Remove old events from the store, by age and/or total size'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;simulate'= {
+            cand --to 'Where events go [default: the profile''s `sink`, else embedded]'
+            cand --rate 'Events per second; 0 = as fast as possible [default: 0 with --count, else 1000]'
+            cand --count 'Stop after this many events'
+            cand --duration 'Stop after this much simulated time, e.g. 30s, 10m, 2h'
+            cand --seed 'Seed of the generator; the same seed and --start give the same events'
+            cand --start 'Timestamp of the first event (RFC 3339) [default: now, or early enough that a backfill ends now]'
+            cand --commit-interval 'How often the store commits (and becomes visible to readers)'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;query'= {
+            cand --since 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339'
+            cand --until 'Only events before this: a duration ago, now-5m, or RFC 3339'
+            cand -l 'At most this many events (or groups with --count-by); 0 = all'
+            cand --limit 'At most this many events (or groups with --count-by); 0 = all'
+            cand -o 'o'
+            cand --output 'output'
+            cand --count-by 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --asc 'Oldest first (default: newest first)'
+            cand --count 'Print only the number of matching events'
+            cand --explain 'Show how the query was understood, without running it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;tail'= {
+            cand --level 'Minimum level (trace, debug, info, warn, error, fatal)'
+            cand --service 'Only this service (wildcards allowed)'
+            cand -n 'Start with the last N matching events'
+            cand --lines 'Start with the last N matching events'
+            cand -o 'o'
+            cand --output 'output'
+            cand --poll 'How often to look for new commits'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;retention'= {
+            cand --keep 'Keep events newer than this (e.g. 7d, 12h)'
+            cand --max-size 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --dry-run 'Say what would be removed, remove nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;completions'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;help'= {
+            cand simulate 'Generate realistic logs from a fleet of fake services'
+            cand query 'Search stored events'
+            cand tail 'Follow new events as they are stored'
+            cand retention 'Remove old events from the store, by age and/or total size'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;help;simulate'= {
+        }
+        &'logagg;help;query'= {
+        }
+        &'logagg;help;tail'= {
+        }
+        &'logagg;help;retention'= {
+        }
+        &'logagg;help;completions'= {
+        }
+        &'logagg;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,113 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_logagg_global_optspecs
+    string join \n data-dir= config= profile= color= h/help V/version
+end
+
+function __fish_logagg_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_logagg_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_logagg_using_subcommand
+    set -l cmd (__fish_logagg_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c logagg -n "__fish_logagg_needs_command" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_needs_command" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_needs_command" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_needs_command" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_needs_command" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_needs_command" -s V -l version -d 'Print version'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l to -d 'Where events go [default: the profile\'s `sink`, else embedded]' -r -f -a "stdout\t'NDJSON on standard output'
+embedded\t'The embedded store in --data-dir'"
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l rate -d 'Events per second; 0 = as fast as possible [default: 0 with --count, else 1000]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l count -d 'Stop after this many events' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l duration -d 'Stop after this much simulated time, e.g. 30s, 10m, 2h' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l seed -d 'Seed of the generator; the same seed and --start give the same events' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l start -d 'Timestamp of the first event (RFC 3339) [default: now, or early enough that a backfill ends now]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l commit-interval -d 'How often the store commits (and becomes visible to readers)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l since -d 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l until -d 'Only events before this: a duration ago, now-5m, or RFC 3339' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -s l -l limit -d 'At most this many events (or groups with --count-by); 0 = all' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -s o -l output -r -f -a "auto\t'A colored table on a terminal, NDJSON otherwise'
+table\t''
+json\t'One JSON object per line'
+raw\t'The message only'
+logfmt\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l count-by -d 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l asc -d 'Oldest first (default: newest first)'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l count -d 'Print only the number of matching events'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l explain -d 'Show how the query was understood, without running it'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l level -d 'Minimum level (trace, debug, info, warn, error, fatal)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l service -d 'Only this service (wildcards allowed)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -s n -l lines -d 'Start with the last N matching events' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -s o -l output -r -f -a "auto\t'A colored table on a terminal, NDJSON otherwise'
+table\t''
+json\t'One JSON object per line'
+raw\t'The message only'
+logfmt\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l poll -d 'How often to look for new commits' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l keep -d 'Keep events newer than this (e.g. 7d, 12h)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l max-size -d 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l dry-run -d 'Say what would be removed, remove nothing'
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand completions" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand completions" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand completions" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
