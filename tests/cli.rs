@@ -12,38 +12,79 @@ const START: &str = "2026-11-24T00:00:00Z";
 
 fn logagg(data_dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("logagg").unwrap();
-    cmd.arg("--data-dir").arg(data_dir).env_remove("LOGAGG_PROFILE").env_remove("LOGAGG_CONFIG").env("XDG_CONFIG_HOME", data_dir.join("config"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LOGAGG_PROFILE")
+        .env_remove("LOGAGG_CONFIG")
+        .env("XDG_CONFIG_HOME", data_dir.join("config"));
     cmd.env("NO_COLOR", "1");
     cmd
 }
 
 fn std_logagg(data_dir: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"));
-    cmd.arg("--data-dir").arg(data_dir).env_remove("LOGAGG_CONFIG").env("XDG_CONFIG_HOME", data_dir.join("config"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LOGAGG_CONFIG")
+        .env("XDG_CONFIG_HOME", data_dir.join("config"));
     cmd
 }
 
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn simulate_stdout(dir: &Path, seed: u64, count: u64) -> String {
-    stdout_of(logagg(dir).args(["simulate", "--to", "stdout", "--seed", &seed.to_string(), "--start", START, "--count", &count.to_string()]))
+    stdout_of(logagg(dir).args([
+        "simulate",
+        "--to",
+        "stdout",
+        "--seed",
+        &seed.to_string(),
+        "--start",
+        START,
+        "--count",
+        &count.to_string(),
+    ]))
 }
 
 fn simulate_store(dir: &Path, seed: u64, count: u64) {
-    logagg(dir).args(["simulate", "--to", "embedded", "--seed", &seed.to_string(), "--start", START, "--count", &count.to_string()]).assert().success();
+    logagg(dir)
+        .args([
+            "simulate",
+            "--to",
+            "embedded",
+            "--seed",
+            &seed.to_string(),
+            "--start",
+            START,
+            "--count",
+            &count.to_string(),
+        ])
+        .assert()
+        .success();
 }
 
 #[test]
 fn stdout_and_store_hold_the_same_events() {
     let dir = tempfile::tempdir().unwrap();
     let ndjson = simulate_stdout(dir.path(), 42, 5000);
-    assert_eq!(ndjson, simulate_stdout(dir.path(), 42, 5000), "same seed, same bytes");
+    assert_eq!(
+        ndjson,
+        simulate_stdout(dir.path(), 42, 5000),
+        "same seed, same bytes"
+    );
     simulate_store(dir.path(), 42, 5000);
-    let stored = stdout_of(logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]));
+    let stored = stdout_of(
+        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
+    );
     assert_eq!(stored, ndjson);
 }
 
@@ -52,39 +93,110 @@ fn counts_agree_with_an_independent_count_of_the_ndjson() {
     let dir = tempfile::tempdir().unwrap();
     let ndjson = simulate_stdout(dir.path(), 9, 20_000);
     simulate_store(dir.path(), 9, 20_000);
-    let events: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let independent = |pred: &dyn Fn(&Value) -> bool| events.iter().filter(|e| pred(e)).count().to_string();
-    let count = |q: &str| stdout_of(logagg(dir.path()).args(["query", "--count", "--", q])).trim().to_string();
-    assert_eq!(count("service:auth AND level:error"), independent(&|e| e["service"] == "auth" && e["level"] == "error"));
-    assert_eq!(count("latency_ms:>500"), independent(&|e| e["fields"]["latency_ms"].as_f64().is_some_and(|l| l > 500.0)));
-    assert_eq!(count("level:>=warn"), independent(&|e| ["warn", "error", "fatal"].contains(&e["level"].as_str().unwrap())));
-    assert_eq!(count("-host:canary*"), independent(&|e| !e["host"].as_str().unwrap().starts_with("canary")));
+    let events: Vec<Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let independent =
+        |pred: &dyn Fn(&Value) -> bool| events.iter().filter(|e| pred(e)).count().to_string();
+    let count = |q: &str| {
+        stdout_of(logagg(dir.path()).args(["query", "--count", "--", q]))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        count("service:auth AND level:error"),
+        independent(&|e| e["service"] == "auth" && e["level"] == "error")
+    );
+    assert_eq!(
+        count("latency_ms:>500"),
+        independent(&|e| e["fields"]["latency_ms"]
+            .as_f64()
+            .is_some_and(|l| l > 500.0))
+    );
+    assert_eq!(
+        count("level:>=warn"),
+        independent(&|e| ["warn", "error", "fatal"].contains(&e["level"].as_str().unwrap()))
+    );
+    assert_eq!(
+        count("-host:canary*"),
+        independent(&|e| !e["host"].as_str().unwrap().starts_with("canary"))
+    );
     assert_eq!(count("*"), events.len().to_string());
-    let by_service = stdout_of(logagg(dir.path()).args(["query", "*", "--count-by", "service", "--output", "json"]));
-    let total: u64 = by_service.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["count"].as_u64().unwrap()).sum();
+    let by_service = stdout_of(logagg(dir.path()).args([
+        "query",
+        "*",
+        "--count-by",
+        "service",
+        "--output",
+        "json",
+    ]));
+    let total: u64 = by_service
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["count"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
     assert_eq!(total, events.len() as u64);
     let first: Value = serde_json::from_str(by_service.lines().next().unwrap()).unwrap();
     let top = first["service"].as_str().unwrap();
-    assert_eq!(first["count"].as_u64().unwrap().to_string(), independent(&|e| e["service"] == top));
+    assert_eq!(
+        first["count"].as_u64().unwrap().to_string(),
+        independent(&|e| e["service"] == top)
+    );
 }
 
 #[test]
 fn exit_statuses_and_query_errors() {
     let dir = tempfile::tempdir().unwrap();
     simulate_store(dir.path(), 1, 500);
-    logagg(dir.path()).args(["query", "service:no-such-service"]).assert().code(1).stdout("");
-    logagg(dir.path()).args(["query", "service:no-such-service", "--count"]).assert().code(1).stdout("0\n");
-    let out = logagg(dir.path()).args(["query", "service:\"auth"]).assert().code(2).get_output().stderr.clone();
+    logagg(dir.path())
+        .args(["query", "service:no-such-service"])
+        .assert()
+        .code(1)
+        .stdout("");
+    logagg(dir.path())
+        .args(["query", "service:no-such-service", "--count"])
+        .assert()
+        .code(1)
+        .stdout("0\n");
+    let out = logagg(dir.path())
+        .args(["query", "service:\"auth"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "error: invalid query at column 9: unterminated quote: add the closing '\"'\n  service:\"auth\n          ^\n"
     );
-    logagg(dir.path()).args(["query", "*", "--since", "last tuesday"]).assert().code(2);
-    logagg(dir.path()).args(["query", "--limit", "x"]).assert().code(2);
-    let warn = logagg(dir.path()).args(["query", "lvl:error"]).assert().code(1).get_output().stderr.clone();
-    assert!(String::from_utf8(warn).unwrap().contains("no stored event has a field 'lvl'"));
-    let explain = stdout_of(logagg(dir.path()).args(["query", "service:auth latency_ms:>500", "--explain"]));
-    assert!(explain.contains("parsed:  (service:\"auth\" AND fields.latency_ms:{500 TO *])"), "{explain}");
+    logagg(dir.path())
+        .args(["query", "*", "--since", "last tuesday"])
+        .assert()
+        .code(2);
+    logagg(dir.path())
+        .args(["query", "--limit", "x"])
+        .assert()
+        .code(2);
+    let warn = logagg(dir.path())
+        .args(["query", "lvl:error"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(warn)
+        .unwrap()
+        .contains("no stored event has a field 'lvl'"));
+    let explain =
+        stdout_of(logagg(dir.path()).args(["query", "service:auth latency_ms:>500", "--explain"]));
+    assert!(
+        explain.contains("parsed:  (service:\"auth\" AND fields.latency_ms:{500 TO *])"),
+        "{explain}"
+    );
 }
 
 #[test]
@@ -93,34 +205,94 @@ fn output_formats_and_limits() {
     simulate_store(dir.path(), 5, 2000);
     let json = stdout_of(logagg(dir.path()).args(["query", "*", "--limit", "3"]));
     assert_eq!(json.lines().count(), 3);
-    let times: Vec<String> = json.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["@timestamp"].as_str().unwrap().to_string()).collect();
-    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
-    let logfmt = stdout_of(logagg(dir.path()).args(["query", "status:*", "--limit", "1", "--output", "logfmt"]));
-    assert!(logfmt.starts_with("ts=") && logfmt.contains(" status="), "{logfmt}");
-    let table = stdout_of(logagg(dir.path()).args(["query", "*", "--limit", "2", "--output", "table"]).env("COLUMNS", "80"));
+    let times: Vec<String> = json
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["@timestamp"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {times:?}"
+    );
+    let logfmt = stdout_of(
+        logagg(dir.path()).args(["query", "status:*", "--limit", "1", "--output", "logfmt"]),
+    );
+    assert!(
+        logfmt.starts_with("ts=") && logfmt.contains(" status="),
+        "{logfmt}"
+    );
+    let table = stdout_of(
+        logagg(dir.path())
+            .args(["query", "*", "--limit", "2", "--output", "table"])
+            .env("COLUMNS", "80"),
+    );
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
     let raw = stdout_of(logagg(dir.path()).args(["query", "*", "--limit", "1", "--output", "raw"]));
     assert!(!raw.is_empty() && !raw.starts_with('{'), "{raw}");
-    let old = stdout_of(logagg(dir.path()).args(["query", "*", "--since", "2026-11-24T00:00:01Z", "--until", "2026-11-24T00:00:02Z", "--limit", "0", "--asc"]));
+    let old = stdout_of(logagg(dir.path()).args([
+        "query",
+        "*",
+        "--since",
+        "2026-11-24T00:00:01Z",
+        "--until",
+        "2026-11-24T00:00:02Z",
+        "--limit",
+        "0",
+        "--asc",
+    ]));
     for line in old.lines() {
-        let ts = serde_json::from_str::<Value>(line).unwrap()["@timestamp"].as_str().unwrap().to_string();
-        assert!(ts.as_str() >= "2026-11-24T00:00:01" && ts.as_str() < "2026-11-24T00:00:02", "{ts}");
+        let ts = serde_json::from_str::<Value>(line).unwrap()["@timestamp"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            ts.as_str() >= "2026-11-24T00:00:01" && ts.as_str() < "2026-11-24T00:00:02",
+            "{ts}"
+        );
     }
 }
 
 #[test]
 fn missing_store_and_locked_store_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let err = logagg(dir.path()).args(["query", "*"]).assert().code(2).get_output().stderr.clone();
+    let err = logagg(dir.path())
+        .args(["query", "*"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(err).unwrap();
-    assert!(err.starts_with("error: no store at") && err.contains("logagg simulate --to embedded"), "{err}");
+    assert!(
+        err.starts_with("error: no store at") && err.contains("logagg simulate --to embedded"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1);
-    let mut writer = std_logagg(dir.path()).args(["simulate", "--to", "embedded", "--rate", "50"]).stderr(Stdio::null()).spawn().unwrap();
+    let mut writer = std_logagg(dir.path())
+        .args(["simulate", "--to", "embedded", "--rate", "50"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     wait_for(|| dir.path().join("index/meta.json").exists());
     std::thread::sleep(Duration::from_millis(300));
-    let err = logagg(dir.path()).args(["simulate", "--to", "embedded", "--count", "10"]).assert().code(2).get_output().stderr.clone();
+    let err = logagg(dir.path())
+        .args(["simulate", "--to", "embedded", "--count", "10"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(err).unwrap();
-    assert!(err.contains("in use by another writer") && err.contains(&format!("pid {}", writer.id())) && err.contains("simulate"), "{err}");
+    assert!(
+        err.contains("in use by another writer")
+            && err.contains(&format!("pid {}", writer.id()))
+            && err.contains("simulate"),
+        "{err}"
+    );
     stop(&mut writer);
 }
 
@@ -134,7 +306,10 @@ fn wait_for(mut ready: impl FnMut() -> bool) {
 
 fn stop(child: &mut Child) {
     // SAFETY-free: ask politely with SIGINT through the kill command.
-    let _ = std::process::Command::new("kill").arg("-INT").arg(child.id().to_string()).status();
+    let _ = std::process::Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status();
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
@@ -154,23 +329,50 @@ fn ids_of(ndjson: &str) -> Vec<String> {
 fn a_writer_killed_with_sigkill_resumes_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let total = 60_000u64;
-    let args = ["simulate", "--to", "embedded", "--seed", "77", "--start", START, "--count", "60000", "--rate", "20000", "--commit-interval", "200ms"];
+    let args = [
+        "simulate",
+        "--to",
+        "embedded",
+        "--seed",
+        "77",
+        "--start",
+        START,
+        "--count",
+        "60000",
+        "--rate",
+        "20000",
+        "--commit-interval",
+        "200ms",
+    ];
     for round in 0..3 {
-        let mut child = std_logagg(dir.path()).args(args).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = std_logagg(dir.path())
+            .args(args)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(700 + round * 150));
         child.kill().unwrap();
         child.wait().unwrap();
     }
     logagg(dir.path()).args(args).assert().success();
-    let stored = stdout_of(logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]));
+    let stored = stdout_of(
+        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
+    );
     let mut same_run: Vec<&str> = args.to_vec();
     same_run[2] = "stdout";
     same_run.truncate(same_run.len() - 2);
     let expected = stdout_of(logagg(dir.path()).args(&same_run));
     let stored_lines = ids_of(&stored);
-    assert_eq!(stored_lines.iter().collect::<HashSet<_>>().len(), stored_lines.len(), "no duplicates");
+    assert_eq!(
+        stored_lines.iter().collect::<HashSet<_>>().len(),
+        stored_lines.len(),
+        "no duplicates"
+    );
     assert_eq!(stored_lines.len() as u64, total);
-    assert!(stored == expected, "stored events differ from the simulator's own output");
+    assert!(
+        stored == expected,
+        "stored events differ from the simulator's own output"
+    );
 }
 
 #[test]
@@ -196,10 +398,27 @@ fn tail_sees_every_event_of_a_concurrent_writer_once() {
     };
     std::thread::sleep(Duration::from_millis(500));
     logagg(dir.path())
-        .args(["simulate", "--to", "embedded", "--seed", "4", "--start", START, "--count", "30000", "--rate", "30000", "--commit-interval", "100ms"])
+        .args([
+            "simulate",
+            "--to",
+            "embedded",
+            "--seed",
+            "4",
+            "--start",
+            START,
+            "--count",
+            "30000",
+            "--rate",
+            "30000",
+            "--commit-interval",
+            "100ms",
+        ])
         .assert()
         .success();
-    let expected = stdout_of(logagg(dir.path()).args(["simulate", "--to", "stdout", "--seed", "4", "--start", START, "--count", "30000", "--rate", "30000"]));
+    let expected = stdout_of(logagg(dir.path()).args([
+        "simulate", "--to", "stdout", "--seed", "4", "--start", START, "--count", "30000",
+        "--rate", "30000",
+    ]));
     wait_for(|| lines.lock().unwrap().len() >= 30_000);
     std::thread::sleep(Duration::from_millis(300));
     stop(&mut tail);
@@ -227,7 +446,11 @@ fn tail_starts_with_the_last_matching_events() {
         got.push(line);
     }
     stop(&mut tail);
-    let mut expected: Vec<String> = stdout_of(logagg(dir.path()).args(["query", "level:>=warn", "--limit", "5"])).lines().map(|l| format!("{l}\n")).collect();
+    let mut expected: Vec<String> =
+        stdout_of(logagg(dir.path()).args(["query", "level:>=warn", "--limit", "5"]))
+            .lines()
+            .map(|l| format!("{l}\n"))
+            .collect();
     expected.reverse();
     assert_eq!(got, expected);
 }
@@ -235,27 +458,57 @@ fn tail_starts_with_the_last_matching_events() {
 #[test]
 fn retention_removes_what_dry_run_announced() {
     let dir = tempfile::tempdir().unwrap();
-    logagg(dir.path()).args(["simulate", "--to", "embedded", "--seed", "2", "--start", "2026-01-01T00:00:00Z", "--count", "5000"]).assert().success();
+    logagg(dir.path())
+        .args([
+            "simulate",
+            "--to",
+            "embedded",
+            "--seed",
+            "2",
+            "--start",
+            "2026-01-01T00:00:00Z",
+            "--count",
+            "5000",
+        ])
+        .assert()
+        .success();
     let dry = stdout_of(logagg(dir.path()).args(["retention", "--keep", "1d", "--dry-run"]));
     assert!(dry.starts_with("would remove 5000 of 5000 events"), "{dry}");
-    assert_eq!(stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(), "5000");
+    assert_eq!(
+        stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(),
+        "5000"
+    );
     let done = stdout_of(logagg(dir.path()).args(["retention", "--keep", "1d"]));
     assert!(done.contains("removed 5000 events"), "{done}");
-    logagg(dir.path()).args(["query", "--count"]).assert().code(1).stdout("0\n");
+    logagg(dir.path())
+        .args(["query", "--count"])
+        .assert()
+        .code(1)
+        .stdout("0\n");
     logagg(dir.path()).args(["retention"]).assert().code(2);
 }
 
 #[test]
 fn completions_are_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish, clap_complete::Shell::Elvish, clap_complete::Shell::PowerShell] {
+    for shell in [
+        clap_complete::Shell::Bash,
+        clap_complete::Shell::Zsh,
+        clap_complete::Shell::Fish,
+        clap_complete::Shell::Elvish,
+        clap_complete::Shell::PowerShell,
+    ] {
         let path = root.join(logagg::cli::completion_file_name(shell));
         let generated = logagg::cli::render_completions(shell);
         if std::env::var_os("LOGAGG_BLESS").is_some() {
             std::fs::write(&path, &generated).unwrap();
         }
         let committed = std::fs::read(&path).unwrap_or_default();
-        assert!(committed == generated, "{} is stale: run `LOGAGG_BLESS=1 cargo test --test cli completions`", path.display());
+        assert!(
+            committed == generated,
+            "{} is stale: run `LOGAGG_BLESS=1 cargo test --test cli completions`",
+            path.display()
+        );
     }
 }
 

@@ -137,7 +137,7 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query, e.g. 'service:auth AND level:>=warn' (default: every event)
-    #[arg(default_value = "*")]
+    #[arg(default_value = "*", allow_hyphen_values = true)]
     pub query: String,
     /// Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339
     #[arg(long, value_name = "WHEN")]
@@ -167,7 +167,7 @@ pub struct QueryArgs {
 #[derive(Debug, Args)]
 pub struct TailArgs {
     /// Only events matching this query
-    #[arg(default_value = "*")]
+    #[arg(default_value = "*", allow_hyphen_values = true)]
     pub query: String,
     /// Minimum level (trace, debug, info, warn, error, fatal)
     #[arg(long, value_name = "LEVEL")]

@@ -204,7 +204,10 @@ fn to_store(
             store.commit_if_due(interval)?;
             progress.set_position(produced);
             pacer.wait(produced - resume);
-        } else if pacer.rate.is_some() && produced.is_multiple_of(16) && pacer.wait(produced - resume) {
+        } else if pacer.rate.is_some()
+            && produced.is_multiple_of(16)
+            && pacer.wait(produced - resume)
+        {
             store.commit_if_due(interval)?;
         }
     }

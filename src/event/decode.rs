@@ -316,4 +316,35 @@ mod tests {
         assert_eq!(s.timestamp, ms.timestamp);
         assert_eq!(s.timestamp.micros(), 1_700_000_000_000_000);
     }
+
+    mod never_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_bytes(line in prop::collection::vec(any::<u8>(), 0..400)) {
+                let e = decode_line(&line, &ctx());
+                let again = decode_line(e.to_json().as_bytes(), &ctx());
+                prop_assert_eq!(again, e);
+            }
+
+            #[test]
+            fn json_like(line in r#"\{("[a-z@._]{1,10}":("[^"]{0,12}"|[0-9.eE+-]{1,8}|true|null|\{\}|\[1,"x"\]),?){0,6}\}?"#) {
+                let e = decode_line(line.as_bytes(), &ctx());
+                let again = decode_line(e.to_json().as_bytes(), &ctx());
+                prop_assert_eq!(again, e);
+            }
+        }
+
+        #[test]
+        fn ten_megabyte_line() {
+            let line = format!("ERROR {}", "x".repeat(10 * 1024 * 1024));
+            let e = decode_line(line.as_bytes(), &ctx());
+            assert_eq!(e.message.len(), line.len());
+            assert_eq!(e.level, Level::Error);
+        }
+    }
 }

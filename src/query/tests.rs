@@ -225,3 +225,73 @@ fn text_without_words_matches_nothing() {
     assert!(!check("message:\"...\""));
     assert!(check("NOT message:\"...\""));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn query_like() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "service",
+            ":",
+            "\"",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            " TO ",
+            " AND ",
+            " OR ",
+            "NOT ",
+            "-",
+            "!",
+            "+",
+            "*",
+            "?",
+            "\\",
+            "/",
+            ">",
+            ">=",
+            "<=",
+            "<",
+            "now-15m",
+            "@timestamp",
+            "level",
+            "warn",
+            "500",
+            "1e3",
+            "é",
+            "\u{0}",
+            "\n",
+            "fields.",
+            "a.b",
+            "&&",
+            "||",
+        ]);
+        prop::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parser_on_query_like_input(text in query_like()) {
+            if let Ok(q) = parse(&text, now()) {
+                let _ = matches(&q, &event());
+                let _ = q.to_string();
+            } else if let Err(e) = parse(&text, now()) {
+                prop_assert!(e.column <= text.chars().count());
+                let _ = e.to_string();
+            }
+        }
+
+        #[test]
+        fn parser_on_arbitrary_text(text in any::<String>()) {
+            if let Ok(q) = parse(&text, now()) {
+                let _ = matches(&q, &event());
+            }
+        }
+    }
+}
