@@ -12,7 +12,7 @@
 
 use super::schema::{StoreFields, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES};
 use crate::event::{flatten_fields, FieldValue, LogEvent};
-use crate::query::words::word_spans;
+use crate::query::words::{fold, word_spans};
 use std::collections::BTreeSet;
 use tantivy::TantivyDocument;
 
@@ -70,8 +70,7 @@ pub fn to_document(
         doc.add_text(fields.terms, exists_term("trace_id"));
     }
     doc.add_text(fields.message, &event.message);
-    if event.message.len() > MAX_INDEXED_WORD_BYTES
-        && word_spans(&event.message).any(|(_, w)| w.len() > MAX_INDEXED_WORD_BYTES)
+    if event.message.len() > MAX_INDEXED_WORD_BYTES / 3 && word_spans(&event.message).any(|(_, w)| is_long_word(w))
     {
         doc.add_text(fields.terms, long_value_term("message"));
     }
@@ -80,6 +79,11 @@ pub fn to_document(
     }
     doc.add_text(fields.source, source);
     doc
+}
+
+/// Whether a word's folded form is too long to be indexed (see `schema::WordTokenizer`).
+fn is_long_word(word: &str) -> bool {
+    word.len() > MAX_INDEXED_WORD_BYTES / 3 && fold(word).len() > MAX_INDEXED_WORD_BYTES
 }
 
 /// The distinct typed terms of an event's `fields`.

@@ -1,6 +1,6 @@
 //! The tantivy schema of the embedded store and the word tokenizer it indexes with.
 
-use crate::query::words::{fold, word_spans};
+use crate::query::words::fold;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
@@ -37,7 +37,8 @@ pub struct StoreFields {
 
 pub fn build_schema() -> Schema {
     let mut builder = Schema::builder();
-    builder.add_text_field("id", STRING | STORED);
+    // Stored, not indexed: nothing searches by id, and a unique term per event is costly to index.
+    builder.add_text_field("id", STORED);
     builder.add_u64_field("seq", INDEXED | FAST | STORED);
     builder.add_i64_field("ts", INDEXED | FAST);
     builder.add_text_field("level", STRING | FAST);
@@ -81,46 +82,68 @@ pub fn register_tokenizer(index: &Index) {
 }
 
 /// Emits the folded words of `query::words`, skipping (but counting positions for)
-/// words too long to index.
+/// words too long to index. Streams without allocating per word: this runs for every
+/// word of every stored message.
 #[derive(Clone, Default)]
 pub struct WordTokenizer;
 
-pub struct WordStream {
-    tokens: std::vec::IntoIter<Token>,
+pub struct WordStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    cursor: usize,
+    position: usize,
     current: Token,
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = WordStream;
+    type TokenStream<'a> = WordStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        let tokens: Vec<Token> = word_spans(text)
-            .enumerate()
-            .filter(|(_, (_, word))| word.len() <= MAX_INDEXED_WORD_BYTES)
-            .map(|(position, (start, word))| Token {
-                offset_from: start,
-                offset_to: start + word.len(),
-                position,
-                text: fold(word),
-                position_length: 1,
-            })
-            .collect();
-        WordStream {
-            tokens: tokens.into_iter(),
-            current: Token::default(),
-        }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream { text, cursor: 0, position: 0, current: Token::default() }
     }
 }
 
-impl TokenStream for WordStream {
+impl WordStream<'_> {
+    /// The next word at or after the cursor, as (start, end) byte offsets.
+    fn next_word(&mut self) -> Option<(usize, usize)> {
+        let rest = &self.text[self.cursor..];
+        let (start_rel, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
+        let start = self.cursor + start_rel;
+        let end = self.text[start..].char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(self.text.len(), |(i, _)| start + i);
+        self.cursor = end;
+        Some((start, end))
+    }
+}
+
+impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(token) => {
-                self.current = token;
-                true
+        while let Some((start, end)) = self.next_word() {
+            let position = self.position;
+            self.position += 1;
+            // Folding never grows a word more than threefold, so longer ones are skipped unfolded.
+            if end - start > 3 * MAX_INDEXED_WORD_BYTES {
+                continue;
             }
-            None => false,
+            let word = &self.text[start..end];
+            let token = &mut self.current;
+            token.text.clear();
+            if word.is_ascii() {
+                token.text.push_str(word);
+                token.text.make_ascii_lowercase();
+            } else {
+                token.text.push_str(&fold(word));
+            }
+            // The limit applies to the folded form, the form queries are compared in.
+            if token.text.len() > MAX_INDEXED_WORD_BYTES {
+                continue;
+            }
+            token.offset_from = start;
+            token.offset_to = end;
+            token.position = position;
+            token.position_length = 1;
+            return true;
         }
+        false
     }
 
     fn token(&self) -> &Token {
@@ -129,5 +152,26 @@ impl TokenStream for WordStream {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::words::folded_words;
+
+    #[test]
+    fn tokenizer_agrees_with_the_predicate_words() {
+        for text in ["", "GET /api/v1 500", "  Ünïcode-TEXT_x ", "ΟΔΟΣ σ", &format!("a {} b", "y".repeat(300))] {
+            let mut tokenizer = WordTokenizer;
+            let mut stream = tokenizer.token_stream(text);
+            let mut got = Vec::new();
+            while stream.advance() {
+                got.push((stream.token().position, stream.token().text.clone()));
+            }
+            let expected: Vec<(usize, String)> =
+                folded_words(text).into_iter().enumerate().filter(|(_, w)| w.len() <= MAX_INDEXED_WORD_BYTES).collect();
+            assert_eq!(got, expected, "{text}");
+        }
     }
 }
