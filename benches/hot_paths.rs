@@ -1,1 +1,113 @@
-fn main() {}
+//! Criterion benchmarks of the hot paths the issues name. Whole-command figures
+//! (simulate to /dev/null, ingest into the store, queries over 10M events) are measured
+//! with the release binary; see BENCHMARKS.md for the commands.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use logagg::backend::embedded::{Order, StoreReader, StoreWriter};
+use logagg::event::{decode_line, DecodeContext, EventWriter, Position, Timestamp};
+use logagg::query::{matches, parse};
+use logagg::simulator::{SimConfig, SimEvent, Simulator};
+use std::hint::black_box;
+
+fn config() -> SimConfig {
+    SimConfig { seed: 1, start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap_or_default(), rate: 1000.0 }
+}
+
+fn sample(n: usize) -> Vec<SimEvent> {
+    let mut sim = Simulator::new(&config());
+    (0..n)
+        .map(|_| {
+            let mut e = SimEvent::default();
+            sim.next_into(&mut e);
+            e
+        })
+        .collect()
+}
+
+fn simulator(c: &mut Criterion) {
+    let mut group = c.benchmark_group("simulator");
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("generate_and_encode_10k", |b| {
+        let mut sim = Simulator::new(&config());
+        let mut writer = EventWriter::default();
+        let mut event = SimEvent::default();
+        let mut out = Vec::with_capacity(4 << 20);
+        b.iter(|| {
+            out.clear();
+            for _ in 0..10_000 {
+                sim.next_into(&mut event);
+                event.write_json(&mut writer, &mut out);
+            }
+            black_box(out.len())
+        })
+    });
+    group.finish();
+}
+
+fn decoding(c: &mut Criterion) {
+    let mut writer = EventWriter::default();
+    let lines: Vec<Vec<u8>> = sample(1000)
+        .iter()
+        .map(|e| {
+            let mut out = Vec::new();
+            e.write_json(&mut writer, &mut out);
+            out
+        })
+        .collect();
+    let ctx = DecodeContext::now();
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Elements(lines.len() as u64));
+    group.bench_function("json_lines_1k", |b| b.iter(|| lines.iter().map(|l| decode_line(l, &ctx).message.len()).sum::<usize>()));
+    let plain: Vec<String> = (0..1000).map(|i| format!("2026-11-24 13:00:00,{:03} ERROR db timeout after {i}ms on pool main", i % 1000)).collect();
+    group.bench_function("plain_lines_1k", |b| b.iter(|| plain.iter().map(|l| decode_line(l.as_bytes(), &ctx).message.len()).sum::<usize>()));
+    group.finish();
+}
+
+fn query_language(c: &mut Criterion) {
+    let now = Timestamp::now();
+    let text = "service:(auth OR payments) AND level:>=warn -host:canary* latency_ms:>500 \"connection refused\"";
+    c.bench_function("parse_query", |b| b.iter(|| parse(black_box(text), now).is_ok()));
+    let query = parse("service:auth AND level:>=warn OR latency_ms:>500 OR \"payment declined\"", now).unwrap_or(logagg::query::Query::All);
+    let events: Vec<_> = sample(1000).iter().map(SimEvent::to_log_event).collect();
+    let mut group = c.benchmark_group("predicate");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("evaluate_1k_events", |b| b.iter(|| events.iter().filter(|e| matches(&query, e)).count()));
+    group.finish();
+}
+
+fn store(c: &mut Criterion) {
+    let events: Vec<_> = sample(20_000).iter().map(SimEvent::to_log_event).collect();
+    let mut group = c.benchmark_group("embedded_store");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("append_and_commit_20k", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().ok(),
+            |dir| {
+                let Some(dir) = dir else { return };
+                let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") else { return };
+                for (i, e) in events.iter().enumerate() {
+                    let _ = writer.append(e, &Position { stream: "bench".into(), offset: i as u64 });
+                }
+                let _ = writer.commit();
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+
+    let Some(dir) = tempfile::tempdir().ok() else { return };
+    if let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") {
+        for (i, e) in events.iter().enumerate() {
+            let _ = writer.append(e, &Position { stream: "bench".into(), offset: i as u64 });
+        }
+        let _ = writer.close();
+    }
+    let Ok(reader) = StoreReader::open(dir.path()) else { return };
+    let selective = parse("service:auth AND level:>=warn", Timestamp::now()).unwrap_or(logagg::query::Query::All);
+    c.bench_function("store_query_selective_newest_100", |b| b.iter(|| reader.search(&selective, Order::NewestFirst, Some(100)).map(|h| h.len())));
+    c.bench_function("store_count_by_service", |b| b.iter(|| reader.count_by(&logagg::query::Query::All, &logagg::query::Target::Service).map(|g| g.len())));
+}
+
+criterion_group!(benches, simulator, decoding, query_language, store);
+criterion_main!(benches);
