@@ -10,7 +10,11 @@ use logagg::simulator::{SimConfig, SimEvent, Simulator};
 use std::hint::black_box;
 
 fn config() -> SimConfig {
-    SimConfig { seed: 1, start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap_or_default(), rate: 1000.0 }
+    SimConfig {
+        seed: 1,
+        start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap_or_default(),
+        rate: 1000.0,
+    }
 }
 
 fn sample(n: usize) -> Vec<SimEvent> {
@@ -57,21 +61,50 @@ fn decoding(c: &mut Criterion) {
     let ctx = DecodeContext::now();
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Elements(lines.len() as u64));
-    group.bench_function("json_lines_1k", |b| b.iter(|| lines.iter().map(|l| decode_line(l, &ctx).message.len()).sum::<usize>()));
-    let plain: Vec<String> = (0..1000).map(|i| format!("2026-11-24 13:00:00,{:03} ERROR db timeout after {i}ms on pool main", i % 1000)).collect();
-    group.bench_function("plain_lines_1k", |b| b.iter(|| plain.iter().map(|l| decode_line(l.as_bytes(), &ctx).message.len()).sum::<usize>()));
+    group.bench_function("json_lines_1k", |b| {
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| decode_line(l, &ctx).message.len())
+                .sum::<usize>()
+        })
+    });
+    let plain: Vec<String> = (0..1000)
+        .map(|i| {
+            format!(
+                "2026-11-24 13:00:00,{:03} ERROR db timeout after {i}ms on pool main",
+                i % 1000
+            )
+        })
+        .collect();
+    group.bench_function("plain_lines_1k", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .map(|l| decode_line(l.as_bytes(), &ctx).message.len())
+                .sum::<usize>()
+        })
+    });
     group.finish();
 }
 
 fn query_language(c: &mut Criterion) {
     let now = Timestamp::now();
     let text = "service:(auth OR payments) AND level:>=warn -host:canary* latency_ms:>500 \"connection refused\"";
-    c.bench_function("parse_query", |b| b.iter(|| parse(black_box(text), now).is_ok()));
-    let query = parse("service:auth AND level:>=warn OR latency_ms:>500 OR \"payment declined\"", now).unwrap_or(logagg::query::Query::All);
+    c.bench_function("parse_query", |b| {
+        b.iter(|| parse(black_box(text), now).is_ok())
+    });
+    let query = parse(
+        "service:auth AND level:>=warn OR latency_ms:>500 OR \"payment declined\"",
+        now,
+    )
+    .unwrap_or(logagg::query::Query::All);
     let events: Vec<_> = sample(1000).iter().map(SimEvent::to_log_event).collect();
     let mut group = c.benchmark_group("predicate");
     group.throughput(Throughput::Elements(events.len() as u64));
-    group.bench_function("evaluate_1k_events", |b| b.iter(|| events.iter().filter(|e| matches(&query, e)).count()));
+    group.bench_function("evaluate_1k_events", |b| {
+        b.iter(|| events.iter().filter(|e| matches(&query, e)).count())
+    });
     group.finish();
 }
 
@@ -85,9 +118,17 @@ fn store(c: &mut Criterion) {
             || tempfile::tempdir().ok(),
             |dir| {
                 let Some(dir) = dir else { return };
-                let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") else { return };
+                let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") else {
+                    return;
+                };
                 for (i, e) in events.iter().enumerate() {
-                    let _ = writer.append(e, &Position { stream: "bench".into(), offset: i as u64 });
+                    let _ = writer.append(
+                        e,
+                        &Position {
+                            stream: "bench".into(),
+                            offset: i as u64,
+                        },
+                    );
                 }
                 let _ = writer.commit();
             },
@@ -96,17 +137,40 @@ fn store(c: &mut Criterion) {
     });
     group.finish();
 
-    let Some(dir) = tempfile::tempdir().ok() else { return };
+    let Some(dir) = tempfile::tempdir().ok() else {
+        return;
+    };
     if let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") {
         for (i, e) in events.iter().enumerate() {
-            let _ = writer.append(e, &Position { stream: "bench".into(), offset: i as u64 });
+            let _ = writer.append(
+                e,
+                &Position {
+                    stream: "bench".into(),
+                    offset: i as u64,
+                },
+            );
         }
         let _ = writer.close();
     }
-    let Ok(reader) = StoreReader::open(dir.path()) else { return };
-    let selective = parse("service:auth AND level:>=warn", Timestamp::now()).unwrap_or(logagg::query::Query::All);
-    c.bench_function("store_query_selective_newest_100", |b| b.iter(|| reader.search(&selective, Order::NewestFirst, Some(100)).map(|h| h.len())));
-    c.bench_function("store_count_by_service", |b| b.iter(|| reader.count_by(&logagg::query::Query::All, &logagg::query::Target::Service).map(|g| g.len())));
+    let Ok(reader) = StoreReader::open(dir.path()) else {
+        return;
+    };
+    let selective = parse("service:auth AND level:>=warn", Timestamp::now())
+        .unwrap_or(logagg::query::Query::All);
+    c.bench_function("store_query_selective_newest_100", |b| {
+        b.iter(|| {
+            reader
+                .search(&selective, Order::NewestFirst, Some(100))
+                .map(|h| h.len())
+        })
+    });
+    c.bench_function("store_count_by_service", |b| {
+        b.iter(|| {
+            reader
+                .count_by(&logagg::query::Query::All, &logagg::query::Target::Service)
+                .map(|g| g.len())
+        })
+    });
 }
 
 criterion_group!(benches, simulator, decoding, query_language, store);

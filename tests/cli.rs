@@ -1,4 +1,5 @@
 //! End-to-end tests of the `logagg` binary against temporary data directories.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -70,7 +70,8 @@ pub fn to_document(
         doc.add_text(fields.terms, exists_term("trace_id"));
     }
     doc.add_text(fields.message, &event.message);
-    if event.message.len() > MAX_INDEXED_WORD_BYTES / 3 && word_spans(&event.message).any(|(_, w)| is_long_word(w))
+    if event.message.len() > MAX_INDEXED_WORD_BYTES / 3
+        && word_spans(&event.message).any(|(_, w)| is_long_word(w))
     {
         doc.add_text(fields.terms, long_value_term("message"));
     }

@@ -99,7 +99,12 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
-        WordStream { text, cursor: 0, position: 0, current: Token::default() }
+        WordStream {
+            text,
+            cursor: 0,
+            position: 0,
+            current: Token::default(),
+        }
     }
 }
 
@@ -109,7 +114,10 @@ impl WordStream<'_> {
         let rest = &self.text[self.cursor..];
         let (start_rel, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
         let start = self.cursor + start_rel;
-        let end = self.text[start..].char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(self.text.len(), |(i, _)| start + i);
+        let end = self.text[start..]
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(self.text.len(), |(i, _)| start + i);
         self.cursor = end;
         Some((start, end))
     }
@@ -162,15 +170,24 @@ mod tests {
 
     #[test]
     fn tokenizer_agrees_with_the_predicate_words() {
-        for text in ["", "GET /api/v1 500", "  Ünïcode-TEXT_x ", "ΟΔΟΣ σ", &format!("a {} b", "y".repeat(300))] {
+        for text in [
+            "",
+            "GET /api/v1 500",
+            "  Ünïcode-TEXT_x ",
+            "ΟΔΟΣ σ",
+            &format!("a {} b", "y".repeat(300)),
+        ] {
             let mut tokenizer = WordTokenizer;
             let mut stream = tokenizer.token_stream(text);
             let mut got = Vec::new();
             while stream.advance() {
                 got.push((stream.token().position, stream.token().text.clone()));
             }
-            let expected: Vec<(usize, String)> =
-                folded_words(text).into_iter().enumerate().filter(|(_, w)| w.len() <= MAX_INDEXED_WORD_BYTES).collect();
+            let expected: Vec<(usize, String)> = folded_words(text)
+                .into_iter()
+                .enumerate()
+                .filter(|(_, w)| w.len() <= MAX_INDEXED_WORD_BYTES)
+                .collect();
             assert_eq!(got, expected, "{text}");
         }
     }
