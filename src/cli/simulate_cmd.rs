@@ -209,6 +209,7 @@ fn to_store(
             && pacer.wait(produced - resume)
         {
             store.commit_if_due(interval)?;
+            progress.set_position(produced);
         }
     }
     let written = produced - resume;
@@ -232,15 +233,20 @@ fn progress_bar(count: Option<u64>, done: u64) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = match count {
-        Some(n) => indicatif::ProgressBar::new(n),
-        None => indicatif::ProgressBar::new_spinner(),
+    let (bar, template) = match count {
+        Some(n) => (
+            indicatif::ProgressBar::new(n),
+            "{spinner} {pos}/{len} events {per_sec} {wide_bar} {eta}",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {pos} events stored, {per_sec} (Ctrl-C stops after a final commit)",
+        ),
     };
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {pos}/{len} events {per_sec} {wide_bar} {eta}",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
+    bar.enable_steady_tick(Duration::from_millis(200));
     bar.set_position(done);
     bar
 }

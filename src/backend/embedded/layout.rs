@@ -33,7 +33,19 @@ impl Store {
             });
         }
         check_marker(dir)?;
-        let index = Index::open_in_dir(&index_dir).map_err(|e| damaged(dir, &e))?;
+        // A writer's merge may delete a segment between our reading meta.json and opening
+        // the segment; the next attempt reads the newer meta.json.
+        let mut attempt = 0;
+        let index = loop {
+            match Index::open_in_dir(&index_dir) {
+                Ok(index) => break index,
+                Err(tantivy::TantivyError::OpenReadError(_)) if attempt < 3 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(damaged(dir, &e)),
+            }
+        };
         Store::from_index(dir, index)
     }
 
