@@ -108,6 +108,27 @@ fn query_language(c: &mut Criterion) {
     group.finish();
 }
 
+/// Writes `events` into a store in `dir`; `close` also waits for merges.
+fn fill(dir: &std::path::Path, events: &[logagg::event::LogEvent], close: bool) {
+    let Ok(mut writer) = StoreWriter::open(dir, "bench") else {
+        return;
+    };
+    for (i, e) in events.iter().enumerate() {
+        let _ = writer.append(
+            e,
+            &Position {
+                stream: "bench".into(),
+                offset: i as u64,
+            },
+        );
+    }
+    if close {
+        let _ = writer.close();
+    } else {
+        let _ = writer.commit();
+    }
+}
+
 fn store(c: &mut Criterion) {
     let events: Vec<_> = sample(20_000).iter().map(SimEvent::to_log_event).collect();
     let mut group = c.benchmark_group("embedded_store");
@@ -117,20 +138,9 @@ fn store(c: &mut Criterion) {
         b.iter_batched(
             || tempfile::tempdir().ok(),
             |dir| {
-                let Some(dir) = dir else { return };
-                let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") else {
-                    return;
-                };
-                for (i, e) in events.iter().enumerate() {
-                    let _ = writer.append(
-                        e,
-                        &Position {
-                            stream: "bench".into(),
-                            offset: i as u64,
-                        },
-                    );
+                if let Some(dir) = dir {
+                    fill(dir.path(), &events, false);
                 }
-                let _ = writer.commit();
             },
             BatchSize::PerIteration,
         )
@@ -140,18 +150,7 @@ fn store(c: &mut Criterion) {
     let Some(dir) = tempfile::tempdir().ok() else {
         return;
     };
-    if let Ok(mut writer) = StoreWriter::open(dir.path(), "bench") {
-        for (i, e) in events.iter().enumerate() {
-            let _ = writer.append(
-                e,
-                &Position {
-                    stream: "bench".into(),
-                    offset: i as u64,
-                },
-            );
-        }
-        let _ = writer.close();
-    }
+    fill(dir.path(), &events, true);
     let Ok(reader) = StoreReader::open(dir.path()) else {
         return;
     };

@@ -42,6 +42,18 @@ fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs a command expected to exit with `code` and returns what it printed on stderr.
+fn stderr_of(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = logagg(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn simulate_stdout(dir: &Path, seed: u64, count: u64) -> String {
     stdout_of(logagg(dir).args([
         "simulate",
@@ -163,15 +175,9 @@ fn exit_statuses_and_query_errors() {
         .assert()
         .code(1)
         .stdout("0\n");
-    let out = logagg(dir.path())
-        .args(["query", "service:\"auth"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
+    let out = stderr_of(dir.path(), &["query", "service:\"auth"], 2);
     assert_eq!(
-        String::from_utf8(out).unwrap(),
+        out,
         "error: invalid query at column 9: unterminated quote: add the closing '\"'\n  service:\"auth\n          ^\n"
     );
     logagg(dir.path())
@@ -182,16 +188,8 @@ fn exit_statuses_and_query_errors() {
         .args(["query", "--limit", "x"])
         .assert()
         .code(2);
-    let warn = logagg(dir.path())
-        .args(["query", "lvl:error"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8(warn)
-        .unwrap()
-        .contains("no stored event has a field 'lvl'"));
+    let warn = stderr_of(dir.path(), &["query", "lvl:error"], 1);
+    assert!(warn.contains("no stored event has a field 'lvl'"));
     let explain =
         stdout_of(logagg(dir.path()).args(["query", "service:auth latency_ms:>500", "--explain"]));
     assert!(
@@ -260,14 +258,7 @@ fn output_formats_and_limits() {
 #[test]
 fn missing_store_and_locked_store_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let err = logagg(dir.path())
-        .args(["query", "*"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = stderr_of(dir.path(), &["query", "*"], 2);
     assert!(
         err.starts_with("error: no store at") && err.contains("logagg simulate --to embedded"),
         "{err}"
@@ -280,14 +271,11 @@ fn missing_store_and_locked_store_are_clear_errors() {
         .unwrap();
     wait_for(|| dir.path().join("index/meta.json").exists());
     std::thread::sleep(Duration::from_millis(300));
-    let err = logagg(dir.path())
-        .args(["simulate", "--to", "embedded", "--count", "10"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(err).unwrap();
+    let err = stderr_of(
+        dir.path(),
+        &["simulate", "--to", "embedded", "--count", "10"],
+        2,
+    );
     assert!(
         err.contains("in use by another writer")
             && err.contains(&format!("pid {}", writer.id()))
@@ -376,16 +364,24 @@ fn a_writer_killed_with_sigkill_resumes_exactly() {
     );
 }
 
+fn spawn_tail(dir: &Path, args: &[&str]) -> Child {
+    std_logagg(dir)
+        .arg("tail")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn tail_sees_every_event_of_a_concurrent_writer_once() {
     let dir = tempfile::tempdir().unwrap();
     simulate_store(dir.path(), 3, 1000);
-    let mut tail = std_logagg(dir.path())
-        .args(["tail", "-n", "0", "--output", "json", "--poll", "50ms"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut tail = spawn_tail(
+        dir.path(),
+        &["-n", "0", "--output", "json", "--poll", "50ms"],
+    );
     let stdout = tail.stdout.take().unwrap();
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let collector = {
@@ -433,12 +429,10 @@ fn tail_sees_every_event_of_a_concurrent_writer_once() {
 fn tail_starts_with_the_last_matching_events() {
     let dir = tempfile::tempdir().unwrap();
     simulate_store(dir.path(), 8, 3000);
-    let mut tail = std_logagg(dir.path())
-        .args(["tail", "--level", "warn", "-n", "5", "--output", "json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut tail = spawn_tail(
+        dir.path(),
+        &["--level", "warn", "-n", "5", "--output", "json"],
+    );
     let mut reader = BufReader::new(tail.stdout.take().unwrap());
     let mut got = Vec::new();
     for _ in 0..5 {
