@@ -12,7 +12,29 @@ Examples:
   logagg tail --level error                          follow what another process writes
 
 Query language: service:auth level:>=warn \"connection refused\" -host:canary* latency_ms:>500
-  message:/time(d)? ?out/ @timestamp:[now-15m TO now] (a OR b) NOT c; see `logagg help query`.";
+  message:/time(d)? ?out/ @timestamp:[now-15m TO now] (a OR b) NOT c; see `logagg query --help`.";
+
+const QUERY_LANGUAGE: &str = "\
+Examples:
+  logagg query 'service:auth AND level:error' --since 1h
+  logagg query '\"connection refused\" -host:canary*' --limit 0 --output logfmt
+  logagg query 'latency_ms:>500' --output json | jq .fields.latency_ms
+  logagg query '*' --count-by service --since 15m
+
+Query language:
+  service:auth level:>=warn      keywords (service, host, level, trace_id): exact, case-sensitive;
+                                 * and ? are wildcards, quotes turn them off
+  level:>=warn level:[info TO error]   levels compare in the order trace<debug<info<warn<error<fatal
+  timeout \"connection refused\"   bare words and phrases search the message: whole words, any case
+  conn*  t?med                   word wildcards on the message
+  message:/time(d)? ?out/        a regex, found anywhere in the value (anchor with ^ and $)
+  latency_ms:>500 status:[400 TO 499}   other names are keys of `fields`; numbers compare as numbers
+  user.id:u42                    nested objects are dotted keys; fields.KEY works too
+  trace_id:*  NOT status:*       KEY:* means the key exists; a missing key never matches
+  @timestamp:[now-15m TO now]    RFC 3339 or now-15m; --since/--until are shorthands
+  a OR b AND NOT c               NOT (or -) binds tightest, then AND (also a b), then OR
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or usage.";
 
 #[derive(Debug, Parser)]
 #[command(name = "logagg", version, about = "Terminal-first log aggregation: simulate, store, query and tail logs", after_help = EXAMPLES)]
@@ -64,7 +86,8 @@ Examples:
   logagg query '*' --count-by service --since 15m
   logagg query 'level:>=warn' --count
 
-Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or usage.")]
+Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or usage.",
+        after_long_help = QUERY_LANGUAGE)]
     Query(QueryArgs),
     /// Follow new events as they are stored
     #[command(after_help = "\

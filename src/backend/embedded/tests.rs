@@ -349,3 +349,56 @@ fn retention_removes_old_events_only() {
         "positions survive retention"
     );
 }
+
+#[test]
+fn size_cap_keeps_the_newest_events_that_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    sample_store(dir.path(), 2000);
+    let reader = StoreReader::open(dir.path()).unwrap();
+    let size = reader.stats().unwrap().disk_bytes;
+    let plan = retention::plan(&reader, None, Some(size / 2)).unwrap();
+    assert!(plan.events > 800 && plan.events < 1200, "{plan:?}");
+    let writer = StoreWriter::open(dir.path(), "retention").unwrap();
+    retention::apply(writer, &plan).unwrap();
+    reader.refresh().unwrap();
+    let left = reader
+        .search(&crate::query::Query::All, Order::OldestFirst, None)
+        .unwrap();
+    assert_eq!(left.len() as u64, 2000 - plan.events);
+    assert_eq!(left.last().unwrap().seq, 1999, "the newest stay");
+    assert!(retention::plan(&reader, None, Some(u64::MAX))
+        .unwrap()
+        .cutoff
+        .is_none());
+}
+
+#[test]
+fn a_ten_megabyte_message_is_stored_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let message = format!(
+        "begin {} needle end",
+        "lorem ipsum ".repeat(10 * 1024 * 1024 / 12)
+    );
+    let e = LogEvent::new(now(), Level::Error, "s", "h", &message);
+    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
+    writer
+        .append(
+            &e,
+            &Position {
+                stream: "s".into(),
+                offset: 0,
+            },
+        )
+        .unwrap();
+    writer.commit().unwrap();
+    let reader = StoreReader::open(dir.path()).unwrap();
+    let hits = reader
+        .search(
+            &parse("\"needle end\"", now()).unwrap(),
+            Order::NewestFirst,
+            None,
+        )
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].event().message, message);
+}
