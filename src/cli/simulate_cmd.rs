@@ -93,6 +93,12 @@ struct Pacer {
 }
 
 impl Pacer {
+    /// How many events pass between checks of the clock: often enough that a slow rate
+    /// is smooth, rarely enough that a fast one costs nothing.
+    fn check_every(&self) -> u64 {
+        self.rate.map_or(64, |r| (r / 50.0).clamp(1.0, 64.0) as u64)
+    }
+
     /// Sleeps until `produced` events are due; returns whether it slept.
     fn wait(&self, produced: u64) -> bool {
         let Some(rate) = self.rate else { return false };
@@ -139,7 +145,7 @@ fn to_stdout(plan: &Plan, shutdown: &Shutdown) -> Result<Outcome> {
         sim.next_into(&mut event);
         event.write_json(&mut writer, &mut buffer);
         produced += 1;
-        let paced = produced.is_multiple_of(64) && pacer.rate.is_some();
+        let paced = pacer.rate.is_some() && produced.is_multiple_of(pacer.check_every());
         if buffer.len() >= 192 * 1024 || paced {
             out.write_all(&buffer)?;
             buffer.clear();
@@ -205,7 +211,7 @@ fn to_store(
             progress.set_position(produced);
             pacer.wait(produced - resume);
         } else if pacer.rate.is_some()
-            && produced.is_multiple_of(16)
+            && produced.is_multiple_of(pacer.check_every())
             && pacer.wait(produced - resume)
         {
             store.commit_if_due(interval)?;

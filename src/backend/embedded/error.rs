@@ -18,15 +18,17 @@ pub enum StoreError {
     },
     #[error("the store at {dir} is damaged ({reason}); move it aside and ingest again")]
     Damaged { dir: PathBuf, reason: String },
-    #[error("{context}: {source}")]
+    // The cause is part of the message rather than a `source`, so that it is said once
+    // however the error is printed.
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Index {
         context: String,
-        source: tantivy::TantivyError,
+        cause: tantivy::TantivyError,
     },
 }
 
@@ -38,18 +40,18 @@ pub trait Context<T> {
 
 impl<T> Context<T> for std::result::Result<T, std::io::Error> {
     fn context(self, context: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|source| StoreError::Io {
+        self.map_err(|cause| StoreError::Io {
             context: context(),
-            source,
+            cause,
         })
     }
 }
 
 impl<T> Context<T> for std::result::Result<T, tantivy::TantivyError> {
     fn context(self, context: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|source| StoreError::Index {
+        self.map_err(|cause| StoreError::Index {
             context: context(),
-            source,
+            cause,
         })
     }
 }

@@ -36,7 +36,7 @@ impl WriterLock {
             Err(TryLockError::Error(e)) => {
                 return Err(StoreError::Io {
                     context: format!("cannot lock {}", path.display()),
-                    source: e,
+                    cause: e,
                 })
             }
         }

@@ -62,7 +62,7 @@ impl StoreWriter {
                 },
                 other => StoreError::Index {
                     context: format!("cannot open a writer on {}", dir.display()),
-                    source: other,
+                    cause: other,
                 },
             })?;
         let mut policy = LogMergePolicy::default();
