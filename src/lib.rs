@@ -3,5 +3,6 @@
 pub mod backend;
 pub mod cli;
 pub mod event;
+pub mod kafka;
 pub mod query;
 pub mod simulator;

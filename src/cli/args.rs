@@ -75,8 +75,15 @@ pub enum Command {
 Examples:
   logagg simulate --to embedded --count 1000000           backfill: as fast as possible, ending now
   logagg simulate --to embedded --rate 500                 live: 500 events/s until Ctrl-C
-  logagg simulate --seed 7 --start 2026-01-01T00:00:00Z --count 1000 --to stdout   reproducible NDJSON")]
+  logagg simulate --seed 7 --start 2026-01-01T00:00:00Z --count 1000 --to stdout   reproducible NDJSON
+  logagg simulate --to kafka --brokers 127.0.0.1:9092 --rate 20000 --create-topic")]
     Simulate(SimulateArgs),
+    /// Consume a Kafka topic into the store, exactly once
+    #[command(after_help = "\
+Examples:
+  logagg ingest --brokers 127.0.0.1:9092 --topic logs
+  logagg ingest --exit-at-end            backfill what is in the topic now, then stop")]
+    Ingest(IngestArgs),
     /// Search stored events
     #[command(after_help = "\
 Examples:
@@ -118,6 +125,18 @@ pub enum SinkKind {
     Stdout,
     /// The embedded store in --data-dir
     Embedded,
+    /// A Kafka topic (--brokers, --topic)
+    Kafka,
+}
+
+#[derive(Debug, Args)]
+pub struct KafkaArgs {
+    /// Kafka bootstrap servers [default: the profile's `brokers`, else 127.0.0.1:9092]
+    #[arg(long, env = "LOGAGG_BROKERS", value_name = "HOST:PORT,...")]
+    pub brokers: Option<String>,
+    /// Topic the events travel on
+    #[arg(long, env = "LOGAGG_TOPIC", default_value = "logs")]
+    pub topic: String,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +160,41 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "RFC3339")]
     pub start: Option<String>,
     /// How often the store commits (and becomes visible to readers)
+    #[arg(long, value_name = "DURATION", default_value = "1s")]
+    pub commit_interval: String,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Create the topic if it does not exist (with --to kafka)
+    #[arg(long)]
+    pub create_topic: bool,
+    /// Partitions of a topic created with --create-topic
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub partitions: i32,
+    /// Replication factor of a topic created with --create-topic
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replication_factor: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// The embedded store in --data-dir
+    Embedded,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Where consumed events are stored
+    #[arg(long, value_enum, default_value_t = StoreKind::Embedded)]
+    pub to: StoreKind,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Consumer group (its offsets show lag; the store's own positions drive resumption)
+    #[arg(long, default_value = "logagg-ingest")]
+    pub group: String,
+    /// Stop once everything that was in the topic at start is stored
+    #[arg(long)]
+    pub exit_at_end: bool,
+    /// How often the store commits, together with the partitions' positions
     #[arg(long, value_name = "DURATION", default_value = "1s")]
     pub commit_interval: String,
 }

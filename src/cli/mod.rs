@@ -3,6 +3,7 @@
 
 pub mod args;
 mod completions;
+mod ingest_cmd;
 mod output;
 mod query_cmd;
 mod retention_cmd;
@@ -45,6 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let settings = Settings::resolve(&cli.global)?;
     match cli.command {
         Command::Simulate(args) => simulate_cmd::run(&args, &settings),
+        Command::Ingest(args) => ingest_cmd::run(&args, &settings),
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),

@@ -24,8 +24,10 @@ pub struct ConfigFile {
 pub struct Profile {
     /// Directory of the embedded store.
     pub data_dir: Option<PathBuf>,
-    /// Default destination of `simulate`: "embedded" or "stdout".
+    /// Default destination of `simulate`: "embedded", "stdout" or "kafka".
     pub sink: Option<String>,
+    /// Kafka bootstrap servers, e.g. "127.0.0.1:9092".
+    pub brokers: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,7 +35,11 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub sink: SinkKind,
     pub color: bool,
+    brokers: Option<String>,
 }
+
+/// Where a local Kafka listens unless told otherwise.
+pub const DEFAULT_BROKERS: &str = "127.0.0.1:9092";
 
 impl Settings {
     pub fn resolve(global: &GlobalArgs) -> Result<Settings> {
@@ -63,15 +69,26 @@ impl Settings {
         let sink = match profile.sink.as_deref() {
             None | Some("embedded") => SinkKind::Embedded,
             Some("stdout") => SinkKind::Stdout,
+            Some("kafka") => SinkKind::Kafka,
             Some(other) => bail!(
-                "profile '{profile_name}' has sink = \"{other}\"; use \"embedded\" or \"stdout\""
+                "profile '{profile_name}' has sink = \"{other}\"; use \"embedded\", \"stdout\" or \"kafka\""
             ),
         };
         Ok(Settings {
             data_dir,
             sink,
             color: color_enabled(global.color),
+            brokers: profile.brokers,
         })
+    }
+}
+
+impl Settings {
+    /// Brokers: the flag (or LOGAGG_BROKERS) > the profile > the default.
+    pub fn brokers(&self, flag: Option<&str>) -> String {
+        flag.map(str::to_string)
+            .or_else(|| self.brokers.clone())
+            .unwrap_or_else(|| DEFAULT_BROKERS.to_string())
     }
 }
 

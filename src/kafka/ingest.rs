@@ -1,0 +1,164 @@
+//! Consuming a topic into the embedded store, exactly once.
+//!
+//! The store keeps each partition's next offset in its commit payload, in the same atomic
+//! commit as the events. On start the consumer is assigned every partition at exactly
+//! those offsets, so a crash at any point replays only what the store had not committed,
+//! and every event's id comes from topic/partition/offset. The consumer group's offsets
+//! are committed too, after the store, so lag is visible to Kafka tooling.
+
+use super::{stream_name, topic, KafkaIssue};
+use crate::backend::embedded::StoreWriter;
+use crate::event::{decode_line, DecodeContext, Position, Timestamp};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::message::Message;
+use rdkafka::{Offset, TopicPartitionList};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub struct IngestOptions {
+    pub brokers: String,
+    pub topic: String,
+    pub group: String,
+    pub commit_interval: Duration,
+    /// Stop once everything present at start is stored.
+    pub exit_at_end: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IngestSummary {
+    pub stored: u64,
+    pub unparsed: u64,
+}
+
+/// Runs until `stop()` says so (or, with `exit_at_end`, until caught up).
+pub fn run(
+    options: &IngestOptions,
+    store: &mut StoreWriter,
+    stop: impl Fn() -> bool,
+) -> Result<IngestSummary, anyhow::Error> {
+    let consumer: BaseConsumer = super::client_config(&options.brokers)
+        .set("group.id", &options.group)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("enable.partition.eof", "false")
+        .create()
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot create a consumer for {}", options.brokers),
+            cause,
+        })?;
+    let partitions = topic::partitions(consumer.client(), &options.brokers, &options.topic)?;
+    let mut assignment = TopicPartitionList::new();
+    let mut next: BTreeMap<i32, i64> = BTreeMap::new();
+    for &partition in &partitions {
+        let resume = store.resume_offset(&stream_name(&options.topic, partition));
+        let offset = match resume {
+            Some(o) => Offset::Offset(o as i64),
+            None => Offset::Beginning,
+        };
+        assignment
+            .add_partition_offset(&options.topic, partition, offset)
+            .map_err(|cause| KafkaIssue::Client {
+                context: "cannot build the partition assignment".into(),
+                cause,
+            })?;
+        next.insert(partition, resume.map_or(0, |o| o as i64));
+    }
+    consumer
+        .assign(&assignment)
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot consume '{}'", options.topic),
+            cause,
+        })?;
+    let targets = if options.exit_at_end {
+        Some(high_watermarks(&consumer, &options.topic, &partitions)?)
+    } else {
+        None
+    };
+
+    let mut summary = IngestSummary::default();
+    let mut context = DecodeContext::now();
+    let mut troubled = false;
+    loop {
+        if stop() {
+            break;
+        }
+        if let Some(targets) = &targets {
+            if targets
+                .iter()
+                .all(|(p, high)| next.get(p).is_some_and(|n| n >= high))
+            {
+                break;
+            }
+        }
+        match consumer.poll(Duration::from_millis(100)) {
+            None => {}
+            // Transient broker trouble: librdkafka reconnects by itself; keep polling,
+            // and say so once per outage rather than every poll.
+            Some(Err(cause)) if !troubled => {
+                eprintln!("warning: kafka: {cause}; retrying");
+                troubled = true;
+            }
+            Some(Err(_)) => {}
+            Some(Ok(message)) => {
+                troubled = false;
+                context.received_at = message
+                    .timestamp()
+                    .to_millis()
+                    .map_or_else(Timestamp::now, Timestamp::from_millis);
+                let event = decode_line(message.payload().unwrap_or_default(), &context);
+                if event.unparsed {
+                    summary.unparsed += 1;
+                }
+                let position = Position {
+                    stream: stream_name(&options.topic, message.partition()),
+                    offset: message.offset() as u64,
+                };
+                store.append(&event, &position)?;
+                next.insert(message.partition(), message.offset() + 1);
+                summary.stored += 1;
+            }
+        }
+        if store.commit_if_due(options.commit_interval)?.is_some() {
+            commit_group_offsets(&consumer, &options.topic, &next);
+        }
+    }
+    store.commit()?;
+    commit_group_offsets(&consumer, &options.topic, &next);
+    Ok(summary)
+}
+
+fn high_watermarks(
+    consumer: &BaseConsumer,
+    topic: &str,
+    partitions: &[i32],
+) -> Result<BTreeMap<i32, i64>, KafkaIssue> {
+    let mut highs = BTreeMap::new();
+    for &partition in partitions {
+        let (_, high) = consumer
+            .fetch_watermarks(topic, partition, super::CONNECT_TIMEOUT)
+            .map_err(|cause| KafkaIssue::Client {
+                context: format!("cannot read the end of {topic}/{partition}"),
+                cause,
+            })?;
+        highs.insert(partition, high);
+    }
+    Ok(highs)
+}
+
+/// Best effort: the store's payload is what resumes ingestion; group offsets only show lag.
+fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i32, i64>) {
+    let mut list = TopicPartitionList::new();
+    for (&partition, &offset) in next {
+        if offset > 0
+            && list
+                .add_partition_offset(topic, partition, Offset::Offset(offset))
+                .is_err()
+        {
+            return;
+        }
+    }
+    if list.count() > 0 {
+        let _ = consumer.commit(&list, CommitMode::Async);
+    }
+}

@@ -1,0 +1,30 @@
+//! Kafka as the pipeline's transport (rdkafka): producing events, checking and creating
+//! topics, and consuming them into a store with exactly-once positions.
+
+mod error;
+pub mod ingest;
+pub mod producer;
+pub mod topic;
+
+pub use error::KafkaIssue;
+
+use rdkafka::ClientConfig;
+
+/// How long to wait for a broker before saying it cannot be reached.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Settings shared by every client of one cluster.
+pub fn client_config(brokers: &str) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config
+        .set("bootstrap.servers", brokers)
+        .set("client.id", concat!("logagg/", env!("CARGO_PKG_VERSION")))
+        // librdkafka logs connection trouble on stderr by itself; we report it once, clearly.
+        .set("log_level", "0");
+    config
+}
+
+/// The stream name a partition's positions are checkpointed under.
+pub fn stream_name(topic: &str, partition: i32) -> String {
+    format!("kafka:{topic}/{partition}")
+}

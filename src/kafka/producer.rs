@@ -1,0 +1,140 @@
+//! An idempotent producer of events that counts what the broker confirmed.
+
+use super::{topic, KafkaIssue};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+use rdkafka::ClientContext;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Counts delivery reports as librdkafka hands them back.
+#[derive(Default)]
+pub struct DeliveryReports {
+    delivered: AtomicU64,
+    failed: AtomicU64,
+    first_error: Mutex<Option<String>>,
+}
+
+impl ClientContext for DeliveryReports {}
+
+impl ProducerContext for DeliveryReports {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        match result {
+            Ok(_) => {
+                self.delivered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err((error, _)) => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut first) = self.first_error.lock() {
+                    first.get_or_insert_with(|| error.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// What the broker confirmed when the producer finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliverySummary {
+    pub delivered: u64,
+    pub failed: u64,
+}
+
+pub struct EventProducer {
+    producer: BaseProducer<DeliveryReports>,
+    topic: String,
+    brokers: String,
+    sent: u64,
+}
+
+impl EventProducer {
+    /// Connects (failing clearly within `CONNECT_TIMEOUT` if the cluster is unreachable)
+    /// and checks that the topic exists.
+    pub fn connect(brokers: &str, topic_name: &str) -> Result<EventProducer, KafkaIssue> {
+        let producer: BaseProducer<DeliveryReports> = super::client_config(brokers)
+            // Exactly-once per partition from the producer's side: no duplicates on retry.
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("compression.type", "lz4")
+            .set("linger.ms", "5")
+            .set("batch.size", "1000000")
+            .set("queue.buffering.max.messages", "1000000")
+            .set("queue.buffering.max.kbytes", "1048576")
+            .create_with_context(DeliveryReports::default())
+            .map_err(|cause| KafkaIssue::Client {
+                context: format!("cannot create a producer for {brokers}"),
+                cause,
+            })?;
+        topic::partitions(producer.client(), brokers, topic_name)?;
+        Ok(EventProducer {
+            producer,
+            topic: topic_name.to_string(),
+            brokers: brokers.to_string(),
+            sent: 0,
+        })
+    }
+
+    /// Queues one event. The key is the service, so one service's events keep their
+    /// order within a partition. Waits for room when the local queue is full.
+    pub fn send(&mut self, key: &str, payload: &[u8]) -> Result<(), KafkaIssue> {
+        let mut record = BaseRecord::to(&self.topic).key(key).payload(payload);
+        loop {
+            match self.producer.send(record) {
+                Ok(()) => break,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                    record = back;
+                    self.producer.poll(Duration::from_millis(20));
+                }
+                Err((cause, _)) => {
+                    return Err(KafkaIssue::Client {
+                        context: format!("cannot send to '{}' on {}", self.topic, self.brokers),
+                        cause,
+                    })
+                }
+            }
+        }
+        self.sent += 1;
+        if self.sent.is_multiple_of(1024) {
+            self.producer.poll(Duration::ZERO);
+        }
+        Ok(())
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.sent
+    }
+
+    pub fn delivered(&self) -> u64 {
+        self.producer.context().delivered.load(Ordering::Relaxed)
+    }
+
+    /// Waits until every queued event is confirmed or failed, then reports.
+    pub fn finish(self, timeout: Duration) -> Result<DeliverySummary, KafkaIssue> {
+        let flushed = self.producer.flush(timeout);
+        let reports = self.producer.context();
+        let delivered = reports.delivered.load(Ordering::Relaxed);
+        let mut failed = reports.failed.load(Ordering::Relaxed);
+        if flushed.is_err() {
+            // Whatever was not confirmed in time counts as failed.
+            failed = self.sent.saturating_sub(delivered);
+        }
+        if failed > 0 {
+            let first_error = reports
+                .first_error
+                .lock()
+                .ok()
+                .and_then(|e| e.clone())
+                .unwrap_or_else(|| "not confirmed before the flush timeout".into());
+            return Err(KafkaIssue::Undelivered {
+                failed,
+                total: self.sent,
+                topic: self.topic,
+                first_error,
+            });
+        }
+        Ok(DeliverySummary { delivered, failed })
+    }
+}

@@ -1,0 +1,254 @@
+//! The Kafka pipeline against a real Kafka-protocol broker (tansu, started here on a free
+//! loopback port; `./scripts/test` installs it when missing).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const START: &str = "2026-11-24T00:00:00Z";
+
+/// A broker for one test, stopped when dropped.
+struct Broker {
+    child: Child,
+    address: String,
+}
+
+impl Broker {
+    fn start() -> Broker {
+        let binary = tansu_binary();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("tcp://127.0.0.1:{port}");
+        let child = std::process::Command::new(&binary)
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+                "--storage-engine",
+                "memory://tansu/",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let address = format!("127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(&address).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tansu did not listen on {address}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Broker { child, address }
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tansu_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("LOGAGG_TANSU") {
+        return PathBuf::from(path);
+    }
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|p| p.join("bin").join("tansu"));
+    match cargo_bin {
+        Some(path) if path.exists() => path,
+        _ => panic!(
+            "tansu (the test broker) is not installed: run ./scripts/test, which installs it"
+        ),
+    }
+}
+
+fn logagg(data_dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("logagg").unwrap();
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LOGAGG_CONFIG")
+        .env_remove("LOGAGG_PROFILE")
+        .env_remove("LOGAGG_BROKERS")
+        .env("XDG_CONFIG_HOME", data_dir.join("config"));
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn produce(dir: &Path, broker: &Broker, topic: &str, seed: &str, count: &str) {
+    logagg(dir)
+        .args([
+            "simulate",
+            "--to",
+            "kafka",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            topic,
+            "--create-topic",
+            "--partitions",
+            "3",
+        ])
+        .args(["--seed", seed, "--start", START, "--count", count])
+        .assert()
+        .success();
+}
+
+fn ingest(dir: &Path, broker: &Broker, topic: &str) {
+    logagg(dir)
+        .args([
+            "ingest",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            topic,
+            "--exit-at-end",
+            "--commit-interval",
+            "200ms",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+}
+
+#[test]
+fn simulate_to_kafka_then_ingest_stores_exactly_the_simulated_events() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    produce(dir.path(), &broker, "logs", "21", "20000");
+    ingest(dir.path(), &broker, "logs");
+    let stored = stdout_of(
+        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
+    );
+    let expected = stdout_of(logagg(dir.path()).args([
+        "simulate", "--to", "stdout", "--seed", "21", "--start", START, "--count", "20000",
+    ]));
+    assert_eq!(stored.lines().count(), 20000);
+    assert!(
+        stored == expected,
+        "the store holds other events than the simulator produced"
+    );
+
+    // Ingesting again stores nothing twice; new messages are picked up where the store left off.
+    ingest(dir.path(), &broker, "logs");
+    assert_eq!(
+        stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(),
+        "20000"
+    );
+    produce(dir.path(), &broker, "logs", "22", "5000");
+    ingest(dir.path(), &broker, "logs");
+    assert_eq!(
+        stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(),
+        "25000"
+    );
+}
+
+#[test]
+fn a_missing_topic_and_an_unreachable_broker_are_clear_errors() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = logagg(dir.path())
+        .args([
+            "simulate",
+            "--to",
+            "kafka",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "nope",
+            "--count",
+            "10",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("topic 'nope' does not exist") && err.contains("--create-topic"),
+        "{err}"
+    );
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let out = logagg(dir.path())
+        .args([
+            "simulate",
+            "--to",
+            "kafka",
+            "--brokers",
+            &format!("127.0.0.1:{port}"),
+            "--count",
+            "10",
+        ])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("cannot reach Kafka at 127.0.0.1:"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn non_json_messages_are_kept_as_flagged_raw_events() {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    produce(dir.path(), &broker, "mixed", "1", "10");
+    let producer: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &broker.address)
+        .create()
+        .unwrap();
+    let payloads: [&[u8]; 4] = [
+        b"plain ERROR line",
+        b"{\"truncated\": ",
+        b"bad \xff utf8",
+        b"",
+    ];
+    for payload in payloads {
+        producer
+            .send(BaseRecord::<(), [u8]>::to("mixed").payload(payload))
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+    ingest(dir.path(), &broker, "mixed");
+    assert_eq!(
+        stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(),
+        "14"
+    );
+    let errors = stdout_of(logagg(dir.path()).args(["query", "plain", "--output", "json"]));
+    assert!(
+        errors.contains("\"level\":\"error\"") && errors.contains("\"unparsed\":true"),
+        "{errors}"
+    );
+}
