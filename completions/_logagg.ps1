@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Generate realistic logs from a fleet of fake services')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store, exactly once')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
@@ -45,10 +46,30 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generator; the same seed and --start give the same events')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Timestamp of the first event (RFC 3339) [default: now, or early enough that a backfill ends now]')
             [CompletionResult]::new('--commit-interval', '--commit-interval', [CompletionResultType]::ParameterName, 'How often the store commits (and becomes visible to readers)')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
+            [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'Partitions of a topic created with --create-topic')
+            [CompletionResult]::new('--replication-factor', '--replication-factor', [CompletionResultType]::ParameterName, 'Replication factor of a topic created with --create-topic')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--create-topic', '--create-topic', [CompletionResultType]::ParameterName, 'Create the topic if it does not exist (with --to kafka)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'logagg;ingest' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where consumed events are stored')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group (its offsets show lag; the store''s own positions drive resumption)')
+            [CompletionResult]::new('--commit-interval', '--commit-interval', [CompletionResultType]::ParameterName, 'How often the store commits, together with the partitions'' positions')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--exit-at-end', '--exit-at-end', [CompletionResultType]::ParameterName, 'Stop once everything that was in the topic at start is stored')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -111,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
         }
         'logagg;help' {
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Generate realistic logs from a fleet of fake services')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store, exactly once')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
@@ -119,6 +141,9 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             break
         }
         'logagg;help;simulate' {
+            break
+        }
+        'logagg;help;ingest' {
             break
         }
         'logagg;help;query' {

@@ -22,6 +22,9 @@ _logagg() {
             logagg,help)
                 cmd="logagg__subcmd__help"
                 ;;
+            logagg,ingest)
+                cmd="logagg__subcmd__ingest"
+                ;;
             logagg,query)
                 cmd="logagg__subcmd__query"
                 ;;
@@ -39,6 +42,9 @@ _logagg() {
                 ;;
             logagg__subcmd__help,help)
                 cmd="logagg__subcmd__help__subcmd__help"
+                ;;
+            logagg__subcmd__help,ingest)
+                cmd="logagg__subcmd__help__subcmd__ingest"
                 ;;
             logagg__subcmd__help,query)
                 cmd="logagg__subcmd__help__subcmd__query"
@@ -59,7 +65,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate query tail retention completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ingest query tail retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -119,7 +125,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help)
-            opts="simulate query tail retention completions help"
+            opts="simulate ingest query tail retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,6 +153,20 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__ingest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -209,6 +229,56 @@ _logagg() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__ingest)
+            opts="-h --to --brokers --topic --group --exit-at-end --commit-interval --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "embedded" -- "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --commit-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -313,14 +383,14 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__simulate)
-            opts="-h --to --rate --count --duration --seed --start --commit-interval --data-dir --config --profile --color --help"
+            opts="-h --to --rate --count --duration --seed --start --commit-interval --brokers --topic --create-topic --partitions --replication-factor --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "stdout embedded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "stdout embedded kafka" -- "${cur}"))
                     return 0
                     ;;
                 --rate)
@@ -344,6 +414,22 @@ _logagg() {
                     return 0
                     ;;
                 --commit-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partitions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replication-factor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand simulate 'Generate realistic logs from a fleet of fake services'
+            cand ingest 'Consume a Kafka topic into the store, exactly once'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
             cand retention 'Remove old events from the store, by age and/or total size'
@@ -41,10 +42,29 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --seed 'Seed of the generator; the same seed and --start give the same events'
             cand --start 'Timestamp of the first event (RFC 3339) [default: now, or early enough that a backfill ends now]'
             cand --commit-interval 'How often the store commits (and becomes visible to readers)'
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
+            cand --partitions 'Partitions of a topic created with --create-topic'
+            cand --replication-factor 'Replication factor of a topic created with --create-topic'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --create-topic 'Create the topic if it does not exist (with --to kafka)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;ingest'= {
+            cand --to 'Where consumed events are stored'
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
+            cand --group 'Consumer group (its offsets show lag; the store''s own positions drive resumption)'
+            cand --commit-interval 'How often the store commits, together with the partitions'' positions'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --exit-at-end 'Stop once everything that was in the topic at start is stored'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -102,6 +122,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
         }
         &'logagg;help'= {
             cand simulate 'Generate realistic logs from a fleet of fake services'
+            cand ingest 'Consume a Kafka topic into the store, exactly once'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
             cand retention 'Remove old events from the store, by age and/or total size'
@@ -109,6 +130,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'logagg;help;simulate'= {
+        }
+        &'logagg;help;ingest'= {
         }
         &'logagg;help;query'= {
         }

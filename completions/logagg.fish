@@ -33,26 +33,46 @@ never\t''"
 complete -c logagg -n "__fish_logagg_needs_command" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_needs_command" -s V -l version -d 'Print version'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search stored events'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l to -d 'Where events go [default: the profile\'s `sink`, else embedded]' -r -f -a "stdout\t'NDJSON on standard output'
-embedded\t'The embedded store in --data-dir'"
+embedded\t'The embedded store in --data-dir'
+kafka\t'A Kafka topic (--brokers, --topic)'"
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l rate -d 'Events per second; 0 = as fast as possible [default: 0 with --count, else 1000]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l count -d 'Stop after this many events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l duration -d 'Stop after this much simulated time, e.g. 30s, 10m, 2h' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l seed -d 'Seed of the generator; the same seed and --start give the same events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l start -d 'Timestamp of the first event (RFC 3339) [default: now, or early enough that a backfill ends now]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l commit-interval -d 'How often the store commits (and becomes visible to readers)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l partitions -d 'Partitions of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l create-topic -d 'Create the topic if it does not exist (with --to kafka)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events are stored' -r -f -a "embedded\t'The embedded store in --data-dir'"
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group (its offsets show lag; the store\'s own positions drive resumption)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l exit-at-end -d 'Stop once everything that was in the topic at start is stored'
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l since -d 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l until -d 'Only events before this: a duration ago, now-5m, or RFC 3339' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s l -l limit -d 'At most this many events (or groups with --count-by); 0 = all' -r
@@ -105,9 +125,10 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -79,19 +79,25 @@ pub fn run(
     let mut summary = IngestSummary::default();
     let mut context = DecodeContext::now();
     let mut troubled = false;
+    let mut quiet_polls = 0;
     loop {
         if stop() {
             break;
         }
-        if let Some(targets) = &targets {
-            if targets
-                .iter()
+        let reached = targets.as_ref().is_some_and(|t| {
+            t.iter()
                 .all(|(p, high)| next.get(p).is_some_and(|n| n >= high))
-            {
-                break;
-            }
-        }
+        });
         match consumer.poll(Duration::from_millis(100)) {
+            // Past every start-time high watermark and nothing more arrives: caught up.
+            // (Draining instead of stopping exactly at the watermark also copes with brokers
+            // that report a batch's base offset as the high watermark.)
+            None if reached => {
+                quiet_polls += 1;
+                if quiet_polls >= 5 {
+                    break;
+                }
+            }
             None => {}
             // Transient broker trouble: librdkafka reconnects by itself; keep polling,
             // and say so once per outage rather than every poll.
@@ -102,6 +108,7 @@ pub fn run(
             Some(Err(_)) => {}
             Some(Ok(message)) => {
                 troubled = false;
+                quiet_polls = 0;
                 context.received_at = message
                     .timestamp()
                     .to_millis()
