@@ -27,6 +27,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand simulate 'Generate realistic logs from a fleet of fake services'
+            cand ship 'Send log lines from files or standard input to Kafka'
             cand ingest 'Consume a Kafka topic into the store, exactly once'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
@@ -50,9 +51,26 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
-            cand --create-topic 'Create the topic if it does not exist (with --to kafka)'
+            cand --create-topic 'Create the topic if it does not exist'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;ship'= {
+            cand --service 'Service of lines that do not name one'
+            cand --host 'Host of lines that do not name one [default: this machine''s name]'
+            cand --field 'Extra context added to every event''s fields (repeatable), e.g. --field env=prod'
+            cand --multiline 'A regex that starts an entry; lines that do not match it (stack traces) join the entry before them'
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
+            cand --partitions 'Partitions of a topic created with --create-topic'
+            cand --replication-factor 'Replication factor of a topic created with --create-topic'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --create-topic 'Create the topic if it does not exist'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'logagg;ingest'= {
             cand --to 'Where consumed events are stored'
@@ -122,6 +140,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
         }
         &'logagg;help'= {
             cand simulate 'Generate realistic logs from a fleet of fake services'
+            cand ship 'Send log lines from files or standard input to Kafka'
             cand ingest 'Consume a Kafka topic into the store, exactly once'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
@@ -130,6 +149,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'logagg;help;simulate'= {
+        }
+        &'logagg;help;ship'= {
         }
         &'logagg;help;ingest'= {
         }

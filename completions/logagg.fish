@@ -33,6 +33,7 @@ never\t''"
 complete -c logagg -n "__fish_logagg_needs_command" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_needs_command" -s V -l version -d 'Print version'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search stored events'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
@@ -58,8 +59,24 @@ complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l profile -d 'P
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l create-topic -d 'Create the topic if it does not exist (with --to kafka)'
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l service -d 'Service of lines that do not name one' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l host -d 'Host of lines that do not name one [default: this machine\'s name]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l field -d 'Extra context added to every event\'s fields (repeatable), e.g. --field env=prod' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l multiline -d 'A regex that starts an entry; lines that do not match it (stack traces) join the entry before them' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l partitions -d 'Partitions of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events are stored' -r -f -a "embedded\t'The embedded store in --data-dir'"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
@@ -125,10 +142,11 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ingest query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -252,3 +252,68 @@ fn non_json_messages_are_kept_as_flagged_raw_events() {
         "{errors}"
     );
 }
+
+#[test]
+fn ship_sends_real_lines_with_context_and_joined_stack_traces() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut input: Vec<u8> = Vec::new();
+    input.extend_from_slice(
+        b"{\"level\":\"warn\",\"message\":\"json line\",\"service\":\"web\",\"x\":1}\n",
+    );
+    input.extend_from_slice(b"2026-11-24 13:00:00,250 ERROR db timeout\r\n\tat com.shop.Repo.save(Repo.java:88)\n\tat com.shop.Api.call(Api.java:12)\n");
+    input.extend_from_slice(b"2026-11-24 13:00:01 INFO caf\xe9 closed");
+    logagg(dir.path())
+        .args([
+            "ship",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "shipped",
+            "--create-topic",
+            "--service",
+            "api",
+            "--host",
+            "box-1",
+        ])
+        .args(["--field", "env=prod", "--multiline", r"^(\{|\d{4}-)"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    ingest(dir.path(), &broker, "shipped");
+    let all = stdout_of(
+        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
+    );
+    let events: Vec<serde_json::Value> = all
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3, "{all}");
+    let json = events.iter().find(|e| e["service"] == "web").unwrap();
+    assert_eq!(
+        (
+            json["level"].as_str(),
+            json["fields"]["x"].as_i64(),
+            json["fields"]["env"].as_str()
+        ),
+        (Some("warn"), Some(1), Some("prod"))
+    );
+    assert_eq!(json["host"], "box-1");
+    let error = events.iter().find(|e| e["level"] == "error").unwrap();
+    assert_eq!(error["service"], "api");
+    assert_eq!(error["unparsed"], true);
+    assert_eq!(error["@timestamp"], "2026-11-24T13:00:00.250Z");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("\tat com.shop.Api.call(Api.java:12)"),
+        "{error}"
+    );
+    let info = events.iter().find(|e| e["level"] == "info").unwrap();
+    assert!(info["message"]
+        .as_str()
+        .unwrap()
+        .contains("caf\u{FFFD} closed"));
+    assert!(info["fields"]["decode_error"].is_string());
+}

@@ -78,6 +78,14 @@ Examples:
   logagg simulate --seed 7 --start 2026-01-01T00:00:00Z --count 1000 --to stdout   reproducible NDJSON
   logagg simulate --to kafka --brokers 127.0.0.1:9092 --rate 20000 --create-topic")]
     Simulate(SimulateArgs),
+    /// Send log lines from files or standard input to Kafka
+    #[command(after_help = "\
+Examples:
+  kubectl logs deploy/api | logagg ship --service api
+  logagg ship /var/log/app/*.log --service app --field env=prod --multiline '^\\d{4}-'
+
+Not yet: --follow (growing and rotated files, with a checkpoint); see the tracker.")]
+    Ship(ShipArgs),
     /// Consume a Kafka topic into the store, exactly once
     #[command(after_help = "\
 Examples:
@@ -164,7 +172,13 @@ pub struct SimulateArgs {
     pub commit_interval: String,
     #[command(flatten)]
     pub kafka: KafkaArgs,
-    /// Create the topic if it does not exist (with --to kafka)
+    #[command(flatten)]
+    pub new_topic: NewTopicArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NewTopicArgs {
+    /// Create the topic if it does not exist
     #[arg(long)]
     pub create_topic: bool,
     /// Partitions of a topic created with --create-topic
@@ -173,6 +187,30 @@ pub struct SimulateArgs {
     /// Replication factor of a topic created with --create-topic
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub replication_factor: i32,
+}
+
+#[derive(Debug, Args)]
+pub struct ShipArgs {
+    /// Files to read (default: standard input)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
+    /// Service of lines that do not name one
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Host of lines that do not name one [default: this machine's name]
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+    /// Extra context added to every event's fields (repeatable), e.g. --field env=prod
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// A regex that starts an entry; lines that do not match it (stack traces) join the
+    /// entry before them
+    #[arg(long, value_name = "REGEX")]
+    pub multiline: Option<String>,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    #[command(flatten)]
+    pub new_topic: NewTopicArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

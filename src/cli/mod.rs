@@ -8,6 +8,7 @@ mod output;
 mod query_cmd;
 mod retention_cmd;
 mod settings;
+mod ship_cmd;
 mod shutdown;
 mod simulate_cmd;
 mod tail_cmd;
@@ -46,6 +47,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let settings = Settings::resolve(&cli.global)?;
     match cli.command {
         Command::Simulate(args) => simulate_cmd::run(&args, &settings),
+        Command::Ship(args) => ship_cmd::run(&args, &settings),
         Command::Ingest(args) => ingest_cmd::run(&args, &settings),
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),

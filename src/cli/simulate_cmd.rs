@@ -139,8 +139,13 @@ fn to_kafka(
 ) -> Result<Outcome> {
     let brokers = settings.brokers(args.kafka.brokers.as_deref());
     let topic = &args.kafka.topic;
-    if args.create_topic {
-        kafka::topic::create(&brokers, topic, args.partitions, args.replication_factor)?;
+    if args.new_topic.create_topic {
+        kafka::topic::create(
+            &brokers,
+            topic,
+            args.new_topic.partitions,
+            args.new_topic.replication_factor,
+        )?;
     }
     let mut producer = EventProducer::connect(&brokers, topic)?;
     let mut sim = Simulator::new(&plan.config);

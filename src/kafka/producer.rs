@@ -63,6 +63,8 @@ impl EventProducer {
             .set("batch.size", "1000000")
             .set("queue.buffering.max.messages", "1000000")
             .set("queue.buffering.max.kbytes", "1048576")
+            // Allow large events (stack traces, dumps) up to what brokers commonly accept.
+            .set("message.max.bytes", "16777216")
             .create_with_context(DeliveryReports::default())
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a producer for {brokers}"),
@@ -87,6 +89,17 @@ impl EventProducer {
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
                     record = back;
                     self.producer.poll(Duration::from_millis(20));
+                }
+                // The broker connection is fine but this one message cannot go (too large,
+                // for instance): count it as failed, say why in the summary, keep going.
+                Err((KafkaError::MessageProduction(code), _)) => {
+                    let reports = self.producer.context();
+                    reports.failed.fetch_add(1, Ordering::Relaxed);
+                    if let Ok(mut first) = reports.first_error.lock() {
+                        first.get_or_insert_with(|| format!("{code} ({} bytes)", payload.len()));
+                    }
+                    self.sent += 1;
+                    return Ok(());
                 }
                 Err((cause, _)) => {
                     return Err(KafkaIssue::Client {
