@@ -317,3 +317,44 @@ fn ship_sends_real_lines_with_context_and_joined_stack_traces() {
         .contains("caf\u{FFFD} closed"));
     assert!(info["fields"]["decode_error"].is_string());
 }
+
+#[test]
+fn an_ingestor_killed_with_sigkill_ends_with_every_message_once() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    produce(dir.path(), &broker, "killed", "31", "60000");
+    let binary = assert_cmd::cargo::cargo_bin("logagg");
+    for round in 0..3u64 {
+        let mut child = std::process::Command::new(&binary)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "ingest",
+                "--brokers",
+                &broker.address,
+                "--topic",
+                "killed",
+                "--commit-interval",
+                "100ms",
+            ])
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(600 + round * 200));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    ingest(dir.path(), &broker, "killed");
+    let stored = stdout_of(
+        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
+    );
+    let expected = stdout_of(logagg(dir.path()).args([
+        "simulate", "--to", "stdout", "--seed", "31", "--start", START, "--count", "60000",
+    ]));
+    assert_eq!(stored.lines().count(), 60000);
+    assert!(
+        stored == expected,
+        "the store holds other events than the simulator produced"
+    );
+}

@@ -76,6 +76,7 @@ pub fn run(
         None
     };
 
+    let mut resumes = ResumeCheck::new(&next);
     let mut summary = IngestSummary::default();
     let mut context = DecodeContext::now();
     let mut troubled = false;
@@ -109,6 +110,30 @@ pub fn run(
             Some(Ok(message)) => {
                 troubled = false;
                 quiet_polls = 0;
+                let partition = message.partition();
+                let expected = next.get(&partition).copied().unwrap_or(0);
+                if message.offset() < expected {
+                    // Already in the store (a replayed fetch or our own step back).
+                    resumes.confirm(partition);
+                    continue;
+                }
+                if message.offset() > expected {
+                    if let Some(earlier) = resumes.step_back(partition, expected) {
+                        consumer
+                            .seek(
+                                &options.topic,
+                                partition,
+                                Offset::Offset(earlier),
+                                super::CONNECT_TIMEOUT,
+                            )
+                            .map_err(|cause| KafkaIssue::Client {
+                                context: format!("cannot seek {}/{partition}", options.topic),
+                                cause,
+                            })?;
+                        continue;
+                    }
+                }
+                resumes.confirm(partition);
                 context.received_at = message
                     .timestamp()
                     .to_millis()
@@ -167,5 +192,67 @@ fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i3
     }
     if list.count() > 0 {
         let _ = consumer.commit(&list, CommitMode::Async);
+    }
+}
+
+/// Guards the resume point of each partition. Some Kafka-protocol brokers (tansu 0.6)
+/// answer a fetch from inside a record batch with the *next* batch, silently skipping the
+/// rest of the one asked for. When the first message after resuming is past the resume
+/// offset, step back (further each time) and skip what is already stored, until the
+/// broker delivers the resume offset itself, or the partition's start proves the gap real
+/// (compaction, for instance).
+struct ResumeCheck {
+    /// Partitions not yet confirmed, with the next step back.
+    pending: BTreeMap<i32, i64>,
+}
+
+impl ResumeCheck {
+    fn new(next: &BTreeMap<i32, i64>) -> ResumeCheck {
+        ResumeCheck {
+            pending: next
+                .iter()
+                .filter(|(_, &offset)| offset > 0)
+                .map(|(&p, _)| (p, 64))
+                .collect(),
+        }
+    }
+
+    fn confirm(&mut self, partition: i32) {
+        self.pending.remove(&partition);
+    }
+
+    /// Where to fetch from instead, or `None` if the gap is real.
+    fn step_back(&mut self, partition: i32, expected: i64) -> Option<i64> {
+        let step = self.pending.get_mut(&partition)?;
+        let earlier = expected.saturating_sub(*step).max(0);
+        if earlier == 0 {
+            self.pending.remove(&partition);
+        } else {
+            *step = step.saturating_mul(8);
+        }
+        Some(earlier)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_back_further_each_time_then_accepts_the_gap() {
+        let next: BTreeMap<i32, i64> = [(0, 1000), (1, 0)].into_iter().collect();
+        let mut check = ResumeCheck::new(&next);
+        assert_eq!(
+            check.step_back(1, 0),
+            None,
+            "a partition read from its start needs no check"
+        );
+        assert_eq!(check.step_back(0, 1000), Some(936));
+        assert_eq!(check.step_back(0, 1000), Some(488));
+        assert_eq!(check.step_back(0, 1000), Some(0));
+        assert_eq!(check.step_back(0, 1000), None);
+        let mut check = ResumeCheck::new(&next);
+        check.confirm(0);
+        assert_eq!(check.step_back(0, 1000), None);
     }
 }
