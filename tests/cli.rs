@@ -1,7 +1,9 @@
 //! End-to-end tests of the `logagg` binary against temporary data directories.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{logagg, stdout_of};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -11,17 +13,6 @@ use std::time::{Duration, Instant};
 
 const START: &str = "2026-11-24T00:00:00Z";
 
-fn logagg(data_dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("logagg").unwrap();
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("LOGAGG_PROFILE")
-        .env_remove("LOGAGG_CONFIG")
-        .env("XDG_CONFIG_HOME", data_dir.join("config"));
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
 fn std_logagg(data_dir: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"));
     cmd.arg("--data-dir")
@@ -29,17 +20,6 @@ fn std_logagg(data_dir: &Path) -> std::process::Command {
         .env_remove("LOGAGG_CONFIG")
         .env("XDG_CONFIG_HOME", data_dir.join("config"));
     cmd
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Runs a command expected to exit with `code` and returns what it printed on stderr.

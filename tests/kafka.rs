@@ -2,7 +2,9 @@
 //! loopback port; `./scripts/test` installs it when missing).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{logagg, stdout_of};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -73,28 +75,6 @@ fn tansu_binary() -> PathBuf {
             "tansu (the test broker) is not installed: run ./scripts/test, which installs it"
         ),
     }
-}
-
-fn logagg(data_dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("logagg").unwrap();
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("LOGAGG_CONFIG")
-        .env_remove("LOGAGG_PROFILE")
-        .env_remove("LOGAGG_BROKERS")
-        .env("XDG_CONFIG_HOME", data_dir.join("config"));
-    cmd
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn produce(dir: &Path, broker: &Broker, topic: &str, seed: &str, count: &str) {

@@ -5,6 +5,7 @@ pub mod args;
 mod completions;
 mod ingest_cmd;
 mod output;
+mod producing;
 mod query_cmd;
 mod retention_cmd;
 mod settings;

@@ -1,11 +1,11 @@
 //! `logagg ship`: real log lines from files or standard input into Kafka.
 
 use super::args::ShipArgs;
+use super::producing;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
 use crate::event::{decode_line, DecodeContext, LogEvent, Timestamp};
-use crate::kafka::{self, producer::EventProducer};
 use anyhow::{anyhow, Context, Result};
 use regex::bytes::Regex;
 use serde_json::{Map, Value};
@@ -71,17 +71,8 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
         ),
         None => None,
     };
-    let brokers = settings.brokers(args.kafka.brokers.as_deref());
     let topic = &args.kafka.topic;
-    if args.new_topic.create_topic {
-        kafka::topic::create(
-            &brokers,
-            topic,
-            args.new_topic.partitions,
-            args.new_topic.replication_factor,
-        )?;
-    }
-    let mut producer = EventProducer::connect(&brokers, topic)?;
+    let (mut producer, brokers) = producing::open(settings, &args.kafka, &args.new_topic)?;
     let shutdown = Shutdown::install()?;
     let host = args.host.clone().or_else(|| {
         std::fs::read_to_string("/proc/sys/kernel/hostname")

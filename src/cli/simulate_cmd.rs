@@ -1,12 +1,12 @@
 //! `logagg simulate`: the simulator into stdout or the embedded store.
 
 use super::args::{SimulateArgs, SinkKind};
+use super::producing;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
 use crate::backend::embedded::StoreWriter;
 use crate::event::{EventWriter, Position, Timestamp};
-use crate::kafka::{self, producer::EventProducer};
 use crate::query::time::parse_duration;
 use crate::simulator::{SimConfig, SimEvent, Simulator};
 use anyhow::{Context, Result};
@@ -137,17 +137,8 @@ fn to_kafka(
     settings: &Settings,
     shutdown: &Shutdown,
 ) -> Result<Outcome> {
-    let brokers = settings.brokers(args.kafka.brokers.as_deref());
     let topic = &args.kafka.topic;
-    if args.new_topic.create_topic {
-        kafka::topic::create(
-            &brokers,
-            topic,
-            args.new_topic.partitions,
-            args.new_topic.replication_factor,
-        )?;
-    }
-    let mut producer = EventProducer::connect(&brokers, topic)?;
+    let (mut producer, brokers) = producing::open(settings, &args.kafka, &args.new_topic)?;
     let mut sim = Simulator::new(&plan.config);
     let mut writer = EventWriter::default();
     let mut event = SimEvent::default();

@@ -1,0 +1,30 @@
+//! Helpers shared by the end-to-end test binaries.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// `logagg --data-dir DIR`, isolated from the user's config and environment.
+pub fn logagg(data_dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("logagg").unwrap();
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LOGAGG_CONFIG")
+        .env_remove("LOGAGG_PROFILE")
+        .env_remove("LOGAGG_BROKERS")
+        .env("XDG_CONFIG_HOME", data_dir.join("config"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs a command that must succeed and returns its standard output.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
