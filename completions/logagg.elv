@@ -78,6 +78,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --topic 'Topic the events travel on'
             cand --group 'Consumer group (its offsets show lag; the store''s own positions drive resumption)'
             cand --commit-interval 'How often the store commits, together with the partitions'' positions'
+            cand --metrics-addr 'Serve Prometheus metrics at http://ADDR/metrics'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'

@@ -82,6 +82,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kaf
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group (its offsets show lag; the store\'s own positions drive resumption)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r

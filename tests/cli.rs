@@ -246,6 +246,7 @@ fn missing_store_and_locked_store_are_clear_errors() {
     assert_eq!(err.lines().count(), 1);
     let mut writer = std_logagg(dir.path())
         .args(["simulate", "--to", "embedded", "--rate", "50"])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -316,6 +317,7 @@ fn a_writer_killed_with_sigkill_resumes_exactly() {
     for round in 0..3 {
         let mut child = std_logagg(dir.path())
             .args(args)
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();

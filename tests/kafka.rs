@@ -318,6 +318,7 @@ fn an_ingestor_killed_with_sigkill_ends_with_every_message_once() {
                 "100ms",
             ])
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -336,5 +337,94 @@ fn an_ingestor_killed_with_sigkill_ends_with_every_message_once() {
     assert!(
         stored == expected,
         "the store holds other events than the simulator produced"
+    );
+}
+
+/// A child process that is killed if the test fails before it exits.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(addr).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut body = String::new();
+    stream.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+#[test]
+fn ingest_serves_prometheus_metrics_and_stops_cleanly_on_sigint() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    produce(dir.path(), &broker, "metered", "5", "3000");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Reaped(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "ingest",
+                "--brokers",
+                &broker.address,
+                "--topic",
+                "metered",
+                "--commit-interval",
+                "100ms",
+                "--metrics-addr",
+                &addr,
+            ])
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let text = loop {
+        if let Some(text) = http_get(&addr, "/metrics") {
+            if text.contains("logagg_ingest_events_out_total 3000")
+                && text.contains("logagg_ingest_consumer_lag{")
+            {
+                break text;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "metrics never showed 3000 stored events"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    for name in [
+        "logagg_ingest_events_in_total 3000",
+        "logagg_ingest_bytes_in_total",
+        "logagg_ingest_commit_duration_seconds_count",
+        "logagg_ingest_consumer_lag{topic=\"metered\",partition=",
+        "logagg_ingest_retries_total 0",
+        "logagg_ingest_dead_letters_total 0",
+        "logagg_ingest_events_by_service_level_total{service=\"api-gateway\",level=\"info\"}",
+    ] {
+        assert!(text.contains(name), "{name} missing from:\n{text}");
+    }
+    let _ = std::process::Command::new("kill")
+        .arg("-INT")
+        .arg(child.0.id().to_string())
+        .status();
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(),
+        "3000"
     );
 }

@@ -235,6 +235,9 @@ pub struct IngestArgs {
     /// How often the store commits, together with the partitions' positions
     #[arg(long, value_name = "DURATION", default_value = "1s")]
     pub commit_interval: String,
+    /// Serve Prometheus metrics at http://ADDR/metrics
+    #[arg(long, env = "LOGAGG_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

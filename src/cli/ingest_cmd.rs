@@ -6,8 +6,10 @@ use super::shutdown::Shutdown;
 use super::Outcome;
 use crate::backend::embedded::StoreWriter;
 use crate::kafka::ingest::{self, IngestOptions};
+use crate::kafka::metrics::{serve, IngestMetrics};
 use crate::query::time::parse_duration;
 use anyhow::{Context, Result};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
@@ -27,8 +29,15 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let shutdown = Shutdown::install()?;
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let mut store = StoreWriter::open(&settings.data_dir, &command)?;
+    let metrics = Arc::new(IngestMetrics::new());
+    if let Some(addr) = &args.metrics_addr {
+        let addr = addr.parse().with_context(|| {
+            format!("--metrics-addr '{addr}' is not an address such as 127.0.0.1:9898")
+        })?;
+        serve(addr, metrics.clone())?;
+    }
     let started = Instant::now();
-    let summary = ingest::run(&options, &mut store, || shutdown.requested())?;
+    let summary = ingest::run(&options, &mut store, &metrics, || shutdown.requested())?;
     store.close()?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(

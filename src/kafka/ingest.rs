@@ -6,6 +6,7 @@
 //! and every event's id comes from topic/partition/offset. The consumer group's offsets
 //! are committed too, after the store, so lag is visible to Kafka tooling.
 
+use super::metrics::IngestMetrics;
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
 use crate::event::{decode_line, DecodeContext, Position, Timestamp};
@@ -13,6 +14,8 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub struct IngestOptions {
@@ -34,6 +37,7 @@ pub struct IngestSummary {
 pub fn run(
     options: &IngestOptions,
     store: &mut StoreWriter,
+    metrics: &IngestMetrics,
     stop: impl Fn() -> bool,
 ) -> Result<IngestSummary, anyhow::Error> {
     let consumer: BaseConsumer = super::client_config(&options.brokers)
@@ -77,6 +81,8 @@ pub fn run(
     };
 
     let mut resumes = ResumeCheck::new(&next);
+    let watermarks = WatermarkWatch::start(&options.brokers, &options.topic, &partitions);
+    let mut last_lag_report = std::time::Instant::now();
     let mut summary = IngestSummary::default();
     let mut context = DecodeContext::now();
     let mut troubled = false;
@@ -134,6 +140,10 @@ pub fn run(
                     }
                 }
                 resumes.confirm(partition);
+                metrics.events_in.inc();
+                metrics
+                    .bytes_in
+                    .inc_by(message.payload().map_or(0, |p| p.len() as u64));
                 context.received_at = message
                     .timestamp()
                     .to_millis()
@@ -141,7 +151,9 @@ pub fn run(
                 let event = decode_line(message.payload().unwrap_or_default(), &context);
                 if event.unparsed {
                     summary.unparsed += 1;
+                    metrics.unparsed.inc();
                 }
+                metrics.count_event(&event.service, event.level.as_str());
                 let position = Position {
                     stream: stream_name(&options.topic, message.partition()),
                     offset: message.offset() as u64,
@@ -151,13 +163,84 @@ pub fn run(
                 summary.stored += 1;
             }
         }
-        if store.commit_if_due(options.commit_interval)?.is_some() {
+        // Lag moves while idle too (producers keep writing), so refresh it on a clock.
+        if last_lag_report.elapsed() >= Duration::from_secs(1) {
+            if let Some(watch) = &watermarks {
+                watch.report(&options.topic, &next, metrics);
+            }
+            last_lag_report = std::time::Instant::now();
+        }
+        let started = std::time::Instant::now();
+        if let Some(committed) = store.commit_if_due(options.commit_interval)? {
+            metrics
+                .commit_seconds
+                .observe(started.elapsed().as_secs_f64());
+            metrics.events_out.inc_by(committed.events);
             commit_group_offsets(&consumer, &options.topic, &next);
         }
     }
-    store.commit()?;
+    let committed = store.commit()?;
+    metrics.events_out.inc_by(committed.events);
     commit_group_offsets(&consumer, &options.topic, &next);
     Ok(summary)
+}
+
+/// Keeps the partitions' high watermarks fresh from a thread of its own, because asking
+/// the broker can take a while and must never stall consumption.
+struct WatermarkWatch {
+    highs: Arc<Mutex<BTreeMap<i32, i64>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl WatermarkWatch {
+    fn start(brokers: &str, topic: &str, partitions: &[i32]) -> Option<WatermarkWatch> {
+        let client: BaseConsumer = super::client_config(brokers).create().ok()?;
+        let highs = Arc::new(Mutex::new(BTreeMap::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (topic, partitions) = (topic.to_string(), partitions.to_vec());
+        let (shared, stopped) = (highs.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("watermarks".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Relaxed) {
+                    for &partition in &partitions {
+                        if let Ok((_, high)) =
+                            client.fetch_watermarks(&topic, partition, Duration::from_secs(2))
+                        {
+                            if let Ok(mut map) = shared.lock() {
+                                map.insert(partition, high);
+                            }
+                        }
+                    }
+                    for _ in 0..20 {
+                        if stopped.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                }
+            })
+            .ok()?;
+        Some(WatermarkWatch { highs, stop })
+    }
+
+    /// Lag per partition: the latest high watermark minus the next offset to store.
+    fn report(&self, topic: &str, next: &BTreeMap<i32, i64>, metrics: &IngestMetrics) {
+        let Ok(highs) = self.highs.lock() else { return };
+        for (partition, high) in highs.iter() {
+            metrics.set_lag(
+                topic,
+                *partition,
+                high - next.get(partition).copied().unwrap_or(0),
+            );
+        }
+    }
+}
+
+impl Drop for WatermarkWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 fn high_watermarks(

@@ -3,6 +3,7 @@
 
 mod error;
 pub mod ingest;
+pub mod metrics;
 pub mod producer;
 pub mod topic;
 
