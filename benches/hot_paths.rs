@@ -117,7 +117,7 @@ fn fill(dir: &std::path::Path, events: &[logagg::event::LogEvent], close: bool) 
         let _ = writer.append(
             e,
             &Position {
-                stream: "bench".into(),
+                stream: "bench",
                 offset: i as u64,
             },
         );

@@ -96,6 +96,20 @@ fn produce(dir: &Path, broker: &Broker, topic: &str, seed: &str, count: &str) {
         .success();
 }
 
+/// The store holds exactly, byte for byte, what `simulate --seed SEED --count COUNT` prints.
+fn assert_store_holds_simulation(dir: &Path, seed: &str, count: &str) {
+    let stored =
+        stdout_of(logagg(dir).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]));
+    let expected = stdout_of(logagg(dir).args([
+        "simulate", "--to", "stdout", "--seed", seed, "--start", START, "--count", count,
+    ]));
+    assert_eq!(stored.lines().count().to_string(), count);
+    assert!(
+        stored == expected,
+        "the store holds other events than the simulator produced"
+    );
+}
+
 fn ingest(dir: &Path, broker: &Broker, topic: &str) {
     logagg(dir)
         .args([
@@ -119,17 +133,7 @@ fn simulate_to_kafka_then_ingest_stores_exactly_the_simulated_events() {
     let dir = tempfile::tempdir().unwrap();
     produce(dir.path(), &broker, "logs", "21", "20000");
     ingest(dir.path(), &broker, "logs");
-    let stored = stdout_of(
-        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
-    );
-    let expected = stdout_of(logagg(dir.path()).args([
-        "simulate", "--to", "stdout", "--seed", "21", "--start", START, "--count", "20000",
-    ]));
-    assert_eq!(stored.lines().count(), 20000);
-    assert!(
-        stored == expected,
-        "the store holds other events than the simulator produced"
-    );
+    assert_store_holds_simulation(dir.path(), "21", "20000");
 
     // Ingesting again stores nothing twice; new messages are picked up where the store left off.
     ingest(dir.path(), &broker, "logs");
@@ -327,17 +331,7 @@ fn an_ingestor_killed_with_sigkill_ends_with_every_message_once() {
         child.wait().unwrap();
     }
     ingest(dir.path(), &broker, "killed");
-    let stored = stdout_of(
-        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
-    );
-    let expected = stdout_of(logagg(dir.path()).args([
-        "simulate", "--to", "stdout", "--seed", "31", "--start", START, "--count", "60000",
-    ]));
-    assert_eq!(stored.lines().count(), 60000);
-    assert!(
-        stored == expected,
-        "the store holds other events than the simulator produced"
-    );
+    assert_store_holds_simulation(dir.path(), "31", "60000");
 }
 
 /// A child process that is killed if the test fails before it exits.

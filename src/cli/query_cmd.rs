@@ -42,26 +42,17 @@ pub fn build_query(
 
 /// Resolves a `--count-by` name the way the query language resolves field names.
 pub fn count_target(name: &str) -> Result<Target> {
-    let parsed = parse(&format!("{}:*", escape_name(name)), Timestamp::now())
-        .map_err(|_| anyhow!("--count-by '{name}' is not a field name"))?;
+    let parsed = parse(
+        &format!("{}:*", crate::query::escape_term(name, false)),
+        Timestamp::now(),
+    )
+    .map_err(|_| anyhow!("--count-by '{name}' is not a field name"))?;
     match parsed {
         Query::Clause(Clause { target: Target::Message, .. }) => Err(anyhow!("--count-by message would count whole messages; pick a keyword such as service, host, level or a fields key")),
         Query::Clause(Clause { target: Target::Timestamp, .. }) => Err(anyhow!("--count-by @timestamp is not supported; pick a keyword such as service, host or level")),
         Query::Clause(clause) => Ok(clause.target),
         _ => Err(anyhow!("--count-by '{name}' is not a field name")),
     }
-}
-
-fn escape_name(name: &str) -> String {
-    name.chars()
-        .flat_map(|c| {
-            if "\\():\"*? ".contains(c) {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }
 
 pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {

@@ -74,11 +74,7 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
     let topic = &args.kafka.topic;
     let (mut producer, brokers) = producing::open(settings, &args.kafka, &args.new_topic)?;
     let shutdown = Shutdown::install()?;
-    let host = args.host.clone().or_else(|| {
-        std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .ok()
-            .map(|h| h.trim().to_string())
-    });
+    let host = args.host.clone().or_else(crate::event::this_host);
     let mut context = DecodeContext {
         received_at: Timestamp::now(),
         service: args.service.clone(),

@@ -244,7 +244,7 @@ fn to_store(
             .append(
                 &event.to_log_event(),
                 &Position {
-                    stream: stream.clone(),
+                    stream: &stream,
                     offset: produced,
                 },
             )

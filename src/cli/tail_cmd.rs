@@ -34,16 +34,7 @@ fn tail_query(args: &TailArgs) -> Result<Query> {
         }));
     }
     if let Some(service) = &args.service {
-        let escaped: String = service
-            .chars()
-            .flat_map(|c| {
-                if "\\():\" ".contains(c) {
-                    vec!['\\', c]
-                } else {
-                    vec![c]
-                }
-            })
-            .collect();
+        let escaped = crate::query::escape_term(service, true);
         query = query.and(parse(&format!("service:{escaped}"), now)?);
     }
     Ok(query)

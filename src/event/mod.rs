@@ -61,6 +61,15 @@ impl LogEvent {
     }
 }
 
+/// This machine's name, for events and lock holders that need one.
+pub fn this_host() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .ok()
+        .filter(|h| !h.is_empty())
+}
+
 /// Service and host default to this when a source does not say.
 pub const UNKNOWN: &str = "unknown";
 
@@ -77,15 +86,15 @@ pub fn keyword(value: &str) -> String {
 }
 
 /// A source position: where an event came from, precise enough to resume after it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Position {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Position<'a> {
     /// Stable name of the stream, e.g. `logs/3` for a Kafka partition.
-    pub stream: String,
+    pub stream: &'a str,
     /// Offset of the event inside the stream.
     pub offset: u64,
 }
 
-impl Position {
+impl Position<'_> {
     /// A deterministic id: the same position always yields the same id, so a replay
     /// overwrites or skips instead of duplicating.
     pub fn event_id(&self) -> String {
@@ -108,18 +117,18 @@ mod tests {
     #[test]
     fn event_ids_are_deterministic_and_distinct() {
         let a = Position {
-            stream: "logs/0".into(),
+            stream: "logs/0",
             offset: 7,
         };
         let b = Position {
-            stream: "logs/0".into(),
+            stream: "logs/0",
             offset: 8,
         };
         let c = Position {
-            stream: "logs/1".into(),
+            stream: "logs/1",
             offset: 7,
         };
-        assert_eq!(a.event_id(), a.clone().event_id());
+        assert_eq!(a.event_id(), a.event_id());
         assert_ne!(a.event_id(), b.event_id());
         assert_ne!(a.event_id(), c.event_id());
         assert_eq!(a.event_id().len(), 16);

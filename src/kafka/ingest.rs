@@ -54,8 +54,13 @@ pub fn run(
     let partitions = topic::partitions(consumer.client(), &options.brokers, &options.topic)?;
     let mut assignment = TopicPartitionList::new();
     let mut next: BTreeMap<i32, i64> = BTreeMap::new();
-    for &partition in &partitions {
-        let resume = store.resume_offset(&stream_name(&options.topic, partition));
+    // Named once here rather than per message on the hot path.
+    let streams: BTreeMap<i32, String> = partitions
+        .iter()
+        .map(|&p| (p, stream_name(&options.topic, p)))
+        .collect();
+    for (&partition, stream) in &streams {
+        let resume = store.resume_offset(stream);
         let offset = match resume {
             Some(o) => Offset::Offset(o as i64),
             None => Offset::Beginning,
@@ -154,11 +159,22 @@ pub fn run(
                     metrics.unparsed.inc();
                 }
                 metrics.count_event(&event.service, event.level.as_str());
-                let position = Position {
-                    stream: stream_name(&options.topic, message.partition()),
-                    offset: message.offset() as u64,
+                let fallback;
+                let stream = match streams.get(&partition) {
+                    Some(name) => name.as_str(),
+                    // A partition added after start: still stored under its own name.
+                    None => {
+                        fallback = stream_name(&options.topic, partition);
+                        fallback.as_str()
+                    }
                 };
-                store.append(&event, &position)?;
+                store.append(
+                    &event,
+                    &Position {
+                        stream,
+                        offset: message.offset() as u64,
+                    },
+                )?;
                 next.insert(message.partition(), message.offset() + 1);
                 summary.stored += 1;
             }

@@ -11,7 +11,22 @@ pub mod words;
 pub use ast::{Clause, Query, Target, Test};
 pub use error::QueryError;
 pub use parser::parse;
+
 pub use predicate::matches;
+
+/// Escapes text so that it reads as one literal term of the query language. With
+/// `keep_wildcards`, `*` and `?` keep their meaning.
+pub fn escape_term(text: &str, keep_wildcards: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let special = "\\():\" ".contains(c) || (!keep_wildcards && (c == '*' || c == '?'));
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests;

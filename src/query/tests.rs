@@ -295,3 +295,15 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn escaped_terms_read_back_as_literals() {
+    let q = parse(
+        &format!("service:{}", escape_term("a b:(c)*\\\"", false)),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(q.to_string(), "service:\"a b:(c)*\\\\\\\"\"");
+    let q = parse(&format!("service:{}", escape_term("pay me*", true)), now()).unwrap();
+    assert_eq!(q.to_string(), "service:pay\\ me*");
+}

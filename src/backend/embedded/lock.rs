@@ -43,7 +43,7 @@ impl WriterLock {
         let holder = serde_json::json!({
             "pid": std::process::id(),
             "command": command,
-            "host": hostname(),
+            "host": crate::event::this_host().unwrap_or_else(|| "unknown host".to_string()),
             "since": crate::event::Timestamp::now().to_rfc3339(),
         });
         file.set_len(0)
@@ -72,13 +72,6 @@ fn describe_holder(file: &mut File) -> String {
         ),
         Err(_) => "a process that has not yet written its name".to_string(),
     }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|s| s.trim().to_string())
-        .or_else(|_| std::env::var("HOSTNAME"))
-        .unwrap_or_else(|_| "unknown host".to_string())
 }
 
 #[cfg(test)]

@@ -6,8 +6,6 @@ use super::writer::StoreWriter;
 use crate::event::Timestamp;
 use std::ops::Bound;
 use tantivy::collector::Count;
-use tantivy::query::RangeQuery;
-use tantivy::Term;
 
 /// What a retention run removes (or, for a dry run, would remove).
 #[derive(Debug, Clone, Default)]
@@ -74,30 +72,18 @@ pub fn apply(mut writer: StoreWriter, plan: &RetentionPlan) -> Result<u64> {
     let Some(cutoff) = plan.cutoff else {
         return Ok(0);
     };
-    let ts = writer.store().fields.ts;
-    let searcher_count = {
-        let reader = writer
-            .store()
-            .index
-            .reader()
-            .context(|| "cannot read the store".to_string())?;
-        let query = RangeQuery::new(
-            Bound::Included(Term::from_field_i64(ts, i64::MIN)),
-            Bound::Excluded(Term::from_field_i64(ts, cutoff.micros())),
-        );
-        reader
-            .searcher()
-            .search(&query, &Count)
-            .context(|| "cannot count old events".to_string())? as u64
-    };
-    let query = RangeQuery::new(
-        Bound::Included(Term::from_field_i64(ts, i64::MIN)),
-        Bound::Excluded(Term::from_field_i64(ts, cutoff.micros())),
-    );
+    let old = super::translate::translate(&older_than_query(cutoff), &writer.store().fields);
+    // Counted under the writer lock, so the number is exactly what the delete removes.
+    let removed = writer
+        .store()
+        .index
+        .reader()
+        .and_then(|reader| reader.searcher().search(old.as_ref(), &Count))
+        .context(|| "cannot count old events".to_string())? as u64;
     writer
         .index_writer()
-        .delete_query(Box::new(query))
+        .delete_query(old)
         .context(|| "cannot delete old events".to_string())?;
     writer.close()?;
-    Ok(searcher_count)
+    Ok(removed)
 }

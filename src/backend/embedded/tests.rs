@@ -158,12 +158,7 @@ proptest! {
         queries in prop::collection::vec(arb_query(), 12),
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
-        for (i, e) in events.iter().enumerate() {
-            writer.append(e, &Position { stream: "t".into(), offset: i as u64 }).unwrap();
-        }
-        writer.commit().unwrap();
-        let reader = StoreReader::open(dir.path()).unwrap();
+        let reader = store_with(dir.path(), &events);
         for text in &queries {
             let query = parse(text, now()).unwrap();
             let expected: Vec<u64> = events.iter().enumerate().filter(|(_, e)| matches(&query, e)).map(|(i, _)| i as u64).collect();
@@ -173,6 +168,24 @@ proptest! {
             prop_assert_eq!(reader.count(&query).unwrap(), expected.len() as u64);
         }
     }
+}
+
+/// A store in `dir` holding `events`, stream "s" offsets 0.., committed; and a reader on it.
+fn store_with(dir: &std::path::Path, events: &[LogEvent]) -> StoreReader {
+    let mut writer = StoreWriter::open(dir, "test").unwrap();
+    for (i, e) in events.iter().enumerate() {
+        writer
+            .append(
+                e,
+                &Position {
+                    stream: "s",
+                    offset: i as u64,
+                },
+            )
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    StoreReader::open(dir).unwrap()
 }
 
 fn sample_store(dir: &std::path::Path, n: u64) {
@@ -190,7 +203,7 @@ fn sample_store(dir: &std::path::Path, n: u64) {
             .append(
                 &e,
                 &Position {
-                    stream: "s".into(),
+                    stream: "s",
                     offset: i,
                 },
             )
@@ -286,7 +299,6 @@ fn long_words_and_values_are_still_found() {
     let dir = tempfile::tempdir().unwrap();
     let long_word = "x".repeat(400);
     let long_value = "v".repeat(2000);
-    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
     let mut e = LogEvent::new(
         now(),
         Level::Info,
@@ -295,17 +307,7 @@ fn long_words_and_values_are_still_found() {
         &format!("start {long_word} end"),
     );
     e.fields.insert("blob".into(), json!(long_value));
-    writer
-        .append(
-            &e,
-            &Position {
-                stream: "s".into(),
-                offset: 0,
-            },
-        )
-        .unwrap();
-    writer.commit().unwrap();
-    let reader = StoreReader::open(dir.path()).unwrap();
+    let reader = store_with(dir.path(), std::slice::from_ref(&e));
     for q in [
         long_word.clone(),
         "xxx*".into(),
@@ -380,18 +382,7 @@ fn a_ten_megabyte_message_is_stored_and_found() {
         "lorem ipsum ".repeat(10 * 1024 * 1024 / 12)
     );
     let e = LogEvent::new(now(), Level::Error, "s", "h", &message);
-    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
-    writer
-        .append(
-            &e,
-            &Position {
-                stream: "s".into(),
-                offset: 0,
-            },
-        )
-        .unwrap();
-    writer.commit().unwrap();
-    let reader = StoreReader::open(dir.path()).unwrap();
+    let reader = store_with(dir.path(), std::slice::from_ref(&e));
     let hits = reader
         .search(
             &parse("\"needle end\"", now()).unwrap(),

@@ -102,9 +102,16 @@ impl StoreWriter {
             .add_document(doc)
             .context(|| "cannot add an event to the store".to_string())?;
         self.pending.next_seq = seq + 1;
-        self.pending
-            .positions
-            .insert(position.stream.clone(), position.offset.saturating_add(1));
+        let next = position.offset.saturating_add(1);
+        // Hot path: update in place; a new stream's name is copied only once.
+        match self.pending.positions.get_mut(position.stream) {
+            Some(slot) => *slot = next,
+            None => {
+                self.pending
+                    .positions
+                    .insert(position.stream.to_string(), next);
+            }
+        }
         self.uncommitted += 1;
         Ok(())
     }
