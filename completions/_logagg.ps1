@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Generate realistic logs from a fleet of fake services')
             [CompletionResult]::new('ship', 'ship', [CompletionResultType]::ParameterValue, 'Send log lines from files or standard input to Kafka')
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store, exactly once')
+            [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'List dead letters (events the store rejected) and replay them once the cause is fixed')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
@@ -65,6 +66,8 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host of lines that do not name one [default: this machine''s name]')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Extra context added to every event''s fields (repeatable), e.g. --field env=prod')
             [CompletionResult]::new('--multiline', '--multiline', [CompletionResultType]::ParameterName, 'A regex that starts an entry; lines that do not match it (stack traces) join the entry before them')
+            [CompletionResult]::new('--checkpoint', '--checkpoint', [CompletionResultType]::ParameterName, 'Checkpoint file of --follow [default: DATA_DIR/ship/TOPIC-HASH.json, one per set of files]')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'How often --follow looks for new lines when the files are quiet')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
             [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'Partitions of a topic created with --create-topic')
@@ -73,6 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading as the files grow, across rotation (rename and create, or copytruncate); a checkpoint remembers what the broker confirmed, so a restart neither loses nor resends lines')
             [CompletionResult]::new('--create-topic', '--create-topic', [CompletionResultType]::ParameterName, 'Create the topic if it does not exist')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -84,6 +88,9 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group (its offsets show lag; the store''s own positions drive resumption)')
             [CompletionResult]::new('--commit-interval', '--commit-interval', [CompletionResultType]::ParameterName, 'How often the store commits, together with the partitions'' positions')
+            [CompletionResult]::new('--batch-events', '--batch-events', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many events')
+            [CompletionResult]::new('--batch-bytes', '--batch-bytes', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many bytes of messages')
+            [CompletionResult]::new('--max-event-bytes', '--max-event-bytes', [CompletionResultType]::ParameterName, 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)')
             [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus metrics at http://ADDR/metrics')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
@@ -92,6 +99,57 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--exit-at-end', '--exit-at-end', [CompletionResultType]::ParameterName, 'Stop once everything that was in the topic at start is stored')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'logagg;dlq' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Produce the dead letters not replayed before back to --topic')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'logagg;dlq;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'table on a terminal, NDJSON otherwise')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table on a terminal, NDJSON otherwise')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'logagg;dlq;replay' {
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'logagg;dlq;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Produce the dead letters not replayed before back to --topic')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'logagg;dlq;help;list' {
+            break
+        }
+        'logagg;dlq;help;replay' {
+            break
+        }
+        'logagg;dlq;help;help' {
             break
         }
         'logagg;query' {
@@ -121,6 +179,11 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
             [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'How often to look for new commits')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Where new events come from: the store as writers commit, or Kafka (before indexing)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'With --source kafka: start at this time instead of the end (15m, now-1h or RFC 3339)')
+            [CompletionResult]::new('--reorder-window', '--reorder-window', [CompletionResultType]::ParameterName, 'With --source kafka: how long events wait so partitions merge in time order')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
@@ -154,6 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Generate realistic logs from a fleet of fake services')
             [CompletionResult]::new('ship', 'ship', [CompletionResultType]::ParameterValue, 'Send log lines from files or standard input to Kafka')
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store, exactly once')
+            [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'List dead letters (events the store rejected) and replay them once the cause is fixed')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
@@ -168,6 +232,17 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             break
         }
         'logagg;help;ingest' {
+            break
+        }
+        'logagg;help;dlq' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Produce the dead letters not replayed before back to --topic')
+            break
+        }
+        'logagg;help;dlq;list' {
+            break
+        }
+        'logagg;help;dlq;replay' {
             break
         }
         'logagg;help;query' {

@@ -19,6 +19,9 @@ _logagg() {
             logagg,completions)
                 cmd="logagg__subcmd__completions"
                 ;;
+            logagg,dlq)
+                cmd="logagg__subcmd__dlq"
+                ;;
             logagg,help)
                 cmd="logagg__subcmd__help"
                 ;;
@@ -40,8 +43,29 @@ _logagg() {
             logagg,tail)
                 cmd="logagg__subcmd__tail"
                 ;;
+            logagg__subcmd__dlq,help)
+                cmd="logagg__subcmd__dlq__subcmd__help"
+                ;;
+            logagg__subcmd__dlq,list)
+                cmd="logagg__subcmd__dlq__subcmd__list"
+                ;;
+            logagg__subcmd__dlq,replay)
+                cmd="logagg__subcmd__dlq__subcmd__replay"
+                ;;
+            logagg__subcmd__dlq__subcmd__help,help)
+                cmd="logagg__subcmd__dlq__subcmd__help__subcmd__help"
+                ;;
+            logagg__subcmd__dlq__subcmd__help,list)
+                cmd="logagg__subcmd__dlq__subcmd__help__subcmd__list"
+                ;;
+            logagg__subcmd__dlq__subcmd__help,replay)
+                cmd="logagg__subcmd__dlq__subcmd__help__subcmd__replay"
+                ;;
             logagg__subcmd__help,completions)
                 cmd="logagg__subcmd__help__subcmd__completions"
+                ;;
+            logagg__subcmd__help,dlq)
+                cmd="logagg__subcmd__help__subcmd__dlq"
                 ;;
             logagg__subcmd__help,help)
                 cmd="logagg__subcmd__help__subcmd__help"
@@ -64,6 +88,12 @@ _logagg() {
             logagg__subcmd__help,tail)
                 cmd="logagg__subcmd__help__subcmd__tail"
                 ;;
+            logagg__subcmd__help__subcmd__dlq,list)
+                cmd="logagg__subcmd__help__subcmd__dlq__subcmd__list"
+                ;;
+            logagg__subcmd__help__subcmd__dlq,replay)
+                cmd="logagg__subcmd__help__subcmd__dlq__subcmd__replay"
+                ;;
             *)
                 ;;
         esac
@@ -71,7 +101,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest query tail retention completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,8 +160,178 @@ _logagg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logagg__subcmd__dlq)
+            opts="-h --data-dir --config --profile --color --help list replay help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__dlq__subcmd__help)
+            opts="list replay help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__dlq__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__dlq__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__dlq__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__dlq__subcmd__list)
+            opts="-o -h --output --brokers --topic --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__dlq__subcmd__replay)
+            opts="-h --brokers --topic --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logagg__subcmd__help)
-            opts="simulate ship ingest query tail retention completions help"
+            opts="simulate ship ingest dlq query tail retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,6 +347,48 @@ _logagg() {
         logagg__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__dlq)
+            opts="list replay"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__dlq__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__dlq__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -257,7 +499,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ingest)
-            opts="-h --to --brokers --topic --group --exit-at-end --commit-interval --metrics-addr --data-dir --config --profile --color --help"
+            opts="-h --to --brokers --topic --group --exit-at-end --commit-interval --batch-events --batch-bytes --max-event-bytes --metrics-addr --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +522,18 @@ _logagg() {
                     return 0
                     ;;
                 --commit-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-event-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -407,7 +661,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ship)
-            opts="-h --service --host --field --multiline --brokers --topic --create-topic --partitions --replication-factor --data-dir --config --profile --color --help"
+            opts="-h --service --host --field --multiline --follow --checkpoint --poll --brokers --topic --create-topic --partitions --replication-factor --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +680,14 @@ _logagg() {
                     return 0
                     ;;
                 --multiline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -543,7 +805,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__tail)
-            opts="-n -o -h --level --service --lines --output --poll --data-dir --config --profile --color --help"
+            opts="-n -o -h --level --service --lines --output --poll --source --since --reorder-window --brokers --topic --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +836,26 @@ _logagg() {
                     return 0
                     ;;
                 --poll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "store kafka" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reorder-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,6 +29,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand simulate 'Generate realistic logs from a fleet of fake services'
             cand ship 'Send log lines from files or standard input to Kafka'
             cand ingest 'Consume a Kafka topic into the store, exactly once'
+            cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
             cand retention 'Remove old events from the store, by age and/or total size'
@@ -60,6 +61,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --host 'Host of lines that do not name one [default: this machine''s name]'
             cand --field 'Extra context added to every event''s fields (repeatable), e.g. --field env=prod'
             cand --multiline 'A regex that starts an entry; lines that do not match it (stack traces) join the entry before them'
+            cand --checkpoint 'Checkpoint file of --follow [default: DATA_DIR/ship/TOPIC-HASH.json, one per set of files]'
+            cand --poll 'How often --follow looks for new lines when the files are quiet'
             cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
             cand --topic 'Topic the events travel on'
             cand --partitions 'Partitions of a topic created with --create-topic'
@@ -68,6 +71,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --follow 'Keep reading as the files grow, across rotation (rename and create, or copytruncate); a checkpoint remembers what the broker confirmed, so a restart neither loses nor resends lines'
             cand --create-topic 'Create the topic if it does not exist'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -78,6 +82,9 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --topic 'Topic the events travel on'
             cand --group 'Consumer group (its offsets show lag; the store''s own positions drive resumption)'
             cand --commit-interval 'How often the store commits, together with the partitions'' positions'
+            cand --batch-events 'Commit sooner once a batch holds this many events'
+            cand --batch-bytes 'Commit sooner once a batch holds this many bytes of messages'
+            cand --max-event-bytes 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)'
             cand --metrics-addr 'Serve Prometheus metrics at http://ADDR/metrics'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
@@ -86,6 +93,50 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --exit-at-end 'Stop once everything that was in the topic at start is stored'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;dlq'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
+            cand replay 'Produce the dead letters not replayed before back to --topic'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;dlq;list'= {
+            cand -o 'table on a terminal, NDJSON otherwise'
+            cand --output 'table on a terminal, NDJSON otherwise'
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;dlq;replay'= {
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;dlq;help'= {
+            cand list 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
+            cand replay 'Produce the dead letters not replayed before back to --topic'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;dlq;help;list'= {
+        }
+        &'logagg;dlq;help;replay'= {
+        }
+        &'logagg;dlq;help;help'= {
         }
         &'logagg;query'= {
             cand --since 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339'
@@ -113,6 +164,11 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -o 'o'
             cand --output 'output'
             cand --poll 'How often to look for new commits'
+            cand --source 'Where new events come from: the store as writers commit, or Kafka (before indexing)'
+            cand --since 'With --source kafka: start at this time instead of the end (15m, now-1h or RFC 3339)'
+            cand --reorder-window 'With --source kafka: how long events wait so partitions merge in time order'
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
@@ -143,6 +199,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand simulate 'Generate realistic logs from a fleet of fake services'
             cand ship 'Send log lines from files or standard input to Kafka'
             cand ingest 'Consume a Kafka topic into the store, exactly once'
+            cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
             cand retention 'Remove old events from the store, by age and/or total size'
@@ -154,6 +211,14 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;ship'= {
         }
         &'logagg;help;ingest'= {
+        }
+        &'logagg;help;dlq'= {
+            cand list 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
+            cand replay 'Produce the dead letters not replayed before back to --topic'
+        }
+        &'logagg;help;dlq;list'= {
+        }
+        &'logagg;help;dlq;replay'= {
         }
         &'logagg;help;query'= {
         }

@@ -35,6 +35,7 @@ complete -c logagg -n "__fish_logagg_needs_command" -s V -l version -d 'Print ve
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search stored events'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
@@ -65,6 +66,8 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l service -d 'Servi
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l host -d 'Host of lines that do not name one [default: this machine\'s name]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l field -d 'Extra context added to every event\'s fields (repeatable), e.g. --field env=prod' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l multiline -d 'A regex that starts an entry; lines that do not match it (stack traces) join the entry before them' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l checkpoint -d 'Checkpoint file of --follow [default: DATA_DIR/ship/TOPIC-HASH.json, one per set of files]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l poll -d 'How often --follow looks for new lines when the files are quiet' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l partitions -d 'Partitions of a topic created with --create-topic' -r
@@ -75,6 +78,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l profile -d 'Profi
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep reading as the files grow, across rotation (rename and create, or copytruncate); a checkpoint remembers what the broker confirmed, so a restart neither loses nor resends lines'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events are stored' -r -f -a "embedded\t'The embedded store in --data-dir'"
@@ -82,6 +86,9 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kaf
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group (its offsets show lag; the store\'s own positions drive resumption)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-events -d 'Commit sooner once a batch holds this many events' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-bytes -d 'Commit sooner once a batch holds this many bytes of messages' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l max-event-bytes -d 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -91,6 +98,40 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l exit-at-end -d 'Stop once everything that was in the topic at start is stored'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'table on a terminal, NDJSON otherwise' -r -f -a "auto\t''
+table\t''
+json\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l since -d 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l until -d 'Only events before this: a duration ago, now-5m, or RFC 3339' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s l -l limit -d 'At most this many events (or groups with --count-by); 0 = all' -r
@@ -119,6 +160,12 @@ json\t'One JSON object per line'
 raw\t'The message only'
 logfmt\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l poll -d 'How often to look for new commits' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l source -d 'Where new events come from: the store as writers commit, or Kafka (before indexing)' -r -f -a "store\t'The embedded store in --data-dir'
+kafka\t'A Kafka topic (--brokers, --topic), without a consumer group'"
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l since -d 'With --source kafka: start at this time instead of the end (15m, now-1h or RFC 3339)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l reorder-window -d 'With --source kafka: how long events wait so partitions merge in time order' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
@@ -143,11 +190,14 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'

@@ -6,3 +6,4 @@ pub mod event;
 pub mod kafka;
 pub mod query;
 pub mod simulator;
+pub mod source;

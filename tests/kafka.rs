@@ -4,128 +4,11 @@
 
 mod common;
 
+use common::kafka::{assert_store_holds_simulation, http_get, ingest, produce, Broker, Reaped};
 use common::{logagg, stdout_of};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::net::TcpListener;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const START: &str = "2026-11-24T00:00:00Z";
-
-/// A broker for one test, stopped when dropped.
-struct Broker {
-    child: Child,
-    address: String,
-}
-
-impl Broker {
-    fn start() -> Broker {
-        let binary = tansu_binary();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let url = format!("tcp://127.0.0.1:{port}");
-        let child = std::process::Command::new(&binary)
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-                "--storage-engine",
-                "memory://tansu/",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-        let address = format!("127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(&address).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tansu did not listen on {address}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Broker { child, address }
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tansu_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("LOGAGG_TANSU") {
-        return PathBuf::from(path);
-    }
-    let cargo_bin = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map(|p| p.join("bin").join("tansu"));
-    match cargo_bin {
-        Some(path) if path.exists() => path,
-        _ => panic!(
-            "tansu (the test broker) is not installed: run ./scripts/test, which installs it"
-        ),
-    }
-}
-
-fn produce(dir: &Path, broker: &Broker, topic: &str, seed: &str, count: &str) {
-    logagg(dir)
-        .args([
-            "simulate",
-            "--to",
-            "kafka",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            topic,
-            "--create-topic",
-            "--partitions",
-            "3",
-        ])
-        .args(["--seed", seed, "--start", START, "--count", count])
-        .assert()
-        .success();
-}
-
-/// The store holds exactly, byte for byte, what `simulate --seed SEED --count COUNT` prints.
-fn assert_store_holds_simulation(dir: &Path, seed: &str, count: &str) {
-    let stored =
-        stdout_of(logagg(dir).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]));
-    let expected = stdout_of(logagg(dir).args([
-        "simulate", "--to", "stdout", "--seed", seed, "--start", START, "--count", count,
-    ]));
-    assert_eq!(stored.lines().count().to_string(), count);
-    assert!(
-        stored == expected,
-        "the store holds other events than the simulator produced"
-    );
-}
-
-fn ingest(dir: &Path, broker: &Broker, topic: &str) {
-    logagg(dir)
-        .args([
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            topic,
-            "--exit-at-end",
-            "--commit-interval",
-            "200ms",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success();
-}
 
 #[test]
 fn simulate_to_kafka_then_ingest_stores_exactly_the_simulated_events() {
@@ -332,25 +215,6 @@ fn an_ingestor_killed_with_sigkill_ends_with_every_message_once() {
     }
     ingest(dir.path(), &broker, "killed");
     assert_store_holds_simulation(dir.path(), "31", "60000");
-}
-
-/// A child process that is killed if the test fails before it exits.
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn http_get(addr: &str, path: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut stream = TcpStream::connect(addr).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
-    let mut body = String::new();
-    stream.read_to_string(&mut body).ok()?;
-    Some(body)
 }
 
 #[test]

@@ -83,8 +83,7 @@ Examples:
 Examples:
   kubectl logs deploy/api | logagg ship --service api
   logagg ship /var/log/app/*.log --service app --field env=prod --multiline '^\\d{4}-'
-
-Not yet: --follow (growing and rotated files, with a checkpoint); see the tracker.")]
+  logagg ship /var/log/app/app.log --follow --service app      like tail -F, rotation-safe, resumable")]
     Ship(ShipArgs),
     /// Consume a Kafka topic into the store, exactly once
     #[command(after_help = "\
@@ -92,6 +91,13 @@ Examples:
   logagg ingest --brokers 127.0.0.1:9092 --topic logs
   logagg ingest --exit-at-end            backfill what is in the topic now, then stop")]
     Ingest(IngestArgs),
+    /// List dead letters (events the store rejected) and replay them once the cause is fixed
+    #[command(after_help = "\
+Examples:
+  logagg dlq list --topic logs                 what was rejected, why, and whether it was replayed
+  logagg dlq list --output json | jq .reason
+  logagg dlq replay --topic logs               send them back to 'logs' (each once, however often it runs)")]
+    Dlq(DlqArgs),
     /// Search stored events
     #[command(after_help = "\
 Examples:
@@ -109,7 +115,9 @@ Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or u
 Examples:
   logagg tail --level error
   logagg tail 'service:payments AND declined' -n 50
-  logagg tail --service 'auth*' --output json | jq -c .message")]
+  logagg tail --service 'auth*' --output json | jq -c .message
+  logagg tail --source kafka 'service:payments AND level:>=warn'   live from Kafka, before indexing
+  logagg tail --source kafka -n 20     the last 20 from the store, then Kafka from exactly where the store ends")]
     Tail(TailArgs),
     /// Remove old events from the store, by age and/or total size
     #[command(after_help = "\
@@ -207,6 +215,17 @@ pub struct ShipArgs {
     /// entry before them
     #[arg(long, value_name = "REGEX")]
     pub multiline: Option<String>,
+    /// Keep reading as the files grow, across rotation (rename and create, or
+    /// copytruncate); a checkpoint remembers what the broker confirmed, so a restart
+    /// neither loses nor resends lines
+    #[arg(long, requires = "files")]
+    pub follow: bool,
+    /// Checkpoint file of --follow [default: DATA_DIR/ship/TOPIC-HASH.json, one per set of files]
+    #[arg(long, value_name = "FILE", requires = "follow")]
+    pub checkpoint: Option<std::path::PathBuf>,
+    /// How often --follow looks for new lines when the files are quiet
+    #[arg(long, value_name = "DURATION", default_value = "250ms")]
+    pub poll: String,
     #[command(flatten)]
     pub kafka: KafkaArgs,
     #[command(flatten)]
@@ -235,9 +254,48 @@ pub struct IngestArgs {
     /// How often the store commits, together with the partitions' positions
     #[arg(long, value_name = "DURATION", default_value = "1s")]
     pub commit_interval: String,
+    /// Commit sooner once a batch holds this many events
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub batch_events: u64,
+    /// Commit sooner once a batch holds this many bytes of messages
+    #[arg(long, value_name = "SIZE", default_value = "64MiB")]
+    pub batch_bytes: String,
+    /// Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)
+    #[arg(long, value_name = "SIZE", default_value = "16MiB")]
+    pub max_event_bytes: String,
     /// Serve Prometheus metrics at http://ADDR/metrics
     #[arg(long, env = "LOGAGG_METRICS_ADDR", value_name = "ADDR")]
     pub metrics_addr: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DlqArgs {
+    #[command(subcommand)]
+    pub action: DlqAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqAction {
+    /// Every dead letter of --topic (they live in TOPIC.dlq), oldest first
+    List {
+        /// table on a terminal, NDJSON otherwise
+        #[arg(long, short = 'o', value_enum, default_value_t = ListFormat::Auto)]
+        output: ListFormat,
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+    /// Produce the dead letters not replayed before back to --topic
+    Replay {
+        #[command(flatten)]
+        kafka: KafkaArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Auto,
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -301,6 +359,25 @@ pub struct TailArgs {
     /// How often to look for new commits
     #[arg(long, default_value = "200ms", value_name = "DURATION")]
     pub poll: String,
+    /// Where new events come from: the store as writers commit, or Kafka (before indexing)
+    #[arg(long, value_enum, default_value_t = TailSource::Store)]
+    pub source: TailSource,
+    /// With --source kafka: start at this time instead of the end (15m, now-1h or RFC 3339)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// With --source kafka: how long events wait so partitions merge in time order
+    #[arg(long, default_value = "100ms", value_name = "DURATION")]
+    pub reorder_window: String,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TailSource {
+    /// The embedded store in --data-dir
+    Store,
+    /// A Kafka topic (--brokers, --topic), without a consumer group
+    Kafka,
 }
 
 #[derive(Debug, Args)]

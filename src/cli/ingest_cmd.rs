@@ -1,11 +1,12 @@
 //! `logagg ingest`: Kafka into the store, committing partition positions with the events.
 
 use super::args::IngestArgs;
+use super::settings::parse_size;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
 use crate::backend::embedded::StoreWriter;
-use crate::kafka::ingest::{self, IngestOptions};
+use crate::kafka::ingest::{self, BatchLimits, IngestOptions};
 use crate::kafka::metrics::{serve, IngestMetrics};
 use crate::query::time::parse_duration;
 use anyhow::{Context, Result};
@@ -23,8 +24,13 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
         brokers: settings.brokers(args.kafka.brokers.as_deref()),
         topic: args.kafka.topic.clone(),
         group: args.group.clone(),
-        commit_interval,
+        batch: BatchLimits {
+            interval: commit_interval,
+            events: args.batch_events.max(1),
+            bytes: parse_size("--batch-bytes", &args.batch_bytes)?,
+        },
         exit_at_end: args.exit_at_end,
+        max_event_bytes: parse_size("--max-event-bytes", &args.max_event_bytes)? as usize,
     };
     let shutdown = Shutdown::install()?;
     let command = std::env::args().collect::<Vec<_>>().join(" ");
@@ -48,5 +54,13 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
         summary.unparsed,
         settings.data_dir.display()
     );
+    if summary.dead_lettered > 0 {
+        eprintln!(
+            "{} events were rejected and sent to '{}' (see `logagg dlq list --topic {}`)",
+            summary.dead_lettered,
+            crate::kafka::dead_letter::dead_letter_topic(&options.topic),
+            options.topic
+        );
+    }
     Ok(Outcome::Done)
 }

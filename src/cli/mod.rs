@@ -3,6 +3,7 @@
 
 pub mod args;
 mod completions;
+mod dlq_cmd;
 mod ingest_cmd;
 mod output;
 mod producing;
@@ -13,6 +14,7 @@ mod ship_cmd;
 mod shutdown;
 mod simulate_cmd;
 mod tail_cmd;
+mod tail_kafka;
 
 pub use args::Cli;
 pub use completions::{file_name as completion_file_name, render as render_completions};
@@ -50,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Simulate(args) => simulate_cmd::run(&args, &settings),
         Command::Ship(args) => ship_cmd::run(&args, &settings),
         Command::Ingest(args) => ingest_cmd::run(&args, &settings),
+        Command::Dlq(args) => dlq_cmd::run(&args, &settings),
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),

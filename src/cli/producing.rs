@@ -3,7 +3,8 @@
 
 use super::args::{KafkaArgs, NewTopicArgs};
 use super::settings::Settings;
-use crate::kafka::{self, producer::EventProducer};
+use crate::kafka;
+use crate::kafka::producer::{EventProducer, Patience};
 use anyhow::Result;
 
 /// The producer and the brokers it talks to.
@@ -11,6 +12,7 @@ pub fn open(
     settings: &Settings,
     target: &KafkaArgs,
     new_topic: &NewTopicArgs,
+    patience: Patience,
 ) -> Result<(EventProducer, String)> {
     let brokers = settings.brokers(target.brokers.as_deref());
     if new_topic.create_topic {
@@ -21,6 +23,6 @@ pub fn open(
             new_topic.replication_factor,
         )?;
     }
-    let producer = EventProducer::connect(&brokers, &target.topic)?;
+    let producer = EventProducer::connect_with(&brokers, &target.topic, patience)?;
     Ok((producer, brokers))
 }

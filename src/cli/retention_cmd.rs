@@ -21,11 +21,7 @@ pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
         None => None,
     };
     let max_bytes = match &args.max_size {
-        Some(text) => Some(
-            text.parse::<bytesize::ByteSize>()
-                .map_err(|_| anyhow!("--max-size '{text}' is not a size; use e.g. 500MB or 20GiB"))?
-                .as_u64(),
-        ),
+        Some(text) => Some(super::settings::parse_size("--max-size", text)?),
         None => None,
     };
     let reader = StoreReader::open(&settings.data_dir)?;

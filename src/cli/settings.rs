@@ -140,6 +140,13 @@ fn color_enabled(choice: ColorChoice) -> bool {
     }
 }
 
+/// A size such as 500MB or 16MiB given to `flag`.
+pub fn parse_size(flag: &str, text: &str) -> Result<u64> {
+    text.parse::<bytesize::ByteSize>()
+        .map(|size| size.as_u64())
+        .map_err(|_| anyhow::anyhow!("{flag} '{text}' is not a size; use e.g. 500MB or 20GiB"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

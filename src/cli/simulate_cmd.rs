@@ -138,7 +138,12 @@ fn to_kafka(
     shutdown: &Shutdown,
 ) -> Result<Outcome> {
     let topic = &args.kafka.topic;
-    let (mut producer, brokers) = producing::open(settings, &args.kafka, &args.new_topic)?;
+    let (mut producer, brokers) = producing::open(
+        settings,
+        &args.kafka,
+        &args.new_topic,
+        crate::kafka::producer::Patience::Bounded,
+    )?;
     let mut sim = Simulator::new(&plan.config);
     let mut writer = EventWriter::default();
     let mut event = SimEvent::default();

@@ -4,7 +4,7 @@
 //! commits atomically: after each refresh, everything up to the highest visible `seq` is
 //! complete, so following `(last seen, highest visible]` never skips or repeats.
 
-use super::args::TailArgs;
+use super::args::{TailArgs, TailSource};
 use super::output::{Format, Printer};
 use super::query_cmd::{build_query, warn_unknown_fields};
 use super::settings::Settings;
@@ -42,6 +42,14 @@ fn tail_query(args: &TailArgs) -> Result<Query> {
 
 pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
     let query = tail_query(args)?;
+    if args.source == TailSource::Kafka {
+        return super::tail_kafka::run(args, settings, &query);
+    }
+    if args.since.is_some() {
+        return Err(anyhow!(
+            "--since works with --source kafka; for stored events use `logagg query --since`"
+        ));
+    }
     let poll = parse_duration(&args.poll)
         .with_context(|| format!("--poll '{}' is not a duration", args.poll))?;
     let shutdown = Shutdown::install()?;

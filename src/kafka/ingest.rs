@@ -6,7 +6,9 @@
 //! and every event's id comes from topic/partition/offset. The consumer group's offsets
 //! are committed too, after the store, so lag is visible to Kafka tooling.
 
+use super::dead_letter::DeadLetters;
 use super::metrics::IngestMetrics;
+use super::resume_check::{Admit, PartitionCursor};
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
 use crate::event::{decode_line, DecodeContext, Position, Timestamp};
@@ -22,15 +24,26 @@ pub struct IngestOptions {
     pub brokers: String,
     pub topic: String,
     pub group: String,
-    pub commit_interval: Duration,
+    pub batch: BatchLimits,
     /// Stop once everything present at start is stored.
     pub exit_at_end: bool,
+    /// Events above this size are rejected by the store and dead-lettered.
+    pub max_event_bytes: usize,
+}
+
+/// A batch is committed when any limit is reached.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchLimits {
+    pub interval: Duration,
+    pub events: u64,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IngestSummary {
     pub stored: u64,
     pub unparsed: u64,
+    pub dead_lettered: u64,
 }
 
 /// Runs until `stop()` says so (or, with `exit_at_end`, until caught up).
@@ -85,20 +98,22 @@ pub fn run(
         None
     };
 
-    let mut resumes = ResumeCheck::new(&next);
+    let mut cursor = PartitionCursor::new(next);
     let watermarks = WatermarkWatch::start(&options.brokers, &options.topic, &partitions);
     let mut last_lag_report = std::time::Instant::now();
     let mut summary = IngestSummary::default();
     let mut context = DecodeContext::now();
     let mut troubled = false;
     let mut quiet_polls = 0;
+    let mut dead_letters: Option<DeadLetters> = None;
+    let mut batch_bytes = 0u64;
     loop {
         if stop() {
             break;
         }
         let reached = targets.as_ref().is_some_and(|t| {
             t.iter()
-                .all(|(p, high)| next.get(p).is_some_and(|n| n >= high))
+                .all(|(p, high)| cursor.next.get(p).is_some_and(|n| n >= high))
         });
         match consumer.poll(Duration::from_millis(100)) {
             // Past every start-time high watermark and nothing more arrives: caught up.
@@ -122,14 +137,10 @@ pub fn run(
                 troubled = false;
                 quiet_polls = 0;
                 let partition = message.partition();
-                let expected = next.get(&partition).copied().unwrap_or(0);
-                if message.offset() < expected {
-                    // Already in the store (a replayed fetch or our own step back).
-                    resumes.confirm(partition);
-                    continue;
-                }
-                if message.offset() > expected {
-                    if let Some(earlier) = resumes.step_back(partition, expected) {
+                match cursor.admit(partition, message.offset()) {
+                    Admit::Take => {}
+                    Admit::Skip => continue,
+                    Admit::SeekBack(earlier) => {
                         consumer
                             .seek(
                                 &options.topic,
@@ -144,21 +155,10 @@ pub fn run(
                         continue;
                     }
                 }
-                resumes.confirm(partition);
+                let payload = message.payload().unwrap_or_default();
                 metrics.events_in.inc();
-                metrics
-                    .bytes_in
-                    .inc_by(message.payload().map_or(0, |p| p.len() as u64));
-                context.received_at = message
-                    .timestamp()
-                    .to_millis()
-                    .map_or_else(Timestamp::now, Timestamp::from_millis);
-                let event = decode_line(message.payload().unwrap_or_default(), &context);
-                if event.unparsed {
-                    summary.unparsed += 1;
-                    metrics.unparsed.inc();
-                }
-                metrics.count_event(&event.service, event.level.as_str());
+                metrics.bytes_in.inc_by(payload.len() as u64);
+                batch_bytes += payload.len() as u64;
                 let fallback;
                 let stream = match streams.get(&partition) {
                     Some(name) => name.as_str(),
@@ -168,37 +168,79 @@ pub fn run(
                         fallback.as_str()
                     }
                 };
-                store.append(
-                    &event,
-                    &Position {
-                        stream,
-                        offset: message.offset() as u64,
-                    },
-                )?;
-                next.insert(message.partition(), message.offset() + 1);
+                let position = Position {
+                    stream,
+                    offset: message.offset() as u64,
+                };
+                if payload.len() > options.max_event_bytes {
+                    let reason = format!(
+                        "event of {} bytes is over the store's limit of {} bytes (--max-event-bytes)",
+                        payload.len(),
+                        options.max_event_bytes
+                    );
+                    let letters = match dead_letters.as_mut() {
+                        Some(letters) => letters,
+                        None => dead_letters
+                            .insert(DeadLetters::open(&options.brokers, &options.topic)?),
+                    };
+                    letters.send(&message, &reason)?;
+                    store.skip(&position);
+                    metrics.dead_letters.inc();
+                    summary.dead_lettered += 1;
+                    cursor.advance(partition, message.offset());
+                    continue;
+                }
+                context.received_at = message
+                    .timestamp()
+                    .to_millis()
+                    .map_or_else(Timestamp::now, Timestamp::from_millis);
+                let event = decode_line(payload, &context);
+                if event.unparsed {
+                    summary.unparsed += 1;
+                    metrics.unparsed.inc();
+                }
+                metrics.count_event(&event.service, event.level.as_str());
+                store.append(&event, &position)?;
+                cursor.advance(partition, message.offset());
                 summary.stored += 1;
             }
         }
         // Lag moves while idle too (producers keep writing), so refresh it on a clock.
         if last_lag_report.elapsed() >= Duration::from_secs(1) {
             if let Some(watch) = &watermarks {
-                watch.report(&options.topic, &next, metrics);
+                watch.report(&options.topic, &cursor.next, metrics);
             }
             last_lag_report = std::time::Instant::now();
         }
-        let started = std::time::Instant::now();
-        if let Some(committed) = store.commit_if_due(options.commit_interval)? {
-            metrics
-                .commit_seconds
-                .observe(started.elapsed().as_secs_f64());
-            metrics.events_out.inc_by(committed.events);
-            commit_group_offsets(&consumer, &options.topic, &next);
+        let full =
+            store.uncommitted() >= options.batch.events || batch_bytes >= options.batch.bytes;
+        if (full && store.has_pending()) || store.is_due(options.batch.interval) {
+            commit_batch(store, dead_letters.as_ref(), metrics)?;
+            batch_bytes = 0;
+            commit_group_offsets(&consumer, &options.topic, &cursor.next);
         }
     }
-    let committed = store.commit()?;
-    metrics.events_out.inc_by(committed.events);
-    commit_group_offsets(&consumer, &options.topic, &next);
+    commit_batch(store, dead_letters.as_ref(), metrics)?;
+    commit_group_offsets(&consumer, &options.topic, &cursor.next);
     Ok(summary)
+}
+
+/// Dead letters first: the store's positions move past them only once the broker has them.
+fn commit_batch(
+    store: &mut StoreWriter,
+    dead_letters: Option<&DeadLetters>,
+    metrics: &IngestMetrics,
+) -> Result<(), anyhow::Error> {
+    let started = std::time::Instant::now();
+    if let Some(letters) = dead_letters {
+        letters.settle()?;
+    }
+    let committed = store.commit()?;
+    metrics
+        .commit_seconds
+        .observe(started.elapsed().as_secs_f64());
+    metrics.events_out.inc_by(committed.events);
+    Ok(())
 }
 
 /// Keeps the partitions' high watermarks fresh from a thread of its own, because asking
@@ -291,67 +333,5 @@ fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i3
     }
     if list.count() > 0 {
         let _ = consumer.commit(&list, CommitMode::Async);
-    }
-}
-
-/// Guards the resume point of each partition. Some Kafka-protocol brokers (tansu 0.6)
-/// answer a fetch from inside a record batch with the *next* batch, silently skipping the
-/// rest of the one asked for. When the first message after resuming is past the resume
-/// offset, step back (further each time) and skip what is already stored, until the
-/// broker delivers the resume offset itself, or the partition's start proves the gap real
-/// (compaction, for instance).
-struct ResumeCheck {
-    /// Partitions not yet confirmed, with the next step back.
-    pending: BTreeMap<i32, i64>,
-}
-
-impl ResumeCheck {
-    fn new(next: &BTreeMap<i32, i64>) -> ResumeCheck {
-        ResumeCheck {
-            pending: next
-                .iter()
-                .filter(|(_, &offset)| offset > 0)
-                .map(|(&p, _)| (p, 64))
-                .collect(),
-        }
-    }
-
-    fn confirm(&mut self, partition: i32) {
-        self.pending.remove(&partition);
-    }
-
-    /// Where to fetch from instead, or `None` if the gap is real.
-    fn step_back(&mut self, partition: i32, expected: i64) -> Option<i64> {
-        let step = self.pending.get_mut(&partition)?;
-        let earlier = expected.saturating_sub(*step).max(0);
-        if earlier == 0 {
-            self.pending.remove(&partition);
-        } else {
-            *step = step.saturating_mul(8);
-        }
-        Some(earlier)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn steps_back_further_each_time_then_accepts_the_gap() {
-        let next: BTreeMap<i32, i64> = [(0, 1000), (1, 0)].into_iter().collect();
-        let mut check = ResumeCheck::new(&next);
-        assert_eq!(
-            check.step_back(1, 0),
-            None,
-            "a partition read from its start needs no check"
-        );
-        assert_eq!(check.step_back(0, 1000), Some(936));
-        assert_eq!(check.step_back(0, 1000), Some(488));
-        assert_eq!(check.step_back(0, 1000), Some(0));
-        assert_eq!(check.step_back(0, 1000), None);
-        let mut check = ResumeCheck::new(&next);
-        check.confirm(0);
-        assert_eq!(check.step_back(0, 1000), None);
     }
 }

@@ -1,10 +1,14 @@
 //! Kafka as the pipeline's transport (rdkafka): producing events, checking and creating
 //! topics, and consuming them into a store with exactly-once positions.
 
+pub mod dead_letter;
 mod error;
 pub mod ingest;
+pub mod live;
 pub mod metrics;
 pub mod producer;
+pub mod reorder;
+mod resume_check;
 pub mod topic;
 
 pub use error::KafkaIssue;
@@ -27,5 +31,10 @@ pub fn client_config(brokers: &str) -> ClientConfig {
 
 /// The stream name a partition's positions are checkpointed under.
 pub fn stream_name(topic: &str, partition: i32) -> String {
-    format!("kafka:{topic}/{partition}")
+    format!("{}{partition}", stream_prefix(topic))
+}
+
+/// What the stream names of all of a topic's partitions start with.
+pub fn stream_prefix(topic: &str) -> String {
+    format!("kafka:{topic}/")
 }

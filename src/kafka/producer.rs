@@ -3,7 +3,7 @@
 use super::{topic, KafkaIssue};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
-use rdkafka::ClientContext;
+use rdkafka::{ClientConfig, ClientContext};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -16,7 +16,38 @@ pub struct DeliveryReports {
     first_error: Mutex<Option<String>>,
 }
 
+impl DeliveryReports {
+    pub fn failed(&self) -> u64 {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    pub fn first_error(&self) -> Option<String> {
+        self.first_error.lock().ok().and_then(|e| e.clone())
+    }
+}
+
 impl ClientContext for DeliveryReports {}
+
+/// Settings of every producer: idempotent (no duplicates on retry), acks from all
+/// replicas, compressed, batched for throughput.
+pub fn producer_config(brokers: &str, patience: Patience) -> ClientConfig {
+    let mut config = super::client_config(brokers);
+    config
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("compression.type", "lz4")
+        .set("linger.ms", "5")
+        .set("batch.size", "1000000")
+        .set("queue.buffering.max.messages", "1000000")
+        .set("queue.buffering.max.kbytes", "1048576")
+        // Allow large events (stack traces, dumps) up to what brokers commonly accept.
+        .set("message.max.bytes", "16777216");
+    if patience == Patience::Forever {
+        // 0 = retry until delivered; a full local queue then holds the reader back.
+        config.set("message.timeout.ms", "0");
+    }
+    config
+}
 
 impl ProducerContext for DeliveryReports {
     type DeliveryOpaque = ();
@@ -43,6 +74,15 @@ pub struct DeliverySummary {
     pub failed: u64,
 }
 
+/// How long an event may wait for a broker before it counts as failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Patience {
+    /// librdkafka's default delivery timeout (5 minutes): commands that end.
+    Bounded,
+    /// Until delivered: followers that must not lose a line during a broker outage.
+    Forever,
+}
+
 pub struct EventProducer {
     producer: BaseProducer<DeliveryReports>,
     topic: String,
@@ -54,17 +94,15 @@ impl EventProducer {
     /// Connects (failing clearly within `CONNECT_TIMEOUT` if the cluster is unreachable)
     /// and checks that the topic exists.
     pub fn connect(brokers: &str, topic_name: &str) -> Result<EventProducer, KafkaIssue> {
-        let producer: BaseProducer<DeliveryReports> = super::client_config(brokers)
-            // Exactly-once per partition from the producer's side: no duplicates on retry.
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
-            .set("compression.type", "lz4")
-            .set("linger.ms", "5")
-            .set("batch.size", "1000000")
-            .set("queue.buffering.max.messages", "1000000")
-            .set("queue.buffering.max.kbytes", "1048576")
-            // Allow large events (stack traces, dumps) up to what brokers commonly accept.
-            .set("message.max.bytes", "16777216")
+        Self::connect_with(brokers, topic_name, Patience::Bounded)
+    }
+
+    pub fn connect_with(
+        brokers: &str,
+        topic_name: &str,
+        patience: Patience,
+    ) -> Result<EventProducer, KafkaIssue> {
+        let producer: BaseProducer<DeliveryReports> = producer_config(brokers, patience)
             .create_with_context(DeliveryReports::default())
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a producer for {brokers}"),
@@ -122,6 +160,16 @@ impl EventProducer {
 
     pub fn delivered(&self) -> u64 {
         self.producer.context().delivered.load(Ordering::Relaxed)
+    }
+
+    pub fn failed(&self) -> u64 {
+        self.producer.context().failed.load(Ordering::Relaxed)
+    }
+
+    /// Waits up to `timeout` until every event sent so far is confirmed (or failed for
+    /// good); true when nothing is in flight any more.
+    pub fn settle(&self, timeout: Duration) -> bool {
+        self.producer.flush(timeout).is_ok()
     }
 
     /// Waits until every queued event is confirmed or failed, then reports.

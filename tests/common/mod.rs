@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end test binaries.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod kafka;
+
 use assert_cmd::Command;
 use std::path::Path;
 

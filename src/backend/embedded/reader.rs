@@ -1,5 +1,6 @@
 //! Reading the store: searches, counts and the arrival cursor that `tail` follows.
 
+use super::checkpoint::Checkpoint;
 use super::collect::{CountByColumn, Order, TopDocsBy};
 use super::document::exists_term;
 use super::error::{Context, Result, StoreError};
@@ -170,12 +171,51 @@ impl StoreReader {
             Some(a) => Bound::Excluded(Term::from_field_u64(seq, a)),
             None => Bound::Included(Term::from_field_u64(seq, 0)),
         };
-        let window = RangeQuery::new(lower, Bound::Included(Term::from_field_u64(seq, upto)));
-        let combined = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(window) as Box<dyn TQuery>),
-            (Occur::Must, translate(query, &self.store.fields)),
-        ]);
+        let combined = self.within_seq(
+            query,
+            lower,
+            Bound::Included(Term::from_field_u64(seq, upto)),
+        );
         self.collect_hits(&combined, Order::Arrival, None)
+    }
+
+    /// The positions of the newest commit, with the reader moved to (at least) that commit:
+    /// every event with `seq < next_seq` is visible and came from before those positions.
+    pub fn snapshot(&self) -> Result<Checkpoint> {
+        let metas = self
+            .store
+            .index
+            .load_metas()
+            .context(|| format!("cannot read the store at {}", self.store.dir.display()))?;
+        let checkpoint = Checkpoint::from_payload(metas.payload.as_deref()).ok_or_else(|| {
+            StoreError::Damaged {
+                dir: self.store.dir.clone(),
+                reason: "its commit payload is unreadable".into(),
+            }
+        })?;
+        self.refresh()?;
+        Ok(checkpoint)
+    }
+
+    /// The newest `limit` matching events (by time) among those with `seq < end`.
+    pub fn newest_before(&self, query: &Query, end: u64, limit: usize) -> Result<Vec<Hit>> {
+        let seq = self.store.fields.seq;
+        let combined = self.within_seq(
+            query,
+            Bound::Included(Term::from_field_u64(seq, 0)),
+            Bound::Excluded(Term::from_field_u64(seq, end)),
+        );
+        self.collect_hits(&combined, Order::NewestFirst, Some(limit))
+    }
+
+    fn within_seq(&self, query: &Query, lower: Bound<Term>, upper: Bound<Term>) -> BooleanQuery {
+        BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(lower, upper)) as Box<dyn TQuery>,
+            ),
+            (Occur::Must, translate(query, &self.store.fields)),
+        ])
     }
 
     /// Whether any stored event has `fields.KEY`: lets `query` warn about a likely typo.

@@ -22,6 +22,8 @@ pub struct StoreWriter {
     /// Positions of appended but not yet committed events.
     pending: Checkpoint,
     uncommitted: u64,
+    /// Positions moved past events that were not stored.
+    skipped: bool,
     last_commit: Instant,
     json: EventWriter,
     buffer: Vec<u8>,
@@ -75,6 +77,7 @@ impl StoreWriter {
             store,
             writer,
             uncommitted: 0,
+            skipped: false,
             last_commit: Instant::now(),
             json: EventWriter::default(),
             buffer: Vec::with_capacity(4096),
@@ -102,6 +105,19 @@ impl StoreWriter {
             .add_document(doc)
             .context(|| "cannot add an event to the store".to_string())?;
         self.pending.next_seq = seq + 1;
+        self.advance(position);
+        self.uncommitted += 1;
+        Ok(())
+    }
+
+    /// Moves `position`'s stream past an event that is not stored (a dead letter), so
+    /// the next commit records that it was dealt with.
+    pub fn skip(&mut self, position: &Position) {
+        self.advance(position);
+        self.skipped = true;
+    }
+
+    fn advance(&mut self, position: &Position) {
         let next = position.offset.saturating_add(1);
         // Hot path: update in place; a new stream's name is copied only once.
         match self.pending.positions.get_mut(position.stream) {
@@ -112,8 +128,15 @@ impl StoreWriter {
                     .insert(position.stream.to_string(), next);
             }
         }
-        self.uncommitted += 1;
-        Ok(())
+    }
+
+    /// Whether anything is pending and `interval` has passed since the last commit.
+    pub fn is_due(&self, interval: Duration) -> bool {
+        self.has_pending() && self.last_commit.elapsed() >= interval
+    }
+
+    pub fn has_pending(&self) -> bool {
+        self.uncommitted > 0 || self.skipped
     }
 
     pub fn uncommitted(&self) -> u64 {
@@ -122,7 +145,7 @@ impl StoreWriter {
 
     /// Commits if `interval` has passed since the last commit and anything is pending.
     pub fn commit_if_due(&mut self, interval: Duration) -> Result<Option<Committed>> {
-        if self.uncommitted > 0 && self.last_commit.elapsed() >= interval {
+        if self.is_due(interval) {
             return self.commit().map(Some);
         }
         Ok(None)
@@ -140,6 +163,7 @@ impl StoreWriter {
             .context(|| "cannot commit to the store".to_string())?;
         self.checkpoint = self.pending.clone();
         let events = std::mem::take(&mut self.uncommitted);
+        self.skipped = false;
         self.last_commit = Instant::now();
         Ok(Committed { events })
     }
