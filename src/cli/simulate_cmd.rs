@@ -144,7 +144,13 @@ fn to_kafka(
         &args.new_topic,
         crate::kafka::producer::Patience::Bounded,
     )?;
-    let mut sim = Simulator::new(&plan.config);
+    let mut config = plan.config.clone();
+    if args.start.is_none() && plan.pace.is_some() {
+        // Live: event times are when each is meant to be sent, counted from the first
+        // send rather than from before the broker connection was set up.
+        config.start = Timestamp::now();
+    }
+    let mut sim = Simulator::new(&config);
     let mut writer = EventWriter::default();
     let mut event = SimEvent::default();
     let mut buffer = Vec::with_capacity(4096);

@@ -59,6 +59,10 @@ pub fn run(
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
         .set("enable.partition.eof", "false")
+        // Some brokers (tansu 0.6) hold every fetch for the whole wait even when data is
+        // there; a short wait keeps the pipeline moving.
+        .set("fetch.wait.max.ms", "20")
+        .set("queued.min.messages", "200000")
         .create()
         .map_err(|cause| KafkaIssue::Client {
             context: format!("cannot create a consumer for {}", options.brokers),

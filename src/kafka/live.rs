@@ -43,6 +43,9 @@ impl LiveTopic {
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
             .set("enable.partition.eof", "false")
+            // A tail is about latency: don't let a broker hold an empty fetch for long
+            // (tansu 0.6 holds it for the whole wait even when data arrives).
+            .set("fetch.wait.max.ms", "20")
             .create()
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a consumer for {brokers}"),
