@@ -6,8 +6,8 @@
 mod common;
 
 use common::kafka::{
-    ingest, interrupt, output_of, signal, simulation, spawn, stored_count, wait_until, Broker,
-    START,
+    ingest, ingest_with, interrupt, output_of, signal, simulate_to, simulation, spawn,
+    stored_count, wait_until, Broker, START,
 };
 use common::{logagg, stdout_of};
 use std::collections::BTreeMap;
@@ -113,38 +113,6 @@ fn ship_follow_survives_rotation_and_restarts_without_loss_or_repeat() {
 
 fn lines_of(text: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
-}
-
-fn simulate_to(
-    dir: &Path,
-    broker: &Broker,
-    topic: &str,
-    seed: &str,
-    start: &str,
-    count: &str,
-    partitions: &str,
-) {
-    logagg(dir)
-        .args([
-            "simulate",
-            "--to",
-            "kafka",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            topic,
-            "--create-topic",
-            "--partitions",
-            partitions,
-            "--seed",
-            seed,
-            "--start",
-            start,
-            "--count",
-            count,
-        ])
-        .assert()
-        .success();
 }
 
 #[test]
@@ -299,25 +267,12 @@ fn rejected_events_go_to_the_dead_letter_topic_and_replay_brings_them_back() {
         .unwrap();
     producer.flush(Duration::from_secs(30)).unwrap();
 
-    let ingest_limited = |limit: &str| {
-        logagg(dir.path())
-            .args([
-                "ingest",
-                "--brokers",
-                &broker.address,
-                "--topic",
-                "orders",
-                "--exit-at-end",
-                "--commit-interval",
-                "200ms",
-                "--max-event-bytes",
-                limit,
-            ])
-            .timeout(Duration::from_secs(120))
-            .assert()
-            .success()
-    };
-    let done = ingest_limited("12MB");
+    let done = ingest_with(
+        dir.path(),
+        &broker,
+        "orders",
+        &["--max-event-bytes", "12MB"],
+    );
     let said = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
     assert_eq!(stored_count(dir.path()), 52, "{said}");
     let huge_stored =
@@ -326,22 +281,12 @@ fn rejected_events_go_to_the_dead_letter_topic_and_replay_brings_them_back() {
 
     // Reject the 2 MB one now: a fresh store with a lower limit.
     let dir2 = tempfile::tempdir().unwrap();
-    let done = logagg(dir2.path())
-        .args([
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "orders",
-            "--exit-at-end",
-            "--commit-interval",
-            "200ms",
-            "--max-event-bytes",
-            "1MB",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success();
+    let done = ingest_with(
+        dir2.path(),
+        &broker,
+        "orders",
+        &["--max-event-bytes", "1MB"],
+    );
     let said = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
     assert!(
         said.contains("2 events were rejected") && said.contains("orders.dlq"),
@@ -381,30 +326,14 @@ fn rejected_events_go_to_the_dead_letter_topic_and_replay_brings_them_back() {
     assert_eq!(letters[0]["replayed"], false);
 
     // The cause is fixed (a higher limit); replay, then ingest again.
-    logagg(dir2.path())
-        .args([
-            "dlq",
-            "replay",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "orders",
-        ])
-        .assert()
-        .success()
-        .stderr(predicates::str::contains("replayed 2 dead letters"));
-    logagg(dir2.path())
-        .args([
-            "dlq",
-            "replay",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "orders",
-        ])
-        .assert()
-        .success()
-        .stderr(predicates::str::contains("replayed 0 dead letters"));
+    for expected in ["replayed 2 dead letters", "replayed 0 dead letters"] {
+        logagg(dir2.path())
+            .args(["dlq", "replay", "--brokers", &broker.address])
+            .args(["--topic", "orders"])
+            .assert()
+            .success()
+            .stderr(predicates::str::contains(expected));
+    }
     let listed = stdout_of(logagg(dir2.path()).args([
         "dlq",
         "list",
@@ -419,20 +348,7 @@ fn rejected_events_go_to_the_dead_letter_topic_and_replay_brings_them_back() {
         listed.lines().all(|l| l.contains("\"replayed\":true")),
         "{listed}"
     );
-    logagg(dir2.path())
-        .args([
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "orders",
-            "--exit-at-end",
-            "--commit-interval",
-            "200ms",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success();
+    ingest(dir2.path(), &broker, "orders");
     assert_eq!(stored_count(dir2.path()), 52);
     assert_eq!(
         stdout_of(logagg(dir2.path()).args(["query", "service:dump", "--count"])).trim(),

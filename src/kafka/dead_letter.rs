@@ -1,7 +1,7 @@
 //! The dead-letter topic `<topic>.dlq`: messages the sink rejected for good, kept with the
 //! reason and where they came from, to be listed and replayed once the cause is fixed.
 
-use super::producer::{producer_config, DeliveryReports, Patience};
+use super::producer::{create_producer, DeliveryReports, Patience};
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
@@ -33,12 +33,7 @@ impl DeadLetters {
     pub fn open(brokers: &str, source_topic: &str) -> Result<DeadLetters, KafkaIssue> {
         let topic = dead_letter_topic(source_topic);
         topic::create(brokers, &topic, 1, 1)?;
-        let producer = producer_config(brokers, Patience::Bounded)
-            .create_with_context(DeliveryReports::default())
-            .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot create a producer for {brokers}"),
-                cause,
-            })?;
+        let producer = create_producer(brokers, Patience::Bounded)?;
         Ok(DeadLetters {
             producer,
             topic,
@@ -186,12 +181,7 @@ pub fn replay(brokers: &str, source_topic: &str) -> Result<u64, KafkaIssue> {
         other => other?,
     };
     let starts = committed(&consumer, &topic, &partitions)?;
-    let producer: BaseProducer<DeliveryReports> = producer_config(brokers, Patience::Bounded)
-        .create_with_context(DeliveryReports::default())
-        .map_err(|cause| KafkaIssue::Client {
-            context: format!("cannot create a producer for {brokers}"),
-            cause,
-        })?;
+    let producer: BaseProducer<DeliveryReports> = create_producer(brokers, Patience::Bounded)?;
     topic::partitions(producer.client(), brokers, source_topic)?;
     let mut next: BTreeMap<i32, i64> = starts.clone();
     let mut sent = 0u64;

@@ -74,6 +74,19 @@ pub struct DeliverySummary {
     pub failed: u64,
 }
 
+/// A producer with [`producer_config`] that counts its delivery reports.
+pub fn create_producer(
+    brokers: &str,
+    patience: Patience,
+) -> Result<BaseProducer<DeliveryReports>, KafkaIssue> {
+    producer_config(brokers, patience)
+        .create_with_context(DeliveryReports::default())
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot create a producer for {brokers}"),
+            cause,
+        })
+}
+
 /// How long an event may wait for a broker before it counts as failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Patience {
@@ -102,12 +115,7 @@ impl EventProducer {
         topic_name: &str,
         patience: Patience,
     ) -> Result<EventProducer, KafkaIssue> {
-        let producer: BaseProducer<DeliveryReports> = producer_config(brokers, patience)
-            .create_with_context(DeliveryReports::default())
-            .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot create a producer for {brokers}"),
-                cause,
-            })?;
+        let producer = create_producer(brokers, patience)?;
         topic::partitions(producer.client(), brokers, topic_name)?;
         Ok(EventProducer {
             producer,

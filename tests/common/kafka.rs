@@ -76,6 +76,20 @@ pub fn tansu_binary() -> PathBuf {
 }
 
 pub fn produce(dir: &Path, broker: &Broker, topic: &str, seed: &str, count: &str) {
+    simulate_to(dir, broker, topic, seed, START, count, "3");
+}
+
+/// `simulate --to kafka` of COUNT events of SEED from START into a topic created with
+/// PARTITIONS if missing.
+pub fn simulate_to(
+    dir: &Path,
+    broker: &Broker,
+    topic: &str,
+    seed: &str,
+    start: &str,
+    count: &str,
+    partitions: &str,
+) {
     logagg(dir)
         .args([
             "simulate",
@@ -87,9 +101,9 @@ pub fn produce(dir: &Path, broker: &Broker, topic: &str, seed: &str, count: &str
             topic,
             "--create-topic",
             "--partitions",
-            "3",
+            partitions,
         ])
-        .args(["--seed", seed, "--start", START, "--count", count])
+        .args(["--seed", seed, "--start", start, "--count", count])
         .assert()
         .success();
 }
@@ -109,6 +123,16 @@ pub fn assert_store_holds_simulation(dir: &Path, seed: &str, count: &str) {
 }
 
 pub fn ingest(dir: &Path, broker: &Broker, topic: &str) {
+    ingest_with(dir, broker, topic, &[]);
+}
+
+/// `ingest --exit-at-end` with extra flags; it must succeed.
+pub fn ingest_with(
+    dir: &Path,
+    broker: &Broker,
+    topic: &str,
+    extra: &[&str],
+) -> assert_cmd::assert::Assert {
     logagg(dir)
         .args([
             "ingest",
@@ -120,9 +144,10 @@ pub fn ingest(dir: &Path, broker: &Broker, topic: &str) {
             "--commit-interval",
             "200ms",
         ])
+        .args(extra)
         .timeout(Duration::from_secs(120))
         .assert()
-        .success();
+        .success()
 }
 
 /// A child process that is killed if the test fails before it exits.
