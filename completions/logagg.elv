@@ -32,6 +32,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
+            cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
+            cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
             cand retention 'Remove old events from the store, by age and/or total size'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -176,6 +178,31 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'logagg;dash'= {
+            cand --source 'Where events come from: the store as writers commit, or Kafka (before indexing)'
+            cand --buffer 'How many recent events the dashboard keeps (memory stays bounded by this)'
+            cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
+            cand --topic 'Topic the events travel on'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'logagg;demo'= {
+            cand --rate 'Simulated events per second'
+            cand --buffer 'How many recent events the dashboard keeps'
+            cand --duration 'Stop after this long, e.g. 30s or 10m'
+            cand --seed 'Seed of the simulator [default: random]'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --headless 'Run the pipeline without a terminal and print a summary (needs --duration)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'logagg;retention'= {
             cand --keep 'Keep events newer than this (e.g. 7d, 12h)'
             cand --max-size 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)'
@@ -202,6 +229,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
+            cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
+            cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
             cand retention 'Remove old events from the store, by age and/or total size'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -223,6 +252,10 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;query'= {
         }
         &'logagg;help;tail'= {
+        }
+        &'logagg;help;dash'= {
+        }
+        &'logagg;help;demo'= {
         }
         &'logagg;help;retention'= {
         }

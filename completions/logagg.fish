@@ -38,6 +38,8 @@ complete -c logagg -n "__fish_logagg_needs_command" -f -a "ingest" -d 'Consume a
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search stored events'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -173,6 +175,30 @@ complete -c logagg -n "__fish_logagg_using_subcommand tail" -l color -d 'When to
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l source -d 'Where events come from: the store as writers commit, or Kafka (before indexing)' -r -f -a "store\t'The embedded store in --data-dir'
+kafka\t'A Kafka topic (--brokers, --topic), without a consumer group'"
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l buffer -d 'How many recent events the dashboard keeps (memory stays bounded by this)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l rate -d 'Simulated events per second' -r
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l buffer -d 'How many recent events the dashboard keeps' -r
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l duration -d 'Stop after this long, e.g. 30s or 10m' -r
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l seed -d 'Seed of the simulator [default: random]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l headless -d 'Run the pipeline without a terminal and print a summary (needs --duration)'
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l keep -d 'Keep events newer than this (e.g. 7d, 12h)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l max-size -d 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
@@ -190,14 +216,16 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'

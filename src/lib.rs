@@ -7,3 +7,4 @@ pub mod kafka;
 pub mod query;
 pub mod simulator;
 pub mod source;
+pub mod tui;

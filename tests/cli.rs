@@ -494,3 +494,51 @@ fn cli_definition_is_consistent() {
     use clap::CommandFactory;
     logagg::cli::Cli::command().debug_assert();
 }
+
+#[test]
+fn dash_without_a_terminal_says_to_use_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    logagg(dir.path())
+        .arg("dash")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("needs a terminal"))
+        .stderr(predicates::str::contains("logagg tail"));
+}
+
+#[test]
+fn headless_demo_runs_the_pipeline_and_summarises() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logagg(dir.path())
+        .args([
+            "demo",
+            "--headless",
+            "--duration",
+            "2s",
+            "--rate",
+            "500",
+            "--seed",
+            "9",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("demo: simulated")
+            && text.contains("by level:")
+            && text.contains("top services:"),
+        "{text}"
+    );
+    let stored: u64 = stdout_of(logagg(dir.path()).args(["query", "--count"]))
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        (500..=1500).contains(&stored),
+        "{stored} events for 2 s at 500/s"
+    );
+}

@@ -119,6 +119,22 @@ Examples:
   logagg tail --source kafka 'service:payments AND level:>=warn'   live from Kafka, before indexing
   logagg tail --source kafka -n 20     the last 20 from the store, then Kafka from exactly where the store ends")]
     Tail(TailArgs),
+    /// The live dashboard: stream, filter, histogram by level, top services, details
+    #[command(after_help = "\
+Examples:
+  logagg dash                                   the configured store, live
+  logagg dash 'service:payments' --source kafka events as they reach Kafka
+  logagg dash 'level:>=warn' --buffer 50000
+
+Keys: space pause, / filter, 1-6 levels, enter detail, tab services, ? help, q quit.")]
+    Dash(DashArgs),
+    /// Simulator, embedded store and dashboard in one process: zero setup
+    #[command(after_help = "\
+Examples:
+  logagg demo                                   a lively shop with periodic incidents
+  logagg demo --rate 2000 --data-dir /tmp/shop  keep the store afterwards
+  logagg demo --headless --duration 30s         the same pipeline without a terminal, then a summary")]
+    Demo(DemoArgs),
     /// Remove old events from the store, by age and/or total size
     #[command(after_help = "\
 Examples:
@@ -370,6 +386,40 @@ pub struct TailArgs {
     pub reorder_window: String,
     #[command(flatten)]
     pub kafka: KafkaArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DashArgs {
+    /// Show only events matching this query (change it with / in the dashboard)
+    #[arg(default_value = "", allow_hyphen_values = true)]
+    pub query: String,
+    /// Where events come from: the store as writers commit, or Kafka (before indexing)
+    #[arg(long, value_enum, default_value_t = TailSource::Store)]
+    pub source: TailSource,
+    /// How many recent events the dashboard keeps (memory stays bounded by this)
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub buffer: usize,
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Simulated events per second
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub rate: u64,
+    /// How many recent events the dashboard keeps
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub buffer: usize,
+    /// Run the pipeline without a terminal and print a summary (needs --duration)
+    #[arg(long, requires = "duration")]
+    pub headless: bool,
+    /// Stop after this long, e.g. 30s or 10m
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Seed of the simulator [default: random]
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,9 +3,12 @@
 
 pub mod args;
 mod completions;
+mod dash_cmd;
+mod demo_cmd;
 mod dlq_cmd;
 mod ingest_cmd;
 mod output;
+mod pacing;
 mod producing;
 mod query_cmd;
 mod retention_cmd;
@@ -53,6 +56,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Ship(args) => ship_cmd::run(&args, &settings),
         Command::Ingest(args) => ingest_cmd::run(&args, &settings),
         Command::Dlq(args) => dlq_cmd::run(&args, &settings),
+        Command::Dash(args) => dash_cmd::run(&args, &settings),
+        Command::Demo(args) => demo_cmd::run(&args, &settings, cli.global.data_dir.is_some()),
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),

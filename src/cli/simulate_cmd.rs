@@ -1,6 +1,7 @@
 //! `logagg simulate`: the simulator into stdout or the embedded store.
 
 use super::args::{SimulateArgs, SinkKind};
+use super::pacing::Pacer;
 use super::producing;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
@@ -84,32 +85,6 @@ impl Plan {
             self.config.start.micros(),
             self.config.rate
         )
-    }
-}
-
-/// Keeps production in step with the wall clock when a rate is set.
-struct Pacer {
-    started: Instant,
-    rate: Option<f64>,
-}
-
-impl Pacer {
-    /// How many events pass between checks of the clock: often enough that a slow rate
-    /// is smooth, rarely enough that a fast one costs nothing.
-    fn check_every(&self) -> u64 {
-        self.rate.map_or(64, |r| (r / 50.0).clamp(1.0, 64.0) as u64)
-    }
-
-    /// Sleeps until `produced` events are due; returns whether it slept.
-    fn wait(&self, produced: u64) -> bool {
-        let Some(rate) = self.rate else { return false };
-        let due = Duration::from_secs_f64(produced as f64 / rate);
-        let elapsed = self.started.elapsed();
-        if due > elapsed {
-            std::thread::sleep(due - elapsed);
-            return true;
-        }
-        false
     }
 }
 

@@ -1,0 +1,85 @@
+//! `logagg dash`: the dashboard on the configured store, or on a Kafka topic.
+
+use super::args::{DashArgs, TailSource};
+use super::settings::Settings;
+use super::shutdown::Shutdown;
+use super::Outcome;
+use crate::event::Timestamp;
+use crate::tui::feed::{self, FeedMessage};
+use crate::tui::state::Dashboard;
+use anyhow::{anyhow, Result};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Batches in flight between a feed and the screen; a slow screen slows the feed.
+const FEED_QUEUE: usize = 64;
+
+pub fn run(args: &DashArgs, settings: &Settings) -> Result<Outcome> {
+    require_terminal()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (sender, receiver) = sync_channel(FEED_QUEUE);
+    let source = match args.source {
+        TailSource::Store => {
+            let dir = settings.data_dir.clone();
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("feed".into())
+                .spawn(move || feed::follow_store(dir, sender, stop))?;
+            format!("store {}", settings.data_dir.display())
+        }
+        TailSource::Kafka => {
+            let brokers = settings.brokers(args.kafka.brokers.as_deref());
+            let topic = args.kafka.topic.clone();
+            let label = format!("kafka {topic} @ {brokers}");
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("feed".into())
+                .spawn(move || feed::follow_kafka(brokers, topic, sender, stop))?;
+            label
+        }
+    };
+    let outcome = show(
+        args.buffer,
+        source,
+        &args.query,
+        settings.color,
+        receiver,
+        None,
+    );
+    stop.store(true, Ordering::Relaxed);
+    outcome
+}
+
+pub fn require_terminal() -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(anyhow!(
+            "the dashboard needs a terminal; to follow events in a pipe or a script use `logagg tail`"
+        ));
+    }
+    Ok(())
+}
+
+/// Opens the dashboard on a feed until the user quits (or Ctrl-C / SIGTERM).
+pub fn show(
+    buffer: usize,
+    source: String,
+    query: &str,
+    color: bool,
+    receiver: Receiver<FeedMessage>,
+    until: Option<Instant>,
+) -> Result<Outcome> {
+    let mut dashboard = Dashboard::new(buffer, source, color, Timestamp::now());
+    if !dashboard.apply_filter(query) {
+        if let Some(error) = dashboard.filter_error.take() {
+            return Err(error.into());
+        }
+    }
+    let shutdown = Shutdown::install()?;
+    crate::tui::run(dashboard, receiver, || {
+        shutdown.requested() || until.is_some_and(|t| Instant::now() >= t)
+    })?;
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,193 @@
+//! Sources that feed the dashboard from a thread of their own: the embedded store (new
+//! commits, found by arrival order) or a Kafka topic (before indexing). Each sends batches
+//! of events and its health; a lost connection is reported and retried without losing
+//! the stream's place.
+
+use crate::backend::embedded::{StoreError, StoreReader};
+use crate::event::LogEvent;
+use crate::kafka::live::{LiveTopic, StartAt};
+use crate::query::Query;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Events already stored when the dashboard opens, so it does not start empty.
+const BACKLOG: usize = 1000;
+/// Largest batch sent at once; bounds the channel's memory.
+const BATCH: usize = 5000;
+
+pub enum FeedMessage {
+    Events(Vec<LogEvent>),
+    Health(Health),
+}
+
+/// The pipeline as the status bar shows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Health {
+    pub source: String,
+    pub connected: bool,
+    /// Why the source is not connected (or a warning), in one line.
+    pub problem: Option<String>,
+    pub store_bytes: Option<u64>,
+    pub stored_events: Option<u64>,
+}
+
+/// Follows the store in `data_dir` until `stop` is set.
+pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<AtomicBool>) {
+    let source = format!("store {}", data_dir.display());
+    let mut health = Health {
+        source,
+        ..Health::default()
+    };
+    let reader = loop {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        match StoreReader::open(&data_dir) {
+            Ok(reader) => break reader,
+            Err(e) => {
+                let problem = match e {
+                    StoreError::NotFound { .. } => {
+                        "waiting for a writer to create the store".to_string()
+                    }
+                    other => other.to_string(),
+                };
+                if send_health(&out, &mut health, false, Some(problem)).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+    };
+    let mut cursor = reader.max_seq().ok().flatten();
+    if cursor.is_some() {
+        if let Ok(mut backlog) = reader.search(
+            &Query::All,
+            crate::backend::embedded::Order::NewestFirst,
+            Some(BACKLOG),
+        ) {
+            backlog.sort_by_key(|h| h.seq);
+            let events = backlog.iter().map(|h| h.event()).collect();
+            if out.send(FeedMessage::Events(events)).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = send_health(&out, &mut health, true, None);
+    let mut last_stats: Option<Instant> = None;
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(200));
+        if let Err(e) = reader.refresh() {
+            // The store moved under us (a merge, or it was removed): keep the place and retry.
+            if send_health(&out, &mut health, false, Some(e.to_string())).is_err() {
+                return;
+            }
+            continue;
+        }
+        if !health.connected && send_health(&out, &mut health, true, None).is_err() {
+            return;
+        }
+        if last_stats.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
+            if let Ok(stats) = reader.stats() {
+                health.store_bytes = Some(stats.disk_bytes);
+                health.stored_events = Some(stats.events);
+                if out.send(FeedMessage::Health(health.clone())).is_err() {
+                    return;
+                }
+            }
+            last_stats = Some(Instant::now());
+        }
+        let Ok(Some(latest)) = reader.max_seq() else {
+            continue;
+        };
+        if cursor.is_some_and(|c| latest <= c) {
+            continue;
+        }
+        let Ok(hits) = reader.arrived_between(&Query::All, cursor, latest) else {
+            continue;
+        };
+        cursor = Some(latest);
+        for chunk in hits.chunks(BATCH) {
+            let events = chunk.iter().map(|h| h.event()).collect();
+            if out.send(FeedMessage::Events(events)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Follows a Kafka topic from its end until `stop` is set.
+pub fn follow_kafka(
+    brokers: String,
+    topic: String,
+    out: SyncSender<FeedMessage>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut health = Health {
+        source: format!("kafka {topic} @ {brokers}"),
+        ..Health::default()
+    };
+    let mut live = loop {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        match LiveTopic::open(&brokers, &topic, &StartAt::End) {
+            Ok(live) => break live,
+            Err(e) => {
+                if send_health(&out, &mut health, false, Some(e.to_string())).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(2));
+            }
+        }
+    };
+    let _ = send_health(&out, &mut health, true, None);
+    let mut batch = Vec::new();
+    let mut batch_started = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        match live.poll(Duration::from_millis(20)) {
+            Ok(Some(message)) => {
+                if !health.connected && send_health(&out, &mut health, true, None).is_err() {
+                    return;
+                }
+                batch.push(message.event);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                if health.connected
+                    && send_health(&out, &mut health, false, Some(e.to_string())).is_err()
+                {
+                    return;
+                }
+            }
+        }
+        if !batch.is_empty()
+            && (batch.len() >= BATCH || batch_started.elapsed() >= Duration::from_millis(50))
+        {
+            if out
+                .send(FeedMessage::Events(std::mem::take(&mut batch)))
+                .is_err()
+            {
+                return;
+            }
+            batch_started = Instant::now();
+        }
+    }
+}
+
+fn send_health(
+    out: &SyncSender<FeedMessage>,
+    health: &mut Health,
+    connected: bool,
+    problem: Option<String>,
+) -> Result<(), ()> {
+    if health.connected == connected && health.problem == problem {
+        return Ok(());
+    }
+    health.connected = connected;
+    health.problem = problem;
+    out.send(FeedMessage::Health(health.clone()))
+        .map_err(|_| ())
+}

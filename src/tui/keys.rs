@@ -1,0 +1,209 @@
+//! Keys to state changes. Pure: no terminal, so key sequences are unit-tested.
+
+use super::state::{Dashboard, Mode, WINDOWS};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Applies one key. `page` is how many rows the stream showed in the last frame.
+pub fn handle(dash: &mut Dashboard, key: KeyEvent, page: usize) {
+    dash.notice = None;
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        dash.quit = true;
+        return;
+    }
+    match dash.mode.clone() {
+        Mode::Stream => stream_key(dash, key, page),
+        Mode::FilterInput { text, cursor } => filter_key(dash, key, text, cursor),
+        Mode::Detail { seq, scroll } => detail_key(dash, key, seq, scroll),
+        Mode::Services { selected } => services_key(dash, key, selected),
+        Mode::Help => dash.mode = Mode::Stream,
+    }
+}
+
+fn stream_key(dash: &mut Dashboard, key: KeyEvent, page: usize) {
+    let page = page.max(1) as isize;
+    match key.code {
+        KeyCode::Char('q') => dash.quit = true,
+        KeyCode::Char(' ') => dash.toggle_pause(),
+        KeyCode::Up | KeyCode::Char('k') => dash.move_selection(1),
+        KeyCode::Down | KeyCode::Char('j') => dash.move_selection(-1),
+        KeyCode::PageUp => dash.move_selection(page),
+        KeyCode::PageDown => dash.move_selection(-page),
+        KeyCode::Home | KeyCode::Char('g') => dash.select_oldest(),
+        KeyCode::End | KeyCode::Char('G') => dash.follow(),
+        KeyCode::Char('/') => {
+            let text = dash.filter.text.clone();
+            let cursor = text.chars().count();
+            dash.check_filter(&text);
+            dash.mode = Mode::FilterInput { text, cursor };
+        }
+        KeyCode::Char(c @ '1'..='6') => {
+            let index = (c as usize) - ('1' as usize);
+            dash.levels[index] = !dash.levels[index];
+        }
+        KeyCode::Char('+') | KeyCode::Char('=') => {
+            dash.window = (dash.window + 1).min(WINDOWS.len() - 1)
+        }
+        KeyCode::Char('-') => dash.window = dash.window.saturating_sub(1),
+        KeyCode::Enter => {
+            if let Some(seq) = dash.current().map(|e| e.seq) {
+                dash.mode = Mode::Detail { seq, scroll: 0 };
+            }
+        }
+        KeyCode::Tab => dash.mode = Mode::Services { selected: 0 },
+        KeyCode::Char('?') => dash.mode = Mode::Help,
+        KeyCode::Esc if !dash.filter.text.is_empty() => {
+            dash.apply_filter("");
+        }
+        _ => {}
+    }
+}
+
+fn filter_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor: usize) {
+    match key.code {
+        KeyCode::Enter => {
+            if dash.apply_filter(&text) {
+                dash.mode = Mode::Stream;
+            }
+            return;
+        }
+        KeyCode::Esc => {
+            dash.filter_error = None;
+            dash.history_pos = None;
+            dash.mode = Mode::Stream;
+            return;
+        }
+        KeyCode::Char(c) => {
+            let at = byte_index(&text, cursor);
+            text.insert(at, c);
+            cursor += 1;
+        }
+        KeyCode::Backspace if cursor > 0 => {
+            let at = byte_index(&text, cursor - 1);
+            text.remove(at);
+            cursor -= 1;
+        }
+        KeyCode::Delete if cursor < text.chars().count() => {
+            let at = byte_index(&text, cursor);
+            text.remove(at);
+        }
+        KeyCode::Left => cursor = cursor.saturating_sub(1),
+        KeyCode::Right => cursor = (cursor + 1).min(text.chars().count()),
+        KeyCode::Home => cursor = 0,
+        KeyCode::End => cursor = text.chars().count(),
+        KeyCode::Up | KeyCode::Down => {
+            if dash.history.is_empty() {
+                return;
+            }
+            let last = dash.history.len() - 1;
+            let position = match (dash.history_pos, key.code) {
+                (None, KeyCode::Up) => Some(last),
+                (None, _) => None,
+                (Some(p), KeyCode::Up) => Some(p.saturating_sub(1)),
+                (Some(p), _) if p < last => Some(p + 1),
+                (Some(_), _) => None,
+            };
+            dash.history_pos = position;
+            text = position
+                .and_then(|p| dash.history.get(p).cloned())
+                .unwrap_or_default();
+            cursor = text.chars().count();
+        }
+        _ => return,
+    }
+    dash.check_filter(&text);
+    dash.mode = Mode::FilterInput { text, cursor };
+}
+
+fn byte_index(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+fn detail_key(dash: &mut Dashboard, key: KeyEvent, seq: u64, scroll: u16) {
+    let Some(event) = dash.entry(seq).map(|e| e.event.clone()) else {
+        dash.mode = Mode::Stream;
+        return;
+    };
+    let context =
+        |field: &str, value: &str| format!("{field}:{}", crate::query::escape_term(value, false));
+    match key.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => dash.mode = Mode::Stream,
+        KeyCode::Down | KeyCode::Char('j') => {
+            dash.mode = Mode::Detail {
+                seq,
+                scroll: scroll.saturating_add(1),
+            }
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            dash.mode = Mode::Detail {
+                seq,
+                scroll: scroll.saturating_sub(1),
+            }
+        }
+        // Context: the events around this one from the same trace, host or service.
+        KeyCode::Char('t') | KeyCode::Char('h') | KeyCode::Char('s') | KeyCode::Char('c') => {
+            let filter = match key.code {
+                KeyCode::Char('t') => event.trace_id.as_deref().map(|t| context("trace_id", t)),
+                KeyCode::Char('h') => Some(context("host", &event.host)),
+                KeyCode::Char('s') => Some(context("service", &event.service)),
+                // `c` alone: the trace when there is one, else the service.
+                _ => Some(match event.trace_id.as_deref() {
+                    Some(t) => context("trace_id", t),
+                    None => context("service", &event.service),
+                }),
+            };
+            match filter {
+                Some(filter) => {
+                    dash.apply_filter(&filter);
+                    dash.selected = Some(seq);
+                    dash.mode = Mode::Stream;
+                }
+                None => dash.notice = Some("this event has no trace_id".into()),
+            }
+        }
+        KeyCode::Char('y') => {
+            dash.notice = Some(match copy_to_clipboard(&event.to_json()) {
+                Ok(()) => "copied the event as JSON (OSC 52)".into(),
+                Err(e) => format!("cannot copy: {e}"),
+            });
+        }
+        _ => {}
+    }
+}
+
+fn services_key(dash: &mut Dashboard, key: KeyEvent, selected: usize) {
+    let services = dash.top_services();
+    match key.code {
+        KeyCode::Esc | KeyCode::Tab | KeyCode::Char('q') => dash.mode = Mode::Stream,
+        KeyCode::Down | KeyCode::Char('j') => {
+            dash.mode = Mode::Services {
+                selected: (selected + 1).min(services.len().saturating_sub(1)),
+            };
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            dash.mode = Mode::Services {
+                selected: selected.saturating_sub(1),
+            }
+        }
+        KeyCode::Enter => {
+            if let Some((service, _, _)) = services.get(selected) {
+                let filter = format!("service:{}", crate::query::escape_term(service, false));
+                dash.apply_filter(&filter);
+            }
+            dash.mode = Mode::Stream;
+        }
+        _ => {}
+    }
+}
+
+/// OSC 52 asks the terminal (also over SSH and in tmux with set-clipboard) to put text on
+/// the clipboard; terminals without it ignore the sequence.
+fn copy_to_clipboard(text: &str) -> std::io::Result<()> {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}

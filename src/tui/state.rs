@@ -1,0 +1,299 @@
+//! Everything the dashboard shows, as plain data: a bounded ring of recent events, the
+//! filter, follow/pause/selection, the per-second histogram and pipeline health.
+
+use super::feed::{FeedMessage, Health};
+use super::histogram::Histogram;
+use crate::event::{Level, LogEvent, Timestamp};
+use crate::query::{matches, parse, Query, QueryError};
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// Histogram windows that `+` and `-` step through.
+pub const WINDOWS: [Duration; 5] = [
+    Duration::from_secs(30),
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(60 * 60),
+];
+
+pub struct Entry {
+    /// Arrival number: identifies an entry for selection and pause.
+    pub seq: u64,
+    pub event: LogEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Stream,
+    /// Typing a filter; the text and where the cursor is (in chars).
+    FilterInput {
+        text: String,
+        cursor: usize,
+    },
+    Detail {
+        seq: u64,
+        scroll: u16,
+    },
+    Services {
+        selected: usize,
+    },
+    Help,
+}
+
+pub struct Filter {
+    pub text: String,
+    pub query: Query,
+}
+
+pub struct Dashboard {
+    pub entries: VecDeque<Entry>,
+    pub capacity: usize,
+    pub next_seq: u64,
+    pub filter: Filter,
+    /// The error of the filter being typed, if it does not parse.
+    pub filter_error: Option<QueryError>,
+    pub history: Vec<String>,
+    pub history_pos: Option<usize>,
+    /// Which levels show, trace..fatal (keys 1-6).
+    pub levels: [bool; 6],
+    pub mode: Mode,
+    /// The selected entry; `None` follows the newest.
+    pub selected: Option<u64>,
+    /// While paused the stream shows nothing newer than this.
+    pub paused_at: Option<u64>,
+    pub arrived_while_paused: u64,
+    pub histogram: Histogram,
+    pub window: usize,
+    pub health: Health,
+    pub now: Timestamp,
+    pub color: bool,
+    pub quit: bool,
+    /// A one-line notice (copied to the clipboard, ...), shown in the key bar.
+    pub notice: Option<String>,
+}
+
+impl Dashboard {
+    pub fn new(capacity: usize, source: String, color: bool, now: Timestamp) -> Dashboard {
+        Dashboard {
+            entries: VecDeque::with_capacity(capacity.min(100_000)),
+            capacity: capacity.max(1),
+            next_seq: 0,
+            filter: Filter {
+                text: String::new(),
+                query: Query::All,
+            },
+            filter_error: None,
+            history: Vec::new(),
+            history_pos: None,
+            levels: [true; 6],
+            mode: Mode::Stream,
+            selected: None,
+            paused_at: None,
+            arrived_while_paused: 0,
+            histogram: Histogram::default(),
+            window: 1,
+            health: Health {
+                source,
+                ..Health::default()
+            },
+            now,
+            color,
+            quit: false,
+            notice: None,
+        }
+    }
+
+    /// Takes what the feed sent.
+    pub fn absorb(&mut self, message: FeedMessage) {
+        match message {
+            FeedMessage::Events(events) => {
+                for event in events {
+                    self.push(event);
+                }
+            }
+            FeedMessage::Health(health) => self.health = health,
+        }
+    }
+
+    pub fn push(&mut self, event: LogEvent) {
+        self.histogram.add(&event, self.now);
+        if self.paused_at.is_some() {
+            self.arrived_while_paused += 1;
+        }
+        if self.entries.len() >= self.capacity {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(Entry {
+            seq: self.next_seq,
+            event,
+        });
+        self.next_seq += 1;
+    }
+
+    pub fn tick(&mut self, now: Timestamp) {
+        self.now = now;
+        self.histogram
+            .forget_before(now, WINDOWS[WINDOWS.len() - 1]);
+    }
+
+    pub fn window(&self) -> Duration {
+        WINDOWS[self.window.min(WINDOWS.len() - 1)]
+    }
+
+    fn shows(&self, entry: &Entry) -> bool {
+        self.paused_at.is_none_or(|mark| entry.seq <= mark)
+            && self.levels[level_index(entry.event.level)]
+            && matches(&self.filter.query, &entry.event)
+    }
+
+    /// Shown entries, newest first.
+    pub fn shown(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().rev().filter(|e| self.shows(e))
+    }
+
+    pub fn entry(&self, seq: u64) -> Option<&Entry> {
+        let first = self.entries.front()?.seq;
+        let index = seq.checked_sub(first)?;
+        self.entries.get(usize::try_from(index).ok()?)
+    }
+
+    /// The entry the cursor is on: the selected one, or the newest shown.
+    pub fn current(&self) -> Option<&Entry> {
+        match self.selected {
+            Some(seq) => self.entry(seq),
+            None => self.shown().next(),
+        }
+    }
+
+    pub fn toggle_pause(&mut self) {
+        if self.paused_at.is_some() {
+            self.paused_at = None;
+            self.arrived_while_paused = 0;
+        } else {
+            self.paused_at = Some(self.next_seq.saturating_sub(1));
+        }
+    }
+
+    /// Moves the selection `steps` entries older (positive) or newer (negative). Leaving
+    /// the newest stops following; reaching it again follows.
+    pub fn move_selection(&mut self, steps: isize) {
+        let shown: Vec<u64> = self.shown().map(|e| e.seq).collect();
+        if shown.is_empty() {
+            return;
+        }
+        let position = match self.selected {
+            None => 0,
+            Some(seq) => shown.iter().position(|&s| s == seq).unwrap_or(0),
+        };
+        let target = position.saturating_add_signed(steps).min(shown.len() - 1);
+        if target == 0 && steps < 0 {
+            self.follow();
+        } else if target != 0 || self.selected.is_some() {
+            self.selected = Some(shown[target]);
+            if self.paused_at.is_none() {
+                // Reading back in time: hold the stream still so the rows don't run away.
+                self.paused_at = Some(self.next_seq.saturating_sub(1));
+            }
+        }
+    }
+
+    pub fn select_oldest(&mut self) {
+        if let Some(oldest) = self.shown().last().map(|e| e.seq) {
+            self.selected = Some(oldest);
+            if self.paused_at.is_none() {
+                self.paused_at = Some(self.next_seq.saturating_sub(1));
+            }
+        }
+    }
+
+    /// Back to the newest event, following again.
+    pub fn follow(&mut self) {
+        self.selected = None;
+        self.paused_at = None;
+        self.arrived_while_paused = 0;
+    }
+
+    pub fn following(&self) -> bool {
+        self.selected.is_none() && self.paused_at.is_none()
+    }
+
+    /// Validates what is being typed; the current filter stays until it parses.
+    pub fn check_filter(&mut self, text: &str) {
+        self.filter_error = parse_filter(text, self.now).err();
+    }
+
+    /// Applies a filter that parses; returns false (keeping the old one) if it does not.
+    pub fn apply_filter(&mut self, text: &str) -> bool {
+        match parse_filter(text, self.now) {
+            Ok(query) => {
+                self.filter = Filter {
+                    text: text.to_string(),
+                    query,
+                };
+                self.filter_error = None;
+                if !text.trim().is_empty() && self.history.last().is_none_or(|last| last != text) {
+                    self.history.push(text.to_string());
+                }
+                self.history_pos = None;
+                self.selected = None;
+                true
+            }
+            Err(e) => {
+                self.filter_error = Some(e);
+                false
+            }
+        }
+    }
+
+    /// Events per service in the histogram window of the ring: (service, events, errors),
+    /// most events first.
+    pub fn top_services(&self) -> Vec<(String, u64, u64)> {
+        let since = self.now.micros() - self.window().as_micros() as i64;
+        let mut counts: std::collections::HashMap<&str, (u64, u64)> = Default::default();
+        for entry in &self.entries {
+            if entry.event.timestamp.micros() < since {
+                continue;
+            }
+            let slot = counts.entry(entry.event.service.as_str()).or_default();
+            slot.0 += 1;
+            if entry.event.level >= Level::Error {
+                slot.1 += 1;
+            }
+        }
+        let mut sorted: Vec<(String, u64, u64)> = counts
+            .into_iter()
+            .map(|(s, (n, e))| (s.to_string(), n, e))
+            .collect();
+        sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sorted
+    }
+}
+
+fn parse_filter(text: &str, now: Timestamp) -> Result<Query, QueryError> {
+    if text.trim().is_empty() {
+        Ok(Query::All)
+    } else {
+        parse(text, now)
+    }
+}
+
+pub fn level_index(level: Level) -> usize {
+    match level {
+        Level::Trace => 0,
+        Level::Debug => 1,
+        Level::Info => 2,
+        Level::Warn => 3,
+        Level::Error => 4,
+        Level::Fatal => 5,
+    }
+}
+
+pub const LEVELS: [Level; 6] = [
+    Level::Trace,
+    Level::Debug,
+    Level::Info,
+    Level::Warn,
+    Level::Error,
+    Level::Fatal,
+];

@@ -1,0 +1,291 @@
+//! Key sequences to state, and frames rendered on a test backend (insta snapshots at three
+//! terminal sizes).
+
+use super::feed::{FeedMessage, Health};
+use super::keys::handle;
+use super::state::{Dashboard, Mode};
+use super::view::{fit, render};
+use crate::event::{Level, LogEvent, Timestamp};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+const NOW_MS: i64 = 1_795_600_000_000;
+
+fn event(i: i64) -> LogEvent {
+    let levels = [
+        Level::Info,
+        Level::Debug,
+        Level::Info,
+        Level::Warn,
+        Level::Error,
+        Level::Info,
+    ];
+    let services = ["auth", "payments", "api-gateway", "orders"];
+    let mut event = LogEvent::new(
+        Timestamp::from_millis(NOW_MS - 30_000 + i * 250),
+        levels[(i % 6) as usize],
+        services[(i % 4) as usize],
+        &format!("{}-{}", services[(i % 4) as usize], i % 2),
+        &format!(
+            "request {i} finished: connection refused by upstream after {} ms",
+            i * 7
+        ),
+    );
+    if i % 4 == 1 {
+        event.trace_id = Some(format!("trace{:04}", i / 8));
+    }
+    event
+}
+
+fn dashboard(events: i64) -> Dashboard {
+    let mut dash = Dashboard::new(
+        500,
+        "store /data/logagg".into(),
+        false,
+        Timestamp::from_millis(NOW_MS),
+    );
+    dash.absorb(FeedMessage::Health(Health {
+        source: "store /data/logagg".into(),
+        connected: true,
+        problem: None,
+        store_bytes: Some(5_300_000),
+        stored_events: Some(120_000),
+    }));
+    dash.absorb(FeedMessage::Events((0..events).map(event).collect()));
+    dash
+}
+
+fn press(dash: &mut Dashboard, code: KeyCode) {
+    handle(dash, KeyEvent::new(code, KeyModifiers::NONE), 10);
+}
+
+fn typed(dash: &mut Dashboard, text: &str) {
+    for c in text.chars() {
+        press(dash, KeyCode::Char(c));
+    }
+}
+
+fn frame(dash: &Dashboard, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| {
+            render(dash, f);
+        })
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
+fn snapshot_at_sizes(name: &str, dash: &Dashboard) {
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), frame(dash, w, h));
+    }
+}
+
+#[test]
+fn main_view() {
+    snapshot_at_sizes("main", &dashboard(100));
+}
+
+#[test]
+fn paused_with_new_events_counted() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Char(' '));
+    dash.absorb(FeedMessage::Events((100..112).map(event).collect()));
+    assert_eq!(dash.arrived_while_paused, 12);
+    snapshot_at_sizes("paused", &dash);
+}
+
+#[test]
+fn filter_with_a_parse_error() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Char('/'));
+    typed(&mut dash, "service:(auth OR");
+    assert!(dash.filter_error.is_some());
+    snapshot_at_sizes("filter_error", &dash);
+}
+
+#[test]
+fn detail_view() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Up);
+    press(&mut dash, KeyCode::Up);
+    press(&mut dash, KeyCode::Enter);
+    assert!(matches!(dash.mode, Mode::Detail { .. }));
+    snapshot_at_sizes("detail", &dash);
+}
+
+#[test]
+fn help_overlay() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Char('?'));
+    snapshot_at_sizes("help", &dash);
+}
+
+#[test]
+fn too_small_a_terminal_says_so() {
+    let text = frame(&dashboard(10), 50, 10);
+    assert!(
+        text.contains("needs at least") && text.contains("60x12"),
+        "{text}"
+    );
+    insta::assert_snapshot!("too_small_50x10", text);
+}
+
+#[test]
+fn pause_freezes_the_stream_and_resume_follows_again() {
+    let mut dash = dashboard(10);
+    press(&mut dash, KeyCode::Char(' '));
+    dash.push(event(10));
+    assert_eq!(dash.shown().count(), 10, "paused: the new event waits");
+    assert_eq!(dash.arrived_while_paused, 1);
+    press(&mut dash, KeyCode::Char(' '));
+    assert!(dash.following());
+    assert_eq!(dash.shown().count(), 11);
+}
+
+#[test]
+fn scrolling_up_leaves_follow_and_capital_g_returns() {
+    let mut dash = dashboard(50);
+    press(&mut dash, KeyCode::Char('k'));
+    press(&mut dash, KeyCode::Char('k'));
+    assert_eq!(dash.current().map(|e| e.seq), Some(47));
+    assert!(!dash.following());
+    press(&mut dash, KeyCode::PageUp);
+    assert_eq!(dash.current().map(|e| e.seq), Some(37));
+    press(&mut dash, KeyCode::Char('g'));
+    assert_eq!(dash.current().map(|e| e.seq), Some(0));
+    press(&mut dash, KeyCode::Char('j'));
+    assert_eq!(dash.current().map(|e| e.seq), Some(1));
+    press(&mut dash, KeyCode::Char('G'));
+    assert!(dash.following());
+    assert_eq!(dash.current().map(|e| e.seq), Some(49));
+}
+
+#[test]
+fn a_filter_applies_on_enter_and_a_bad_one_keeps_the_old() {
+    let mut dash = dashboard(40);
+    press(&mut dash, KeyCode::Char('/'));
+    typed(&mut dash, "service:auth");
+    press(&mut dash, KeyCode::Enter);
+    assert_eq!(dash.mode, Mode::Stream);
+    assert!(dash.shown().all(|e| e.event.service == "auth"));
+    press(&mut dash, KeyCode::Char('/'));
+    for _ in 0.."service:auth".len() {
+        press(&mut dash, KeyCode::Backspace);
+    }
+    typed(&mut dash, "level:>=");
+    press(&mut dash, KeyCode::Enter);
+    assert!(
+        matches!(dash.mode, Mode::FilterInput { .. }),
+        "a bad filter is not applied"
+    );
+    assert_eq!(dash.filter.text, "service:auth");
+    press(&mut dash, KeyCode::Esc);
+    // History: up recalls the last applied filter.
+    press(&mut dash, KeyCode::Char('/'));
+    for _ in 0.."service:auth".len() {
+        press(&mut dash, KeyCode::Backspace);
+    }
+    press(&mut dash, KeyCode::Up);
+    assert_eq!(
+        dash.mode,
+        Mode::FilterInput {
+            text: "service:auth".into(),
+            cursor: 12
+        }
+    );
+}
+
+#[test]
+fn level_keys_toggle_levels() {
+    let mut dash = dashboard(60);
+    press(&mut dash, KeyCode::Char('3'));
+    assert!(dash.shown().all(|e| e.event.level != Level::Info));
+    press(&mut dash, KeyCode::Char('3'));
+    assert!(dash.shown().any(|e| e.event.level == Level::Info));
+}
+
+#[test]
+fn context_keys_filter_to_the_events_trace_host_or_service() {
+    let mut dash = dashboard(40);
+    // Select an event with a trace id (every fourth, starting at 1).
+    while dash
+        .current()
+        .and_then(|e| e.event.trace_id.clone())
+        .is_none()
+    {
+        press(&mut dash, KeyCode::Up);
+    }
+    let trace = dash
+        .current()
+        .and_then(|e| e.event.trace_id.clone())
+        .unwrap();
+    press(&mut dash, KeyCode::Enter);
+    press(&mut dash, KeyCode::Char('t'));
+    assert_eq!(dash.filter.text, format!("trace_id:{trace}"));
+    assert!(dash
+        .shown()
+        .all(|e| e.event.trace_id.as_deref() == Some(trace.as_str())));
+    press(&mut dash, KeyCode::Enter);
+    press(&mut dash, KeyCode::Char('h'));
+    assert!(dash.filter.text.starts_with("host:"));
+}
+
+#[test]
+fn enter_on_a_top_service_filters_to_it() {
+    let mut dash = dashboard(40);
+    press(&mut dash, KeyCode::Tab);
+    press(&mut dash, KeyCode::Down);
+    let second = dash.top_services()[1].0.clone();
+    press(&mut dash, KeyCode::Enter);
+    assert_eq!(dash.filter.text, format!("service:{second}"));
+}
+
+#[test]
+fn memory_stays_bounded_by_the_buffer() {
+    let mut dash = Dashboard::new(100, "x".into(), false, Timestamp::from_millis(NOW_MS));
+    for i in 0..10_000 {
+        dash.push(event(i % 200));
+    }
+    assert_eq!(dash.entries.len(), 100);
+    assert_eq!(dash.entries.front().map(|e| e.seq), Some(9_900));
+}
+
+#[test]
+fn huge_and_binary_messages_fit_one_row() {
+    let huge = "x".repeat(1_000_000);
+    assert_eq!(fit(&huge, 10), "xxxxxxxxx…");
+    assert_eq!(fit("a\nb\u{0}c", 10), "a b c");
+    assert_eq!(fit("short", 10), "short");
+    let mut dash = dashboard(0);
+    let mut big = event(1);
+    big.message = format!("{}\u{1b}[31m\u{fffd}", "y".repeat(1_000_000));
+    dash.push(big);
+    let text = frame(&dash, 80, 24);
+    assert!(text.contains("yyy…"));
+}
+
+#[test]
+fn quit_keys() {
+    let mut dash = dashboard(1);
+    press(&mut dash, KeyCode::Char('q'));
+    assert!(dash.quit);
+    let mut dash = dashboard(1);
+    handle(
+        &mut dash,
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        10,
+    );
+    assert!(dash.quit);
+}

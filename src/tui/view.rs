@@ -1,0 +1,656 @@
+//! Drawing the dashboard: a status bar, the stream, the histogram, top services, the
+//! filter line and key hints; the detail view and help as overlays. Reads the state, never
+//! changes it; everything time-related comes from `dash.now`, so frames are reproducible.
+
+use super::state::{level_index, Dashboard, Entry, Mode, LEVELS};
+use crate::event::Level;
+use crate::query::{Clause, Query, Target, Test};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Draws one frame; returns how many stream rows it showed (a page, for PgUp/PgDn).
+pub fn render(dash: &Dashboard, frame: &mut Frame) -> usize {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "The terminal is {}x{}; logagg dash needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\nEnlarge it, or use `logagg tail`.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return 1;
+    }
+    let [status, body, filter, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(4),
+        Constraint::Length(
+            if dash.filter_error.is_some() && matches!(dash.mode, Mode::FilterInput { .. }) {
+                2
+            } else {
+                1
+            },
+        ),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_status(dash, frame, status);
+    let stream = if area.width >= 110 {
+        let [stream, side] =
+            Layout::horizontal([Constraint::Min(60), Constraint::Length(38)]).areas(body);
+        let [histogram, services] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(side);
+        render_histogram(dash, frame, histogram);
+        render_services(dash, frame, services);
+        stream
+    } else {
+        let [top, stream] =
+            Layout::vertical([Constraint::Length(7), Constraint::Min(3)]).areas(body);
+        let [histogram, services] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+        render_histogram(dash, frame, histogram);
+        render_services(dash, frame, services);
+        stream
+    };
+    let page = render_stream(dash, frame, stream);
+    render_filter(dash, frame, filter);
+    render_hints(dash, frame, hints);
+    match &dash.mode {
+        Mode::Detail { seq, scroll } => render_detail(dash, frame, body, *seq, *scroll),
+        Mode::Help => render_help(dash, frame, body),
+        _ => {}
+    }
+    page
+}
+
+fn style(dash: &Dashboard, style: Style) -> Style {
+    if dash.color {
+        style
+    } else {
+        // NO_COLOR: keep emphasis (bold, reverse), drop colours.
+        Style {
+            fg: None,
+            bg: None,
+            ..style
+        }
+    }
+}
+
+pub fn level_color(level: Level) -> Color {
+    match level {
+        Level::Trace => Color::DarkGray,
+        Level::Debug => Color::Blue,
+        Level::Info => Color::Green,
+        Level::Warn => Color::Yellow,
+        Level::Error => Color::Red,
+        Level::Fatal => Color::Magenta,
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    bytesize::ByteSize(bytes).display().iec().to_string()
+}
+
+fn render_status(dash: &Dashboard, frame: &mut Frame, area: Rect) {
+    let health = &dash.health;
+    // Most important first: a narrow terminal cuts from the right.
+    let mut spans = vec![Span::styled(
+        " logagg ",
+        style(
+            dash,
+            Style::new()
+                .add_modifier(Modifier::BOLD)
+                .fg(Color::Black)
+                .bg(Color::Cyan),
+        ),
+    )];
+    if dash.paused_at.is_some() {
+        spans.push(Span::styled(
+            format!(" ⏸ PAUSED +{} new ", dash.arrived_while_paused),
+            style(
+                dash,
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+        ));
+    } else {
+        spans.push(Span::styled(
+            " ▶ FOLLOW ",
+            style(dash, Style::new().fg(Color::Green)),
+        ));
+    }
+    if health.connected {
+        spans.push(Span::styled(
+            " ● live",
+            style(dash, Style::new().fg(Color::Green)),
+        ));
+    } else {
+        let problem = health.problem.as_deref().unwrap_or("connecting");
+        spans.push(Span::styled(
+            format!(" ✕ {problem}"),
+            style(
+                dash,
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        ));
+    }
+    spans.push(Span::raw(format!(
+        "  {:.0} ev/s",
+        dash.histogram.rate(dash.now)
+    )));
+    if let (Some(bytes), Some(events)) = (health.store_bytes, health.stored_events) {
+        spans.push(Span::raw(format!(
+            "  store {} ({events} events)",
+            human_bytes(bytes)
+        )));
+    }
+    spans.push(Span::raw(format!(
+        "  buffer {}/{}",
+        dash.entries.len(),
+        dash.capacity
+    )));
+    spans.push(Span::styled(
+        format!("  {}", health.source),
+        style(dash, Style::new().fg(Color::DarkGray)),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Lower-case words the filter searches the message for, to highlight them.
+fn search_words(query: &Query, out: &mut Vec<String>) {
+    match query {
+        Query::Clause(Clause {
+            target: Target::Message,
+            test: Test::Words(words),
+        }) => out.extend(words.iter().cloned()),
+        Query::And(parts) | Query::Or(parts) => parts.iter().for_each(|p| search_words(p, out)),
+        _ => {}
+    }
+}
+
+fn highlighted<'a>(dash: &Dashboard, text: &'a str, words: &[String]) -> Vec<Span<'a>> {
+    if words.is_empty() {
+        return vec![Span::raw(text)];
+    }
+    let lower = text.to_lowercase();
+    // Lower-casing can change byte lengths; only highlight when it did not.
+    if lower.len() != text.len() {
+        return vec![Span::raw(text)];
+    }
+    let mut marks = vec![false; text.len()];
+    for word in words {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(word.as_str()) {
+            let start = from + found;
+            let end = start + word.len();
+            marks[start..end].iter_mut().for_each(|m| *m = true);
+            from = end;
+        }
+    }
+    let mark = style(
+        dash,
+        Style::new()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD),
+    );
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for i in 1..=text.len() {
+        if i == text.len() || (marks[i] != marks[start] && text.is_char_boundary(i)) {
+            let piece = &text[start..i];
+            spans.push(if marks[start] {
+                Span::styled(piece, mark)
+            } else {
+                Span::raw(piece)
+            });
+            start = i;
+        }
+    }
+    spans
+}
+
+/// Cuts `text` to `width` columns, ending with `…` when it was longer; control characters
+/// (a multi-line message, binary junk) become spaces so a row stays one row. Stops reading
+/// as soon as the width is exceeded, so a 1 MB message costs no more than a short one.
+pub fn fit(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    let mut cut = 0;
+    for c in text.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        used += w;
+        if used > width {
+            out.truncate(cut);
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        if used < width {
+            cut = out.len();
+        }
+    }
+    out
+}
+
+fn row<'a>(
+    dash: &Dashboard,
+    entry: &'a Entry,
+    width: usize,
+    words: &[String],
+    selected: bool,
+) -> Line<'a> {
+    let event = &entry.event;
+    let time = event.timestamp.to_display();
+    let time = time.get(11..).unwrap_or(&time).to_string();
+    let service_width = if width >= 120 { 16 } else { 12 };
+    let host_width = if width >= 100 { 12 } else { 0 };
+    let fixed =
+        12 + 1 + 5 + 1 + service_width + 1 + if host_width > 0 { host_width + 1 } else { 0 };
+    let message_width = width.saturating_sub(fixed).max(8);
+    let message = fit(&event.message, message_width);
+    let mut spans = vec![
+        Span::styled(
+            format!("{time:<12} "),
+            style(dash, Style::new().fg(Color::DarkGray)),
+        ),
+        Span::styled(
+            format!("{:<5} ", event.level.as_str().to_uppercase()),
+            style(
+                dash,
+                Style::new()
+                    .fg(level_color(event.level))
+                    .add_modifier(Modifier::BOLD),
+            ),
+        ),
+        Span::styled(
+            format!("{:<service_width$} ", fit(&event.service, service_width)),
+            style(dash, Style::new().fg(Color::Cyan)),
+        ),
+    ];
+    if host_width > 0 {
+        spans.push(Span::styled(
+            format!("{:<host_width$} ", fit(&event.host, host_width)),
+            style(dash, Style::new().fg(Color::Gray)),
+        ));
+    }
+    spans.extend(
+        highlighted(dash, &message, words)
+            .into_iter()
+            .map(|s| Span::styled(s.content.into_owned(), s.style)),
+    );
+    let line = Line::from(spans);
+    if selected {
+        line.style(Style::new().add_modifier(Modifier::REVERSED))
+    } else {
+        line
+    }
+}
+
+fn render_stream(dash: &Dashboard, frame: &mut Frame, area: Rect) -> usize {
+    let title = if dash.filter.text.is_empty() {
+        " stream ".to_string()
+    } else {
+        format!(" stream: {} ", dash.filter.text)
+    };
+    let hidden: Vec<&str> = LEVELS
+        .iter()
+        .filter(|l| !dash.levels[level_index(**l)])
+        .map(|l| l.as_str())
+        .collect();
+    let title = if hidden.is_empty() {
+        title
+    } else {
+        format!("{title}(hiding {}) ", hidden.join(","))
+    };
+    let block = Block::default().borders(Borders::TOP).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let mut words = Vec::new();
+    search_words(&dash.filter.query, &mut words);
+    // Newest first, enough to fill the page that contains the selection.
+    let shown: Vec<&Entry> = dash.shown().collect();
+    let position = dash
+        .selected
+        .and_then(|seq| shown.iter().position(|e| e.seq == seq))
+        .unwrap_or(0);
+    let offset = (position + 1).saturating_sub(height);
+    let page: Vec<&Entry> = shown.iter().skip(offset).take(height).copied().collect();
+    let selected_seq = dash.selected.or_else(|| shown.first().map(|e| e.seq));
+    let mut lines: Vec<Line> = page
+        .iter()
+        .rev()
+        .map(|e| {
+            row(
+                dash,
+                e,
+                inner.width as usize,
+                &words,
+                matches!(dash.mode, Mode::Stream | Mode::Detail { .. })
+                    && Some(e.seq) == selected_seq
+                    && dash.selected.is_some(),
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        let note = if dash.entries.is_empty() {
+            "waiting for events…"
+        } else {
+            "no event matches the filter"
+        };
+        lines.push(Line::styled(
+            note,
+            style(dash, Style::new().fg(Color::DarkGray)),
+        ));
+    }
+    // Newest at the bottom: pad above.
+    let pad = height.saturating_sub(lines.len());
+    let mut padded: Vec<Line> = std::iter::repeat_n(Line::raw(""), pad).collect();
+    padded.extend(lines);
+    frame.render_widget(Paragraph::new(padded), inner);
+    height
+}
+
+fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
+    let window = dash.window();
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " events/s, last {} (+/-) ",
+        humantime::format_duration(window)
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let (buckets, span) = dash
+        .histogram
+        .buckets(dash.now, window, inner.width as usize);
+    let peak = buckets
+        .iter()
+        .map(|b| b.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let rows = inner.height as u64;
+    // Stacked from the bottom: errors first (most visible), then warn, info, debug.
+    let order = [5usize, 4, 3, 2, 1, 0];
+    let mut lines = Vec::with_capacity(rows as usize);
+    for r in (0..rows).rev() {
+        let mut spans = Vec::with_capacity(buckets.len());
+        for bucket in &buckets {
+            let total: u64 = bucket.iter().sum();
+            let height_cells = (total * rows).div_ceil(peak);
+            if r >= height_cells {
+                spans.push(Span::raw(" "));
+                continue;
+            }
+            // The cell belongs to the first level (errors lowest) whose share of the
+            // bar reaches above it.
+            let mut acc = 0u64;
+            let mut owner = 2;
+            for &level in &order {
+                acc += bucket[level];
+                if acc * height_cells > r * total {
+                    owner = level;
+                    break;
+                }
+            }
+            spans.push(Span::styled(
+                "█",
+                style(dash, Style::new().fg(level_color(LEVELS[owner]))),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let label = format!("peak {}/{}s", peak, span);
+    let x = inner.x + inner.width.saturating_sub(label.width() as u16);
+    frame.render_widget(
+        Paragraph::new(label),
+        Rect {
+            x,
+            y: area.y,
+            width: inner.width.min(area.width),
+            height: 1,
+        }
+        .intersection(area),
+    );
+}
+
+fn render_services(dash: &Dashboard, frame: &mut Frame, area: Rect) {
+    let focused = matches!(dash.mode, Mode::Services { .. });
+    let block = Block::default().borders(Borders::ALL).title(if focused {
+        " top services (enter filters, tab back) "
+    } else {
+        " top services (tab) "
+    });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let selected = match dash.mode {
+        Mode::Services { selected } => Some(selected),
+        _ => None,
+    };
+    let width = inner.width as usize;
+    let name_width = width.saturating_sub(15).max(4);
+    let lines: Vec<Line> = dash
+        .top_services()
+        .into_iter()
+        .take(inner.height as usize)
+        .enumerate()
+        .map(|(i, (service, events, errors))| {
+            let share = errors as f64 * 100.0 / events.max(1) as f64;
+            let error_style = if share >= 5.0 {
+                Style::new().fg(Color::Red)
+            } else {
+                Style::new()
+            };
+            let line = Line::from(vec![
+                Span::raw(format!(
+                    "{:<name_width$} {events:>7} ",
+                    fit(&service, name_width)
+                )),
+                Span::styled(format!("{share:>4.0}%"), style(dash, error_style)),
+            ]);
+            if Some(i) == selected {
+                line.style(Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_filter(dash: &Dashboard, frame: &mut Frame, area: Rect) {
+    match &dash.mode {
+        Mode::FilterInput { text, cursor } => {
+            let prompt = "filter / ";
+            let mut lines = vec![Line::from(vec![
+                Span::styled(
+                    prompt,
+                    style(
+                        dash,
+                        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    ),
+                ),
+                Span::raw(text.clone()),
+            ])];
+            if let Some(error) = &dash.filter_error {
+                lines.push(Line::styled(
+                    format!(
+                        "{}^ {} (the current filter stays until this parses)",
+                        " ".repeat(prompt.len() + error.column),
+                        error.message
+                    ),
+                    style(dash, Style::new().fg(Color::Red)),
+                ));
+            }
+            frame.render_widget(Paragraph::new(lines), area);
+            let before: String = text.chars().take(*cursor).collect();
+            frame.set_cursor_position((area.x + (prompt.len() + before.width()) as u16, area.y));
+        }
+        _ => {
+            let text = if dash.filter.text.is_empty() {
+                "(none: every event)".to_string()
+            } else {
+                dash.filter.text.clone()
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("filter: ", style(dash, Style::new().fg(Color::DarkGray))),
+                    Span::raw(text),
+                ])),
+                area,
+            );
+        }
+    }
+}
+
+fn render_hints(dash: &Dashboard, frame: &mut Frame, area: Rect) {
+    let text = match (&dash.notice, &dash.mode) {
+        (Some(notice), _) => notice.clone(),
+        (None, Mode::FilterInput { .. }) => "enter apply · esc cancel · ↑↓ history".into(),
+        (None, Mode::Detail { .. }) => {
+            "esc back · t trace · h host · s service · y copy JSON · ↑↓ scroll".into()
+        }
+        (None, Mode::Services { .. }) => "↑↓ choose · enter filter to it · tab back".into(),
+        _ => "q quit · space pause · / filter · 1-6 levels · enter detail · tab services · ? help"
+            .into(),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            text,
+            style(dash, Style::new().fg(Color::DarkGray)),
+        )),
+        area,
+    );
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn render_detail(dash: &Dashboard, frame: &mut Frame, area: Rect, seq: u64, scroll: u16) {
+    let Some(entry) = dash.entry(seq) else { return };
+    let json = serde_json::from_str::<serde_json::Value>(&entry.event.to_json())
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| entry.event.to_json());
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::styled(
+        format!(
+            "{}  {}  {}  {}",
+            entry.event.timestamp.to_display(),
+            entry.event.level.as_str().to_uppercase(),
+            entry.event.service,
+            entry.event.host
+        ),
+        style(
+            dash,
+            Style::new()
+                .fg(level_color(entry.event.level))
+                .add_modifier(Modifier::BOLD),
+        ),
+    ));
+    lines.push(Line::raw(""));
+    for message_line in entry.event.message.lines().take(200) {
+        lines.push(Line::raw(
+            message_line
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .take(2000)
+                .collect::<String>(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    for json_line in json.lines().take(500) {
+        lines.push(Line::styled(
+            json_line.chars().take(2000).collect::<String>(),
+            style(dash, Style::new().fg(Color::Gray)),
+        ));
+    }
+    let popup = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" event (esc back · t/h/s context · y copy) "),
+            ),
+        popup,
+    );
+}
+
+pub const HELP: &[(&str, &str)] = &[
+    ("space", "pause / resume (new events keep counting)"),
+    ("↑ k / ↓ j", "select older / newer (leaves follow)"),
+    ("PgUp / PgDn", "a page older / newer"),
+    ("g / G", "oldest in the buffer / newest, following again"),
+    (
+        "/",
+        "filter with the query language (↑↓ history, esc cancel)",
+    ),
+    ("esc", "clear the filter"),
+    ("1-6", "show or hide trace, debug, info, warn, error, fatal"),
+    ("+ / -", "longer / shorter histogram window"),
+    ("enter", "the selected event in full"),
+    (
+        "  t h s c",
+        "in the event: same trace, host, service (c: trace or service)",
+    ),
+    ("  y", "in the event: copy it as JSON (OSC 52)"),
+    ("tab", "top services; enter filters to one"),
+    ("?", "this help"),
+    ("q / ctrl-c", "quit"),
+];
+
+fn render_help(dash: &Dashboard, frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = HELP
+        .iter()
+        .map(|(key, what)| {
+            Line::from(vec![
+                Span::styled(
+                    format!(" {key:<12}"),
+                    style(
+                        dash,
+                        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    ),
+                ),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    let popup = centered(area, 76, HELP.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" keys (any key closes) "),
+        ),
+        popup,
+    );
+}
