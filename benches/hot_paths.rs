@@ -172,5 +172,50 @@ fn store(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, simulator, decoding, query_language, store);
+/// The dashboard with a full 10k buffer: one 200x60 frame, and taking in 50k events.
+fn dashboard(c: &mut Criterion) {
+    use logagg::tui::feed::FeedMessage;
+    use logagg::tui::state::Dashboard;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let events: Vec<_> = sample(50_000).iter().map(|e| e.to_log_event()).collect();
+    let now = events.last().map(|e| e.timestamp).unwrap_or_default();
+    let mut dash = Dashboard::new(10_000, "bench".into(), true, now);
+    dash.absorb(FeedMessage::Events(events[..10_000].to_vec()));
+    dash.apply_filter("level:>=info");
+    c.bench_function("dash_render_frame_200x60_full_buffer", |b| {
+        let mut terminal =
+            Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|e| panic!("{e}"));
+        b.iter(|| {
+            terminal
+                .draw(|frame| {
+                    black_box(logagg::tui::view::render(&dash, frame));
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        })
+    });
+    let mut group = c.benchmark_group("dash_absorb");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("50k_events", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |batch| {
+                let mut dash = Dashboard::new(10_000, "bench".into(), true, now);
+                dash.absorb(FeedMessage::Events(batch));
+                black_box(dash.entries.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    simulator,
+    decoding,
+    query_language,
+    store,
+    dashboard
+);
 criterion_main!(benches);
