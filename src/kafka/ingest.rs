@@ -9,6 +9,7 @@
 use super::dead_letter::DeadLetters;
 use super::metrics::IngestMetrics;
 use super::resume_check::{Admit, PartitionCursor};
+use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
 use crate::event::{decode_line, DecodeContext, Position, Timestamp};
@@ -16,8 +17,6 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub struct IngestOptions {
@@ -212,7 +211,7 @@ pub fn run(
         // Lag moves while idle too (producers keep writing), so refresh it on a clock.
         if last_lag_report.elapsed() >= Duration::from_secs(1) {
             if let Some(watch) = &watermarks {
-                watch.report(&options.topic, &cursor.next, metrics);
+                report_lag(watch, &options.topic, &cursor.next, metrics);
             }
             last_lag_report = std::time::Instant::now();
         }
@@ -247,64 +246,6 @@ fn commit_batch(
     Ok(())
 }
 
-/// Keeps the partitions' high watermarks fresh from a thread of its own, because asking
-/// the broker can take a while and must never stall consumption.
-struct WatermarkWatch {
-    highs: Arc<Mutex<BTreeMap<i32, i64>>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl WatermarkWatch {
-    fn start(brokers: &str, topic: &str, partitions: &[i32]) -> Option<WatermarkWatch> {
-        let client: BaseConsumer = super::client_config(brokers).create().ok()?;
-        let highs = Arc::new(Mutex::new(BTreeMap::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (topic, partitions) = (topic.to_string(), partitions.to_vec());
-        let (shared, stopped) = (highs.clone(), stop.clone());
-        std::thread::Builder::new()
-            .name("watermarks".into())
-            .spawn(move || {
-                while !stopped.load(Ordering::Relaxed) {
-                    for &partition in &partitions {
-                        if let Ok((_, high)) =
-                            client.fetch_watermarks(&topic, partition, Duration::from_secs(2))
-                        {
-                            if let Ok(mut map) = shared.lock() {
-                                map.insert(partition, high);
-                            }
-                        }
-                    }
-                    for _ in 0..20 {
-                        if stopped.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        std::thread::sleep(Duration::from_millis(100));
-                    }
-                }
-            })
-            .ok()?;
-        Some(WatermarkWatch { highs, stop })
-    }
-
-    /// Lag per partition: the latest high watermark minus the next offset to store.
-    fn report(&self, topic: &str, next: &BTreeMap<i32, i64>, metrics: &IngestMetrics) {
-        let Ok(highs) = self.highs.lock() else { return };
-        for (partition, high) in highs.iter() {
-            metrics.set_lag(
-                topic,
-                *partition,
-                high - next.get(partition).copied().unwrap_or(0),
-            );
-        }
-    }
-}
-
-impl Drop for WatermarkWatch {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
 fn high_watermarks(
     consumer: &BaseConsumer,
     topic: &str,
@@ -337,5 +278,21 @@ fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i3
     }
     if list.count() > 0 {
         let _ = consumer.commit(&list, CommitMode::Async);
+    }
+}
+
+/// Lag per partition: the latest high watermark minus the next offset to store.
+fn report_lag(
+    watch: &WatermarkWatch,
+    topic: &str,
+    next: &BTreeMap<i32, i64>,
+    metrics: &IngestMetrics,
+) {
+    for (partition, high) in watch.highs() {
+        metrics.set_lag(
+            topic,
+            partition,
+            high - next.get(&partition).copied().unwrap_or(0),
+        );
     }
 }

@@ -76,6 +76,11 @@ impl LiveTopic {
         })
     }
 
+    /// The partitions read and the next offset wanted from each.
+    pub fn positions(&self) -> &BTreeMap<i32, i64> {
+        &self.cursor.next
+    }
+
     /// The next new message, or `None` if nothing arrived within `timeout`. An error is
     /// transient broker trouble: librdkafka reconnects by itself, so keep polling.
     pub fn poll(&mut self, timeout: Duration) -> Result<Option<LiveMessage>, KafkaIssue> {

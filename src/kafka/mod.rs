@@ -10,6 +10,7 @@ pub mod producer;
 pub mod reorder;
 mod resume_check;
 pub mod topic;
+pub mod watermarks;
 
 pub use error::KafkaIssue;
 

@@ -5,8 +5,12 @@
 
 use crate::backend::embedded::{StoreError, StoreReader};
 use crate::event::LogEvent;
+use crate::kafka::client_config;
+use crate::kafka::dead_letter::dead_letter_topic;
 use crate::kafka::live::{LiveTopic, StartAt};
+use crate::kafka::watermarks::WatermarkWatch;
 use crate::query::Query;
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
@@ -32,6 +36,10 @@ pub struct Health {
     pub problem: Option<String>,
     pub store_bytes: Option<u64>,
     pub stored_events: Option<u64>,
+    /// Messages in the topic not read yet (Kafka sources).
+    pub lag: Option<i64>,
+    /// Messages in the topic's dead-letter topic (Kafka sources).
+    pub dead_letters: Option<i64>,
 }
 
 /// Follows the store in `data_dir` until `stop` is set.
@@ -144,6 +152,12 @@ pub fn follow_kafka(
         }
     };
     let _ = send_health(&out, &mut health, true, None);
+    // Watermarks come from threads of their own: asking a broker can take seconds.
+    let partitions: Vec<i32> = live.positions().keys().copied().collect();
+    let topic_ends = WatermarkWatch::start(&brokers, &topic, &partitions);
+    let dead_letter_ends = dead_letter_partitions(&brokers, &topic)
+        .and_then(|(dlq, parts)| WatermarkWatch::start(&brokers, &dlq, &parts));
+    let mut last_counts = Instant::now();
     let mut batch = Vec::new();
     let mut batch_started = Instant::now();
     while !stop.load(Ordering::Relaxed) {
@@ -163,6 +177,23 @@ pub fn follow_kafka(
                 }
             }
         }
+        if last_counts.elapsed() >= Duration::from_secs(1) {
+            last_counts = Instant::now();
+            let lag = topic_ends.as_ref().map(|w| {
+                w.highs()
+                    .iter()
+                    .map(|(p, high)| (high - live.positions().get(p).copied().unwrap_or(0)).max(0))
+                    .sum()
+            });
+            let dead_letters = dead_letter_ends.as_ref().map(|w| w.highs().values().sum());
+            if (lag, dead_letters) != (health.lag, health.dead_letters) {
+                health.lag = lag;
+                health.dead_letters = dead_letters;
+                if out.send(FeedMessage::Health(health.clone())).is_err() {
+                    return;
+                }
+            }
+        }
         if !batch.is_empty()
             && (batch.len() >= BATCH || batch_started.elapsed() >= Duration::from_millis(50))
         {
@@ -175,6 +206,14 @@ pub fn follow_kafka(
             batch_started = Instant::now();
         }
     }
+}
+
+/// The dead-letter topic of `topic` and its partitions, if it exists.
+fn dead_letter_partitions(brokers: &str, topic: &str) -> Option<(String, Vec<i32>)> {
+    let dlq = dead_letter_topic(topic);
+    let client: BaseConsumer = client_config(brokers).create().ok()?;
+    let partitions = crate::kafka::topic::partitions(client.client(), brokers, &dlq).ok()?;
+    Some((dlq, partitions))
 }
 
 fn send_health(

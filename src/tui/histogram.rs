@@ -1,7 +1,8 @@
-//! Events per second by level, kept for the longest window and bucketed to fit the width.
+//! Events per second of arrival, by level, kept for the longest window and bucketed to fit
+//! the width.
 
 use super::state::level_index;
-use crate::event::{LogEvent, Timestamp};
+use crate::event::{Level, Timestamp};
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -14,13 +15,10 @@ pub struct Histogram {
 }
 
 impl Histogram {
-    pub fn add(&mut self, event: &LogEvent, now: Timestamp) {
-        let second = event.timestamp.micros().div_euclid(MICROS);
-        // Clock skew is tolerated a little; far-future events would pin the window.
-        if second > now.micros().div_euclid(MICROS) + 60 {
-            return;
-        }
-        let level = level_index(event.level);
+    /// Counts one event of `level` arriving at `now`.
+    pub fn add(&mut self, level: Level, now: Timestamp) {
+        let second = now.micros().div_euclid(MICROS);
+        let level = level_index(level);
         match self.seconds.binary_search_by_key(&second, |(s, _)| *s) {
             Ok(i) => {
                 if let Some((_, counts)) = self.seconds.get_mut(i) {

@@ -186,9 +186,14 @@ fn services_key(dash: &mut Dashboard, key: KeyEvent, selected: usize) {
                 selected: selected.saturating_sub(1),
             }
         }
+        KeyCode::Char('h') => {
+            dash.by_host = !dash.by_host;
+            dash.mode = Mode::Services { selected: 0 };
+        }
         KeyCode::Enter => {
-            if let Some((service, _, _)) = services.get(selected) {
-                let filter = format!("service:{}", crate::query::escape_term(service, false));
+            if let Some((name, _, _)) = services.get(selected) {
+                let field = if dash.by_host { "host" } else { "service" };
+                let filter = format!("{field}:{}", crate::query::escape_term(name, false));
                 dash.apply_filter(&filter);
             }
             dash.mode = Mode::Stream;

@@ -40,10 +40,10 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     use ratatui::crossterm::event::{self, Event, KeyEventKind};
     while !dashboard.quit && !stop() {
+        dashboard.tick(crate::event::Timestamp::now());
         while let Ok(message) = feed.try_recv() {
             dashboard.absorb(message);
         }
-        dashboard.tick(crate::event::Timestamp::now());
         let mut page = 10;
         terminal.draw(|frame| {
             page = view::render(dashboard, frame);

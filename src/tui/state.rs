@@ -20,6 +20,9 @@ pub const WINDOWS: [Duration; 5] = [
 pub struct Entry {
     /// Arrival number: identifies an entry for selection and pause.
     pub seq: u64,
+    /// When the dashboard received it. Rates and "the window" go by arrival, so a
+    /// producer that lags behind, a backfill or a skewed clock still shows live activity.
+    pub arrived: Timestamp,
     pub event: LogEvent,
 }
 
@@ -71,6 +74,8 @@ pub struct Dashboard {
     pub quit: bool,
     /// A one-line notice (copied to the clipboard, ...), shown in the key bar.
     pub notice: Option<String>,
+    /// The side panel ranks hosts instead of services.
+    pub by_host: bool,
 }
 
 impl Dashboard {
@@ -101,6 +106,7 @@ impl Dashboard {
             color,
             quit: false,
             notice: None,
+            by_host: false,
         }
     }
 
@@ -117,7 +123,7 @@ impl Dashboard {
     }
 
     pub fn push(&mut self, event: LogEvent) {
-        self.histogram.add(&event, self.now);
+        self.histogram.add(event.level, self.now);
         if self.paused_at.is_some() {
             self.arrived_while_paused += 1;
         }
@@ -126,6 +132,7 @@ impl Dashboard {
         }
         self.entries.push_back(Entry {
             seq: self.next_seq,
+            arrived: self.now,
             event,
         });
         self.next_seq += 1;
@@ -246,16 +253,21 @@ impl Dashboard {
         }
     }
 
-    /// Events per service in the histogram window of the ring: (service, events, errors),
-    /// most events first.
+    /// Events per service (or host) that arrived in the histogram window, among those the
+    /// buffer holds: (name, events, errors), most events first.
     pub fn top_services(&self) -> Vec<(String, u64, u64)> {
         let since = self.now.micros() - self.window().as_micros() as i64;
         let mut counts: std::collections::HashMap<&str, (u64, u64)> = Default::default();
         for entry in &self.entries {
-            if entry.event.timestamp.micros() < since {
+            if entry.arrived.micros() < since {
                 continue;
             }
-            let slot = counts.entry(entry.event.service.as_str()).or_default();
+            let name = if self.by_host {
+                entry.event.host.as_str()
+            } else {
+                entry.event.service.as_str()
+            };
+            let slot = counts.entry(name).or_default();
             slot.0 += 1;
             if entry.event.level >= Level::Error {
                 slot.1 += 1;

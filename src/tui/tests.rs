@@ -51,8 +51,15 @@ fn dashboard(events: i64) -> Dashboard {
         problem: None,
         store_bytes: Some(5_300_000),
         stored_events: Some(120_000),
+        lag: None,
+        dead_letters: None,
     }));
-    dash.absorb(FeedMessage::Events((0..events).map(event).collect()));
+    // Arrivals spread over the last 25 s, so the histogram has a shape.
+    for i in 0..events {
+        dash.tick(Timestamp::from_millis(NOW_MS - 25_000 + i * 250));
+        dash.push(event(i));
+    }
+    dash.tick(Timestamp::from_millis(NOW_MS));
     dash
 }
 
@@ -250,6 +257,21 @@ fn enter_on_a_top_service_filters_to_it() {
     let second = dash.top_services()[1].0.clone();
     press(&mut dash, KeyCode::Enter);
     assert_eq!(dash.filter.text, format!("service:{second}"));
+}
+
+#[test]
+fn the_side_panel_ranks_hosts_too() {
+    let mut dash = dashboard(40);
+    press(&mut dash, KeyCode::Tab);
+    press(&mut dash, KeyCode::Char('h'));
+    assert!(dash.by_host);
+    let first = dash.top_services()[0].0.clone();
+    assert!(first.contains('-'), "{first} is a host");
+    press(&mut dash, KeyCode::Enter);
+    assert_eq!(
+        dash.filter.text,
+        format!("host:{}", crate::query::escape_term(&first, false))
+    );
 }
 
 #[test]

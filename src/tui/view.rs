@@ -148,6 +148,17 @@ fn render_status(dash: &Dashboard, frame: &mut Frame, area: Rect) {
             human_bytes(bytes)
         )));
     }
+    if let Some(lag) = health.lag {
+        spans.push(Span::raw(format!("  lag {lag}")));
+    }
+    if let Some(dead) = health.dead_letters {
+        let warn = if dead > 0 {
+            Style::new().fg(Color::Red)
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(format!("  dlq {dead}"), style(dash, warn)));
+    }
     spans.push(Span::raw(format!(
         "  buffer {}/{}",
         dash.entries.len(),
@@ -428,11 +439,14 @@ fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
 
 fn render_services(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     let focused = matches!(dash.mode, Mode::Services { .. });
-    let block = Block::default().borders(Borders::ALL).title(if focused {
-        " top services (enter filters, tab back) "
-    } else {
-        " top services (tab) "
-    });
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(match (focused, dash.by_host) {
+            (true, false) => " top services (enter filters · h hosts) ",
+            (true, true) => " top hosts (enter filters · h services) ",
+            (false, false) => " top services (tab) ",
+            (false, true) => " top hosts (tab) ",
+        });
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let selected = match dash.mode {
@@ -522,7 +536,9 @@ fn render_hints(dash: &Dashboard, frame: &mut Frame, area: Rect) {
         (None, Mode::Detail { .. }) => {
             "esc back · t trace · h host · s service · y copy JSON · ↑↓ scroll".into()
         }
-        (None, Mode::Services { .. }) => "↑↓ choose · enter filter to it · tab back".into(),
+        (None, Mode::Services { .. }) => {
+            "↑↓ choose · enter filter to it · h services/hosts · tab back".into()
+        }
         _ => "q quit · space pause · / filter · 1-6 levels · enter detail · tab services · ? help"
             .into(),
     };
@@ -622,7 +638,7 @@ pub const HELP: &[(&str, &str)] = &[
         "in the event: same trace, host, service (c: trace or service)",
     ),
     ("  y", "in the event: copy it as JSON (OSC 52)"),
-    ("tab", "top services; enter filters to one"),
+    ("tab", "top services (h: hosts); enter filters to one"),
     ("?", "this help"),
     ("q / ctrl-c", "quit"),
 ];

@@ -1,0 +1,59 @@
+//! High watermarks of a topic's partitions, kept fresh by a thread of its own.
+
+use super::client_config;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Keeps the partitions' high watermarks fresh from a thread of its own, because asking
+/// the broker can take a while and must never stall consumption.
+pub struct WatermarkWatch {
+    highs: Arc<Mutex<BTreeMap<i32, i64>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl WatermarkWatch {
+    pub fn start(brokers: &str, topic: &str, partitions: &[i32]) -> Option<WatermarkWatch> {
+        let client: BaseConsumer = client_config(brokers).create().ok()?;
+        let highs = Arc::new(Mutex::new(BTreeMap::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (topic, partitions) = (topic.to_string(), partitions.to_vec());
+        let (shared, stopped) = (highs.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("watermarks".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::Relaxed) {
+                    for &partition in &partitions {
+                        if let Ok((_, high)) =
+                            client.fetch_watermarks(&topic, partition, Duration::from_secs(2))
+                        {
+                            if let Ok(mut map) = shared.lock() {
+                                map.insert(partition, high);
+                            }
+                        }
+                    }
+                    for _ in 0..20 {
+                        if stopped.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                }
+            })
+            .ok()?;
+        Some(WatermarkWatch { highs, stop })
+    }
+
+    /// The latest high watermark of each partition seen so far.
+    pub fn highs(&self) -> BTreeMap<i32, i64> {
+        self.highs.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for WatermarkWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
