@@ -210,12 +210,41 @@ fn dashboard(c: &mut Criterion) {
     group.finish();
 }
 
+/// Building the NDJSON body of Elasticsearch bulk requests.
+fn bulk_encoding(c: &mut Criterion) {
+    use logagg::backend::elasticsearch::bulk::encode_item;
+    let events: Vec<_> = sample(10_000).iter().map(|e| e.to_log_event()).collect();
+    let ids: Vec<String> = (0..events.len() as u64)
+        .map(|offset| {
+            Position {
+                stream: "kafka:logs/0",
+                offset,
+            }
+            .event_id()
+        })
+        .collect();
+    let mut group = c.benchmark_group("es_bulk");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("encode_10k", |b| {
+        let mut body = Vec::with_capacity(16 * 1024 * 1024);
+        b.iter(|| {
+            body.clear();
+            for (id, event) in ids.iter().zip(&events) {
+                encode_item("logs", id, event, &mut body);
+            }
+            black_box(body.len())
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     simulator,
     decoding,
     query_language,
     store,
-    dashboard
+    dashboard,
+    bulk_encoding
 );
 criterion_main!(benches);

@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
+            [CompletionResult]::new('es', 'es', [CompletionResultType]::ParameterValue, 'Elasticsearch housekeeping: install the index template')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -92,13 +93,20 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--commit-interval', '--commit-interval', [CompletionResultType]::ParameterName, 'How often the store commits, together with the partitions'' positions')
             [CompletionResult]::new('--batch-events', '--batch-events', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many events')
             [CompletionResult]::new('--batch-bytes', '--batch-bytes', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many bytes of messages')
+            [CompletionResult]::new('--bulk-size', '--bulk-size', [CompletionResultType]::ParameterName, 'With --to elasticsearch: bytes of NDJSON per bulk request (Elastic suggests 5-15 MB)')
             [CompletionResult]::new('--max-event-bytes', '--max-event-bytes', [CompletionResultType]::ParameterName, 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)')
             [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus metrics at http://ADDR/metrics')
+            [CompletionResult]::new('--es-url', '--es-url', [CompletionResultType]::ParameterName, 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]')
+            [CompletionResult]::new('--es-user', '--es-user', [CompletionResultType]::ParameterName, 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)')
+            [CompletionResult]::new('--es-ca-cert', '--es-ca-cert', [CompletionResultType]::ParameterName, 'A CA certificate (PEM) to trust for https')
+            [CompletionResult]::new('--es-timeout', '--es-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request')
+            [CompletionResult]::new('--es-index-prefix', '--es-index-prefix', [CompletionResultType]::ParameterName, 'Indices are PREFIX-YYYY.MM.DD')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
             [CompletionResult]::new('--exit-at-end', '--exit-at-end', [CompletionResultType]::ParameterName, 'Stop once everything that was in the topic at start is stored')
+            [CompletionResult]::new('--es-insecure', '--es-insecure', [CompletionResultType]::ParameterName, 'Accept any certificate (self-signed local clusters only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -162,13 +170,20 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
             [CompletionResult]::new('--count-by', '--count-by', [CompletionResultType]::ParameterName, 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Which store to search [default: the profile''s `store`, else embedded]')
+            [CompletionResult]::new('--es-url', '--es-url', [CompletionResultType]::ParameterName, 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]')
+            [CompletionResult]::new('--es-user', '--es-user', [CompletionResultType]::ParameterName, 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)')
+            [CompletionResult]::new('--es-ca-cert', '--es-ca-cert', [CompletionResultType]::ParameterName, 'A CA certificate (PEM) to trust for https')
+            [CompletionResult]::new('--es-timeout', '--es-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request')
+            [CompletionResult]::new('--es-index-prefix', '--es-index-prefix', [CompletionResultType]::ParameterName, 'Indices are PREFIX-YYYY.MM.DD')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
             [CompletionResult]::new('--asc', '--asc', [CompletionResultType]::ParameterName, 'Oldest first (default: newest first)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Print only the number of matching events')
-            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show how the query was understood, without running it')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show how the query was understood (and the Elasticsearch query DSL), without running it')
+            [CompletionResult]::new('--es-insecure', '--es-insecure', [CompletionResultType]::ParameterName, 'Accept any certificate (self-signed local clusters only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -221,6 +236,43 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'logagg;es' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Install (or update) the index template; safe to run again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'logagg;es;setup' {
+            [CompletionResult]::new('--es-url', '--es-url', [CompletionResultType]::ParameterName, 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]')
+            [CompletionResult]::new('--es-user', '--es-user', [CompletionResultType]::ParameterName, 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)')
+            [CompletionResult]::new('--es-ca-cert', '--es-ca-cert', [CompletionResultType]::ParameterName, 'A CA certificate (PEM) to trust for https')
+            [CompletionResult]::new('--es-timeout', '--es-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request')
+            [CompletionResult]::new('--es-index-prefix', '--es-index-prefix', [CompletionResultType]::ParameterName, 'Indices are PREFIX-YYYY.MM.DD')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--es-insecure', '--es-insecure', [CompletionResultType]::ParameterName, 'Accept any certificate (self-signed local clusters only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'logagg;es;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Install (or update) the index template; safe to run again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'logagg;es;help;setup' {
+            break
+        }
+        'logagg;es;help;help' {
+            break
+        }
         'logagg;retention' {
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep events newer than this (e.g. 7d, 12h)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)')
@@ -251,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
+            [CompletionResult]::new('es', 'es', [CompletionResultType]::ParameterValue, 'Elasticsearch housekeeping: install the index template')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -286,6 +339,13 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             break
         }
         'logagg;help;demo' {
+            break
+        }
+        'logagg;help;es' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Install (or update) the index template; safe to run again')
+            break
+        }
+        'logagg;help;es;setup' {
             break
         }
         'logagg;help;retention' {

@@ -28,6 +28,9 @@ _logagg() {
             logagg,dlq)
                 cmd="logagg__subcmd__dlq"
                 ;;
+            logagg,es)
+                cmd="logagg__subcmd__es"
+                ;;
             logagg,help)
                 cmd="logagg__subcmd__help"
                 ;;
@@ -67,6 +70,18 @@ _logagg() {
             logagg__subcmd__dlq__subcmd__help,replay)
                 cmd="logagg__subcmd__dlq__subcmd__help__subcmd__replay"
                 ;;
+            logagg__subcmd__es,help)
+                cmd="logagg__subcmd__es__subcmd__help"
+                ;;
+            logagg__subcmd__es,setup)
+                cmd="logagg__subcmd__es__subcmd__setup"
+                ;;
+            logagg__subcmd__es__subcmd__help,help)
+                cmd="logagg__subcmd__es__subcmd__help__subcmd__help"
+                ;;
+            logagg__subcmd__es__subcmd__help,setup)
+                cmd="logagg__subcmd__es__subcmd__help__subcmd__setup"
+                ;;
             logagg__subcmd__help,completions)
                 cmd="logagg__subcmd__help__subcmd__completions"
                 ;;
@@ -78,6 +93,9 @@ _logagg() {
                 ;;
             logagg__subcmd__help,dlq)
                 cmd="logagg__subcmd__help__subcmd__dlq"
+                ;;
+            logagg__subcmd__help,es)
+                cmd="logagg__subcmd__help__subcmd__es"
                 ;;
             logagg__subcmd__help,help)
                 cmd="logagg__subcmd__help__subcmd__help"
@@ -106,6 +124,9 @@ _logagg() {
             logagg__subcmd__help__subcmd__dlq,replay)
                 cmd="logagg__subcmd__help__subcmd__dlq__subcmd__replay"
                 ;;
+            logagg__subcmd__help__subcmd__es,setup)
+                cmd="logagg__subcmd__help__subcmd__es__subcmd__setup"
+                ;;
             *)
                 ;;
         esac
@@ -113,7 +134,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo retention completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo es retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,8 +455,130 @@ _logagg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logagg__subcmd__es)
+            opts="-h --data-dir --config --profile --color --help setup help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__es__subcmd__help)
+            opts="setup help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__es__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__es__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__es__subcmd__setup)
+            opts="-h --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --es-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-index-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logagg__subcmd__help)
-            opts="simulate ship ingest dlq query tail dash demo retention completions help"
+            opts="simulate ship ingest dlq query tail dash demo es retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +662,34 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help__subcmd__dlq__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__es)
+            opts="setup"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__es__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -631,14 +802,14 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ingest)
-            opts="-h --to --brokers --topic --group --exit-at-end --commit-interval --batch-events --batch-bytes --max-event-bytes --metrics-addr --data-dir --config --profile --color --help"
+            opts="-h --to --brokers --topic --group --exit-at-end --commit-interval --batch-events --batch-bytes --bulk-size --max-event-bytes --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "embedded" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "embedded elasticsearch" -- "${cur}"))
                     return 0
                     ;;
                 --brokers)
@@ -665,11 +836,35 @@ _logagg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bulk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-event-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-index-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,7 +892,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__query)
-            opts="-l -o -h --since --until --limit --asc --output --count --count-by --explain --data-dir --config --profile --color --help"
+            opts="-l -o -h --since --until --limit --asc --output --count --count-by --explain --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -728,6 +923,30 @@ _logagg() {
                     return 0
                     ;;
                 --count-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "embedded elasticsearch" -- "${cur}"))
+                    return 0
+                    ;;
+                --es-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-index-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
+            cand es 'Elasticsearch housekeeping: install the index template'
             cand retention 'Remove old events from the store, by age and/or total size'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -86,13 +87,20 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --commit-interval 'How often the store commits, together with the partitions'' positions'
             cand --batch-events 'Commit sooner once a batch holds this many events'
             cand --batch-bytes 'Commit sooner once a batch holds this many bytes of messages'
+            cand --bulk-size 'With --to elasticsearch: bytes of NDJSON per bulk request (Elastic suggests 5-15 MB)'
             cand --max-event-bytes 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)'
             cand --metrics-addr 'Serve Prometheus metrics at http://ADDR/metrics'
+            cand --es-url 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]'
+            cand --es-user 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)'
+            cand --es-ca-cert 'A CA certificate (PEM) to trust for https'
+            cand --es-timeout 'Timeout of each request'
+            cand --es-index-prefix 'Indices are PREFIX-YYYY.MM.DD'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --exit-at-end 'Stop once everything that was in the topic at start is stored'
+            cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -148,13 +156,20 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -o 'o'
             cand --output 'output'
             cand --count-by 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)'
+            cand --store 'Which store to search [default: the profile''s `store`, else embedded]'
+            cand --es-url 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]'
+            cand --es-user 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)'
+            cand --es-ca-cert 'A CA certificate (PEM) to trust for https'
+            cand --es-timeout 'Timeout of each request'
+            cand --es-index-prefix 'Indices are PREFIX-YYYY.MM.DD'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --asc 'Oldest first (default: newest first)'
             cand --count 'Print only the number of matching events'
-            cand --explain 'Show how the query was understood, without running it'
+            cand --explain 'Show how the query was understood (and the Elasticsearch query DSL), without running it'
+            cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -203,6 +218,38 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'logagg;es'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand setup 'Install (or update) the index template; safe to run again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;es;setup'= {
+            cand --es-url 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]'
+            cand --es-user 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)'
+            cand --es-ca-cert 'A CA certificate (PEM) to trust for https'
+            cand --es-timeout 'Timeout of each request'
+            cand --es-index-prefix 'Indices are PREFIX-YYYY.MM.DD'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;es;help'= {
+            cand setup 'Install (or update) the index template; safe to run again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;es;help;setup'= {
+        }
+        &'logagg;es;help;help'= {
+        }
         &'logagg;retention'= {
             cand --keep 'Keep events newer than this (e.g. 7d, 12h)'
             cand --max-size 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)'
@@ -231,6 +278,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
+            cand es 'Elasticsearch housekeeping: install the index template'
             cand retention 'Remove old events from the store, by age and/or total size'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -256,6 +304,11 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;dash'= {
         }
         &'logagg;help;demo'= {
+        }
+        &'logagg;help;es'= {
+            cand setup 'Install (or update) the index template; safe to run again'
+        }
+        &'logagg;help;es;setup'= {
         }
         &'logagg;help;retention'= {
         }

@@ -40,6 +40,7 @@ complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search sto
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -83,15 +84,22 @@ never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep reading as the files grow, across rotation (rename and create, or copytruncate); a checkpoint remembers what the broker confirmed, so a restart neither loses nor resends lines'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events are stored' -r -f -a "embedded\t'The embedded store in --data-dir'"
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events are stored' -r -f -a "embedded\t'The embedded store in --data-dir'
+elasticsearch\t'An Elasticsearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group (its offsets show lag; the store\'s own positions drive resumption)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-events -d 'Commit sooner once a batch holds this many events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-bytes -d 'Commit sooner once a batch holds this many bytes of messages' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l bulk-size -d 'With --to elasticsearch: bytes of NDJSON per bulk request (Elastic suggests 5-15 MB)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l max-event-bytes -d 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
@@ -99,6 +107,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l color -d 'When 
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l exit-at-end -d 'Stop once everything that was in the topic at start is stored'
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -143,6 +152,13 @@ json\t'One JSON object per line'
 raw\t'The message only'
 logfmt\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l count-by -d 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l store -d 'Which store to search [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
+elasticsearch\t'An Elasticsearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
@@ -151,7 +167,8 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l asc -d 'Oldest first (default: newest first)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l count -d 'Print only the number of matching events'
-complete -c logagg -n "__fish_logagg_using_subcommand query" -l explain -d 'Show how the query was understood, without running it'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l explain -d 'Show how the query was understood (and the Elasticsearch query DSL), without running it'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l level -d 'Minimum level (trace, debug, info, warn, error, fatal)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l service -d 'Only this service (wildcards allowed)' -r
@@ -199,6 +216,30 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l headless -d 'Run the pipeline without a terminal and print a summary (needs --duration)'
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -f -a "setup" -d 'Install (or update) the index template; safe to run again'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Install (or update) the index template; safe to run again'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l keep -d 'Keep events newer than this (e.g. 7d, 12h)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l max-size -d 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
@@ -216,16 +257,18 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "ship" -d 'Send log lines from files or standard input to Kafka'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store, exactly once'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo es retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from es" -f -a "setup" -d 'Install (or update) the index template; safe to run again'

@@ -1,3 +1,4 @@
 //! Where events are stored and searched.
 
+pub mod elasticsearch;
 pub mod embedded;

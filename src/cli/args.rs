@@ -89,7 +89,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   logagg ingest --brokers 127.0.0.1:9092 --topic logs
-  logagg ingest --exit-at-end            backfill what is in the topic now, then stop")]
+  logagg ingest --exit-at-end            backfill what is in the topic now, then stop
+  logagg ingest --to elasticsearch --es-url http://127.0.0.1:9200")]
     Ingest(IngestArgs),
     /// List dead letters (events the store rejected) and replay them once the cause is fixed
     #[command(after_help = "\
@@ -135,6 +136,9 @@ Examples:
   logagg demo --rate 2000 --data-dir /tmp/shop  keep the store afterwards
   logagg demo --headless --duration 30s         the same pipeline without a terminal, then a summary")]
     Demo(DemoArgs),
+    /// Elasticsearch housekeeping: install the index template
+    #[command(subcommand)]
+    Es(EsCommand),
     /// Remove old events from the store, by age and/or total size
     #[command(after_help = "\
 Examples:
@@ -252,6 +256,32 @@ pub struct ShipArgs {
 pub enum StoreKind {
     /// The embedded store in --data-dir
     Embedded,
+    /// An Elasticsearch cluster (--es-url)
+    Elasticsearch,
+}
+
+/// How to reach Elasticsearch. Secrets come from the environment or the config file only
+/// (LOGAGG_ES_PASSWORD, LOGAGG_ES_API_KEY), so they stay out of shell history and `ps`.
+#[derive(Debug, Args)]
+pub struct EsArgs {
+    /// Elasticsearch node URLs, comma-separated [default: the profile's `es_url`, else http://127.0.0.1:9200]
+    #[arg(long, env = "LOGAGG_ES_URL", value_name = "URL,...")]
+    pub es_url: Option<String>,
+    /// User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)
+    #[arg(long, env = "LOGAGG_ES_USER", value_name = "USER")]
+    pub es_user: Option<String>,
+    /// A CA certificate (PEM) to trust for https
+    #[arg(long, value_name = "FILE")]
+    pub es_ca_cert: Option<PathBuf>,
+    /// Accept any certificate (self-signed local clusters only)
+    #[arg(long)]
+    pub es_insecure: bool,
+    /// Timeout of each request
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub es_timeout: String,
+    /// Indices are PREFIX-YYYY.MM.DD
+    #[arg(long, default_value = "logs", value_name = "PREFIX")]
+    pub es_index_prefix: String,
 }
 
 #[derive(Debug, Args)]
@@ -276,12 +306,17 @@ pub struct IngestArgs {
     /// Commit sooner once a batch holds this many bytes of messages
     #[arg(long, value_name = "SIZE", default_value = "64MiB")]
     pub batch_bytes: String,
+    /// With --to elasticsearch: bytes of NDJSON per bulk request (Elastic suggests 5-15 MB)
+    #[arg(long, value_name = "SIZE", default_value = "10MiB")]
+    pub bulk_size: String,
     /// Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)
     #[arg(long, value_name = "SIZE", default_value = "16MiB")]
     pub max_event_bytes: String,
     /// Serve Prometheus metrics at http://ADDR/metrics
     #[arg(long, env = "LOGAGG_METRICS_ADDR", value_name = "ADDR")]
     pub metrics_addr: Option<String>,
+    #[command(flatten)]
+    pub es: EsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -351,9 +386,14 @@ pub struct QueryArgs {
     /// Count matching events per value of FIELD (service, host, level, trace_id or a fields key)
     #[arg(long, value_name = "FIELD")]
     pub count_by: Option<String>,
-    /// Show how the query was understood, without running it
+    /// Show how the query was understood (and the Elasticsearch query DSL), without running it
     #[arg(long)]
     pub explain: bool,
+    /// Which store to search [default: the profile's `store`, else embedded]
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    #[command(flatten)]
+    pub es: EsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -386,6 +426,15 @@ pub struct TailArgs {
     pub reorder_window: String,
     #[command(flatten)]
     pub kafka: KafkaArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EsCommand {
+    /// Install (or update) the index template; safe to run again
+    Setup {
+        #[command(flatten)]
+        es: EsArgs,
+    },
 }
 
 #[derive(Debug, Args)]

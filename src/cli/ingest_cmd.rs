@@ -1,11 +1,13 @@
 //! `logagg ingest`: Kafka into the store, committing partition positions with the events.
 
-use super::args::IngestArgs;
+use super::args::{IngestArgs, StoreKind};
 use super::settings::parse_size;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
+use crate::backend::elasticsearch::{search, EsClient};
 use crate::backend::embedded::StoreWriter;
+use crate::kafka::es_ingest::{self, BulkLimits};
 use crate::kafka::ingest::{self, BatchLimits, IngestOptions};
 use crate::kafka::metrics::{serve, IngestMetrics};
 use crate::query::time::parse_duration;
@@ -33,8 +35,6 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
         max_event_bytes: parse_size("--max-event-bytes", &args.max_event_bytes)? as usize,
     };
     let shutdown = Shutdown::install()?;
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
-    let mut store = StoreWriter::open(&settings.data_dir, &command)?;
     let metrics = Arc::new(IngestMetrics::new());
     if let Some(addr) = &args.metrics_addr {
         let addr = addr.parse().with_context(|| {
@@ -43,17 +43,44 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
         serve(addr, metrics.clone())?;
     }
     let started = Instant::now();
-    let summary = ingest::run(&options, &mut store, &metrics, || shutdown.requested())?;
-    store.close()?;
+    let (summary, place) = match args.to {
+        StoreKind::Embedded => {
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let mut store = StoreWriter::open(&settings.data_dir, &command)?;
+            let summary = ingest::run(&options, &mut store, &metrics, || shutdown.requested())?;
+            store.close()?;
+            (summary, settings.data_dir.display().to_string())
+        }
+        StoreKind::Elasticsearch => {
+            let config = settings.es_config(&args.es)?;
+            let client = EsClient::connect(&config)?;
+            // Installed on every start (idempotent), so new daily indices get the mappings.
+            search::setup(&client, &config.index_prefix)?;
+            let limits = BulkLimits {
+                index_prefix: config.index_prefix.clone(),
+                bytes: parse_size("--bulk-size", &args.bulk_size)? as usize,
+                events: args.batch_events.clamp(1, 50_000) as usize,
+            };
+            let summary = es_ingest::run(&options, &limits, &client, &metrics, || {
+                shutdown.requested()
+            })?;
+            (summary, format!("Elasticsearch at {}", client.urls()))
+        }
+    };
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "stored {} events from '{}' in {secs:.1}s ({:.0}/s; {} were not JSON events and were kept as raw text) in {}",
+        "stored {} events from '{}' in {secs:.1}s ({:.0}/s; {} were not JSON events and were kept as raw text) in {place}",
         summary.stored,
         options.topic,
         summary.stored as f64 / secs.max(1e-9),
         summary.unparsed,
-        settings.data_dir.display()
     );
+    if summary.already_stored > 0 {
+        eprintln!(
+            "{} events were already stored (sent again after a restart; nothing was duplicated)",
+            summary.already_stored
+        );
+    }
     if summary.dead_lettered > 0 {
         eprintln!(
             "{} events were rejected and sent to '{}' (see `logagg dlq list --topic {}`)",

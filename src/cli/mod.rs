@@ -6,11 +6,13 @@ mod completions;
 mod dash_cmd;
 mod demo_cmd;
 mod dlq_cmd;
+mod es_cmd;
 mod ingest_cmd;
 mod output;
 mod pacing;
 mod producing;
 mod query_cmd;
+mod query_es;
 mod retention_cmd;
 mod settings;
 mod ship_cmd;
@@ -57,6 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Ingest(args) => ingest_cmd::run(&args, &settings),
         Command::Dlq(args) => dlq_cmd::run(&args, &settings),
         Command::Dash(args) => dash_cmd::run(&args, &settings),
+        Command::Es(command) => es_cmd::run(&command, &settings),
         Command::Demo(args) => demo_cmd::run(&args, &settings, cli.global.data_dir.is_some()),
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),

@@ -1,6 +1,6 @@
 //! `logagg query`: search the store, count, or count by a field.
 
-use super::args::QueryArgs;
+use super::args::{QueryArgs, StoreKind};
 use super::output::{Format, Printer};
 use super::settings::Settings;
 use super::Outcome;
@@ -68,7 +68,15 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         println!("query:   {}", args.query);
         println!("parsed:  {query}");
         println!("now:     {now}");
+        let dsl = crate::backend::elasticsearch::dsl::to_dsl(&query);
+        println!(
+            "elasticsearch query DSL:\n{}",
+            serde_json::to_string_pretty(&dsl).unwrap_or_default()
+        );
         return Ok(Outcome::Done);
+    }
+    if settings.store(args.store)? == StoreKind::Elasticsearch {
+        return super::query_es::run(args, settings, &query, target.as_ref());
     }
     let reader = StoreReader::open(&settings.data_dir)?;
     warn_unknown_fields(&reader, &query, target.as_ref())?;
@@ -86,42 +94,14 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         });
     }
     if let Some(target) = target {
-        let mut groups = reader.count_by(&query, &target)?;
-        let total: u64 = groups.iter().map(|(_, c)| c).sum();
-        if let Some(limit) = limit {
-            groups.truncate(limit);
-        }
-        let name = args.count_by.as_deref().unwrap_or_default();
-        if format == Format::Table {
-            let width = groups
-                .iter()
-                .map(|(_, c)| c.to_string().len())
-                .max()
-                .unwrap_or(5)
-                .max(5);
-            writeln!(stdout, "{:>width$}  {:>6}  {name}", "COUNT", "SHARE")?;
-            for (value, count) in &groups {
-                writeln!(
-                    stdout,
-                    "{count:>width$}  {:>5.1}%  {value}",
-                    *count as f64 * 100.0 / total.max(1) as f64
-                )?;
-            }
-        } else {
-            for (value, count) in &groups {
-                writeln!(
-                    stdout,
-                    "{}",
-                    serde_json::json!({ name: value, "count": count })
-                )?;
-            }
-        }
-        stdout.flush()?;
-        return Ok(if groups.is_empty() {
-            Outcome::NothingMatched
-        } else {
-            Outcome::Done
-        });
+        let groups = reader.count_by(&query, &target)?;
+        drop(stdout);
+        return print_groups(
+            groups,
+            limit,
+            args.count_by.as_deref().unwrap_or_default(),
+            format,
+        );
     }
     drop(stdout);
     let order = if args.asc {
@@ -136,6 +116,50 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     }
     printer.flush()?;
     Ok(if hits.is_empty() {
+        Outcome::NothingMatched
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Prints `--count-by` groups: a table with shares on a terminal, JSON lines otherwise.
+pub fn print_groups(
+    mut groups: Vec<(String, u64)>,
+    limit: Option<usize>,
+    name: &str,
+    format: Format,
+) -> Result<Outcome> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout());
+    let total: u64 = groups.iter().map(|(_, c)| c).sum();
+    if let Some(limit) = limit {
+        groups.truncate(limit);
+    }
+    if format == Format::Table {
+        let width = groups
+            .iter()
+            .map(|(_, c)| c.to_string().len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        writeln!(stdout, "{:>width$}  {:>6}  {name}", "COUNT", "SHARE")?;
+        for (value, count) in &groups {
+            writeln!(
+                stdout,
+                "{count:>width$}  {:>5.1}%  {value}",
+                *count as f64 * 100.0 / total.max(1) as f64
+            )?;
+        }
+    } else {
+        for (value, count) in &groups {
+            writeln!(
+                stdout,
+                "{}",
+                serde_json::json!({ name: value, "count": count })
+            )?;
+        }
+    }
+    stdout.flush()?;
+    Ok(if groups.is_empty() {
         Outcome::NothingMatched
     } else {
         Outcome::Done

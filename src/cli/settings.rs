@@ -1,7 +1,8 @@
 //! Resolving flags > environment (`LOGAGG_*`, handled by clap) > config file profile >
 //! defaults into the values commands use.
 
-use super::args::{ColorChoice, GlobalArgs, SinkKind};
+use super::args::{ColorChoice, EsArgs, GlobalArgs, SinkKind, StoreKind};
+use crate::backend::elasticsearch::{EsConfig, EsCredentials};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -9,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// `$XDG_CONFIG_HOME/logagg/config.toml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// The profile used when neither --profile nor LOGAGG_PROFILE names one.
@@ -18,8 +19,8 @@ pub struct ConfigFile {
     pub profiles: BTreeMap<String, Profile>,
 }
 
-/// One named set of settings, such as `local` or `docker`.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// One named set of settings, such as `local` or `docker`. (No `Debug`: it holds secrets.)
+#[derive(Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Directory of the embedded store.
@@ -28,15 +29,29 @@ pub struct Profile {
     pub sink: Option<String>,
     /// Kafka bootstrap servers, e.g. "127.0.0.1:9092".
     pub brokers: Option<String>,
+    /// Elasticsearch node URLs, comma-separated, e.g. "http://127.0.0.1:9200".
+    pub es_url: Option<String>,
+    /// Elasticsearch basic-auth user (LOGAGG_ES_USER overrides).
+    pub es_user: Option<String>,
+    /// Elasticsearch password (LOGAGG_ES_PASSWORD overrides). Never printed.
+    pub es_password: Option<String>,
+    /// Elasticsearch API key as "id:secret" (LOGAGG_ES_API_KEY overrides). Never printed.
+    pub es_api_key: Option<String>,
+    /// Which store `query`, `tail` and `retention` use: "embedded" or "elasticsearch".
+    pub store: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
     pub sink: SinkKind,
     pub color: bool,
     brokers: Option<String>,
+    profile: Profile,
 }
+
+/// Where a local Elasticsearch listens unless told otherwise.
+pub const DEFAULT_ES_URL: &str = "http://127.0.0.1:9200";
 
 /// Where a local Kafka listens unless told otherwise.
 pub const DEFAULT_BROKERS: &str = "127.0.0.1:9092";
@@ -78,7 +93,8 @@ impl Settings {
             data_dir,
             sink,
             color: color_enabled(global.color),
-            brokers: profile.brokers,
+            brokers: profile.brokers.clone(),
+            profile,
         })
     }
 }
@@ -89,6 +105,81 @@ impl Settings {
         flag.map(str::to_string)
             .or_else(|| self.brokers.clone())
             .unwrap_or_else(|| DEFAULT_BROKERS.to_string())
+    }
+}
+
+/// Secrets stay out: only what is safe to show.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("sink", &self.sink)
+            .field("color", &self.color)
+            .field("brokers", &self.brokers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// The store `query`, `tail` and `retention` read: the flag > the profile > embedded.
+    pub fn store(&self, flag: Option<StoreKind>) -> Result<StoreKind> {
+        if let Some(kind) = flag {
+            return Ok(kind);
+        }
+        match self.profile.store.as_deref() {
+            None | Some("embedded") => Ok(StoreKind::Embedded),
+            Some("elasticsearch") => Ok(StoreKind::Elasticsearch),
+            Some(other) => {
+                bail!("the profile has store = \"{other}\"; use \"embedded\" or \"elasticsearch\"")
+            }
+        }
+    }
+
+    /// How to reach Elasticsearch: flags and LOGAGG_ES_* > the profile > defaults.
+    pub fn es_config(&self, args: &EsArgs) -> Result<EsConfig> {
+        let urls = args
+            .es_url
+            .clone()
+            .or_else(|| self.profile.es_url.clone())
+            .unwrap_or_else(|| DEFAULT_ES_URL.to_string());
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let api_key = env("LOGAGG_ES_API_KEY").or_else(|| self.profile.es_api_key.clone());
+        let user = args
+            .es_user
+            .clone()
+            .or_else(|| self.profile.es_user.clone());
+        let password = env("LOGAGG_ES_PASSWORD").or_else(|| self.profile.es_password.clone());
+        let credentials = match (api_key, user) {
+            (Some(key), _) => {
+                let (id, secret) = key.split_once(':').ok_or_else(|| {
+                    anyhow::anyhow!("the Elasticsearch API key must have the form ID:SECRET (LOGAGG_ES_API_KEY or es_api_key)")
+                })?;
+                Some(EsCredentials::ApiKey {
+                    id: id.into(),
+                    secret: secret.into(),
+                })
+            }
+            (None, Some(user)) => Some(EsCredentials::Basic {
+                user,
+                password: password.unwrap_or_default(),
+            }),
+            (None, None) => None,
+        };
+        let timeout = crate::query::time::parse_duration(&args.es_timeout).ok_or_else(|| {
+            anyhow::anyhow!("--es-timeout '{}' is not a duration", args.es_timeout)
+        })?;
+        Ok(EsConfig {
+            urls: urls
+                .split(',')
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+                .collect(),
+            credentials,
+            ca_cert: args.es_ca_cert.clone(),
+            insecure: args.es_insecure,
+            timeout,
+            index_prefix: args.es_index_prefix.clone(),
+        })
     }
 }
 

@@ -40,7 +40,7 @@ impl Timestamp {
         None
     }
 
-    fn to_datetime(self) -> DateTime<Utc> {
+    pub fn to_datetime(self) -> DateTime<Utc> {
         DateTime::from_timestamp_micros(self.0).unwrap_or_default()
     }
 

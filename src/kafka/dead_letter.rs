@@ -21,6 +21,15 @@ pub fn dead_letter_topic(topic: &str) -> String {
     format!("{topic}.dlq")
 }
 
+/// A message the sink refused, and where it came from.
+pub struct Rejected<'a> {
+    pub topic: &'a str,
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<&'a [u8]>,
+    pub payload: &'a [u8],
+}
+
 /// Writes rejected messages to `<topic>.dlq`, creating it on first use.
 pub struct DeadLetters {
     producer: BaseProducer<DeliveryReports>,
@@ -43,11 +52,23 @@ impl DeadLetters {
     }
 
     pub fn send(&mut self, message: &BorrowedMessage<'_>, reason: &str) -> Result<(), KafkaIssue> {
+        self.send_parts(
+            &Rejected {
+                topic: message.topic(),
+                partition: message.partition(),
+                offset: message.offset(),
+                key: message.key(),
+                payload: message.payload().unwrap_or_default(),
+            },
+            reason,
+        )
+    }
+
+    /// Queues one rejected message with its reason and origin in headers.
+    pub fn send_parts(&mut self, rejected: &Rejected<'_>, reason: &str) -> Result<(), KafkaIssue> {
         let source = format!(
             "{}/{}@{}",
-            message.topic(),
-            message.partition(),
-            message.offset()
+            rejected.topic, rejected.partition, rejected.offset
         );
         let rejected_at = crate::event::Timestamp::now().to_rfc3339();
         let headers = OwnedHeaders::new()
@@ -64,9 +85,9 @@ impl DeadLetters {
                 value: Some(&rejected_at),
             });
         let mut record = BaseRecord::<[u8], [u8]>::to(&self.topic)
-            .payload(message.payload().unwrap_or_default())
+            .payload(rejected.payload)
             .headers(headers);
-        if let Some(key) = message.key() {
+        if let Some(key) = rejected.key {
             record = record.key(key);
         }
         self.producer

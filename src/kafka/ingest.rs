@@ -41,6 +41,8 @@ pub struct BatchLimits {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IngestSummary {
     pub stored: u64,
+    /// Sent again after a restart and found already stored (Elasticsearch answered 409).
+    pub already_stored: u64,
     pub unparsed: u64,
     pub dead_lettered: u64,
 }

@@ -3,6 +3,7 @@
 
 pub mod dead_letter;
 mod error;
+pub mod es_ingest;
 pub mod ingest;
 pub mod live;
 pub mod metrics;

@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod kafka;
+pub mod mock_es;
 
 use assert_cmd::Command;
 use std::path::Path;

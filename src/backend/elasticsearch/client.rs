@@ -1,0 +1,276 @@
+//! Talking to a cluster: the official client for transport (node pool, auth, TLS), driven
+//! from synchronous code on a small runtime. Requests and responses are plain JSON and
+//! NDJSON bytes built and read elsewhere.
+
+use elasticsearch::auth::Credentials;
+use elasticsearch::cert::{Certificate, CertificateValidation};
+use elasticsearch::http::headers::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use elasticsearch::http::transport::{
+    MultiNodeConnectionPool, SingleNodeConnectionPool, TransportBuilder,
+};
+use elasticsearch::http::{Method, Url};
+use elasticsearch::Elasticsearch;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EsError {
+    #[error("cannot reach Elasticsearch at {urls} ({reason}); is it running? `logagg up` starts one, or point --es-url at yours")]
+    Unreachable { urls: String, reason: String },
+    #[error("Elasticsearch answered {what} with HTTP {status}: {reason}")]
+    Refused {
+        what: String,
+        status: u16,
+        reason: String,
+    },
+    #[error("Elasticsearch settings: {0}")]
+    Settings(String),
+}
+
+#[derive(Clone)]
+pub enum EsCredentials {
+    Basic {
+        user: String,
+        password: String,
+    },
+    /// An API key as `id:secret`.
+    ApiKey {
+        id: String,
+        secret: String,
+    },
+}
+
+/// How to reach a cluster. Secrets never appear in `Debug` output or errors.
+#[derive(Clone)]
+pub struct EsConfig {
+    pub urls: Vec<String>,
+    pub credentials: Option<EsCredentials>,
+    pub ca_cert: Option<PathBuf>,
+    pub insecure: bool,
+    pub timeout: Duration,
+    /// Indices are `PREFIX-YYYY.MM.DD`.
+    pub index_prefix: String,
+}
+
+impl std::fmt::Debug for EsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EsConfig")
+            .field("urls", &self.urls)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "<redacted>"),
+            )
+            .field("ca_cert", &self.ca_cert)
+            .field("insecure", &self.insecure)
+            .field("timeout", &self.timeout)
+            .field("index_prefix", &self.index_prefix)
+            .finish()
+    }
+}
+
+/// An answer: status and body.
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+pub struct EsClient {
+    es: Elasticsearch,
+    runtime: tokio::runtime::Runtime,
+    urls: String,
+    timeout: Duration,
+}
+
+impl EsClient {
+    pub fn connect(config: &EsConfig) -> Result<EsClient, EsError> {
+        let mut credentials = config.credentials.clone();
+        let mut urls = Vec::new();
+        for text in &config.urls {
+            let mut url = Url::parse(text).map_err(|e| {
+                EsError::Settings(format!("--es-url '{}' is not a URL ({e})", redact(text)))
+            })?;
+            // Credentials in the URL become Basic auth, so they never show in messages.
+            if !url.username().is_empty() {
+                credentials.get_or_insert(EsCredentials::Basic {
+                    user: url.username().to_string(),
+                    password: url.password().unwrap_or_default().to_string(),
+                });
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+            }
+            urls.push(url);
+        }
+        let shown = urls.iter().map(Url::as_str).collect::<Vec<_>>().join(",");
+        let mut builder = match urls.len() {
+            0 => return Err(EsError::Settings("no --es-url given".into())),
+            1 => TransportBuilder::new(SingleNodeConnectionPool::new(urls.remove(0))),
+            _ => TransportBuilder::new(MultiNodeConnectionPool::round_robin(urls, None)),
+        };
+        builder = builder.timeout(config.timeout);
+        match credentials {
+            Some(EsCredentials::Basic { user, password }) => {
+                builder = builder.auth(Credentials::Basic(user, password));
+            }
+            Some(EsCredentials::ApiKey { id, secret }) => {
+                builder = builder.auth(Credentials::ApiKey(id, secret));
+            }
+            None => {}
+        }
+        if config.insecure {
+            builder = builder.cert_validation(CertificateValidation::None);
+        } else if let Some(path) = &config.ca_cert {
+            let pem = std::fs::read(path).map_err(|e| {
+                EsError::Settings(format!("cannot read --es-ca-cert {}: {e}", path.display()))
+            })?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| {
+                EsError::Settings(format!("{} is not a PEM certificate: {e}", path.display()))
+            })?;
+            builder = builder.cert_validation(CertificateValidation::Full(cert));
+        }
+        let transport = builder
+            .build()
+            .map_err(|e| EsError::Settings(format!("cannot set up the client: {e}")))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| EsError::Settings(format!("cannot start the client's runtime: {e}")))?;
+        Ok(EsClient {
+            es: Elasticsearch::new(transport),
+            runtime,
+            urls: shown,
+            timeout: config.timeout,
+        })
+    }
+
+    pub fn urls(&self) -> &str {
+        &self.urls
+    }
+
+    /// Sends one request; any HTTP status is a `Reply`, only a failure to talk is an error.
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        ndjson: bool,
+    ) -> Result<Reply, EsError> {
+        let mut headers = HeaderMap::new();
+        if ndjson {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-ndjson"),
+            );
+        }
+        let timeout = Some(self.timeout);
+        let result = self.runtime.block_on(async {
+            let response = self
+                .es
+                .send(method, path, headers, Option::<&()>::None, body, timeout)
+                .await?;
+            let status = response.status_code().as_u16();
+            let bytes = response.bytes().await?;
+            Ok::<Reply, elasticsearch::Error>(Reply {
+                status,
+                body: bytes.to_vec(),
+            })
+        });
+        result.map_err(|e| EsError::Unreachable {
+            urls: self.urls.clone(),
+            reason: redact(&e.to_string()),
+        })
+    }
+
+    /// A JSON request whose answer must be a success; errors carry Elasticsearch's reason.
+    pub fn json(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, EsError> {
+        let body = body.map(|b| serde_json::to_vec(b).unwrap_or_default());
+        let reply = self.request(method, path, body, false)?;
+        if !(200..300).contains(&reply.status) {
+            return Err(EsError::Refused {
+                what: path.to_string(),
+                status: reply.status,
+                reason: error_reason(&reply.body),
+            });
+        }
+        serde_json::from_slice(&reply.body).map_err(|e| EsError::Refused {
+            what: path.to_string(),
+            status: reply.status,
+            reason: format!("an unreadable answer ({e})"),
+        })
+    }
+}
+
+/// `type: reason` from an Elasticsearch error body, or the start of the body.
+pub fn error_reason(body: &[u8]) -> String {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let error = parsed.as_ref().and_then(|v| v.get("error"));
+    match error {
+        Some(Value::Object(e)) => {
+            let kind = e.get("type").and_then(Value::as_str).unwrap_or("error");
+            let reason = e.get("reason").and_then(Value::as_str).unwrap_or("");
+            format!("{kind}: {reason}")
+        }
+        Some(Value::String(s)) => s.clone(),
+        _ => String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
+    }
+}
+
+/// Removes `user:password@` from anything that looks like a URL.
+fn redact(text: &str) -> String {
+    let re = regex::Regex::new(r"(https?://)[^/@\s]+@").ok();
+    match re {
+        Some(re) => re.replace_all(text, "$1").into_owned(),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_stay_out_of_messages() {
+        assert_eq!(
+            redact("error for url http://elastic:s3cret@es:9200/_bulk"),
+            "error for url http://es:9200/_bulk"
+        );
+        let config = EsConfig {
+            urls: vec!["http://127.0.0.1:9200".into()],
+            credentials: Some(EsCredentials::Basic {
+                user: "elastic".into(),
+                password: "s3cret".into(),
+            }),
+            ca_cert: None,
+            insecure: false,
+            timeout: Duration::from_secs(5),
+            index_prefix: "logs".into(),
+        };
+        assert!(!format!("{config:?}").contains("s3cret"));
+        let client = EsClient::connect(&EsConfig {
+            urls: vec!["http://elastic:s3cret@127.0.0.1:1".into()],
+            credentials: None,
+            ..config
+        })
+        .unwrap();
+        assert_eq!(client.urls(), "http://127.0.0.1:1/");
+        let err = client
+            .request(Method::Get, "/", None, false)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("cannot reach Elasticsearch at http://127.0.0.1:1/")
+                && !err.contains("s3cret"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn error_reasons_come_from_the_documented_shape() {
+        let body = br#"{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [logs-x]"}],"type":"index_not_found_exception","reason":"no such index [logs-x]","index":"logs-x"},"status":404}"#;
+        assert_eq!(
+            error_reason(body),
+            "index_not_found_exception: no such index [logs-x]"
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Searching, counting and grouping on Elasticsearch: requests built from the query DSL,
+//! answers read into events. Large exports page with a point in time and `search_after`.
+
+use super::client::{EsClient, EsError};
+use super::document::{from_source, HOST, LEVEL, SERVICE, TIMESTAMP, TRACE};
+use super::dsl::to_dsl;
+use super::template::{index_template, template_name};
+use crate::event::LogEvent;
+use crate::query::{Query, Target};
+use elasticsearch::http::Method;
+use serde_json::{json, Value};
+
+/// Largest page; also the most `--limit` asks of one search.
+const PAGE: usize = 5000;
+const LENIENT: &str = "ignore_unavailable=true&allow_no_indices=true";
+
+/// Installs (or updates) the index template; running it again changes nothing.
+pub fn setup(client: &EsClient, prefix: &str) -> Result<(), EsError> {
+    client.json(
+        Method::Put,
+        &format!("/_index_template/{}", template_name(prefix)),
+        Some(&index_template(prefix)),
+    )?;
+    Ok(())
+}
+
+/// The search body for one page.
+pub fn search_body(query: &Query, newest_first: bool, size: usize) -> Value {
+    let order = if newest_first { "desc" } else { "asc" };
+    json!({
+        "query": to_dsl(query),
+        "sort": [{TIMESTAMP: {"order": order}}],
+        "size": size,
+        "track_total_hits": false
+    })
+}
+
+/// Events from a search answer, and the sort values of the last hit (for `search_after`).
+pub fn read_hits(answer: &Value) -> (Vec<LogEvent>, Option<Value>) {
+    let hits = answer
+        .get("hits")
+        .and_then(|h| h.get("hits"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let last_sort = hits.last().and_then(|h| h.get("sort")).cloned();
+    let events = hits
+        .iter()
+        .filter_map(|h| h.get("_source"))
+        .map(from_source)
+        .collect();
+    (events, last_sort)
+}
+
+/// Matching events in time order; with `limit: None` every one, page by page, each
+/// handed to `each` as it arrives (so a large export streams).
+pub fn search(
+    client: &EsClient,
+    prefix: &str,
+    query: &Query,
+    newest_first: bool,
+    limit: Option<usize>,
+    mut each: impl FnMut(&LogEvent) -> std::io::Result<()>,
+) -> Result<u64, anyhow::Error> {
+    let pattern = format!("{prefix}-*");
+    if let Some(limit) = limit.filter(|&l| l <= PAGE) {
+        let answer = client.json(
+            Method::Post,
+            &format!("/{pattern}/_search?{LENIENT}"),
+            Some(&search_body(query, newest_first, limit)),
+        )?;
+        let (events, _) = read_hits(&answer);
+        for event in &events {
+            each(event)?;
+        }
+        return Ok(events.len() as u64);
+    }
+    // A point in time keeps pages consistent while writers go on; `_shard_doc` breaks ties.
+    let pit = client.json(
+        Method::Post,
+        &format!("/{pattern}/_pit?keep_alive=1m&{LENIENT}"),
+        None,
+    )?;
+    let Some(mut pit_id) = pit.get("id").and_then(Value::as_str).map(str::to_owned) else {
+        return Err(anyhow::anyhow!(
+            "Elasticsearch opened no point in time for {pattern}"
+        ));
+    };
+    let order = if newest_first { "desc" } else { "asc" };
+    let mut after: Option<Value> = None;
+    let mut sent = 0u64;
+    let outcome = loop {
+        let wanted = limit.map_or(PAGE, |l| (l as u64 - sent).min(PAGE as u64) as usize);
+        if wanted == 0 {
+            break Ok(sent);
+        }
+        let mut body = json!({
+            "query": to_dsl(query),
+            "sort": [{TIMESTAMP: {"order": order}}, {"_shard_doc": {"order": order}}],
+            "size": wanted,
+            "track_total_hits": false,
+            "pit": {"id": pit_id, "keep_alive": "1m"}
+        });
+        if let Some(after) = &after {
+            body["search_after"] = after.clone();
+        }
+        let answer = match client.json(Method::Post, "/_search", Some(&body)) {
+            Ok(answer) => answer,
+            Err(e) => break Err(e.into()),
+        };
+        if let Some(id) = answer.get("pit_id").and_then(Value::as_str) {
+            pit_id = id.to_string();
+        }
+        let (events, last) = read_hits(&answer);
+        if let Err(e) = events.iter().try_for_each(&mut each) {
+            break Err(e.into());
+        }
+        sent += events.len() as u64;
+        if events.len() < wanted || last.is_none() {
+            break Ok(sent);
+        }
+        after = last;
+    };
+    let _ = client.json(Method::Delete, "/_pit", Some(&json!({"id": pit_id})));
+    outcome
+}
+
+pub fn count(client: &EsClient, prefix: &str, query: &Query) -> Result<u64, EsError> {
+    let answer = client.json(
+        Method::Post,
+        &format!("/{prefix}-*/_count?{LENIENT}"),
+        Some(&json!({"query": to_dsl(query)})),
+    )?;
+    Ok(answer.get("count").and_then(Value::as_u64).unwrap_or(0))
+}
+
+/// The field a `--count-by` target groups on.
+pub fn group_field(target: &Target) -> String {
+    match target {
+        Target::Service => SERVICE.into(),
+        Target::Host => HOST.into(),
+        Target::Level => LEVEL.into(),
+        Target::TraceId => TRACE.into(),
+        Target::Message => "message.raw".into(),
+        Target::Timestamp => TIMESTAMP.into(),
+        Target::Field(key) => format!("fields.{key}"),
+    }
+}
+
+pub fn count_by_body(query: &Query, target: &Target, size: usize) -> Value {
+    json!({
+        "query": to_dsl(query),
+        "size": 0,
+        "aggs": {"groups": {"terms": {"field": group_field(target), "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}]}}}
+    })
+}
+
+/// (value, events) per group, most events first, from a terms aggregation.
+pub fn read_groups(answer: &Value) -> Vec<(String, u64)> {
+    answer
+        .pointer("/aggregations/groups/buckets")
+        .and_then(Value::as_array)
+        .map(|buckets| {
+            buckets
+                .iter()
+                .map(|b| {
+                    let key = match b.get("key_as_string").or_else(|| b.get("key")) {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(Value::Number(n)) => {
+                            crate::backend::embedded::format_number(n.as_f64().unwrap_or_default())
+                        }
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    };
+                    (key, b.get("doc_count").and_then(Value::as_u64).unwrap_or(0))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn count_by(
+    client: &EsClient,
+    prefix: &str,
+    query: &Query,
+    target: &Target,
+    size: usize,
+) -> Result<Vec<(String, u64)>, EsError> {
+    let answer = client.json(
+        Method::Post,
+        &format!("/{prefix}-*/_search?{LENIENT}"),
+        Some(&count_by_body(query, target, size)),
+    )?;
+    Ok(read_groups(&answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_and_sort_values_from_a_documented_search_answer() {
+        let answer: Value = serde_json::from_str(r#"{
+          "took": 5, "timed_out": false, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+          "hits": {"total": {"value": 2, "relation": "eq"}, "max_score": null, "hits": [
+            {"_index": "logs-2026.11.24", "_id": "a", "_score": null,
+             "_source": {"@timestamp": "2026-11-24T10:00:01Z", "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "a-1"}, "message": "login failed", "fields": {"user_id": "u1"}},
+             "sort": [1795600001000000000, 3]},
+            {"_index": "logs-2026.11.24", "_id": "b", "_score": null,
+             "_source": {"@timestamp": "2026-11-24T10:00:00Z", "log": {"level": "info"}, "service": {"name": "web"}, "host": {"name": "w-1"}, "message": "ok"},
+             "sort": [1795600000000000000, 7]}
+          ]}
+        }"#).unwrap();
+        let (events, last) = read_hits(&answer);
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].service, "auth");
+        assert_eq!(events[0].fields["user_id"], "u1");
+        assert_eq!(last, Some(json!([1795600000000000000u64, 7])));
+    }
+
+    #[test]
+    fn groups_from_a_terms_aggregation() {
+        let answer: Value = serde_json::from_str(r#"{
+          "took": 3, "hits": {"total": {"value": 10, "relation": "eq"}, "hits": []},
+          "aggregations": {"groups": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": [
+            {"key": "auth", "doc_count": 7}, {"key": "web", "doc_count": 3}
+          ]}}
+        }"#).unwrap();
+        assert_eq!(
+            read_groups(&answer),
+            vec![("auth".into(), 7), ("web".into(), 3)]
+        );
+        let numeric: Value = serde_json::from_str(
+            r#"{"aggregations": {"groups": {"buckets": [{"key": 500, "doc_count": 2}]}}}"#,
+        )
+        .unwrap();
+        assert_eq!(read_groups(&numeric), vec![("500".into(), 2)]);
+    }
+
+    #[test]
+    fn bodies() {
+        let body = count_by_body(&Query::All, &Target::Service, 10);
+        assert_eq!(body["aggs"]["groups"]["terms"]["field"], "service.name");
+        assert_eq!(body["size"], 0);
+        let body = search_body(&Query::All, true, 100);
+        assert_eq!(body["sort"], json!([{"@timestamp": {"order": "desc"}}]));
+    }
+}

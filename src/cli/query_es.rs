@@ -1,0 +1,57 @@
+//! `logagg query --store elasticsearch`: the same query, output and exit statuses as on
+//! the embedded store, answered by a cluster.
+
+use super::args::QueryArgs;
+use super::output::{Format, Printer};
+use super::query_cmd::print_groups;
+use super::settings::Settings;
+use super::Outcome;
+use crate::backend::elasticsearch::{search, EsClient};
+use crate::query::{Query, Target};
+use anyhow::Result;
+use std::io::Write;
+
+/// Most groups a `--count-by` asks for when there is no `--limit`.
+const ALL_GROUPS: usize = 10_000;
+
+pub fn run(
+    args: &QueryArgs,
+    settings: &Settings,
+    query: &Query,
+    target: Option<&Target>,
+) -> Result<Outcome> {
+    let config = settings.es_config(&args.es)?;
+    let client = EsClient::connect(&config)?;
+    let prefix = &config.index_prefix;
+    let limit = (args.limit > 0).then_some(args.limit);
+    let format = Format::resolve(args.output);
+    if args.count {
+        let n = search::count(&client, prefix, query)?;
+        let mut out = std::io::stdout();
+        writeln!(out, "{n}")?;
+        return Ok(if n > 0 {
+            Outcome::Done
+        } else {
+            Outcome::NothingMatched
+        });
+    }
+    if let Some(target) = target {
+        let groups = search::count_by(&client, prefix, query, target, limit.unwrap_or(ALL_GROUPS))?;
+        return print_groups(
+            groups,
+            limit,
+            args.count_by.as_deref().unwrap_or_default(),
+            format,
+        );
+    }
+    let mut printer = Printer::stdout(format, settings.color);
+    let found = search::search(&client, prefix, query, !args.asc, limit, |event| {
+        printer.event(event)
+    })?;
+    printer.flush()?;
+    Ok(if found > 0 {
+        Outcome::Done
+    } else {
+        Outcome::NothingMatched
+    })
+}

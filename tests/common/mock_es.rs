@@ -1,0 +1,124 @@
+//! A stand-in for an Elasticsearch cluster on 127.0.0.1, for tests only: it speaks the
+//! documented REST shapes (index template, bulk with per-item results, search, count)
+//! and can misbehave on purpose (429 for items on their first attempt, 400 for poison
+//! documents, canned answers). It is not Elasticsearch; real-cluster tests run when
+//! LOGAGG_TEST_ES_URL is set.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+pub struct State {
+    /// Accepted documents by id.
+    pub docs: BTreeMap<String, Value>,
+    /// How many times each id was answered 201.
+    pub created: HashMap<String, u32>,
+    pub attempts: HashMap<String, u32>,
+    /// Every request: (method, url, body).
+    pub requests: Vec<(String, String, String)>,
+    /// Answer 429 to an item's first attempt when its id hashes to 0 modulo this.
+    pub throttle_every: Option<u64>,
+    /// Reject (400, mapping error) documents whose message contains this.
+    pub poison: Option<String>,
+    /// Canned answers by path prefix (after the method), e.g. "/logs-*/_search".
+    pub canned: Vec<(String, u16, String)>,
+}
+
+pub struct MockEs {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+}
+
+impl MockEs {
+    pub fn start() -> MockEs {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", server.server_addr());
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for mut request in server.incoming_requests() {
+                let mut body = String::new();
+                let _ = request.as_reader().read_to_string(&mut body);
+                let method = request.method().to_string();
+                let url = request.url().to_string();
+                let (status, answer) = handle(&shared, &method, &url, &body);
+                let response = tiny_http::Response::from_string(answer)
+                    .with_status_code(status)
+                    .with_header(
+                        tiny_http::Header::from_bytes(
+                            &b"content-type"[..],
+                            &b"application/json"[..],
+                        )
+                        .unwrap(),
+                    );
+                let _ = request.respond(response);
+            }
+        });
+        MockEs { url, state }
+    }
+}
+
+fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, String) {
+    let mut state = state.lock().unwrap();
+    state
+        .requests
+        .push((method.to_string(), url.to_string(), body.to_string()));
+    let path = url.split('?').next().unwrap_or_default().to_string();
+    if let Some((_, status, answer)) = state
+        .canned
+        .iter()
+        .find(|(prefix, _, _)| path.starts_with(prefix.as_str()))
+    {
+        return (*status, answer.clone());
+    }
+    if method == "PUT" && path.starts_with("/_index_template/") {
+        return (200, json!({"acknowledged": true}).to_string());
+    }
+    if method == "POST" && path == "/_bulk" {
+        return (200, bulk(&mut state, body));
+    }
+    (404, json!({"error": {"type": "mock_unknown", "reason": format!("the mock does not know {method} {path}")}, "status": 404}).to_string())
+}
+
+fn bulk(state: &mut State, body: &str) -> String {
+    let mut lines = body.lines().filter(|l| !l.is_empty());
+    let mut items = Vec::new();
+    let mut errors = false;
+    while let (Some(action), Some(doc)) = (lines.next(), lines.next()) {
+        let action: Value = serde_json::from_str(action).unwrap();
+        let meta = &action["create"];
+        let id = meta["_id"].as_str().unwrap().to_string();
+        let index = meta["_index"].as_str().unwrap().to_string();
+        let doc: Value = serde_json::from_str(doc).unwrap();
+        let attempt = {
+            let n = state.attempts.entry(id.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        let hashed = id
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+        let item = if state
+            .poison
+            .as_deref()
+            .is_some_and(|p| doc["message"].as_str().unwrap_or("").contains(p))
+        {
+            errors = true;
+            json!({"create": {"_index": index, "_id": id, "status": 400, "error": {"type": "document_parsing_exception", "reason": "[1:42] failed to parse field [fields.status] of type [long]"}}})
+        } else if state.docs.contains_key(&id) {
+            errors = true;
+            json!({"create": {"_index": index, "_id": id, "status": 409, "error": {"type": "version_conflict_engine_exception", "reason": format!("[{id}]: version conflict, document already exists (current version [1])")}}})
+        } else if attempt == 1 && state.throttle_every.is_some_and(|n| hashed % n == 0) {
+            errors = true;
+            json!({"create": {"_index": index, "_id": id, "status": 429, "error": {"type": "es_rejected_execution_exception", "reason": "rejected execution of coordinating operation"}}})
+        } else {
+            state.docs.insert(id.clone(), doc);
+            *state.created.entry(id.clone()).or_default() += 1;
+            json!({"create": {"_index": index, "_id": id, "_version": 1, "result": "created", "status": 201}})
+        };
+        items.push(item);
+    }
+    json!({"took": 1, "errors": errors, "items": items}).to_string()
+}

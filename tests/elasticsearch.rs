@@ -1,0 +1,355 @@
+//! The Elasticsearch backend against a stand-in cluster on 127.0.0.1 (see
+//! `common/mock_es.rs`): the pipeline simulate -> Kafka -> ingest -> Elasticsearch with
+//! throttled items, a SIGKILL and a restart, rejected items dead-lettered, and queries.
+//! With LOGAGG_TEST_ES_URL set, `against_a_real_cluster` runs the same commands on it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::kafka::{simulate_to, simulation, spawn, Broker, START};
+use common::mock_es::MockEs;
+use common::{logagg, stdout_of};
+use logagg::backend::elasticsearch::document::from_source;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+fn ingest_to_es(dir: &std::path::Path, broker: &Broker, es: &str, topic: &str) -> String {
+    let out = logagg(dir)
+        .args([
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--es-url",
+            es,
+            "--brokers",
+            &broker.address,
+            "--topic",
+            topic,
+        ])
+        .args([
+            "--exit-at-end",
+            "--commit-interval",
+            "200ms",
+            "--batch-events",
+            "500",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn pipeline_into_elasticsearch_stores_each_event_once_despite_throttling_and_a_kill() {
+    let broker = Broker::start();
+    let es = MockEs::start();
+    es.state.lock().unwrap().throttle_every = Some(5);
+    let dir = tempfile::tempdir().unwrap();
+    simulate_to(dir.path(), &broker, "shop", "41", START, "20000", "3");
+
+    let mut child = spawn(
+        dir.path(),
+        "ingest",
+        &[
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--es-url",
+            &es.url,
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "shop",
+            "--batch-events",
+            "200",
+            "--commit-interval",
+            "50ms",
+        ],
+    );
+    common::kafka::wait_until(60, "some events are stored", || {
+        es.state.lock().unwrap().docs.len() > 2000
+    });
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+
+    let said = ingest_to_es(dir.path(), &broker, &es.url, "shop");
+    let state = es.state.lock().unwrap();
+    assert_eq!(state.docs.len(), 20000, "{said}");
+    assert!(
+        state.created.values().all(|&n| n == 1),
+        "an event was accepted twice"
+    );
+    assert!(
+        state.attempts.values().any(|&n| n > 1),
+        "throttled items were retried"
+    );
+    let stored: BTreeSet<String> = state
+        .docs
+        .values()
+        .map(|d| from_source(d).to_json())
+        .collect();
+    let expected: BTreeSet<String> = simulation(dir.path(), "41", START, "20000")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(
+        stored == expected,
+        "the cluster holds other events than the simulator produced"
+    );
+    let templates = state
+        .requests
+        .iter()
+        .filter(|(m, u, _)| m == "PUT" && u.starts_with("/_index_template/logs-logagg"))
+        .count();
+    assert!(templates >= 2, "the template is installed on every start");
+}
+
+#[test]
+fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let broker = Broker::start();
+    let es = MockEs::start();
+    es.state.lock().unwrap().poison = Some("poison".into());
+    let dir = tempfile::tempdir().unwrap();
+    simulate_to(dir.path(), &broker, "mixed", "3", START, "100", "1");
+    let producer: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &broker.address)
+        .create()
+        .unwrap();
+    producer
+        .send(BaseRecord::to("mixed").key("x").payload(
+            br#"{"service":"x","message":"a poison pill","fields":{"status":"abc"}}"#.as_slice(),
+        ))
+        .unwrap();
+    producer.flush(Duration::from_secs(30)).unwrap();
+    let said = ingest_to_es(dir.path(), &broker, &es.url, "mixed");
+    assert!(said.contains("1 events were rejected"), "{said}");
+    assert_eq!(es.state.lock().unwrap().docs.len(), 100);
+    let listed = stdout_of(logagg(dir.path()).args([
+        "dlq",
+        "list",
+        "--brokers",
+        &broker.address,
+        "--topic",
+        "mixed",
+        "--output",
+        "json",
+    ]));
+    let letter: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    assert!(
+        letter["reason"]
+            .as_str()
+            .unwrap()
+            .contains("document_parsing_exception"),
+        "{listed}"
+    );
+    assert_eq!(letter["source"], "mixed/0@100");
+}
+
+const SEARCH_ANSWER: &str = r#"{"took": 2, "timed_out": false, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+  "hits": {"total": {"value": 2, "relation": "eq"}, "max_score": null, "hits": [
+    {"_index": "logs-2026.11.24", "_id": "b", "_score": null, "sort": [1795600001000000000],
+     "_source": {"@timestamp": "2026-11-24T10:00:01Z", "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "a-1"}, "message": "login failed", "fields": {"user_id": "u1"}}},
+    {"_index": "logs-2026.11.24", "_id": "a", "_score": null, "sort": [1795600000000000000],
+     "_source": {"@timestamp": "2026-11-24T10:00:00Z", "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "a-2"}, "message": "token expired", "trace": {"id": "t9"}}}
+  ]}}"#;
+
+#[test]
+fn query_count_and_count_by_on_elasticsearch() {
+    let es = MockEs::start();
+    {
+        let mut state = es.state.lock().unwrap();
+        state.canned.push((
+            "/logs-*/_count".into(),
+            200,
+            r#"{"count": 42, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}}"#
+                .into(),
+        ));
+        state
+            .canned
+            .push(("/logs-*/_search".into(), 200, SEARCH_ANSWER.into()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout_of(logagg(dir.path()).args([
+        "query",
+        "service:auth AND level:error",
+        "--store",
+        "elasticsearch",
+        "--es-url",
+        &es.url,
+        "--output",
+        "json",
+    ]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(
+        lines[0],
+        r#"{"@timestamp":"2026-11-24T10:00:01.000Z","level":"error","service":"auth","host":"a-1","message":"login failed","fields":{"user_id":"u1"}}"#
+    );
+    let (_, url, body) = es.state.lock().unwrap().requests.last().cloned().unwrap();
+    assert!(
+        url.starts_with("/logs-*/_search?ignore_unavailable=true"),
+        "{url}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body["query"],
+        serde_json::json!({"bool": {"filter": [{"term": {"service.name": "auth"}}, {"term": {"log.level": "error"}}]}})
+    );
+    assert_eq!(body["size"], 100);
+
+    let count = stdout_of(logagg(dir.path()).args([
+        "query",
+        "level:error",
+        "--count",
+        "--store",
+        "elasticsearch",
+        "--es-url",
+        &es.url,
+    ]));
+    assert_eq!(count.trim(), "42");
+
+    let groups = MockEs::start();
+    groups.state.lock().unwrap().canned.push((
+        "/logs-*/_search".into(),
+        200,
+        r#"{"took": 3, "timed_out": false, "hits": {"total": {"value": 10, "relation": "eq"}, "max_score": null, "hits": []},
+            "aggregations": {"groups": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
+              "buckets": [{"key": "auth", "doc_count": 7}, {"key": "web", "doc_count": 3}]}}}"#.into(),
+    ));
+    let out = stdout_of(logagg(dir.path()).args([
+        "query",
+        "*",
+        "--count-by",
+        "service",
+        "--store",
+        "elasticsearch",
+        "--es-url",
+        &groups.url,
+        "--output",
+        "json",
+    ]));
+    assert_eq!(
+        out,
+        "{\"count\":7,\"service\":\"auth\"}\n{\"count\":3,\"service\":\"web\"}\n"
+    );
+    let (_, _, body) = groups
+        .state
+        .lock()
+        .unwrap()
+        .requests
+        .last()
+        .cloned()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["aggs"]["groups"]["terms"]["field"], "service.name");
+}
+
+#[test]
+fn an_unreachable_cluster_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = logagg(dir.path())
+        .args([
+            "query",
+            "*",
+            "--store",
+            "elasticsearch",
+            "--es-url",
+            &format!("http://elastic:hunter2@127.0.0.1:{port}"),
+        ])
+        .env("LOGAGG_ES_PASSWORD", "other-secret")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains(&format!(
+            "cannot reach Elasticsearch at http://127.0.0.1:{port}/"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("logagg up"), "{err}");
+    assert!(
+        !err.contains("hunter2") && !err.contains("other-secret"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn explain_prints_the_query_dsl() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        stdout_of(logagg(dir.path()).args(["query", "latency_ms:>500 -host:canary*", "--explain"]));
+    assert!(
+        out.contains("\"range\"")
+            && out.contains("\"fields.latency_ms\"")
+            && out.contains("\"must_not\""),
+        "{out}"
+    );
+}
+
+/// Runs only with LOGAGG_TEST_ES_URL (for example the Docker stack's http://127.0.0.1:9200).
+#[test]
+fn against_a_real_cluster() {
+    let Ok(url) = std::env::var("LOGAGG_TEST_ES_URL") else {
+        eprintln!("LOGAGG_TEST_ES_URL is not set: skipping the real-cluster test");
+        return;
+    };
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("logagg-test-{}", std::process::id());
+    logagg(dir.path())
+        .args([
+            "es",
+            "setup",
+            "--es-url",
+            &url,
+            "--es-index-prefix",
+            &prefix,
+        ])
+        .assert()
+        .success();
+    simulate_to(dir.path(), &broker, "real", "5", START, "2000", "3");
+    logagg(dir.path())
+        .args([
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--es-url",
+            &url,
+            "--es-index-prefix",
+            &prefix,
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "real",
+            "--exit-at-end",
+        ])
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .success();
+    std::thread::sleep(Duration::from_secs(2));
+    let count = stdout_of(logagg(dir.path()).args([
+        "query",
+        "*",
+        "--count",
+        "--store",
+        "elasticsearch",
+        "--es-url",
+        &url,
+        "--es-index-prefix",
+        &prefix,
+    ]));
+    assert_eq!(count.trim(), "2000");
+}
