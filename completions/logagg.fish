@@ -185,12 +185,21 @@ complete -c logagg -n "__fish_logagg_using_subcommand tail" -l since -d 'With --
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l reorder-window -d 'With --source kafka: how long events wait so partitions merge in time order' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l store -d 'Which store to follow [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
+elasticsearch\t'An Elasticsearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l overlap -d 'On Elasticsearch: how far back each poll looks again for documents that became searchable late (events later than this by their own timestamp are missed)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l source -d 'Where events come from: the store as writers commit, or Kafka (before indexing)' -r -f -a "store\t'The embedded store in --data-dir'
 kafka\t'A Kafka topic (--brokers, --topic), without a consumer group'"
@@ -242,6 +251,13 @@ complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcom
 complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l keep -d 'Keep events newer than this (e.g. 7d, 12h)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l max-size -d 'Keep the store under this size, removing the oldest events (e.g. 500MB, 20GiB)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l store -d 'Which store [default: the profile\'s `store`, else embedded]; on Elasticsearch whole daily indices are deleted' -r -f -a "embedded\t'The embedded store in --data-dir'
+elasticsearch\t'An Elasticsearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
@@ -249,7 +265,8 @@ complete -c logagg -n "__fish_logagg_using_subcommand retention" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l dry-run -d 'Say what would be removed, remove nothing'
-complete -c logagg -n "__fish_logagg_using_subcommand retention" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r

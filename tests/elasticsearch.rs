@@ -108,6 +108,83 @@ fn pipeline_into_elasticsearch_stores_each_event_once_despite_throttling_and_a_k
 }
 
 #[test]
+fn two_ingestors_in_one_group_share_the_partitions_and_store_each_event_once() {
+    let broker = Broker::start();
+    let es = MockEs::start();
+    let dir = tempfile::tempdir().unwrap();
+    simulate_to(dir.path(), &broker, "shared", "12", START, "1", "4");
+    let args = [
+        "ingest",
+        "--to",
+        "elasticsearch",
+        "--es-url",
+        &es.url,
+        "--brokers",
+        &broker.address,
+        "--topic",
+        "shared",
+        "--group",
+        "pair",
+        "--batch-events",
+        "300",
+        "--commit-interval",
+        "100ms",
+    ];
+    let first = spawn(dir.path(), "a", &args);
+    std::thread::sleep(Duration::from_secs(2));
+    let second = spawn(dir.path(), "b", &args);
+    std::thread::sleep(Duration::from_secs(4));
+    simulate_to(
+        dir.path(),
+        &broker,
+        "shared",
+        "13",
+        "2026-11-25T00:00:00Z",
+        "8000",
+        "4",
+    );
+    common::kafka::wait_until(120, "every event is stored", || {
+        es.state.lock().unwrap().docs.len() >= 8001
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    common::kafka::interrupt(first);
+    common::kafka::interrupt(second);
+    let state = es.state.lock().unwrap();
+    assert_eq!(state.docs.len(), 8001);
+    assert!(
+        state.created.values().all(|&n| n == 1),
+        "an event was accepted twice"
+    );
+    let stored = |name: &str| -> u64 {
+        let err = common::kafka::output_of(dir.path(), name).1;
+        err.split("stored ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let (a, b) = (stored("a"), stored("b"));
+    assert!(a > 0 && b > 0, "both members took a share: {a} and {b}");
+}
+
+#[test]
+fn an_unavailable_cluster_pauses_ingest_until_it_accepts_the_batch() {
+    let broker = Broker::start();
+    let es = MockEs::start();
+    es.state.lock().unwrap().unavailable_bulks = 4;
+    let dir = tempfile::tempdir().unwrap();
+    simulate_to(dir.path(), &broker, "paused", "8", START, "1500", "2");
+    let said = ingest_to_es(dir.path(), &broker, &es.url, "paused");
+    assert!(
+        said.contains("HTTP 503") && said.contains("retrying"),
+        "{said}"
+    );
+    let state = es.state.lock().unwrap();
+    assert_eq!(state.docs.len(), 1500, "{said}");
+    assert!(state.created.values().all(|&n| n == 1));
+}
+
+#[test]
 fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
     use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
     let broker = Broker::start();
@@ -246,6 +323,134 @@ fn query_count_and_count_by_on_elasticsearch() {
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["aggs"]["groups"]["terms"]["field"], "service.name");
+}
+
+#[test]
+fn retention_deletes_whole_daily_indices_older_than_the_window() {
+    let es = MockEs::start();
+    es.state.lock().unwrap().canned.push((
+        "/_cat/indices/logs-*".into(),
+        200,
+        r#"[{"index": "logs-2020.01.01", "docs.count": "5", "store.size": "1000"},
+            {"index": "logs-2020.01.02", "docs.count": "7", "store.size": "2000"},
+            {"index": "logs-2999.01.01", "docs.count": "9", "store.size": "3000"}]"#
+            .into(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let dry = stdout_of(logagg(dir.path()).args([
+        "retention",
+        "--keep",
+        "7d",
+        "--dry-run",
+        "--store",
+        "elasticsearch",
+        "--es-url",
+        &es.url,
+    ]));
+    assert!(
+        dry.contains("would delete logs-2020.01.01")
+            && dry.contains("would delete logs-2020.01.02")
+            && !dry.contains("2999"),
+        "{dry}"
+    );
+    assert!(es
+        .state
+        .lock()
+        .unwrap()
+        .requests
+        .iter()
+        .all(|(m, _, _)| m != "DELETE"));
+    stdout_of(logagg(dir.path()).args([
+        "retention",
+        "--keep",
+        "7d",
+        "--store",
+        "elasticsearch",
+        "--es-url",
+        &es.url,
+    ]));
+    let deleted: Vec<String> = es
+        .state
+        .lock()
+        .unwrap()
+        .requests
+        .iter()
+        .filter(|(m, _, _)| m == "DELETE")
+        .map(|(_, u, _)| u.clone())
+        .collect();
+    assert_eq!(deleted, ["/logs-2020.01.01", "/logs-2020.01.02"]);
+}
+
+#[test]
+fn tail_on_elasticsearch_prints_late_refreshed_documents_once() {
+    let es = MockEs::start();
+    let now = logagg::event::Timestamp::now();
+    let doc = |offset_ms: i64, message: &str| {
+        serde_json::json!({
+            "@timestamp": logagg::event::Timestamp(now.micros() + offset_ms * 1000).to_rfc3339(),
+            "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "h"}, "message": message
+        })
+    };
+    {
+        let mut state = es.state.lock().unwrap();
+        state
+            .docs
+            .insert("old".into(), doc(-60_000, "before the tail"));
+        state.docs.insert("h1".into(), doc(-1_000, "history one"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tail = spawn(
+        dir.path(),
+        "tail",
+        &[
+            "tail",
+            "--store",
+            "elasticsearch",
+            "--es-url",
+            &es.url,
+            "-n",
+            "1",
+            "--poll",
+            "100ms",
+            "--output",
+            "raw",
+        ],
+    );
+    common::kafka::wait_until(30, "history is printed", || {
+        common::kafka::output_of(dir.path(), "tail")
+            .0
+            .contains("history one")
+    });
+    {
+        let mut state = es.state.lock().unwrap();
+        state.docs.insert("n1".into(), doc(2_000, "new one"));
+        state.docs.insert("n2".into(), doc(3_000, "new two"));
+    }
+    common::kafka::wait_until(30, "new events are printed", || {
+        common::kafka::output_of(dir.path(), "tail")
+            .0
+            .contains("new two")
+    });
+    // Became searchable late, with a timestamp before the newest printed (within the overlap).
+    es.state
+        .lock()
+        .unwrap()
+        .docs
+        .insert("late".into(), doc(1_500, "late refresh"));
+    common::kafka::wait_until(30, "the late document is printed", || {
+        common::kafka::output_of(dir.path(), "tail")
+            .0
+            .contains("late refresh")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    common::kafka::interrupt(tail);
+    let out = common::kafka::output_of(dir.path(), "tail").0;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        ["history one", "new one", "new two", "late refresh"],
+        "{out}"
+    );
 }
 
 #[test]

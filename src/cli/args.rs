@@ -118,7 +118,8 @@ Examples:
   logagg tail 'service:payments AND declined' -n 50
   logagg tail --service 'auth*' --output json | jq -c .message
   logagg tail --source kafka 'service:payments AND level:>=warn'   live from Kafka, before indexing
-  logagg tail --source kafka -n 20     the last 20 from the store, then Kafka from exactly where the store ends")]
+  logagg tail --source kafka -n 20     the last 20 from the store, then Kafka from exactly where the store ends
+  logagg tail --level error --store elasticsearch")]
     Tail(TailArgs),
     /// The live dashboard: stream, filter, histogram by level, top services, details
     #[command(after_help = "\
@@ -143,7 +144,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   logagg retention --keep 7d --dry-run
-  logagg retention --keep 30d --max-size 20GiB")]
+  logagg retention --keep 30d --max-size 20GiB
+  logagg retention --keep 7d --store elasticsearch --dry-run")]
     Retention(RetentionArgs),
     /// Print a shell completion script
     #[command(
@@ -426,6 +428,15 @@ pub struct TailArgs {
     pub reorder_window: String,
     #[command(flatten)]
     pub kafka: KafkaArgs,
+    /// Which store to follow [default: the profile's `store`, else embedded]
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    /// On Elasticsearch: how far back each poll looks again for documents that became
+    /// searchable late (events later than this by their own timestamp are missed)
+    #[arg(long, default_value = "5s", value_name = "DURATION")]
+    pub overlap: String,
+    #[command(flatten)]
+    pub es: EsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -491,4 +502,10 @@ pub struct RetentionArgs {
     /// Say what would be removed, remove nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Which store [default: the profile's `store`, else embedded]; on Elasticsearch whole
+    /// daily indices are deleted
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    #[command(flatten)]
+    pub es: EsArgs,
 }

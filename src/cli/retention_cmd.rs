@@ -1,6 +1,6 @@
 //! `logagg retention`: remove events older than --keep and/or beyond --max-size.
 
-use super::args::RetentionArgs;
+use super::args::{RetentionArgs, StoreKind};
 use super::settings::Settings;
 use super::Outcome;
 use crate::backend::embedded::{retention, StoreReader, StoreWriter};
@@ -24,6 +24,9 @@ pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
         Some(text) => Some(super::settings::parse_size("--max-size", text)?),
         None => None,
     };
+    if settings.store(args.store)? == StoreKind::Elasticsearch {
+        return on_elasticsearch(args, settings, keep_since, max_bytes);
+    }
     let reader = StoreReader::open(&settings.data_dir)?;
     let plan = retention::plan(&reader, keep_since, max_bytes)?;
     let size = bytesize::ByteSize(plan.disk_bytes);
@@ -59,5 +62,44 @@ pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
         after.events,
         bytesize::ByteSize(after.disk_bytes)
     );
+    Ok(Outcome::Done)
+}
+
+fn on_elasticsearch(
+    args: &RetentionArgs,
+    settings: &Settings,
+    keep_since: Option<Timestamp>,
+    max_bytes: Option<u64>,
+) -> Result<Outcome> {
+    use crate::backend::elasticsearch::{retention as es_retention, EsClient};
+    let config = settings.es_config(&args.es)?;
+    let client = EsClient::connect(&config)?;
+    let indices = es_retention::list(&client, &config.index_prefix)?;
+    let doomed = es_retention::plan(&indices, keep_since, max_bytes);
+    if doomed.is_empty() {
+        println!(
+            "nothing to remove: {} daily indices {}-* on {}",
+            indices.len(),
+            config.index_prefix,
+            client.urls()
+        );
+        return Ok(Outcome::Done);
+    }
+    let verb = if args.dry_run {
+        "would delete"
+    } else {
+        "deleting"
+    };
+    for index in &doomed {
+        println!(
+            "{verb} {} ({} events, {})",
+            index.name,
+            index.docs,
+            bytesize::ByteSize(index.bytes)
+        );
+        if !args.dry_run {
+            es_retention::delete(&client, &index.name)?;
+        }
+    }
     Ok(Outcome::Done)
 }

@@ -4,7 +4,7 @@
 //! commits atomically: after each refresh, everything up to the highest visible `seq` is
 //! complete, so following `(last seen, highest visible]` never skips or repeats.
 
-use super::args::{TailArgs, TailSource};
+use super::args::{StoreKind, TailArgs, TailSource};
 use super::output::{Format, Printer};
 use super::query_cmd::{build_query, warn_unknown_fields};
 use super::settings::Settings;
@@ -44,6 +44,9 @@ pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
     let query = tail_query(args)?;
     if args.source == TailSource::Kafka {
         return super::tail_kafka::run(args, settings, &query);
+    }
+    if settings.store(args.store)? == StoreKind::Elasticsearch {
+        return follow_elasticsearch(args, settings, query);
     }
     if args.since.is_some() {
         return Err(anyhow!(
@@ -117,4 +120,52 @@ fn wait_for_store(
         }
         std::thread::sleep(poll.max(Duration::from_millis(200)));
     }
+}
+
+/// `tail --store elasticsearch`: polls with an overlap window, adapting to the event rate.
+fn follow_elasticsearch(args: &TailArgs, settings: &Settings, query: Query) -> Result<Outcome> {
+    use crate::backend::elasticsearch::tail::{next_interval, TailCursor};
+    use crate::backend::elasticsearch::EsClient;
+    let overlap = parse_duration(&args.overlap)
+        .with_context(|| format!("--overlap '{}' is not a duration", args.overlap))?;
+    let floor = parse_duration(&args.poll)
+        .with_context(|| format!("--poll '{}' is not a duration", args.poll))?;
+    let ceiling = Duration::from_secs(5).max(floor);
+    let config = settings.es_config(&args.es)?;
+    let client = EsClient::connect(&config)?;
+    let shutdown = Shutdown::install()?;
+    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
+    let mut cursor = TailCursor::new(&config.index_prefix, query, overlap);
+    if args.lines > 0 {
+        for event in cursor.history(&client, args.lines)? {
+            printer.event(&event)?;
+        }
+        printer.flush()?;
+    }
+    let mut interval = floor;
+    let mut troubled = false;
+    while !shutdown.requested() {
+        std::thread::sleep(interval);
+        match cursor.poll(&client, Timestamp::now()) {
+            Ok(events) => {
+                if troubled {
+                    eprintln!("Elasticsearch answers again; no event was skipped");
+                    troubled = false;
+                }
+                for event in &events {
+                    printer.event(event)?;
+                }
+                printer.flush()?;
+                interval = next_interval(interval, !events.is_empty(), floor, ceiling);
+            }
+            Err(e) => {
+                if !troubled {
+                    eprintln!("warning: {e:#}; retrying");
+                    troubled = true;
+                }
+                interval = ceiling;
+            }
+        }
+    }
+    Ok(Outcome::Done)
 }

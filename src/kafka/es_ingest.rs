@@ -18,10 +18,11 @@ use crate::backend::elasticsearch::bulk::{
 use crate::backend::elasticsearch::{EsClient, EsError};
 use crate::event::{decode_line, DecodeContext, LogEvent, Position, Timestamp};
 use elasticsearch::http::Method;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::Message;
-use rdkafka::{Offset, TopicPartitionList};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How bulk requests are cut.
@@ -52,49 +53,23 @@ pub fn run(
     metrics: &IngestMetrics,
     stop: impl Fn() -> bool,
 ) -> Result<IngestSummary, anyhow::Error> {
-    let consumer: BaseConsumer = super::client_config(&options.brokers)
+    let consumer: BaseConsumer<GroupEvents> = super::client_config(&options.brokers)
         .set("group.id", &options.group)
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
         .set("enable.partition.eof", "false")
         .set("fetch.wait.max.ms", "20")
-        .create()
+        .create_with_context(GroupEvents::default())
         .map_err(|cause| KafkaIssue::Client {
             context: format!("cannot create a consumer for {}", options.brokers),
             cause,
         })?;
     let partitions = topic::partitions(consumer.client(), &options.brokers, &options.topic)?;
-    // The group's committed offsets are this sink's checkpoint.
-    let mut asked = TopicPartitionList::new();
-    for &p in &partitions {
-        asked.add_partition(&options.topic, p);
-    }
-    let committed = consumer
-        .committed_offsets(asked, CONNECT_TIMEOUT)
-        .map_err(|cause| KafkaIssue::Client {
-            context: format!("cannot read the offsets of group '{}'", options.group),
-            cause,
-        })?;
-    let mut starts = BTreeMap::new();
-    let mut assignment = TopicPartitionList::new();
-    for &p in &partitions {
-        let start = match committed
-            .find_partition(&options.topic, p)
-            .map(|e| e.offset())
-        {
-            Some(Offset::Offset(o)) if o >= 0 => o,
-            _ => 0,
-        };
-        starts.insert(p, start);
-        assignment
-            .add_partition_offset(&options.topic, p, Offset::Offset(start))
-            .map_err(|cause| KafkaIssue::Client {
-                context: "cannot build the partition assignment".into(),
-                cause,
-            })?;
-    }
+    // Several ingestors in one group share the partitions; each starts a partition where
+    // the group's committed offset says (the checkpoint of this sink).
     consumer
-        .assign(&assignment)
+        .subscribe(&[&options.topic])
         .map_err(|cause| KafkaIssue::Client {
             context: format!("cannot consume '{}'", options.topic),
             cause,
@@ -124,7 +99,7 @@ pub fn run(
         summary: IngestSummary::default(),
         troubled: false,
     };
-    let mut cursor = PartitionCursor::new(starts);
+    let mut cursor = PartitionCursor::new(BTreeMap::new());
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut batch_started = Instant::now();
@@ -137,10 +112,36 @@ pub fn run(
             break;
         }
         let reached = targets.as_ref().is_some_and(|t| {
-            t.iter()
-                .all(|(p, high)| cursor.next.get(p).is_some_and(|n| n >= high))
+            !cursor.next.is_empty()
+                && cursor
+                    .next
+                    .iter()
+                    .all(|(p, next)| t.get(p).is_none_or(|high| next >= high))
         });
-        match consumer.poll(Duration::from_millis(100)) {
+        let polled = consumer.poll(Duration::from_millis(100));
+        for moved in consumer.context().take() {
+            match moved {
+                Moved::Assigned(parts) => {
+                    for (partition, start) in parts {
+                        cursor.restart(partition, start);
+                    }
+                }
+                // The batch in hand may hold events of partitions now owned by another
+                // member, which starts from the last commit and sends them again: their
+                // ids make that a no-op. Settle it, then commit what is still ours.
+                Moved::Revoked(parts) => {
+                    if !batch.is_empty() && !sink.settle(&mut batch, &stop)? {
+                        return Ok(sink.summary);
+                    }
+                    batch_bytes = 0;
+                    for partition in parts {
+                        cursor.forget(partition);
+                    }
+                    commit(&consumer, &options.topic, &cursor.next);
+                }
+            }
+        }
+        match polled {
             None if reached => {
                 quiet_polls += 1;
                 if quiet_polls >= 5 {
@@ -228,7 +229,7 @@ pub fn run(
                 // committed and the next run sends it again.
                 return Ok(sink.summary);
             }
-            commit(&consumer, &options.topic, &cursor.next)?;
+            commit(&consumer, &options.topic, &cursor.next);
             batch_bytes = 0;
             batch_started = Instant::now();
         } else if batch.is_empty() {
@@ -237,28 +238,97 @@ pub fn run(
     }
     // A batch left unsettled (stopped during an outage) is not committed: sent again later.
     if batch.is_empty() || sink.settle(&mut batch, &stop)? {
-        commit(&consumer, &options.topic, &cursor.next)?;
+        commit(&consumer, &options.topic, &cursor.next);
     }
     Ok(sink.summary)
 }
 
-fn commit(
-    consumer: &BaseConsumer,
-    topic: &str,
-    next: &BTreeMap<i32, i64>,
-) -> Result<(), KafkaIssue> {
+/// Commits the next offset of every partition still owned. A failure (a rebalance in
+/// progress, a broker away) is reported, not fatal: the items are stored, and a later
+/// commit or the next owner's replay (answered 409) covers them.
+fn commit<C: ConsumerContext>(consumer: &BaseConsumer<C>, topic: &str, next: &BTreeMap<i32, i64>) {
     let mut list = TopicPartitionList::new();
     for (&p, &offset) in next {
-        list.add_partition_offset(topic, p, Offset::Offset(offset))
-            .map_err(|cause| KafkaIssue::Client {
-                context: "cannot list offsets to commit".into(),
-                cause,
-            })?;
+        if list
+            .add_partition_offset(topic, p, Offset::Offset(offset))
+            .is_err()
+        {
+            return;
+        }
     }
-    consumer.commit(&list, CommitMode::Sync).map_err(|cause| KafkaIssue::Client {
-        context: format!("stored the batch but cannot commit the offsets of '{topic}' (a restart sends it again; ids make that a no-op)"),
-        cause,
-    })
+    if list.count() == 0 {
+        return;
+    }
+    if let Err(e) = consumer.commit(&list, CommitMode::Sync) {
+        eprintln!("warning: cannot commit the offsets of '{topic}' ({e}); stored events are safe and a replay of them is a no-op");
+    }
+}
+
+/// Partition moves reported by librdkafka during `poll`, handled by the loop after it.
+enum Moved {
+    /// Partitions received, with the group's committed offset (where reading starts).
+    Assigned(Vec<(i32, i64)>),
+    Revoked(Vec<i32>),
+}
+
+#[derive(Default)]
+struct GroupEvents {
+    moves: Mutex<Vec<Moved>>,
+}
+
+impl GroupEvents {
+    fn take(&self) -> Vec<Moved> {
+        self.moves
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default()
+    }
+
+    fn push(&self, moved: Moved) {
+        if let Ok(mut moves) = self.moves.lock() {
+            moves.push(moved);
+        }
+    }
+}
+
+impl ClientContext for GroupEvents {}
+
+impl ConsumerContext for GroupEvents {
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(partitions) => {
+                let committed = consumer
+                    .committed_offsets((*partitions).clone(), CONNECT_TIMEOUT)
+                    .ok();
+                let parts = partitions
+                    .elements()
+                    .iter()
+                    .map(|e| {
+                        let offset = committed
+                            .as_ref()
+                            .and_then(|c| c.find_partition(e.topic(), e.partition()))
+                            .map(|c| c.offset());
+                        let start = match offset {
+                            Some(Offset::Offset(o)) if o >= 0 => o,
+                            _ => 0,
+                        };
+                        (e.partition(), start)
+                    })
+                    .collect();
+                self.push(Moved::Assigned(parts));
+            }
+            Rebalance::Revoke(partitions) => {
+                self.push(Moved::Revoked(
+                    partitions
+                        .elements()
+                        .iter()
+                        .map(|e| e.partition())
+                        .collect(),
+                ));
+            }
+            Rebalance::Error(_) => {}
+        }
+    }
 }
 
 struct Sink<'a> {

@@ -25,6 +25,15 @@ impl ResumeCheck {
         }
     }
 
+    /// Checks the next resume of `partition` at `offset`.
+    pub fn guard(&mut self, partition: i32, offset: i64) {
+        if offset > 0 {
+            self.pending.insert(partition, 64);
+        } else {
+            self.pending.remove(&partition);
+        }
+    }
+
     pub fn confirm(&mut self, partition: i32) {
         self.pending.remove(&partition);
     }
@@ -101,6 +110,18 @@ impl PartitionCursor {
         }
         self.check.confirm(partition);
         Admit::Take
+    }
+
+    /// Starts `partition` over at `offset` (a new assignment).
+    pub fn restart(&mut self, partition: i32, offset: i64) {
+        self.next.insert(partition, offset);
+        self.check.guard(partition, offset);
+    }
+
+    /// Stops tracking `partition` (given to another member).
+    pub fn forget(&mut self, partition: i32) {
+        self.next.remove(&partition);
+        self.check.confirm(partition);
     }
 
     /// Records that `offset` was dealt with.

@@ -22,6 +22,8 @@ pub struct State {
     pub throttle_every: Option<u64>,
     /// Reject (400, mapping error) documents whose message contains this.
     pub poison: Option<String>,
+    /// Answer this many bulk requests with 503 before accepting any.
+    pub unavailable_bulks: usize,
     /// Canned answers by path prefix (after the method), e.g. "/logs-*/_search".
     pub canned: Vec<(String, u16, String)>,
 }
@@ -76,7 +78,17 @@ fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, St
     if method == "PUT" && path.starts_with("/_index_template/") {
         return (200, json!({"acknowledged": true}).to_string());
     }
+    if method == "POST" && path.ends_with("/_search") {
+        return (200, search(&state, body));
+    }
+    if method == "DELETE" {
+        return (200, json!({"acknowledged": true}).to_string());
+    }
     if method == "POST" && path == "/_bulk" {
+        if state.unavailable_bulks > 0 {
+            state.unavailable_bulks -= 1;
+            return (503, json!({"error": {"type": "cluster_block_exception", "reason": "blocked by: [SERVICE_UNAVAILABLE/2/no master];"}, "status": 503}).to_string());
+        }
         return (200, bulk(&mut state, body));
     }
     (404, json!({"error": {"type": "mock_unknown", "reason": format!("the mock does not know {method} {path}")}, "status": 404}).to_string())
@@ -121,4 +133,42 @@ fn bulk(state: &mut State, body: &str) -> String {
         items.push(item);
     }
     json!({"took": 1, "errors": errors, "items": items}).to_string()
+}
+
+fn micros(doc: &Value) -> i64 {
+    doc["@timestamp"]
+        .as_str()
+        .and_then(logagg::event::Timestamp::parse)
+        .map_or(0, |t| t.micros())
+}
+
+/// A small search: every document (the query itself is ignored), a `gte` range on
+/// `@timestamp` if the request has one, sorted by time, `size` of them.
+fn search(state: &State, body: &str) -> String {
+    let request: Value = serde_json::from_str(body).unwrap_or_default();
+    let gte = request
+        .pointer("/query/bool/filter/1/range/@timestamp/gte")
+        .and_then(Value::as_str)
+        .and_then(logagg::event::Timestamp::parse)
+        .map(|t| t.micros());
+    let descending = request
+        .pointer("/sort/0/@timestamp/order")
+        .and_then(Value::as_str)
+        == Some("desc");
+    let size = request["size"].as_u64().unwrap_or(10) as usize;
+    let mut hits: Vec<(&String, &Value)> = state
+        .docs
+        .iter()
+        .filter(|(_, d)| gte.is_none_or(|g| micros(d) >= g))
+        .collect();
+    hits.sort_by_key(|(id, d)| (micros(d), (*id).clone()));
+    if descending {
+        hits.reverse();
+    }
+    let hits: Vec<Value> = hits
+        .into_iter()
+        .take(size)
+        .map(|(id, d)| json!({"_index": "logs-x", "_id": id, "_score": null, "_source": d, "sort": [micros(d)]}))
+        .collect();
+    json!({"took": 1, "timed_out": false, "hits": {"total": {"value": hits.len(), "relation": "eq"}, "max_score": null, "hits": hits}}).to_string()
 }

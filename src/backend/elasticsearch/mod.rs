@@ -6,7 +6,9 @@ pub mod bulk;
 pub mod client;
 pub mod document;
 pub mod dsl;
+pub mod retention;
 pub mod search;
+pub mod tail;
 pub mod template;
 
 pub use client::{EsClient, EsConfig, EsCredentials, EsError};
