@@ -206,12 +206,20 @@ kafka\t'A Kafka topic (--brokers, --topic), without a consumer group'"
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l buffer -d 'How many recent events the dashboard keeps (memory stays bounded by this)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l store -d 'With --source store: which store [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
+elasticsearch\t'An Elasticsearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l rate -d 'Simulated events per second' -r
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l buffer -d 'How many recent events the dashboard keeps' -r

@@ -461,6 +461,11 @@ pub struct DashArgs {
     pub buffer: usize,
     #[command(flatten)]
     pub kafka: KafkaArgs,
+    /// With --source store: which store [default: the profile's `store`, else embedded]
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    #[command(flatten)]
+    pub es: EsArgs,
 }
 
 #[derive(Debug, Args)]

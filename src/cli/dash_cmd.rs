@@ -1,6 +1,6 @@
 //! `logagg dash`: the dashboard on the configured store, or on a Kafka topic.
 
-use super::args::{DashArgs, TailSource};
+use super::args::{DashArgs, StoreKind, TailSource};
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
@@ -22,6 +22,15 @@ pub fn run(args: &DashArgs, settings: &Settings) -> Result<Outcome> {
     let stop = Arc::new(AtomicBool::new(false));
     let (sender, receiver) = sync_channel(FEED_QUEUE);
     let source = match args.source {
+        TailSource::Store if settings.store(args.store)? == StoreKind::Elasticsearch => {
+            let config = settings.es_config(&args.es)?;
+            let label = format!("elasticsearch {}", config.urls.join(","));
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("feed".into())
+                .spawn(move || feed::follow_elasticsearch(config, sender, stop))?;
+            label
+        }
         TailSource::Store => {
             let dir = settings.data_dir.clone();
             let stop = stop.clone();

@@ -126,6 +126,60 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
     }
 }
 
+/// Follows Elasticsearch (polling with an overlap window) until `stop` is set.
+pub fn follow_elasticsearch(
+    config: crate::backend::elasticsearch::EsConfig,
+    out: SyncSender<FeedMessage>,
+    stop: Arc<AtomicBool>,
+) {
+    use crate::backend::elasticsearch::tail::{next_interval, TailCursor};
+    use crate::backend::elasticsearch::EsClient;
+    let mut health = Health {
+        source: format!("elasticsearch {}", config.urls.join(",")),
+        ..Health::default()
+    };
+    let client = match EsClient::connect(&config) {
+        Ok(client) => client,
+        Err(e) => {
+            let _ = send_health(&out, &mut health, false, Some(e.to_string()));
+            return;
+        }
+    };
+    health.source = format!("elasticsearch {}", client.urls());
+    let mut cursor = TailCursor::new(&config.index_prefix, Query::All, Duration::from_secs(5));
+    let (floor, ceiling) = (Duration::from_millis(200), Duration::from_secs(5));
+    let mut interval = floor;
+    let mut started = false;
+    while !stop.load(Ordering::Relaxed) {
+        let result = if started {
+            cursor.poll(&client, crate::event::Timestamp::now())
+        } else {
+            cursor.history(&client, BACKLOG)
+        };
+        match result {
+            Ok(events) => {
+                started = true;
+                if send_health(&out, &mut health, true, None).is_err() {
+                    return;
+                }
+                interval = next_interval(interval, !events.is_empty(), floor, ceiling);
+                for chunk in events.chunks(BATCH) {
+                    if out.send(FeedMessage::Events(chunk.to_vec())).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                if send_health(&out, &mut health, false, Some(format!("{e:#}"))).is_err() {
+                    return;
+                }
+                interval = ceiling;
+            }
+        }
+        std::thread::sleep(interval);
+    }
+}
+
 /// Follows a Kafka topic from its end until `stop` is set.
 pub fn follow_kafka(
     brokers: String,
