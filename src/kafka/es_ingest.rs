@@ -16,7 +16,7 @@ use crate::backend::elasticsearch::bulk::{
     encode_item, parse_response, request_is_retryable, ItemOutcome,
 };
 use crate::backend::elasticsearch::{EsClient, EsError};
-use crate::event::{decode_line, DecodeContext, LogEvent, Position, Timestamp};
+use crate::event::{DecodeContext, LogEvent, Position};
 use elasticsearch::http::Method;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::Message;
@@ -179,11 +179,7 @@ pub fn run(
                 let payload = message.payload().unwrap_or_default();
                 metrics.events_in.inc();
                 metrics.bytes_in.inc_by(payload.len() as u64);
-                context.received_at = message
-                    .timestamp()
-                    .to_millis()
-                    .map_or_else(Timestamp::now, Timestamp::from_millis);
-                let event = decode_line(payload, &context);
+                let event = super::decode_message(&message, &mut context);
                 if event.unparsed {
                     sink.summary.unparsed += 1;
                     metrics.unparsed.inc();

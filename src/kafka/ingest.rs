@@ -12,7 +12,7 @@ use super::resume_check::{Admit, PartitionCursor};
 use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
-use crate::event::{decode_line, DecodeContext, Position, Timestamp};
+use crate::event::{DecodeContext, Position};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
@@ -195,11 +195,7 @@ pub fn run(
                     cursor.advance(partition, message.offset());
                     continue;
                 }
-                context.received_at = message
-                    .timestamp()
-                    .to_millis()
-                    .map_or_else(Timestamp::now, Timestamp::from_millis);
-                let event = decode_line(payload, &context);
+                let event = super::decode_message(&message, &mut context);
                 if event.unparsed {
                     summary.unparsed += 1;
                     metrics.unparsed.inc();

@@ -3,7 +3,7 @@
 
 use super::resume_check::{Admit, PartitionCursor};
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
-use crate::event::{decode_line, DecodeContext, LogEvent, Timestamp};
+use crate::event::{DecodeContext, LogEvent, Timestamp};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
@@ -114,11 +114,7 @@ impl LiveTopic {
             }
         }
         self.cursor.advance(partition, offset);
-        self.context.received_at = message
-            .timestamp()
-            .to_millis()
-            .map_or_else(Timestamp::now, Timestamp::from_millis);
-        let event = decode_line(message.payload().unwrap_or_default(), &self.context);
+        let event = super::decode_message(&message, &mut self.context);
         Ok(Some(LiveMessage {
             partition,
             offset,

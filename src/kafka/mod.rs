@@ -40,3 +40,18 @@ pub fn stream_name(topic: &str, partition: i32) -> String {
 pub fn stream_prefix(topic: &str) -> String {
     format!("kafka:{topic}/")
 }
+
+/// The event a message carries; a line that is not a JSON event gets the message's own
+/// timestamp (when the broker has one) as its time.
+pub fn decode_message(
+    message: &rdkafka::message::BorrowedMessage<'_>,
+    context: &mut crate::event::DecodeContext,
+) -> crate::event::LogEvent {
+    use crate::event::Timestamp;
+    use rdkafka::message::Message;
+    context.received_at = message
+        .timestamp()
+        .to_millis()
+        .map_or_else(Timestamp::now, Timestamp::from_millis);
+    crate::event::decode_line(message.payload().unwrap_or_default(), context)
+}

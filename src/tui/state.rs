@@ -301,11 +301,4 @@ pub fn level_index(level: Level) -> usize {
     }
 }
 
-pub const LEVELS: [Level; 6] = [
-    Level::Trace,
-    Level::Debug,
-    Level::Info,
-    Level::Warn,
-    Level::Error,
-    Level::Fatal,
-];
+pub const LEVELS: [Level; 6] = Level::ALL;

@@ -61,18 +61,11 @@ fn clause_dsl(clause: &Clause) -> Value {
         }
         (Target::Message, _) => match_none(),
         (Target::Level, Test::Range(Range::Level(lo, hi))) => {
-            let names: Vec<&str> = [
-                Level::Trace,
-                Level::Debug,
-                Level::Info,
-                Level::Warn,
-                Level::Error,
-                Level::Fatal,
-            ]
-            .into_iter()
-            .filter(|l| crate::query::ast::within(l, lo, hi))
-            .map(Level::as_str)
-            .collect();
+            let names: Vec<&str> = Level::ALL
+                .into_iter()
+                .filter(|l| crate::query::ast::within(l, lo, hi))
+                .map(Level::as_str)
+                .collect();
             if names.is_empty() {
                 match_none()
             } else {
