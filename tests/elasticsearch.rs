@@ -185,6 +185,39 @@ fn an_unavailable_cluster_pauses_ingest_until_it_accepts_the_batch() {
 }
 
 #[test]
+fn a_cluster_that_times_out_is_retried_without_loss() {
+    let broker = Broker::start();
+    let es = MockEs::start();
+    es.state.lock().unwrap().slow_bulks = 2;
+    let dir = tempfile::tempdir().unwrap();
+    simulate_to(dir.path(), &broker, "slow", "9", START, "300", "1");
+    let out = logagg(dir.path())
+        .args([
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--es-url",
+            &es.url,
+            "--es-timeout",
+            "500ms",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "slow",
+            "--exit-at-end",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let said = String::from_utf8(out).unwrap();
+    assert!(said.contains("retrying"), "{said}");
+    assert_eq!(es.state.lock().unwrap().docs.len(), 300, "{said}");
+}
+
+#[test]
 fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
     use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
     let broker = Broker::start();

@@ -24,6 +24,8 @@ pub struct State {
     pub poison: Option<String>,
     /// Answer this many bulk requests with 503 before accepting any.
     pub unavailable_bulks: usize,
+    /// Hold this many bulk requests for two seconds before answering (past a client timeout).
+    pub slow_bulks: usize,
     /// Canned answers by path prefix (after the method), e.g. "/logs-*/_search".
     pub canned: Vec<(String, u16, String)>,
 }
@@ -62,8 +64,8 @@ impl MockEs {
     }
 }
 
-fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, String) {
-    let mut state = state.lock().unwrap();
+fn handle(shared: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, String) {
+    let mut state = shared.lock().unwrap();
     state
         .requests
         .push((method.to_string(), url.to_string(), body.to_string()));
@@ -85,6 +87,12 @@ fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, St
         return (200, json!({"acknowledged": true}).to_string());
     }
     if method == "POST" && path == "/_bulk" {
+        if state.slow_bulks > 0 {
+            state.slow_bulks -= 1;
+            drop(state);
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            return (503, json!({"error": "too late"}).to_string());
+        }
         if state.unavailable_bulks > 0 {
             state.unavailable_bulks -= 1;
             return (503, json!({"error": {"type": "cluster_block_exception", "reason": "blocked by: [SERVICE_UNAVAILABLE/2/no master];"}, "status": 503}).to_string());
