@@ -37,6 +37,9 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the Docker stack')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The embedded store and the Docker stack: health, ingest rate, consumer lag')
             [CompletionResult]::new('es', 'es', [CompletionResultType]::ParameterValue, 'Elasticsearch housekeeping: install the index template')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -251,6 +254,39 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'logagg;up' {
+            [CompletionResult]::new('--ingestors', '--ingestors', [CompletionResultType]::ParameterName, 'Ingestor processes (one consumer group; more than --partitions is useless)')
+            [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'Partitions of the `logs` topic (and `logs.dlq`) created by up')
+            [CompletionResult]::new('--kafka-retention', '--kafka-retention', [CompletionResultType]::ParameterName, 'How long Kafka keeps messages, e.g. 7d')
+            [CompletionResult]::new('--es-retention', '--es-retention', [CompletionResultType]::ParameterName, 'How long Elasticsearch keeps events (an ILM policy on the daily indices), e.g. 30d')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up if the services are not healthy by then')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'logagg;down' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--volumes', '--volumes', [CompletionResultType]::ParameterName, 'Also delete the stack''s data (Kafka, Elasticsearch, Prometheus, Grafana volumes)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'logagg;status' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'logagg;es' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
@@ -325,6 +361,9 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the Docker stack')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The embedded store and the Docker stack: health, ingest rate, consumer lag')
             [CompletionResult]::new('es', 'es', [CompletionResultType]::ParameterValue, 'Elasticsearch housekeeping: install the index template')
             [CompletionResult]::new('retention', 'retention', [CompletionResultType]::ParameterValue, 'Remove old events from the store, by age and/or total size')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -361,6 +400,15 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             break
         }
         'logagg;help;demo' {
+            break
+        }
+        'logagg;help;up' {
+            break
+        }
+        'logagg;help;down' {
+            break
+        }
+        'logagg;help;status' {
             break
         }
         'logagg;help;es' {

@@ -28,6 +28,9 @@ _logagg() {
             logagg,dlq)
                 cmd="logagg__subcmd__dlq"
                 ;;
+            logagg,down)
+                cmd="logagg__subcmd__down"
+                ;;
             logagg,es)
                 cmd="logagg__subcmd__es"
                 ;;
@@ -49,8 +52,14 @@ _logagg() {
             logagg,simulate)
                 cmd="logagg__subcmd__simulate"
                 ;;
+            logagg,status)
+                cmd="logagg__subcmd__status"
+                ;;
             logagg,tail)
                 cmd="logagg__subcmd__tail"
+                ;;
+            logagg,up)
+                cmd="logagg__subcmd__up"
                 ;;
             logagg__subcmd__dlq,help)
                 cmd="logagg__subcmd__dlq__subcmd__help"
@@ -94,6 +103,9 @@ _logagg() {
             logagg__subcmd__help,dlq)
                 cmd="logagg__subcmd__help__subcmd__dlq"
                 ;;
+            logagg__subcmd__help,down)
+                cmd="logagg__subcmd__help__subcmd__down"
+                ;;
             logagg__subcmd__help,es)
                 cmd="logagg__subcmd__help__subcmd__es"
                 ;;
@@ -115,8 +127,14 @@ _logagg() {
             logagg__subcmd__help,simulate)
                 cmd="logagg__subcmd__help__subcmd__simulate"
                 ;;
+            logagg__subcmd__help,status)
+                cmd="logagg__subcmd__help__subcmd__status"
+                ;;
             logagg__subcmd__help,tail)
                 cmd="logagg__subcmd__help__subcmd__tail"
+                ;;
+            logagg__subcmd__help,up)
+                cmd="logagg__subcmd__help__subcmd__up"
                 ;;
             logagg__subcmd__help__subcmd__dlq,list)
                 cmd="logagg__subcmd__help__subcmd__dlq__subcmd__list"
@@ -134,7 +152,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo es retention completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo up down status es retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,6 +497,36 @@ _logagg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logagg__subcmd__down)
+            opts="-h --volumes --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logagg__subcmd__es)
             opts="-h --data-dir --config --profile --color --help setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -602,7 +650,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help)
-            opts="simulate ship ingest dlq query tail dash demo es retention completions help"
+            opts="simulate ship ingest dlq query tail dash demo up down status es retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -688,6 +736,20 @@ _logagg() {
         logagg__subcmd__help__subcmd__dlq__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__down)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -811,7 +873,35 @@ _logagg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logagg__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logagg__subcmd__help__subcmd__tail)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1203,6 +1293,36 @@ _logagg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logagg__subcmd__status)
+            opts="-h --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logagg__subcmd__tail)
             opts="-n -o -h --level --service --lines --output --poll --source --since --reorder-window --brokers --topic --store --overlap --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1283,6 +1403,56 @@ _logagg() {
                     return 0
                     ;;
                 --es-index-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__up)
+            opts="-h --ingestors --partitions --kafka-retention --es-retention --timeout --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ingestors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partitions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --es-retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,9 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
+            cand up 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
+            cand down 'Stop the Docker stack'
+            cand status 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
             cand es 'Elasticsearch housekeeping: install the index template'
             cand retention 'Remove old events from the store, by age and/or total size'
             cand completions 'Print a shell completion script'
@@ -233,6 +236,36 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'logagg;up'= {
+            cand --ingestors 'Ingestor processes (one consumer group; more than --partitions is useless)'
+            cand --partitions 'Partitions of the `logs` topic (and `logs.dlq`) created by up'
+            cand --kafka-retention 'How long Kafka keeps messages, e.g. 7d'
+            cand --es-retention 'How long Elasticsearch keeps events (an ILM policy on the daily indices), e.g. 30d'
+            cand --timeout 'Give up if the services are not healthy by then'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;down'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --volumes 'Also delete the stack''s data (Kafka, Elasticsearch, Prometheus, Grafana volumes)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;status'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'logagg;es'= {
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
@@ -300,6 +333,9 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
+            cand up 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
+            cand down 'Stop the Docker stack'
+            cand status 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
             cand es 'Elasticsearch housekeeping: install the index template'
             cand retention 'Remove old events from the store, by age and/or total size'
             cand completions 'Print a shell completion script'
@@ -326,6 +362,12 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;dash'= {
         }
         &'logagg;help;demo'= {
+        }
+        &'logagg;help;up'= {
+        }
+        &'logagg;help;down'= {
+        }
+        &'logagg;help;status'= {
         }
         &'logagg;help;es'= {
             cand setup 'Install (or update) the index template; safe to run again'

@@ -7,4 +7,5 @@ pub mod kafka;
 pub mod query;
 pub mod simulator;
 pub mod source;
+pub mod stack;
 pub mod tui;

@@ -137,6 +137,20 @@ Examples:
   logagg demo --rate 2000 --data-dir /tmp/shop  keep the store afterwards
   logagg demo --headless --duration 30s         the same pipeline without a terminal, then a summary")]
     Demo(DemoArgs),
+    /// Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana
+    #[command(after_help = "\
+Examples:
+  logagg up                              single ingestor, 3 partitions; waits until healthy
+  logagg up --ingestors 3 --partitions 6 three ingestors in one consumer group
+  logagg up --kafka-retention 3d
+
+Ports (all on 127.0.0.1): Kafka 9092, Elasticsearch 9200, Prometheus 9090, Grafana 3000
+(LOGAGG_KAFKA_PORT, LOGAGG_ES_PORT, LOGAGG_PROMETHEUS_PORT, LOGAGG_GRAFANA_PORT change them).")]
+    Up(UpArgs),
+    /// Stop the Docker stack
+    Down(DownArgs),
+    /// The embedded store and the Docker stack: health, ingest rate, consumer lag
+    Status,
     /// Elasticsearch housekeeping: install the index template
     #[command(subcommand)]
     Es(EsCommand),
@@ -437,6 +451,32 @@ pub struct TailArgs {
     pub overlap: String,
     #[command(flatten)]
     pub es: EsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Ingestor processes (one consumer group; more than --partitions is useless)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub ingestors: u32,
+    /// Partitions of the `logs` topic (and `logs.dlq`) created by up
+    #[arg(long, default_value_t = 3, value_name = "P")]
+    pub partitions: u32,
+    /// How long Kafka keeps messages, e.g. 7d
+    #[arg(long, value_name = "DURATION")]
+    pub kafka_retention: Option<String>,
+    /// How long Elasticsearch keeps events (an ILM policy on the daily indices), e.g. 30d
+    #[arg(long, value_name = "DURATION")]
+    pub es_retention: Option<String>,
+    /// Give up if the services are not healthy by then
+    #[arg(long, default_value = "5m", value_name = "DURATION")]
+    pub timeout: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Also delete the stack's data (Kafka, Elasticsearch, Prometheus, Grafana volumes)
+    #[arg(long)]
+    pub volumes: bool,
 }
 
 #[derive(Debug, Subcommand)]

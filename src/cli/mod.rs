@@ -18,6 +18,7 @@ mod settings;
 mod ship_cmd;
 mod shutdown;
 mod simulate_cmd;
+mod stack_cmd;
 mod tail_cmd;
 mod tail_kafka;
 
@@ -60,6 +61,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Dlq(args) => dlq_cmd::run(&args, &settings),
         Command::Dash(args) => dash_cmd::run(&args, &settings),
         Command::Es(command) => es_cmd::run(&command, &settings),
+        Command::Up(args) => stack_cmd::up(&args, &settings),
+        Command::Down(args) => stack_cmd::down(&args, &settings),
+        Command::Status => stack_cmd::status(&settings),
         Command::Demo(args) => demo_cmd::run(&args, &settings, cli.global.data_dir.is_some()),
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),

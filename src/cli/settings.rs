@@ -48,6 +48,8 @@ pub struct Settings {
     pub color: bool,
     brokers: Option<String>,
     profile: Profile,
+    /// The config file (which may not exist yet).
+    pub config_path: PathBuf,
 }
 
 /// Where a local Elasticsearch listens unless told otherwise.
@@ -95,6 +97,7 @@ impl Settings {
             color: color_enabled(global.color),
             brokers: profile.brokers.clone(),
             profile,
+            config_path,
         })
     }
 }
@@ -236,6 +239,32 @@ pub fn parse_size(flag: &str, text: &str) -> Result<u64> {
     text.parse::<bytesize::ByteSize>()
         .map(|size| size.as_u64())
         .map_err(|_| anyhow::anyhow!("{flag} '{text}' is not a size; use e.g. 500MB or 20GiB"))
+}
+
+/// Adds (or updates) the `docker` profile for the stack and makes it current, keeping
+/// everything else in the config file. Returns the file's path.
+pub fn use_docker_profile(path: &Path, brokers: &str, es_url: &str) -> Result<PathBuf> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut table: toml::Table = text
+        .parse()
+        .with_context(|| format!("cannot update {}: it is not valid TOML", path.display()))?;
+    table.insert("profile".into(), toml::Value::String("docker".into()));
+    let profiles = table
+        .entry("profiles")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(profiles) = profiles {
+        let mut docker = toml::Table::new();
+        docker.insert("brokers".into(), toml::Value::String(brokers.into()));
+        docker.insert("es_url".into(), toml::Value::String(es_url.into()));
+        docker.insert("store".into(), toml::Value::String("elasticsearch".into()));
+        profiles.insert("docker".into(), toml::Value::Table(docker));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, toml::to_string(&table).unwrap_or_default())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path.to_path_buf())
 }
 
 #[cfg(test)]

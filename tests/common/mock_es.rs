@@ -77,7 +77,9 @@ fn handle(shared: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, S
     {
         return (*status, answer.clone());
     }
-    if method == "PUT" && path.starts_with("/_index_template/") {
+    if method == "PUT"
+        && (path.starts_with("/_index_template/") || path.starts_with("/_ilm/policy/"))
+    {
         return (200, json!({"acknowledged": true}).to_string());
     }
     if method == "POST" && path.ends_with("/_search") {

@@ -16,10 +16,30 @@ const LENIENT: &str = "ignore_unavailable=true&allow_no_indices=true";
 
 /// Installs (or updates) the index template; running it again changes nothing.
 pub fn setup(client: &EsClient, prefix: &str) -> Result<(), EsError> {
+    setup_with_retention(client, prefix, None)
+}
+
+/// The template, and with `keep_days` an ILM policy that deletes indices that old, which
+/// the template attaches to every new daily index.
+pub fn setup_with_retention(
+    client: &EsClient,
+    prefix: &str,
+    keep_days: Option<u64>,
+) -> Result<(), EsError> {
+    let mut template = index_template(prefix);
+    if let Some(days) = keep_days {
+        let policy = template_name(prefix);
+        client.json(
+            Method::Put,
+            &format!("/_ilm/policy/{policy}"),
+            Some(&json!({"policy": {"phases": {"delete": {"min_age": format!("{days}d"), "actions": {"delete": {}}}}}})),
+        )?;
+        template["template"]["settings"]["index.lifecycle.name"] = json!(policy);
+    }
     client.json(
         Method::Put,
         &format!("/_index_template/{}", template_name(prefix)),
-        Some(&index_template(prefix)),
+        Some(&template),
     )?;
     Ok(())
 }

@@ -58,6 +58,22 @@ impl WriterLock {
     }
 }
 
+/// Who writes to the store in `dir` right now, if anyone (a lock nobody holds is free).
+pub fn writer_holder(dir: &Path) -> Option<String> {
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .ok()?;
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            None
+        }
+        Err(_) => Some(describe_holder(&mut file)),
+    }
+}
+
 fn describe_holder(file: &mut File) -> String {
     let mut text = String::new();
     let _ = file.seek(SeekFrom::Start(0));

@@ -17,6 +17,7 @@ pub use checkpoint::Checkpoint;
 pub use collect::Order;
 pub use error::StoreError;
 pub use layout::Store;
+pub use lock::writer_holder;
 pub use reader::{format_number, values_of, Hit, StoreReader, StoreStats};
 pub use writer::{Committed, StoreWriter};
 
