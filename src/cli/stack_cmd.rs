@@ -169,19 +169,7 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
         "the stack is up; profile \"docker\" is now current ({})",
         config.display()
     );
-    println!(
-        "  Kafka          127.0.0.1:{}",
-        port("LOGAGG_KAFKA_PORT", 9092)
-    );
-    println!("  Elasticsearch  {es_url}");
-    println!(
-        "  Grafana        http://127.0.0.1:{}  (dashboard \"logagg pipeline\")",
-        port("LOGAGG_GRAFANA_PORT", 3000)
-    );
-    println!(
-        "  Prometheus     http://127.0.0.1:{}",
-        port("LOGAGG_PROMETHEUS_PORT", 9090)
-    );
+    print_endpoints();
     if let Some(keep) = &args.es_retention {
         println!("Elasticsearch deletes daily indices older than {keep} (ILM policy logs-logagg)");
     }
@@ -298,6 +286,7 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
     for state in &states {
         println!("  {:<14} {}", state.service, state.describe());
     }
+    print_endpoints();
     let prometheus = format!("http://127.0.0.1:{}", port("LOGAGG_PROMETHEUS_PORT", 9090));
     for (label, query) in [
         (
@@ -312,6 +301,17 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
+}
+
+fn print_endpoints() {
+    let kafka = port("LOGAGG_KAFKA_PORT", 9092);
+    let es = port("LOGAGG_ES_PORT", 9200);
+    let grafana = port("LOGAGG_GRAFANA_PORT", 3000);
+    let prometheus = port("LOGAGG_PROMETHEUS_PORT", 9090);
+    println!("  Kafka          127.0.0.1:{kafka}");
+    println!("  Elasticsearch  http://127.0.0.1:{es}");
+    println!("  Grafana        http://127.0.0.1:{grafana}  (dashboard \"logagg pipeline\")");
+    println!("  Prometheus     http://127.0.0.1:{prometheus}");
 }
 
 /// One number from Prometheus's query API.
