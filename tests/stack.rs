@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::kafka::{http_get, produce, spawn, wait_until, Broker};
+use common::kafka::{http_get, ingest_with_metrics, produce, wait_until, Broker};
 use common::logagg;
 use common::mock_es::MockEs;
 use std::collections::BTreeSet;
@@ -90,25 +90,7 @@ fn every_metric_the_dashboard_and_rules_use_is_exported_by_a_running_ingestor() 
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
     produce(dir.path(), &broker, "logs", "3", "500");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let ingest = spawn(
-        dir.path(),
-        "ingest",
-        &[
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--metrics-addr",
-            &addr,
-            "--commit-interval",
-            "100ms",
-        ],
-    );
+    let (ingest, addr) = ingest_with_metrics(dir.path(), &broker, "logs");
     let mut text = String::new();
     wait_until(60, "metrics are served", || {
         text = http_get(&addr, "/metrics").unwrap_or_default();
@@ -168,12 +150,7 @@ esac
 }
 
 fn free_port() -> String {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string()
+    common::kafka::free_port().to_string()
 }
 
 fn stack_command(dir: &Path, es_port: &str) -> assert_cmd::Command {
@@ -395,25 +372,7 @@ fn a_real_prometheus_scrapes_a_running_ingestor() {
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
     produce(dir.path(), &broker, "logs", "4", "700");
-    let metrics_port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let metrics = format!("127.0.0.1:{metrics_port}");
-    let ingest = spawn(
-        dir.path(),
-        "ingest",
-        &[
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--metrics-addr",
-            &metrics,
-            "--commit-interval",
-            "100ms",
-        ],
-    );
+    let (ingest, metrics) = ingest_with_metrics(dir.path(), &broker, "logs");
     let config = dir.path().join("prometheus.yml");
     std::fs::write(
         &config,

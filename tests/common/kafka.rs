@@ -242,3 +242,33 @@ pub fn stored_count(dir: &Path) -> u64 {
         .parse()
         .unwrap_or(0)
 }
+
+/// A free port on 127.0.0.1 (free when asked; good enough for a test's own servers).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `ingest` of `topic` in the background, serving metrics; returns it and the address.
+pub fn ingest_with_metrics(dir: &Path, broker: &Broker, topic: &str) -> (Reaped, String) {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let child = spawn(
+        dir,
+        "ingest",
+        &[
+            "ingest",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            topic,
+            "--metrics-addr",
+            &addr,
+            "--commit-interval",
+            "100ms",
+        ],
+    );
+    (child, addr)
+}
