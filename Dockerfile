@@ -1,6 +1,6 @@
 # The ingestor image of the Docker stack (docker/compose.yaml): build, then a small
 # runtime with only the binary, running as a non-root user.
-FROM rust:1.89-bookworm AS build
+FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked --bin logagg
