@@ -227,6 +227,7 @@ fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
     simulate_to(dir.path(), &broker, "mixed", "3", START, "100", "1");
     let producer: BaseProducer = rdkafka::ClientConfig::new()
         .set("bootstrap.servers", &broker.address)
+        .set("message.max.bytes", "16777216")
         .create()
         .unwrap();
     producer
@@ -234,9 +235,43 @@ fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
             br#"{"service":"x","message":"a poison pill","fields":{"status":"abc"}}"#.as_slice(),
         ))
         .unwrap();
+    // Too large for any bulk request: a dead letter before it is ever sent.
+    let big = format!(
+        "{{\"service\":\"x\",\"message\":\"{}\"}}",
+        "z".repeat(2_000_000)
+    );
+    if producer
+        .send(BaseRecord::to("mixed").key("x").payload(big.as_bytes()))
+        .is_err()
+    {
+        panic!("cannot queue the 2 MB message");
+    }
     producer.flush(Duration::from_secs(30)).unwrap();
-    let said = ingest_to_es(dir.path(), &broker, &es.url, "mixed");
-    assert!(said.contains("1 events were rejected"), "{said}");
+    let out = logagg(dir.path())
+        .args([
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--es-url",
+            &es.url,
+            "--brokers",
+            &broker.address,
+        ])
+        .args([
+            "--topic",
+            "mixed",
+            "--exit-at-end",
+            "--max-event-bytes",
+            "1MB",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let said = String::from_utf8(out).unwrap();
+    assert!(said.contains("2 events were rejected"), "{said}");
     assert_eq!(es.state.lock().unwrap().docs.len(), 100);
     let listed = stdout_of(logagg(dir.path()).args([
         "dlq",
@@ -248,15 +283,22 @@ fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
         "--output",
         "json",
     ]));
-    let letter: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
-    assert!(
-        letter["reason"]
-            .as_str()
-            .unwrap()
-            .contains("document_parsing_exception"),
-        "{listed}"
+    let letters: Vec<serde_json::Value> = listed
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(letters.len(), 2, "{listed}");
+    let by_reason = |text: &str| {
+        letters
+            .iter()
+            .find(|l| l["reason"].as_str().unwrap().contains(text))
+            .unwrap_or_else(|| panic!("no dead letter for {text}: {listed}"))
+    };
+    assert_eq!(
+        by_reason("document_parsing_exception")["source"],
+        "mixed/0@100"
     );
-    assert_eq!(letter["source"], "mixed/0@100");
+    assert_eq!(by_reason("over the limit")["source"], "mixed/0@101");
 }
 
 const SEARCH_ANSWER: &str = r#"{"took": 2, "timed_out": false, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},

@@ -130,7 +130,7 @@ pub fn run(
                 // member, which starts from the last commit and sends them again: their
                 // ids make that a no-op. Settle it, then commit what is still ours.
                 Moved::Revoked(parts) => {
-                    if !batch.is_empty() && !sink.settle(&mut batch, &stop)? {
+                    if !sink.settle(&mut batch, &stop)? {
                         return Ok(sink.summary);
                     }
                     batch_bytes = 0;
@@ -179,6 +179,18 @@ pub fn run(
                 let payload = message.payload().unwrap_or_default();
                 metrics.events_in.inc();
                 metrics.bytes_in.inc_by(payload.len() as u64);
+                if payload.len() > options.max_event_bytes {
+                    // Larger than a bulk request may be: it would block the partition
+                    // forever, so it is a dead letter right away.
+                    let reason = format!(
+                        "event of {} bytes is over the limit of {} bytes (--max-event-bytes)",
+                        payload.len(),
+                        options.max_event_bytes
+                    );
+                    sink.dead_letter(&message, &reason)?;
+                    cursor.advance(partition, message.offset());
+                    continue;
+                }
                 let event = super::decode_message(&message, &mut context);
                 if event.unparsed {
                     sink.summary.unparsed += 1;
@@ -233,7 +245,7 @@ pub fn run(
         }
     }
     // A batch left unsettled (stopped during an outage) is not committed: sent again later.
-    if batch.is_empty() || sink.settle(&mut batch, &stop)? {
+    if sink.settle(&mut batch, &stop)? {
         commit(&consumer, &options.topic, &cursor.next);
     }
     Ok(sink.summary)
@@ -338,7 +350,8 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// Sends the batch until every item is stored, already stored or dead-lettered.
+    /// Sends the batch until every item is stored, already stored or dead-lettered, and
+    /// waits for the dead letters (also those of an empty batch) to be confirmed.
     /// Returns false if `stop` asked to end while the cluster was not accepting it.
     fn settle(
         &mut self,
@@ -448,6 +461,28 @@ impl Sink<'_> {
             .observe(started.elapsed().as_secs_f64());
         batch.clear();
         Ok(true)
+    }
+
+    fn letters(&mut self) -> Result<&mut DeadLetters, KafkaIssue> {
+        match self.dead_letters {
+            Some(ref mut letters) => Ok(letters),
+            None => Ok(self.dead_letters.insert(DeadLetters::open(
+                &self.options.brokers,
+                &self.options.topic,
+            )?)),
+        }
+    }
+
+    /// Rejects a message before it is ever sent (it is confirmed with the next batch).
+    fn dead_letter(
+        &mut self,
+        message: &rdkafka::message::BorrowedMessage<'_>,
+        reason: &str,
+    ) -> Result<(), KafkaIssue> {
+        self.letters()?.send(message, reason)?;
+        self.metrics.dead_letters.inc();
+        self.summary.dead_lettered += 1;
+        Ok(())
     }
 
     fn trouble(&mut self, problem: &str) {
