@@ -8,12 +8,19 @@ mod common;
 
 use common::kafka::{simulate_to, simulation, spawn, Broker, START};
 use common::mock_es::MockEs;
-use common::{logagg, stdout_of};
+use common::{error_of, logagg, stdout_of};
 use logagg::backend::elasticsearch::document::from_source;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-fn ingest_to_es(dir: &std::path::Path, broker: &Broker, es: &str, topic: &str) -> String {
+/// `ingest --to elasticsearch --exit-at-end` (plus `extra`), which must succeed; its stderr.
+fn ingest_to_es_with(
+    dir: &std::path::Path,
+    broker: &Broker,
+    es: &str,
+    topic: &str,
+    extra: &[&str],
+) -> String {
     let out = logagg(dir)
         .args([
             "ingest",
@@ -33,6 +40,7 @@ fn ingest_to_es(dir: &std::path::Path, broker: &Broker, es: &str, topic: &str) -
             "--batch-events",
             "500",
         ])
+        .args(extra)
         .timeout(Duration::from_secs(120))
         .assert()
         .success()
@@ -40,6 +48,10 @@ fn ingest_to_es(dir: &std::path::Path, broker: &Broker, es: &str, topic: &str) -
         .stderr
         .clone();
     String::from_utf8(out).unwrap()
+}
+
+fn ingest_to_es(dir: &std::path::Path, broker: &Broker, es: &str, topic: &str) -> String {
+    ingest_to_es_with(dir, broker, es, topic, &[])
 }
 
 #[test]
@@ -191,28 +203,13 @@ fn a_cluster_that_times_out_is_retried_without_loss() {
     es.state.lock().unwrap().slow_bulks = 2;
     let dir = tempfile::tempdir().unwrap();
     simulate_to(dir.path(), &broker, "slow", "9", START, "300", "1");
-    let out = logagg(dir.path())
-        .args([
-            "ingest",
-            "--to",
-            "elasticsearch",
-            "--es-url",
-            &es.url,
-            "--es-timeout",
-            "500ms",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "slow",
-            "--exit-at-end",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
-    let said = String::from_utf8(out).unwrap();
+    let said = ingest_to_es_with(
+        dir.path(),
+        &broker,
+        &es.url,
+        "slow",
+        &["--es-timeout", "500ms"],
+    );
     assert!(said.contains("retrying"), "{said}");
     assert_eq!(es.state.lock().unwrap().docs.len(), 300, "{said}");
 }
@@ -247,30 +244,13 @@ fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
         panic!("cannot queue the 2 MB message");
     }
     producer.flush(Duration::from_secs(30)).unwrap();
-    let out = logagg(dir.path())
-        .args([
-            "ingest",
-            "--to",
-            "elasticsearch",
-            "--es-url",
-            &es.url,
-            "--brokers",
-            &broker.address,
-        ])
-        .args([
-            "--topic",
-            "mixed",
-            "--exit-at-end",
-            "--max-event-bytes",
-            "1MB",
-        ])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .success()
-        .get_output()
-        .stderr
-        .clone();
-    let said = String::from_utf8(out).unwrap();
+    let said = ingest_to_es_with(
+        dir.path(),
+        &broker,
+        &es.url,
+        "mixed",
+        &["--max-event-bytes", "1MB"],
+    );
     assert!(said.contains("2 events were rejected"), "{said}");
     assert_eq!(es.state.lock().unwrap().docs.len(), 100);
     let listed = stdout_of(logagg(dir.path()).args([
@@ -536,22 +516,18 @@ fn an_unreachable_cluster_is_one_clear_line() {
         .local_addr()
         .unwrap()
         .port();
-    let out = logagg(dir.path())
-        .args([
-            "query",
-            "*",
-            "--store",
-            "elasticsearch",
-            "--es-url",
-            &format!("http://elastic:hunter2@127.0.0.1:{port}"),
-        ])
-        .env("LOGAGG_ES_PASSWORD", "other-secret")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = error_of(
+        logagg(dir.path())
+            .args([
+                "query",
+                "*",
+                "--store",
+                "elasticsearch",
+                "--es-url",
+                &format!("http://elastic:hunter2@127.0.0.1:{port}"),
+            ])
+            .env("LOGAGG_ES_PASSWORD", "other-secret"),
+    );
     assert!(
         err.contains(&format!(
             "cannot reach Elasticsearch at http://127.0.0.1:{port}/"

@@ -8,8 +8,8 @@
 mod common;
 
 use common::kafka::{http_get, ingest_with_metrics, produce, wait_until, Broker};
-use common::logagg;
 use common::mock_es::MockEs;
+use common::{error_of, logagg};
 use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -244,15 +244,11 @@ fn up_starts_waits_for_health_creates_topics_and_switches_the_profile() {
 #[test]
 fn without_a_docker_engine_up_says_so_in_one_line_and_points_to_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let out = stack_command(dir.path(), &free_port())
-        .env("FAKE_DOCKER_NO_ENGINE", "1")
-        .arg("up")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = error_of(
+        stack_command(dir.path(), &free_port())
+            .env("FAKE_DOCKER_NO_ENGINE", "1")
+            .arg("up"),
+    );
     assert!(
         err.contains("Docker is not reachable") && err.contains("logagg demo"),
         "{err}"
@@ -263,15 +259,11 @@ fn without_a_docker_engine_up_says_so_in_one_line_and_points_to_demo() {
 #[test]
 fn a_service_that_never_becomes_healthy_shows_its_logs_and_fails() {
     let dir = tempfile::tempdir().unwrap();
-    let out = stack_command(dir.path(), &free_port())
-        .env("FAKE_DOCKER_ES_BROKEN", "1")
-        .args(["up", "--timeout", "3s"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = error_of(
+        stack_command(dir.path(), &free_port())
+            .env("FAKE_DOCKER_ES_BROKEN", "1")
+            .args(["up", "--timeout", "3s"]),
+    );
     assert!(
         err.contains("elasticsearch is unhealthy") && err.contains("vm.max_map_count"),
         "{err}"
@@ -284,16 +276,12 @@ fn a_taken_port_is_named_with_its_service() {
     let dir = tempfile::tempdir().unwrap();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out = stack_command(dir.path(), &free_port())
-        .env("LOGAGG_GRAFANA_PORT", &port)
-        .env("FAKE_DOCKER_NOTHING_RUNS", "1")
-        .arg("up")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = error_of(
+        stack_command(dir.path(), &free_port())
+            .env("LOGAGG_GRAFANA_PORT", &port)
+            .env("FAKE_DOCKER_NOTHING_RUNS", "1")
+            .arg("up"),
+    );
     // Nothing of the stack runs, so the port is someone else's.
     assert!(
         err.contains(&format!("port {port} (grafana) is taken"))

@@ -9,8 +9,8 @@
 use super::dead_letter::{DeadLetters, Rejected};
 use super::ingest::{IngestOptions, IngestSummary};
 use super::metrics::IngestMetrics;
-use super::resume_check::{Admit, PartitionCursor};
-use super::watermarks::WatermarkWatch;
+use super::resume_check::{seek_back, Admit, PartitionCursor};
+use super::watermarks::{high_watermarks, WatermarkWatch};
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::backend::elasticsearch::bulk::{
     encode_item, parse_response, request_is_retryable, ItemOutcome,
@@ -75,17 +75,7 @@ pub fn run(
             cause,
         })?;
     let targets = if options.exit_at_end {
-        let mut highs = BTreeMap::new();
-        for &p in &partitions {
-            let (_, high) = consumer
-                .fetch_watermarks(&options.topic, p, CONNECT_TIMEOUT)
-                .map_err(|cause| KafkaIssue::Client {
-                    context: format!("cannot read the end of {}/{p}", options.topic),
-                    cause,
-                })?;
-            highs.insert(p, high);
-        }
-        Some(highs)
+        Some(high_watermarks(&consumer, &options.topic, &partitions)?)
     } else {
         None
     };
@@ -100,6 +90,7 @@ pub fn run(
         troubled: false,
     };
     let mut cursor = PartitionCursor::new(BTreeMap::new());
+    let mut streams: BTreeMap<i32, String> = BTreeMap::new();
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut batch_started = Instant::now();
@@ -162,31 +153,16 @@ pub fn run(
                     Admit::Take => {}
                     Admit::Skip => continue,
                     Admit::SeekBack(earlier) => {
-                        consumer
-                            .seek(
-                                &options.topic,
-                                partition,
-                                Offset::Offset(earlier),
-                                CONNECT_TIMEOUT,
-                            )
-                            .map_err(|cause| KafkaIssue::Client {
-                                context: format!("cannot seek {}/{partition}", options.topic),
-                                cause,
-                            })?;
+                        seek_back(&consumer, &options.topic, partition, earlier)?;
                         continue;
                     }
                 }
                 let payload = message.payload().unwrap_or_default();
                 metrics.events_in.inc();
                 metrics.bytes_in.inc_by(payload.len() as u64);
-                if payload.len() > options.max_event_bytes {
-                    // Larger than a bulk request may be: it would block the partition
-                    // forever, so it is a dead letter right away.
-                    let reason = format!(
-                        "event of {} bytes is over the limit of {} bytes (--max-event-bytes)",
-                        payload.len(),
-                        options.max_event_bytes
-                    );
+                // Larger than a bulk request may be: it would block the partition
+                // forever, so it is a dead letter right away.
+                if let Some(reason) = options.oversize(payload.len(), "the limit") {
                     sink.dead_letter(&message, &reason)?;
                     cursor.advance(partition, message.offset());
                     continue;
@@ -197,9 +173,12 @@ pub fn run(
                     metrics.unparsed.inc();
                 }
                 metrics.count_event(&event.service, event.level.as_str());
-                let stream = stream_name(&options.topic, partition);
+                // Named once per partition rather than per message on the hot path.
+                let stream = streams
+                    .entry(partition)
+                    .or_insert_with(|| stream_name(&options.topic, partition));
                 let id = Position {
-                    stream: &stream,
+                    stream,
                     offset: message.offset() as u64,
                 }
                 .event_id();
@@ -217,13 +196,7 @@ pub fn run(
         }
         if last_lag.elapsed() >= Duration::from_secs(1) {
             if let Some(watch) = &watermarks {
-                for (p, high) in watch.highs() {
-                    metrics.set_lag(
-                        &options.topic,
-                        p,
-                        high - cursor.next.get(&p).copied().unwrap_or(0),
-                    );
-                }
+                watch.report_lag(&options.topic, &cursor.next, metrics);
             }
             last_lag = Instant::now();
         }

@@ -8,8 +8,8 @@
 
 use super::dead_letter::DeadLetters;
 use super::metrics::IngestMetrics;
-use super::resume_check::{Admit, PartitionCursor};
-use super::watermarks::WatermarkWatch;
+use super::resume_check::{seek_back, Admit, PartitionCursor};
+use super::watermarks::{high_watermarks, WatermarkWatch};
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
 use crate::event::{DecodeContext, Position};
@@ -28,6 +28,19 @@ pub struct IngestOptions {
     pub exit_at_end: bool,
     /// Events above this size are rejected by the store and dead-lettered.
     pub max_event_bytes: usize,
+}
+
+impl IngestOptions {
+    /// Why an event of `len` bytes is refused, if it is over `max_event_bytes`;
+    /// `whose` names the limit ("the store's limit", "the limit").
+    pub fn oversize(&self, len: usize, whose: &str) -> Option<String> {
+        (len > self.max_event_bytes).then(|| {
+            format!(
+                "event of {len} bytes is over {whose} of {} bytes (--max-event-bytes)",
+                self.max_event_bytes
+            )
+        })
+    }
 }
 
 /// A batch is committed when any limit is reached.
@@ -146,17 +159,7 @@ pub fn run(
                     Admit::Take => {}
                     Admit::Skip => continue,
                     Admit::SeekBack(earlier) => {
-                        consumer
-                            .seek(
-                                &options.topic,
-                                partition,
-                                Offset::Offset(earlier),
-                                super::CONNECT_TIMEOUT,
-                            )
-                            .map_err(|cause| KafkaIssue::Client {
-                                context: format!("cannot seek {}/{partition}", options.topic),
-                                cause,
-                            })?;
+                        seek_back(&consumer, &options.topic, partition, earlier)?;
                         continue;
                     }
                 }
@@ -177,12 +180,7 @@ pub fn run(
                     stream,
                     offset: message.offset() as u64,
                 };
-                if payload.len() > options.max_event_bytes {
-                    let reason = format!(
-                        "event of {} bytes is over the store's limit of {} bytes (--max-event-bytes)",
-                        payload.len(),
-                        options.max_event_bytes
-                    );
+                if let Some(reason) = options.oversize(payload.len(), "the store's limit") {
                     let letters = match dead_letters.as_mut() {
                         Some(letters) => letters,
                         None => dead_letters
@@ -209,7 +207,7 @@ pub fn run(
         // Lag moves while idle too (producers keep writing), so refresh it on a clock.
         if last_lag_report.elapsed() >= Duration::from_secs(1) {
             if let Some(watch) = &watermarks {
-                report_lag(watch, &options.topic, &cursor.next, metrics);
+                watch.report_lag(&options.topic, &cursor.next, metrics);
             }
             last_lag_report = std::time::Instant::now();
         }
@@ -244,24 +242,6 @@ fn commit_batch(
     Ok(())
 }
 
-fn high_watermarks(
-    consumer: &BaseConsumer,
-    topic: &str,
-    partitions: &[i32],
-) -> Result<BTreeMap<i32, i64>, KafkaIssue> {
-    let mut highs = BTreeMap::new();
-    for &partition in partitions {
-        let (_, high) = consumer
-            .fetch_watermarks(topic, partition, super::CONNECT_TIMEOUT)
-            .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot read the end of {topic}/{partition}"),
-                cause,
-            })?;
-        highs.insert(partition, high);
-    }
-    Ok(highs)
-}
-
 /// Best effort: the store's payload is what resumes ingestion; group offsets only show lag.
 fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i32, i64>) {
     let mut list = TopicPartitionList::new();
@@ -276,21 +256,5 @@ fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i3
     }
     if list.count() > 0 {
         let _ = consumer.commit(&list, CommitMode::Async);
-    }
-}
-
-/// Lag per partition: the latest high watermark minus the next offset to store.
-fn report_lag(
-    watch: &WatermarkWatch,
-    topic: &str,
-    next: &BTreeMap<i32, i64>,
-    metrics: &IngestMetrics,
-) {
-    for (partition, high) in watch.highs() {
-        metrics.set_lag(
-            topic,
-            partition,
-            high - next.get(&partition).copied().unwrap_or(0),
-        );
     }
 }

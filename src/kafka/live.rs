@@ -1,7 +1,7 @@
 //! Reading a topic live, without a consumer group: from its end, from a point in time, or
 //! from exact positions (the store's, so history and live meet without a gap or a repeat).
 
-use super::resume_check::{Admit, PartitionCursor};
+use super::resume_check::{seek_back, Admit, PartitionCursor};
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::event::{DecodeContext, LogEvent, Timestamp};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -99,17 +99,7 @@ impl LiveTopic {
             Admit::Take => {}
             Admit::Skip => return Ok(None),
             Admit::SeekBack(earlier) => {
-                self.consumer
-                    .seek(
-                        &self.topic,
-                        partition,
-                        Offset::Offset(earlier),
-                        CONNECT_TIMEOUT,
-                    )
-                    .map_err(|cause| KafkaIssue::Client {
-                        context: format!("cannot seek {}/{partition}", self.topic),
-                        cause,
-                    })?;
+                seek_back(&self.consumer, &self.topic, partition, earlier)?;
                 return Ok(None);
             }
         }

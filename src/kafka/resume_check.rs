@@ -1,7 +1,25 @@
 //! Resuming a partition at an exact offset on brokers that cannot fetch from the middle
 //! of a record batch.
 
+use super::{KafkaIssue, CONNECT_TIMEOUT};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::Offset;
 use std::collections::BTreeMap;
+
+/// Fetches `partition` again from `offset` (after `Admit::SeekBack`).
+pub fn seek_back<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    partition: i32,
+    offset: i64,
+) -> Result<(), KafkaIssue> {
+    consumer
+        .seek(topic, partition, Offset::Offset(offset), CONNECT_TIMEOUT)
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot seek {topic}/{partition}"),
+            cause,
+        })
+}
 
 /// Guards the resume point of each partition. Some Kafka-protocol brokers (tansu 0.6)
 /// answer a fetch from inside a record batch with the *next* batch, silently skipping the

@@ -290,15 +290,7 @@ fn parse_filter(text: &str, now: Timestamp) -> Result<Query, QueryError> {
     }
 }
 
+/// Position of a level in `Level::ALL` (trace = 0 .. fatal = 5): the key `1`-`6` toggles it.
 pub fn level_index(level: Level) -> usize {
-    match level {
-        Level::Trace => 0,
-        Level::Debug => 1,
-        Level::Info => 2,
-        Level::Warn => 3,
-        Level::Error => 4,
-        Level::Fatal => 5,
-    }
+    level as usize
 }
-
-pub const LEVELS: [Level; 6] = Level::ALL;

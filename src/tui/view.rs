@@ -2,7 +2,7 @@
 //! filter line and key hints; the detail view and help as overlays. Reads the state, never
 //! changes it; everything time-related comes from `dash.now`, so frames are reproducible.
 
-use super::state::{level_index, Dashboard, Entry, Mode, LEVELS};
+use super::state::{level_index, Dashboard, Entry, Mode};
 use crate::event::Level;
 use crate::query::{Clause, Query, Target, Test};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -312,7 +312,7 @@ fn render_stream(dash: &Dashboard, frame: &mut Frame, area: Rect) -> usize {
     } else {
         format!(" stream: {} ", dash.filter.text)
     };
-    let hidden: Vec<&str> = LEVELS
+    let hidden: Vec<&str> = Level::ALL
         .iter()
         .filter(|l| !dash.levels[level_index(**l)])
         .map(|l| l.as_str())
@@ -417,7 +417,7 @@ fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
             }
             spans.push(Span::styled(
                 "█",
-                style(dash, Style::new().fg(level_color(LEVELS[owner]))),
+                style(dash, Style::new().fg(level_color(Level::ALL[owner]))),
             ));
         }
         lines.push(Line::from(spans));

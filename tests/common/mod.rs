@@ -31,3 +31,9 @@ pub fn stdout_of(cmd: &mut Command) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Runs a command that must fail with status 2 (an error) and returns its standard error.
+pub fn error_of(cmd: &mut Command) -> String {
+    let out = cmd.assert().code(2).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}

@@ -29,7 +29,8 @@ fn match_none() -> Value {
     json!({"match_none": {}})
 }
 
-fn field_of(target: &Target) -> String {
+/// The document field a target names.
+pub fn field_of(target: &Target) -> String {
     match target {
         Target::Message => MESSAGE.to_string(),
         Target::Service => SERVICE.to_string(),

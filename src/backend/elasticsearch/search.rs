@@ -2,7 +2,7 @@
 //! answers read into events. Large exports page with a point in time and `search_after`.
 
 use super::client::{EsClient, EsError};
-use super::document::{from_source, HOST, LEVEL, SERVICE, TIMESTAMP, TRACE};
+use super::document::{from_source, TIMESTAMP};
 use super::dsl::to_dsl;
 use super::template::{index_template, template_name};
 use crate::event::LogEvent;
@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 
 /// Largest page; also the most `--limit` asks of one search.
 const PAGE: usize = 5000;
-const LENIENT: &str = "ignore_unavailable=true&allow_no_indices=true";
+/// Searches over `PREFIX-*` answer empty, not 404, before the first index exists.
+pub const LENIENT: &str = "ignore_unavailable=true&allow_no_indices=true";
 
 /// Installs (or updates) the index template; running it again changes nothing.
 pub fn setup(client: &EsClient, prefix: &str) -> Result<(), EsError> {
@@ -157,13 +158,9 @@ pub fn count(client: &EsClient, prefix: &str, query: &Query) -> Result<u64, EsEr
 /// The field a `--count-by` target groups on.
 pub fn group_field(target: &Target) -> String {
     match target {
-        Target::Service => SERVICE.into(),
-        Target::Host => HOST.into(),
-        Target::Level => LEVEL.into(),
-        Target::TraceId => TRACE.into(),
-        Target::Message => "message.raw".into(),
-        Target::Timestamp => TIMESTAMP.into(),
-        Target::Field(key) => format!("fields.{key}"),
+        // Whole messages group by the keyword-like `message.raw`, not by words.
+        Target::Message => format!("{}.raw", super::document::MESSAGE),
+        other => super::dsl::field_of(other),
     }
 }
 

@@ -123,10 +123,7 @@ impl TailCursor {
     }
 
     fn search_path(&self) -> String {
-        format!(
-            "/{}-*/_search?ignore_unavailable=true&allow_no_indices=true",
-            self.prefix
-        )
+        format!("/{}-*/_search?{}", self.prefix, super::search::LENIENT)
     }
 }
 
