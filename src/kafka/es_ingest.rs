@@ -9,7 +9,7 @@
 use super::dead_letter::{DeadLetters, Rejected};
 use super::ingest::{IngestOptions, IngestSummary};
 use super::metrics::IngestMetrics;
-use super::resume_check::{seek_back, Admit, PartitionCursor};
+use super::resume_check::{seek_back, Admit, PartitionCursor, RESUME_GRACE};
 use super::watermarks::{high_watermarks, WatermarkWatch};
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::backend::elasticsearch::bulk::{
@@ -96,6 +96,7 @@ pub fn run(
     let mut batch_started = Instant::now();
     let mut context = DecodeContext::now();
     let mut quiet_polls = 0;
+    let started = Instant::now();
     let mut last_lag = Instant::now();
     let mut troubled = false;
     loop {
@@ -135,7 +136,9 @@ pub fn run(
         match polled {
             None if reached => {
                 quiet_polls += 1;
-                if quiet_polls >= 5 {
+                if quiet_polls >= 5
+                    && (cursor.resumes_confirmed() || started.elapsed() >= RESUME_GRACE)
+                {
                     break;
                 }
             }

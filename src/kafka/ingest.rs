@@ -8,7 +8,7 @@
 
 use super::dead_letter::DeadLetters;
 use super::metrics::IngestMetrics;
-use super::resume_check::{seek_back, Admit, PartitionCursor};
+use super::resume_check::{seek_back, Admit, PartitionCursor, RESUME_GRACE};
 use super::watermarks::{high_watermarks, WatermarkWatch};
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
@@ -17,7 +17,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub struct IngestOptions {
     pub brokers: String,
@@ -123,6 +123,7 @@ pub fn run(
     let mut context = DecodeContext::now();
     let mut troubled = false;
     let mut quiet_polls = 0;
+    let started = Instant::now();
     let mut dead_letters: Option<DeadLetters> = None;
     let mut batch_bytes = 0u64;
     loop {
@@ -139,7 +140,9 @@ pub fn run(
             // that report a batch's base offset as the high watermark.)
             None if reached => {
                 quiet_polls += 1;
-                if quiet_polls >= 5 {
+                if quiet_polls >= 5
+                    && (cursor.resumes_confirmed() || started.elapsed() >= RESUME_GRACE)
+                {
                     break;
                 }
             }

@@ -6,6 +6,12 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::Offset;
 use std::collections::BTreeMap;
 
+/// How long `--exit-at-end` waits for a resumed partition to deliver its resume offset
+/// before believing it has nothing more: on a broker that reports the first offset of the
+/// last batch as a partition's end, a resume point past that offset looks "caught up"
+/// while the rest of the batch is still to come.
+pub const RESUME_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Fetches `partition` again from `offset` (after `Admit::SeekBack`).
 pub fn seek_back<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
@@ -140,6 +146,11 @@ impl PartitionCursor {
     pub fn forget(&mut self, partition: i32) {
         self.next.remove(&partition);
         self.check.confirm(partition);
+    }
+
+    /// Whether every partition resumed mid-log has delivered its resume point.
+    pub fn resumes_confirmed(&self) -> bool {
+        self.check.pending.is_empty()
     }
 
     /// Records that `offset` was dealt with.
