@@ -1,4 +1,4 @@
-//! The Kafka pipeline against a real Kafka-protocol broker (tansu, started here on a free
+//! The Kafka pipeline against a real Apache Kafka broker (started here on a free
 //! loopback port; `./scripts/test` installs it when missing).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

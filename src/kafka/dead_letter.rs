@@ -1,6 +1,7 @@
 //! The dead-letter topic `<topic>.dlq`: messages the sink rejected for good, kept with the
 //! reason and where they came from, to be listed and replayed once the cause is fixed.
 
+use super::end_of_log::EndOfLog;
 use super::producer::{create_producer, DeliveryReports, Patience};
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
@@ -307,26 +308,21 @@ fn committed(
         .collect())
 }
 
-/// Reads each partition from its start offset to the end it had when reading began.
-/// Keeps reading until polls come back empty, because some brokers (tansu 0.6) report
-/// the last batch's first offset as the end.
+/// Reads each partition from its start offset to the end it had when reading began;
+/// letters written after that are left for the next run.
 fn read_to_end(
     consumer: &BaseConsumer,
     topic: &str,
     starts: BTreeMap<i32, i64>,
     mut visit: impl FnMut(&BorrowedMessage<'_>),
 ) -> Result<(), KafkaIssue> {
-    let mut ends = BTreeMap::new();
+    let partitions: Vec<i32> = starts.keys().copied().collect();
+    let mut end = EndOfLog::read(consumer, topic, &partitions)?;
     let mut assignment = TopicPartitionList::new();
+    let mut next = BTreeMap::new();
     for (&partition, &start) in &starts {
-        let (_, high) = consumer
-            .fetch_watermarks(topic, partition, CONNECT_TIMEOUT)
-            .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot read the end of {topic}/{partition}"),
-                cause,
-            })?;
-        if high > start {
-            ends.insert(partition, high);
+        if end.holds(partition, start) {
+            next.insert(partition, start);
             assignment
                 .add_partition_offset(topic, partition, Offset::Offset(start))
                 .map_err(|cause| KafkaIssue::Client {
@@ -335,7 +331,7 @@ fn read_to_end(
                 })?;
         }
     }
-    if ends.is_empty() {
+    if next.is_empty() {
         return Ok(());
     }
     consumer
@@ -344,27 +340,16 @@ fn read_to_end(
             context: format!("cannot read '{topic}'"),
             cause,
         })?;
-    let mut next = starts;
-    let mut quiet = 0;
     let mut progress_at = std::time::Instant::now();
-    loop {
-        let reached = ends
-            .iter()
-            .all(|(p, end)| next.get(p).is_some_and(|n| n >= end));
+    while !end.check(consumer, &next) {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => {
-                quiet = 0;
                 progress_at = std::time::Instant::now();
                 let partition = message.partition();
-                if message.offset() >= next.get(&partition).copied().unwrap_or(0) {
+                let wanted = next.get(&partition).copied().unwrap_or(0);
+                if message.offset() >= wanted && end.holds(partition, message.offset()) {
                     next.insert(partition, message.offset() + 1);
                     visit(&message);
-                }
-            }
-            Some(Err(_)) | None if reached => {
-                quiet += 1;
-                if quiet >= 5 {
-                    return Ok(());
                 }
             }
             Some(Err(_)) | None => {
@@ -377,4 +362,5 @@ fn read_to_end(
             }
         }
     }
+    Ok(())
 }

@@ -7,13 +7,14 @@
 //! items are `create`s, so a replay is answered 409 and counts as already stored.
 
 use super::dead_letter::{DeadLetters, Rejected};
+use super::end_of_log::{EndOfLog, PartitionCursor};
 use super::ingest::{IngestOptions, IngestSummary};
 use super::metrics::IngestMetrics;
-use super::resume_check::{seek_back, Admit, PartitionCursor, RESUME_GRACE};
-use super::watermarks::{high_watermarks, WatermarkWatch};
+use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::backend::elasticsearch::bulk::{
-    encode_item, parse_response, request_is_retryable, ItemOutcome,
+    blocked_advice, encode_item, parse_response, request_is_blocked, request_is_retryable,
+    ItemOutcome,
 };
 use crate::backend::elasticsearch::{EsClient, EsError};
 use crate::event::{DecodeContext, LogEvent, Position};
@@ -59,7 +60,6 @@ pub fn run(
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
         .set("enable.partition.eof", "false")
-        .set("fetch.wait.max.ms", "20")
         .create_with_context(GroupEvents::default())
         .map_err(|cause| KafkaIssue::Client {
             context: format!("cannot create a consumer for {}", options.brokers),
@@ -74,11 +74,13 @@ pub fn run(
             context: format!("cannot consume '{}'", options.topic),
             cause,
         })?;
-    let targets = if options.exit_at_end {
-        Some(high_watermarks(&consumer, &options.topic, &partitions)?)
+    let mut end = if options.exit_at_end {
+        Some(EndOfLog::read(&consumer, &options.topic, &partitions)?)
     } else {
         None
     };
+    let mut assigned = false;
+    let mut group_checked = Instant::now();
     let watermarks = WatermarkWatch::start(&options.brokers, &options.topic, &partitions);
     let mut sink = Sink {
         client,
@@ -95,25 +97,35 @@ pub fn run(
     let mut batch_bytes = 0usize;
     let mut batch_started = Instant::now();
     let mut context = DecodeContext::now();
-    let mut quiet_polls = 0;
-    let started = Instant::now();
     let mut last_lag = Instant::now();
     let mut troubled = false;
     loop {
         if stop() {
             break;
         }
-        let reached = targets.as_ref().is_some_and(|t| {
-            !cursor.next.is_empty()
-                && cursor
-                    .next
-                    .iter()
-                    .all(|(p, next)| t.get(p).is_none_or(|high| next >= high))
-        });
+        // Caught up only once the group is: our partitions at their ends (by position),
+        // settled and committed, and every other partition committed at its end by the
+        // member that owns it. Never judged before the assignment has arrived.
+        if let Some(end) = end.as_mut().filter(|_| assigned) {
+            if end.check(&consumer, &cursor.next) {
+                if !sink.settle(&mut batch, &stop)? {
+                    return Ok(sink.summary);
+                }
+                batch_bytes = 0;
+                commit(&consumer, &options.topic, &cursor.next);
+                if group_checked.elapsed() >= Duration::from_millis(500) {
+                    group_checked = Instant::now();
+                    if group_reached(&consumer, &options.topic, end, &cursor.next)? {
+                        break;
+                    }
+                }
+            }
+        }
         let polled = consumer.poll(Duration::from_millis(100));
         for moved in consumer.context().take() {
             match moved {
                 Moved::Assigned(parts) => {
+                    assigned = true;
                     for (partition, start) in parts {
                         cursor.restart(partition, start);
                     }
@@ -134,14 +146,6 @@ pub fn run(
             }
         }
         match polled {
-            None if reached => {
-                quiet_polls += 1;
-                if quiet_polls >= 5
-                    && (cursor.resumes_confirmed() || started.elapsed() >= RESUME_GRACE)
-                {
-                    break;
-                }
-            }
             None => {}
             Some(Err(cause)) if !troubled => {
                 eprintln!("warning: kafka: {cause}; retrying");
@@ -150,15 +154,9 @@ pub fn run(
             Some(Err(_)) => {}
             Some(Ok(message)) => {
                 troubled = false;
-                quiet_polls = 0;
                 let partition = message.partition();
-                match cursor.admit(partition, message.offset()) {
-                    Admit::Take => {}
-                    Admit::Skip => continue,
-                    Admit::SeekBack(earlier) => {
-                        seek_back(&consumer, &options.topic, partition, earlier)?;
-                        continue;
-                    }
+                if !cursor.admits(partition, message.offset()) {
+                    continue;
                 }
                 let payload = message.payload().unwrap_or_default();
                 metrics.events_in.inc();
@@ -227,12 +225,54 @@ pub fn run(
     Ok(sink.summary)
 }
 
-/// Commits the next offset of every partition still owned. A failure (a rebalance in
+/// Whether the group as a whole has reached `end`: partitions we own by our position (the
+/// batch is settled and committed when this is asked), the others by the offsets their
+/// owners committed. A partition nobody owns and nobody committed to its end is not done,
+/// whatever this member has seen.
+fn group_reached<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    end: &EndOfLog,
+    ours: &BTreeMap<i32, i64>,
+) -> Result<bool, KafkaIssue> {
+    let mut others = TopicPartitionList::new();
+    for (&partition, &last) in &end.ends {
+        if !ours.contains_key(&partition) && last > 0 {
+            others.add_partition(topic, partition);
+        }
+    }
+    if others.count() == 0 {
+        return Ok(true);
+    }
+    let committed = consumer
+        .committed_offsets(others, CONNECT_TIMEOUT)
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot read the group's committed offsets of '{topic}'"),
+            cause,
+        })?;
+    Ok(committed.elements().iter().all(|e| match e.offset() {
+        Offset::Offset(o) => end.ends.get(&e.partition()).is_none_or(|&last| o >= last),
+        _ => false,
+    }))
+}
+
+/// Commits the next offset of every partition still owned: what was handled, or the
+/// consumer's position where that is further (past a transaction marker, say), since every
+/// message before the position is settled when this is called. A failure (a rebalance in
 /// progress, a broker away) is reported, not fatal: the items are stored, and a later
 /// commit or the next owner's replay (answered 409) covers them.
 fn commit<C: ConsumerContext>(consumer: &BaseConsumer<C>, topic: &str, next: &BTreeMap<i32, i64>) {
+    let positions = consumer.position().ok();
     let mut list = TopicPartitionList::new();
-    for (&p, &offset) in next {
+    for (&p, &handled) in next {
+        let position = positions
+            .as_ref()
+            .and_then(|l| l.find_partition(topic, p))
+            .and_then(|e| match e.offset() {
+                Offset::Offset(o) => Some(o),
+                _ => None,
+            });
+        let offset = position.map_or(handled, |o| o.max(handled));
         if list
             .add_partition_offset(topic, p, Offset::Offset(offset))
             .is_err()
@@ -370,6 +410,14 @@ impl Sink<'_> {
                     }
                     continue;
                 }
+                Ok(reply) if request_is_blocked(reply.status) => {
+                    let reason = crate::backend::elasticsearch::client::error_reason(&reply.body);
+                    self.trouble(&blocked_advice(reply.status, &reason));
+                    if !self.pause(&mut attempt, stop) {
+                        return Ok(false);
+                    }
+                    continue;
+                }
                 Ok(reply) => {
                     return Err(EsError::Refused {
                         what: "a bulk request".into(),
@@ -386,17 +434,19 @@ impl Sink<'_> {
                     continue;
                 }
             };
-            if self.troubled {
-                eprintln!("Elasticsearch accepts bulk requests again");
-                self.troubled = false;
-            }
             let mut again = Vec::new();
+            let mut blocked = false;
             for (&i, outcome) in waiting.iter().zip(outcomes) {
                 match outcome {
                     ItemOutcome::Stored => self.summary.stored += 1,
                     ItemOutcome::AlreadyStored => self.summary.already_stored += 1,
                     ItemOutcome::Retry { .. } => {
                         self.metrics.retries.inc();
+                        again.push(i);
+                    }
+                    ItemOutcome::Blocked { status, reason } => {
+                        self.trouble(&blocked_advice(status, &reason));
+                        blocked = true;
                         again.push(i);
                     }
                     ItemOutcome::Rejected { status, reason } => {
@@ -422,6 +472,10 @@ impl Sink<'_> {
                         self.summary.dead_lettered += 1;
                     }
                 }
+            }
+            if self.troubled && !blocked {
+                eprintln!("Elasticsearch accepts bulk requests again");
+                self.troubled = false;
             }
             waiting = again;
             if !waiting.is_empty() && !self.pause(&mut attempt, stop) {

@@ -7,9 +7,9 @@
 //! are committed too, after the store, so lag is visible to Kafka tooling.
 
 use super::dead_letter::DeadLetters;
+use super::end_of_log::{EndOfLog, PartitionCursor};
 use super::metrics::IngestMetrics;
-use super::resume_check::{seek_back, Admit, PartitionCursor, RESUME_GRACE};
-use super::watermarks::{high_watermarks, WatermarkWatch};
+use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue};
 use crate::backend::embedded::StoreWriter;
 use crate::event::{DecodeContext, Position};
@@ -17,7 +17,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct IngestOptions {
     pub brokers: String,
@@ -73,9 +73,6 @@ pub fn run(
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
         .set("enable.partition.eof", "false")
-        // Some brokers (tansu 0.6) hold every fetch for the whole wait even when data is
-        // there; a short wait keeps the pipeline moving.
-        .set("fetch.wait.max.ms", "20")
         .set("queued.min.messages", "200000")
         .create()
         .map_err(|cause| KafkaIssue::Client {
@@ -110,8 +107,8 @@ pub fn run(
             context: format!("cannot consume '{}'", options.topic),
             cause,
         })?;
-    let targets = if options.exit_at_end {
-        Some(high_watermarks(&consumer, &options.topic, &partitions)?)
+    let mut end = if options.exit_at_end {
+        Some(EndOfLog::read(&consumer, &options.topic, &partitions)?)
     } else {
         None
     };
@@ -122,30 +119,19 @@ pub fn run(
     let mut summary = IngestSummary::default();
     let mut context = DecodeContext::now();
     let mut troubled = false;
-    let mut quiet_polls = 0;
-    let started = Instant::now();
     let mut dead_letters: Option<DeadLetters> = None;
     let mut batch_bytes = 0u64;
     loop {
         if stop() {
             break;
         }
-        let reached = targets.as_ref().is_some_and(|t| {
-            t.iter()
-                .all(|(p, high)| cursor.next.get(p).is_some_and(|n| n >= high))
-        });
+        if end
+            .as_mut()
+            .is_some_and(|end| end.check(&consumer, &cursor.next))
+        {
+            break;
+        }
         match consumer.poll(Duration::from_millis(100)) {
-            // Past every start-time high watermark and nothing more arrives: caught up.
-            // (Draining instead of stopping exactly at the watermark also copes with brokers
-            // that report a batch's base offset as the high watermark.)
-            None if reached => {
-                quiet_polls += 1;
-                if quiet_polls >= 5
-                    && (cursor.resumes_confirmed() || started.elapsed() >= RESUME_GRACE)
-                {
-                    break;
-                }
-            }
             None => {}
             // Transient broker trouble: librdkafka reconnects by itself; keep polling,
             // and say so once per outage rather than every poll.
@@ -156,15 +142,9 @@ pub fn run(
             Some(Err(_)) => {}
             Some(Ok(message)) => {
                 troubled = false;
-                quiet_polls = 0;
                 let partition = message.partition();
-                match cursor.admit(partition, message.offset()) {
-                    Admit::Take => {}
-                    Admit::Skip => continue,
-                    Admit::SeekBack(earlier) => {
-                        seek_back(&consumer, &options.topic, partition, earlier)?;
-                        continue;
-                    }
+                if !cursor.admits(partition, message.offset()) {
+                    continue;
                 }
                 let payload = message.payload().unwrap_or_default();
                 metrics.events_in.inc();

@@ -1,7 +1,7 @@
 //! Reading a topic live, without a consumer group: from its end, from a point in time, or
 //! from exact positions (the store's, so history and live meet without a gap or a repeat).
 
-use super::resume_check::{seek_back, Admit, PartitionCursor};
+use super::end_of_log::PartitionCursor;
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::event::{DecodeContext, LogEvent, Timestamp};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -43,9 +43,6 @@ impl LiveTopic {
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
             .set("enable.partition.eof", "false")
-            // A tail is about latency: don't let a broker hold an empty fetch for long
-            // (tansu 0.6 holds it for the whole wait even when data arrives).
-            .set("fetch.wait.max.ms", "20")
             .create()
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a consumer for {brokers}"),
@@ -95,13 +92,8 @@ impl LiveTopic {
             Some(Ok(message)) => message,
         };
         let (partition, offset) = (message.partition(), message.offset());
-        match self.cursor.admit(partition, offset) {
-            Admit::Take => {}
-            Admit::Skip => return Ok(None),
-            Admit::SeekBack(earlier) => {
-                seek_back(&self.consumer, &self.topic, partition, earlier)?;
-                return Ok(None);
-            }
+        if !self.cursor.admits(partition, offset) {
+            return Ok(None);
         }
         self.cursor.advance(partition, offset);
         let event = super::decode_message(&message, &mut self.context);

@@ -2,6 +2,7 @@
 //! topics, and consuming them into a store with exactly-once positions.
 
 pub mod dead_letter;
+pub mod end_of_log;
 mod error;
 pub mod es_ingest;
 pub mod ingest;
@@ -9,7 +10,6 @@ pub mod live;
 pub mod metrics;
 pub mod producer;
 pub mod reorder;
-mod resume_check;
 pub mod topic;
 pub mod watermarks;
 

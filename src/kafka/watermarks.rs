@@ -1,8 +1,8 @@
 //! High watermarks of a topic's partitions, kept fresh by a thread of its own.
 
+use super::client_config;
 use super::metrics::IngestMetrics;
-use super::{client_config, KafkaIssue, CONNECT_TIMEOUT};
-use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -62,25 +62,6 @@ impl WatermarkWatch {
             );
         }
     }
-}
-
-/// Each partition's high watermark now (blocking; for start-up, not the hot path).
-pub fn high_watermarks<C: ConsumerContext>(
-    consumer: &BaseConsumer<C>,
-    topic: &str,
-    partitions: &[i32],
-) -> Result<BTreeMap<i32, i64>, KafkaIssue> {
-    let mut highs = BTreeMap::new();
-    for &partition in partitions {
-        let (_, high) = consumer
-            .fetch_watermarks(topic, partition, CONNECT_TIMEOUT)
-            .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot read the end of {topic}/{partition}"),
-                cause,
-            })?;
-        highs.insert(partition, high);
-    }
-    Ok(highs)
 }
 
 impl Drop for WatermarkWatch {

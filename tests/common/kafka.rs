@@ -1,77 +1,178 @@
-//! A real Kafka-protocol broker for tests (tansu, started on a free loopback port;
-//! `./scripts/test` installs it when missing) and pipeline helpers around it.
+//! A real Apache Kafka broker for tests (KRaft, broker and controller in one JVM, on free
+//! loopback ports; see `engine.rs`) and pipeline helpers around it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub use super::engine::free_port;
+use super::engine::{classpath, engines_dir, listening, EngineProcess};
 use super::{logagg, stdout_of};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub const START: &str = "2026-11-24T00:00:00Z";
 
-/// A broker for one test, stopped when dropped.
+/// A Kafka broker. `start` gives a test its own (stopped when dropped); `shared` one per
+/// test binary, for tests that only need topics of their own.
 pub struct Broker {
-    pub child: Child,
     pub address: String,
+    controller: String,
+    data: PathBuf,
+    process: Mutex<Option<EngineProcess>>,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Broker {
     pub fn start() -> Broker {
-        let binary = tansu_binary();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let url = format!("tcp://127.0.0.1:{port}");
-        let child = std::process::Command::new(&binary)
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-                "--storage-engine",
-                "memory://tansu/",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let dir = tempfile::Builder::new()
+            .prefix("logagg-kafka-")
+            .tempdir()
+            .unwrap();
+        let data = dir.path().to_path_buf();
+        let mut broker = Broker::configure(data);
+        broker._dir = Some(dir);
+        broker.run();
+        broker
+    }
+
+    /// One broker for the whole test binary; its watchdog stops it when the binary exits.
+    pub fn shared() -> &'static Broker {
+        static SHARED: OnceLock<Broker> = OnceLock::new();
+        SHARED.get_or_init(|| {
+            let data =
+                std::env::temp_dir().join(format!("logagg-kafka-shared-{}", std::process::id()));
+            let broker = Broker::configure(data);
+            broker.run();
+            broker
+        })
+    }
+
+    fn configure(data: PathBuf) -> Broker {
+        let (port, controller_port) = (free_port(), free_port());
         let address = format!("127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(&address).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tansu did not listen on {address}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        let controller = format!("127.0.0.1:{controller_port}");
+        std::fs::create_dir_all(data.join("log")).unwrap();
+        let properties = format!(
+            "process.roles=broker,controller\n\
+             node.id=1\n\
+             controller.listener.names=CONTROLLER\n\
+             listeners=PLAINTEXT://{address},CONTROLLER://{controller}\n\
+             advertised.listeners=PLAINTEXT://{address}\n\
+             listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n\
+             controller.quorum.bootstrap.servers={controller}\n\
+             log.dirs={log}\n\
+             num.partitions=1\n\
+             offsets.topic.replication.factor=1\n\
+             offsets.topic.num.partitions=4\n\
+             transaction.state.log.replication.factor=1\n\
+             transaction.state.log.min.isr=1\n\
+             transaction.state.log.num.partitions=4\n\
+             share.coordinator.state.topic.replication.factor=1\n\
+             share.coordinator.state.topic.min.isr=1\n\
+             group.initial.rebalance.delay.ms=0\n\
+             message.max.bytes=16777216\n\
+             replica.fetch.max.bytes=16777216\n",
+            log = data.join("log").display()
+        );
+        std::fs::write(data.join("server.properties"), properties).unwrap();
+        let status = std::process::Command::new(super::engine::java())
+            .arg("-cp")
+            .arg(classpath("kafka"))
+            .args([
+                "kafka.tools.StorageTool",
+                "format",
+                "--ignore-formatted",
+                "--standalone",
+            ])
+            // A fixed id: a random one can start with '-', which the tool takes for an option.
+            .args(["-t", "bG9nYWdnLXRlc3QtMDAwMQ"])
+            .arg("-c")
+            .arg(data.join("server.properties"))
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "formatting the Kafka test broker's storage failed"
+        );
+        Broker {
+            address,
+            controller,
+            data,
+            process: Mutex::new(None),
+            _dir: None,
         }
-        Broker { child, address }
+    }
+
+    /// Starts the broker on its ports and data directory and waits until it serves.
+    fn run(&self) {
+        let args = vec![
+            "-Xms256m".to_string(),
+            "-Xmx768m".to_string(),
+            "-XX:+UseSerialGC".to_string(),
+            "-XX:TieredStopAtLevel=1".to_string(),
+            format!(
+                "-Dlog4j2.configurationFile={}",
+                engines_dir().join("kafka/log4j2.properties").display()
+            ),
+            "-cp".to_string(),
+            classpath("kafka"),
+            "kafka.Kafka".to_string(),
+            self.data.join("server.properties").display().to_string(),
+        ];
+        let mut process =
+            EngineProcess::spawn("Kafka", &self.data, &self.data.join("broker.log"), &args);
+        let address = self.address.clone();
+        process.wait_ready(120, || listening(&address) && metadata_ready(&address));
+        *self.process.lock().unwrap() = Some(process);
+    }
+
+    /// A clean shutdown (SIGTERM), as an operator's restart does.
+    pub fn stop(&self) {
+        if let Some(mut p) = self.process.lock().unwrap().take() {
+            p.stop();
+        }
+    }
+
+    /// A crash: SIGKILL.
+    pub fn crash(&self) {
+        if let Some(mut p) = self.process.lock().unwrap().take() {
+            p.kill();
+        }
+    }
+
+    /// Starts again on the same ports and data directory (topics and offsets survive).
+    pub fn restart(&self) {
+        self.run();
+    }
+
+    /// Pauses and resumes the JVM (SIGSTOP / SIGCONT): a broker that hangs.
+    pub fn freeze(&self, frozen: bool) {
+        if let Some(p) = self.process.lock().unwrap().as_ref() {
+            p.signal_group(if frozen { libc::SIGSTOP } else { libc::SIGCONT });
+        }
     }
 }
 
 impl Drop for Broker {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.crash();
     }
 }
 
-pub fn tansu_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("LOGAGG_TANSU") {
-        return PathBuf::from(path);
-    }
-    let cargo_bin = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map(|p| p.join("bin").join("tansu"));
-    match cargo_bin {
-        Some(path) if path.exists() => path,
-        _ => panic!(
-            "tansu (the test broker) is not installed: run ./scripts/test, which installs it"
-        ),
+/// Whether the broker answers metadata requests (it listens a little before it does).
+fn metadata_ready(address: &str) -> bool {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let consumer: Result<BaseConsumer, _> = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", address)
+        .create();
+    match consumer {
+        Ok(c) => c
+            .fetch_metadata(None, Duration::from_secs(2))
+            .map(|m| !m.brokers().is_empty())
+            .unwrap_or(false),
+        Err(_) => false,
     }
 }
 
@@ -241,15 +342,6 @@ pub fn stored_count(dir: &Path) -> u64 {
         .trim()
         .parse()
         .unwrap_or(0)
-}
-
-/// A free port on 127.0.0.1 (free when asked; good enough for a test's own servers).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `ingest` of `topic` in the background, serving metrics; returns it and the address.

@@ -1,8 +1,10 @@
 //! Helpers shared by the end-to-end test binaries.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod engine;
 pub mod kafka;
 pub mod mock_es;
+pub mod search_engine;
 
 use assert_cmd::Command;
 use std::path::Path;

@@ -31,6 +31,13 @@ pub enum ItemOutcome {
         status: u16,
         reason: String,
     },
+    /// Refused for a reason of the cluster's configuration, not of the event (401, 403:
+    /// credentials or privileges; 404: the index may not be created, as with
+    /// `action.auto_create_index` off): the event is fine, so wait and send it again.
+    Blocked {
+        status: u16,
+        reason: String,
+    },
     /// Will never be accepted as it is (a mapping conflict, for instance): a dead letter.
     Rejected {
         status: u16,
@@ -47,6 +54,10 @@ pub fn classify(status: u16, reason: impl FnOnce() -> String) -> ItemOutcome {
             status,
             reason: reason(),
         },
+        401 | 403 | 404 => ItemOutcome::Blocked {
+            status,
+            reason: reason(),
+        },
         _ => ItemOutcome::Rejected {
             status,
             reason: reason(),
@@ -57,6 +68,24 @@ pub fn classify(status: u16, reason: impl FnOnce() -> String) -> ItemOutcome {
 /// Whether a failed request as a whole (not its items) should be sent again.
 pub fn request_is_retryable(status: u16) -> bool {
     matches!(status, 408 | 429 | 500..=599)
+}
+
+/// Whether a failed request as a whole was refused by the cluster's configuration
+/// (credentials, privileges, an index that may not be created): wait, retry, say so.
+pub fn request_is_blocked(status: u16) -> bool {
+    matches!(status, 401 | 403 | 404)
+}
+
+/// What to tell an operator whose cluster refuses writes with `status`.
+pub fn blocked_advice(status: u16, reason: &str) -> String {
+    let hint = match status {
+        401 => "the credentials are not accepted: check --es-user/--es-password or the API key",
+        403 => "the user lacks a privilege: it needs create_doc (or write) and create_index on the logagg indices",
+        _ => "the index does not exist and may not be created: install the template with `logagg es setup` and allow creating logagg indices (action.auto_create_index)",
+    };
+    format!(
+        "Elasticsearch refuses to store events (HTTP {status}: {reason}); this is the cluster's configuration, not bad events, so none is dead-lettered: {hint}"
+    )
 }
 
 #[derive(Deserialize)]
@@ -131,13 +160,17 @@ mod tests {
                               "caused_by": {"type": "illegal_argument_exception", "reason": "For input string: \"abc\""}}}},
         {"create": {"_index": "logs-2026.11.24", "_id": "e", "status": 503,
                     "error": {"type": "unavailable_shards_exception", "reason": "primary shard is not active"}}},
-        {"index": {"_index": "logs-2026.11.24", "_id": "f", "status": 200}}
+        {"index": {"_index": "logs-2026.11.24", "_id": "f", "status": 200}},
+        {"create": {"_index": "logs-2026.11.25", "_id": "g", "status": 404,
+                    "error": {"type": "index_not_found_exception", "reason": "no such index [logs-2026.11.25] and [action.auto_create_index] is [false]"}}},
+        {"create": {"_index": "logs-2026.11.24", "_id": "h", "status": 403,
+                    "error": {"type": "security_exception", "reason": "action [indices:data/write/bulk[s]] is unauthorized for user [ingest]"}}}
       ]
     }"#;
 
     #[test]
     fn every_item_is_classified_even_under_http_200() {
-        let outcomes = parse_response(MIXED.as_bytes(), 6).unwrap();
+        let outcomes = parse_response(MIXED.as_bytes(), 8).unwrap();
         assert_eq!(outcomes[0], ItemOutcome::Stored);
         assert_eq!(outcomes[1], ItemOutcome::AlreadyStored);
         assert!(matches!(
@@ -161,6 +194,14 @@ mod tests {
             ItemOutcome::Retry { status: 503, .. }
         ));
         assert_eq!(outcomes[5], ItemOutcome::Stored);
+        assert!(matches!(
+            outcomes[6],
+            ItemOutcome::Blocked { status: 404, .. }
+        ));
+        assert!(matches!(
+            outcomes[7],
+            ItemOutcome::Blocked { status: 403, .. }
+        ));
         assert!(parse_response(MIXED.as_bytes(), 5).is_err());
         assert!(parse_response(b"<html>", 1).is_err());
     }
@@ -188,5 +229,8 @@ mod tests {
     fn whole_request_failures() {
         assert!(request_is_retryable(503) && request_is_retryable(429));
         assert!(!request_is_retryable(400) && !request_is_retryable(401));
+        assert!(request_is_blocked(401) && request_is_blocked(403) && request_is_blocked(404));
+        assert!(!request_is_blocked(400));
+        assert!(blocked_advice(403, "security_exception: x").contains("privilege"));
     }
 }

@@ -26,6 +26,63 @@ pub enum EsError {
     },
     #[error("Elasticsearch settings: {0}")]
     Settings(String),
+    #[error("Elasticsearch answered {what} with partial results ({detail}); nothing is shown as complete: retry, and check the cluster's health (GET /_cluster/health)")]
+    Partial { what: String, detail: String },
+}
+
+/// Which engine answers: Elasticsearch or OpenSearch differ in a few APIs (point in time,
+/// retention policies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distribution {
+    Elasticsearch,
+    OpenSearch,
+}
+
+impl Distribution {
+    /// From the answer to `GET /`: OpenSearch says `version.distribution: opensearch`.
+    pub fn of_root(answer: &Value) -> Distribution {
+        match answer
+            .pointer("/version/distribution")
+            .and_then(Value::as_str)
+        {
+            Some("opensearch") => Distribution::OpenSearch,
+            _ => Distribution::Elasticsearch,
+        }
+    }
+}
+
+/// An error unless a search or count answer covers every shard in time: a cluster may
+/// answer HTTP 200 with `timed_out` or failed shards, and such an answer is incomplete.
+pub fn require_complete(what: &str, answer: &Value) -> Result<(), EsError> {
+    let failed = answer
+        .pointer("/_shards/failed")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if failed > 0 {
+        let total = answer
+            .pointer("/_shards/total")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        let reason = answer
+            .pointer("/_shards/failures/0/reason")
+            .map(|r| {
+                let kind = r.get("type").and_then(Value::as_str).unwrap_or("error");
+                let why = r.get("reason").and_then(Value::as_str).unwrap_or("");
+                format!(": {kind}: {why}")
+            })
+            .unwrap_or_default();
+        return Err(EsError::Partial {
+            what: what.to_string(),
+            detail: format!("{failed} of {total} shards failed{reason}"),
+        });
+    }
+    if answer.get("timed_out").and_then(Value::as_bool) == Some(true) {
+        return Err(EsError::Partial {
+            what: what.to_string(),
+            detail: "the search timed out".into(),
+        });
+    }
+    Ok(())
 }
 
 #[derive(Clone)]
@@ -77,6 +134,7 @@ pub struct Reply {
 
 pub struct EsClient {
     es: Elasticsearch,
+    distribution: std::sync::OnceLock<Distribution>,
     runtime: tokio::runtime::Runtime,
     urls: String,
     timeout: Duration,
@@ -137,6 +195,7 @@ impl EsClient {
             .map_err(|e| EsError::Settings(format!("cannot start the client's runtime: {e}")))?;
         Ok(EsClient {
             es: Elasticsearch::new(transport),
+            distribution: std::sync::OnceLock::new(),
             runtime,
             urls: shown,
             timeout: config.timeout,
@@ -179,6 +238,22 @@ impl EsClient {
             urls: self.urls.clone(),
             reason: redact(&e.to_string()),
         })
+    }
+
+    /// The engine behind the URLs (asked once, with `GET /`).
+    pub fn distribution(&self) -> Result<Distribution, EsError> {
+        if let Some(known) = self.distribution.get() {
+            return Ok(*known);
+        }
+        let found = Distribution::of_root(&self.json(Method::Get, "/", None)?);
+        Ok(*self.distribution.get_or_init(|| found))
+    }
+
+    /// A search or count whose answer must be complete (see `require_complete`).
+    pub fn search_json(&self, path: &str, body: &Value) -> Result<Value, EsError> {
+        let answer = self.json(Method::Post, path, Some(body))?;
+        require_complete(path, &answer)?;
+        Ok(answer)
     }
 
     /// A JSON request whose answer must be a success; errors carry Elasticsearch's reason.
@@ -263,6 +338,40 @@ mod tests {
                 && !err.contains("s3cret"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn partial_answers_are_errors() {
+        let failed: Value = serde_json::from_str(r#"{"took":3,"timed_out":false,"_shards":{"total":5,"successful":3,"skipped":0,"failed":2,"failures":[{"shard":1,"index":"logs-x","node":"n","reason":{"type":"node_not_connected_exception","reason":"[n] not connected"}}]},"hits":{"hits":[]}}"#).unwrap();
+        let err = require_complete("/logs-*/_search", &failed)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2 of 5 shards failed: node_not_connected_exception"),
+            "{err}"
+        );
+        let slow: Value = serde_json::from_str(
+            r#"{"timed_out":true,"_shards":{"total":1,"successful":1,"failed":0}}"#,
+        )
+        .unwrap();
+        assert!(require_complete("/x", &slow).is_err());
+        let fine: Value = serde_json::from_str(
+            r#"{"count":3,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#,
+        )
+        .unwrap();
+        assert!(require_complete("/x", &fine).is_ok());
+    }
+
+    #[test]
+    fn the_distribution_comes_from_the_root_answer() {
+        let os: Value =
+            serde_json::from_str(r#"{"version":{"distribution":"opensearch","number":"2.19.6"}}"#)
+                .unwrap();
+        assert_eq!(Distribution::of_root(&os), Distribution::OpenSearch);
+        let es: Value =
+            serde_json::from_str(r#"{"version":{"number":"9.1.0","build_flavor":"default"}}"#)
+                .unwrap();
+        assert_eq!(Distribution::of_root(&es), Distribution::Elasticsearch);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Searching, counting and grouping on Elasticsearch: requests built from the query DSL,
 //! answers read into events. Large exports page with a point in time and `search_after`.
 
-use super::client::{EsClient, EsError};
+use super::client::{Distribution, EsClient, EsError};
 use super::document::{from_source, TIMESTAMP};
 use super::dsl::to_dsl;
 use super::template::{index_template, template_name};
@@ -85,10 +85,9 @@ pub fn search(
 ) -> Result<u64, anyhow::Error> {
     let pattern = format!("{prefix}-*");
     if let Some(limit) = limit.filter(|&l| l <= PAGE) {
-        let answer = client.json(
-            Method::Post,
+        let answer = client.search_json(
             &format!("/{pattern}/_search?{LENIENT}"),
-            Some(&search_body(query, newest_first, limit)),
+            &search_body(query, newest_first, limit),
         )?;
         let (events, _) = read_hits(&answer);
         for event in &events {
@@ -97,16 +96,8 @@ pub fn search(
         return Ok(events.len() as u64);
     }
     // A point in time keeps pages consistent while writers go on; `_shard_doc` breaks ties.
-    let pit = client.json(
-        Method::Post,
-        &format!("/{pattern}/_pit?keep_alive=1m&{LENIENT}"),
-        None,
-    )?;
-    let Some(mut pit_id) = pit.get("id").and_then(Value::as_str).map(str::to_owned) else {
-        return Err(anyhow::anyhow!(
-            "Elasticsearch opened no point in time for {pattern}"
-        ));
-    };
+    let distribution = client.distribution()?;
+    let mut pit_id = open_point_in_time(client, distribution, &pattern)?;
     let order = if newest_first { "desc" } else { "asc" };
     let mut after: Option<Value> = None;
     let mut sent = 0u64;
@@ -125,7 +116,7 @@ pub fn search(
         if let Some(after) = &after {
             body["search_after"] = after.clone();
         }
-        let answer = match client.json(Method::Post, "/_search", Some(&body)) {
+        let answer = match client.search_json("/_search", &body) {
             Ok(answer) => answer,
             Err(e) => break Err(e.into()),
         };
@@ -142,17 +133,56 @@ pub fn search(
         }
         after = last;
     };
-    let _ = client.json(Method::Delete, "/_pit", Some(&json!({"id": pit_id})));
+    close_point_in_time(client, distribution, &pit_id);
     outcome
 }
 
+/// Opens a point in time over `pattern`: `_pit` on Elasticsearch, `_search/point_in_time`
+/// on OpenSearch.
+fn open_point_in_time(
+    client: &EsClient,
+    distribution: Distribution,
+    pattern: &str,
+) -> Result<String, anyhow::Error> {
+    let (path, id_field) = match distribution {
+        Distribution::Elasticsearch => (format!("/{pattern}/_pit?keep_alive=1m&{LENIENT}"), "id"),
+        Distribution::OpenSearch => (
+            format!("/{pattern}/_search/point_in_time?keep_alive=1m&{LENIENT}"),
+            "pit_id",
+        ),
+    };
+    let pit = client.json(Method::Post, &path, None)?;
+    pit.get(id_field)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("{distribution:?} opened no point in time for {pattern}"))
+}
+
+/// Best effort: an unclosed point in time expires with its keep-alive anyway.
+fn close_point_in_time(client: &EsClient, distribution: Distribution, pit_id: &str) {
+    let _ = match distribution {
+        Distribution::Elasticsearch => {
+            client.json(Method::Delete, "/_pit", Some(&json!({"id": pit_id})))
+        }
+        Distribution::OpenSearch => client.json(
+            Method::Delete,
+            "/_search/point_in_time",
+            Some(&json!({"pit_id": [pit_id]})),
+        ),
+    };
+}
+
 pub fn count(client: &EsClient, prefix: &str, query: &Query) -> Result<u64, EsError> {
-    let answer = client.json(
-        Method::Post,
-        &format!("/{prefix}-*/_count?{LENIENT}"),
-        Some(&json!({"query": to_dsl(query)})),
-    )?;
-    Ok(answer.get("count").and_then(Value::as_u64).unwrap_or(0))
+    let path = format!("/{prefix}-*/_count?{LENIENT}");
+    let answer = client.search_json(&path, &json!({"query": to_dsl(query)}))?;
+    answer
+        .get("count")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| EsError::Refused {
+            what: path,
+            status: 200,
+            reason: "an answer without a count".into(),
+        })
 }
 
 /// The field a `--count-by` target groups on.
@@ -203,10 +233,9 @@ pub fn count_by(
     target: &Target,
     size: usize,
 ) -> Result<Vec<(String, u64)>, EsError> {
-    let answer = client.json(
-        Method::Post,
+    let answer = client.search_json(
         &format!("/{prefix}-*/_search?{LENIENT}"),
-        Some(&count_by_body(query, target, size)),
+        &count_by_body(query, target, size),
     )?;
     Ok(read_groups(&answer))
 }

@@ -8,7 +8,6 @@ use super::document::{from_source, TIMESTAMP};
 use super::dsl::to_dsl;
 use crate::event::{LogEvent, Timestamp};
 use crate::query::Query;
-use elasticsearch::http::Method;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -44,7 +43,7 @@ impl TailCursor {
             "size": n,
             "track_total_hits": false
         });
-        let answer = client.json(Method::Post, &self.search_path(), Some(&body))?;
+        let answer = client.search_json(&self.search_path(), &body)?;
         let mut hits = read_ids_and_events(&answer);
         hits.reverse();
         Ok(self.remember(hits))
@@ -74,7 +73,7 @@ impl TailCursor {
             if let Some(after) = &after {
                 body["search_after"] = after.clone();
             }
-            let answer = client.json(Method::Post, &self.search_path(), Some(&body))?;
+            let answer = client.search_json(&self.search_path(), &body)?;
             let hits = read_ids_and_events(&answer);
             let full = hits.len() == PAGE;
             let last = hits.last().map(|(_, e)| e.timestamp);
