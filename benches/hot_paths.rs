@@ -230,7 +230,7 @@ fn bulk_encoding(c: &mut Criterion) {
         b.iter(|| {
             body.clear();
             for (id, event) in ids.iter().zip(&events) {
-                encode_item("logs", id, event, &mut body);
+                encode_item("logs", id, event, "2026-11-25T00:00:00.000Z", &mut body);
             }
             black_box(body.len())
         })

@@ -1,47 +1,51 @@
-//! The Elasticsearch backend against a stand-in cluster on 127.0.0.1 (see
-//! `common/mock_es.rs`): the pipeline simulate -> Kafka -> ingest -> Elasticsearch with
-//! throttled items, a SIGKILL and a restart, rejected items dead-lettered, and queries.
-//! With LOGAGG_TEST_ES_URL set, `against_a_real_cluster` runs the same commands on it.
+//! The Elasticsearch backend against a real engine: an OpenSearch node started by the test
+//! harness (`common/search_engine.rs`), and a real Kafka broker. Faults that a real engine
+//! cannot produce on demand are in `elasticsearch_faults.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::kafka::{simulate_to, simulation, spawn, Broker, START};
-use common::mock_es::MockEs;
-use common::{error_of, logagg, stdout_of};
+use common::kafka::{
+    interrupt, output_of, simulate_to, simulation, spawn, wait_until, Broker, START,
+};
+use common::search_engine::{http, SearchEngine};
+use common::{logagg, stdout_of};
 use logagg::backend::elasticsearch::document::from_source;
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::time::Duration;
 
+/// The flags that point a command at the engine and a test's own indices.
+fn es_flags<'a>(engine: &'a SearchEngine, prefix: &'a str) -> [&'a str; 4] {
+    ["--es-url", &engine.url, "--es-index-prefix", prefix]
+}
+
+fn ingest_args<'a>(
+    engine: &'a SearchEngine,
+    prefix: &'a str,
+    broker: &'a Broker,
+    topic: &'a str,
+) -> Vec<&'a str> {
+    let mut args = vec!["ingest", "--to", "elasticsearch"];
+    args.extend(es_flags(engine, prefix));
+    args.extend(["--brokers", &broker.address, "--topic", topic]);
+    args
+}
+
 /// `ingest --to elasticsearch --exit-at-end` (plus `extra`), which must succeed; its stderr.
-fn ingest_to_es_with(
-    dir: &std::path::Path,
+fn ingest_to_end(
+    dir: &Path,
+    engine: &SearchEngine,
+    prefix: &str,
     broker: &Broker,
-    es: &str,
     topic: &str,
     extra: &[&str],
 ) -> String {
     let out = logagg(dir)
-        .args([
-            "ingest",
-            "--to",
-            "elasticsearch",
-            "--es-url",
-            es,
-            "--brokers",
-            &broker.address,
-            "--topic",
-            topic,
-        ])
-        .args([
-            "--exit-at-end",
-            "--commit-interval",
-            "200ms",
-            "--batch-events",
-            "500",
-        ])
+        .args(ingest_args(engine, prefix, broker, topic))
+        .args(["--exit-at-end", "--commit-interval", "200ms"])
         .args(extra)
-        .timeout(Duration::from_secs(120))
+        .timeout(Duration::from_secs(300))
         .assert()
         .success()
         .get_output()
@@ -50,209 +54,300 @@ fn ingest_to_es_with(
     String::from_utf8(out).unwrap()
 }
 
-fn ingest_to_es(dir: &std::path::Path, broker: &Broker, es: &str, topic: &str) -> String {
-    ingest_to_es_with(dir, broker, es, topic, &[])
+/// A query on the engine; stdout (exit status 1, nothing matched, is an answer too).
+fn on_engine(dir: &Path, engine: &SearchEngine, prefix: &str, args: &[&str]) -> String {
+    let out = logagg(dir)
+        .args(args)
+        .args(["--store", "elasticsearch"])
+        .args(es_flags(engine, prefix))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stored_events(engine: &SearchEngine, prefix: &str) -> Vec<String> {
+    let mut events: Vec<String> = engine
+        .documents(prefix)
+        .iter()
+        .map(|(_, d)| from_source(d).to_json())
+        .collect();
+    events.sort();
+    events
+}
+
+fn sorted_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.sort();
+    lines
 }
 
 #[test]
-fn pipeline_into_elasticsearch_stores_each_event_once_despite_throttling_and_a_kill() {
-    let broker = Broker::start();
-    let es = MockEs::start();
-    es.state.lock().unwrap().throttle_every = Some(5);
+fn a_killed_ingestor_resumes_and_the_engine_holds_each_event_once() {
+    let engine = SearchEngine::shared();
+    let broker = Broker::shared();
+    let prefix = engine.prefix("kill");
     let dir = tempfile::tempdir().unwrap();
-    simulate_to(dir.path(), &broker, "shop", "41", START, "20000", "3");
-
-    let mut child = spawn(
-        dir.path(),
-        "ingest",
-        &[
-            "ingest",
-            "--to",
-            "elasticsearch",
-            "--es-url",
-            &es.url,
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "shop",
-            "--batch-events",
-            "200",
-            "--commit-interval",
-            "50ms",
-        ],
-    );
-    common::kafka::wait_until(60, "some events are stored", || {
-        es.state.lock().unwrap().docs.len() > 2000
+    simulate_to(dir.path(), broker, "kill", "41", START, "20000", "3");
+    let mut args = ingest_args(engine, &prefix, broker, "kill");
+    args.extend(["--batch-events", "500", "--commit-interval", "50ms"]);
+    let mut child = spawn(dir.path(), "ingest", &args);
+    wait_until(120, "some events are stored", || {
+        engine.count(&prefix) > 2000
     });
     child.0.kill().unwrap();
     child.0.wait().unwrap();
+    let said = ingest_to_end(dir.path(), engine, &prefix, broker, "kill", &[]);
 
-    let said = ingest_to_es(dir.path(), &broker, &es.url, "shop");
-    let state = es.state.lock().unwrap();
-    assert_eq!(state.docs.len(), 20000, "{said}");
-    assert!(
-        state.created.values().all(|&n| n == 1),
-        "an event was accepted twice"
+    // Searchable as soon as `--exit-at-end` returns: no refresh of ours first.
+    let counted = on_engine(dir.path(), engine, &prefix, &["query", "*", "--count"]);
+    assert_eq!(counted.trim(), "20000", "{said}");
+    assert_eq!(
+        stored_events(engine, &prefix),
+        sorted_lines(&simulation(dir.path(), "41", START, "20000")),
+        "the engine holds other events than the simulator produced"
     );
-    assert!(
-        state.attempts.values().any(|&n| n > 1),
-        "throttled items were retried"
+    let (status, template) = http(
+        "GET",
+        &format!("{}/_index_template/{prefix}-logagg", engine.url),
+        None,
     );
-    let stored: BTreeSet<String> = state
-        .docs
-        .values()
-        .map(|d| from_source(d).to_json())
-        .collect();
-    let expected: BTreeSet<String> = simulation(dir.path(), "41", START, "20000")
-        .lines()
-        .map(str::to_string)
-        .collect();
-    assert!(
-        stored == expected,
-        "the cluster holds other events than the simulator produced"
+    assert_eq!(status, 200, "{template}");
+    let (_, mapping) = http("GET", &format!("{}/{prefix}-*/_mapping", engine.url), None);
+    let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
+    let index = mapping.as_object().unwrap().values().next().unwrap();
+    let properties = &index["mappings"]["properties"];
+    assert_eq!(properties["@timestamp"]["type"], "date_nanos");
+    assert_eq!(properties["message"]["analyzer"], "logagg_words");
+    assert_eq!(properties["message"]["fields"]["raw"]["type"], "wildcard");
+    assert_eq!(
+        properties["service"]["properties"]["name"]["type"],
+        "keyword"
     );
-    let templates = state
-        .requests
-        .iter()
-        .filter(|(m, u, _)| m == "PUT" && u.starts_with("/_index_template/logs-logagg"))
-        .count();
-    assert!(templates >= 2, "the template is installed on every start");
 }
 
 #[test]
-fn two_ingestors_in_one_group_share_the_partitions_and_store_each_event_once() {
-    let broker = Broker::start();
-    let es = MockEs::start();
+fn ingestors_in_one_group_one_killed_store_each_event_once() {
+    let engine = SearchEngine::shared();
+    let broker = Broker::shared();
+    let prefix = engine.prefix("group");
     let dir = tempfile::tempdir().unwrap();
-    simulate_to(dir.path(), &broker, "shared", "12", START, "1", "4");
-    let args = [
-        "ingest",
-        "--to",
-        "elasticsearch",
-        "--es-url",
-        &es.url,
-        "--brokers",
-        &broker.address,
-        "--topic",
-        "shared",
+    simulate_to(dir.path(), broker, "group", "12", START, "1", "6");
+    let mut args = ingest_args(engine, &prefix, broker, "group");
+    args.extend([
         "--group",
-        "pair",
+        "trio",
         "--batch-events",
         "300",
         "--commit-interval",
         "100ms",
-    ];
+    ]);
     let first = spawn(dir.path(), "a", &args);
-    std::thread::sleep(Duration::from_secs(2));
     let second = spawn(dir.path(), "b", &args);
-    std::thread::sleep(Duration::from_secs(4));
-    simulate_to(
-        dir.path(),
-        &broker,
-        "shared",
-        "13",
-        "2026-11-25T00:00:00Z",
-        "8000",
-        "4",
-    );
-    common::kafka::wait_until(120, "every event is stored", || {
-        es.state.lock().unwrap().docs.len() >= 8001
+    wait_until(60, "the first event is stored", || {
+        engine.count(&prefix) >= 1
+    });
+    let later = "2026-11-25T00:00:00Z";
+    simulate_to(dir.path(), broker, "group", "13", later, "30000", "6");
+    let third = spawn(dir.path(), "c", &args);
+    wait_until(120, "a share is stored", || engine.count(&prefix) > 8000);
+    let mut second = second;
+    second.0.kill().unwrap();
+    second.0.wait().unwrap();
+    wait_until(180, "every event is stored", || {
+        engine.count(&prefix) >= 30001
     });
     std::thread::sleep(Duration::from_millis(500));
-    common::kafka::interrupt(first);
-    common::kafka::interrupt(second);
-    let state = es.state.lock().unwrap();
-    assert_eq!(state.docs.len(), 8001);
-    assert!(
-        state.created.values().all(|&n| n == 1),
-        "an event was accepted twice"
-    );
+    interrupt(first);
+    interrupt(third);
+    assert_eq!(engine.count(&prefix), 30001);
+    let mut expected = sorted_lines(&simulation(dir.path(), "12", START, "1"));
+    expected.extend(sorted_lines(&simulation(dir.path(), "13", later, "30000")));
+    expected.sort();
+    assert_eq!(stored_events(engine, &prefix), expected);
     let stored = |name: &str| -> u64 {
-        let err = common::kafka::output_of(dir.path(), name).1;
+        let err = output_of(dir.path(), name).1;
         err.split("stored ")
             .nth(1)
             .and_then(|r| r.split(' ').next())
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
-    let (a, b) = (stored("a"), stored("b"));
-    assert!(a > 0 && b > 0, "both members took a share: {a} and {b}");
-}
-
-#[test]
-fn an_unavailable_cluster_pauses_ingest_until_it_accepts_the_batch() {
-    let broker = Broker::start();
-    let es = MockEs::start();
-    es.state.lock().unwrap().unavailable_bulks = 4;
-    let dir = tempfile::tempdir().unwrap();
-    simulate_to(dir.path(), &broker, "paused", "8", START, "1500", "2");
-    let said = ingest_to_es(dir.path(), &broker, &es.url, "paused");
     assert!(
-        said.contains("HTTP 503") && said.contains("retrying"),
-        "{said}"
+        stored("a") > 0 && stored("c") > 0,
+        "the members that stayed took a share: {} and {}",
+        stored("a"),
+        stored("c")
     );
-    let state = es.state.lock().unwrap();
-    assert_eq!(state.docs.len(), 1500, "{said}");
-    assert!(state.created.values().all(|&n| n == 1));
-}
-
-#[test]
-fn a_cluster_that_times_out_is_retried_without_loss() {
-    let broker = Broker::start();
-    let es = MockEs::start();
-    es.state.lock().unwrap().slow_bulks = 2;
-    let dir = tempfile::tempdir().unwrap();
-    simulate_to(dir.path(), &broker, "slow", "9", START, "300", "1");
-    let said = ingest_to_es_with(
+    // The group is caught up: one more `--exit-at-end` member ends at once, storing nothing.
+    let said = ingest_to_end(
         dir.path(),
-        &broker,
-        &es.url,
-        "slow",
-        &["--es-timeout", "500ms"],
+        engine,
+        &prefix,
+        broker,
+        "group",
+        &["--group", "trio"],
     );
-    assert!(said.contains("retrying"), "{said}");
-    assert_eq!(es.state.lock().unwrap().docs.len(), 300, "{said}");
+    assert!(said.contains("stored 0 events"), "{said}");
 }
 
 #[test]
-fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
-    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-    let broker = Broker::start();
-    let es = MockEs::start();
-    es.state.lock().unwrap().poison = Some("poison".into());
+fn exit_at_end_after_killed_members_stores_what_the_group_never_stored() {
+    let engine = SearchEngine::shared();
+    let broker = Broker::shared();
+    let prefix = engine.prefix("rest");
     let dir = tempfile::tempdir().unwrap();
-    simulate_to(dir.path(), &broker, "mixed", "3", START, "100", "1");
+    simulate_to(dir.path(), broker, "rest", "21", START, "30000", "4");
+    let mut args = ingest_args(engine, &prefix, broker, "rest");
+    args.extend([
+        "--group",
+        "pair",
+        "--batch-events",
+        "200",
+        "--commit-interval",
+        "50ms",
+    ]);
+    let mut first = spawn(dir.path(), "a", &args);
+    let mut second = spawn(dir.path(), "b", &args);
+    wait_until(120, "part is stored", || engine.count(&prefix) > 3000);
+    first.0.kill().unwrap();
+    second.0.kill().unwrap();
+    first.0.wait().unwrap();
+    second.0.wait().unwrap();
+    let before = engine.count(&prefix);
+    assert!(
+        before < 30000,
+        "the kill came too late to test anything ({before})"
+    );
+    let said = ingest_to_end(
+        dir.path(),
+        engine,
+        &prefix,
+        broker,
+        "rest",
+        &["--group", "pair"],
+    );
+    assert_eq!(engine.count(&prefix), 30000, "{said}");
+}
+
+#[test]
+fn queries_on_the_engine_agree_with_the_embedded_store() {
+    let engine = SearchEngine::shared();
+    let broker = Broker::shared();
+    let prefix = engine.prefix("agree");
+    let dir = tempfile::tempdir().unwrap();
+    // More than 10,000 events: a `--limit 0` export needs a point in time and search_after.
+    let count = "12000";
+    simulate_to(dir.path(), broker, "agree", "5", START, count, "3");
+    ingest_to_end(dir.path(), engine, &prefix, broker, "agree", &[]);
+    logagg(dir.path())
+        .args([
+            "simulate", "--to", "embedded", "--seed", "5", "--start", START,
+        ])
+        .args(["--count", count])
+        .assert()
+        .success();
+    let embedded = |args: &[&str]| {
+        String::from_utf8(logagg(dir.path()).args(args).output().unwrap().stdout).unwrap()
+    };
+    let es = |args: &[&str]| on_engine(dir.path(), engine, &prefix, args);
+    assert_eq!(es(&["query", "*", "--count"]).trim(), count);
+    for query in [
+        "service:auth AND level:>=warn",
+        "\"connection refused\"",
+        "latency_ms:>500",
+        "-host:gw* conn*",
+        "status:[400 TO 499]",
+        "message:/time(d)? ?out/",
+        "level:error OR level:fatal",
+        "NOT status:500",
+    ] {
+        assert_eq!(
+            es(&["query", query, "--count"]),
+            embedded(&["query", query, "--count"]),
+            "{query}"
+        );
+    }
+    let by_service = ["query", "*", "--count-by", "service", "--output", "json"];
+    assert_eq!(es(&by_service), embedded(&by_service));
+    let by_level = [
+        "query",
+        "latency_ms:>100",
+        "--count-by",
+        "level",
+        "--output",
+        "json",
+    ];
+    assert_eq!(es(&by_level), embedded(&by_level));
+    let export = ["query", "*", "--limit", "0", "--asc", "--output", "json"];
+    let exported = es(&export);
+    assert_eq!(exported.lines().count(), 12000);
+    assert_eq!(sorted_lines(&exported), sorted_lines(&embedded(&export)));
+    let newest = ["query", "level:error", "--limit", "20", "--output", "json"];
+    assert_eq!(
+        es(&newest).lines().count(),
+        embedded(&newest).lines().count()
+    );
+    // The test's events are from 2026-11-24: a one-hour window has left that day behind.
+    let dry = es(&["retention", "--keep", "1h", "--dry-run"]);
+    assert!(
+        dry.contains(&format!("would delete {prefix}-2026.11.24")),
+        "{dry}"
+    );
+    assert_eq!(
+        es(&["query", "*", "--count"]).trim(),
+        count,
+        "a dry run deletes nothing"
+    );
+    es(&["retention", "--keep", "1h"]);
+    assert_eq!(es(&["query", "*", "--count"]).trim(), "0");
+}
+
+#[test]
+fn a_real_mapping_conflict_is_dead_lettered_with_the_reason() {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let engine = SearchEngine::shared();
+    let broker = Broker::shared();
+    let prefix = engine.prefix("mixed");
+    let dir = tempfile::tempdir().unwrap();
     let producer: BaseProducer = rdkafka::ClientConfig::new()
         .set("bootstrap.servers", &broker.address)
         .set("message.max.bytes", "16777216")
         .create()
         .unwrap();
-    producer
-        .send(BaseRecord::to("mixed").key("x").payload(
-            br#"{"service":"x","message":"a poison pill","fields":{"status":"abc"}}"#.as_slice(),
-        ))
-        .unwrap();
+    let send = |payload: &[u8]| {
+        producer
+            .send(BaseRecord::to("mixed").key("x").payload(payload))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    };
+    // The broker creates the topic (one partition) on the first message.
+    send(br#"{"@timestamp":"2026-11-24T10:00:00Z","service":"x","message":"a number","fields":{"status":200}}"#);
+    producer.flush(Duration::from_secs(30)).unwrap();
+    ingest_to_end(dir.path(), engine, &prefix, broker, "mixed", &[]);
+    send(br#"{"@timestamp":"2026-11-24T10:00:01Z","service":"x","message":"not a number","fields":{"status":"abc"}}"#);
     // Too large for any bulk request: a dead letter before it is ever sent.
     let big = format!(
-        "{{\"service\":\"x\",\"message\":\"{}\"}}",
+        "{{\"@timestamp\":\"2026-11-24T10:00:02Z\",\"service\":\"x\",\"message\":\"{}\"}}",
         "z".repeat(2_000_000)
     );
-    if producer
-        .send(BaseRecord::to("mixed").key("x").payload(big.as_bytes()))
-        .is_err()
-    {
-        panic!("cannot queue the 2 MB message");
-    }
+    send(big.as_bytes());
+    send(br#"{"@timestamp":"2026-11-24T10:00:03Z","service":"x","message":"fine again","fields":{"status":201}}"#);
     producer.flush(Duration::from_secs(30)).unwrap();
-    let said = ingest_to_es_with(
+    let said = ingest_to_end(
         dir.path(),
-        &broker,
-        &es.url,
+        engine,
+        &prefix,
+        broker,
         "mixed",
         &["--max-event-bytes", "1MB"],
     );
     assert!(said.contains("2 events were rejected"), "{said}");
-    assert_eq!(es.state.lock().unwrap().docs.len(), 100);
+    assert_eq!(engine.count(&prefix), 2, "{said}");
     let listed = stdout_of(logagg(dir.path()).args([
         "dlq",
         "list",
@@ -268,389 +363,66 @@ fn rejected_documents_go_to_the_dead_letter_topic_with_the_reason() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(letters.len(), 2, "{listed}");
-    let by_reason = |text: &str| {
+    let by_source = |source: &str| {
         letters
             .iter()
-            .find(|l| l["reason"].as_str().unwrap().contains(text))
-            .unwrap_or_else(|| panic!("no dead letter for {text}: {listed}"))
+            .find(|l| l["source"] == source)
+            .unwrap_or_else(|| panic!("no dead letter for {source}: {listed}"))
     };
-    assert_eq!(
-        by_reason("document_parsing_exception")["source"],
-        "mixed/0@100"
-    );
-    assert_eq!(by_reason("over the limit")["source"], "mixed/0@101");
-}
-
-const SEARCH_ANSWER: &str = r#"{"took": 2, "timed_out": false, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-  "hits": {"total": {"value": 2, "relation": "eq"}, "max_score": null, "hits": [
-    {"_index": "logs-2026.11.24", "_id": "b", "_score": null, "sort": [1795600001000000000],
-     "_source": {"@timestamp": "2026-11-24T10:00:01Z", "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "a-1"}, "message": "login failed", "fields": {"user_id": "u1"}}},
-    {"_index": "logs-2026.11.24", "_id": "a", "_score": null, "sort": [1795600000000000000],
-     "_source": {"@timestamp": "2026-11-24T10:00:00Z", "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "a-2"}, "message": "token expired", "trace": {"id": "t9"}}}
-  ]}}"#;
-
-#[test]
-fn query_count_and_count_by_on_elasticsearch() {
-    let es = MockEs::start();
-    {
-        let mut state = es.state.lock().unwrap();
-        state.canned.push((
-            "/logs-*/_count".into(),
-            200,
-            r#"{"count": 42, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}}"#
-                .into(),
-        ));
-        state
-            .canned
-            .push(("/logs-*/_search".into(), 200, SEARCH_ANSWER.into()));
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let out = stdout_of(logagg(dir.path()).args([
-        "query",
-        "service:auth AND level:error",
-        "--store",
-        "elasticsearch",
-        "--es-url",
-        &es.url,
-        "--output",
-        "json",
-    ]));
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 2, "{out}");
-    assert_eq!(
-        lines[0],
-        r#"{"@timestamp":"2026-11-24T10:00:01.000Z","level":"error","service":"auth","host":"a-1","message":"login failed","fields":{"user_id":"u1"}}"#
-    );
-    let (_, url, body) = es.state.lock().unwrap().requests.last().cloned().unwrap();
+    let conflict = by_source("mixed/0@1")["reason"].as_str().unwrap();
     assert!(
-        url.starts_with("/logs-*/_search?ignore_unavailable=true"),
-        "{url}"
+        conflict.contains("HTTP 400") && conflict.contains("parsing_exception"),
+        "{conflict}"
     );
-    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(
-        body["query"],
-        serde_json::json!({"bool": {"filter": [{"term": {"service.name": "auth"}}, {"term": {"log.level": "error"}}]}})
-    );
-    assert_eq!(body["size"], 100);
-
-    let count = stdout_of(logagg(dir.path()).args([
-        "query",
-        "level:error",
-        "--count",
-        "--store",
-        "elasticsearch",
-        "--es-url",
-        &es.url,
-    ]));
-    assert_eq!(count.trim(), "42");
-
-    let groups = MockEs::start();
-    groups.state.lock().unwrap().canned.push((
-        "/logs-*/_search".into(),
-        200,
-        r#"{"took": 3, "timed_out": false, "hits": {"total": {"value": 10, "relation": "eq"}, "max_score": null, "hits": []},
-            "aggregations": {"groups": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
-              "buckets": [{"key": "auth", "doc_count": 7}, {"key": "web", "doc_count": 3}]}}}"#.into(),
-    ));
-    let out = stdout_of(logagg(dir.path()).args([
-        "query",
-        "*",
-        "--count-by",
-        "service",
-        "--store",
-        "elasticsearch",
-        "--es-url",
-        &groups.url,
-        "--output",
-        "json",
-    ]));
-    assert_eq!(
-        out,
-        "{\"count\":7,\"service\":\"auth\"}\n{\"count\":3,\"service\":\"web\"}\n"
-    );
-    let (_, _, body) = groups
-        .state
-        .lock()
+    assert!(by_source("mixed/0@2")["reason"]
+        .as_str()
         .unwrap()
-        .requests
-        .last()
-        .cloned()
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(body["aggs"]["groups"]["terms"]["field"], "service.name");
+        .contains("over the limit"));
 }
 
 #[test]
-fn retention_deletes_whole_daily_indices_older_than_the_window() {
-    let es = MockEs::start();
-    es.state.lock().unwrap().canned.push((
-        "/_cat/indices/logs-*".into(),
-        200,
-        r#"[{"index": "logs-2020.01.01", "docs.count": "5", "store.size": "1000"},
-            {"index": "logs-2020.01.02", "docs.count": "7", "store.size": "2000"},
-            {"index": "logs-2999.01.01", "docs.count": "9", "store.size": "3000"}]"#
-            .into(),
-    ));
+fn tail_follows_arrivals_so_late_events_are_printed_once() {
+    let engine = SearchEngine::shared();
+    let broker = Broker::shared();
+    let prefix = engine.prefix("tail");
     let dir = tempfile::tempdir().unwrap();
-    let dry = stdout_of(logagg(dir.path()).args([
-        "retention",
-        "--keep",
-        "7d",
-        "--dry-run",
-        "--store",
-        "elasticsearch",
-        "--es-url",
-        &es.url,
-    ]));
-    assert!(
-        dry.contains("would delete logs-2020.01.01")
-            && dry.contains("would delete logs-2020.01.02")
-            && !dry.contains("2999"),
-        "{dry}"
-    );
-    assert!(es
-        .state
-        .lock()
-        .unwrap()
-        .requests
-        .iter()
-        .all(|(m, _, _)| m != "DELETE"));
-    stdout_of(logagg(dir.path()).args([
-        "retention",
-        "--keep",
-        "7d",
-        "--store",
-        "elasticsearch",
-        "--es-url",
-        &es.url,
-    ]));
-    let deleted: Vec<String> = es
-        .state
-        .lock()
-        .unwrap()
-        .requests
-        .iter()
-        .filter(|(m, _, _)| m == "DELETE")
-        .map(|(_, u, _)| u.clone())
-        .collect();
-    assert_eq!(deleted, ["/logs-2020.01.01", "/logs-2020.01.02"]);
-}
-
-#[test]
-fn tail_on_elasticsearch_prints_late_refreshed_documents_once() {
-    let es = MockEs::start();
-    let now = logagg::event::Timestamp::now();
-    let doc = |offset_ms: i64, message: &str| {
-        serde_json::json!({
-            "@timestamp": logagg::event::Timestamp(now.micros() + offset_ms * 1000).to_rfc3339(),
-            "log": {"level": "error"}, "service": {"name": "auth"}, "host": {"name": "h"}, "message": message
-        })
-    };
-    {
-        let mut state = es.state.lock().unwrap();
-        state
-            .docs
-            .insert("old".into(), doc(-60_000, "before the tail"));
-        state.docs.insert("h1".into(), doc(-1_000, "history one"));
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let tail = spawn(
-        dir.path(),
-        "tail",
-        &[
-            "tail",
-            "--store",
-            "elasticsearch",
-            "--es-url",
-            &es.url,
-            "-n",
-            "1",
-            "--poll",
-            "100ms",
-            "--output",
-            "raw",
-        ],
-    );
-    common::kafka::wait_until(30, "history is printed", || {
-        common::kafka::output_of(dir.path(), "tail")
-            .0
-            .contains("history one")
+    simulate_to(dir.path(), broker, "tail", "31", START, "50", "2");
+    ingest_to_end(dir.path(), engine, &prefix, broker, "tail", &[]);
+    let mut args = vec!["tail", "--store", "elasticsearch"];
+    args.extend(es_flags(engine, &prefix));
+    args.extend(["-n", "5", "--poll", "200ms", "--output", "json"]);
+    let tail = spawn(dir.path(), "tail", &args);
+    wait_until(60, "history is printed", || {
+        output_of(dir.path(), "tail").0.lines().count() >= 5
     });
-    {
-        let mut state = es.state.lock().unwrap();
-        state.docs.insert("n1".into(), doc(2_000, "new one"));
-        state.docs.insert("n2".into(), doc(3_000, "new two"));
-    }
-    common::kafka::wait_until(30, "new events are printed", || {
-        common::kafka::output_of(dir.path(), "tail")
-            .0
-            .contains("new two")
+    let mut ingest = ingest_args(engine, &prefix, broker, "tail");
+    ingest.extend(["--batch-events", "500", "--commit-interval", "100ms"]);
+    let ingestor = spawn(dir.path(), "ingest", &ingest);
+    // Backfilled: event times hours before the newest already printed.
+    let hours_old = "2026-11-23T20:00:00Z";
+    simulate_to(dir.path(), broker, "tail", "32", hours_old, "3000", "2");
+    let now = logagg::event::Timestamp::now().to_rfc3339();
+    simulate_to(dir.path(), broker, "tail", "33", &now, "1000", "2");
+    wait_until(120, "every new event is printed", || {
+        output_of(dir.path(), "tail").0.lines().count() >= 4005
     });
-    // Became searchable late, with a timestamp before the newest printed (within the overlap).
-    es.state
-        .lock()
-        .unwrap()
-        .docs
-        .insert("late".into(), doc(1_500, "late refresh"));
-    common::kafka::wait_until(30, "the late document is printed", || {
-        common::kafka::output_of(dir.path(), "tail")
-            .0
-            .contains("late refresh")
-    });
-    std::thread::sleep(Duration::from_millis(500));
-    common::kafka::interrupt(tail);
-    let out = common::kafka::output_of(dir.path(), "tail").0;
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(
-        lines,
-        ["history one", "new one", "new two", "late refresh"],
-        "{out}"
-    );
-}
-
-#[test]
-fn an_unreachable_cluster_is_one_clear_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let err = error_of(
-        logagg(dir.path())
-            .args([
-                "query",
-                "*",
-                "--store",
-                "elasticsearch",
-                "--es-url",
-                &format!("http://elastic:hunter2@127.0.0.1:{port}"),
-            ])
-            .env("LOGAGG_ES_PASSWORD", "other-secret"),
-    );
-    assert!(
-        err.contains(&format!(
-            "cannot reach Elasticsearch at http://127.0.0.1:{port}/"
-        )),
-        "{err}"
-    );
-    assert!(err.contains("logagg up"), "{err}");
-    assert!(
-        !err.contains("hunter2") && !err.contains("other-secret"),
-        "{err}"
-    );
-    assert_eq!(err.lines().count(), 1, "{err}");
-}
-
-#[test]
-fn explain_prints_the_query_dsl() {
-    let dir = tempfile::tempdir().unwrap();
-    let out =
-        stdout_of(logagg(dir.path()).args(["query", "latency_ms:>500 -host:canary*", "--explain"]));
-    assert!(
-        out.contains("\"range\"")
-            && out.contains("\"fields.latency_ms\"")
-            && out.contains("\"must_not\""),
-        "{out}"
-    );
-}
-
-/// Runs only with LOGAGG_TEST_ES_URL (for example the Docker stack's http://127.0.0.1:9200).
-#[test]
-fn against_a_real_cluster() {
-    let Ok(url) = std::env::var("LOGAGG_TEST_ES_URL") else {
-        eprintln!("LOGAGG_TEST_ES_URL is not set: skipping the real-cluster test");
-        return;
-    };
-    let broker = Broker::start();
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = format!("logagg-test-{}", std::process::id());
-    logagg(dir.path())
-        .args([
-            "es",
-            "setup",
-            "--es-url",
-            &url,
-            "--es-index-prefix",
-            &prefix,
-        ])
-        .assert()
-        .success();
-    simulate_to(dir.path(), &broker, "real", "5", START, "2000", "3");
-    logagg(dir.path())
-        .args([
-            "ingest",
-            "--to",
-            "elasticsearch",
-            "--es-url",
-            &url,
-            "--es-index-prefix",
-            &prefix,
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "real",
-            "--exit-at-end",
-        ])
-        .timeout(Duration::from_secs(300))
-        .assert()
-        .success();
     std::thread::sleep(Duration::from_secs(2));
-    // Exit status 1 (nothing matched) is an answer too: compare the output only.
-    let es = |args: &[&str]| {
-        let out = logagg(dir.path())
-            .args(args)
-            .args(["--store", "elasticsearch", "--es-url", &url])
-            .args(["--es-index-prefix", &prefix])
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let embedded = |args: &[&str]| {
-        String::from_utf8(logagg(dir.path()).args(args).output().unwrap().stdout).unwrap()
-    };
-    assert_eq!(es(&["query", "*", "--count"]).trim(), "2000");
-    // The same answers as the simulator's own events give in the embedded store.
-    logagg(dir.path())
-        .args([
-            "simulate", "--to", "embedded", "--seed", "5", "--start", START,
-        ])
-        .args(["--count", "2000"])
-        .assert()
-        .success();
-    for query in [
-        "service:auth AND level:>=warn",
-        "\"connection refused\"",
-        "latency_ms:>500",
-        "-host:gw* conn*",
-    ] {
-        assert_eq!(
-            es(&["query", query, "--count"]),
-            embedded(&["query", query, "--count"]),
-            "{query}"
-        );
-    }
-    let by_service = ["query", "*", "--count-by", "service", "--output", "json"];
-    assert_eq!(es(&by_service), embedded(&by_service));
-    let export = [
-        "query",
-        "level:error",
-        "--limit",
-        "0",
-        "--asc",
-        "--output",
-        "json",
-    ];
-    assert_eq!(
-        es(&export).lines().count(),
-        embedded(&export).lines().count()
-    );
-    // The test's events are from 2026-11-24: a one-hour window has left that day behind.
-    let dry = es(&["retention", "--keep", "1h", "--dry-run"]);
-    assert!(
-        dry.contains(&format!("would delete {prefix}-2026.11.24")),
-        "{dry}"
-    );
-    es(&["retention", "--keep", "1h"]);
-    assert_eq!(es(&["query", "*", "--count"]).trim(), "0");
+    interrupt(tail);
+    interrupt(ingestor);
+    let printed: Vec<String> = output_of(dir.path(), "tail")
+        .0
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let history = sorted_lines(&simulation(dir.path(), "31", START, "50"));
+    let mut new = sorted_lines(&simulation(dir.path(), "32", hours_old, "3000"));
+    new.extend(sorted_lines(&simulation(dir.path(), "33", &now, "1000")));
+    new.sort();
+    assert!(printed[..5].iter().all(|l| history.contains(l)));
+    let mut after: Vec<String> = printed[5..].to_vec();
+    after.sort();
+    assert_eq!(after.len(), 4000, "every new event once");
+    assert_eq!(after, new);
+    let unique: BTreeSet<&String> = printed.iter().collect();
+    assert_eq!(unique.len(), printed.len(), "nothing printed twice");
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::kafka::{assert_store_holds_simulation, http_get, ingest, produce, Broker, Reaped};
-use common::{logagg, stdout_of};
+use common::{error_of, logagg, stdout_of};
 use std::net::TcpListener;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -84,6 +84,75 @@ fn a_missing_topic_and_an_unreachable_broker_are_clear_errors() {
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("cannot reach Kafka at 127.0.0.1:"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(30));
+
+    // An ingest that cannot reach its broker leaves no (empty) store behind, so a query
+    // says there is no store rather than "nothing matched".
+    let fresh = tempfile::tempdir().unwrap();
+    let store = fresh.path().join("store");
+    let err = error_of(
+        logagg(&store)
+            .args([
+                "ingest",
+                "--brokers",
+                &format!("127.0.0.1:{port}"),
+                "--topic",
+                "logs",
+            ])
+            .args(["--exit-at-end"])
+            .timeout(Duration::from_secs(60)),
+    );
+    assert!(err.contains("cannot reach Kafka at 127.0.0.1:"), "{err}");
+    assert!(
+        !store.exists() || std::fs::read_dir(&store).unwrap().next().is_none(),
+        "ingest created a store it never wrote to"
+    );
+    let err = error_of(logagg(&store).args(["query", "*"]));
+    assert!(err.contains("no store"), "{err}");
+}
+
+#[test]
+fn an_embedded_ingest_never_moves_the_elasticsearch_groups_offsets() {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::{Offset, TopicPartitionList};
+    let broker = Broker::shared();
+    let dir = tempfile::tempdir().unwrap();
+    produce(dir.path(), broker, "groups", "6", "300");
+    ingest(dir.path(), broker, "groups");
+    let committed = |group: &str| -> Vec<Offset> {
+        let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", &broker.address)
+            .set("group.id", group)
+            .create()
+            .unwrap();
+        let mut asked = TopicPartitionList::new();
+        for p in 0..3 {
+            asked.add_partition("groups", p);
+        }
+        consumer
+            .committed_offsets(asked, Duration::from_secs(10))
+            .unwrap()
+            .elements()
+            .iter()
+            .map(|e| e.offset())
+            .collect()
+    };
+    assert!(
+        committed("logagg-ingest")
+            .iter()
+            .all(|o| !matches!(o, Offset::Offset(_))),
+        "the Elasticsearch path's checkpoint group was written by an embedded ingest"
+    );
+    let own: i64 = committed("logagg-ingest-embedded")
+        .iter()
+        .map(|o| match o {
+            Offset::Offset(n) => *n,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(
+        own, 300,
+        "the embedded ingest shows its lag in a group of its own"
+    );
 }
 
 #[test]

@@ -307,9 +307,12 @@ pub struct IngestArgs {
     pub to: StoreKind,
     #[command(flatten)]
     pub kafka: KafkaArgs,
-    /// Consumer group (its offsets show lag; the store's own positions drive resumption)
-    #[arg(long, default_value = "logagg-ingest")]
-    pub group: String,
+    /// Consumer group. Into Elasticsearch its committed offsets are the checkpoint
+    /// (default logagg-ingest); into the embedded store they only show lag, since the
+    /// store's own positions drive resumption (default logagg-ingest-embedded, so the two
+    /// never share offsets)
+    #[arg(long)]
+    pub group: Option<String>,
     /// Stop once everything that was in the topic at start is stored
     #[arg(long)]
     pub exit_at_end: bool,

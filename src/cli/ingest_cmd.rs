@@ -15,6 +15,15 @@ use anyhow::{Context, Result};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Each sink's own group: the embedded path commits group offsets for lag only, and must
+/// never move the offsets that are the Elasticsearch path's checkpoint.
+pub fn default_group(to: StoreKind) -> &'static str {
+    match to {
+        StoreKind::Embedded => "logagg-ingest-embedded",
+        StoreKind::Elasticsearch => "logagg-ingest",
+    }
+}
+
 pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let commit_interval = parse_duration(&args.commit_interval).with_context(|| {
         format!(
@@ -25,7 +34,10 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let options = IngestOptions {
         brokers: settings.brokers(args.kafka.brokers.as_deref()),
         topic: args.kafka.topic.clone(),
-        group: args.group.clone(),
+        group: args
+            .group
+            .clone()
+            .unwrap_or_else(|| default_group(args.to).to_string()),
         batch: BatchLimits {
             interval: commit_interval,
             events: args.batch_events.max(1),
@@ -45,6 +57,7 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let started = Instant::now();
     let (summary, place) = match args.to {
         StoreKind::Embedded => {
+            crate::kafka::topic::check(&options.brokers, &options.topic)?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let mut store = StoreWriter::open(&settings.data_dir, &command)?;
             let summary = ingest::run(&options, &mut store, &metrics, || shutdown.requested())?;
@@ -64,6 +77,11 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
             let summary = es_ingest::run(&options, &limits, &client, &metrics, || {
                 shutdown.requested()
             })?;
+            if options.exit_at_end {
+                // What this run stored is searchable when it ends, so a `query` right
+                // after it sees everything.
+                search::refresh(&client, &config.index_prefix)?;
+            }
             (summary, format!("Elasticsearch at {}", client.urls()))
         }
     };

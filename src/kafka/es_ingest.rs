@@ -380,9 +380,16 @@ impl Sink<'_> {
         let mut body = Vec::with_capacity(self.limits.bytes + 1024);
         while !waiting.is_empty() {
             body.clear();
+            let ingested = crate::event::Timestamp::now().to_rfc3339();
             for &i in &waiting {
                 let item = &batch[i];
-                encode_item(&self.limits.index_prefix, &item.id, &item.event, &mut body);
+                encode_item(
+                    &self.limits.index_prefix,
+                    &item.id,
+                    &item.event,
+                    &ingested,
+                    &mut body,
+                );
             }
             let reply = self
                 .client

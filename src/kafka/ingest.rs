@@ -199,11 +199,11 @@ pub fn run(
         if (full && store.has_pending()) || store.is_due(options.batch.interval) {
             commit_batch(store, dead_letters.as_ref(), metrics)?;
             batch_bytes = 0;
-            commit_group_offsets(&consumer, &options.topic, &cursor.next);
+            commit_group_offsets(&consumer, &options.topic, &cursor.next, CommitMode::Async);
         }
     }
     commit_batch(store, dead_letters.as_ref(), metrics)?;
-    commit_group_offsets(&consumer, &options.topic, &cursor.next);
+    commit_group_offsets(&consumer, &options.topic, &cursor.next, CommitMode::Sync);
     Ok(summary)
 }
 
@@ -226,7 +226,12 @@ fn commit_batch(
 }
 
 /// Best effort: the store's payload is what resumes ingestion; group offsets only show lag.
-fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i32, i64>) {
+fn commit_group_offsets(
+    consumer: &BaseConsumer,
+    topic: &str,
+    next: &BTreeMap<i32, i64>,
+    mode: CommitMode,
+) {
     let mut list = TopicPartitionList::new();
     for (&partition, &offset) in next {
         if offset > 0
@@ -238,6 +243,6 @@ fn commit_group_offsets(consumer: &BaseConsumer, topic: &str, next: &BTreeMap<i3
         }
     }
     if list.count() > 0 {
-        let _ = consumer.commit(&list, CommitMode::Async);
+        let _ = consumer.commit(&list, mode);
     }
 }

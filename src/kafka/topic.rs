@@ -36,6 +36,19 @@ pub fn partitions<C: ClientContext>(
     Ok(ids)
 }
 
+/// Reaches the cluster and finds `topic` before anything else is set up (a store is not
+/// created for a broker that cannot be reached).
+pub fn check(brokers: &str, topic: &str) -> Result<Vec<i32>, KafkaIssue> {
+    let client: rdkafka::consumer::BaseConsumer =
+        super::client_config(brokers)
+            .create()
+            .map_err(|cause| KafkaIssue::Client {
+                context: format!("cannot create a client for {brokers}"),
+                cause,
+            })?;
+    partitions(rdkafka::consumer::Consumer::client(&client), brokers, topic)
+}
+
 /// Creates `topic` unless it exists.
 pub fn create(
     brokers: &str,

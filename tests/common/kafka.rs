@@ -161,6 +161,32 @@ impl Drop for Broker {
     }
 }
 
+/// The sum of a topic's partitions' end offsets (0 while it does not exist).
+pub fn topic_end(broker: &Broker, topic: &str) -> i64 {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &broker.address)
+        .create()
+        .unwrap();
+    let Ok(metadata) = consumer.fetch_metadata(Some(topic), Duration::from_secs(5)) else {
+        return 0;
+    };
+    let partitions: Vec<i32> = metadata
+        .topics()
+        .iter()
+        .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+        .collect();
+    partitions
+        .iter()
+        .filter_map(|&p| {
+            consumer
+                .fetch_watermarks(topic, p, Duration::from_secs(5))
+                .ok()
+        })
+        .map(|(_, high)| high)
+        .sum()
+}
+
 /// Whether the broker answers metadata requests (it listens a little before it does).
 fn metadata_ready(address: &str) -> bool {
     use rdkafka::consumer::{BaseConsumer, Consumer};

@@ -65,28 +65,35 @@ impl SearchEngine {
         http_post(&format!("{}/{prefix}-*/_refresh", self.url), "");
     }
 
-    /// The `_source` of every document under a prefix, with its `_id`, by id.
+    /// The `_id` and `_source` of every document under a prefix (a scroll, independent of
+    /// logagg's own reading path).
     pub fn documents(&self, prefix: &str) -> Vec<(String, serde_json::Value)> {
         self.refresh(prefix);
-        let body = http_post(
-            &format!("{}/{prefix}-*/_search?size=10000&sort=_doc", self.url),
-            r#"{"query":{"match_all":{}}}"#,
-        )
-        .unwrap_or_default();
-        let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-        answer["hits"]["hits"]
-            .as_array()
-            .map(|hits| {
-                hits.iter()
-                    .map(|h| {
-                        (
-                            h["_id"].as_str().unwrap_or("").to_string(),
-                            h["_source"].clone(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        let mut documents = Vec::new();
+        let mut answer = http_post(
+            &format!("{}/{prefix}-*/_search?scroll=1m", self.url),
+            r#"{"size":5000,"sort":["_doc"],"query":{"match_all":{}}}"#,
+        );
+        loop {
+            let page: serde_json::Value =
+                serde_json::from_str(&answer.clone().unwrap_or_default()).unwrap_or_default();
+            let hits = page["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            if hits.is_empty() {
+                break;
+            }
+            documents.extend(hits.iter().map(|h| {
+                (
+                    h["_id"].as_str().unwrap_or("").to_string(),
+                    h["_source"].clone(),
+                )
+            }));
+            let scroll = page["_scroll_id"].as_str().unwrap_or_default();
+            answer = http_post(
+                &format!("{}/_search/scroll", self.url),
+                &serde_json::json!({"scroll": "1m", "scroll_id": scroll}).to_string(),
+            );
+        }
+        documents
     }
 
     /// How many documents a prefix's indices hold (after a refresh).

@@ -10,15 +10,21 @@ use crate::event::LogEvent;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Appends one `create` action and its document to a bulk body.
-pub fn encode_item(prefix: &str, id: &str, event: &LogEvent, out: &mut Vec<u8>) {
+/// Appends one `create` action and its document to a bulk body; `ingested` (RFC 3339) is
+/// when it was sent, the order `tail` follows.
+pub fn encode_item(prefix: &str, id: &str, event: &LogEvent, ingested: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"create\":{\"_index\":\"");
     out.extend_from_slice(index_name(prefix, event.timestamp).as_bytes());
     out.extend_from_slice(b"\",\"_id\":\"");
     out.extend_from_slice(id.as_bytes());
     out.extend_from_slice(b"\"}}\n");
     write_document(event, out);
-    out.push(b'\n');
+    // `write_document` ends with the object's closing brace: reopen it for the ECS
+    // `event.ingested` that only the bulk path knows.
+    out.pop();
+    out.extend_from_slice(b",\"event\":{\"ingested\":\"");
+    out.extend_from_slice(ingested.as_bytes());
+    out.extend_from_slice(b"\"}}\n");
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,7 +219,13 @@ mod tests {
             &crate::event::DecodeContext::now(),
         );
         let mut body = Vec::new();
-        encode_item("logs", "00ff", &event, &mut body);
+        encode_item(
+            "logs",
+            "00ff",
+            &event,
+            "2026-11-25T00:00:00.000Z",
+            &mut body,
+        );
         let text = String::from_utf8(body).unwrap();
         let mut lines = text.lines();
         assert_eq!(
@@ -222,6 +234,7 @@ mod tests {
         );
         let doc: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
         assert_eq!(doc["service"]["name"], "s");
+        assert_eq!(doc["event"]["ingested"], "2026-11-25T00:00:00.000Z");
         assert!(text.ends_with('\n'));
     }
 

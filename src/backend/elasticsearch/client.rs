@@ -283,7 +283,18 @@ pub fn error_reason(body: &[u8]) -> String {
         Some(Value::Object(e)) => {
             let kind = e.get("type").and_then(Value::as_str).unwrap_or("error");
             let reason = e.get("reason").and_then(Value::as_str).unwrap_or("");
-            format!("{kind}: {reason}")
+            // "all shards failed" says little; the first root cause says why.
+            let cause = e
+                .get("root_cause")
+                .and_then(|c| c.get(0))
+                .filter(|c| c.get("type").and_then(Value::as_str) != Some(kind))
+                .map(|c| {
+                    let kind = c.get("type").and_then(Value::as_str).unwrap_or("error");
+                    let reason = c.get("reason").and_then(Value::as_str).unwrap_or("");
+                    format!(" (caused by {kind}: {reason})")
+                })
+                .unwrap_or_default();
+            format!("{kind}: {reason}{cause}")
         }
         Some(Value::String(s)) => s.clone(),
         _ => String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
@@ -380,6 +391,11 @@ mod tests {
         assert_eq!(
             error_reason(body),
             "index_not_found_exception: no such index [logs-x]"
+        );
+        let failed = br#"{"error":{"root_cause":[{"type":"query_shard_exception","reason":"No mapping found for [x] in order to sort on"}],"type":"search_phase_execution_exception","reason":"all shards failed"},"status":400}"#;
+        assert_eq!(
+            error_reason(failed),
+            "search_phase_execution_exception: all shards failed (caused by query_shard_exception: No mapping found for [x] in order to sort on)"
         );
     }
 }

@@ -12,6 +12,7 @@ pub const SERVICE: &str = "service.name";
 pub const HOST: &str = "host.name";
 pub const TRACE: &str = "trace.id";
 pub const MESSAGE: &str = "message";
+pub const INGESTED: &str = "event.ingested";
 
 /// Daily indices: `PREFIX-YYYY.MM.DD` by the event's own (UTC) day.
 pub fn index_name(prefix: &str, timestamp: Timestamp) -> String {

@@ -45,6 +45,17 @@ pub fn setup_with_retention(
     Ok(())
 }
 
+/// Makes everything written under `prefix` searchable now (instead of at the next
+/// periodic refresh).
+pub fn refresh(client: &EsClient, prefix: &str) -> Result<(), EsError> {
+    client.json(
+        Method::Post,
+        &format!("/{prefix}-*/_refresh?{LENIENT}"),
+        None,
+    )?;
+    Ok(())
+}
+
 /// The search body for one page.
 pub fn search_body(query: &Query, newest_first: bool, size: usize) -> Value {
     let order = if newest_first { "desc" } else { "asc" };
@@ -99,6 +110,12 @@ pub fn search(
     let distribution = client.distribution()?;
     let mut pit_id = open_point_in_time(client, distribution, &pattern)?;
     let order = if newest_first { "desc" } else { "asc" };
+    // A tiebreaker makes `search_after` exact among equal timestamps. OpenSearch 2.x has
+    // no `_shard_doc`; `_id` is unique there too, since an event's id decides its index.
+    let tiebreaker = match distribution {
+        Distribution::Elasticsearch => "_shard_doc",
+        Distribution::OpenSearch => "_id",
+    };
     let mut after: Option<Value> = None;
     let mut sent = 0u64;
     let outcome = loop {
@@ -108,7 +125,7 @@ pub fn search(
         }
         let mut body = json!({
             "query": to_dsl(query),
-            "sort": [{TIMESTAMP: {"order": order}}, {"_shard_doc": {"order": order}}],
+            "sort": [{TIMESTAMP: {"order": order}}, {tiebreaker: {"order": order}}],
             "size": wanted,
             "track_total_hits": false,
             "pit": {"id": pit_id, "keep_alive": "1m"}

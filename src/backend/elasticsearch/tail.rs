@@ -1,10 +1,14 @@
-//! Following new events on Elasticsearch. Documents become searchable a refresh after
-//! they are written, and not in timestamp order, so each poll asks again for everything
-//! from a little before the newest timestamp seen (the overlap) and drops the ids already
-//! printed: nothing within the overlap is skipped and nothing is printed twice.
+//! Following new events on Elasticsearch in the order they arrive. Event time is no cursor:
+//! late and backfilled events (a lagging consumer, a buffered shipper, clock skew) carry
+//! old timestamps. The ingestor stamps each document with ECS `event.ingested` when it
+//! sends it; documents become searchable a refresh after that, so each poll asks again for
+//! everything ingested from a little before the newest ingestion time seen (the overlap)
+//! and drops the ids already printed: nothing within the overlap is skipped and nothing
+//! is printed twice. Documents without `event.ingested` (written by other shippers) show
+//! in the history only.
 
 use super::client::EsClient;
-use super::document::{from_source, TIMESTAMP};
+use super::document::{from_source, INGESTED, TIMESTAMP};
 use super::dsl::to_dsl;
 use crate::event::{LogEvent, Timestamp};
 use crate::query::Query;
@@ -18,9 +22,9 @@ pub struct TailCursor {
     prefix: String,
     query: Query,
     overlap: Duration,
-    /// The newest timestamp printed so far.
+    /// The newest ingestion time seen so far.
     newest: Option<Timestamp>,
-    /// Ids printed within the overlap, with their timestamps (pruned as the cursor moves).
+    /// Ids printed within the overlap, with their ingestion times (pruned as the cursor moves).
     seen: HashMap<String, i64>,
 }
 
@@ -44,19 +48,58 @@ impl TailCursor {
             "track_total_hits": false
         });
         let answer = client.search_json(&self.search_path(), &body)?;
-        let mut hits = read_ids_and_events(&answer);
+        let mut hits = read_hits(&answer);
         hits.reverse();
-        Ok(self.remember(hits))
+        let history = self.remember(hits);
+        self.prime(client, Timestamp::now())?;
+        Ok(history)
     }
 
-    /// New matching events since the last call, in time order. The first call without
-    /// history starts from `now`.
+    /// Starts following at `now`: what is already searchable from the overlap before it
+    /// arrived before the tail began, so it is marked seen rather than printed as new;
+    /// what becomes searchable later is printed.
+    fn prime(&mut self, client: &EsClient, now: Timestamp) -> Result<(), anyhow::Error> {
+        let from = Timestamp(now.micros() - self.overlap.as_micros() as i64);
+        let body = json!({
+            "query": {"bool": {"filter": [
+                to_dsl(&self.query),
+                {"range": {INGESTED: {"gte": from.to_rfc3339()}}}
+            ]}},
+            "_source": [INGESTED],
+            "size": 10_000,
+            "track_total_hits": false
+        });
+        let answer = client.search_json(&self.search_path(), &body)?;
+        for hit in answer
+            .pointer("/hits/hits")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let id = hit.get("_id").and_then(Value::as_str);
+            let ingested = hit
+                .pointer("/_source/event/ingested")
+                .and_then(Value::as_str)
+                .and_then(Timestamp::parse);
+            if let (Some(id), Some(ingested)) = (id, ingested) {
+                self.seen.insert(id.to_string(), ingested.micros());
+            }
+        }
+        self.newest = Some(self.newest.map_or(now, |n| n.max(now)));
+        Ok(())
+    }
+
+    /// Matching events that arrived since the last call, in arrival order. Following
+    /// starts at `now` when nothing has arrived before.
     pub fn poll(
         &mut self,
         client: &EsClient,
         now: Timestamp,
     ) -> Result<Vec<LogEvent>, anyhow::Error> {
-        let newest = *self.newest.get_or_insert(now);
+        if self.newest.is_none() {
+            self.prime(client, now)?;
+        }
+        let newest = self.newest.unwrap_or(now);
         let mut from = Timestamp(newest.micros() - self.overlap.as_micros() as i64);
         let mut fresh = Vec::new();
         let mut after: Option<Value> = None;
@@ -64,9 +107,9 @@ impl TailCursor {
             let mut body = json!({
                 "query": {"bool": {"filter": [
                     to_dsl(&self.query),
-                    {"range": {TIMESTAMP: {"gte": from.to_rfc3339()}}}
+                    {"range": {INGESTED: {"gte": from.to_rfc3339()}}}
                 ]}},
-                "sort": [{TIMESTAMP: {"order": "asc"}}],
+                "sort": [{INGESTED: {"order": "asc"}}, {TIMESTAMP: {"order": "asc"}}],
                 "size": PAGE,
                 "track_total_hits": false
             });
@@ -74,9 +117,9 @@ impl TailCursor {
                 body["search_after"] = after.clone();
             }
             let answer = client.search_json(&self.search_path(), &body)?;
-            let hits = read_ids_and_events(&answer);
+            let hits = read_hits(&answer);
             let full = hits.len() == PAGE;
-            let last = hits.last().map(|(_, e)| e.timestamp);
+            let last = hits.last().and_then(|h| h.ingested);
             let last_sort = answer
                 .pointer("/hits/hits")
                 .and_then(Value::as_array)
@@ -86,11 +129,11 @@ impl TailCursor {
             fresh.extend(self.remember(hits));
             match last {
                 Some(last) if full && last.micros() > from.micros() => {
-                    // Start the next page at the last timestamp again: ties are caught by ids.
+                    // Start the next page at the last arrival again: ties are caught by ids.
                     from = last;
                     after = None;
                 }
-                // A whole page with one timestamp: step past it with search_after.
+                // A whole page from one instant: step past it with search_after.
                 Some(_) if full => after = last_sort,
                 _ => break,
             }
@@ -99,15 +142,21 @@ impl TailCursor {
         Ok(fresh)
     }
 
-    fn remember(&mut self, hits: Vec<(String, LogEvent)>) -> Vec<LogEvent> {
+    fn remember(&mut self, hits: Vec<Hit>) -> Vec<LogEvent> {
         let mut fresh = Vec::new();
-        for (id, event) in hits {
+        for Hit {
+            id,
+            event,
+            ingested,
+        } in hits
+        {
             if self.seen.contains_key(&id) {
                 continue;
             }
-            self.seen.insert(id, event.timestamp.micros());
-            if self.newest.is_none_or(|n| event.timestamp > n) {
-                self.newest = Some(event.timestamp);
+            let arrived = ingested.unwrap_or(event.timestamp);
+            self.seen.insert(id, arrived.micros());
+            if ingested.is_some() && self.newest.is_none_or(|n| arrived > n) {
+                self.newest = Some(arrived);
             }
             fresh.push(event);
         }
@@ -126,7 +175,13 @@ impl TailCursor {
     }
 }
 
-fn read_ids_and_events(answer: &Value) -> Vec<(String, LogEvent)> {
+struct Hit {
+    id: String,
+    event: LogEvent,
+    ingested: Option<Timestamp>,
+}
+
+fn read_hits(answer: &Value) -> Vec<Hit> {
     answer
         .pointer("/hits/hits")
         .and_then(Value::as_array)
@@ -134,7 +189,16 @@ fn read_ids_and_events(answer: &Value) -> Vec<(String, LogEvent)> {
             hits.iter()
                 .filter_map(|h| {
                     let id = h.get("_id")?.as_str()?.to_string();
-                    Some((id, from_source(h.get("_source")?)))
+                    let source = h.get("_source")?;
+                    let ingested = source
+                        .pointer("/event/ingested")
+                        .and_then(Value::as_str)
+                        .and_then(Timestamp::parse);
+                    Some(Hit {
+                        id,
+                        event: from_source(source),
+                        ingested,
+                    })
                 })
                 .collect()
         })
@@ -175,16 +239,30 @@ mod tests {
     #[test]
     fn ids_seen_in_the_overlap_are_not_printed_again() {
         let mut cursor = TailCursor::new("logs", Query::All, Duration::from_secs(5));
-        let event = |s: &str| {
-            crate::event::decode_line(
+        let hit = |id: &str, s: &str| Hit {
+            id: id.into(),
+            event: crate::event::decode_line(
                 format!(r#"{{"@timestamp":"2026-11-24T10:00:0{s}Z","message":"m{s}"}}"#).as_bytes(),
                 &crate::event::DecodeContext::now(),
-            )
+            ),
+            ingested: Timestamp::parse(&format!("2026-11-26T10:00:0{s}Z")),
         };
-        let first = cursor.remember(vec![("a".into(), event("1")), ("b".into(), event("2"))]);
+        let first = cursor.remember(vec![hit("a", "1"), hit("b", "2")]);
         assert_eq!(first.len(), 2);
-        let again = cursor.remember(vec![("b".into(), event("2")), ("c".into(), event("3"))]);
+        let again = cursor.remember(vec![hit("b", "2"), hit("c", "3")]);
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].message, "m3");
+        assert_eq!(cursor.newest, Timestamp::parse("2026-11-26T10:00:03Z"));
+    }
+
+    #[test]
+    fn a_late_event_is_new_by_its_arrival_not_its_time() {
+        let mut cursor = TailCursor::new("logs", Query::All, Duration::from_secs(5));
+        let answer: Value = serde_json::from_str(r#"{"hits":{"hits":[
+            {"_id":"x","_source":{"@timestamp":"2020-01-01T00:00:00Z","message":"backfilled","event":{"ingested":"2026-11-26T10:00:00Z"}}}
+        ]}}"#).unwrap();
+        let fresh = cursor.remember(read_hits(&answer));
+        assert_eq!(fresh.len(), 1);
+        assert_eq!(cursor.newest, Timestamp::parse("2026-11-26T10:00:00Z"));
     }
 }

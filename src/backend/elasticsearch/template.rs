@@ -37,6 +37,8 @@ pub fn index_template(prefix: &str) -> Value {
                     "service": {"properties": {"name": {"type": "keyword"}}},
                     "host": {"properties": {"name": {"type": "keyword"}}},
                     "trace": {"properties": {"id": {"type": "keyword"}}},
+                    // When the ingestor sent it: `tail` follows arrival, not event time.
+                    "event": {"properties": {"ingested": {"type": "date"}}},
                     "message": {
                         "type": "text",
                         "analyzer": "logagg_words",
