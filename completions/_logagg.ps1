@@ -92,7 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where consumed events are stored')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
-            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group (its offsets show lag; the store''s own positions drive resumption)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store''s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)')
             [CompletionResult]::new('--commit-interval', '--commit-interval', [CompletionResultType]::ParameterName, 'How often the store commits, together with the partitions'' positions')
             [CompletionResult]::new('--batch-events', '--batch-events', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many events')
             [CompletionResult]::new('--batch-bytes', '--batch-bytes', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many bytes of messages')

@@ -86,7 +86,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --to 'Where consumed events are stored'
             cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
             cand --topic 'Topic the events travel on'
-            cand --group 'Consumer group (its offsets show lag; the store''s own positions drive resumption)'
+            cand --group 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store''s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)'
             cand --commit-interval 'How often the store commits, together with the partitions'' positions'
             cand --batch-events 'Commit sooner once a batch holds this many events'
             cand --batch-bytes 'Commit sooner once a batch holds this many bytes of messages'

@@ -91,7 +91,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where co
 elasticsearch\t'An Elasticsearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
-complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group (its offsets show lag; the store\'s own positions drive resumption)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store\'s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-events -d 'Commit sooner once a batch holds this many events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-bytes -d 'Commit sooner once a batch holds this many bytes of messages' -r

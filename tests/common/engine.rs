@@ -15,36 +15,18 @@ pub fn engines_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testing/engines")
 }
 
-/// The classpath `testing/engines/resolve` wrote for an engine.
-pub fn classpath(engine: &str) -> String {
+/// The start script of an engine (`testing/engines/ENGINE/start`), after checking that
+/// `testing/engines/resolve` has fetched it.
+pub fn start_script(engine: &str) -> PathBuf {
     let dir = engines_dir().join(engine);
-    let file = dir.join("target/classpath.txt");
-    let resolved = std::fs::read_to_string(&file).unwrap_or_else(|_| {
-        panic!(
-            "the {engine} test engine is not resolved ({} is missing): run ./scripts/test, \
-             or testing/engines/resolve, which fetch it from Maven Central",
-            file.display()
-        )
-    });
-    let classes = dir.join("target/classes");
-    if classes.is_dir() {
-        format!("{}:{}", classes.display(), resolved.trim())
-    } else {
-        resolved.trim().to_string()
-    }
-}
-
-/// Java to run the engines with: `LOGAGG_TEST_JAVA`, else `$JAVA_HOME/bin/java`, else `java`.
-pub fn java() -> PathBuf {
-    if let Some(java) = std::env::var_os("LOGAGG_TEST_JAVA") {
-        return PathBuf::from(java);
-    }
-    match std::env::var_os("JAVA_HOME") {
-        Some(home) if Path::new(&home).join("bin/java").exists() => {
-            Path::new(&home).join("bin/java")
-        }
-        _ => PathBuf::from("java"),
-    }
+    let resolved = dir.join("target/classpath.txt");
+    assert!(
+        resolved.exists(),
+        "the {engine} test engine is not resolved ({} is missing): run ./scripts/test, \
+         or testing/engines/resolve, which fetch it from Maven Central",
+        resolved.display()
+    );
+    dir.join("start")
 }
 
 pub fn free_port() -> u16 {
@@ -64,8 +46,15 @@ pub struct EngineProcess {
 }
 
 impl EngineProcess {
-    /// Starts `java ARGS` for an engine whose data lives in `data`; output goes to `log`.
-    pub fn spawn(name: &str, data: &Path, log: &Path, java_args: &[String]) -> EngineProcess {
+    /// Starts an engine's start script with `args`; its data lives in `data`, its output
+    /// goes to `log`.
+    pub fn spawn(
+        name: &str,
+        data: &Path,
+        log: &Path,
+        script: &Path,
+        args: &[String],
+    ) -> EngineProcess {
         let out = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -74,8 +63,8 @@ impl EngineProcess {
         let child = Command::new(engines_dir().join("run-engine"))
             .arg(std::process::id().to_string())
             .arg(data)
-            .arg(java())
-            .args(java_args)
+            .arg(script)
+            .args(args)
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out)

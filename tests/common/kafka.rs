@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub use super::engine::free_port;
-use super::engine::{classpath, engines_dir, listening, EngineProcess};
+use super::engine::{listening, start_script, EngineProcess};
 use super::{logagg, stdout_of};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -49,56 +49,10 @@ impl Broker {
     }
 
     fn configure(data: PathBuf) -> Broker {
-        let (port, controller_port) = (free_port(), free_port());
-        let address = format!("127.0.0.1:{port}");
-        let controller = format!("127.0.0.1:{controller_port}");
-        std::fs::create_dir_all(data.join("log")).unwrap();
-        let properties = format!(
-            "process.roles=broker,controller\n\
-             node.id=1\n\
-             controller.listener.names=CONTROLLER\n\
-             listeners=PLAINTEXT://{address},CONTROLLER://{controller}\n\
-             advertised.listeners=PLAINTEXT://{address}\n\
-             listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n\
-             controller.quorum.bootstrap.servers={controller}\n\
-             log.dirs={log}\n\
-             num.partitions=1\n\
-             offsets.topic.replication.factor=1\n\
-             offsets.topic.num.partitions=4\n\
-             transaction.state.log.replication.factor=1\n\
-             transaction.state.log.min.isr=1\n\
-             transaction.state.log.num.partitions=4\n\
-             share.coordinator.state.topic.replication.factor=1\n\
-             share.coordinator.state.topic.min.isr=1\n\
-             group.initial.rebalance.delay.ms=0\n\
-             message.max.bytes=16777216\n\
-             replica.fetch.max.bytes=16777216\n",
-            log = data.join("log").display()
-        );
-        std::fs::write(data.join("server.properties"), properties).unwrap();
-        let status = std::process::Command::new(super::engine::java())
-            .arg("-cp")
-            .arg(classpath("kafka"))
-            .args([
-                "kafka.tools.StorageTool",
-                "format",
-                "--ignore-formatted",
-                "--standalone",
-            ])
-            // A fixed id: a random one can start with '-', which the tool takes for an option.
-            .args(["-t", "bG9nYWdnLXRlc3QtMDAwMQ"])
-            .arg("-c")
-            .arg(data.join("server.properties"))
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(
-            status.success(),
-            "formatting the Kafka test broker's storage failed"
-        );
+        std::fs::create_dir_all(&data).unwrap();
         Broker {
-            address,
-            controller,
+            address: format!("127.0.0.1:{}", free_port()),
+            controller: format!("127.0.0.1:{}", free_port()),
             data,
             process: Mutex::new(None),
             _dir: None,
@@ -107,22 +61,19 @@ impl Broker {
 
     /// Starts the broker on its ports and data directory and waits until it serves.
     fn run(&self) {
-        let args = vec![
-            "-Xms256m".to_string(),
-            "-Xmx768m".to_string(),
-            "-XX:+UseSerialGC".to_string(),
-            "-XX:TieredStopAtLevel=1".to_string(),
-            format!(
-                "-Dlog4j2.configurationFile={}",
-                engines_dir().join("kafka/log4j2.properties").display()
-            ),
-            "-cp".to_string(),
-            classpath("kafka"),
-            "kafka.Kafka".to_string(),
-            self.data.join("server.properties").display().to_string(),
+        let port = |address: &str| address.rsplit(':').next().unwrap().to_string();
+        let args = [
+            self.data.display().to_string(),
+            port(&self.address),
+            port(&self.controller),
         ];
-        let mut process =
-            EngineProcess::spawn("Kafka", &self.data, &self.data.join("broker.log"), &args);
+        let mut process = EngineProcess::spawn(
+            "Kafka",
+            &self.data,
+            &self.data.join("broker.log"),
+            &start_script("kafka"),
+            &args,
+        );
         let address = self.address.clone();
         process.wait_ready(120, || listening(&address) && metadata_ready(&address));
         *self.process.lock().unwrap() = Some(process);

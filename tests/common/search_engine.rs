@@ -3,7 +3,7 @@
 //! free loopback ports. Tests keep apart by index prefix (`SearchEngine::prefix`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use super::engine::{classpath, free_port, EngineProcess};
+use super::engine::{free_port, start_script, EngineProcess};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -27,20 +27,18 @@ impl SearchEngine {
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data).unwrap();
         let (http, transport) = (free_port(), free_port());
-        let args = vec![
-            "-Xms512m".to_string(),
-            "-Xmx768m".to_string(),
-            "-XX:+UseSerialGC".to_string(),
-            "-Djava.awt.headless=true".to_string(),
-            "-Dlog4j2.disable.jmx=true".to_string(),
-            "-cp".to_string(),
-            classpath("opensearch"),
-            "dev.logagg.testing.OpenSearchNode".to_string(),
-            data.join("home").display().to_string(),
+        let args = [
+            data.display().to_string(),
             http.to_string(),
             transport.to_string(),
         ];
-        let mut process = EngineProcess::spawn("OpenSearch", &data, &data.join("node.log"), &args);
+        let mut process = EngineProcess::spawn(
+            "OpenSearch",
+            &data,
+            &data.join("node.log"),
+            &start_script("opensearch"),
+            &args,
+        );
         let url = format!("http://127.0.0.1:{http}");
         let health = format!("{url}/_cluster/health?wait_for_status=green&timeout=1s");
         let started_in = process.wait_ready(180, || {
