@@ -8,6 +8,7 @@ mod common;
 
 use common::kafka::{ingest, Broker};
 use common::logagg;
+use common::query_strategies::{arb_query, HOSTS, LEVELS, SERVICES, WORDS};
 use common::search_engine::SearchEngine;
 use logagg::event::{decode_line, DecodeContext, LogEvent, Timestamp};
 use logagg::query::{matches, parse};
@@ -17,28 +18,6 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
-
-const WORDS: &[&str] = &[
-    "connection",
-    "refused",
-    "Connection",
-    "timed",
-    "out",
-    "timeout",
-    "time",
-    "user",
-    "u42",
-    "500",
-    "ERROR",
-    "ok",
-    "Ünïcode",
-    "payments",
-    "conn",
-    "connect",
-];
-const SERVICES: &[&str] = &["auth", "payments", "api-gateway", "Auth", "db"];
-const HOSTS: &[&str] = &["web-1", "canary-auth-1", "db-2", "web-10"];
-const LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
 
 /// One event as a JSON line. Each field keeps one type across events, as a real index's
 /// dynamic mapping requires (the first document fixes it).
@@ -89,67 +68,6 @@ fn arb_line() -> impl Strategy<Value = String> {
                 line.to_string()
             },
         )
-}
-
-fn arb_leaf() -> impl Strategy<Value = String> {
-    let level = prop::sample::select(LEVELS);
-    prop_oneof![
-        prop::sample::select(SERVICES).prop_map(|s| format!("service:{s}")),
-        prop::sample::select(vec![
-            "service:pay*",
-            "service:[b TO p]",
-            "host:canary*",
-            "host:web-?"
-        ])
-        .prop_map(str::to_string),
-        level.clone().prop_map(|l| format!("level:{l}")),
-        (
-            prop::sample::select(vec![">", ">=", "<", "<="]),
-            level.clone()
-        )
-            .prop_map(|(op, l)| format!("level:{op}{l}")),
-        (level.clone(), level).prop_map(|(a, b)| format!("level:[{a} TO {b}]")),
-        prop::sample::select(WORDS).prop_map(str::to_string),
-        (prop::sample::select(WORDS), prop::sample::select(WORDS))
-            .prop_map(|(a, b)| format!("\"{a} {b}\"")),
-        prop::sample::select(vec!["conn*", "t?med", "TIME*", "u*2"]).prop_map(str::to_string),
-        (0i64..1000).prop_map(|n| format!("status:{n}")),
-        (prop::sample::select(vec![">", ">=", "<", "<="]), 0i64..1000)
-            .prop_map(|(op, n)| format!("latency_ms:{op}{n}")),
-        (0i64..500, 0i64..500).prop_map(|(a, b)| format!("status:[{a} TO {}}}", a + b)),
-        prop::sample::select(vec![
-            "code:500",
-            "code:ok",
-            "code:\"a b\"",
-            "code:>m",
-            "code:[a TO n]",
-            "code:5*",
-            "cached:true",
-            "tags:eu",
-            "user.id:u42",
-            "fields.user.id:u*",
-            "latency_ms:*",
-            "missing:*",
-            "trace_id:*",
-            "trace_id:t1",
-            "message:/time(d)? ?out/",
-            "*",
-            "@timestamp:[2026-11-24T11:30:00Z TO 2026-11-24T11:45:00Z]",
-        ])
-        .prop_map(str::to_string),
-    ]
-}
-
-fn arb_query() -> impl Strategy<Value = String> {
-    arb_leaf().prop_recursive(3, 10, 3, |inner| {
-        prop_oneof![
-            inner.clone().prop_map(|q| format!("NOT {q}")),
-            inner.clone().prop_map(|q| format!("-({q})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} AND {b})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} OR {b})")),
-            (inner.clone(), inner).prop_map(|(a, b)| format!("{a} {b}")),
-        ]
-    })
 }
 
 fn produce(broker: &Broker, topic: &str, lines: &[String]) {
@@ -209,7 +127,7 @@ fn predicate_embedded_store_and_engine_select_the_same_events() {
     let splits = std::sync::Mutex::new((0usize, 0usize));
     let strategy = (
         prop::collection::vec(arb_line(), 40..160),
-        prop::collection::vec(arb_query(), 30),
+        prop::collection::vec(arb_query(false), 30),
     );
     runner
         .run(&strategy, |(lines, queries)| {

@@ -42,6 +42,8 @@ impl Broker {
         SHARED.get_or_init(|| {
             let data =
                 std::env::temp_dir().join(format!("logagg-kafka-shared-{}", std::process::id()));
+            // A directory left by an earlier process with this pid holds other topics.
+            let _ = std::fs::remove_dir_all(&data);
             let broker = Broker::configure(data);
             broker.run();
             broker

@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod kafka;
 pub mod mock_es;
+pub mod query_strategies;
 pub mod search_engine;
 
 use assert_cmd::Command;

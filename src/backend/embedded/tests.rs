@@ -6,22 +6,11 @@ use crate::query::{matches, parse};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-const WORDS: &[&str] = &[
-    "connection",
-    "refused",
-    "Timeout",
-    "timed",
-    "out",
-    "user",
-    "u42",
-    "GET",
-    "api",
-    "500",
-    "Ünïcode",
-    "ok",
-];
-const SERVICES: &[&str] = &["auth", "payments", "api-gateway", "Auth", "db"];
-const HOSTS: &[&str] = &["web-1", "canary-auth-1", "db-2", "web-10"];
+// The query language's random queries and their vocabulary, shared with the three-way
+// agreement test against a real engine.
+#[path = "../../../tests/common/query_strategies.rs"]
+mod query_strategies;
+use query_strategies::{arb_query, HOSTS, SERVICES, WORDS};
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-11-24T12:00:00Z").unwrap()
@@ -85,77 +74,13 @@ fn arb_event() -> impl Strategy<Value = LogEvent> {
         })
 }
 
-fn arb_leaf() -> impl Strategy<Value = String> {
-    let level = prop::sample::select(vec!["trace", "debug", "info", "warn", "error", "fatal"]);
-    prop_oneof![
-        prop::sample::select(SERVICES).prop_map(|s| format!("service:{s}")),
-        Just("service:pay*".to_string()),
-        Just("service:[b TO p]".to_string()),
-        Just("host:canary*".to_string()),
-        Just("host:web-?".to_string()),
-        level.clone().prop_map(|l| format!("level:{l}")),
-        (
-            prop::sample::select(vec![">", ">=", "<", "<="]),
-            level.clone()
-        )
-            .prop_map(|(op, l)| format!("level:{op}{l}")),
-        (level.clone(), level).prop_map(|(a, b)| format!("level:[{a} TO {b}]")),
-        prop::sample::select(WORDS).prop_map(|w| w.to_string()),
-        (prop::sample::select(WORDS), prop::sample::select(WORDS))
-            .prop_map(|(a, b)| format!("\"{a} {b}\"")),
-        prop::sample::select(vec!["conn*", "t?med", "TIME*", "*i*", "u*2"])
-            .prop_map(str::to_string),
-        (0i64..1000).prop_map(|n| format!("status:{n}")),
-        (prop::sample::select(vec![">", ">=", "<", "<="]), 0i64..1000)
-            .prop_map(|(op, n)| format!("latency_ms:{op}{n}")),
-        (0i64..500, 0i64..500).prop_map(|(a, b)| format!("status:[{a} TO {}}}", a + b)),
-        prop::sample::select(vec![
-            "code:500",
-            "code:ok",
-            "code:\"a b\"",
-            "code:>m",
-            "code:[a TO n]",
-            "code:5*",
-            "cached:true",
-            "tags:eu",
-            "user.id:u42",
-            "fields.user.id:u*",
-            "status:\"500\"",
-            "latency_ms:*",
-            "missing:*",
-            "trace_id:*",
-            "trace_id:t1",
-            "code:/^a/",
-            "message:/time(d)? ?out/",
-            "/Ü/",
-            "@timestamp:>now-30m",
-            "@timestamp:[now-1h TO now-10m}",
-            "*",
-            "message:\"...\""
-        ])
-        .prop_map(str::to_string),
-    ]
-}
-
-fn arb_query() -> impl Strategy<Value = String> {
-    arb_leaf().prop_recursive(3, 12, 3, |inner| {
-        prop_oneof![
-            inner.clone().prop_map(|q| format!("NOT {q}")),
-            inner.clone().prop_map(|q| format!("-({q})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} AND {b})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} OR {b})")),
-            (inner.clone(), inner).prop_map(|(a, b)| format!("{a} {b}")),
-        ]
-    })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn store_and_predicate_select_the_same_events(
         events in prop::collection::vec(arb_event(), 1..40),
-        queries in prop::collection::vec(arb_query(), 12),
+        queries in prop::collection::vec(arb_query(true), 12),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let reader = store_with(dir.path(), &events);
