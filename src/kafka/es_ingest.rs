@@ -1,58 +1,35 @@
 //! Consuming a topic into Elasticsearch. Events go in bulk requests sized by bytes and
-//! count; every item's outcome is read (even under HTTP 200); 429 and 5xx items are sent
-//! again with exponential backoff and jitter, permanent rejections go to the dead-letter
-//! topic, and the group's offsets are committed only once every item of the batch is
-//! settled. A cluster that cannot be reached pauses consumption until it answers: nothing
-//! is dropped and nothing is committed early. Ids come from topic/partition/offset and
-//! items are `create`s, so a replay is answered 409 and counts as already stored.
+//! count (see `es_sink`, which settles them on a thread of its own while the next batch is
+//! read); every item's outcome is read (even under HTTP 200), and the group's offsets are
+//! committed only once every item of a batch, and of every batch before it, is settled. A
+//! cluster that cannot be reached pauses consumption until it answers: nothing is dropped
+//! and nothing is committed early. Ids come from topic/partition/offset and items are
+//! `create`s, so a replay is answered 409 and counts as already stored.
 
-use super::dead_letter::{DeadLetters, Rejected};
 use super::end_of_log::{EndOfLog, PartitionCursor};
+use super::es_sink::{serve, Done, Letter, Pending, Sink, Work};
 use super::ingest::{IngestOptions, IngestSummary};
 use super::metrics::IngestMetrics;
 use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
-use crate::backend::elasticsearch::bulk::{
-    blocked_advice, encode_item, parse_response, request_is_blocked, request_is_retryable,
-    ItemOutcome,
-};
-use crate::backend::elasticsearch::{EsClient, EsError};
-use crate::event::{DecodeContext, LogEvent, Position};
-use elasticsearch::http::Method;
+use crate::backend::elasticsearch::EsClient;
+use crate::event::{DecodeContext, Position};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::Message;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use std::collections::BTreeMap;
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How bulk requests are cut.
-#[derive(Debug, Clone)]
-pub struct BulkLimits {
-    pub index_prefix: String,
-    /// Bytes of NDJSON per request (Elastic suggests 5-15 MB).
-    pub bytes: usize,
-    pub events: usize,
-}
-
-struct Pending {
-    id: String,
-    event: LogEvent,
-    partition: i32,
-    offset: i64,
-    key: Option<Vec<u8>>,
-    payload: Vec<u8>,
-}
-
-/// Longest pause between attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+pub use super::es_sink::BulkLimits;
 
 pub fn run(
     options: &IngestOptions,
     limits: &BulkLimits,
     client: &EsClient,
     metrics: &IngestMetrics,
-    stop: impl Fn() -> bool,
+    stop: impl Fn() -> bool + Sync,
 ) -> Result<IngestSummary, anyhow::Error> {
     let consumer: BaseConsumer<GroupEvents> = super::client_config(&options.brokers)
         .set("group.id", &options.group)
@@ -74,15 +51,12 @@ pub fn run(
             context: format!("cannot consume '{}'", options.topic),
             cause,
         })?;
-    let mut end = if options.exit_at_end {
+    let end = if options.exit_at_end {
         Some(EndOfLog::read(&consumer, &options.topic, &partitions)?)
     } else {
         None
     };
-    let mut assigned = false;
-    let mut group_checked = Instant::now();
-    let watermarks = WatermarkWatch::start(&options.brokers, &options.topic, &partitions);
-    let mut sink = Sink {
+    let sink = Sink {
         client,
         limits,
         options,
@@ -91,138 +65,300 @@ pub fn run(
         summary: IngestSummary::default(),
         troubled: false,
     };
-    let mut cursor = PartitionCursor::new(BTreeMap::new());
-    let mut streams: BTreeMap<i32, String> = BTreeMap::new();
-    let mut batch: Vec<Pending> = Vec::new();
-    let mut batch_bytes = 0usize;
-    let mut batch_started = Instant::now();
-    let mut context = DecodeContext::now();
-    let mut last_lag = Instant::now();
-    let mut troubled = false;
-    loop {
-        if stop() {
-            break;
-        }
-        // Caught up only once the group is: our partitions at their ends (by position),
-        // settled and committed, and every other partition committed at its end by the
-        // member that owns it. Never judged before the assignment has arrived.
-        if let Some(end) = end.as_mut().filter(|_| assigned) {
-            if end.check(&consumer, &cursor.next) {
-                if !sink.settle(&mut batch, &stop)? {
-                    return Ok(sink.summary);
-                }
-                batch_bytes = 0;
-                commit(&consumer, &options.topic, &cursor.next);
-                if group_checked.elapsed() >= Duration::from_millis(500) {
-                    group_checked = Instant::now();
-                    if group_reached(&consumer, &options.topic, end, &cursor.next)? {
-                        break;
+    let (work, to_settle) = sync_channel::<Work>(0);
+    let (report, settled) = channel::<Done>();
+    std::thread::scope(|scope| {
+        let sender = std::thread::Builder::new()
+            .name("bulk".into())
+            .spawn_scoped(scope, || serve(sink, to_settle, report, &stop))?;
+        let mut reader = Reader {
+            consumer: &consumer,
+            options,
+            limits,
+            metrics,
+            pipeline: Pipeline {
+                work,
+                settled,
+                outstanding: 0,
+            },
+            cursor: PartitionCursor::new(BTreeMap::new()),
+            batch: Vec::new(),
+            batch_bytes: 0,
+            unparsed: 0,
+        };
+        let read = reader.read(end, &partitions, &stop);
+        let unparsed = reader.unparsed;
+        drop(reader);
+        let mut summary = sender
+            .join()
+            .map_err(|_| anyhow::anyhow!("the bulk sender stopped unexpectedly"))?;
+        summary.unparsed += unparsed;
+        read.map(|()| summary)
+    })
+}
+
+/// The consumer's side: reads messages into batches and hands them to the sink.
+struct Reader<'a> {
+    consumer: &'a BaseConsumer<GroupEvents>,
+    options: &'a IngestOptions,
+    limits: &'a BulkLimits,
+    metrics: &'a IngestMetrics,
+    pipeline: Pipeline,
+    cursor: PartitionCursor,
+    batch: Vec<Pending>,
+    batch_bytes: usize,
+    unparsed: u64,
+}
+
+/// Whether to go on after handing work over.
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Go,
+    /// The sink stopped during an outage (asked to): nothing more is committed.
+    Stopped,
+}
+
+impl Reader<'_> {
+    /// Reads until `stop`, or with `end` until the group is caught up.
+    fn read(
+        &mut self,
+        mut end: Option<EndOfLog>,
+        partitions: &[i32],
+        stop: &impl Fn() -> bool,
+    ) -> Result<(), anyhow::Error> {
+        let topic = self.options.topic.clone();
+        let watermarks = WatermarkWatch::start(&self.options.brokers, &topic, partitions);
+        let mut streams: BTreeMap<i32, String> = BTreeMap::new();
+        let mut context = DecodeContext::now();
+        let mut assigned = false;
+        let mut group_checked = Instant::now();
+        let mut batch_started = Instant::now();
+        let mut last_lag = Instant::now();
+        let mut troubled = false;
+        loop {
+            if stop() {
+                break;
+            }
+            // Caught up only once the group is: our partitions at their ends (by position),
+            // settled and committed, and every other partition committed at its end by the
+            // member that owns it. Never judged before the assignment has arrived.
+            if let Some(end) = end.as_mut().filter(|_| assigned) {
+                if end.check(self.consumer, &self.cursor.next) {
+                    if self.drain()? == Flow::Stopped {
+                        return Ok(());
+                    }
+                    if group_checked.elapsed() >= Duration::from_millis(500) {
+                        group_checked = Instant::now();
+                        if group_reached(self.consumer, &topic, end, &self.cursor.next)? {
+                            return Ok(());
+                        }
                     }
                 }
             }
-        }
-        let polled = consumer.poll(Duration::from_millis(100));
-        for moved in consumer.context().take() {
-            match moved {
-                Moved::Assigned(parts) => {
-                    assigned = true;
-                    for (partition, start) in parts {
-                        cursor.restart(partition, start);
+            let polled = self.consumer.poll(Duration::from_millis(100));
+            for moved in self.consumer.context().take() {
+                match moved {
+                    Moved::Assigned(parts) => {
+                        assigned = true;
+                        for (partition, start) in parts {
+                            self.cursor.restart(partition, start);
+                        }
+                    }
+                    // The batches in hand may hold events of partitions now owned by
+                    // another member, which starts from the last commit and sends them
+                    // again: their ids make that a no-op. Settle them, and commit only
+                    // what is still ours.
+                    Moved::Revoked(parts) => {
+                        for partition in parts {
+                            self.cursor.forget(partition);
+                        }
+                        if self.drain()? == Flow::Stopped {
+                            return Ok(());
+                        }
                     }
                 }
-                // The batch in hand may hold events of partitions now owned by another
-                // member, which starts from the last commit and sends them again: their
-                // ids make that a no-op. Settle it, then commit what is still ours.
-                Moved::Revoked(parts) => {
-                    if !sink.settle(&mut batch, &stop)? {
-                        return Ok(sink.summary);
+            }
+            match polled {
+                None => {}
+                Some(Err(cause)) if !troubled => {
+                    eprintln!("warning: kafka: {cause}; retrying");
+                    troubled = true;
+                }
+                Some(Err(_)) => {}
+                Some(Ok(message)) => {
+                    troubled = false;
+                    let partition = message.partition();
+                    if !self.cursor.admits(partition, message.offset()) {
+                        continue;
                     }
-                    batch_bytes = 0;
-                    for partition in parts {
-                        cursor.forget(partition);
+                    let stream = streams
+                        .entry(partition)
+                        .or_insert_with(|| stream_name(&topic, partition));
+                    if self.take(&message, stream, &mut context)? == Flow::Stopped {
+                        return Ok(());
                     }
-                    commit(&consumer, &options.topic, &cursor.next);
                 }
+            }
+            if last_lag.elapsed() >= Duration::from_secs(1) {
+                if let Some(watch) = &watermarks {
+                    watch.report_lag(&topic, &self.cursor.next, self.metrics);
+                }
+                last_lag = Instant::now();
+            }
+            let due = !self.batch.is_empty()
+                && (self.batch.len() >= self.limits.events
+                    || self.batch_bytes >= self.limits.bytes
+                    || batch_started.elapsed() >= self.options.batch.interval);
+            if due {
+                if self.hand_off()? == Flow::Stopped {
+                    return Ok(());
+                }
+                batch_started = Instant::now();
+            } else if self.batch.is_empty() {
+                batch_started = Instant::now();
+            }
+            if self
+                .pipeline
+                .collect(self.consumer, &topic, &self.cursor.next, false)?
+                == Flow::Stopped
+            {
+                return Ok(());
             }
         }
-        match polled {
-            None => {}
-            Some(Err(cause)) if !troubled => {
-                eprintln!("warning: kafka: {cause}; retrying");
-                troubled = true;
-            }
-            Some(Err(_)) => {}
-            Some(Ok(message)) => {
-                troubled = false;
-                let partition = message.partition();
-                if !cursor.admits(partition, message.offset()) {
-                    continue;
-                }
-                let payload = message.payload().unwrap_or_default();
-                metrics.events_in.inc();
-                metrics.bytes_in.inc_by(payload.len() as u64);
-                // Larger than a bulk request may be: it would block the partition
-                // forever, so it is a dead letter right away.
-                if let Some(reason) = options.oversize(payload.len(), "the limit") {
-                    sink.dead_letter(&message, &reason)?;
-                    cursor.advance(partition, message.offset());
-                    continue;
-                }
-                let event = super::decode_message(&message, &mut context);
-                if event.unparsed {
-                    sink.summary.unparsed += 1;
-                    metrics.unparsed.inc();
-                }
-                metrics.count_event(&event.service, event.level.as_str());
-                // Named once per partition rather than per message on the hot path.
-                let stream = streams
-                    .entry(partition)
-                    .or_insert_with(|| stream_name(&options.topic, partition));
-                let id = Position {
-                    stream,
-                    offset: message.offset() as u64,
-                }
-                .event_id();
-                batch_bytes += payload.len() + 160;
-                batch.push(Pending {
-                    id,
-                    event,
-                    partition,
-                    offset: message.offset(),
-                    key: message.key().map(<[u8]>::to_vec),
-                    payload: payload.to_vec(),
-                });
-                cursor.advance(partition, message.offset());
-            }
-        }
-        if last_lag.elapsed() >= Duration::from_secs(1) {
-            if let Some(watch) = &watermarks {
-                watch.report_lag(&options.topic, &cursor.next, metrics);
-            }
-            last_lag = Instant::now();
-        }
-        let due = !batch.is_empty()
-            && (batch.len() >= limits.events
-                || batch_bytes >= limits.bytes
-                || batch_started.elapsed() >= options.batch.interval);
-        if due {
-            if !sink.settle(&mut batch, &stop)? {
-                // Stopped during an outage: the batch was never accepted, so nothing is
-                // committed and the next run sends it again.
-                return Ok(sink.summary);
-            }
-            commit(&consumer, &options.topic, &cursor.next);
-            batch_bytes = 0;
-            batch_started = Instant::now();
-        } else if batch.is_empty() {
-            batch_started = Instant::now();
-        }
+        // What was read is settled before leaving; a batch left unsettled (stopped during
+        // an outage) is not committed: it is sent again later.
+        self.drain().map(|_| ())
     }
-    // A batch left unsettled (stopped during an outage) is not committed: sent again later.
-    if sink.settle(&mut batch, &stop)? {
-        commit(&consumer, &options.topic, &cursor.next);
+
+    /// Adds a message to the batch (or, over the size limit, dead-letters it).
+    fn take(
+        &mut self,
+        message: &rdkafka::message::BorrowedMessage<'_>,
+        stream: &str,
+        context: &mut DecodeContext,
+    ) -> Result<Flow, anyhow::Error> {
+        let partition = message.partition();
+        let payload = message.payload().unwrap_or_default();
+        self.metrics.events_in.inc();
+        self.metrics.bytes_in.inc_by(payload.len() as u64);
+        self.cursor.advance(partition, message.offset());
+        // Larger than a bulk request may be: it would block the partition forever, so it
+        // is a dead letter right away (confirmed with the next batch).
+        if let Some(reason) = self.options.oversize(payload.len(), "the limit") {
+            let letter = Letter {
+                partition,
+                offset: message.offset(),
+                key: message.key().map(<[u8]>::to_vec),
+                payload: payload.to_vec(),
+                reason,
+            };
+            return self.pipeline.send(Work::Letter(letter));
+        }
+        let event = super::decode_message(message, context);
+        if event.unparsed {
+            self.unparsed += 1;
+            self.metrics.unparsed.inc();
+        }
+        self.metrics
+            .count_event(&event.service, event.level.as_str());
+        let id = Position {
+            stream,
+            offset: message.offset() as u64,
+        }
+        .event_id();
+        self.batch_bytes += payload.len() + 160;
+        self.batch.push(Pending {
+            id,
+            event,
+            partition,
+            offset: message.offset(),
+            key: message.key().map(<[u8]>::to_vec),
+            payload: payload.to_vec(),
+        });
+        Ok(Flow::Go)
     }
-    Ok(sink.summary)
+
+    /// Hands the batch to the sink (waiting while the one before is still in flight),
+    /// with the offsets to commit once it is settled: every message read so far is in it
+    /// or settled before it, so the consumer's positions now are exact.
+    fn hand_off(&mut self) -> Result<Flow, anyhow::Error> {
+        let commit = commit_offsets(self.consumer, &self.options.topic, &self.cursor.next);
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_bytes = 0;
+        self.pipeline.send(Work::Batch { batch, commit })
+    }
+
+    /// Hands over what is read (even nothing: dead letters are confirmed with a batch)
+    /// and waits until all of it is settled and committed.
+    fn drain(&mut self) -> Result<Flow, anyhow::Error> {
+        if self.hand_off()? == Flow::Stopped {
+            return Ok(Flow::Stopped);
+        }
+        self.pipeline
+            .collect(self.consumer, &self.options.topic, &self.cursor.next, true)
+    }
+}
+
+/// The channel to the sink's thread and the batches it has not reported yet.
+struct Pipeline {
+    work: SyncSender<Work>,
+    settled: Receiver<Done>,
+    outstanding: usize,
+}
+
+impl Pipeline {
+    fn send(&mut self, work: Work) -> Result<Flow, anyhow::Error> {
+        let batch = matches!(work, Work::Batch { .. });
+        if self.work.send(work).is_err() {
+            // The sink has ended: what it reported says why.
+            return self.last_failure().map(|()| Flow::Stopped);
+        }
+        if batch {
+            self.outstanding += 1;
+        }
+        Ok(Flow::Go)
+    }
+
+    /// Commits what the sink has settled, in order; with `wait`, until nothing is left.
+    /// Only partitions still owned are committed.
+    fn collect<C: ConsumerContext>(
+        &mut self,
+        consumer: &BaseConsumer<C>,
+        topic: &str,
+        owned: &BTreeMap<i32, i64>,
+        wait: bool,
+    ) -> Result<Flow, anyhow::Error> {
+        while self.outstanding > 0 {
+            let report = if wait {
+                self.settled.recv().ok()
+            } else {
+                match self.settled.try_recv() {
+                    Ok(report) => Some(report),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(Flow::Go),
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+                }
+            };
+            match report {
+                Some(Done::Settled { commit }) => {
+                    self.outstanding -= 1;
+                    commit_owned(consumer, topic, &commit, owned);
+                }
+                Some(Done::Stopped) | None => return Ok(Flow::Stopped),
+                Some(Done::Failed(e)) => return Err(e),
+            }
+        }
+        Ok(Flow::Go)
+    }
+
+    /// After the sink hung up: the failure it reported, if that is why.
+    fn last_failure(&mut self) -> Result<(), anyhow::Error> {
+        while let Ok(report) = self.settled.recv() {
+            if let Done::Failed(e) = report {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether the group as a whole has reached `end`: partitions we own by our position (the
@@ -256,23 +392,39 @@ fn group_reached<C: ConsumerContext>(
     }))
 }
 
-/// Commits the next offset of every partition still owned: what was handled, or the
-/// consumer's position where that is further (past a transaction marker, say), since every
-/// message before the position is settled when this is called. A failure (a rebalance in
+/// The next offset of each partition read: what was handled, or the consumer's position
+/// where that is further (past a transaction marker, say).
+fn commit_offsets<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    next: &BTreeMap<i32, i64>,
+) -> BTreeMap<i32, i64> {
+    let positions = consumer.position().ok();
+    next.iter()
+        .map(|(&p, &handled)| {
+            let position = positions
+                .as_ref()
+                .and_then(|l| l.find_partition(topic, p))
+                .and_then(|e| match e.offset() {
+                    Offset::Offset(o) => Some(o),
+                    _ => None,
+                });
+            (p, position.map_or(handled, |o| o.max(handled)))
+        })
+        .collect()
+}
+
+/// Commits settled offsets of the partitions still owned. A failure (a rebalance in
 /// progress, a broker away) is reported, not fatal: the items are stored, and a later
 /// commit or the next owner's replay (answered 409) covers them.
-fn commit<C: ConsumerContext>(consumer: &BaseConsumer<C>, topic: &str, next: &BTreeMap<i32, i64>) {
-    let positions = consumer.position().ok();
+fn commit_owned<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    offsets: &BTreeMap<i32, i64>,
+    owned: &BTreeMap<i32, i64>,
+) {
     let mut list = TopicPartitionList::new();
-    for (&p, &handled) in next {
-        let position = positions
-            .as_ref()
-            .and_then(|l| l.find_partition(topic, p))
-            .and_then(|e| match e.offset() {
-                Offset::Offset(o) => Some(o),
-                _ => None,
-            });
-        let offset = position.map_or(handled, |o| o.max(handled));
+    for (&p, &offset) in offsets.iter().filter(|(p, _)| owned.contains_key(p)) {
         if list
             .add_partition_offset(topic, p, Offset::Offset(offset))
             .is_err()
@@ -352,201 +504,5 @@ impl ConsumerContext for GroupEvents {
             }
             Rebalance::Error(_) => {}
         }
-    }
-}
-
-struct Sink<'a> {
-    client: &'a EsClient,
-    limits: &'a BulkLimits,
-    options: &'a IngestOptions,
-    metrics: &'a IngestMetrics,
-    dead_letters: Option<DeadLetters>,
-    summary: IngestSummary,
-    troubled: bool,
-}
-
-impl Sink<'_> {
-    /// Sends the batch until every item is stored, already stored or dead-lettered, and
-    /// waits for the dead letters (also those of an empty batch) to be confirmed.
-    /// Returns false if `stop` asked to end while the cluster was not accepting it.
-    fn settle(
-        &mut self,
-        batch: &mut Vec<Pending>,
-        stop: &impl Fn() -> bool,
-    ) -> Result<bool, anyhow::Error> {
-        let started = Instant::now();
-        let mut waiting: Vec<usize> = (0..batch.len()).collect();
-        let mut attempt = 0u32;
-        let mut body = Vec::with_capacity(self.limits.bytes + 1024);
-        while !waiting.is_empty() {
-            body.clear();
-            let ingested = crate::event::Timestamp::now().to_rfc3339();
-            for &i in &waiting {
-                let item = &batch[i];
-                encode_item(
-                    &self.limits.index_prefix,
-                    &item.id,
-                    &item.event,
-                    &ingested,
-                    &mut body,
-                );
-            }
-            let reply = self
-                .client
-                .request(Method::Post, "/_bulk", Some(body.clone()), true);
-            let outcomes = match reply {
-                Ok(reply) if (200..300).contains(&reply.status) => {
-                    match parse_response(&reply.body, waiting.len()) {
-                        Ok(outcomes) => outcomes,
-                        Err(problem) => {
-                            self.trouble(&problem);
-                            if !self.pause(&mut attempt, stop) {
-                                return Ok(false);
-                            }
-                            continue;
-                        }
-                    }
-                }
-                Ok(reply) if request_is_retryable(reply.status) => {
-                    self.trouble(&format!(
-                        "the cluster answered HTTP {} to a bulk request",
-                        reply.status
-                    ));
-                    if !self.pause(&mut attempt, stop) {
-                        return Ok(false);
-                    }
-                    continue;
-                }
-                Ok(reply) if request_is_blocked(reply.status) => {
-                    let reason = crate::backend::elasticsearch::client::error_reason(&reply.body);
-                    self.trouble(&blocked_advice(reply.status, &reason));
-                    if !self.pause(&mut attempt, stop) {
-                        return Ok(false);
-                    }
-                    continue;
-                }
-                Ok(reply) => {
-                    return Err(EsError::Refused {
-                        what: "a bulk request".into(),
-                        status: reply.status,
-                        reason: crate::backend::elasticsearch::client::error_reason(&reply.body),
-                    }
-                    .into())
-                }
-                Err(e) => {
-                    self.trouble(&e.to_string());
-                    if !self.pause(&mut attempt, stop) {
-                        return Ok(false);
-                    }
-                    continue;
-                }
-            };
-            let mut again = Vec::new();
-            let mut blocked = false;
-            for (&i, outcome) in waiting.iter().zip(outcomes) {
-                match outcome {
-                    ItemOutcome::Stored => self.summary.stored += 1,
-                    ItemOutcome::AlreadyStored => self.summary.already_stored += 1,
-                    ItemOutcome::Retry { .. } => {
-                        self.metrics.retries.inc();
-                        again.push(i);
-                    }
-                    ItemOutcome::Blocked { status, reason } => {
-                        self.trouble(&blocked_advice(status, &reason));
-                        blocked = true;
-                        again.push(i);
-                    }
-                    ItemOutcome::Rejected { status, reason } => {
-                        let item = &batch[i];
-                        let letters = match self.dead_letters.as_mut() {
-                            Some(letters) => letters,
-                            None => self.dead_letters.insert(DeadLetters::open(
-                                &self.options.brokers,
-                                &self.options.topic,
-                            )?),
-                        };
-                        letters.send_parts(
-                            &Rejected {
-                                topic: &self.options.topic,
-                                partition: item.partition,
-                                offset: item.offset,
-                                key: item.key.as_deref(),
-                                payload: &item.payload,
-                            },
-                            &format!("Elasticsearch rejected it (HTTP {status}): {reason}"),
-                        )?;
-                        self.metrics.dead_letters.inc();
-                        self.summary.dead_lettered += 1;
-                    }
-                }
-            }
-            if self.troubled && !blocked {
-                eprintln!("Elasticsearch accepts bulk requests again");
-                self.troubled = false;
-            }
-            waiting = again;
-            if !waiting.is_empty() && !self.pause(&mut attempt, stop) {
-                return Ok(false);
-            }
-        }
-        if let Some(letters) = &self.dead_letters {
-            letters.settle()?;
-        }
-        self.metrics.events_out.inc_by(batch.len() as u64);
-        self.metrics
-            .commit_seconds
-            .observe(started.elapsed().as_secs_f64());
-        batch.clear();
-        Ok(true)
-    }
-
-    fn letters(&mut self) -> Result<&mut DeadLetters, KafkaIssue> {
-        match self.dead_letters {
-            Some(ref mut letters) => Ok(letters),
-            None => Ok(self.dead_letters.insert(DeadLetters::open(
-                &self.options.brokers,
-                &self.options.topic,
-            )?)),
-        }
-    }
-
-    /// Rejects a message before it is ever sent (it is confirmed with the next batch).
-    fn dead_letter(
-        &mut self,
-        message: &rdkafka::message::BorrowedMessage<'_>,
-        reason: &str,
-    ) -> Result<(), KafkaIssue> {
-        self.letters()?.send(message, reason)?;
-        self.metrics.dead_letters.inc();
-        self.summary.dead_lettered += 1;
-        Ok(())
-    }
-
-    fn trouble(&mut self, problem: &str) {
-        self.metrics.retries.inc();
-        if !self.troubled {
-            eprintln!(
-                "warning: {problem}; retrying (nothing is committed until the batch is stored)"
-            );
-            self.troubled = true;
-        }
-    }
-
-    /// Waits before the next attempt: exponential, capped, with jitter so that many
-    /// ingestors do not retry in step. Returns false if `stop` asked to end meanwhile.
-    fn pause(&self, attempt: &mut u32, stop: &impl Fn() -> bool) -> bool {
-        let ceiling = Duration::from_millis(100)
-            .saturating_mul(1u32 << (*attempt).min(10))
-            .min(MAX_BACKOFF);
-        let wait = ceiling.mul_f64(0.5 + fastrand::f64() / 2.0);
-        *attempt += 1;
-        let until = Instant::now() + wait;
-        while Instant::now() < until {
-            if stop() {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(20).min(wait));
-        }
-        true
     }
 }

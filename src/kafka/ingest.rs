@@ -74,6 +74,10 @@ pub fn run(
         .set("auto.offset.reset", "earliest")
         .set("enable.partition.eof", "false")
         .set("queued.min.messages", "200000")
+        // Larger fetches while catching up: fewer round trips for the broker to serve on
+        // the cores the store indexes on.
+        .set("max.partition.fetch.bytes", "8388608")
+        .set("fetch.max.bytes", "67108864")
         .create()
         .map_err(|cause| KafkaIssue::Client {
             context: format!("cannot create a consumer for {}", options.brokers),

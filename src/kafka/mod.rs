@@ -5,6 +5,7 @@ pub mod dead_letter;
 pub mod end_of_log;
 mod error;
 pub mod es_ingest;
+mod es_sink;
 pub mod ingest;
 pub mod live;
 pub mod metrics;
