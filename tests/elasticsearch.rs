@@ -325,7 +325,7 @@ fn a_real_mapping_conflict_is_dead_lettered_with_the_reason() {
             .map_err(|(e, _)| e)
             .unwrap();
     };
-    // The broker creates the topic (one partition) on the first message.
+    common::kafka::create_topic(broker, "mixed", 1);
     send(br#"{"@timestamp":"2026-11-24T10:00:00Z","service":"x","message":"a number","fields":{"status":200}}"#);
     producer.flush(Duration::from_secs(30)).unwrap();
     ingest_to_end(dir.path(), engine, &prefix, broker, "mixed", &[]);

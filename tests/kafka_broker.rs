@@ -99,6 +99,7 @@ fn event(n: u32) -> String {
 fn a_topic_written_in_transactions_ends_and_keeps_only_committed_events() {
     let broker = Broker::shared();
     let dir = tempfile::tempdir().unwrap();
+    common::kafka::create_topic(broker, "transactional", 1);
     let producer = transactional_producer(broker, "logagg-test-tx");
     let send_all = |range: std::ops::Range<u32>, commit: bool| {
         producer.begin_transaction().unwrap();

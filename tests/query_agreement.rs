@@ -135,6 +135,7 @@ fn predicate_embedded_store_and_engine_select_the_same_events() {
             let topic = format!("agree{n}");
             let prefix = engine.prefix(&topic);
             let dir = tempfile::tempdir().unwrap();
+            common::kafka::create_topic(broker, &topic, 3);
             produce(broker, &topic, &lines);
             ingest(dir.path(), broker, &topic);
             logagg(dir.path())

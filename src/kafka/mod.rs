@@ -28,7 +28,10 @@ pub fn client_config(brokers: &str) -> ClientConfig {
         .set("bootstrap.servers", brokers)
         .set("client.id", concat!("logagg/", env!("CARGO_PKG_VERSION")))
         // librdkafka logs connection trouble on stderr by itself; we report it once, clearly.
-        .set("log_level", "0");
+        .set("log_level", "0")
+        // Topics are created on purpose (`--create-topic`, the dead-letter topic), never as
+        // a side effect of asking for one, whatever the broker's auto-create setting.
+        .set("allow.auto.create.topics", "false");
     config
 }
 

@@ -114,6 +114,29 @@ impl Drop for Broker {
     }
 }
 
+/// Creates a topic (the test brokers keep Kafka's auto-creation, which logagg never relies on).
+pub fn create_topic(broker: &Broker, topic: &str, partitions: i32) {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &broker.address)
+        .create()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let results = runtime
+        .block_on(admin.create_topics(
+            &[NewTopic::new(topic, partitions, TopicReplication::Fixed(1))],
+            &AdminOptions::new(),
+        ))
+        .unwrap();
+    for result in results {
+        result.unwrap();
+    }
+}
+
 /// The sum of a topic's partitions' end offsets (0 while it does not exist).
 pub fn topic_end(broker: &Broker, topic: &str) -> i64 {
     use rdkafka::consumer::{BaseConsumer, Consumer};
