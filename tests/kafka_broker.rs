@@ -212,3 +212,110 @@ fn a_broker_restarted_mid_ingest_loses_and_duplicates_nothing() {
     interrupt(ingestor);
     assert_store_holds_simulation(dir.path(), "9", "40000");
 }
+
+#[test]
+fn dead_letter_tools_end_at_the_letters_present_when_they_start() {
+    use rdkafka::message::{Header, OwnedHeaders};
+    use rdkafka::producer::BaseProducer;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let broker = Broker::shared();
+    common::kafka::create_topic(broker, "lettered", 1);
+    common::kafka::create_topic(broker, "lettered.dlq", 1);
+    let producer: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &broker.address)
+        .create()
+        .unwrap();
+    let letter = |n: u64| {
+        let payload = event(n as u32);
+        let headers = OwnedHeaders::new()
+            .insert(Header {
+                key: "logagg-reason",
+                value: Some("too large"),
+            })
+            .insert(Header {
+                key: "logagg-source",
+                value: Some(format!("lettered/0@{n}").as_str()),
+            })
+            .insert(Header {
+                key: "logagg-rejected-at",
+                value: Some("2026-11-26T00:00:00Z"),
+            });
+        producer
+            .send(
+                BaseRecord::to("lettered.dlq")
+                    .key("k")
+                    .payload(&payload)
+                    .headers(headers),
+            )
+            .map_err(|(e, _)| e)
+            .unwrap();
+        producer.poll(Duration::ZERO);
+    };
+    for n in 0..50 {
+        letter(n);
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+    // A writer that keeps adding letters while the tools run.
+    let writing = AtomicBool::new(true);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut n = 50;
+            while writing.load(Ordering::Relaxed) {
+                letter(n);
+                n += 1;
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            producer.flush(Duration::from_secs(30)).unwrap();
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let dir = tempfile::tempdir().unwrap();
+        let listed = stdout_of(
+            logagg(dir.path())
+                .args([
+                    "dlq",
+                    "list",
+                    "--brokers",
+                    &broker.address,
+                    "--topic",
+                    "lettered",
+                ])
+                .args(["--output", "json"])
+                .timeout(Duration::from_secs(60)),
+        );
+        let replayed = logagg(dir.path())
+            .args([
+                "dlq",
+                "replay",
+                "--brokers",
+                &broker.address,
+                "--topic",
+                "lettered",
+            ])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .success()
+            .get_output()
+            .stderr
+            .clone();
+        writing.store(false, Ordering::Relaxed);
+        let listed = listed.lines().count();
+        assert!(
+            listed >= 50,
+            "the letters present at start are listed: {listed}"
+        );
+        let replayed = String::from_utf8(replayed).unwrap();
+        let sent: usize = replayed
+            .split("replayed ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{replayed}"));
+        assert!(sent >= 50, "{replayed}");
+        // Both ended although letters kept arriving: each read up to the end it saw at start.
+        let end = common::kafka::topic_end(broker, "lettered.dlq") as usize;
+        assert!(
+            sent < end,
+            "replay stopped at its start ({sent} replayed, {end} letters by now)"
+        );
+    });
+}
