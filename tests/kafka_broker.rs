@@ -6,45 +6,18 @@
 mod common;
 
 use common::kafka::{
-    assert_store_holds_simulation, ingest, ingest_with, interrupt, output_of, simulate_to, spawn,
-    stored_count, wait_until, Broker, START,
+    assert_store_holds_simulation, ingest, ingest_with, interrupt, output_of, simulate_to,
+    spawn_ingest, spawn_paced_simulation, stored_count, wait_until, Broker, START,
 };
 use common::{logagg, stdout_of};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use std::time::Duration;
 
-fn simulate_forever(dir: &std::path::Path, broker: &Broker, topic: &str) -> common::kafka::Reaped {
-    spawn(
-        dir,
-        "producer",
-        &[
-            "simulate",
-            "--to",
-            "kafka",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            topic,
-            "--create-topic",
-            "--partitions",
-            "3",
-            "--seed",
-            "70",
-            "--start",
-            START,
-            "--count",
-            "100000000",
-            "--rate",
-            "3000",
-        ],
-    )
-}
-
 #[test]
 fn exit_at_end_ends_while_a_producer_keeps_writing() {
     let broker = Broker::shared();
     let dir = tempfile::tempdir().unwrap();
-    let producer = simulate_forever(dir.path(), broker, "busy");
+    let producer = spawn_paced_simulation(dir.path(), broker, "busy", "70", "100000000", "3000");
     wait_until(60, "the producer has written", || {
         common::kafka::topic_end(broker, "busy") > 3000
     });
@@ -140,30 +113,7 @@ fn a_topic_written_in_transactions_ends_and_keeps_only_committed_events() {
 fn a_broker_restarted_mid_produce_loses_and_duplicates_nothing() {
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
-    let producer = spawn(
-        dir.path(),
-        "simulate",
-        &[
-            "simulate",
-            "--to",
-            "kafka",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "restarted",
-            "--create-topic",
-            "--partitions",
-            "3",
-            "--seed",
-            "8",
-            "--start",
-            START,
-            "--count",
-            "15000",
-            "--rate",
-            "3000",
-        ],
-    );
+    let producer = spawn_paced_simulation(dir.path(), &broker, "restarted", "8", "15000", "3000");
     std::thread::sleep(Duration::from_millis(1500));
     broker.stop();
     std::thread::sleep(Duration::from_secs(2));
@@ -186,21 +136,7 @@ fn a_broker_restarted_mid_ingest_loses_and_duplicates_nothing() {
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
     simulate_to(dir.path(), &broker, "reingest", "9", START, "40000", "3");
-    let ingestor = spawn(
-        dir.path(),
-        "ingest",
-        &[
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "reingest",
-            "--batch-events",
-            "2000",
-            "--commit-interval",
-            "100ms",
-        ],
-    );
+    let ingestor = spawn_ingest(dir.path(), &broker, "reingest", &["--batch-events", "2000"]);
     wait_until(60, "part is stored", || stored_count(dir.path()) > 1000);
     broker.crash();
     std::thread::sleep(Duration::from_secs(2));

@@ -6,8 +6,8 @@
 mod common;
 
 use common::kafka::{
-    ingest, ingest_with, interrupt, output_of, simulate_to, simulation, spawn, stored_count,
-    wait_until, Broker, START,
+    ingest, ingest_with, interrupt, output_of, simulate_to, simulation, spawn, spawn_ingest,
+    stored_count, wait_until, Broker, START,
 };
 use common::{logagg, stdout_of};
 use std::collections::BTreeMap;
@@ -357,19 +357,7 @@ fn a_broker_outage_mid_stream_loses_and_repeats_nothing() {
     let broker = Broker::start();
     let dir = tempfile::tempdir().unwrap();
     simulate_to(dir.path(), &broker, "outage", "7", START, "1", "2");
-    let ingest = spawn(
-        dir.path(),
-        "ingest",
-        &[
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            "outage",
-            "--commit-interval",
-            "100ms",
-        ],
-    );
+    let ingest = spawn_ingest(dir.path(), &broker, "outage", &[]);
     let producer = spawn(
         dir.path(),
         "simulate",

@@ -346,23 +346,49 @@ pub fn stored_count(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// `ingest` of `topic` into the store in the background (output under the name "ingest"),
+/// committing every 100 ms, with `extra` flags.
+pub fn spawn_ingest(dir: &Path, broker: &Broker, topic: &str, extra: &[&str]) -> Reaped {
+    let mut args = vec!["ingest", "--brokers", &broker.address, "--topic", topic];
+    args.extend(["--commit-interval", "100ms"]);
+    args.extend(extra);
+    spawn(dir, "ingest", &args)
+}
+
+/// A paced `simulate --to kafka` of COUNT events of SEED in the background (output under
+/// the name "simulate"); its events are dated from its first send.
+pub fn spawn_paced_simulation(
+    dir: &Path,
+    broker: &Broker,
+    topic: &str,
+    seed: &str,
+    count: &str,
+    rate: &str,
+) -> Reaped {
+    let args = [
+        "simulate",
+        "--to",
+        "kafka",
+        "--brokers",
+        &broker.address,
+        "--topic",
+        topic,
+        "--create-topic",
+        "--partitions",
+        "3",
+        "--seed",
+        seed,
+        "--count",
+        count,
+        "--rate",
+        rate,
+    ];
+    spawn(dir, "simulate", &args)
+}
+
 /// `ingest` of `topic` in the background, serving metrics; returns it and the address.
 pub fn ingest_with_metrics(dir: &Path, broker: &Broker, topic: &str) -> (Reaped, String) {
     let addr = format!("127.0.0.1:{}", free_port());
-    let child = spawn(
-        dir,
-        "ingest",
-        &[
-            "ingest",
-            "--brokers",
-            &broker.address,
-            "--topic",
-            topic,
-            "--metrics-addr",
-            &addr,
-            "--commit-interval",
-            "100ms",
-        ],
-    );
+    let child = spawn_ingest(dir, broker, topic, &["--metrics-addr", &addr]);
     (child, addr)
 }
