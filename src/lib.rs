@@ -3,6 +3,7 @@
 pub mod backend;
 pub mod cli;
 pub mod event;
+pub mod format;
 pub mod kafka;
 pub mod query;
 pub mod simulator;

@@ -126,7 +126,19 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     });
     let service = take_nested(&mut map, SERVICE_KEYS, "service");
     let host = take_nested(&mut map, HOST_KEYS, "host");
-    let message = take_first(&mut map, MESSAGE_KEYS, scalar_text);
+    let message = take_first(&mut map, MESSAGE_KEYS, scalar_text).or_else(|| {
+        // Docker's json-file driver: `{"log":"line\n","stream":"stdout","time":...}`.
+        let docker = map.contains_key("stream");
+        docker
+            .then(|| take_first(&mut map, &["log"], scalar_text))
+            .flatten()
+            .map(|mut line| {
+                while line.ends_with(['\n', '\r']) {
+                    line.pop();
+                }
+                line
+            })
+    });
     let trace_id = take_nested(&mut map, TRACE_KEYS, "trace");
     let unparsed = matches!(map.get("unparsed"), Some(Value::Bool(true)));
     if map.get("unparsed").is_some_and(Value::is_boolean) {

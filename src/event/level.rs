@@ -65,6 +65,41 @@ impl Level {
     }
 }
 
+impl Level {
+    /// Reads a word found where a format puts the level: besides `from_word`, the names of
+    /// java.util.logging (`SEVERE`, `FINE`), Android (`VERBOSE`) and supercomputer RAS
+    /// logs (`FAILURE`), which would be ordinary words in a message.
+    pub fn from_header_word(word: &str) -> Option<Level> {
+        if let Some(level) = Level::from_word(word) {
+            return Some(level);
+        }
+        if word.len() > 13 {
+            return None;
+        }
+        Some(match word.to_ascii_lowercase().as_str() {
+            "severe" | "errors" => Level::Error,
+            "failure" | "emergency" | "fatl" => Level::Fatal,
+            "fine" | "config" => Level::Debug,
+            "finer" | "finest" | "verbose" | "vrb" | "all" => Level::Trace,
+            "informational" | "inform" => Level::Info,
+            _ => return None,
+        })
+    }
+
+    /// The one-letter levels of Android (`V D I W E F A`) and glog/klog (`I W E F`).
+    pub fn from_letter(letter: u8) -> Option<Level> {
+        Some(match letter {
+            b'V' | b'T' => Level::Trace,
+            b'D' => Level::Debug,
+            b'I' | b'N' => Level::Info,
+            b'W' => Level::Warn,
+            b'E' => Level::Error,
+            b'F' | b'A' | b'C' => Level::Fatal,
+            _ => return None,
+        })
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -103,5 +138,10 @@ mod tests {
         assert_eq!(Level::from_word("Err"), Some(Level::Error));
         assert_eq!(Level::from_word("CRITICAL"), Some(Level::Fatal));
         assert_eq!(Level::from_word("verbose-ish"), None);
+        assert_eq!(Level::from_header_word("SEVERE"), Some(Level::Error));
+        assert_eq!(Level::from_header_word("FAILURE"), Some(Level::Fatal));
+        assert_eq!(Level::from_header_word("Notice"), Some(Level::Info));
+        assert_eq!(Level::from_word("severe"), None);
+        assert_eq!(Level::from_letter(b'W'), Some(Level::Warn));
     }
 }

@@ -6,7 +6,7 @@ mod json;
 mod level;
 mod timestamp;
 
-pub use decode::{decode_line, DecodeContext};
+pub use decode::{decode_line, infer_level, DecodeContext};
 pub use fields::{flatten_fields, FieldValue};
 pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};

@@ -1,0 +1,89 @@
+//! Which format a file or stream is written in, decided once from its first lines: every
+//! known format reads the sample, and the one that reads most lines wins (ties go to the
+//! format that says more, e.g. syslog before a bare time-first header).
+
+use super::{container, logcat, logfmt, syslog, web, Format, FormatChoice, Layout, SAMPLE_LINES};
+
+/// The sample's complete, non-empty lines (a last line cut by the sample's end is left out
+/// unless it is the only one).
+fn sample_lines(sample: &[u8]) -> Vec<String> {
+    let mut lines: Vec<&[u8]> = sample.split(|&b| b == b'\n').collect();
+    if lines.len() > 1 && !sample.ends_with(b"\n") {
+        lines.pop();
+    }
+    lines
+        .into_iter()
+        .map(super::trim_line_end)
+        .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        .take(SAMPLE_LINES)
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect()
+}
+
+fn is_json_object(line: &str) -> bool {
+    line.trim_start().starts_with('{')
+        && matches!(
+            serde_json::from_str::<serde_json::Value>(line),
+            Ok(serde_json::Value::Object(_))
+        )
+}
+
+/// Decides the format of the lines in `sample` (the first bytes of a file or stream).
+/// `time_format` (a strftime pattern) overrides everything.
+pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) -> Format {
+    if let Some(pattern) = time_format {
+        return Format::Custom(pattern.to_string());
+    }
+    let lines = sample_lines(sample);
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let learned = || {
+        Format::Header(Layout::learn(&refs).unwrap_or(Layout {
+            time: None,
+            level: None,
+        }))
+    };
+    match choice {
+        FormatChoice::Auto => {}
+        FormatChoice::Json => return Format::Json,
+        FormatChoice::Logfmt => return Format::Logfmt,
+        FormatChoice::Syslog => return Format::Syslog,
+        FormatChoice::Rfc5424 => return Format::Rfc5424,
+        FormatChoice::Access => return Format::Access,
+        FormatChoice::Logcat => return Format::Logcat,
+        FormatChoice::Klog => return Format::Klog,
+        FormatChoice::Cri => return Format::Cri,
+        FormatChoice::Header => return learned(),
+        FormatChoice::Raw => return Format::Raw,
+    }
+    if refs.is_empty() {
+        return Format::Raw;
+    }
+    let json = refs.iter().filter(|l| is_json_object(l)).count();
+    if json * 2 >= refs.len() {
+        return Format::Json;
+    }
+    let count = |read: &dyn Fn(&str) -> bool| refs.iter().filter(|l| read(l)).count();
+    let header = learned();
+    let candidates: [(Format, usize); 8] = [
+        (Format::Cri, count(&|l| container::read_cri(l).is_some())),
+        (Format::Rfc5424, count(&|l| syslog::read_5424(l).is_some())),
+        (Format::Syslog, count(&|l| syslog::read_bsd(l).is_some())),
+        (Format::Access, count(&|l| web::read_access(l).is_some())),
+        (Format::Logcat, count(&|l| logcat::read(l).is_some())),
+        (Format::Klog, count(&|l| logcat::read_klog(l).is_some())),
+        (header.clone(), count(&|l| header.read(l).is_some())),
+        (Format::Logfmt, count(&|l| logfmt::read(l).is_some())),
+    ];
+    let mut best: Option<(Format, usize)> = None;
+    for (format, hits) in candidates {
+        if hits > best.as_ref().map_or(0, |b| b.1) {
+            best = Some((format, hits));
+        }
+    }
+    match best {
+        // A format that reads a quarter of the lines is the file's; the others are
+        // continuation lines (stack traces) or noise, kept and flagged.
+        Some((format, hits)) if hits * 4 >= refs.len() => format,
+        _ => Format::Raw,
+    }
+}

@@ -1,0 +1,206 @@
+//! Lines that start with a header of words at fixed places: a time (in one of the forms
+//! `clock` knows) at word N and perhaps a level at word M. Covers log4j and logback
+//! layouts, Python logging, zap's console encoder, nginx and Apache error logs, Windows
+//! CBS, and the many programs that just put a date first. The places are learned from a
+//! file's first lines, so `- 1117838570 2005.06.03 R02-M1 2005-06-03-15.42.50.675872 ...
+//! RAS KERNEL INFO` finds its time at word 4 and its level at word 8.
+
+use super::clock::{self, Found, TimeKind};
+use super::{level_in_word, word_starts, Header};
+use std::collections::HashMap;
+
+/// Words looked at for a time or a level.
+const HEADER_WORDS: usize = 14;
+
+/// Where a file's lines keep their time and level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Word index and form of the time.
+    pub time: Option<(usize, TimeKind)>,
+    /// Word index of the level.
+    pub level: Option<usize>,
+}
+
+/// Opening brackets before a time or a level: `[2026-11-26 ...]`, `(INFO)`, `<warn>`.
+fn strip_open(word: &str) -> (usize, &str) {
+    let trimmed = word.trim_start_matches(['[', '(', '<', '{']);
+    (word.len() - trimmed.len(), trimmed)
+}
+
+/// The best time among the first words: the most complete form, the earliest on ties.
+fn best_time(line: &str, words: &[(usize, usize)]) -> Option<(usize, Found)> {
+    let mut best: Option<(usize, Found, u8)> = None;
+    for (index, &(start, _)) in words.iter().enumerate() {
+        let (skip, word) = strip_open(&line[start..]);
+        if !clock::may_start(word.as_bytes()) {
+            continue;
+        }
+        if let Some(found) = clock::find_any(word.as_bytes()) {
+            let rank = found.kind.rank(&found.written);
+            if best.as_ref().is_none_or(|b| rank > b.2) {
+                let mut found = found;
+                found.len += skip;
+                best = Some((index, found, rank));
+            }
+        }
+    }
+    best.map(|(i, f, _)| (i, f))
+}
+
+/// Index of the first word at or after `from` that starts at or after byte `after`.
+fn first_word_after(words: &[(usize, usize)], after: usize) -> usize {
+    words
+        .iter()
+        .position(|&(start, _)| start >= after)
+        .unwrap_or(words.len())
+}
+
+impl Layout {
+    /// Learns the places from sample lines; `None` when no time or level recurs.
+    pub fn learn(lines: &[&str]) -> Option<Layout> {
+        let mut words = Vec::with_capacity(HEADER_WORDS);
+        let mut times: HashMap<(usize, TimeKind), usize> = HashMap::new();
+        let mut levels: HashMap<usize, usize> = HashMap::new();
+        for line in lines {
+            word_starts(line, HEADER_WORDS, &mut words);
+            let mut body_from = 0;
+            if let Some((index, found)) = best_time(line, &words) {
+                *times.entry((index, found.kind)).or_default() += 1;
+                body_from = first_word_after(&words, words[index].0 + found.len);
+            }
+            if let Some(index) = (body_from..words.len())
+                .find(|&i| level_in_word(&line[words[i].0..words[i].1]).is_some())
+            {
+                *levels.entry(index).or_default() += 1;
+            }
+        }
+        // Continuation lines (stack traces) have no time: a quarter of the lines will do.
+        let time = most_voted(times).filter(|(_, votes)| *votes * 4 >= lines.len());
+        // A level needs fewer votes: a stack trace's lines have none.
+        let level = most_voted(levels)
+            .filter(|(_, votes)| *votes * 3 >= lines.len() && *votes >= 1)
+            .map(|(i, _)| i);
+        if time.is_none() && level.is_none() {
+            return None;
+        }
+        Some(Layout {
+            time: time.map(|(slot, _)| slot),
+            level,
+        })
+    }
+
+    pub fn read<'a>(&self, line: &'a str) -> Option<Header<'a>> {
+        let wanted = self
+            .time
+            .map_or(0, |(i, _)| i)
+            .max(self.level.unwrap_or(0))
+            + 1;
+        let mut words = Vec::with_capacity(wanted.max(HEADER_WORDS));
+        word_starts(line, wanted, &mut words);
+        let mut header = Header::default();
+        let mut body = 0;
+        if let Some((index, kind)) = self.time {
+            let at_slot = words.get(index).and_then(|&(start, _)| {
+                let (skip, word) = strip_open(&line[start..]);
+                clock::find(kind, word.as_bytes()).map(|f| (start + skip, f))
+            });
+            let found = at_slot.or_else(|| {
+                // Lines that shift the header (a missing field) still have their time.
+                word_starts(line, HEADER_WORDS, &mut words);
+                best_time(line, &words).map(|(i, f)| (words[i].0, f))
+            });
+            if let Some((start, found)) = found {
+                header.time = Some(found.written);
+                body = start + found.len;
+            }
+        }
+        if let Some(index) = self.level {
+            if let Some(&(start, end)) = words.get(index) {
+                if let Some(level) = level_in_word(&line[start..end]) {
+                    header.level = Some(level);
+                    body = body.max(end);
+                }
+            }
+        }
+        if header.time.is_none() && header.level.is_none() {
+            return None;
+        }
+        header.body = skip_separators(line, body);
+        Some(header)
+    }
+}
+
+fn skip_separators(line: &str, mut at: usize) -> usize {
+    let bytes = line.as_bytes();
+    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b']' | b',' | b'|' | b'-' | b':')
+    {
+        at += 1;
+    }
+    at
+}
+
+fn most_voted<K: Copy + Ord>(votes: HashMap<K, usize>) -> Option<(K, usize)> {
+    // Ties go to the earliest place, so the result does not depend on hashing.
+    votes
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+}
+
+/// `--time-format`: a strftime pattern found at the start of the line or of one of its
+/// first words. Patterns without a year get the reference year through `clock`.
+pub fn read_custom<'a>(pattern: &str, line: &'a str) -> Option<Header<'a>> {
+    let mut words = Vec::with_capacity(HEADER_WORDS);
+    word_starts(line, 8, &mut words);
+    for &(start, _) in &words {
+        let (skip, rest) = strip_open(&line[start..]);
+        if let Some((written, left)) = custom_at(pattern, rest) {
+            let end = start + skip + (rest.len() - left.len());
+            let mut header = Header {
+                time: Some(written),
+                body: skip_separators(line, end),
+                ..Header::default()
+            };
+            let mut after = Vec::new();
+            word_starts(&line[header.body..], 1, &mut after);
+            if let Some(&(s, e)) = after.first() {
+                header.level = level_in_word(&line[header.body + s..header.body + e]);
+            }
+            return Some(header);
+        }
+    }
+    None
+}
+
+fn custom_at<'a>(pattern: &str, text: &'a str) -> Option<(clock::Written, &'a str)> {
+    use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
+    if let Ok((dt, rest)) = DateTime::parse_and_remainder(text, pattern) {
+        return Some((clock::Written::Epoch(dt.timestamp_micros()), rest));
+    }
+    let has_year = ["%Y", "%y", "%C", "%G", "%s", "%F", "%D", "%c", "%+"]
+        .iter()
+        .any(|p| pattern.contains(p));
+    let (naive, left) = if has_year {
+        let (naive, rest) = NaiveDateTime::parse_and_remainder(text, pattern).ok()?;
+        (naive, rest.len())
+    } else {
+        // chrono wants a year; 2000 is a leap year, so `Feb 29` parses.
+        let padded = format!("2000 {text}");
+        let (naive, rest) =
+            NaiveDateTime::parse_and_remainder(&padded, &format!("%Y {pattern}")).ok()?;
+        (naive, rest.len())
+    };
+    Some((
+        clock::Written::Civil(clock::Civil {
+            year: has_year.then_some(naive.year()),
+            month: naive.month(),
+            day: naive.day(),
+            hour: naive.hour(),
+            minute: naive.minute(),
+            second: naive.second(),
+            micros: naive.nanosecond() / 1000,
+            has_time: true,
+            offset: None,
+        }),
+        &text[text.len() - left..],
+    ))
+}

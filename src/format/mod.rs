@@ -1,0 +1,270 @@
+//! The log formats of real systems: detecting which one a file or stream is written in
+//! (from its first lines, not guessed per line) and reading each line's own time, level,
+//! host, program and pid. The whole line always stays the event's message.
+
+pub mod clock;
+mod container;
+mod detect;
+mod header;
+mod logcat;
+mod logfmt;
+mod syslog;
+mod web;
+
+#[cfg(test)]
+mod tests;
+
+pub use clock::{Clock, TimeKind, Zone};
+pub use detect::detect;
+pub use header::Layout;
+
+use crate::event::{infer_level, Level, LogEvent, Timestamp, UNKNOWN};
+use clock::Written;
+use serde_json::{Map, Value};
+
+/// How many lines detection looks at.
+pub const SAMPLE_LINES: usize = 200;
+/// How many bytes of a file detection looks at.
+pub const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// The formats `--format` names; `Auto` detects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatChoice {
+    /// Detect from the first lines of each file or stream
+    Auto,
+    /// One JSON object per line (also Docker's json-file)
+    Json,
+    /// key=value pairs (Heroku, Go's slog and logrus text)
+    Logfmt,
+    /// BSD syslog (RFC 3164) and the ISO-timestamped form rsyslog writes
+    Syslog,
+    /// Syslog RFC 5424
+    Rfc5424,
+    /// nginx and Apache access logs, common and combined
+    Access,
+    /// Android logcat, threadtime, time or brief
+    Logcat,
+    /// Go's klog and glog (`I1126 21:00:00.123456 ...`)
+    Klog,
+    /// Kubernetes CRI container logs
+    Cri,
+    /// A time, then perhaps a level, at fixed places: log4j/logback, Python logging, zap
+    /// console, nginx and Apache error logs, and lines that start with a date
+    Header,
+    /// Nothing to read: each line keeps the time it was shipped
+    Raw,
+}
+
+/// A detected format, ready to read lines.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Format {
+    Json,
+    Logfmt,
+    Syslog,
+    Rfc5424,
+    Access,
+    Logcat,
+    Klog,
+    Cri,
+    Header(Layout),
+    /// `--time-format`: a strftime pattern at the start of the line or of a word.
+    Custom(String),
+    Raw,
+}
+
+impl Format {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Logfmt => "logfmt",
+            Format::Syslog => "syslog",
+            Format::Rfc5424 => "rfc5424",
+            Format::Access => "access",
+            Format::Logcat => "logcat",
+            Format::Klog => "klog",
+            Format::Cri => "cri",
+            Format::Header(_) => "header",
+            Format::Custom(_) => "time-format",
+            Format::Raw => "raw",
+        }
+    }
+
+    /// What one line says, or `None` when the line is not in this format.
+    pub fn read<'a>(&self, line: &'a str) -> Option<Header<'a>> {
+        match self {
+            Format::Json | Format::Raw => None,
+            Format::Logfmt => logfmt::read(line),
+            Format::Syslog => syslog::read_bsd(line),
+            Format::Rfc5424 => syslog::read_5424(line),
+            Format::Access => web::read_access(line),
+            Format::Logcat => logcat::read(line),
+            Format::Klog => logcat::read_klog(line),
+            Format::Cri => container::read_cri(line),
+            Format::Header(layout) => layout.read(line),
+            Format::Custom(pattern) => header::read_custom(pattern, line),
+        }
+    }
+}
+
+/// What a line's header says. Borrowed from the line: nothing is copied until an event is
+/// built.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Header<'a> {
+    pub time: Option<Written>,
+    pub level: Option<Level>,
+    pub host: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub pid: Option<u64>,
+    /// Named values the format carries (status of an access log, pairs of logfmt).
+    pub fields: Map<String, Value>,
+    /// Byte offset where the message proper starts, after the header.
+    pub body: usize,
+}
+
+/// Turns the lines of one file or stream into events, in the format detected for it.
+#[derive(Debug, Clone)]
+pub struct LineDecoder {
+    pub format: Format,
+    pub clock: Clock,
+    /// Used when a line names no service or host.
+    pub service: Option<String>,
+    pub host: Option<String>,
+    /// Lines that did not fit the format (kept with the shipped time, flagged `unparsed`).
+    pub unmatched: u64,
+}
+
+impl LineDecoder {
+    pub fn new(format: Format, clock: Clock) -> LineDecoder {
+        LineDecoder {
+            format,
+            clock,
+            service: None,
+            host: None,
+            unmatched: 0,
+        }
+    }
+
+    pub fn decode(&mut self, line: &[u8], received_at: Timestamp) -> LogEvent {
+        let line = trim_line_end(line);
+        if matches!(self.format, Format::Json) || starts_json(line) {
+            let ctx = crate::event::DecodeContext {
+                received_at,
+                service: self.service.clone(),
+                host: self.host.clone(),
+            };
+            let event = crate::event::decode_line(line, &ctx);
+            if !event.unparsed || matches!(self.format, Format::Json) {
+                if event.unparsed {
+                    self.unmatched += 1;
+                }
+                return event;
+            }
+        }
+        let (text, invalid_utf8) = match std::str::from_utf8(line) {
+            Ok(text) => (std::borrow::Cow::Borrowed(text), false),
+            Err(_) => (String::from_utf8_lossy(line), true),
+        };
+        let header = self.format.read(&text);
+        let mut event = self.event_from(&text, header.as_ref(), received_at);
+        if invalid_utf8 {
+            event.fields.insert(
+                "decode_error".into(),
+                Value::String("invalid UTF-8 replaced with U+FFFD".into()),
+            );
+        }
+        event
+    }
+
+    fn event_from(
+        &mut self,
+        text: &str,
+        header: Option<&Header>,
+        received_at: Timestamp,
+    ) -> LogEvent {
+        let timestamp = header
+            .and_then(|h| h.time.as_ref())
+            .and_then(|w| self.clock.resolve(w));
+        let matched = header.is_some();
+        if !matched {
+            self.unmatched += 1;
+        }
+        let level = header
+            .and_then(|h| h.level)
+            .or_else(|| infer_level(header.map_or(text, |h| text.get(h.body..).unwrap_or(""))))
+            .unwrap_or_default();
+        let pick = |found: Option<&str>, default: &Option<String>| -> String {
+            found
+                .filter(|s| !s.is_empty() && *s != "-")
+                .or(default.as_deref())
+                .unwrap_or(UNKNOWN)
+                .to_string()
+        };
+        let mut event = LogEvent::new(
+            timestamp.unwrap_or(received_at),
+            level,
+            &pick(header.and_then(|h| h.service), &self.service),
+            &pick(header.and_then(|h| h.host), &self.host),
+            text,
+        );
+        if let Some(h) = header {
+            event.fields = h.fields.clone();
+            if let Some(pid) = h.pid {
+                event.fields.insert("pid".into(), Value::from(pid));
+            }
+        }
+        event.unparsed = !matched;
+        event
+    }
+}
+
+fn starts_json(line: &[u8]) -> bool {
+    line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+pub(crate) fn trim_line_end(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\n' | b'\r'] = line {
+        line = rest;
+    }
+    line
+}
+
+/// Byte offsets of the first `max` whitespace-separated words of `line`.
+pub(crate) fn word_starts(line: &str, max: usize, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while out.len() < max {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        out.push((start, i));
+    }
+}
+
+/// A level written as a word in a header position: `INFO`, `[warn]`, `<error>`,
+/// `core:error` (Apache 2.4), `WARNING:root:msg` (Python's default), `E/` ...
+pub(crate) fn level_in_word(word: &str) -> Option<Level> {
+    let trimmed = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if trimmed.is_empty() {
+        return None;
+    }
+    if let Some(level) = Level::from_header_word(trimmed) {
+        return Some(level);
+    }
+    let mut parts = trimmed.split([':', '|', '/']);
+    let first = parts.next()?;
+    if first.len() < trimmed.len() {
+        if let Some(level) = Level::from_header_word(first) {
+            return Some(level);
+        }
+        return trimmed.rsplit(':').next().and_then(Level::from_header_word);
+    }
+    None
+}
