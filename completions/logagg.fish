@@ -49,7 +49,8 @@ complete -c logagg -n "__fish_logagg_needs_command" -f -a "completions" -d 'Prin
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l to -d 'Where events go [default: the profile\'s `sink`, else embedded]' -r -f -a "stdout\t'NDJSON on standard output'
 embedded\t'The embedded store in --data-dir'
-kafka\t'A Kafka topic (--brokers, --topic)'"
+kafka\t'A Kafka topic (--brokers, --topic)'
+elasticsearch\t'An Elasticsearch or OpenSearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l rate -d 'Events per second; 0 = as fast as possible [default: 0 with --count, else 1000]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l count -d 'Stop after this many events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l duration -d 'Stop after this much simulated time, e.g. 30s, 10m, 2h' -r
@@ -60,6 +61,11 @@ complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l brokers -d 'K
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l partitions -d 'Partitions of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
@@ -67,28 +73,56 @@ complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l create-topic -d 'Create the topic if it does not exist'
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l service -d 'Service of lines that do not name one' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l host -d 'Host of lines that do not name one [default: this machine\'s name]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l field -d 'Extra context added to every event\'s fields (repeatable), e.g. --field env=prod' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l multiline -d 'A regex that starts an entry; lines that do not match it (stack traces) join the entry before them' -r
-complete -c logagg -n "__fish_logagg_using_subcommand ship" -l checkpoint -d 'Checkpoint file of --follow [default: DATA_DIR/ship/TOPIC-HASH.json, one per set of files]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l checkpoint -d 'Checkpoint file of --follow into Kafka, Elasticsearch or stdout [default: DATA_DIR/ship/SINK-HASH.json, one per sink and set of files]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l poll -d 'How often --follow looks for new lines when the files are quiet' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l to -d 'Where events go [default: the profile\'s `sink`, else embedded]' -r -f -a "stdout\t'NDJSON on standard output'
+embedded\t'The embedded store in --data-dir'
+kafka\t'A Kafka topic (--brokers, --topic)'
+elasticsearch\t'An Elasticsearch or OpenSearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l format -d 'Format of the lines; `auto` detects it from the first lines of each file' -r -f -a "auto\t'Detect from the first lines of each file or stream'
+json\t'One JSON object per line (also Docker\'s json-file)'
+logfmt\t'key=value pairs (Heroku, Go\'s slog and logrus text)'
+syslog\t'BSD syslog (RFC 3164) and the ISO-timestamped form rsyslog writes'
+rfc5424\t'Syslog RFC 5424'
+access\t'nginx and Apache access logs, common and combined'
+logcat\t'Android logcat, threadtime, time or brief'
+klog\t'Go\'s klog and glog (`I1126 21:00:00.123456 ...`)'
+cri\t'Kubernetes CRI container logs'
+header\t'A time, then perhaps a level, at fixed places: log4j/logback, Python logging, zap console, nginx and Apache error logs, and lines that start with a date'
+raw\t'Nothing to read: each line keeps the time it was shipped'"
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l time-format -d 'A strftime pattern for times no format knows, e.g. \'%d.%m.%Y %H:%M:%S\' (found at the start of the line or of one of its first words)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l timezone -d 'Zone of times written without one: UTC, local, or an offset such as +02:00' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l commit-interval -d 'How often the sink commits (and, for the embedded store, becomes visible)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l partitions -d 'Partitions of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep reading as the files grow, across rotation (rename and create, or copytruncate); a checkpoint remembers what the broker confirmed, so a restart neither loses nor resends lines'
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep reading as the files grow, across rotation (rename and create, or copytruncate). Into the embedded store the positions are committed with the events (exactly once); into other sinks a checkpoint file remembers what they confirmed'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'
-complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events are stored' -r -f -a "embedded\t'The embedded store in --data-dir'
-elasticsearch\t'An Elasticsearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events go' -r -f -a "stdout\t'NDJSON on standard output'
+embedded\t'The embedded store in --data-dir'
+kafka\t'A Kafka topic (--brokers, --topic)'
+elasticsearch\t'An Elasticsearch or OpenSearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to-topic -d 'With --to kafka: the topic to produce to (the source topic is --topic)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store\'s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)' -r

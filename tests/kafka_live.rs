@@ -53,6 +53,8 @@ fn ship_follow_survives_rotation_and_restarts_without_loss_or_repeat() {
         "ship",
         app.to_str().unwrap(),
         "--follow",
+        "--to",
+        "kafka",
         "--brokers",
         &broker.address,
         "--topic",

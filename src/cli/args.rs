@@ -1,5 +1,6 @@
 //! The command line as the user types it (raw values; `settings` resolves them).
 
+use crate::format::FormatChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -179,6 +180,8 @@ pub enum SinkKind {
     Embedded,
     /// A Kafka topic (--brokers, --topic)
     Kafka,
+    /// An Elasticsearch or OpenSearch cluster (--es-url)
+    Elasticsearch,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +221,8 @@ pub struct SimulateArgs {
     pub kafka: KafkaArgs,
     #[command(flatten)]
     pub new_topic: NewTopicArgs,
+    #[command(flatten)]
+    pub es: EsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -252,20 +257,39 @@ pub struct ShipArgs {
     #[arg(long, value_name = "REGEX")]
     pub multiline: Option<String>,
     /// Keep reading as the files grow, across rotation (rename and create, or
-    /// copytruncate); a checkpoint remembers what the broker confirmed, so a restart
-    /// neither loses nor resends lines
+    /// copytruncate). Into the embedded store the positions are committed with the events
+    /// (exactly once); into other sinks a checkpoint file remembers what they confirmed
     #[arg(long, requires = "files")]
     pub follow: bool,
-    /// Checkpoint file of --follow [default: DATA_DIR/ship/TOPIC-HASH.json, one per set of files]
+    /// Checkpoint file of --follow into Kafka, Elasticsearch or stdout
+    /// [default: DATA_DIR/ship/SINK-HASH.json, one per sink and set of files]
     #[arg(long, value_name = "FILE", requires = "follow")]
     pub checkpoint: Option<std::path::PathBuf>,
     /// How often --follow looks for new lines when the files are quiet
     #[arg(long, value_name = "DURATION", default_value = "250ms")]
     pub poll: String,
+    /// Where events go [default: the profile's `sink`, else embedded]
+    #[arg(long, value_enum)]
+    pub to: Option<SinkKind>,
+    /// Format of the lines; `auto` detects it from the first lines of each file
+    #[arg(long, value_enum, default_value_t = FormatChoice::Auto)]
+    pub format: FormatChoice,
+    /// A strftime pattern for times no format knows, e.g. '%d.%m.%Y %H:%M:%S' (found at the
+    /// start of the line or of one of its first words)
+    #[arg(long, value_name = "PATTERN")]
+    pub time_format: Option<String>,
+    /// Zone of times written without one: UTC, local, or an offset such as +02:00
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub timezone: String,
+    /// How often the sink commits (and, for the embedded store, becomes visible)
+    #[arg(long, value_name = "DURATION", default_value = "1s")]
+    pub commit_interval: String,
     #[command(flatten)]
     pub kafka: KafkaArgs,
     #[command(flatten)]
     pub new_topic: NewTopicArgs,
+    #[command(flatten)]
+    pub es: EsArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -302,9 +326,12 @@ pub struct EsArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Where consumed events are stored
-    #[arg(long, value_enum, default_value_t = StoreKind::Embedded)]
-    pub to: StoreKind,
+    /// Where consumed events go
+    #[arg(long, value_enum, default_value_t = SinkKind::Embedded)]
+    pub to: SinkKind,
+    /// With --to kafka: the topic to produce to (the source topic is --topic)
+    #[arg(long, value_name = "TOPIC")]
+    pub to_topic: Option<String>,
     #[command(flatten)]
     pub kafka: KafkaArgs,
     /// Consumer group. Into Elasticsearch its committed offsets are the checkpoint

@@ -3,7 +3,6 @@
 
 use super::args::DemoArgs;
 use super::dash_cmd::{require_terminal, show};
-use super::pacing::Pacer;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
@@ -11,6 +10,7 @@ use crate::backend::embedded::{StoreReader, StoreWriter};
 use crate::event::{Position, Timestamp};
 use crate::query::time::parse_duration;
 use crate::query::{Query, Target};
+use crate::simulator::Pacer;
 use crate::simulator::{SimConfig, SimEvent, Simulator};
 use crate::tui::feed;
 use anyhow::{anyhow, Context, Result};

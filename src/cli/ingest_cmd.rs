@@ -1,15 +1,20 @@
 //! `logagg ingest`: Kafka into the store, committing partition positions with the events.
 
-use super::args::{IngestArgs, StoreKind};
+use super::args::NewTopicArgs;
+use super::args::{IngestArgs, SinkKind};
 use super::settings::parse_size;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
+use super::sinks::{self, SinkFlags};
 use super::Outcome;
 use crate::backend::elasticsearch::{search, EsClient};
 use crate::backend::embedded::StoreWriter;
 use crate::kafka::es_ingest::{self, BulkLimits};
 use crate::kafka::ingest::{self, BatchLimits, IngestOptions};
 use crate::kafka::metrics::{serve, IngestMetrics};
+use crate::kafka::producer::Patience;
+use crate::kafka::source::KafkaSource;
+use crate::pipeline::{self, Limits, Progress};
 use crate::query::time::parse_duration;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -17,12 +22,70 @@ use std::time::Instant;
 
 /// Each sink's own group: the embedded path commits group offsets for lag only, and must
 /// never move the offsets that are the Elasticsearch path's checkpoint.
-pub fn default_group(to: StoreKind) -> &'static str {
+pub fn default_group(to: SinkKind) -> &'static str {
     match to {
-        StoreKind::Embedded => "logagg-ingest-embedded",
-        StoreKind::Elasticsearch => "logagg-ingest",
+        SinkKind::Embedded => "logagg-ingest-embedded",
+        SinkKind::Elasticsearch => "logagg-ingest",
+        SinkKind::Stdout => "logagg-ingest-stdout",
+        SinkKind::Kafka => "logagg-ingest-kafka",
     }
 }
+
+/// `--to stdout` and `--to kafka`: the topic through the pipeline core, committing the
+/// group's offsets after the sink confirmed (at least once).
+fn through_pipeline(
+    args: &IngestArgs,
+    settings: &Settings,
+    options: &IngestOptions,
+    shutdown: &Shutdown,
+) -> Result<Outcome> {
+    if args.to == SinkKind::Kafka {
+        let target = args.to_topic.as_deref().unwrap_or_default();
+        if target.is_empty() || target == options.topic {
+            anyhow::bail!(
+                "ingest --to kafka needs --to-topic naming another topic than --topic '{}' (it copies one topic into another)",
+                options.topic
+            );
+        }
+    }
+    crate::kafka::topic::check(&options.brokers, &options.topic)?;
+    let mut source = KafkaSource::connect(
+        &options.brokers,
+        &options.topic,
+        &options.group,
+        options.exit_at_end,
+    )?;
+    let flags = SinkFlags {
+        kafka: &args.kafka,
+        new_topic: &NO_NEW_TOPIC,
+        es: &args.es,
+        topic: args.to_topic.as_deref(),
+        patience: Patience::Forever,
+    };
+    let sink = sinks::open(args.to, settings, &flags, shutdown)?;
+    let place = sink.describe();
+    let limits = Limits {
+        interval: options.batch.interval,
+        events: options.batch.events as usize,
+        ..Limits::default()
+    };
+    let summary = pipeline::run(&mut source, sink, limits, Progress::default(), &|| {
+        shutdown.requested()
+    })?;
+    if args.to != SinkKind::Stdout {
+        eprintln!(
+            "copied {} events from '{}' to {place} in {:.1}s ({} were not JSON events and were kept as raw text)",
+            summary.read, options.topic, summary.seconds, summary.unmatched
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+const NO_NEW_TOPIC: NewTopicArgs = NewTopicArgs {
+    create_topic: false,
+    partitions: 3,
+    replication_factor: 1,
+};
 
 pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let commit_interval = parse_duration(&args.commit_interval).with_context(|| {
@@ -56,7 +119,7 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     }
     let started = Instant::now();
     let (summary, place) = match args.to {
-        StoreKind::Embedded => {
+        SinkKind::Embedded => {
             crate::kafka::topic::check(&options.brokers, &options.topic)?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let mut store = StoreWriter::open(&settings.data_dir, &command)?;
@@ -64,7 +127,7 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
             store.close()?;
             (summary, settings.data_dir.display().to_string())
         }
-        StoreKind::Elasticsearch => {
+        SinkKind::Elasticsearch => {
             let config = settings.es_config(&args.es)?;
             let client = EsClient::connect(&config)?;
             // Installed on every start (idempotent), so new daily indices get the mappings.
@@ -83,6 +146,9 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
                 search::refresh(&client, &config.index_prefix)?;
             }
             (summary, format!("Elasticsearch at {}", client.urls()))
+        }
+        SinkKind::Stdout | SinkKind::Kafka => {
+            return through_pipeline(args, settings, &options, &shutdown)
         }
     };
     let secs = started.elapsed().as_secs_f64();

@@ -25,7 +25,8 @@ pub struct ConfigFile {
 pub struct Profile {
     /// Directory of the embedded store.
     pub data_dir: Option<PathBuf>,
-    /// Default destination of `simulate`: "embedded", "stdout" or "kafka".
+    /// Default destination of `simulate` and `ship`: "embedded", "stdout", "kafka" or
+    /// "elasticsearch".
     pub sink: Option<String>,
     /// Kafka bootstrap servers, e.g. "127.0.0.1:9092".
     pub brokers: Option<String>,
@@ -87,8 +88,9 @@ impl Settings {
             None | Some("embedded") => SinkKind::Embedded,
             Some("stdout") => SinkKind::Stdout,
             Some("kafka") => SinkKind::Kafka,
+            Some("elasticsearch") => SinkKind::Elasticsearch,
             Some(other) => bail!(
-                "profile '{profile_name}' has sink = \"{other}\"; use \"embedded\", \"stdout\" or \"kafka\""
+                "profile '{profile_name}' has sink = \"{other}\"; use \"embedded\", \"stdout\", \"kafka\" or \"elasticsearch\""
             ),
         };
         Ok(Settings {

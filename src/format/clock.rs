@@ -147,7 +147,8 @@ impl Clock {
                 }
             }
         }
-        let naive = date?.and_hms_micro_opt(civil.hour, civil.minute, civil.second, civil.micros)?;
+        let naive =
+            date?.and_hms_micro_opt(civil.hour, civil.minute, civil.second, civil.micros)?;
         let utc = match civil.offset {
             Some(secs) => fixed(naive, secs)?,
             None => match self.zone {
@@ -498,11 +499,27 @@ fn digits_date(c: &mut Cursor) -> Option<Written> {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 const WEEKDAYS: [&str; 7] = [
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// A month or weekday by its three-letter or full English name, in any case.
@@ -658,7 +675,10 @@ mod tests {
             ("2016-09-28 04:30:30, Info", "2016-09-28T04:30:30Z"),
             ("2015-10-18 18:01:47,978 INFO", "2015-10-18T18:01:47.978Z"),
             ("2026/11/26 21:00:00 [error]", "2026-11-26T21:00:00Z"),
-            ("2005-06-03-15.42.50.675872 R02", "2005-06-03T15:42:50.675872Z"),
+            (
+                "2005-06-03-15.42.50.675872 R02",
+                "2005-06-03T15:42:50.675872Z",
+            ),
             ("2005.06.03 R02", "2005-06-03T00:00:00Z"),
             ("17/06/09 20:10:40 INFO", "2017-06-09T20:10:40Z"),
             ("03-17 16:13:38.811  1702", "2026-03-17T16:13:38.811Z"),
@@ -668,11 +688,11 @@ mod tests {
             ("Jun 14 15:16:01 combo", "2026-06-14T15:16:01Z"),
             ("Jul  1 09:00:55 calvisitor", "2026-07-01T09:00:55Z"),
             ("Sun Dec 04 04:47:44 2005] [notice]", "2005-12-04T04:47:44Z"),
-            ("Fri Sep 09 10:42:29.902022 2011]", "2011-09-09T10:42:29.902022Z"),
             (
-                "26/Nov/2026:21:00:00 +0100] \"GET",
-                "2026-11-26T20:00:00Z",
+                "Fri Sep 09 10:42:29.902022 2011]",
+                "2011-09-09T10:42:29.902022Z",
             ),
+            ("26/Nov/2026:21:00:00 +0100] \"GET", "2026-11-26T20:00:00Z"),
             ("26-Nov-2026 21:00:00.123 INFO", "2026-11-26T21:00:00.123Z"),
             ("1117838570 2005.06.03", "2005-06-03T22:42:50Z"),
             ("1700000000123 x", "2023-11-14T22:13:20.123Z"),

@@ -90,11 +90,7 @@ impl Layout {
     }
 
     pub fn read<'a>(&self, line: &'a str) -> Option<Header<'a>> {
-        let wanted = self
-            .time
-            .map_or(0, |(i, _)| i)
-            .max(self.level.unwrap_or(0))
-            + 1;
+        let wanted = self.time.map_or(0, |(i, _)| i).max(self.level.unwrap_or(0)) + 1;
         let mut words = Vec::with_capacity(wanted.max(HEADER_WORDS));
         word_starts(line, wanted, &mut words);
         let mut header = Header::default();
@@ -132,8 +128,7 @@ impl Layout {
 
 fn skip_separators(line: &str, mut at: usize) -> usize {
     let bytes = line.as_bytes();
-    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b']' | b',' | b'|' | b'-' | b':')
-    {
+    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b']' | b',' | b'|' | b'-' | b':') {
         at += 1;
     }
     at

@@ -81,7 +81,12 @@ pub fn read_klog(line: &str) -> Option<Header<'_>> {
         _ => return None,
     };
     let mut c = 1;
-    let digit = |i: usize| bytes.get(i).filter(|b| b.is_ascii_digit()).map(|b| u32::from(b - b'0'));
+    let digit = |i: usize| {
+        bytes
+            .get(i)
+            .filter(|b| b.is_ascii_digit())
+            .map(|b| u32::from(b - b'0'))
+    };
     let month = digit(c)? * 10 + digit(c + 1)?;
     let day = digit(c + 2)? * 10 + digit(c + 3)?;
     c += 4;
@@ -92,21 +97,18 @@ pub fn read_klog(line: &str) -> Option<Header<'_>> {
     let Written::Civil(t) = time.written else {
         return None;
     };
-    let written = Written::Civil(Civil {
-        month,
-        day,
-        ..t
-    });
+    let written = Written::Civil(Civil { month, day, ..t });
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let at = skip_spaces(line, c + 1 + time.len);
     let (thread, at) = number(line, at)?;
-    let close = at + line.get(at..)?.find("] ").or_else(|| {
-        line.get(at..)
-            .filter(|rest| rest.ends_with(']'))
-            .map(|rest| rest.len() - 1)
-    })?;
+    let close = at
+        + line.get(at..)?.find("] ").or_else(|| {
+            line.get(at..)
+                .filter(|rest| rest.ends_with(']'))
+                .map(|rest| rest.len() - 1)
+        })?;
     let mut header = Header {
         time: Some(written),
         level: Some(level),

@@ -62,7 +62,9 @@ pub fn read_bsd(line: &str) -> Option<Header<'_>> {
                 .filter(|f| bytes.get(10) == Some(&b'T') && !bytes[..f.len].contains(&b' '))
         })
         .filter(|f| match f.written {
-            clock::Written::Civil(c) => c.has_time && (f.kind == TimeKind::MonthName || c.offset.is_some()),
+            clock::Written::Civil(c) => {
+                c.has_time && (f.kind == TimeKind::MonthName || c.offset.is_some())
+            }
             clock::Written::Epoch(_) => false,
         })?;
     at += found.len;

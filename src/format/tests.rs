@@ -128,7 +128,10 @@ fn access_logs() {
     assert_eq!(event.fields["method"], "POST");
     assert_eq!(event.fields["path"], "/api/checkout");
     assert_eq!(event.fields["client"], "203.0.113.9");
-    assert_eq!(event.fields["user_agent"], "Mozilla/5.0 (X11; Linux x86_64)");
+    assert_eq!(
+        event.fields["user_agent"],
+        "Mozilla/5.0 (X11; Linux x86_64)"
+    );
 }
 
 #[test]
@@ -252,7 +255,10 @@ fn python_logging() {
     let shipped = utc("2030-01-01T00:00:00Z");
     let e = decoder.decode(b"WARNING:root:disk almost full", shipped);
     assert_eq!((e.level, e.timestamp), (Warn, shipped));
-    assert_eq!(decoder.decode(b"ERROR:app.db:timeout", shipped).level, Error);
+    assert_eq!(
+        decoder.decode(b"ERROR:app.db:timeout", shipped).level,
+        Error
+    );
 }
 
 #[test]
@@ -303,7 +309,10 @@ fn android_logcat() {
             with(at("2026-03-17T16:13:38.860Z", Trace), UNKNOWN, "WindowManager", Some(1702)),
         ],
     );
-    let lines = ["I/ActivityManager(  585): Start proc com.android.calendar", "E/AndroidRuntime( 1234): FATAL EXCEPTION: main"];
+    let lines = [
+        "I/ActivityManager(  585): Start proc com.android.calendar",
+        "E/AndroidRuntime( 1234): FATAL EXCEPTION: main",
+    ];
     let mut decoder = decoder_for(&lines);
     assert_eq!(decoder.format.name(), "logcat");
     let e = decoder.decode(lines[1].as_bytes(), utc(REFERENCE));
@@ -326,7 +335,8 @@ fn container_runtimes() {
             at("2016-10-06T00:17:10.113242Z", Info),
         ],
     );
-    let line = r#"{"log":"GET /healthz 200\n","stream":"stdout","time":"2019-01-01T11:11:11.111111111Z"}"#;
+    let line =
+        r#"{"log":"GET /healthz 200\n","stream":"stdout","time":"2019-01-01T11:11:11.111111111Z"}"#;
     let mut decoder = decoder_for(&[line]);
     assert_eq!(decoder.format.name(), "json");
     let e = decoder.decode(line.as_bytes(), utc(REFERENCE));
@@ -410,7 +420,10 @@ fn date_first_lines_of_assorted_systems() {
             "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
             "20171223-22:15:29:615|Step_StandReportReceiver|30002312|REPORT : 7007 5002 150089 240",
         ],
-        &[at("2017-12-23T22:15:29.606Z", Info), at("2017-12-23T22:15:29.615Z", Info)],
+        &[
+            at("2017-12-23T22:15:29.606Z", Info),
+            at("2017-12-23T22:15:29.615Z", Info),
+        ],
     );
     // HDFS: YYMMDD HHMMSS, a thread number, then the level.
     check(
@@ -443,7 +456,10 @@ fn date_first_lines_of_assorted_systems() {
     check(
         "header",
         &["1700000000123 ERROR boom", "1700000000456 INFO ok"],
-        &[at("2023-11-14T22:13:20.123Z", Error), at("2023-11-14T22:13:20.456Z", Info)],
+        &[
+            at("2023-11-14T22:13:20.123Z", Error),
+            at("2023-11-14T22:13:20.456Z", Info),
+        ],
     );
 }
 
@@ -514,7 +530,11 @@ fn overrides() {
             reference: utc(REFERENCE),
         },
     );
-    assert!(decoder.decode(b"26.11.2026 21:00:00 WARN disk", utc(REFERENCE)).unparsed);
+    assert!(
+        decoder
+            .decode(b"26.11.2026 21:00:00 WARN disk", utc(REFERENCE))
+            .unparsed
+    );
 }
 
 #[test]

@@ -44,7 +44,10 @@ pub fn read_access(line: &str) -> Option<Header<'_>> {
     let stamp = line.get(at..)?.strip_prefix('[')?;
     let found = clock::find(TimeKind::DayFirst, stamp.as_bytes())?;
     let after_time = at + 1 + found.len;
-    let at = spaces(line, after_time + usize::from(line.as_bytes().get(after_time) == Some(&b']')));
+    let at = spaces(
+        line,
+        after_time + usize::from(line.as_bytes().get(after_time) == Some(&b']')),
+    );
     let (request, at) = quoted(line, at)?;
     let (status, at) = bare(line, spaces(line, at))?;
     let status: u16 = status.parse().ok().filter(|s| (100..600).contains(s))?;

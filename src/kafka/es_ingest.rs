@@ -57,13 +57,14 @@ pub fn run(
         None
     };
     let sink = Sink {
-        client,
-        limits,
+        bulk: crate::backend::elasticsearch::bulk_writer::BulkWriter::new(
+            client,
+            &limits.index_prefix,
+        ),
         options,
         metrics,
         dead_letters: None,
         summary: IngestSummary::default(),
-        troubled: false,
     };
     let (work, to_settle) = sync_channel::<Work>(0);
     let (report, settled) = channel::<Done>();

@@ -8,16 +8,11 @@ use super::dead_letter::{DeadLetters, Rejected};
 use super::ingest::{IngestOptions, IngestSummary};
 use super::metrics::IngestMetrics;
 use super::KafkaIssue;
-use crate::backend::elasticsearch::bulk::{
-    blocked_advice, encode_item, parse_response, request_is_blocked, request_is_retryable,
-    ItemOutcome,
-};
-use crate::backend::elasticsearch::{EsClient, EsError};
+use crate::backend::elasticsearch::bulk_writer::{BulkItem, BulkWriter};
 use crate::event::LogEvent;
-use elasticsearch::http::Method;
 use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, Sender};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// How bulk requests are cut.
 #[derive(Debug, Clone)]
@@ -67,9 +62,6 @@ pub enum Done {
     Failed(anyhow::Error),
 }
 
-/// Longest pause between attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
-
 /// The sink's thread: settles work in order until the consumer hangs up, a stop comes
 /// during an outage, or an error that retrying cannot mend.
 pub fn serve(
@@ -99,13 +91,11 @@ pub fn serve(
 }
 
 pub struct Sink<'a> {
-    pub client: &'a EsClient,
-    pub limits: &'a BulkLimits,
+    pub bulk: BulkWriter<'a>,
     pub options: &'a IngestOptions,
     pub metrics: &'a IngestMetrics,
     pub dead_letters: Option<DeadLetters>,
     pub summary: IngestSummary,
-    pub troubled: bool,
 }
 
 impl Sink<'_> {
@@ -118,119 +108,49 @@ impl Sink<'_> {
         stop: &impl Fn() -> bool,
     ) -> Result<bool, anyhow::Error> {
         let started = Instant::now();
-        let mut waiting: Vec<usize> = (0..batch.len()).collect();
-        let mut attempt = 0u32;
-        let mut body = Vec::with_capacity(self.limits.bytes + 1024);
-        while !waiting.is_empty() {
-            body.clear();
-            let ingested = crate::event::Timestamp::now().to_rfc3339();
-            for &i in &waiting {
+        let items: Vec<BulkItem> = batch
+            .iter()
+            .map(|p| BulkItem {
+                id: &p.id,
+                event: &p.event,
+            })
+            .collect();
+        let before = self.bulk.counts;
+        let (options, metrics) = (self.options, self.metrics);
+        let dead_letters = &mut self.dead_letters;
+        let summary = &mut self.summary;
+        let settled = self.bulk.settle(
+            &items,
+            &mut |i, reason| {
                 let item = &batch[i];
-                encode_item(
-                    &self.limits.index_prefix,
-                    &item.id,
-                    &item.event,
-                    &ingested,
-                    &mut body,
-                );
-            }
-            let reply = self
-                .client
-                .request(Method::Post, "/_bulk", Some(body.clone()), true);
-            let outcomes = match reply {
-                Ok(reply) if (200..300).contains(&reply.status) => {
-                    match parse_response(&reply.body, waiting.len()) {
-                        Ok(outcomes) => outcomes,
-                        Err(problem) => {
-                            self.trouble(&problem);
-                            if !self.pause(&mut attempt, stop) {
-                                return Ok(false);
-                            }
-                            continue;
-                        }
+                let letters = match dead_letters.as_mut() {
+                    Some(letters) => letters,
+                    None => {
+                        dead_letters.insert(DeadLetters::open(&options.brokers, &options.topic)?)
                     }
-                }
-                Ok(reply) if request_is_retryable(reply.status) => {
-                    self.trouble(&format!(
-                        "the cluster answered HTTP {} to a bulk request",
-                        reply.status
-                    ));
-                    if !self.pause(&mut attempt, stop) {
-                        return Ok(false);
-                    }
-                    continue;
-                }
-                Ok(reply) if request_is_blocked(reply.status) => {
-                    let reason = crate::backend::elasticsearch::client::error_reason(&reply.body);
-                    self.trouble(&blocked_advice(reply.status, &reason));
-                    if !self.pause(&mut attempt, stop) {
-                        return Ok(false);
-                    }
-                    continue;
-                }
-                Ok(reply) => {
-                    return Err(EsError::Refused {
-                        what: "a bulk request".into(),
-                        status: reply.status,
-                        reason: crate::backend::elasticsearch::client::error_reason(&reply.body),
-                    }
-                    .into())
-                }
-                Err(e) => {
-                    self.trouble(&e.to_string());
-                    if !self.pause(&mut attempt, stop) {
-                        return Ok(false);
-                    }
-                    continue;
-                }
-            };
-            let mut again = Vec::new();
-            let mut blocked = false;
-            for (&i, outcome) in waiting.iter().zip(outcomes) {
-                match outcome {
-                    ItemOutcome::Stored => self.summary.stored += 1,
-                    ItemOutcome::AlreadyStored => self.summary.already_stored += 1,
-                    ItemOutcome::Retry { .. } => {
-                        self.metrics.retries.inc();
-                        again.push(i);
-                    }
-                    ItemOutcome::Blocked { status, reason } => {
-                        self.trouble(&blocked_advice(status, &reason));
-                        blocked = true;
-                        again.push(i);
-                    }
-                    ItemOutcome::Rejected { status, reason } => {
-                        let item = &batch[i];
-                        let letters = match self.dead_letters.as_mut() {
-                            Some(letters) => letters,
-                            None => self.dead_letters.insert(DeadLetters::open(
-                                &self.options.brokers,
-                                &self.options.topic,
-                            )?),
-                        };
-                        letters.send_parts(
-                            &Rejected {
-                                topic: &self.options.topic,
-                                partition: item.partition,
-                                offset: item.offset,
-                                key: item.key.as_deref(),
-                                payload: &item.payload,
-                            },
-                            &format!("Elasticsearch rejected it (HTTP {status}): {reason}"),
-                        )?;
-                        self.metrics.dead_letters.inc();
-                        self.summary.dead_lettered += 1;
-                    }
-                }
-            }
-            if self.troubled && !blocked {
-                eprintln!("Elasticsearch accepts bulk requests again");
-                self.troubled = false;
-            }
-            waiting = again;
-            if !waiting.is_empty() && !self.pause(&mut attempt, stop) {
-                return Ok(false);
-            }
+                };
+                letters.send_parts(
+                    &Rejected {
+                        topic: &options.topic,
+                        partition: item.partition,
+                        offset: item.offset,
+                        key: item.key.as_deref(),
+                        payload: &item.payload,
+                    },
+                    &reason,
+                )?;
+                metrics.dead_letters.inc();
+                summary.dead_lettered += 1;
+                Ok(())
+            },
+            stop,
+        )?;
+        let after = self.bulk.counts;
+        self.summary.stored += after.stored - before.stored;
+        self.summary.already_stored += after.already_stored - before.already_stored;
+        self.metrics.retries.inc_by(after.retries - before.retries);
+        if !settled {
+            return Ok(false);
         }
         if let Some(letters) = &self.dead_letters {
             letters.settle()?;
@@ -269,33 +189,5 @@ impl Sink<'_> {
         self.metrics.dead_letters.inc();
         self.summary.dead_lettered += 1;
         Ok(())
-    }
-
-    fn trouble(&mut self, problem: &str) {
-        self.metrics.retries.inc();
-        if !self.troubled {
-            eprintln!(
-                "warning: {problem}; retrying (nothing is committed until the batch is stored)"
-            );
-            self.troubled = true;
-        }
-    }
-
-    /// Waits before the next attempt: exponential, capped, with jitter so that many
-    /// ingestors do not retry in step. Returns false if `stop` asked to end meanwhile.
-    fn pause(&self, attempt: &mut u32, stop: &impl Fn() -> bool) -> bool {
-        let ceiling = Duration::from_millis(100)
-            .saturating_mul(1u32 << (*attempt).min(10))
-            .min(MAX_BACKOFF);
-        let wait = ceiling.mul_f64(0.5 + fastrand::f64() / 2.0);
-        *attempt += 1;
-        let until = Instant::now() + wait;
-        while Instant::now() < until {
-            if stop() {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(20).min(wait));
-        }
-        true
     }
 }

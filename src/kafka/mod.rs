@@ -11,6 +11,8 @@ pub mod live;
 pub mod metrics;
 pub mod producer;
 pub mod reorder;
+pub mod sink;
+pub mod source;
 pub mod topic;
 pub mod watermarks;
 

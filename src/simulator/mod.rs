@@ -2,10 +2,14 @@
 
 mod catalog;
 mod generator;
+mod pacing;
 mod sim_event;
+mod source;
 
 pub use generator::{SimConfig, Simulator};
+pub use pacing::Pacer;
 pub use sim_event::{SimEvent, SimValue};
+pub use source::{SimulatorSource, Span};
 
 #[cfg(test)]
 mod tests;

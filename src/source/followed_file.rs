@@ -275,7 +275,7 @@ fn open_at(path: &Path, pos: FilePosition, notices: &mut Vec<Notice>) -> io::Res
 }
 
 /// A rotated file keeps its identity under a new name in the same directory (app.log.1).
-fn find_by_identity(path: &Path, identity: FileIdentity) -> io::Result<Option<PathBuf>> {
+pub(crate) fn find_by_identity(path: &Path, identity: FileIdentity) -> io::Result<Option<PathBuf>> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -3,11 +3,13 @@
 //! translated to query DSL.
 
 pub mod bulk;
+pub mod bulk_writer;
 pub mod client;
 pub mod document;
 pub mod dsl;
 pub mod retention;
 pub mod search;
+pub mod sink;
 pub mod tail;
 pub mod template;
 

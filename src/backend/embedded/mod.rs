@@ -9,6 +9,7 @@ mod lock;
 mod reader;
 pub mod retention;
 mod schema;
+mod sink;
 mod stored_predicate;
 mod translate;
 mod writer;
@@ -19,6 +20,7 @@ pub use error::StoreError;
 pub use layout::Store;
 pub use lock::writer_holder;
 pub use reader::{format_number, values_of, Hit, StoreReader, StoreStats};
+pub use sink::EmbeddedSink;
 pub use writer::{Committed, StoreWriter};
 
 #[cfg(test)]

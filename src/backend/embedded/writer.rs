@@ -94,6 +94,16 @@ impl StoreWriter {
         self.checkpoint.positions.get(stream).copied()
     }
 
+    /// Every committed stream whose name starts with `prefix`, with its resume offset.
+    pub fn streams_with_prefix(&self, prefix: &str) -> Vec<(String, u64)> {
+        self.checkpoint
+            .positions
+            .range(prefix.to_string()..)
+            .take_while(|(name, _)| name.starts_with(prefix))
+            .map(|(name, &offset)| (name.clone(), offset))
+            .collect()
+    }
+
     /// Adds an event; it becomes visible and durable at the next commit.
     pub fn append(&mut self, event: &LogEvent, position: &Position) -> Result<()> {
         self.buffer.clear();

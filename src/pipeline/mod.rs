@@ -1,0 +1,109 @@
+//! The one pipeline core every (source, sink) pair runs on: read -> decode -> batch ->
+//! write -> acknowledge -> checkpoint.
+//!
+//! A source hands out decoded events with their positions; a sink writes them and says
+//! when they are durable; only then is the source told, so it can save its checkpoint.
+//! Neither knows the other: the embedded store keeps positions inside its own commit (and
+//! offers them back for an exactly-once resume), Elasticsearch gets ids derived from
+//! positions, Kafka an idempotent producer, standard output a flush.
+
+mod core_loop;
+mod stdout;
+
+pub use core_loop::{run, Limits, Progress, Summary};
+pub use stdout::StdoutSink;
+
+use crate::event::LogEvent;
+use std::sync::Arc;
+
+/// One event and where it came from.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub event: LogEvent,
+    /// Stable name of the stream: `logs/3`, `file:/var/log/app.log@2049:1312`, `simulate:...`.
+    pub stream: Arc<str>,
+    /// Position of the event inside its stream; resuming after it starts at `offset + 1`.
+    pub offset: u64,
+    /// Size of the event as read, for batching by bytes.
+    pub bytes: usize,
+}
+
+impl Record {
+    pub fn position(&self) -> crate::event::Position<'_> {
+        crate::event::Position {
+            stream: &self.stream,
+            offset: self.offset,
+        }
+    }
+}
+
+/// What a `pull` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pull {
+    /// Records were added and more may follow at once.
+    More,
+    /// Nothing is available now; the core waits a moment before asking again.
+    Idle,
+    /// The source has nothing more, ever.
+    Ended,
+}
+
+/// Positions a sink has made durable, offered back so a source resumes exactly after them.
+pub trait StoredPositions {
+    /// The offset to resume `stream` at, if anything of it is stored.
+    fn resume_offset(&self, stream: &str) -> Option<u64>;
+    /// Every stored stream whose name starts with `prefix`, with its resume offset.
+    fn streams_with_prefix(&self, prefix: &str) -> Vec<(String, u64)>;
+}
+
+pub trait Source {
+    /// Where the events come from, for the summary line.
+    fn describe(&self) -> String;
+    /// Called once before reading, with the sink's stored positions when it keeps them.
+    fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()>;
+    /// Adds up to `max` records to `batch`.
+    fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull>;
+    /// Everything pulled so far is durable: checkpoint it.
+    fn durable(&mut self) -> anyhow::Result<()>;
+    /// Whether this source saves checkpoints, so the core must confirm durability on a
+    /// clock rather than only at the end.
+    fn needs_acks(&self) -> bool {
+        false
+    }
+    /// Lines that no format matched (kept, flagged), for the summary.
+    fn unmatched(&self) -> u64 {
+        0
+    }
+}
+
+pub trait Sink {
+    /// Where the events go, for the summary line.
+    fn describe(&self) -> String;
+    /// The positions this sink stores with the events (the embedded store), if any.
+    fn stored_positions(&self) -> Option<&dyn StoredPositions> {
+        None
+    }
+    /// Takes the records (the vector is left empty); they are durable after `flush`.
+    fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()>;
+    /// Makes everything written durable. `Ok(false)`: not yet (an outage); the records
+    /// stay with the sink and the next flush tries again.
+    fn flush(&mut self) -> anyhow::Result<bool>;
+    /// Whether readers see events only after a flush, so the core flushes on a clock.
+    fn flush_makes_visible(&self) -> bool {
+        true
+    }
+    /// Final flush and release; returns the sink's own account of what it did.
+    fn close(self: Box<Self>) -> anyhow::Result<SinkReport>;
+}
+
+/// What a sink reports when it closes.
+#[derive(Debug, Default, Clone)]
+pub struct SinkReport {
+    /// Events made durable by this run.
+    pub stored: u64,
+    /// Events found already stored (a replay after a restart): not duplicated.
+    pub already_stored: u64,
+    /// Events the sink refused, and where they were put instead.
+    pub rejected: u64,
+    pub rejected_to: Option<String>,
+}

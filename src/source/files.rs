@@ -1,0 +1,226 @@
+//! Files and standard input as a pipeline source, for `ship`.
+//!
+//! Positions are a file's identity and byte offset. Into the embedded store they are
+//! committed with the events, so a `ship` killed at any point and run again stores each
+//! entry once, across rotation. Into other sinks, `--follow` keeps a checkpoint file that
+//! is saved only after the sink confirmed what was read.
+
+use super::followed_file::find_by_identity;
+use super::lane::{file_stream, file_stream_prefix, identity_of_stream, Decoding, Lane};
+use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
+use crate::pipeline::{Pull, Record, Source, StoredPositions};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// How much one input may be read before the others get their turn.
+const READ_BUDGET: usize = 1024 * 1024;
+
+pub struct FileSource {
+    files: Vec<PathBuf>,
+    follow: bool,
+    decoding: Decoding,
+    /// `--follow`'s checkpoint, used when the sink keeps no positions of its own.
+    checkpoint_path: Option<PathBuf>,
+    checkpoint: ShipCheckpoint,
+    keeps_checkpoint: bool,
+    lanes: Vec<Lane>,
+    /// Entries found already stored when the run began (exactly-once resume).
+    pub resumed_bytes: u64,
+}
+
+impl FileSource {
+    /// `files` empty means standard input. Paths are made absolute, so a checkpoint or a
+    /// stored position names the same file from any working directory.
+    pub fn new(
+        files: &[PathBuf],
+        follow: bool,
+        decoding: Decoding,
+        checkpoint_path: Option<PathBuf>,
+    ) -> anyhow::Result<FileSource> {
+        let files = files
+            .iter()
+            .map(|p| {
+                std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(FileSource {
+            files,
+            follow,
+            decoding,
+            checkpoint_path,
+            checkpoint: ShipCheckpoint::default(),
+            keeps_checkpoint: false,
+            lanes: Vec::new(),
+            resumed_bytes: 0,
+        })
+    }
+
+    pub fn lines(&self) -> u64 {
+        self.lanes.iter().map(|l| l.lines).sum()
+    }
+
+    /// The format detected for each input, for the summary.
+    pub fn formats(&self) -> Vec<(String, &'static str)> {
+        self.lanes
+            .iter()
+            .map(|lane| {
+                (
+                    lane.path
+                        .as_ref()
+                        .map_or_else(|| "standard input".into(), |p| p.display().to_string()),
+                    lane.decoder
+                        .as_ref()
+                        .map_or("not detected yet", |d| d.format.name()),
+                )
+            })
+            .collect()
+    }
+
+    fn open_followed(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+        if stored.is_none() {
+            if let Some(path) = &self.checkpoint_path {
+                self.checkpoint = ShipCheckpoint::load(path)?;
+                self.keeps_checkpoint = true;
+            }
+        }
+        for path in self.files.clone() {
+            let resume = match stored {
+                Some(stored) => stored_position(&path, stored),
+                None => self.checkpoint.files.get(&path).copied(),
+            };
+            let (file, notices) = FollowedFile::open(&path, resume)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            say(&notices);
+            self.lanes.push(Lane::followed(path, file, &self.decoding));
+        }
+        Ok(())
+    }
+
+    fn open_once(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+        if self.files.is_empty() {
+            let lane = Lane::once(None, Box::new(std::io::stdin()), 0, &self.decoding)
+                .context("cannot read standard input")?;
+            self.lanes.push(lane);
+            return Ok(());
+        }
+        for path in self.files.clone() {
+            let file = std::fs::File::open(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let meta = file
+                .metadata()
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let stream = file_stream(&path, FileIdentity::of(&meta));
+            let skip = stored
+                .and_then(|s| s.resume_offset(&stream))
+                .filter(|&offset| offset <= meta.len())
+                .unwrap_or(0);
+            self.resumed_bytes += skip;
+            let lane = Lane::once(Some(path.clone()), Box::new(file), skip, &self.decoding)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            self.lanes.push(lane);
+        }
+        Ok(())
+    }
+}
+
+/// Where to resume `path` from the positions the store holds for it: a rotated-away file
+/// with unread lines comes first (it is finished before the new one); else the current
+/// file where it was left; else the top of whatever file is there now.
+fn stored_position(path: &Path, stored: &dyn StoredPositions) -> Option<FilePosition> {
+    let known: Vec<FilePosition> = stored
+        .streams_with_prefix(&file_stream_prefix(path))
+        .into_iter()
+        .filter_map(|(name, offset)| {
+            Some(FilePosition {
+                identity: identity_of_stream(&name)?,
+                offset,
+            })
+        })
+        .collect();
+    let current = std::fs::metadata(path).ok().map(|m| FileIdentity::of(&m));
+    let unread = |pos: &FilePosition| {
+        let located = if Some(pos.identity) == current {
+            Some(path.to_path_buf())
+        } else {
+            find_by_identity(path, pos.identity).ok().flatten()
+        };
+        located
+            .and_then(|p| std::fs::metadata(p).ok())
+            .is_some_and(|m| m.len() > pos.offset)
+    };
+    known
+        .iter()
+        .find(|pos| Some(pos.identity) != current && unread(pos))
+        .or_else(|| known.iter().find(|pos| Some(pos.identity) == current))
+        .copied()
+}
+
+fn say(notices: &[String]) {
+    for notice in notices {
+        eprintln!("note: {notice}");
+    }
+}
+
+impl Source for FileSource {
+    fn describe(&self) -> String {
+        match self.files.len() {
+            0 => "standard input".into(),
+            1 => self.files[0].display().to_string(),
+            n => format!("{n} files"),
+        }
+    }
+
+    fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+        if self.follow {
+            self.open_followed(stored)
+        } else {
+            self.open_once(stored)
+        }
+    }
+
+    fn pull(&mut self, batch: &mut Vec<Record>, _max: usize) -> anyhow::Result<Pull> {
+        if self.follow {
+            let mut read = 0;
+            for lane in &mut self.lanes {
+                let (n, notices) = lane.read_followed(READ_BUDGET, &self.decoding, batch)?;
+                say(&notices);
+                read += n;
+            }
+            return Ok(if read > 0 || !batch.is_empty() {
+                Pull::More
+            } else {
+                Pull::Idle
+            });
+        }
+        let Some(lane) = self.lanes.iter_mut().find(|l| !l.ended()) else {
+            return Ok(Pull::Ended);
+        };
+        lane.read_once(READ_BUDGET, &self.decoding, batch)
+            .with_context(|| match &lane.path {
+                Some(p) => format!("cannot read {}", p.display()),
+                None => "cannot read standard input".into(),
+            })?;
+        Ok(Pull::More)
+    }
+
+    fn durable(&mut self) -> anyhow::Result<()> {
+        if !self.keeps_checkpoint {
+            return Ok(());
+        }
+        let Some(path) = &self.checkpoint_path else {
+            return Ok(());
+        };
+        for (file, position) in self.lanes.iter().filter_map(Lane::checkpoint) {
+            self.checkpoint.files.insert(file, position);
+        }
+        self.checkpoint.save(path)
+    }
+
+    fn needs_acks(&self) -> bool {
+        self.keeps_checkpoint
+    }
+
+    fn unmatched(&self) -> u64 {
+        self.lanes.iter().map(Lane::unmatched).sum()
+    }
+}

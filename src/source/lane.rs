@@ -1,0 +1,364 @@
+//! One input of `ship` (a file, followed or read once, or standard input) with what turns
+//! its bytes into records: the format detected from its first lines, the multi-line
+//! joiner, and the byte offsets that become positions.
+
+use super::{Entries, FileIdentity, FollowedFile};
+use crate::event::Timestamp;
+use crate::format::{self, Clock, LineDecoder};
+use crate::pipeline::Record;
+use serde_json::{Map, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long an unfinished multi-line entry waits for continuation lines when the file is quiet.
+const ENTRY_WAIT: Duration = Duration::from_secs(1);
+
+/// How lines become events, shared by every lane.
+#[derive(Clone)]
+pub struct Decoding {
+    pub choice: format::FormatChoice,
+    pub time_format: Option<String>,
+    pub zone: format::Zone,
+    pub service: Option<String>,
+    pub host: Option<String>,
+    /// `--field` context added to every event.
+    pub extra: Map<String, Value>,
+    pub multiline: Option<regex::bytes::Regex>,
+}
+
+impl Decoding {
+    fn decoder(&self, sample: &[u8], reference: Timestamp) -> LineDecoder {
+        let format = format::detect(sample, self.choice, self.time_format.as_deref());
+        let mut decoder = LineDecoder::new(
+            format,
+            Clock {
+                zone: self.zone,
+                reference,
+            },
+        );
+        decoder.service = self.service.clone();
+        decoder.host = self.host.clone();
+        decoder
+    }
+}
+
+pub enum Input {
+    Once {
+        reader: BufReader<Box<dyn Read>>,
+        /// Offset of the next byte to read.
+        offset: u64,
+        ended: bool,
+    },
+    Followed(FollowedFile),
+}
+
+pub struct Lane {
+    /// A file's path as given (made absolute), or `None` for standard input.
+    pub path: Option<PathBuf>,
+    pub input: Input,
+    pub decoder: Option<LineDecoder>,
+    pub entries: Entries,
+    /// Stream of the file being read (its path and identity), or of this run's stdin.
+    stream: Arc<str>,
+    identity: Option<FileIdentity>,
+    reference: Timestamp,
+    /// End of the last line pushed into `entries`.
+    last_line_end: u64,
+    pub quiet_since: Instant,
+    pub lines: u64,
+}
+
+/// `file:/var/log/app.log@2049:1312`: a file is known by its identity, the path only says
+/// where it was shipped from, so a rotated file keeps its positions.
+pub fn file_stream(path: &Path, identity: FileIdentity) -> String {
+    format!(
+        "{}{}:{}",
+        file_stream_prefix(path),
+        identity.device,
+        identity.inode
+    )
+}
+
+pub fn file_stream_prefix(path: &Path) -> String {
+    format!("file:{}@", path.display())
+}
+
+/// The identity encoded in a stream name made by `file_stream`.
+pub fn identity_of_stream(name: &str) -> Option<FileIdentity> {
+    let (_, ids) = name.rsplit_once('@')?;
+    let (device, inode) = ids.split_once(':')?;
+    Some(FileIdentity {
+        device: device.parse().ok()?,
+        inode: inode.parse().ok()?,
+    })
+}
+
+/// Reads up to `format::SAMPLE_BYTES` from the top of a file for detection.
+pub fn head_of(path: &Path) -> Vec<u8> {
+    let mut sample = Vec::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file
+            .take(format::SAMPLE_BYTES as u64)
+            .read_to_end(&mut sample);
+    }
+    sample
+}
+
+pub fn modified(path: &Path) -> Timestamp {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or_else(Timestamp::now, |d| Timestamp(d.as_micros() as i64))
+}
+
+impl Lane {
+    pub fn once(
+        path: Option<PathBuf>,
+        reader: Box<dyn Read>,
+        skip_to: u64,
+        decoding: &Decoding,
+    ) -> std::io::Result<Lane> {
+        let mut reader = BufReader::with_capacity(256 * 1024, reader);
+        let (stream, identity, reference) = match &path {
+            Some(p) => {
+                let identity = FileIdentity::of(&std::fs::metadata(p)?);
+                (file_stream(p, identity), Some(identity), modified(p))
+            }
+            None => (
+                format!("stdin:{}:{}", Timestamp::now().micros(), std::process::id()),
+                None,
+                Timestamp::now(),
+            ),
+        };
+        let decoder = match &path {
+            Some(p) => Some(decoding.decoder(&head_of(p), reference)),
+            None => {
+                // Standard input cannot be read twice: detect on what is buffered.
+                let sample = reader.fill_buf()?;
+                let cut = sample.len().min(format::SAMPLE_BYTES);
+                Some(decoding.decoder(&sample[..cut], reference))
+            }
+        };
+        if skip_to > 0 {
+            std::io::copy(&mut (&mut reader).take(skip_to), &mut std::io::sink())?;
+        }
+        Ok(Lane {
+            path,
+            input: Input::Once {
+                reader,
+                offset: skip_to,
+                ended: false,
+            },
+            decoder,
+            entries: Entries::new(decoding.multiline.clone()),
+            stream: stream.into(),
+            identity,
+            reference,
+            last_line_end: skip_to,
+            quiet_since: Instant::now(),
+            lines: 0,
+        })
+    }
+
+    pub fn followed(path: PathBuf, file: FollowedFile, decoding: &Decoding) -> Lane {
+        let head = head_of(&path);
+        let reference = modified(&path);
+        let decoder = (!head.is_empty()).then(|| decoding.decoder(&head, reference));
+        let identity = file.position().map(|p| p.identity);
+        let last_line_end = file.position().map_or(0, |p| p.offset);
+        let stream = identity.map_or_else(|| file_stream_prefix(&path), |i| file_stream(&path, i));
+        Lane {
+            path: Some(path),
+            input: Input::Followed(file),
+            decoder,
+            entries: Entries::new(decoding.multiline.clone()),
+            stream: stream.into(),
+            identity,
+            reference,
+            last_line_end,
+            quiet_since: Instant::now(),
+            lines: 0,
+        }
+    }
+
+    pub fn unmatched(&self) -> u64 {
+        self.decoder.as_ref().map_or(0, |d| d.unmatched)
+    }
+
+    /// The stream follows the file now open (after a rotation, the new one).
+    pub fn track_identity(&mut self, identity: Option<FileIdentity>) {
+        if let (Some(path), Some(id)) = (&self.path, identity) {
+            if self.identity != Some(id) {
+                self.identity = Some(id);
+                self.stream = file_stream(path, id).into();
+            }
+        }
+    }
+
+    /// Feeds one line (without its line break) that began at `start` and ended (with its
+    /// break) at `end`; a finished entry becomes a record.
+    pub fn push_line(
+        &mut self,
+        line: &[u8],
+        start: u64,
+        end: u64,
+        decoding: &Decoding,
+        out: &mut Vec<Record>,
+    ) {
+        self.lines += 1;
+        let previous_end = self.last_line_end;
+        self.last_line_end = end;
+        if let Some(entry) = self.entries.push(line, start) {
+            // With a joiner, the entry handed back is the one before this line.
+            let entry_end = if decoding.multiline.is_some() {
+                previous_end.max(start)
+            } else {
+                end
+            };
+            self.emit(&entry, entry_end, decoding, out);
+        }
+    }
+
+    /// The entry still being built is complete (end of input, a rotation, a quiet file).
+    pub fn finish_entry(&mut self, decoding: &Decoding, out: &mut Vec<Record>) {
+        if let Some(entry) = self.entries.finish() {
+            let end = self.last_line_end;
+            self.emit(&entry, end, decoding, out);
+        }
+    }
+
+    fn emit(&mut self, entry: &[u8], end: u64, decoding: &Decoding, out: &mut Vec<Record>) {
+        let reference = self.reference;
+        let decoder = self
+            .decoder
+            .get_or_insert_with(|| decoding.decoder(entry, reference));
+        let mut event = decoder.decode(entry, Timestamp::now());
+        for (key, value) in &decoding.extra {
+            event
+                .fields
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+        out.push(Record {
+            event,
+            stream: self.stream.clone(),
+            // The entry's last byte: resuming after it starts at the next entry.
+            offset: end.saturating_sub(1),
+            bytes: entry.len(),
+        });
+    }
+
+    /// Reads a read-once input until `budget` bytes or its end.
+    pub fn read_once(
+        &mut self,
+        budget: usize,
+        decoding: &Decoding,
+        out: &mut Vec<Record>,
+    ) -> anyhow::Result<usize> {
+        let Input::Once {
+            reader,
+            offset,
+            ended,
+        } = &mut self.input
+        else {
+            return Ok(0);
+        };
+        if *ended {
+            return Ok(0);
+        }
+        let mut line = Vec::new();
+        let mut total = 0;
+        let mut lines = Vec::new();
+        while total < budget {
+            line.clear();
+            let read = reader.read_until(b'\n', &mut line)?;
+            if read == 0 {
+                *ended = true;
+                break;
+            }
+            let start = *offset;
+            *offset += read as u64;
+            total += read;
+            lines.push((without_line_break(&line).to_vec(), start, *offset));
+        }
+        let ended = *ended;
+        for (text, start, end) in lines {
+            self.push_line(&text, start, end, decoding, out);
+        }
+        if ended {
+            self.finish_entry(decoding, out);
+        }
+        Ok(total)
+    }
+
+    /// Reads what a followed file has (up to about `budget` bytes); returns the bytes read
+    /// and what is worth telling the user (rotation, truncation).
+    pub fn read_followed(
+        &mut self,
+        budget: usize,
+        decoding: &Decoding,
+        out: &mut Vec<Record>,
+    ) -> anyhow::Result<(usize, Vec<String>)> {
+        let Input::Followed(file) = &mut self.input else {
+            return Ok((0, Vec::new()));
+        };
+        let before = file.position().map(|p| p.identity);
+        let mut notices = Vec::new();
+        let mut lines: Vec<(Vec<u8>, u64, u64)> = Vec::new();
+        let read = file
+            .read_available(budget, &mut notices, &mut |line, at| {
+                lines.push((
+                    without_line_break(line).to_vec(),
+                    at,
+                    at + line.len() as u64 + 1,
+                ));
+                Ok(())
+            })
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.path().display()))?;
+        let after = file.position().map(|p| p.identity);
+        // Everything read in one call comes from the file open when it began (or, if none
+        // was, the one it opened); a rotation ends the call.
+        self.track_identity(before.or(after));
+        for (text, start, end) in lines {
+            self.push_line(&text, start, end, decoding, out);
+        }
+        let rotated = !notices.is_empty();
+        if read > 0 {
+            self.quiet_since = Instant::now();
+        }
+        // A rotation ends the old file and any entry built from it; a quiet file's last
+        // entry has waited long enough for continuation lines.
+        if rotated || self.quiet_since.elapsed() >= ENTRY_WAIT {
+            self.finish_entry(decoding, out);
+        }
+        if rotated {
+            self.track_identity(after);
+        }
+        Ok((read, notices))
+    }
+
+    /// Where a restart must resume this followed file: the start of the first entry not
+    /// handed out yet.
+    pub fn checkpoint(&self) -> Option<(PathBuf, super::FilePosition)> {
+        let Input::Followed(file) = &self.input else {
+            return None;
+        };
+        let mut position = file.position()?;
+        if let Some(from) = self.entries.unfinished_from() {
+            position.offset = position.offset.min(from);
+        }
+        Some((file.path().to_path_buf(), position))
+    }
+
+    pub fn ended(&self) -> bool {
+        matches!(self.input, Input::Once { ended: true, .. })
+    }
+}
+
+pub fn without_line_break(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}

@@ -1,0 +1,249 @@
+//! `ship` into the embedded store, end to end: real formats read from files and queried
+//! back, and exactly-once across SIGKILL and rotation.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::kafka::{interrupt, output_of, spawn, stored_count, wait_until};
+use common::{logagg, stdout_of};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+fn events(dir: &Path, query: &str) -> Vec<Value> {
+    stdout_of(logagg(dir).args(["query", query, "--limit", "0", "--asc", "--output", "json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+fn append(path: &Path, text: &str) {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn real_formats_keep_their_own_time_level_and_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    write(
+        &logs.join("syslog"),
+        "Nov 24 13:00:00 web-1 sshd[812]: Accepted publickey for deploy\n\
+         <11>Nov 24 13:00:01 web-1 nginx[9]: upstream timed out\n",
+    );
+    write(
+        &logs.join("logcat.txt"),
+        "11-24 13:00:02.500  1702  2395 W ActivityManager: Unable to start service\n\
+         11-24 13:00:03.250  1702  2395 E AndroidRuntime: FATAL EXCEPTION: main\n",
+    );
+    write(
+        &logs.join("spark.log"),
+        "26/11/24 13:00:04 INFO executor.Executor: Running task 0.0\n\
+         26/11/24 13:00:05 WARN storage.BlockManager: Putting block failed\n",
+    );
+    write(
+        &logs.join("cbs.log"),
+        "2026-11-24 13:00:06, Info                  CBS    Starting TrustedInstaller initialization.\n\
+         2026-11-24 13:00:07, Error                 CSI    Failed to open\n",
+    );
+    let files: Vec<String> = ["syslog", "logcat.txt", "spark.log", "cbs.log"]
+        .iter()
+        .map(|f| logs.join(f).display().to_string())
+        .collect();
+    // The files' modification time (2026-11-29) gives the year syslog and logcat leave out.
+    for f in &files {
+        let file = std::fs::File::options().write(true).open(f).unwrap();
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_000_000))
+            .unwrap();
+    }
+    let out = logagg(dir.path())
+        .arg("ship")
+        .args(&files)
+        .args(["--host", "box"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for expected in ["format syslog", "format logcat", "format header"] {
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let all = events(dir.path(), "*");
+    let got: Vec<(&str, &str, &str, &str)> = all
+        .iter()
+        .map(|e| {
+            (
+                e["@timestamp"].as_str().unwrap(),
+                e["level"].as_str().unwrap(),
+                e["service"].as_str().unwrap(),
+                e["host"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("2026-11-24T13:00:00.000Z", "info", "sshd", "web-1"),
+            ("2026-11-24T13:00:01.000Z", "error", "nginx", "web-1"),
+            ("2026-11-24T13:00:02.500Z", "warn", "ActivityManager", "box"),
+            ("2026-11-24T13:00:03.250Z", "error", "AndroidRuntime", "box"),
+            ("2026-11-24T13:00:04.000Z", "info", "unknown", "box"),
+            ("2026-11-24T13:00:05.000Z", "warn", "unknown", "box"),
+            ("2026-11-24T13:00:06.000Z", "info", "unknown", "box"),
+            ("2026-11-24T13:00:07.000Z", "error", "unknown", "box"),
+        ]
+    );
+    assert!(all.iter().all(|e| e.get("unparsed").is_none()));
+    assert_eq!(all[0]["fields"]["pid"], 812);
+    // The whole line stays the message, so words of the header are searchable too.
+    let sshd = events(dir.path(), "service:sshd AND publickey");
+    assert_eq!(
+        sshd[0]["message"],
+        "Nov 24 13:00:00 web-1 sshd[812]: Accepted publickey for deploy"
+    );
+    assert_eq!(events(dir.path(), "level:>=error").len(), 3);
+}
+
+#[test]
+fn shipping_a_file_again_stores_nothing_twice_and_unknown_lines_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.log");
+    write(
+        &file,
+        "2026-11-24T13:00:00Z ERROR first\njust some words\n2026-11-24T13:00:01Z INFO second\n",
+    );
+    let ship = |dir: &Path| {
+        let out = logagg(dir)
+            .args(["ship", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let first = ship(dir.path());
+    assert!(first.contains("1 lines matched no format"), "{first}");
+    assert_eq!(stored_count(dir.path()), 3);
+    let flagged = events(dir.path(), "words");
+    assert_eq!(flagged[0]["unparsed"], true);
+    let again = ship(dir.path());
+    assert!(again.contains("already stored"), "{again}");
+    assert_eq!(stored_count(dir.path()), 3);
+    append(&file, "2026-11-24T13:00:02Z WARN third\n");
+    ship(dir.path());
+    assert_eq!(stored_count(dir.path()), 4, "only the new line is added");
+}
+
+/// Lines `from..to` of a numbered log, one entry each.
+fn lines(from: usize, to: usize) -> String {
+    (from..to)
+        .map(|i| {
+            format!(
+                "2026-11-24T13:{:02}:{:02}.{:03}Z INFO line {i}\n",
+                i / 3600 % 60,
+                i / 60 % 60,
+                i % 1000
+            )
+        })
+        .collect()
+}
+
+fn line_numbers(dir: &Path) -> BTreeMap<u64, usize> {
+    let mut seen = BTreeMap::new();
+    for event in events(dir, "*") {
+        let message = event["message"].as_str().unwrap();
+        let n: u64 = message.rsplit(' ').next().unwrap().parse().unwrap();
+        *seen.entry(n).or_default() += 1;
+    }
+    seen
+}
+
+#[test]
+fn follow_into_the_store_is_exactly_once_across_sigkill_and_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let app = logs.join("app.log");
+    let args = [
+        "ship",
+        app.to_str().unwrap(),
+        "--follow",
+        "--poll",
+        "20ms",
+        "--commit-interval",
+        "50ms",
+    ];
+    append(&app, &lines(0, 2000));
+    let first = spawn(dir.path(), "ship1", &args);
+    wait_until(60, "the first lines are stored", || {
+        stored_count(dir.path()) >= 2000
+    });
+    append(&app, &lines(2000, 4000));
+    // Killed without warning while it reads: what it stored is committed with positions.
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    let mut first = first;
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+
+    // Rotated while nobody ships: the old file gets a last few lines, a new one starts.
+    append(&app, &lines(4000, 4500));
+    std::fs::rename(&app, logs.join("app.log.1")).unwrap();
+    append(&app, &lines(4500, 5000));
+
+    let second = spawn(dir.path(), "ship2", &args);
+    wait_until(60, "everything is stored", || {
+        stored_count(dir.path()) >= 5000
+    });
+    // And a rotation while it runs.
+    std::fs::rename(&app, logs.join("app.log.2")).unwrap();
+    append(&app, &lines(5000, 5200));
+    wait_until(60, "the new file is stored", || {
+        stored_count(dir.path()) >= 5200
+    });
+    interrupt(second);
+    let (_, err) = output_of(dir.path(), "ship2");
+    assert!(err.contains("rotated"), "{err}");
+    let seen = line_numbers(dir.path());
+    let missing: Vec<_> = (0..5200u64).filter(|n| !seen.contains_key(n)).collect();
+    let repeated: Vec<_> = seen.iter().filter(|(_, &c)| c > 1).collect();
+    assert!(missing.is_empty(), "missing lines: {missing:?}");
+    assert!(repeated.is_empty(), "stored twice: {repeated:?}");
+    assert_eq!(seen.len(), 5200);
+}
+
+#[test]
+fn bad_format_flags_are_refused_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = common::error_of(logagg(dir.path()).args([
+        "ship",
+        "--to",
+        "stdout",
+        "--timezone",
+        "Mars/Olympus",
+    ]));
+    assert!(err.contains("--timezone 'Mars/Olympus'"), "{err}");
+    let out = logagg(dir.path())
+        .args([
+            "ship",
+            "--to",
+            "stdout",
+            "--time-format",
+            "%d.%m.%Y %H:%M",
+            "--timezone",
+            "+01:00",
+        ])
+        .write_stdin("24.11.2026 14:00 WARN disk almost full\n")
+        .output()
+        .unwrap();
+    let event: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(event["@timestamp"], "2026-11-24T13:00:00.000Z");
+    assert_eq!(event["level"], "warn");
+}
