@@ -88,6 +88,73 @@ fn decoding(c: &mut Criterion) {
     group.finish();
 }
 
+/// Lines of real formats, as `ship` reads them: detection once per file, then each line's
+/// time, level, host, program and pid, and the event built around the whole line.
+fn formats(c: &mut Criterion) {
+    use logagg::format::{detect, Clock, FormatChoice, LineDecoder, Zone};
+    type LineOf = Box<dyn Fn(usize) -> String>;
+    let files: [(&str, LineOf); 5] = [
+        (
+            "syslog",
+            Box::new(|i| {
+                format!("Nov 24 13:{:02}:{:02} web-{} sshd[{i}]: Accepted publickey for deploy from 10.0.0.{} port 22", i / 60 % 60, i % 60, i % 7, i % 250)
+            }),
+        ),
+        (
+            "log4j",
+            Box::new(|i| {
+                format!("2026-11-24 13:00:{:02},{:03} INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application {i}", i % 60, i % 1000)
+            }),
+        ),
+        (
+            "logcat",
+            Box::new(|i| {
+                format!("11-24 13:00:{:02}.{:03}  1702  2395 D WindowManager: printFreezingDisplayLogs opening app wtoken = {i}", i % 60, i % 1000)
+            }),
+        ),
+        (
+            "access",
+            Box::new(|i| {
+                format!("10.0.0.{} - - [24/Nov/2026:13:00:{:02} +0000] \"GET /api/v1/products/{i} HTTP/1.1\" 200 {} \"-\" \"curl/8.5.0\"", i % 250, i % 60, i * 7)
+            }),
+        ),
+        (
+            "bgl",
+            Box::new(|i| {
+                format!("- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.{:02}.{:06} R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected {i}", i % 60, i)
+            }),
+        ),
+    ];
+    let now = Timestamp::now();
+    let mut group = c.benchmark_group("formats");
+    for (name, line) in &files {
+        let lines: Vec<String> = (0..1000).map(line).collect();
+        let sample = lines[..50].join("\n") + "\n";
+        let format = detect(sample.as_bytes(), FormatChoice::Auto, None);
+        assert_ne!(format.name(), "raw", "{name} was not detected");
+        group.throughput(Throughput::Elements(lines.len() as u64));
+        group.bench_function(format!("{name}_read_1k"), |b| {
+            b.iter(|| lines.iter().filter(|l| format.read(l).is_some()).count())
+        });
+        let mut decoder = LineDecoder::new(
+            format.clone(),
+            Clock {
+                zone: Zone::Utc,
+                reference: now,
+            },
+        );
+        group.bench_function(format!("{name}_event_1k"), |b| {
+            b.iter(|| {
+                lines
+                    .iter()
+                    .map(|l| decoder.decode(l.as_bytes(), now).message.len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn query_language(c: &mut Criterion) {
     let now = Timestamp::now();
     let text = "service:(auth OR payments) AND level:>=warn -host:canary* latency_ms:>500 \"connection refused\"";
@@ -242,6 +309,7 @@ criterion_group!(
     benches,
     simulator,
     decoding,
+    formats,
     query_language,
     store,
     dashboard,

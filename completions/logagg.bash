@@ -916,7 +916,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ingest)
-            opts="-h --to --to-topic --brokers --topic --group --exit-at-end --commit-interval --batch-events --batch-bytes --bulk-size --max-event-bytes --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --to --to-topic --filter --brokers --topic --group --exit-at-end --commit-interval --batch-events --batch-bytes --bulk-size --max-event-bytes --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,6 +927,10 @@ _logagg() {
                     return 0
                     ;;
                 --to-topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

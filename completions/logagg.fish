@@ -123,6 +123,7 @@ embedded\t'The embedded store in --data-dir'
 kafka\t'A Kafka topic (--brokers, --topic)'
 elasticsearch\t'An Elasticsearch or OpenSearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to-topic -d 'With --to kafka: the topic to produce to (the source topic is --topic)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l filter -d 'Only events matching this query go to the sink (not with --to elasticsearch), e.g. --filter \'level:>=warn\'; the rest are passed over and not read again' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store\'s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)' -r

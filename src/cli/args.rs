@@ -332,6 +332,10 @@ pub struct IngestArgs {
     /// With --to kafka: the topic to produce to (the source topic is --topic)
     #[arg(long, value_name = "TOPIC")]
     pub to_topic: Option<String>,
+    /// Only events matching this query go to the sink (not with --to elasticsearch), e.g.
+    /// --filter 'level:>=warn'; the rest are passed over and not read again
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub filter: Option<String>,
     #[command(flatten)]
     pub kafka: KafkaArgs,
     /// Consumer group. Into Elasticsearch its committed offsets are the checkpoint

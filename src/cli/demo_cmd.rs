@@ -6,12 +6,12 @@ use super::dash_cmd::{require_terminal, show};
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
-use crate::backend::embedded::{StoreReader, StoreWriter};
-use crate::event::{Position, Timestamp};
+use crate::backend::embedded::{EmbeddedSink, StoreReader};
+use crate::event::Timestamp;
+use crate::pipeline::{self, Limits, RunOptions};
 use crate::query::time::parse_duration;
 use crate::query::{Query, Target};
-use crate::simulator::Pacer;
-use crate::simulator::{SimConfig, SimEvent, Simulator};
+use crate::simulator::{SimConfig, SimulatorSource, Span};
 use crate::tui::feed;
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
@@ -97,43 +97,33 @@ fn start_simulator(
     stop: Arc<AtomicBool>,
 ) -> Result<JoinHandle<Result<u64>>> {
     // Open here, so a locked or unwritable store is an error before any screen appears.
-    let store = StoreWriter::open(&dir, "logagg demo")?;
+    let sink = EmbeddedSink::open(&dir, "logagg demo")?;
     Ok(std::thread::Builder::new()
         .name("simulator".into())
-        .spawn(move || simulate(store, rate, seed, &stop))?)
-}
-
-fn simulate(mut store: StoreWriter, rate: u64, seed: u64, stop: &AtomicBool) -> Result<u64> {
-    let config = SimConfig {
-        seed,
-        start: Timestamp::now(),
-        rate: rate as f64,
-    };
-    let stream = format!("demo:seed={seed}:start={}", config.start.micros());
-    let mut sim = Simulator::new(&config);
-    let pacer = Pacer {
-        started: Instant::now(),
-        rate: Some(rate as f64),
-    };
-    let mut event = SimEvent::default();
-    let mut written = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        sim.next_into(&mut event);
-        store.append(
-            &event.to_log_event(),
-            &Position {
-                stream: &stream,
-                offset: written,
-            },
-        )?;
-        written += 1;
-        if written.is_multiple_of(pacer.check_every()) {
-            pacer.wait(written);
-            store.commit_if_due(COMMIT_INTERVAL)?;
-        }
-    }
-    store.close()?;
-    Ok(written)
+        .spawn(move || {
+            let config = SimConfig {
+                seed,
+                start: Timestamp::now(),
+                rate: rate as f64,
+            };
+            let mut source = SimulatorSource::new(config, Some(rate as f64), Span::default());
+            let limits = Limits {
+                interval: COMMIT_INTERVAL,
+                ..Limits::default()
+            };
+            let summary = pipeline::run(
+                &mut source,
+                Box::new(sink),
+                limits,
+                RunOptions {
+                    total: None,
+                    hidden: true,
+                    filter: None,
+                },
+                &|| stop.load(Ordering::Relaxed),
+            )?;
+            Ok(summary.read)
+        })?)
 }
 
 fn summarise(dir: &Path, written: u64, secs: f64) -> Result<()> {

@@ -8,13 +8,12 @@ use super::shutdown::Shutdown;
 use super::sinks::{self, SinkFlags};
 use super::Outcome;
 use crate::backend::elasticsearch::{search, EsClient};
-use crate::backend::embedded::StoreWriter;
 use crate::kafka::es_ingest::{self, BulkLimits};
-use crate::kafka::ingest::{self, BatchLimits, IngestOptions};
+use crate::kafka::ingest::{BatchLimits, IngestOptions, IngestSummary};
 use crate::kafka::metrics::{serve, IngestMetrics};
 use crate::kafka::producer::Patience;
 use crate::kafka::source::KafkaSource;
-use crate::pipeline::{self, Limits, Progress};
+use crate::pipeline::{self, Limits, RunOptions};
 use crate::query::time::parse_duration;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -31,14 +30,17 @@ pub fn default_group(to: SinkKind) -> &'static str {
     }
 }
 
-/// `--to stdout` and `--to kafka`: the topic through the pipeline core, committing the
-/// group's offsets after the sink confirmed (at least once).
+/// Every sink but Elasticsearch: the topic through the pipeline core. Into the embedded
+/// store the partitions' positions are committed with the events (exactly once); into
+/// standard output or another topic the group's offsets are committed after the sink
+/// confirmed (at least once).
 fn through_pipeline(
     args: &IngestArgs,
     settings: &Settings,
     options: &IngestOptions,
+    metrics: Arc<IngestMetrics>,
     shutdown: &Shutdown,
-) -> Result<Outcome> {
+) -> Result<IngestSummary> {
     if args.to == SinkKind::Kafka {
         let target = args.to_topic.as_deref().unwrap_or_default();
         if target.is_empty() || target == options.topic {
@@ -48,13 +50,22 @@ fn through_pipeline(
             );
         }
     }
+    let filter = match &args.filter {
+        Some(text) => Some(
+            crate::query::parse(text, crate::event::Timestamp::now())
+                .map_err(|e| anyhow::anyhow!("--filter: {e}"))?,
+        ),
+        None => None,
+    };
     crate::kafka::topic::check(&options.brokers, &options.topic)?;
     let mut source = KafkaSource::connect(
         &options.brokers,
         &options.topic,
         &options.group,
         options.exit_at_end,
-    )?;
+    )?
+    .with_metrics(metrics)
+    .with_max_event_bytes(options.max_event_bytes);
     let flags = SinkFlags {
         kafka: &args.kafka,
         new_topic: &NO_NEW_TOPIC,
@@ -63,22 +74,29 @@ fn through_pipeline(
         patience: Patience::Forever,
     };
     let sink = sinks::open(args.to, settings, &flags, shutdown)?;
-    let place = sink.describe();
     let limits = Limits {
         interval: options.batch.interval,
         events: options.batch.events as usize,
+        bytes: options.batch.bytes as usize,
         ..Limits::default()
     };
-    let summary = pipeline::run(&mut source, sink, limits, Progress::default(), &|| {
-        shutdown.requested()
-    })?;
-    if args.to != SinkKind::Stdout {
+    let run = RunOptions {
+        filter,
+        ..RunOptions::default()
+    };
+    let summary = pipeline::run(&mut source, sink, limits, run, &|| shutdown.requested())?;
+    if summary.filtered_out > 0 {
         eprintln!(
-            "copied {} events from '{}' to {place} in {:.1}s ({} were not JSON events and were kept as raw text)",
-            summary.read, options.topic, summary.seconds, summary.unmatched
+            "{} events did not match --filter and were passed over",
+            summary.filtered_out
         );
     }
-    Ok(Outcome::Done)
+    Ok(IngestSummary {
+        stored: summary.read - source.dead_lettered - summary.filtered_out,
+        already_stored: summary.sink.already_stored,
+        unparsed: summary.unmatched,
+        dead_lettered: source.dead_lettered,
+    })
 }
 
 const NO_NEW_TOPIC: NewTopicArgs = NewTopicArgs {
@@ -87,7 +105,8 @@ const NO_NEW_TOPIC: NewTopicArgs = NewTopicArgs {
     replication_factor: 1,
 };
 
-pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
+/// The flags, checked, as the ingest loops take them.
+fn ingest_options(args: &IngestArgs, settings: &Settings) -> Result<IngestOptions> {
     let commit_interval = parse_duration(&args.commit_interval).with_context(|| {
         format!(
             "--commit-interval '{}' is not a duration",
@@ -109,6 +128,11 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
         exit_at_end: args.exit_at_end,
         max_event_bytes: parse_size("--max-event-bytes", &args.max_event_bytes)? as usize,
     };
+    Ok(options)
+}
+
+pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
+    let options = ingest_options(args, settings)?;
     let shutdown = Shutdown::install()?;
     let metrics = Arc::new(IngestMetrics::new());
     if let Some(addr) = &args.metrics_addr {
@@ -119,13 +143,8 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     }
     let started = Instant::now();
     let (summary, place) = match args.to {
-        SinkKind::Embedded => {
-            crate::kafka::topic::check(&options.brokers, &options.topic)?;
-            let command = std::env::args().collect::<Vec<_>>().join(" ");
-            let mut store = StoreWriter::open(&settings.data_dir, &command)?;
-            let summary = ingest::run(&options, &mut store, &metrics, || shutdown.requested())?;
-            store.close()?;
-            (summary, settings.data_dir.display().to_string())
+        SinkKind::Elasticsearch if args.filter.is_some() => {
+            anyhow::bail!("--filter is not available with --to elasticsearch yet; filter when querying instead (`logagg query --store elasticsearch QUERY`)")
         }
         SinkKind::Elasticsearch => {
             let config = settings.es_config(&args.es)?;
@@ -147,11 +166,20 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
             }
             (summary, format!("Elasticsearch at {}", client.urls()))
         }
-        SinkKind::Stdout | SinkKind::Kafka => {
-            return through_pipeline(args, settings, &options, &shutdown)
+        SinkKind::Embedded | SinkKind::Stdout | SinkKind::Kafka => {
+            let summary = through_pipeline(args, settings, &options, metrics, &shutdown)?;
+            let place = match args.to {
+                SinkKind::Embedded => settings.data_dir.display().to_string(),
+                SinkKind::Kafka => format!("'{}'", args.to_topic.as_deref().unwrap_or_default()),
+                _ => "standard output".to_string(),
+            };
+            (summary, place)
         }
     };
     let secs = started.elapsed().as_secs_f64();
+    if args.to == SinkKind::Stdout {
+        return Ok(Outcome::Done);
+    }
     eprintln!(
         "stored {} events from '{}' in {secs:.1}s ({:.0}/s; {} were not JSON events and were kept as raw text) in {place}",
         summary.stored,

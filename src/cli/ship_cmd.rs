@@ -9,7 +9,7 @@ use super::sinks::{self, SinkFlags};
 use super::Outcome;
 use crate::format::Zone;
 use crate::kafka::producer::Patience;
-use crate::pipeline::{self, Limits, Progress};
+use crate::pipeline::{self, Limits, RunOptions};
 use crate::query::time::parse_duration;
 use crate::source::{Decoding, FileSource};
 use anyhow::{anyhow, Context, Result};
@@ -115,7 +115,7 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
         poll,
         ..Limits::default()
     };
-    let summary = pipeline::run(&mut source, sink, limits, Progress::default(), &|| {
+    let summary = pipeline::run(&mut source, sink, limits, RunOptions::default(), &|| {
         shutdown.requested()
     })?;
     for (input, format) in source.formats() {

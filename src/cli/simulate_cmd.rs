@@ -7,7 +7,7 @@ use super::sinks::{self, SinkFlags};
 use super::Outcome;
 use crate::event::Timestamp;
 use crate::kafka::producer::Patience;
-use crate::pipeline::{self, Limits, Progress};
+use crate::pipeline::{self, Limits, RunOptions};
 use crate::query::time::parse_duration;
 use crate::simulator::{SimConfig, SimulatorSource, Span};
 use anyhow::{Context, Result};
@@ -97,12 +97,12 @@ pub fn run(args: &SimulateArgs, settings: &Settings) -> Result<Outcome> {
         interval,
         ..Limits::default()
     };
-    let progress = Progress {
+    let options = RunOptions {
         total: plan.span.count,
+        hidden: false,
+        filter: None,
     };
-    let summary = pipeline::run(&mut source, sink, limits, progress, &|| {
-        shutdown.requested()
-    })?;
+    let summary = pipeline::run(&mut source, sink, limits, options, &|| shutdown.requested())?;
     let resumed = source.resumed_at();
     if resumed > 0 {
         eprintln!(

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 pub const MAX_KEYWORD_BYTES: usize = 512;
 
 /// A log event as it travels through the pipeline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogEvent {
     pub timestamp: Timestamp,
     pub level: Level,

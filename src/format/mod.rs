@@ -221,11 +221,13 @@ fn starts_json(line: &[u8]) -> bool {
     line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
+/// The line without its line break (and without a byte-order mark, which editors on
+/// Windows put before a file's first line and which would hide its header).
 pub(crate) fn trim_line_end(mut line: &[u8]) -> &[u8] {
     while let [rest @ .., b'\n' | b'\r'] = line {
         line = rest;
     }
-    line
+    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
 /// Byte offsets of the first `max` whitespace-separated words of `line`.

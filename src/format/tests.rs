@@ -538,6 +538,15 @@ fn overrides() {
 }
 
 #[test]
+fn a_byte_order_mark_does_not_hide_the_first_header() {
+    let first = "\u{FEFF}2026-11-26 21:00:00,001 ERROR [main] boom";
+    let mut decoder = decoder_for(&[first, "2026-11-26 21:00:01,002 INFO [main] ok"]);
+    let e = decoder.decode(first.as_bytes(), utc(REFERENCE));
+    assert_eq!(e.timestamp, utc("2026-11-26T21:00:00.001Z"));
+    assert_eq!(e.level, Error);
+}
+
+#[test]
 fn unknown_text_is_flagged_and_keeps_the_shipped_time() {
     let mut decoder = decoder_for(&["hello world", "another plain line"]);
     assert_eq!(decoder.format.name(), "raw");

@@ -36,8 +36,21 @@ fn bare(line: &str, at: usize) -> Option<(&str, usize)> {
     (len > 0).then(|| (&rest[..len], at + len))
 }
 
+/// Also Apache's `vhost_combined` (`www.example.com:443 10.0.0.1 - - [...] ...`).
 pub fn read_access(line: &str) -> Option<Header<'_>> {
-    let (client, at) = bare(line, 0)?;
+    if let Some(header) = read_from(line, 0) {
+        return Some(header);
+    }
+    let (vhost, at) = bare(line, 0)?;
+    let mut header = read_from(line, spaces(line, at))?;
+    header
+        .fields
+        .insert("vhost".into(), Value::String(vhost.to_string()));
+    Some(header)
+}
+
+fn read_from(line: &str, from: usize) -> Option<Header<'_>> {
+    let (client, at) = bare(line, from)?;
     let (_ident, at) = bare(line, spaces(line, at))?;
     let (user, at) = bare(line, spaces(line, at))?;
     let at = spaces(line, at);

@@ -1,7 +1,7 @@
 //! The loop itself: pull a batch, write it, flush when a limit is reached, tell the source
 //! what is durable, and on the way out flush once more before the source is told.
 
-use super::{Pull, Record, Sink, SinkReport, Source};
+use super::{Ack, Pull, Record, Sink, SinkReport, Source};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -26,11 +26,16 @@ impl Default for Limits {
     }
 }
 
-/// How progress is shown on a terminal.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Progress {
+/// What a run shows and passes on besides its limits.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
     /// Events expected in all, when known (`simulate --count`).
     pub total: Option<u64>,
+    /// No bar at all: the terminal belongs to something else (the dashboard).
+    pub hidden: bool,
+    /// Only events matching this query are written; the rest are passed over (their
+    /// positions still move on, so they are not read again).
+    pub filter: Option<crate::query::Query>,
 }
 
 /// What a run did.
@@ -40,6 +45,8 @@ pub struct Summary {
     pub unmatched: u64,
     pub sink: SinkReport,
     pub seconds: f64,
+    /// Records the filter passed over.
+    pub filtered_out: u64,
     /// Set when the run stopped because it was asked to.
     pub interrupted: bool,
 }
@@ -52,11 +59,15 @@ pub fn run(
     source: &mut dyn Source,
     mut sink: Box<dyn Sink + '_>,
     limits: Limits,
-    progress: Progress,
+    options: RunOptions,
     stop: &dyn Fn() -> bool,
 ) -> anyhow::Result<Summary> {
     source.resume(sink.stored_positions())?;
-    let bar = progress_bar(progress.total);
+    let bar = if options.hidden || sink.writes_to_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        progress_bar(options.total)
+    };
     let started = Instant::now();
     let periodic = sink.flush_makes_visible() || source.needs_acks();
     let mut batch: Vec<Record> = Vec::with_capacity(PULL);
@@ -71,6 +82,14 @@ pub fn run(
         }
         let pull = source.pull(&mut batch, PULL)?;
         if !batch.is_empty() {
+            if let Some(filter) = &options.filter {
+                for record in batch.iter_mut().filter(|r| !r.skipped) {
+                    if !crate::query::matches(filter, &record.event) {
+                        record.skipped = true;
+                        summary.filtered_out += 1;
+                    }
+                }
+            }
             summary.read += batch.len() as u64;
             unflushed_events += batch.len();
             unflushed_bytes += batch.iter().map(|r| r.bytes).sum::<usize>();
@@ -84,8 +103,7 @@ pub fn run(
         let full = unflushed_events >= limits.events || unflushed_bytes >= limits.bytes;
         let due = last_flush.elapsed() >= limits.interval;
         if periodic && unflushed_events > 0 && (full || due) {
-            if sink.flush()? {
-                source.durable()?;
+            if flush(sink.as_mut(), source, unflushed_events)? {
                 unflushed_events = 0;
                 unflushed_bytes = 0;
             }
@@ -98,14 +116,25 @@ pub fn run(
         }
     }
     bar.set_message("flushing");
-    if sink.flush()? {
-        source.durable()?;
-    }
+    flush(sink.as_mut(), source, unflushed_events)?;
     bar.finish_and_clear();
     summary.unmatched = source.unmatched();
     summary.sink = sink.close()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Flushes the sink and, once it says everything is durable, tells the source.
+fn flush(sink: &mut dyn Sink, source: &mut dyn Source, records: usize) -> anyhow::Result<bool> {
+    let started = Instant::now();
+    if !sink.flush()? {
+        return Ok(false);
+    }
+    source.durable(&Ack {
+        records: records as u64,
+        flush_seconds: started.elapsed().as_secs_f64(),
+    })?;
+    Ok(true)
 }
 
 fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {

@@ -10,7 +10,7 @@
 mod core_loop;
 mod stdout;
 
-pub use core_loop::{run, Limits, Progress, Summary};
+pub use core_loop::{run, Limits, RunOptions, Summary};
 pub use stdout::StdoutSink;
 
 use crate::event::LogEvent;
@@ -26,6 +26,10 @@ pub struct Record {
     pub offset: u64,
     /// Size of the event as read, for batching by bytes.
     pub bytes: usize,
+    /// Not for the sink: the source sent it to its dead-letter destination (over a size
+    /// limit), or the filter passed over it. A sink that keeps positions moves past it
+    /// without storing it; the others ignore it.
+    pub skipped: bool,
 }
 
 impl Record {
@@ -64,7 +68,7 @@ pub trait Source {
     /// Adds up to `max` records to `batch`.
     fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull>;
     /// Everything pulled so far is durable: checkpoint it.
-    fn durable(&mut self) -> anyhow::Result<()>;
+    fn durable(&mut self, ack: &Ack) -> anyhow::Result<()>;
     /// Whether this source saves checkpoints, so the core must confirm durability on a
     /// clock rather than only at the end.
     fn needs_acks(&self) -> bool {
@@ -92,8 +96,21 @@ pub trait Sink {
     fn flush_makes_visible(&self) -> bool {
         true
     }
+    /// Whether events go to the terminal (standard output), so no progress bar may share it.
+    fn writes_to_terminal(&self) -> bool {
+        false
+    }
     /// Final flush and release; returns the sink's own account of what it did.
     fn close(self: Box<Self>) -> anyhow::Result<SinkReport>;
+}
+
+/// What a flush made durable, as the source is told.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Ack {
+    /// Records written since the previous acknowledgement.
+    pub records: u64,
+    /// How long the flush took.
+    pub flush_seconds: f64,
 }
 
 /// What a sink reports when it closes.

@@ -34,7 +34,7 @@ impl Sink for StdoutSink {
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
-        for record in batch.drain(..) {
+        for record in batch.drain(..).filter(|r| !r.skipped) {
             self.line.clear();
             self.writer.write(&record.event, &mut self.line);
             self.line.push(b'\n');
@@ -47,6 +47,10 @@ impl Sink for StdoutSink {
     fn flush(&mut self) -> anyhow::Result<bool> {
         self.out.flush()?;
         Ok(true)
+    }
+
+    fn writes_to_terminal(&self) -> bool {
+        true
     }
 
     fn close(mut self: Box<Self>) -> anyhow::Result<SinkReport> {

@@ -3,7 +3,7 @@
 //! resumed run regenerates (without storing) what the sink already holds and goes on.
 
 use super::{Pacer, SimConfig, SimEvent, Simulator};
-use crate::pipeline::{Pull, Record, Source, StoredPositions};
+use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -99,6 +99,7 @@ impl Source for SimulatorSource {
                 stream: self.stream.clone(),
                 offset: self.produced,
                 bytes: 160 + self.event.message.len(),
+                skipped: false,
             });
             self.produced += 1;
             if self.pacer.rate.is_some() && self.produced.is_multiple_of(check) {
@@ -110,7 +111,7 @@ impl Source for SimulatorSource {
         Ok(Pull::More)
     }
 
-    fn durable(&mut self) -> anyhow::Result<()> {
+    fn durable(&mut self, _ack: &Ack) -> anyhow::Result<()> {
         Ok(())
     }
 }

@@ -8,7 +8,7 @@
 use super::followed_file::find_by_identity;
 use super::lane::{file_stream, file_stream_prefix, identity_of_stream, Decoding, Lane};
 use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
-use crate::pipeline::{Pull, Record, Source, StoredPositions};
+use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -203,7 +203,7 @@ impl Source for FileSource {
         Ok(Pull::More)
     }
 
-    fn durable(&mut self) -> anyhow::Result<()> {
+    fn durable(&mut self, _ack: &Ack) -> anyhow::Result<()> {
         if !self.keeps_checkpoint {
             return Ok(());
         }

@@ -248,6 +248,7 @@ impl Lane {
             // The entry's last byte: resuming after it starts at the next entry.
             offset: end.saturating_sub(1),
             bytes: entry.len(),
+            skipped: false,
         });
     }
 

@@ -126,7 +126,7 @@ impl Sink for EsSink {
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
-        for record in batch.drain(..) {
+        for record in batch.drain(..).filter(|r| !r.skipped) {
             // Roughly the document and its action line.
             self.buffered_bytes += record.event.message.len() + 256;
             self.buffered.push(record);

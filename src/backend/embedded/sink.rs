@@ -44,6 +44,10 @@ impl Sink for EmbeddedSink {
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         for record in batch.drain(..) {
+            if record.skipped {
+                self.store.skip(&record.position());
+                continue;
+            }
             self.store
                 .append(&record.event, &record.position())
                 .map_err(|e| {
