@@ -264,3 +264,52 @@ fn ingest_filter_passes_only_matching_events_and_moves_past_the_rest() {
     ingest(&["--to", "embedded"]);
     assert_eq!(count("*"), expected);
 }
+
+#[test]
+fn shipping_a_file_into_elasticsearch_twice_stores_each_line_once() {
+    let engine = SearchEngine::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = engine.prefix("reship");
+    let file = dir.path().join("access.log");
+    let text: String = (0..300)
+        .map(|i| {
+            format!(
+                "10.0.0.{} - - [24/Nov/2026:13:{:02}:{:02} +0000] \"GET /item/{i} HTTP/1.1\" {} 512 \"-\" \"curl/8\"\n",
+                i % 200,
+                i / 60,
+                i % 60,
+                if i % 10 == 0 { 503 } else { 200 }
+            )
+        })
+        .collect();
+    std::fs::write(&file, text).unwrap();
+    let ship = || {
+        let out = logagg(dir.path())
+            .args(["ship", file.to_str().unwrap(), "--to", "elasticsearch"])
+            .args(["--es-url", &engine.url, "--es-index-prefix", &prefix])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    ship();
+    let again = ship();
+    assert!(again.contains("300 events were already stored"), "{again}");
+    engine.refresh(&prefix);
+    assert_eq!(engine.count(&prefix), 300);
+    let docs = engine.documents(&prefix);
+    let errors = docs
+        .iter()
+        .filter(|(_, d)| d["log"]["level"] == "error")
+        .count();
+    assert_eq!(errors, 30, "status 503 lines are errors");
+    let (_, first) = docs
+        .iter()
+        .find(|(_, d)| d["message"].as_str().unwrap().contains("GET /item/0 "))
+        .unwrap();
+    assert_eq!(first["@timestamp"], "2026-11-24T13:00:00.000Z");
+}

@@ -81,7 +81,9 @@ impl Level {
             "failure" | "emergency" | "fatl" => Level::Fatal,
             "fine" | "config" => Level::Debug,
             "finer" | "finest" | "verbose" | "vrb" | "all" => Level::Trace,
-            "informational" | "inform" => Level::Info,
+            // PostgreSQL writes LOG and DEBUG1-5; MySQL [Note] and [System].
+            "informational" | "inform" | "log" | "note" => Level::Info,
+            "debug1" | "debug2" | "debug3" | "debug4" | "debug5" => Level::Debug,
             _ => return None,
         })
     }

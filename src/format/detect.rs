@@ -71,8 +71,8 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
         (Format::Access, count(&|l| web::read_access(l).is_some())),
         (Format::Logcat, count(&|l| logcat::read(l).is_some())),
         (Format::Klog, count(&|l| logcat::read_klog(l).is_some())),
-        (header.clone(), count(&|l| header.read(l).is_some())),
         (Format::Logfmt, count(&|l| logfmt::read(l).is_some())),
+        (header.clone(), count(&|l| header.read(l).is_some())),
     ];
     let mut best: Option<(Format, usize)> = None;
     for (format, hits) in candidates {

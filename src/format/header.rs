@@ -64,13 +64,23 @@ impl Layout {
         for line in lines {
             word_starts(line, HEADER_WORDS, &mut words);
             let mut body_from = 0;
+            let mut glued = None;
             if let Some((index, found)) = best_time(line, &words) {
                 *times.entry((index, found.kind)).or_default() += 1;
-                body_from = first_word_after(&words, words[index].0 + found.len);
+                let time_end = words[index].0 + found.len;
+                body_from = first_word_after(&words, time_end);
+                // `[2026-11-26T21:00:00,123][INFO ][o.e.n.Node]`: the level shares the
+                // time's word.
+                let rest = &line[time_end.min(words[index].1)..words[index].1];
+                if level_in_word(rest).is_some() {
+                    glued = Some(index);
+                }
             }
-            if let Some(index) = (body_from..words.len())
-                .find(|&i| level_in_word(&line[words[i].0..words[i].1]).is_some())
-            {
+            let level = glued.or_else(|| {
+                (body_from..words.len())
+                    .find(|&i| level_in_word(&line[words[i].0..words[i].1]).is_some())
+            });
+            if let Some(index) = level {
                 *levels.entry(index).or_default() += 1;
             }
         }
@@ -112,7 +122,13 @@ impl Layout {
         }
         if let Some(index) = self.level {
             if let Some(&(start, end)) = words.get(index) {
-                if let Some(level) = level_in_word(&line[start..end]) {
+                // A level glued to the time is read from where the time ends.
+                let from = if body > start && body < end {
+                    body
+                } else {
+                    start
+                };
+                if let Some(level) = level_in_word(&line[from..end]) {
                     header.level = Some(level);
                     body = body.max(end);
                 }

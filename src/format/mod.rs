@@ -260,13 +260,12 @@ pub(crate) fn level_in_word(word: &str) -> Option<Level> {
     if let Some(level) = Level::from_header_word(trimmed) {
         return Some(level);
     }
-    let mut parts = trimmed.split([':', '|', '/']);
+    let mut parts = trimmed
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty());
     let first = parts.next()?;
-    if first.len() < trimmed.len() {
-        if let Some(level) = Level::from_header_word(first) {
-            return Some(level);
-        }
-        return trimmed.rsplit(':').next().and_then(Level::from_header_word);
+    if first.len() == trimmed.len() {
+        return None;
     }
-    None
+    Level::from_header_word(first).or_else(|| parts.last().and_then(Level::from_header_word))
 }

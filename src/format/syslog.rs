@@ -71,7 +71,11 @@ pub fn read_bsd(line: &str) -> Option<Header<'_>> {
     let (host, after_host) = word(line, at)?;
     // A host name is one word without a colon, and not a level (then this is a
     // time-first application log, not syslog).
-    if host.ends_with(':') || host.contains('[') || level_in_word(host).is_some() {
+    if host.ends_with(':')
+        || host.contains('[')
+        || host.bytes().all(|b| b.is_ascii_digit())
+        || level_in_word(host).is_some()
+    {
         return None;
     }
     let mut header = Header {
@@ -81,12 +85,16 @@ pub fn read_bsd(line: &str) -> Option<Header<'_>> {
         body: after_host,
         ..Header::default()
     };
-    if let Some((word, next)) = word(line, after_host) {
-        if let Some((program, pid)) = tag(word) {
+    match word(line, after_host).and_then(|(w, next)| Some((tag(w)?, next))) {
+        Some(((program, pid), next)) => {
             header.service = Some(program);
             header.pid = pid;
             header.body = next;
         }
+        // rsyslog's ISO form always has a tag; without one this is an application's
+        // time-first line.
+        None if found.kind == TimeKind::YearFirst => return None,
+        None => {}
     }
     header.body = skip_spaces(line, header.body);
     if header.level.is_none() {

@@ -464,6 +464,73 @@ fn date_first_lines_of_assorted_systems() {
 }
 
 #[test]
+fn servers_and_databases() {
+    // Elasticsearch glues the level to the time.
+    check(
+        "header",
+        &[
+            "[2026-11-26T21:00:00,123][INFO ][o.e.n.Node               ] [node-1] started",
+            "[2026-11-26T21:00:01,456][WARN ][o.e.c.r.a.DiskThresholdMonitor] [node-1] high disk watermark exceeded",
+            "[2026-11-26T21:00:02,789][ERROR][o.e.b.ElasticsearchUncaughtExceptionHandler] [node-1] fatal error",
+        ],
+        &[
+            at("2026-11-26T21:00:00.123Z", Info),
+            at("2026-11-26T21:00:01.456Z", Warn),
+            at("2026-11-26T21:00:02.789Z", Error),
+        ],
+    );
+    check(
+        "header",
+        &[
+            "2026-11-26 21:00:00.123 UTC [1234] LOG:  database system is ready to accept connections",
+            "2026-11-26 21:00:01.000 UTC [1240] ERROR:  relation \"orders\" does not exist at character 15",
+            "2026-11-26 21:00:02.000 UTC [1240] FATAL:  password authentication failed for user \"shop\"",
+        ],
+        &[
+            at("2026-11-26T21:00:00.123Z", Info),
+            at("2026-11-26T21:00:01Z", Error),
+            at("2026-11-26T21:00:02Z", Fatal),
+        ],
+    );
+    check(
+        "header",
+        &[
+            "2026-11-26T21:00:00.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld starting as process 1",
+            "2026-11-26T21:00:01.000000Z 0 [Warning] [MY-010068] [Server] CA certificate ca.pem is self signed.",
+            "2026-11-26T21:00:02.000000Z 8 [Note] [MY-010914] [Server] Aborted connection 8",
+        ],
+        &[
+            at("2026-11-26T21:00:00.123456Z", Info),
+            at("2026-11-26T21:00:01Z", Warn),
+            at("2026-11-26T21:00:02Z", Info),
+        ],
+    );
+    // Redis and Tomcat write the day first; Ruby's Logger a letter, then the time.
+    check(
+        "header",
+        &[
+            "1:M 26 Nov 2026 21:00:00.123 * Ready to accept connections tcp",
+            "1:M 26 Nov 2026 21:00:05.000 # WARNING overcommit_memory is set to 0!",
+        ],
+        &[
+            at("2026-11-26T21:00:00.123Z", Info),
+            at("2026-11-26T21:00:05Z", Warn),
+        ],
+    );
+    check(
+        "header",
+        &[
+            "I, [2026-11-26T21:00:00.123456 #1234]  INFO -- : Started GET \"/\" for 127.0.0.1",
+            "E, [2026-11-26T21:00:01.000000 #1234] ERROR -- : boom",
+        ],
+        &[
+            at("2026-11-26T21:00:00.123456Z", Info),
+            at("2026-11-26T21:00:01Z", Error),
+        ],
+    );
+}
+
+#[test]
 fn thunderbird_takes_the_written_time() {
     check(
         "header",

@@ -16,10 +16,13 @@ pub struct Limits {
 }
 
 impl Default for Limits {
+    /// Flushes on the clock only. The embedded store buffers in its own bounded heap, and
+    /// every extra commit is one more segment to merge later: counting limits would only
+    /// add commits.
     fn default() -> Self {
         Limits {
-            events: 100_000,
-            bytes: 32 * 1024 * 1024,
+            events: usize::MAX,
+            bytes: usize::MAX,
             interval: Duration::from_secs(1),
             poll: Duration::from_millis(100),
         }
@@ -53,7 +56,7 @@ pub struct Summary {
 
 /// Pull up to this many records at a time: large enough to amortise the calls, small
 /// enough that a slow source's first events reach the sink quickly.
-const PULL: usize = 4096;
+const PULL: usize = 1024;
 
 pub fn run(
     source: &mut dyn Source,
