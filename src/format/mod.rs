@@ -267,5 +267,5 @@ pub(crate) fn level_in_word(word: &str) -> Option<Level> {
     if first.len() == trimmed.len() {
         return None;
     }
-    Level::from_header_word(first).or_else(|| parts.last().and_then(Level::from_header_word))
+    Level::from_header_word(first).or_else(|| parts.next_back().and_then(Level::from_header_word))
 }
