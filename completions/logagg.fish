@@ -190,6 +190,8 @@ json\t'One JSON object per line'
 raw\t'The message only'
 logfmt\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l count-by -d 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l pattern -d 'Only the events of this pattern (an ID that --patterns printed)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l sample -d 'Patterns are mined from the newest N matching events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l store -d 'Which store to search [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
 elasticsearch\t'An Elasticsearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
@@ -206,6 +208,8 @@ never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l asc -d 'Oldest first (default: newest first)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l count -d 'Print only the number of matching events'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l explain -d 'Show how the query was understood (and the Elasticsearch query DSL), without running it'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l patterns -d 'Group the matching events into patterns (kinds of lines): template, count, share, last seen, a trend over the time range and an example; most frequent first'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l with-pattern -d 'With JSON output, add each event\'s pattern: "pattern": {"id": ..., "template": ...}'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l level -d 'Minimum level (trace, debug, info, warn, error, fatal)' -r

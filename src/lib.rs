@@ -5,6 +5,7 @@ pub mod cli;
 pub mod event;
 pub mod format;
 pub mod kafka;
+pub mod patterns;
 pub mod pipeline;
 pub mod query;
 pub mod simulator;

@@ -439,6 +439,19 @@ pub struct QueryArgs {
     /// Show how the query was understood (and the Elasticsearch query DSL), without running it
     #[arg(long)]
     pub explain: bool,
+    /// Group the matching events into patterns (kinds of lines): template, count, share,
+    /// last seen, a trend over the time range and an example; most frequent first
+    #[arg(long, conflicts_with_all = ["count", "count_by"])]
+    pub patterns: bool,
+    /// Only the events of this pattern (an ID that --patterns printed)
+    #[arg(long, value_name = "ID", conflicts_with_all = ["count", "count_by", "patterns"])]
+    pub pattern: Option<String>,
+    /// With JSON output, add each event's pattern: "pattern": {"id": ..., "template": ...}
+    #[arg(long, conflicts_with_all = ["count", "count_by", "patterns"])]
+    pub with_pattern: bool,
+    /// Patterns are mined from the newest N matching events
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub sample: usize,
     /// Which store to search [default: the profile's `store`, else embedded]
     #[arg(long, value_enum)]
     pub store: Option<StoreKind>,

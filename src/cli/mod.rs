@@ -9,6 +9,7 @@ mod dlq_cmd;
 mod es_cmd;
 mod ingest_cmd;
 mod output;
+mod patterns_out;
 mod query_cmd;
 mod query_es;
 mod retention_cmd;

@@ -104,6 +104,12 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         );
     }
     drop(stdout);
+    if super::patterns_out::wanted(args) {
+        let matching = reader.count(&query)?;
+        let hits = reader.search(&query, Order::NewestFirst, Some(args.sample.max(1)))?;
+        let events = hits.iter().map(|h| h.event()).collect();
+        return super::patterns_out::show(args, events, Some(matching), format, settings.color);
+    }
     let order = if args.asc {
         Order::OldestFirst
     } else {

@@ -44,6 +44,22 @@ pub fn run(
             format,
         );
     }
+    if super::patterns_out::wanted(args) {
+        let matching = search::count(&client, prefix, query)?;
+        let mut events = Vec::new();
+        search::search(
+            &client,
+            prefix,
+            query,
+            true,
+            Some(args.sample.max(1)),
+            |event| {
+                events.push(event.clone());
+                Ok(())
+            },
+        )?;
+        return super::patterns_out::show(args, events, Some(matching), format, settings.color);
+    }
     let mut printer = Printer::stdout(format, settings.color);
     let found = search::search(&client, prefix, query, !args.asc, limit, |event| {
         printer.event(event)

@@ -1,0 +1,164 @@
+//! `query --patterns`, `--pattern ID` and `--with-pattern`: the matching events (the
+//! newest `--sample` of them) mined into patterns, shown as a table with trend bars on a
+//! terminal and as JSON lines otherwise.
+
+use super::args::QueryArgs;
+use super::output::{Format, Printer};
+use super::Outcome;
+use crate::event::LogEvent;
+use crate::patterns::{mine, Mined, Pattern};
+use anyhow::Result;
+use std::io::Write;
+
+/// Slices of the time range in a trend bar.
+const TREND_SLICES: usize = 12;
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// Whether the query asks for patterns at all.
+pub fn wanted(args: &QueryArgs) -> bool {
+    args.patterns || args.with_pattern || args.pattern.is_some()
+}
+
+/// Mines `newest_first` (the newest `--sample` matching events) and prints what was asked.
+/// `matching` is how many events matched in all, when known, for the sampling note.
+pub fn show(
+    args: &QueryArgs,
+    mut newest_first: Vec<LogEvent>,
+    matching: Option<u64>,
+    format: Format,
+    color: bool,
+) -> Result<Outcome> {
+    if let Some(total) = matching.filter(|&t| t > newest_first.len() as u64) {
+        eprintln!(
+            "note: patterns of the newest {} of {total} matching events (raise --sample to mine more)",
+            newest_first.len()
+        );
+    }
+    // Mined oldest first, the order the lines were written in.
+    newest_first.reverse();
+    let events = newest_first;
+    let mined = mine(&events, TREND_SLICES);
+    if args.patterns {
+        return print_patterns(&mined, events.len(), args.limit, format);
+    }
+    print_events(args, &events, &mined, format, color)
+}
+
+fn print_events(
+    args: &QueryArgs,
+    events: &[LogEvent],
+    mined: &Mined,
+    format: Format,
+    color: bool,
+) -> Result<Outcome> {
+    let mut chosen: Vec<usize> = (0..events.len())
+        .filter(|&i| {
+            args.pattern
+                .as_deref()
+                .is_none_or(|id| mined.patterns[mined.of_event[i]].id == id)
+        })
+        .collect();
+    if !args.asc {
+        chosen.reverse();
+    }
+    if args.limit > 0 {
+        chosen.truncate(args.limit);
+    }
+    let mut printer = Printer::stdout(format, color);
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    for &i in &chosen {
+        if args.with_pattern && format == Format::Json {
+            let pattern = &mined.patterns[mined.of_event[i]];
+            let mut value: serde_json::Value = serde_json::from_str(&events[i].to_json())?;
+            if let Some(object) = value.as_object_mut() {
+                object.insert(
+                    "pattern".into(),
+                    serde_json::json!({ "id": pattern.id, "template": pattern.template }),
+                );
+            }
+            writeln!(out, "{value}")?;
+        } else {
+            printer.event(&events[i])?;
+        }
+    }
+    out.flush()?;
+    printer.flush()?;
+    Ok(if chosen.is_empty() {
+        Outcome::NothingMatched
+    } else {
+        Outcome::Done
+    })
+}
+
+fn trend_bar(trend: &[u64]) -> String {
+    let peak = trend.iter().copied().max().unwrap_or(0).max(1);
+    trend
+        .iter()
+        .map(|&n| {
+            if n == 0 {
+                ' '
+            } else {
+                BARS[((n * (BARS.len() as u64 - 1)) / peak) as usize]
+            }
+        })
+        .collect()
+}
+
+fn print_patterns(mined: &Mined, total: usize, limit: usize, format: Format) -> Result<Outcome> {
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let shown = if limit > 0 {
+        &mined.patterns[..mined.patterns.len().min(limit)]
+    } else {
+        &mined.patterns[..]
+    };
+    let share = |p: &Pattern| p.count as f64 * 100.0 / total.max(1) as f64;
+    if format == Format::Table {
+        writeln!(
+            out,
+            "{:>8}  {:>6}  {:<8}  {:<19}  {:<12}  PATTERN (example below)",
+            "COUNT", "SHARE", "ID", "LAST SEEN", "TREND"
+        )?;
+        for p in shown {
+            writeln!(
+                out,
+                "{:>8}  {:>5.1}%  {:<8}  {:<19}  {:<12}  {}",
+                p.count,
+                share(p),
+                p.id,
+                p.last_seen.to_display().get(..19).unwrap_or_default(),
+                trend_bar(&p.trend),
+                p.template
+            )?;
+            writeln!(out, "{:>62}{}", "", first_line(&p.example))?;
+        }
+        writeln!(
+            out,
+            "{} patterns in {total} events; `logagg query --pattern ID` shows a pattern's events",
+            mined.patterns.len()
+        )?;
+    } else {
+        for p in shown {
+            let line = serde_json::json!({
+                "id": p.id,
+                "template": p.template,
+                "count": p.count,
+                "share": (share(p) * 100.0).round() / 10000.0,
+                "first_seen": p.first_seen.to_rfc3339(),
+                "last_seen": p.last_seen.to_rfc3339(),
+                "example": p.example,
+                "trend": p.trend,
+            });
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(if shown.is_empty() {
+        Outcome::NothingMatched
+    } else {
+        Outcome::Done
+    })
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}

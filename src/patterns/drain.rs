@@ -1,0 +1,273 @@
+//! An online template miner in the manner of Drain (He et al., ICWS 2017): lines are
+//! routed through a fixed-depth tree (by token count, then by their first tokens) to a
+//! leaf of candidate templates; a line joins the most similar template when enough of its
+//! tokens agree, and the positions that differ become `<*>`. The same lines in the same
+//! order always give the same templates.
+
+use super::mask::mask;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// A position that varies between the lines of a template.
+pub const WILDCARD: &str = "<*>";
+
+/// Tokens of the tree below the token count (Drain's depth 4 minus the root and length).
+const ROUTE_TOKENS: usize = 2;
+/// Share of a template's tokens a line must match to join it.
+const SIMILARITY: f64 = 0.4;
+/// Children per tree node before new tokens share the wildcard child.
+const MAX_CHILDREN: usize = 100;
+
+#[derive(Default)]
+struct Node {
+    children: HashMap<Box<str>, Node>,
+    templates: Vec<usize>,
+}
+
+pub struct Miner {
+    by_length: HashMap<usize, Node>,
+    templates: Vec<Vec<Box<str>>>,
+}
+
+impl Default for Miner {
+    fn default() -> Self {
+        Miner::new()
+    }
+}
+
+/// `key=value` with a variable value -> `key=<NUM>`, `ua="curl/8.5.0"` -> `ua=<STR>`.
+fn masked_pair(token: &str) -> Option<Cow<'_, str>> {
+    let (key, value) = token.split_once('=')?;
+    if key.is_empty()
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    if value.starts_with('"') {
+        return Some(Cow::Owned(format!("{key}=<STR>")));
+    }
+    match masked(value) {
+        Cow::Borrowed(same) if same == value => None,
+        other => Some(Cow::Owned(format!("{key}={other}"))),
+    }
+}
+
+/// A token's variable part masked, its punctuation kept: `(10.0.0.1:80),` -> `(<IP>),`.
+fn masked(token: &str) -> Cow<'_, str> {
+    if let Some(pair) = masked_pair(token) {
+        return pair;
+    }
+    let mut core = token.trim_matches(|c: char| "()[]{}<>,;:.'\"".contains(c));
+    if core.is_empty() {
+        return Cow::Borrowed(token);
+    }
+    // `/10.251.42.84:50010`: Hadoop writes addresses after a slash.
+    if let Some(address) = core.strip_prefix('/') {
+        if mask(address) == Some("<IP>") {
+            core = address;
+        }
+    }
+    match mask(core) {
+        None => Cow::Borrowed(token),
+        Some(placeholder) if core.len() == token.len() => Cow::Borrowed(placeholder),
+        Some(placeholder) => {
+            let start = core.as_ptr() as usize - token.as_ptr() as usize;
+            let end = start + core.len();
+            Cow::Owned(format!("{}{placeholder}{}", &token[..start], &token[end..]))
+        }
+    }
+}
+
+/// The tokens of a message body, masked. A double-quoted span (which may hold spaces)
+/// is one token.
+pub fn tokens(body: &str) -> Vec<Cow<'_, str>> {
+    let mut out = Vec::with_capacity(16);
+    let mut rest = body.trim_start();
+    while !rest.is_empty() {
+        let quote = rest
+            .find(char::is_whitespace)
+            .map_or(rest, |end| &rest[..end])
+            .find("=\"");
+        let end = match quote.filter(|_| !rest.starts_with('"')) {
+            // `ua="Mozilla/5.0 (X11)"`: a quoted value runs to its closing quote.
+            Some(at) => through_quote(rest, at + 2),
+            None if rest.starts_with('"') => through_quote(rest, 1),
+            None => rest.find(char::is_whitespace).unwrap_or(rest.len()),
+        };
+        let token = &rest[..end];
+        if token.starts_with('"') && token.len() > 1 && token[1..].contains('"') {
+            out.push(Cow::Borrowed("<STR>"));
+        } else {
+            out.push(masked(token));
+        }
+        rest = rest[end..].trim_start();
+    }
+    out
+}
+
+/// The end of a word whose quoted part opens at `open`: through the closing quote and
+/// whatever sticks to it; without a closing quote, the word's end.
+fn through_quote(rest: &str, open: usize) -> usize {
+    let word_end = |from: usize| {
+        from + rest[from..]
+            .find(char::is_whitespace)
+            .unwrap_or(rest.len() - from)
+    };
+    match rest[open..].find('"') {
+        Some(i) => word_end(open + i + 1),
+        None => word_end(0),
+    }
+}
+
+fn is_variable(token: &str) -> bool {
+    (token.starts_with('<') && token.ends_with('>')) || token.bytes().any(|b| b.is_ascii_digit())
+}
+
+impl Miner {
+    pub fn new() -> Miner {
+        Miner {
+            by_length: HashMap::new(),
+            templates: Vec::new(),
+        }
+    }
+
+    /// How many templates there are; template indices are `0..len()`.
+    pub fn len(&self) -> usize {
+        self.templates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.templates.is_empty()
+    }
+
+    /// The template a message body belongs to (a new one if none is similar enough).
+    pub fn add(&mut self, body: &str) -> usize {
+        let tokens = tokens(body);
+        let leaf = leaf_of(&mut self.by_length, &tokens);
+        let best = leaf
+            .templates
+            .iter()
+            .map(|&t| (t, similarity(&self.templates[t], &tokens)))
+            .fold(
+                None::<(usize, f64, usize)>,
+                |best, (t, (sim, wild))| match best {
+                    Some((_, s, w)) if s > sim || (s == sim && w >= wild) => best,
+                    _ => Some((t, sim, wild)),
+                },
+            );
+        match best {
+            Some((t, sim, _)) if sim >= SIMILARITY => {
+                for (slot, token) in self.templates[t].iter_mut().zip(&tokens) {
+                    if **slot != **token && &**slot != WILDCARD {
+                        *slot = WILDCARD.into();
+                    }
+                }
+                t
+            }
+            _ => {
+                let t = self.templates.len();
+                self.templates
+                    .push(tokens.iter().map(|t| Box::from(&**t)).collect());
+                leaf.templates.push(t);
+                t
+            }
+        }
+    }
+
+    pub fn template(&self, index: usize) -> String {
+        self.templates
+            .get(index)
+            .map(|t| t.join(" "))
+            .unwrap_or_default()
+    }
+}
+
+/// The leaf a line's tokens route to, made if new.
+fn leaf_of<'a>(by_length: &'a mut HashMap<usize, Node>, tokens: &[Cow<str>]) -> &'a mut Node {
+    let mut node = by_length.entry(tokens.len()).or_default();
+    for token in tokens.iter().take(ROUTE_TOKENS) {
+        let mut key: &str = if is_variable(token) { WILDCARD } else { token };
+        if !node.children.contains_key(key) && node.children.len() >= MAX_CHILDREN {
+            key = WILDCARD;
+        }
+        node = node.children.entry(Box::from(key)).or_default();
+    }
+    node
+}
+
+/// Share of positions where the template's constant token equals the line's, and how
+/// many wildcards the template has (more wins a tie: it is the more general template).
+fn similarity(template: &[Box<str>], tokens: &[Cow<str>]) -> (f64, usize) {
+    if template.is_empty() {
+        return (1.0, 0);
+    }
+    let mut same = 0;
+    let mut wild = 0;
+    for (slot, token) in template.iter().zip(tokens) {
+        if &**slot == WILDCARD {
+            wild += 1;
+        } else if **slot == **token {
+            same += 1;
+        }
+    }
+    (same as f64 / template.len() as f64, wild)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_that_differ_in_values_share_a_template() {
+        let mut miner = Miner::new();
+        let a = miner.add("PacketResponder 1 for block blk_38865049064139660 terminating");
+        let b = miner.add("PacketResponder 2 for block blk_-6952295868487656571 terminating");
+        let c =
+            miner.add("Received block blk_3587508140051953248 of size 67108864 from /10.251.42.84");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            miner.template(a),
+            "PacketResponder <NUM> for block <*> terminating"
+        );
+        assert_eq!(
+            miner.template(c),
+            "Received block <*> of size <NUM> from /<IP>"
+        );
+    }
+
+    #[test]
+    fn differing_words_become_wildcards() {
+        let mut miner = Miner::new();
+        let a = miner.add("session opened for user root by (uid=0)");
+        let b = miner.add("session opened for user alice by (uid=1000)");
+        assert_eq!(a, b);
+        assert_eq!(miner.template(a), "session opened for user <*> by (<*>)");
+        let c = miner.add("connection closed by remote host");
+        assert_ne!(a, c);
+        assert_eq!(miner.len(), 2);
+    }
+
+    #[test]
+    fn quoted_strings_are_one_value() {
+        let t = tokens(r#"request "GET /a b HTTP/1.1" took 12ms"#);
+        assert_eq!(t, vec!["request", "<STR>", "took", "<DURATION>"]);
+        let t = tokens(r#"client=10.1.2.3 ua="Mozilla/5.0 (X11; Linux)" key=user:u35 mode=fast"#);
+        assert_eq!(t, vec!["client=<IP>", "ua=<STR>", "key=<*>", "mode=fast"]);
+    }
+
+    #[test]
+    fn same_input_same_templates() {
+        let lines: Vec<String> = (0..500)
+            .map(|i| format!("user u{} did action {} in {}ms", i % 7, i % 3, i))
+            .collect();
+        let run = || {
+            let mut m = Miner::new();
+            let ids: Vec<usize> = lines.iter().map(|l| m.add(l)).collect();
+            (ids, (0..m.len()).map(|t| m.template(t)).collect::<Vec<_>>())
+        };
+        assert_eq!(run(), run());
+    }
+}

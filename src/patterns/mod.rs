@@ -1,0 +1,158 @@
+//! Log patterns: what kinds of lines a set of events holds. Each message loses its header
+//! first (time, level, host, program: whatever the format detected for its service puts
+//! before the message proper), then the rest is mined into templates (`drain`) with its
+//! variable parts masked (`mask`).
+
+mod drain;
+mod mask;
+
+pub use drain::{tokens, Miner, WILDCARD};
+
+use crate::event::{LogEvent, Timestamp};
+use crate::format::{self, Format, FormatChoice};
+use std::collections::HashMap;
+
+/// One pattern of a set of events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    /// Stable for a template: a hash of its text.
+    pub id: String,
+    pub template: String,
+    pub count: u64,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    /// The first event's message.
+    pub example: String,
+    /// Events per equal slice of the events' time range, oldest first.
+    pub trend: Vec<u64>,
+}
+
+/// The patterns of some events, most frequent first, and which pattern each event has.
+#[derive(Debug, Clone, Default)]
+pub struct Mined {
+    pub patterns: Vec<Pattern>,
+    /// For each input event, the index of its pattern in `patterns`.
+    pub of_event: Vec<usize>,
+}
+
+/// The id of a template: the first 8 hex digits of its hash.
+pub fn pattern_id(template: &str) -> String {
+    format!(
+        "{:08x}",
+        xxhash_rust::xxh3::xxh3_64(template.as_bytes()) >> 32
+    )
+}
+
+/// Each service's format, detected from its first messages, so each message's header can
+/// be left out of mining without any configuration.
+struct Headers {
+    by_service: HashMap<String, Format>,
+}
+
+impl Headers {
+    fn learn(events: &[LogEvent]) -> Headers {
+        let mut samples: HashMap<&str, Vec<u8>> = HashMap::new();
+        let mut lines: HashMap<&str, usize> = HashMap::new();
+        for event in events {
+            let n = lines.entry(&event.service).or_default();
+            if *n >= format::SAMPLE_LINES {
+                continue;
+            }
+            *n += 1;
+            let sample = samples.entry(&event.service).or_default();
+            sample.extend_from_slice(event.message.lines().next().unwrap_or("").as_bytes());
+            sample.push(b'\n');
+        }
+        Headers {
+            by_service: samples
+                .into_iter()
+                .map(|(service, sample)| {
+                    (
+                        service.to_string(),
+                        format::detect(&sample, FormatChoice::Auto, None),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The message without its header (its first line only: a stack trace's other lines
+    /// would make every exception its own pattern).
+    fn body<'a>(&self, event: &'a LogEvent) -> &'a str {
+        let first = event.message.lines().next().unwrap_or("");
+        match self.by_service.get(&event.service) {
+            Some(format) => format
+                .read(first)
+                .and_then(|h| first.get(h.body..))
+                .unwrap_or(first),
+            None => first,
+        }
+    }
+}
+
+/// Mines `events` (in the order given) into patterns with `buckets` trend slices.
+pub fn mine(events: &[LogEvent], buckets: usize) -> Mined {
+    let headers = Headers::learn(events);
+    let mut miner = Miner::new();
+    let templates: Vec<usize> = events.iter().map(|e| miner.add(headers.body(e))).collect();
+    let (start, end) = events.iter().fold((i64::MAX, i64::MIN), |(lo, hi), e| {
+        (lo.min(e.timestamp.micros()), hi.max(e.timestamp.micros()))
+    });
+    let span = (end - start).max(1) as f64;
+    let buckets = buckets.max(1);
+    // Templates generalise as lines arrive: group by the final template text.
+    let mut index_of_text: HashMap<String, usize> = HashMap::new();
+    let mut patterns: Vec<Pattern> = Vec::new();
+    let mut of_template: Vec<Option<usize>> = vec![None; miner.len()];
+    let mut of_event = Vec::with_capacity(events.len());
+    for (event, &t) in events.iter().zip(&templates) {
+        let p = match of_template[t] {
+            Some(p) => p,
+            None => {
+                let text = miner.template(t);
+                let p = *index_of_text.entry(text.clone()).or_insert_with(|| {
+                    patterns.push(Pattern {
+                        id: pattern_id(&text),
+                        template: text,
+                        count: 0,
+                        first_seen: event.timestamp,
+                        last_seen: event.timestamp,
+                        example: event.message.clone(),
+                        trend: vec![0; buckets],
+                    });
+                    patterns.len() - 1
+                });
+                of_template[t] = Some(p);
+                p
+            }
+        };
+        let pattern = &mut patterns[p];
+        pattern.count += 1;
+        pattern.first_seen = pattern.first_seen.min(event.timestamp);
+        pattern.last_seen = pattern.last_seen.max(event.timestamp);
+        let slot = (((event.timestamp.micros() - start) as f64 / span) * buckets as f64) as usize;
+        pattern.trend[slot.min(buckets - 1)] += 1;
+        of_event.push(p);
+    }
+    // Most frequent first; ties by first seen, then by text, so the order is stable.
+    let mut order: Vec<usize> = (0..patterns.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&patterns[a], &patterns[b]);
+        pb.count
+            .cmp(&pa.count)
+            .then(pa.first_seen.cmp(&pb.first_seen))
+            .then(pa.template.cmp(&pb.template))
+    });
+    let mut rank = vec![0; patterns.len()];
+    for (r, &p) in order.iter().enumerate() {
+        rank[p] = r;
+    }
+    let sorted = order.iter().map(|&p| patterns[p].clone()).collect();
+    Mined {
+        patterns: sorted,
+        of_event: of_event.into_iter().map(|p| rank[p]).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

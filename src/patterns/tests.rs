@@ -1,0 +1,104 @@
+//! Grouping accuracy on hand-labelled samples of several formats: a line counts as right
+//! when its pattern holds exactly the lines of its true template.
+
+use super::*;
+use crate::event::Level;
+use std::collections::BTreeSet;
+
+fn event(service: &str, message: &str) -> LogEvent {
+    LogEvent::new(Timestamp(0), Level::Info, service, "h", message)
+}
+
+/// (true template label, line) pairs, as a service would write them.
+fn grouping_accuracy(service: &str, labelled: &[(usize, String)]) -> f64 {
+    let events: Vec<LogEvent> = labelled.iter().map(|(_, l)| event(service, l)).collect();
+    let mined = mine(&events, 10);
+    let members = |of: &dyn Fn(usize) -> usize, i: usize| -> BTreeSet<usize> {
+        (0..labelled.len()).filter(|&j| of(j) == of(i)).collect()
+    };
+    let right = (0..labelled.len())
+        .filter(|&i| members(&|j| mined.of_event[j], i) == members(&|j| labelled[j].0, i))
+        .count();
+    right as f64 / labelled.len() as f64
+}
+
+fn hdfs() -> Vec<(usize, String)> {
+    (0..200)
+        .map(|i| match i % 4 {
+            0 => (0, format!("081109 2036{:02} {} INFO dfs.DataNode$PacketResponder: PacketResponder {} for block blk_{}{} terminating", i % 60, 100 + i, i % 3, if i % 2 == 0 { "-" } else { "" }, 38865049064139660u64 + i as u64)),
+            1 => (1, format!("081109 2036{:02} {} INFO dfs.DataNode$DataXceiver: Receiving block blk_{} src: /10.250.{}.{}:54106 dest: /10.250.{}.{}:50010", i % 60, 100 + i, 7000000 + i, i % 200, i % 50, i % 90, i % 30)),
+            2 => (2, format!("081109 2036{:02} {} INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated: 10.251.{}.{}:50010 is added to blk_{} size {}", i % 60, 100 + i, i % 100, i % 70, 9000000 + i, 67108864 - i)),
+            _ => (3, format!("081109 2036{:02} {} WARN dfs.DataNode$DataXceiver: 10.251.{}.{}:50010:Got exception while serving blk_{} to /10.251.{}.{}:", i % 60, 100 + i, i % 100, i % 70, 5000 + i, i % 80, i % 60)),
+        })
+        .collect()
+}
+
+fn sshd() -> Vec<(usize, String)> {
+    let users = ["root", "admin", "oracle", "test", "webmaster"];
+    (0..200)
+        .map(|i| {
+            let user = users[i % users.len()];
+            match i % 5 {
+                0 => (0, format!("Dec 10 06:55:{:02} LabSZ sshd[{}]: Invalid user {user} from 173.234.31.{}", i % 60, 24200 + i, i % 250)),
+                1 => (1, format!("Dec 10 06:55:{:02} LabSZ sshd[{}]: Failed password for invalid user {user} from 173.234.31.{} port {} ssh2", i % 60, 24200 + i, i % 250, 40000 + i)),
+                2 => (2, format!("Dec 10 06:55:{:02} LabSZ sshd[{}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=173.234.31.{}  user={user}", i % 60, 24200 + i, i % 250)),
+                3 => (3, format!("Dec 10 06:55:{:02} LabSZ sshd[{}]: Received disconnect from 173.234.31.{}: 11: Bye Bye [preauth]", i % 60, 24200 + i, i % 250)),
+                _ => (4, format!("Dec 10 06:55:{:02} LabSZ sshd[{}]: Connection closed by 173.234.31.{} [preauth]", i % 60, 24200 + i, i % 250)),
+            }
+        })
+        .collect()
+}
+
+fn spark() -> Vec<(usize, String)> {
+    (0..200)
+        .map(|i| match i % 4 {
+            0 => (0, format!("17/06/09 20:10:{:02} INFO executor.Executor: Running task {}.0 in stage {}.0 (TID {})", i % 60, i % 7, i % 3, i)),
+            1 => (1, format!("17/06/09 20:10:{:02} INFO executor.Executor: Finished task {}.0 in stage {}.0 (TID {}). {} bytes result sent to driver", i % 60, i % 7, i % 3, i, 2000 + i)),
+            2 => (2, format!("17/06/09 20:10:{:02} INFO storage.BlockManager: Found block rdd_{}_{} locally", i % 60, i % 5, i % 9)),
+            _ => (3, format!("17/06/09 20:10:{:02} INFO storage.MemoryStore: Block broadcast_{} stored as values in memory (estimated size {}.0 KB, free {}.{} MB)", i % 60, i, 10 + i % 9, 300 + i, i % 10)),
+        })
+        .collect()
+}
+
+#[test]
+fn headers_are_left_out_and_templates_found() {
+    for (name, sample) in [("hdfs", hdfs()), ("sshd", sshd()), ("spark", spark())] {
+        let accuracy = grouping_accuracy(name, &sample);
+        assert!(accuracy >= 0.99, "{name}: grouping accuracy {accuracy}");
+    }
+}
+
+#[test]
+fn patterns_count_share_and_trend() {
+    let events: Vec<LogEvent> = (0..100)
+        .map(|i| {
+            let mut e = event(
+                "api",
+                &if i < 70 {
+                    format!("GET /api/v1/products/{i} 200 {i}ms")
+                } else {
+                    format!("payment declined for order {i}: card expired")
+                },
+            );
+            e.timestamp = Timestamp(i as i64 * 1_000_000);
+            e
+        })
+        .collect();
+    let mined = mine(&events, 4);
+    assert_eq!(mined.patterns.len(), 2);
+    let top = &mined.patterns[0];
+    assert_eq!(top.count, 70);
+    assert_eq!(top.template, "GET <PATH> <NUM> <DURATION>");
+    assert_eq!(top.example, "GET /api/v1/products/0 200 0ms");
+    assert_eq!(top.trend.iter().sum::<u64>(), 70);
+    assert_eq!(top.first_seen, Timestamp(0));
+    let second = &mined.patterns[1];
+    assert_eq!(
+        second.template,
+        "payment declined for order <NUM>: card expired"
+    );
+    assert_eq!(second.trend, vec![0, 0, 5, 25]);
+    assert_eq!(mined.of_event[0], 0);
+    assert_eq!(mined.of_event[99], 1);
+    assert_eq!(top.id, pattern_id(&top.template));
+}

@@ -1,0 +1,148 @@
+//! `query --patterns`, `--pattern ID` and `--with-pattern` end to end: shipped lines of a
+//! real format, mined without any configuration, in the embedded store and in OpenSearch.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::search_engine::SearchEngine;
+use common::{logagg, stdout_of};
+use serde_json::Value;
+use std::path::Path;
+
+/// 300 HDFS-style lines of three kinds (120, 120 and 60 of them).
+fn hdfs_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("hdfs.log");
+    let text: String = (0..300)
+        .map(|i| match i % 5 {
+            0 | 1 => format!(
+                "081109 2036{:02} {} INFO dfs.DataNode$PacketResponder: PacketResponder {} for block blk_{} terminating\n",
+                i % 60, 100 + i, i % 3, 38865049064139660u64 + i as u64
+            ),
+            2 | 3 => format!(
+                "081109 2036{:02} {} INFO dfs.DataNode$DataXceiver: Receiving block blk_{} src: /10.250.{}.{}:54106 dest: /10.250.{}.{}:50010\n",
+                i % 60, 100 + i, 7000000 + i, i % 200, i % 50, i % 90, i % 30
+            ),
+            _ => format!(
+                "081109 2036{:02} {} WARN dfs.DataNode$DataXceiver: 10.251.{}.{}:50010:Got exception while serving blk_{} to /10.251.{}.{}:\n",
+                i % 60, 100 + i, i % 100, i % 70, 5000 + i, i % 80, i % 60
+            ),
+        })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn check_patterns(patterns: &[Value]) {
+    let summary: Vec<(u64, &str)> = patterns
+        .iter()
+        .map(|p| {
+            (
+                p["count"].as_u64().unwrap(),
+                p["template"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                120,
+                "dfs.DataNode$PacketResponder: PacketResponder <NUM> for block <*> terminating"
+            ),
+            (
+                120,
+                "dfs.DataNode$DataXceiver: Receiving block <*> src: /<IP> dest: /<IP>"
+            ),
+            (
+                60,
+                "dfs.DataNode$DataXceiver: <*> exception while serving <*> to /<IP>:"
+            ),
+        ],
+        "{patterns:#?}"
+    );
+    assert_eq!(patterns[0]["share"], 0.4);
+    assert_eq!(patterns[0]["trend"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn patterns_of_shipped_lines_in_the_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = hdfs_file(dir.path());
+    stdout_of(logagg(dir.path()).args(["ship", file.to_str().unwrap(), "--service", "hdfs"]));
+    let patterns = json_lines(&stdout_of(logagg(dir.path()).args([
+        "query",
+        "--patterns",
+        "--output",
+        "json",
+    ])));
+    check_patterns(&patterns);
+    // A pattern's id finds its events again, and each event can carry its pattern.
+    let warn_id = patterns[2]["id"].as_str().unwrap();
+    let events = json_lines(&stdout_of(logagg(dir.path()).args([
+        "query",
+        "--pattern",
+        warn_id,
+        "--limit",
+        "0",
+        "--with-pattern",
+        "--output",
+        "json",
+    ])));
+    assert_eq!(events.len(), 60);
+    assert!(events.iter().all(|e| e["level"] == "warn"
+        && e["pattern"]["id"] == warn_id
+        && e["message"].as_str().unwrap().contains("Got exception")));
+    // The table on a terminal-less run is still readable when asked for.
+    let table = stdout_of(logagg(dir.path()).args(["query", "--patterns", "--output", "table"]));
+    assert!(
+        table.contains("PacketResponder <NUM> for block <*> terminating"),
+        "{table}"
+    );
+    assert!(table.contains("3 patterns in 300 events"), "{table}");
+    // Sampling says so.
+    let out = logagg(dir.path())
+        .args(["query", "--patterns", "--sample", "100", "--output", "json"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newest 100 of 300"));
+}
+
+#[test]
+fn patterns_from_elasticsearch_match_the_embedded_store() {
+    let engine = SearchEngine::shared();
+    let prefix = engine.prefix("patterns");
+    let dir = tempfile::tempdir().unwrap();
+    let file = hdfs_file(dir.path());
+    let es = ["--es-url", &engine.url, "--es-index-prefix", &prefix];
+    stdout_of(
+        logagg(dir.path())
+            .args([
+                "ship",
+                file.to_str().unwrap(),
+                "--service",
+                "hdfs",
+                "--to",
+                "elasticsearch",
+            ])
+            .args(es),
+    );
+    let patterns = json_lines(&stdout_of(
+        logagg(dir.path())
+            .args([
+                "query",
+                "--patterns",
+                "--output",
+                "json",
+                "--store",
+                "elasticsearch",
+            ])
+            .args(es),
+    ));
+    check_patterns(&patterns);
+}
