@@ -155,6 +155,20 @@ fn formats(c: &mut Criterion) {
     group.finish();
 }
 
+/// Mining the simulator's messages into patterns (issue 13: at least 500,000 lines/s).
+fn patterns(c: &mut Criterion) {
+    let messages: Vec<String> = sample(10_000).into_iter().map(|e| e.message).collect();
+    let mut group = c.benchmark_group("patterns");
+    group.throughput(Throughput::Elements(messages.len() as u64));
+    group.bench_function("mine_10k_messages", |b| {
+        b.iter(|| {
+            let mut miner = logagg::patterns::Miner::new();
+            messages.iter().map(|m| miner.add(m)).max()
+        })
+    });
+    group.finish();
+}
+
 fn query_language(c: &mut Criterion) {
     let now = Timestamp::now();
     let text = "service:(auth OR payments) AND level:>=warn -host:canary* latency_ms:>500 \"connection refused\"";
@@ -310,6 +324,7 @@ criterion_group!(
     simulator,
     decoding,
     formats,
+    patterns,
     query_language,
     store,
     dashboard,

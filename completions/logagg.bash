@@ -1400,7 +1400,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__tail)
-            opts="-n -o -h --level --service --lines --output --poll --source --since --reorder-window --brokers --topic --store --overlap --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-n -o -h --level --service --lines --output --poll --source --patterns --since --reorder-window --brokers --topic --store --overlap --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

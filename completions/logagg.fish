@@ -241,6 +241,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand tail" -l profile -d 'Profi
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l patterns -d 'With --source kafka: a live table of the patterns of the matching events (on a terminal, redrawn every second; in a pipe, JSON lines when stopped)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l source -d 'Where events come from: the store as writers commit, or Kafka (before indexing)' -r -f -a "store\t'The embedded store in --data-dir'

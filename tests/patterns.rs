@@ -146,3 +146,54 @@ fn patterns_from_elasticsearch_match_the_embedded_store() {
     ));
     check_patterns(&patterns);
 }
+
+#[test]
+fn tail_from_kafka_mines_the_stream_as_it_arrives() {
+    use common::kafka::{create_topic, interrupt, output_of, spawn, wait_until, Broker};
+    let broker = Broker::shared();
+    let dir = tempfile::tempdir().unwrap();
+    create_topic(broker, "live-patterns", 2);
+    let tail = spawn(
+        dir.path(),
+        "tail",
+        &[
+            "tail",
+            "--source",
+            "kafka",
+            "--patterns",
+            "--since",
+            "1h",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "live-patterns",
+            "level:>=warn",
+        ],
+    );
+    let file = hdfs_file(dir.path());
+    stdout_of(logagg(dir.path()).args([
+        "ship",
+        file.to_str().unwrap(),
+        "--service",
+        "hdfs",
+        "--to",
+        "kafka",
+        "--brokers",
+        &broker.address,
+        "--topic",
+        "live-patterns",
+    ]));
+    wait_until(30, "the tail has seen the topic", || {
+        output_of(dir.path(), "tail").1.contains("following")
+    });
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    interrupt(tail);
+    let (out, err) = output_of(dir.path(), "tail");
+    let patterns = json_lines(&out);
+    assert_eq!(patterns.len(), 1, "{out}{err}");
+    assert_eq!(patterns[0]["count"], 60);
+    assert_eq!(
+        patterns[0]["template"],
+        "dfs.DataNode$DataXceiver: <*> exception while serving <*> to /<IP>:"
+    );
+}

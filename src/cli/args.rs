@@ -481,6 +481,10 @@ pub struct TailArgs {
     /// Where new events come from: the store as writers commit, or Kafka (before indexing)
     #[arg(long, value_enum, default_value_t = TailSource::Store)]
     pub source: TailSource,
+    /// With --source kafka: a live table of the patterns of the matching events (on a
+    /// terminal, redrawn every second; in a pipe, JSON lines when stopped)
+    #[arg(long)]
+    pub patterns: bool,
     /// With --source kafka: start at this time instead of the end (15m, now-1h or RFC 3339)
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,

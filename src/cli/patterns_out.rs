@@ -6,7 +6,7 @@ use super::args::QueryArgs;
 use super::output::{Format, Printer};
 use super::Outcome;
 use crate::event::LogEvent;
-use crate::patterns::{mine, Mined, Pattern};
+use crate::patterns::{mine, Minable, Mined, Pattern};
 use anyhow::Result;
 use std::io::Write;
 
@@ -19,29 +19,42 @@ pub fn wanted(args: &QueryArgs) -> bool {
     args.patterns || args.with_pattern || args.pattern.is_some()
 }
 
-/// Mines `newest_first` (the newest `--sample` matching events) and prints what was asked.
-/// `matching` is how many events matched in all, when known, for the sampling note.
-pub fn show(
+/// Says when the events mined are a sample of those that matched.
+fn note_sample(mined: usize, matching: Option<u64>) {
+    if let Some(total) = matching.filter(|&t| t > mined as u64) {
+        eprintln!(
+            "note: patterns of the newest {mined} of {total} matching events (raise --sample to mine more)"
+        );
+    }
+}
+
+/// `--patterns`: mines `newest_first` (the newest `--sample` matching events) and prints
+/// the patterns. `matching` is how many events matched in all, for the sampling note.
+pub fn show_patterns<E: Minable>(
+    args: &QueryArgs,
+    mut newest_first: Vec<E>,
+    matching: Option<u64>,
+    format: Format,
+) -> Result<Outcome> {
+    note_sample(newest_first.len(), matching);
+    // Mined oldest first, the order the lines were written in.
+    newest_first.reverse();
+    let mined = mine(&newest_first, TREND_SLICES);
+    print_patterns(&mined, newest_first.len(), args.limit, format)
+}
+
+/// `--pattern ID` and `--with-pattern`: the events, mined the same way, printed.
+pub fn show_events(
     args: &QueryArgs,
     mut newest_first: Vec<LogEvent>,
     matching: Option<u64>,
     format: Format,
     color: bool,
 ) -> Result<Outcome> {
-    if let Some(total) = matching.filter(|&t| t > newest_first.len() as u64) {
-        eprintln!(
-            "note: patterns of the newest {} of {total} matching events (raise --sample to mine more)",
-            newest_first.len()
-        );
-    }
-    // Mined oldest first, the order the lines were written in.
+    note_sample(newest_first.len(), matching);
     newest_first.reverse();
-    let events = newest_first;
-    let mined = mine(&events, TREND_SLICES);
-    if args.patterns {
-        return print_patterns(&mined, events.len(), args.limit, format);
-    }
-    print_events(args, &events, &mined, format, color)
+    let mined = mine(&newest_first, TREND_SLICES);
+    print_events(args, &newest_first, &mined, format, color)
 }
 
 fn print_events(

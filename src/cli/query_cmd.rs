@@ -6,6 +6,7 @@ use super::settings::Settings;
 use super::Outcome;
 use crate::backend::embedded::{Order, StoreReader};
 use crate::event::Timestamp;
+use crate::patterns::StoredLine;
 use crate::query::ast::{Clause, Range, Test};
 use crate::query::time::parse_instant_or_ago;
 use crate::query::{parse, Query, Target};
@@ -106,9 +107,31 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     drop(stdout);
     if super::patterns_out::wanted(args) {
         let matching = reader.count(&query)?;
+        if args.patterns && matching <= args.sample as u64 {
+            // Everything that matched is mined: read it front to back, newest last.
+            let mut lines: Vec<StoredLine> = Vec::with_capacity(matching as usize);
+            reader.scan(&query, &mut |source| {
+                lines.extend(StoredLine::parse(source))
+            })?;
+            lines.sort_by_key(|l| std::cmp::Reverse(l.at));
+            return super::patterns_out::show_patterns(args, lines, Some(matching), format);
+        }
         let hits = reader.search(&query, Order::NewestFirst, Some(args.sample.max(1)))?;
+        if args.patterns {
+            let lines: Vec<StoredLine> = hits
+                .into_iter()
+                .filter_map(|h| StoredLine::parse(&h.source))
+                .collect();
+            return super::patterns_out::show_patterns(args, lines, Some(matching), format);
+        }
         let events = hits.iter().map(|h| h.event()).collect();
-        return super::patterns_out::show(args, events, Some(matching), format, settings.color);
+        return super::patterns_out::show_events(
+            args,
+            events,
+            Some(matching),
+            format,
+            settings.color,
+        );
     }
     let order = if args.asc {
         Order::OldestFirst

@@ -58,7 +58,16 @@ pub fn run(
                 Ok(())
             },
         )?;
-        return super::patterns_out::show(args, events, Some(matching), format, settings.color);
+        if args.patterns {
+            return super::patterns_out::show_patterns(args, events, Some(matching), format);
+        }
+        return super::patterns_out::show_events(
+            args,
+            events,
+            Some(matching),
+            format,
+            settings.color,
+        );
     }
     let mut printer = Printer::stdout(format, settings.color);
     let found = search::search(&client, prefix, query, !args.asc, limit, |event| {

@@ -42,6 +42,11 @@ fn tail_query(args: &TailArgs) -> Result<Query> {
 
 pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
     let query = tail_query(args)?;
+    if args.patterns && args.source != TailSource::Kafka {
+        return Err(anyhow!(
+            "tail --patterns mines a live stream: add --source kafka (for stored events use `logagg query --patterns`)"
+        ));
+    }
     if args.source == TailSource::Kafka {
         return super::tail_kafka::run(args, settings, &query);
     }

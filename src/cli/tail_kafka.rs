@@ -30,6 +30,12 @@ pub fn run(args: &TailArgs, settings: &Settings, query: &Query) -> Result<Outcom
     let topic = &args.kafka.topic;
     let shutdown = Shutdown::install()?;
     let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
+    if args.patterns && args.since.is_none() && args.lines > 0 {
+        // Patterns are of what arrives; the store's history is not mined here.
+        eprintln!(
+            "note: --patterns starts at the end of the topic (use --since to mine from earlier)"
+        );
+    }
     let start = match &args.since {
         Some(since) => StartAt::Time(parse_instant_or_ago(since, Timestamp::now()).ok_or_else(
             || {
@@ -38,11 +44,16 @@ pub fn run(args: &TailArgs, settings: &Settings, query: &Query) -> Result<Outcom
                 )
             },
         )?),
-        None if args.lines > 0 => history_then_positions(args, settings, query, &mut printer)?,
+        None if args.lines > 0 && !args.patterns => {
+            history_then_positions(args, settings, query, &mut printer)?
+        }
         None => StartAt::End,
     };
     let mut live = LiveTopic::open(&brokers, topic, &start)?;
     eprintln!("following '{topic}' on {brokers}");
+    if args.patterns {
+        return live_patterns(&mut live, query, &shutdown, args.output);
+    }
     let mut held = ReorderWindow::new(window);
     let poll = (window / 2).clamp(Duration::from_millis(5), Duration::from_millis(50));
     let mut troubled = false;
@@ -122,4 +133,97 @@ fn history_then_positions(
     }
     printer.flush()?;
     Ok(StartAt::Positions(positions))
+}
+
+/// `--patterns`: the matching events mined as they arrive; on a terminal the table is
+/// redrawn every second, in a pipe the patterns are printed as JSON lines when stopped.
+fn live_patterns(
+    live: &mut LiveTopic,
+    query: &Query,
+    shutdown: &Shutdown,
+    output: super::args::OutputFormat,
+) -> Result<Outcome> {
+    use crate::patterns::LiveMiner;
+    use std::io::Write;
+    let table = Format::resolve(output) == Format::Table;
+    let mut miner = LiveMiner::default();
+    let mut last_draw = Instant::now();
+    let mut troubled = false;
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    while !shutdown.requested() {
+        match live.poll(Duration::from_millis(50)) {
+            Ok(Some(message)) => {
+                troubled = false;
+                if matches(query, &message.event) {
+                    miner.add(&message.event);
+                }
+            }
+            Ok(None) => {}
+            Err(e) if !troubled => {
+                eprintln!("warning: kafka: {e}; retrying");
+                troubled = true;
+            }
+            Err(_) => {}
+        }
+        if table && last_draw.elapsed() >= Duration::from_secs(1) {
+            let (_, rows) = crossterm::terminal::size().unwrap_or((80, 24));
+            write!(out, "\x1b[H\x1b[2J")?;
+            write_live_table(&mut out, &miner, rows.saturating_sub(3) as usize)?;
+            out.flush()?;
+            last_draw = Instant::now();
+        }
+    }
+    if !table {
+        for p in miner.patterns() {
+            let line = serde_json::json!({
+                "id": p.id, "template": p.template, "count": p.count,
+                "first_seen": p.first_seen.to_rfc3339(), "last_seen": p.last_seen.to_rfc3339(),
+                "example": p.example,
+            });
+            writeln!(out, "{line}")?;
+        }
+        out.flush()?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// Patterns first seen in the last few minutes are marked new: the kind of line that
+/// started when the trouble did.
+const NEW_FOR: i64 = 5 * 60 * 1_000_000;
+
+fn write_live_table(
+    out: &mut impl std::io::Write,
+    miner: &crate::patterns::LiveMiner,
+    rows: usize,
+) -> std::io::Result<()> {
+    let now = Timestamp::now().micros();
+    let total = miner.total().max(1);
+    writeln!(
+        out,
+        "{:>8}  {:>6}  {:<8}  {:<3}  {:<12}  PATTERN",
+        "COUNT", "SHARE", "ID", "", "LAST SEEN"
+    )?;
+    for p in miner.patterns().iter().take(rows) {
+        let new = if now - p.first_seen.micros() < NEW_FOR {
+            "new"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{:>8}  {:>5.1}%  {:<8}  {:<3}  {:<12}  {}",
+            p.count,
+            p.count as f64 * 100.0 / total as f64,
+            p.id,
+            new,
+            p.last_seen.to_display().get(11..23).unwrap_or_default(),
+            p.template
+        )?;
+    }
+    writeln!(
+        out,
+        "{} events, {} patterns; Ctrl-C stops",
+        miner.total(),
+        miner.patterns().len()
+    )
 }

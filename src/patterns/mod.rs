@@ -35,6 +35,60 @@ pub struct Mined {
     pub of_event: Vec<usize>,
 }
 
+/// What mining needs of an event.
+pub trait Minable {
+    fn timestamp(&self) -> Timestamp;
+    fn service(&self) -> &str;
+    fn message(&self) -> &str;
+}
+
+impl Minable for LogEvent {
+    fn timestamp(&self) -> Timestamp {
+        self.timestamp
+    }
+    fn service(&self) -> &str {
+        &self.service
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The three parts of a stored event mining reads, taken from its canonical JSON without
+/// building the whole event (which costs most of `--patterns` over a million events).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StoredLine {
+    #[serde(rename = "@timestamp")]
+    pub timestamp: String,
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(skip)]
+    pub at: Timestamp,
+}
+
+impl StoredLine {
+    /// `None` for JSON that is not a stored event.
+    pub fn parse(source: &str) -> Option<StoredLine> {
+        let mut line: StoredLine = serde_json::from_str(source).ok()?;
+        line.at = Timestamp::parse(&line.timestamp)?;
+        Some(line)
+    }
+}
+
+impl Minable for StoredLine {
+    fn timestamp(&self) -> Timestamp {
+        self.at
+    }
+    fn service(&self) -> &str {
+        &self.service
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
 /// The id of a template: the first 8 hex digits of its hash.
 pub fn pattern_id(template: &str) -> String {
     format!(
@@ -45,22 +99,23 @@ pub fn pattern_id(template: &str) -> String {
 
 /// Each service's format, detected from its first messages, so each message's header can
 /// be left out of mining without any configuration.
+#[derive(Default)]
 struct Headers {
     by_service: HashMap<String, Format>,
 }
 
 impl Headers {
-    fn learn(events: &[LogEvent]) -> Headers {
+    fn learn<E: Minable>(events: &[E]) -> Headers {
         let mut samples: HashMap<&str, Vec<u8>> = HashMap::new();
         let mut lines: HashMap<&str, usize> = HashMap::new();
         for event in events {
-            let n = lines.entry(&event.service).or_default();
+            let n = lines.entry(event.service()).or_default();
             if *n >= format::SAMPLE_LINES {
                 continue;
             }
             *n += 1;
-            let sample = samples.entry(&event.service).or_default();
-            sample.extend_from_slice(event.message.lines().next().unwrap_or("").as_bytes());
+            let sample = samples.entry(event.service()).or_default();
+            sample.extend_from_slice(event.message().lines().next().unwrap_or("").as_bytes());
             sample.push(b'\n');
         }
         Headers {
@@ -78,9 +133,9 @@ impl Headers {
 
     /// The message without its header (its first line only: a stack trace's other lines
     /// would make every exception its own pattern).
-    fn body<'a>(&self, event: &'a LogEvent) -> &'a str {
-        let first = event.message.lines().next().unwrap_or("");
-        match self.by_service.get(&event.service) {
+    fn body<'a, E: Minable>(&self, event: &'a E) -> &'a str {
+        let first = event.message().lines().next().unwrap_or("");
+        match self.by_service.get(event.service()) {
             Some(format) => format
                 .read(first)
                 .and_then(|h| first.get(h.body..))
@@ -90,13 +145,83 @@ impl Headers {
     }
 }
 
+/// Patterns of a stream, updated as events arrive (`tail --source kafka --patterns`).
+/// A service's format is detected from its first message.
+#[derive(Default)]
+pub struct LiveMiner {
+    miner: Miner,
+    headers: Headers,
+    /// Per template: count, first and last seen, example.
+    seen: Vec<(u64, Timestamp, Timestamp, String)>,
+    total: u64,
+}
+
+impl LiveMiner {
+    pub fn add(&mut self, event: &LogEvent) {
+        if !self.headers.by_service.contains_key(&event.service) {
+            let first = event.message.lines().next().unwrap_or("");
+            let format = format::detect(first.as_bytes(), FormatChoice::Auto, None);
+            self.headers
+                .by_service
+                .insert(event.service.clone(), format);
+        }
+        let t = self.miner.add(self.headers.body(event));
+        if t == self.seen.len() {
+            self.seen
+                .push((0, event.timestamp, event.timestamp, event.message.clone()));
+        }
+        if let Some(entry) = self.seen.get_mut(t) {
+            entry.0 += 1;
+            entry.1 = entry.1.min(event.timestamp);
+            entry.2 = entry.2.max(event.timestamp);
+        }
+        self.total += 1;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The patterns so far, most frequent first (templates that generalised into the
+    /// same text are one pattern). No trend: a live table shows counts and times.
+    pub fn patterns(&self) -> Vec<Pattern> {
+        let mut by_text: HashMap<String, Pattern> = HashMap::new();
+        for (t, (count, first, last, example)) in self.seen.iter().enumerate() {
+            let text = self.miner.template(t);
+            let pattern = by_text.entry(text.clone()).or_insert_with(|| Pattern {
+                id: pattern_id(&text),
+                template: text,
+                count: 0,
+                first_seen: *first,
+                last_seen: *last,
+                example: example.clone(),
+                trend: Vec::new(),
+            });
+            pattern.count += count;
+            pattern.first_seen = pattern.first_seen.min(*first);
+            pattern.last_seen = pattern.last_seen.max(*last);
+        }
+        let mut patterns: Vec<Pattern> = by_text.into_values().collect();
+        patterns.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(a.first_seen.cmp(&b.first_seen))
+                .then(a.template.cmp(&b.template))
+        });
+        patterns
+    }
+}
+
 /// Mines `events` (in the order given) into patterns with `buckets` trend slices.
-pub fn mine(events: &[LogEvent], buckets: usize) -> Mined {
+pub fn mine<E: Minable>(events: &[E], buckets: usize) -> Mined {
     let headers = Headers::learn(events);
     let mut miner = Miner::new();
     let templates: Vec<usize> = events.iter().map(|e| miner.add(headers.body(e))).collect();
     let (start, end) = events.iter().fold((i64::MAX, i64::MIN), |(lo, hi), e| {
-        (lo.min(e.timestamp.micros()), hi.max(e.timestamp.micros()))
+        (
+            lo.min(e.timestamp().micros()),
+            hi.max(e.timestamp().micros()),
+        )
     });
     let span = (end - start).max(1) as f64;
     let buckets = buckets.max(1);
@@ -115,9 +240,9 @@ pub fn mine(events: &[LogEvent], buckets: usize) -> Mined {
                         id: pattern_id(&text),
                         template: text,
                         count: 0,
-                        first_seen: event.timestamp,
-                        last_seen: event.timestamp,
-                        example: event.message.clone(),
+                        first_seen: event.timestamp(),
+                        last_seen: event.timestamp(),
+                        example: event.message().to_string(),
                         trend: vec![0; buckets],
                     });
                     patterns.len() - 1
@@ -128,9 +253,9 @@ pub fn mine(events: &[LogEvent], buckets: usize) -> Mined {
         };
         let pattern = &mut patterns[p];
         pattern.count += 1;
-        pattern.first_seen = pattern.first_seen.min(event.timestamp);
-        pattern.last_seen = pattern.last_seen.max(event.timestamp);
-        let slot = (((event.timestamp.micros() - start) as f64 / span) * buckets as f64) as usize;
+        pattern.first_seen = pattern.first_seen.min(event.timestamp());
+        pattern.last_seen = pattern.last_seen.max(event.timestamp());
+        let slot = (((event.timestamp().micros() - start) as f64 / span) * buckets as f64) as usize;
         pattern.trend[slot.min(buckets - 1)] += 1;
         of_event.push(p);
     }

@@ -133,6 +133,55 @@ fn detail_view() {
 }
 
 #[test]
+fn narrow_terminals_keep_whole_words_titles_and_a_covering_detail_view() {
+    let mut dash = dashboard(100);
+    let wide = frame(&dash, 250, 24);
+    let wide_status = wide
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string();
+    for width in [60u16, 72, 80, 100] {
+        let text = frame(&dash, width, 24);
+        let lines: Vec<&str> = text.lines().collect();
+        // The histogram's title keeps its closing parenthesis whatever the peak.
+        assert!(lines[1].contains("(+/-) "), "{}", lines[1]);
+        // Key hints and status parts are whole: every hint shown is a known one.
+        let hints = lines[23].trim_end();
+        let known = [
+            "q quit",
+            "? help",
+            "space pause",
+            "/ filter",
+            "1-6 levels",
+            "enter detail",
+            "tab services",
+        ];
+        assert!(
+            hints.split(" · ").all(|h| known.contains(&h)),
+            "{width}: {hints}"
+        );
+        // The status bar is the wide one cut between two parts, never inside one.
+        let status = lines[0].trim_end();
+        let rest = wide_status
+            .strip_prefix(status)
+            .unwrap_or_else(|| panic!("{width}: {status}"));
+        assert!(
+            rest.is_empty() || rest.starts_with("  "),
+            "{width}: {status}"
+        );
+    }
+    press(&mut dash, KeyCode::Up);
+    press(&mut dash, KeyCode::Enter);
+    let text = frame(&dash, 80, 24);
+    // The detail view covers the stream from its first column.
+    for line in text.lines().skip(2).take(18) {
+        assert!(line.starts_with('│'), "{line}");
+    }
+}
+
+#[test]
 fn help_overlay() {
     let mut dash = dashboard(100);
     press(&mut dash, KeyCode::Char('?'));

@@ -168,7 +168,17 @@ fn render_status(dash: &Dashboard, frame: &mut Frame, area: Rect) {
         format!("  {}", health.source),
         style(dash, Style::new().fg(Color::DarkGray)),
     ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // Whole parts only: a narrow terminal drops the least important from the right
+    // instead of cutting one mid-word.
+    let mut used = 0;
+    let fitting: Vec<Span> = spans
+        .into_iter()
+        .take_while(|span| {
+            used += span.content.width();
+            used <= area.width as usize
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(fitting)), area);
 }
 
 /// Lower-case words the filter searches the message for, to highlight them.
@@ -423,14 +433,15 @@ fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    let label = format!("peak {}/{}s", peak, span);
-    let x = inner.x + inner.width.saturating_sub(label.width() as u16);
+    // On the bottom border: on the top one it covered the end of the title.
+    let label = format!(" peak {}/{}s ", peak, span);
+    let width = (label.width() as u16).min(inner.width);
     frame.render_widget(
         Paragraph::new(label),
         Rect {
-            x,
-            y: area.y,
-            width: inner.width.min(area.width),
+            x: inner.x + inner.width - width,
+            y: area.y + area.height.saturating_sub(1),
+            width,
             height: 1,
         }
         .intersection(area),
@@ -529,18 +540,52 @@ fn render_filter(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// As many whole items of `items` joined by ` · ` as fit in `width` columns.
+fn fitting_items(items: &[&str], width: usize) -> String {
+    let mut text = String::new();
+    for item in items {
+        let extra = if text.is_empty() { 0 } else { 3 } + item.width();
+        if text.width() + extra > width {
+            break;
+        }
+        if !text.is_empty() {
+            text.push_str(" · ");
+        }
+        text.push_str(item);
+    }
+    text
+}
+
 fn render_hints(dash: &Dashboard, frame: &mut Frame, area: Rect) {
-    let text = match (&dash.notice, &dash.mode) {
-        (Some(notice), _) => notice.clone(),
-        (None, Mode::FilterInput { .. }) => "enter apply · esc cancel · ↑↓ history".into(),
-        (None, Mode::Detail { .. }) => {
-            "esc back · t trace · h host · s service · y copy JSON · ↑↓ scroll".into()
-        }
-        (None, Mode::Services { .. }) => {
-            "↑↓ choose · enter filter to it · h services/hosts · tab back".into()
-        }
-        _ => "q quit · space pause · / filter · 1-6 levels · enter detail · tab services · ? help"
-            .into(),
+    let items: &[&str] = match &dash.mode {
+        Mode::FilterInput { .. } => &["enter apply", "esc cancel", "↑↓ history"],
+        Mode::Detail { .. } => &[
+            "esc back",
+            "t trace",
+            "h host",
+            "s service",
+            "y copy JSON",
+            "↑↓ scroll",
+        ],
+        Mode::Services { .. } => &[
+            "↑↓ choose",
+            "enter filter to it",
+            "h services/hosts",
+            "tab back",
+        ],
+        _ => &[
+            "q quit",
+            "? help",
+            "space pause",
+            "/ filter",
+            "1-6 levels",
+            "enter detail",
+            "tab services",
+        ],
+    };
+    let text = match &dash.notice {
+        Some(notice) => fit(notice, area.width as usize),
+        None => fitting_items(items, area.width as usize),
     };
     frame.render_widget(
         Paragraph::new(Span::styled(
@@ -601,11 +646,8 @@ fn render_detail(dash: &Dashboard, frame: &mut Frame, area: Rect, seq: u64, scro
             style(dash, Style::new().fg(Color::Gray)),
         ));
     }
-    let popup = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    // The whole body: a margin left the stream's first columns showing beside it.
+    let popup = area;
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)

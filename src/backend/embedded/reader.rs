@@ -114,6 +114,48 @@ impl StoreReader {
         Ok(hits)
     }
 
+    /// Hands every matching event's canonical JSON to `visit`, in index order (arrival order
+    /// within a segment), reading each segment's documents front to back so the doc store
+    /// decompresses each block once; nothing is held beyond the current document. For
+    /// whole-set work such as mining patterns, where a top-N by time is not needed.
+    pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&str)) -> Result<u64> {
+        let translated = translate(query, &self.store.fields);
+        let searcher = self.searcher();
+        let found = searcher
+            .search(translated.as_ref(), &tantivy::collector::DocSetCollector)
+            .context(|| "the search failed".to_string())?;
+        let mut addresses: Vec<tantivy::DocAddress> = found.into_iter().collect();
+        addresses.sort_unstable();
+        let mut visited = 0;
+        let mut current: Option<(u32, tantivy::store::StoreReader)> = None;
+        for address in addresses {
+            if current
+                .as_ref()
+                .is_none_or(|(ord, _)| *ord != address.segment_ord)
+            {
+                let segment = searcher.segment_reader(address.segment_ord);
+                let store = segment
+                    .get_store_reader(64)
+                    .context(|| "cannot read the store's documents".to_string())?;
+                current = Some((address.segment_ord, store));
+            }
+            let Some((_, store)) = current.as_ref() else {
+                continue;
+            };
+            let doc: TantivyDocument = store
+                .get(address.doc_id)
+                .context(|| "cannot read a stored event".to_string())?;
+            if let Some(source) = doc
+                .get_first(self.store.fields.source)
+                .and_then(|v| v.as_str())
+            {
+                visit(source);
+                visited += 1;
+            }
+        }
+        Ok(visited)
+    }
+
     pub fn count(&self, query: &Query) -> Result<u64> {
         let translated = translate(query, &self.store.fields);
         Ok(self.run(translated.as_ref(), &Count)? as u64)
