@@ -201,3 +201,53 @@ impl SegmentCollector for SegmentCounts {
         out
     }
 }
+
+/// Every matching document, as each segment's doc ids in increasing order: what a scan
+/// over whole matching sets needs, without hashing or sorting a million addresses.
+pub struct DocsBySegment;
+
+pub struct SegmentDocs {
+    segment: SegmentOrdinal,
+    docs: Vec<DocId>,
+}
+
+impl Collector for DocsBySegment {
+    type Fruit = Vec<(SegmentOrdinal, Vec<DocId>)>;
+    type Child = SegmentDocs;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentDocs> {
+        Ok(SegmentDocs {
+            segment,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<DocId>)>,
+    ) -> tantivy::Result<Vec<(SegmentOrdinal, Vec<DocId>)>> {
+        let mut fruits = fruits;
+        fruits.sort_unstable_by_key(|(segment, _)| *segment);
+        Ok(fruits)
+    }
+}
+
+impl SegmentCollector for SegmentDocs {
+    type Fruit = (SegmentOrdinal, Vec<DocId>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.docs.push(doc);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.segment, self.docs)
+    }
+}

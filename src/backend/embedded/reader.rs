@@ -1,7 +1,7 @@
 //! Reading the store: searches, counts and the arrival cursor that `tail` follows.
 
 use super::checkpoint::Checkpoint;
-use super::collect::{CountByColumn, Order, TopDocsBy};
+use super::collect::{CountByColumn, DocsBySegment, Order, TopDocsBy};
 use super::document::exists_term;
 use super::error::{Context, Result, StoreError};
 use super::layout::Store;
@@ -121,36 +121,50 @@ impl StoreReader {
     pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&str)) -> Result<u64> {
         let translated = translate(query, &self.store.fields);
         let searcher = self.searcher();
-        let found = searcher
-            .search(translated.as_ref(), &tantivy::collector::DocSetCollector)
+        let by_segment = searcher
+            .search(translated.as_ref(), &DocsBySegment)
             .context(|| "the search failed".to_string())?;
-        let mut addresses: Vec<tantivy::DocAddress> = found.into_iter().collect();
-        addresses.sort_unstable();
         let mut visited = 0;
-        let mut current: Option<(u32, tantivy::store::StoreReader)> = None;
-        for address in addresses {
-            if current
-                .as_ref()
-                .is_none_or(|(ord, _)| *ord != address.segment_ord)
-            {
-                let segment = searcher.segment_reader(address.segment_ord);
-                let store = segment
-                    .get_store_reader(64)
-                    .context(|| "cannot read the store's documents".to_string())?;
-                current = Some((address.segment_ord, store));
-            }
-            let Some((_, store)) = current.as_ref() else {
+        for (ord, docs) in by_segment {
+            if docs.is_empty() {
                 continue;
+            }
+            let segment = searcher.segment_reader(ord);
+            let store = segment
+                .get_store_reader(64)
+                .context(|| "cannot read the store's documents".to_string())?;
+            let mut emit = |doc: TantivyDocument| {
+                if let Some(source) = doc
+                    .get_first(self.store.fields.source)
+                    .and_then(|v| v.as_str())
+                {
+                    visit(source);
+                    visited += 1;
+                }
             };
-            let doc: TantivyDocument = store
-                .get(address.doc_id)
-                .context(|| "cannot read a stored event".to_string())?;
-            if let Some(source) = doc
-                .get_first(self.store.fields.source)
-                .and_then(|v| v.as_str())
-            {
-                visit(source);
-                visited += 1;
+            // Most of the segment matches: read it front to back (one decompression per
+            // block, no lookups) and keep the matching documents.
+            if docs.len() * 4 >= segment.num_docs() as usize {
+                let mut wanted = docs.iter().peekable();
+                let alive = segment.alive_bitset();
+                let all_docs =
+                    (0..segment.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
+                for (doc_id, doc) in all_docs.zip(store.iter::<TantivyDocument>(alive)) {
+                    if wanted.peek().is_none() {
+                        break;
+                    }
+                    if wanted.peek() == Some(&&doc_id) {
+                        wanted.next();
+                        emit(doc.context(|| "cannot read a stored event".to_string())?);
+                    }
+                }
+            } else {
+                for &doc_id in &docs {
+                    let doc: TantivyDocument = store
+                        .get(doc_id)
+                        .context(|| "cannot read a stored event".to_string())?;
+                    emit(doc);
+                }
             }
         }
         Ok(visited)
