@@ -275,6 +275,29 @@ fn dashboard(c: &mut Criterion) {
                 .unwrap_or_else(|e| panic!("{e}"));
         })
     });
+    // The patterns pane open (issue 13): the table is refreshed by `tick`, the frame only
+    // draws it.
+    dash.side = logagg::tui::state::SidePanel::Patterns;
+    dash.tick(now);
+    c.bench_function("dash_render_frame_200x60_patterns_pane", |b| {
+        let mut terminal =
+            Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|e| panic!("{e}"));
+        b.iter(|| {
+            terminal
+                .draw(|frame| {
+                    black_box(logagg::tui::view::render(&dash, frame));
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        })
+    });
+    c.bench_function("dash_tick_refreshing_the_patterns_table", |b| {
+        let mut at = now;
+        b.iter(|| {
+            // A quarter-second later each time, so every tick recomputes the table.
+            at = logagg::event::Timestamp(at.micros() + 250_000);
+            dash.tick(at);
+        })
+    });
     let mut group = c.benchmark_group("dash_absorb");
     group.throughput(Throughput::Elements(events.len() as u64));
     group.bench_function("50k_events", |b| {

@@ -157,7 +157,8 @@ pub struct LiveMiner {
 }
 
 impl LiveMiner {
-    pub fn add(&mut self, event: &LogEvent) {
+    /// Mines one event; returns its template's index (see `templates_like`).
+    pub fn add(&mut self, event: &LogEvent) -> usize {
         if !self.headers.by_service.contains_key(&event.service) {
             let first = event.message.lines().next().unwrap_or("");
             let format = format::detect(first.as_bytes(), FormatChoice::Auto, None);
@@ -176,6 +177,20 @@ impl LiveMiner {
             entry.2 = entry.2.max(event.timestamp);
         }
         self.total += 1;
+        t
+    }
+
+    /// How many templates the miner holds (the dashboard starts over past a bound).
+    pub fn templates(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// The indices of the templates whose text is `template` now (templates that
+    /// generalised into the same text are one pattern).
+    pub fn templates_like(&self, template: &str) -> Vec<usize> {
+        (0..self.seen.len())
+            .filter(|&t| self.miner.template(t) == template)
+            .collect()
     }
 
     pub fn total(&self) -> u64 {

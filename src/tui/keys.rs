@@ -1,6 +1,6 @@
 //! Keys to state changes. Pure: no terminal, so key sequences are unit-tested.
 
-use super::state::{Dashboard, Mode, WINDOWS};
+use super::state::{Dashboard, Mode, SidePanel, WINDOWS};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Applies one key. `page` is how many rows the stream showed in the last frame.
@@ -51,6 +51,8 @@ fn stream_key(dash: &mut Dashboard, key: KeyEvent, page: usize) {
         }
         KeyCode::Tab => dash.mode = Mode::Services { selected: 0 },
         KeyCode::Char('?') => dash.mode = Mode::Help,
+        // `esc` undoes a narrowing: the pattern first, then the filter.
+        KeyCode::Esc if dash.patterns.chosen.is_some() => dash.patterns.chosen = None,
         KeyCode::Esc if !dash.filter.text.is_empty() => {
             dash.apply_filter("");
         }
@@ -173,12 +175,24 @@ fn detail_key(dash: &mut Dashboard, key: KeyEvent, seq: u64, scroll: u16) {
 }
 
 fn services_key(dash: &mut Dashboard, key: KeyEvent, selected: usize) {
-    let services = dash.top_services();
+    let rows = match dash.side {
+        SidePanel::Patterns => dash.patterns.table.len(),
+        _ => dash.top_services().len(),
+    };
     match key.code {
-        KeyCode::Esc | KeyCode::Tab | KeyCode::Char('q') => dash.mode = Mode::Stream,
+        KeyCode::Esc | KeyCode::Char('q') => dash.mode = Mode::Stream,
+        // `tab` cycles what the panel ranks: services, hosts, patterns.
+        KeyCode::Tab => {
+            dash.side = match dash.side {
+                SidePanel::Services => SidePanel::Hosts,
+                SidePanel::Hosts => SidePanel::Patterns,
+                SidePanel::Patterns => SidePanel::Services,
+            };
+            dash.mode = Mode::Services { selected: 0 };
+        }
         KeyCode::Down | KeyCode::Char('j') => {
             dash.mode = Mode::Services {
-                selected: (selected + 1).min(services.len().saturating_sub(1)),
+                selected: (selected + 1).min(rows.saturating_sub(1)),
             };
         }
         KeyCode::Up | KeyCode::Char('k') => {
@@ -187,14 +201,35 @@ fn services_key(dash: &mut Dashboard, key: KeyEvent, selected: usize) {
             }
         }
         KeyCode::Char('h') => {
-            dash.by_host = !dash.by_host;
+            dash.side = match dash.side {
+                SidePanel::Hosts => SidePanel::Services,
+                _ => SidePanel::Hosts,
+            };
             dash.mode = Mode::Services { selected: 0 };
         }
         KeyCode::Enter => {
-            if let Some((name, _, _)) = services.get(selected) {
-                let field = if dash.by_host { "host" } else { "service" };
-                let filter = format!("{field}:{}", crate::query::escape_term(name, false));
-                dash.apply_filter(&filter);
+            match dash.side {
+                SidePanel::Patterns => {
+                    if let Some(template) = dash
+                        .patterns
+                        .table
+                        .get(selected)
+                        .map(|p| p.template.clone())
+                    {
+                        dash.choose_pattern(&template);
+                    }
+                }
+                side => {
+                    if let Some((name, _, _)) = dash.top_services().get(selected) {
+                        let field = if side == SidePanel::Hosts {
+                            "host"
+                        } else {
+                            "service"
+                        };
+                        let filter = format!("{field}:{}", crate::query::escape_term(name, false));
+                        dash.apply_filter(&filter);
+                    }
+                }
             }
             dash.mode = Mode::Stream;
         }

@@ -4,6 +4,7 @@
 use super::feed::{FeedMessage, Health};
 use super::histogram::Histogram;
 use crate::event::{Level, LogEvent, Timestamp};
+use crate::patterns::{LiveMiner, Pattern};
 use crate::query::{matches, parse, Query, QueryError};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -24,6 +25,8 @@ pub struct Entry {
     /// producer that lags behind, a backfill or a skewed clock still shows live activity.
     pub arrived: Timestamp,
     pub event: LogEvent,
+    /// Its template in the dashboard's pattern miner.
+    pub pattern: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,35 @@ pub enum Mode {
 pub struct Filter {
     pub text: String,
     pub query: Query,
+}
+
+/// What the side panel ranks (`tab` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SidePanel {
+    Services,
+    Hosts,
+    Patterns,
+}
+
+/// A pattern first seen this recently is marked new in the patterns panel.
+pub const NEW_PATTERN: Duration = Duration::from_secs(5 * 60);
+
+/// Past this many templates the dashboard's miner starts over, so memory stays bounded
+/// whatever the lines look like.
+pub const MAX_TEMPLATES: usize = 5_000;
+/// How often the patterns table is recomputed.
+const PATTERNS_EVERY: Duration = Duration::from_millis(250);
+
+/// The patterns of what arrived, mined as events arrive.
+pub struct PatternWatch {
+    pub miner: LiveMiner,
+    /// The table shown, most frequent first, refreshed every `PATTERNS_EVERY`.
+    pub table: Vec<Pattern>,
+    /// Dashboard time of the last refresh (the clock `tick` gives, so tests are exact).
+    refreshed: Option<Timestamp>,
+    /// The pattern the stream is narrowed to: its template and the template indices that
+    /// have that text.
+    pub chosen: Option<(String, Vec<usize>)>,
 }
 
 pub struct Dashboard {
@@ -74,8 +106,9 @@ pub struct Dashboard {
     pub quit: bool,
     /// A one-line notice (copied to the clipboard, ...), shown in the key bar.
     pub notice: Option<String>,
-    /// The side panel ranks hosts instead of services.
-    pub by_host: bool,
+    /// What the side panel ranks.
+    pub side: SidePanel,
+    pub patterns: PatternWatch,
 }
 
 impl Dashboard {
@@ -106,7 +139,13 @@ impl Dashboard {
             color,
             quit: false,
             notice: None,
-            by_host: false,
+            side: SidePanel::Services,
+            patterns: PatternWatch {
+                miner: LiveMiner::default(),
+                table: Vec::new(),
+                refreshed: None,
+                chosen: None,
+            },
         }
     }
 
@@ -130,16 +169,32 @@ impl Dashboard {
         if self.entries.len() >= self.capacity {
             self.entries.pop_front();
         }
+        if self.patterns.miner.templates() >= MAX_TEMPLATES {
+            // Bounded memory: start over (the panel says so by its counts).
+            self.patterns.miner = LiveMiner::default();
+            self.patterns.chosen = None;
+        }
+        let pattern = self.patterns.miner.add(&event);
         self.entries.push_back(Entry {
             seq: self.next_seq,
             arrived: self.now,
             event,
+            pattern,
         });
         self.next_seq += 1;
     }
 
     pub fn tick(&mut self, now: Timestamp) {
         self.now = now;
+        let watch = &mut self.patterns;
+        let every = PATTERNS_EVERY.as_micros() as i64;
+        if watch
+            .refreshed
+            .is_none_or(|at| now.micros() - at.micros() >= every || now < at)
+        {
+            watch.table = watch.miner.patterns();
+            watch.refreshed = Some(now);
+        }
         self.histogram
             .forget_before(now, WINDOWS[WINDOWS.len() - 1]);
     }
@@ -151,7 +206,24 @@ impl Dashboard {
     fn shows(&self, entry: &Entry) -> bool {
         self.paused_at.is_none_or(|mark| entry.seq <= mark)
             && self.levels[level_index(entry.event.level)]
+            && self
+                .patterns
+                .chosen
+                .as_ref()
+                .is_none_or(|(_, templates)| templates.contains(&entry.pattern))
             && matches(&self.filter.query, &entry.event)
+    }
+
+    /// Narrows the stream to the pattern with this template.
+    pub fn choose_pattern(&mut self, template: &str) {
+        let templates = self.patterns.miner.templates_like(template);
+        self.patterns.chosen = Some((template.to_string(), templates));
+        self.follow();
+    }
+
+    /// Patterns first seen this recently are marked new.
+    pub fn is_new(&self, pattern: &Pattern) -> bool {
+        self.now.micros() - pattern.first_seen.micros() < NEW_PATTERN.as_micros() as i64
     }
 
     /// Shown entries, newest first.
@@ -256,13 +328,14 @@ impl Dashboard {
     /// Events per service (or host) that arrived in the histogram window, among those the
     /// buffer holds: (name, events, errors), most events first.
     pub fn top_services(&self) -> Vec<(String, u64, u64)> {
+        let by_host = self.side == SidePanel::Hosts;
         let since = self.now.micros() - self.window().as_micros() as i64;
         let mut counts: std::collections::HashMap<&str, (u64, u64)> = Default::default();
         for entry in &self.entries {
             if entry.arrived.micros() < since {
                 continue;
             }
-            let name = if self.by_host {
+            let name = if by_host {
                 entry.event.host.as_str()
             } else {
                 entry.event.service.as_str()

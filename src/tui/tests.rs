@@ -3,7 +3,7 @@
 
 use super::feed::{FeedMessage, Health};
 use super::keys::handle;
-use super::state::{Dashboard, Mode};
+use super::state::{Dashboard, Mode, SidePanel};
 use super::view::{fit, render};
 use crate::event::{Level, LogEvent, Timestamp};
 use ratatui::backend::TestBackend;
@@ -313,7 +313,7 @@ fn the_side_panel_ranks_hosts_too() {
     let mut dash = dashboard(40);
     press(&mut dash, KeyCode::Tab);
     press(&mut dash, KeyCode::Char('h'));
-    assert!(dash.by_host);
+    assert_eq!(dash.side, SidePanel::Hosts);
     let first = dash.top_services()[0].0.clone();
     assert!(first.contains('-'), "{first} is a host");
     press(&mut dash, KeyCode::Enter);
@@ -321,6 +321,48 @@ fn the_side_panel_ranks_hosts_too() {
         dash.filter.text,
         format!("host:{}", crate::query::escape_term(&first, false))
     );
+}
+
+#[test]
+fn tab_cycles_services_hosts_and_patterns_and_enter_shows_a_pattern() {
+    let mut dash = dashboard(100);
+    for _ in 0..30 {
+        let i = dash.next_seq as i64;
+        let mut e = event(i);
+        e.message = format!("disk almost full on /dev/sda{} at {}%", i % 3, 90 + i % 9);
+        e.level = Level::Warn;
+        dash.push(e);
+    }
+    dash.tick(Timestamp::from_millis(NOW_MS + 1_000));
+    press(&mut dash, KeyCode::Tab);
+    assert_eq!(dash.side, SidePanel::Services);
+    press(&mut dash, KeyCode::Tab);
+    assert_eq!(dash.side, SidePanel::Hosts);
+    press(&mut dash, KeyCode::Tab);
+    assert_eq!(dash.side, SidePanel::Patterns);
+    let templates: Vec<&str> = dash
+        .patterns
+        .table
+        .iter()
+        .map(|p| p.template.as_str())
+        .collect();
+    assert_eq!(
+        templates,
+        vec![
+            "request <NUM> finished: connection refused by upstream after <NUM> ms",
+            "disk almost full on <PATH> at <NUM>",
+        ]
+    );
+    snapshot_at_sizes("patterns", &dash);
+    press(&mut dash, KeyCode::Down);
+    press(&mut dash, KeyCode::Enter);
+    assert!(matches!(dash.mode, Mode::Stream));
+    let shown: Vec<&str> = dash.shown().map(|e| e.event.message.as_str()).collect();
+    assert_eq!(shown.len(), 30);
+    assert!(shown.iter().all(|m| m.starts_with("disk almost full")));
+    assert!(frame(&dash, 120, 40).contains("pattern: disk almost full on <PATH> at <NUM>"));
+    press(&mut dash, KeyCode::Esc);
+    assert_eq!(dash.shown().count(), 130);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! filter line and key hints; the detail view and help as overlays. Reads the state, never
 //! changes it; everything time-related comes from `dash.now`, so frames are reproducible.
 
-use super::state::{level_index, Dashboard, Entry, Mode};
+use super::state::{level_index, Dashboard, Entry, Mode, SidePanel};
 use crate::event::Level;
 use crate::query::{Clause, Query, Target, Test};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -450,14 +450,25 @@ fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
 
 fn render_services(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     let focused = matches!(dash.mode, Mode::Services { .. });
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(match (focused, dash.by_host) {
-            (true, false) => " top services (enter filters · h hosts) ",
-            (true, true) => " top hosts (enter filters · h services) ",
-            (false, false) => " top services (tab) ",
-            (false, true) => " top hosts (tab) ",
-        });
+    let title = match (focused, dash.side) {
+        (true, SidePanel::Services) => " top services (enter filters · tab hosts) ",
+        (true, SidePanel::Hosts) => " top hosts (enter filters · tab patterns) ",
+        (true, SidePanel::Patterns) => " patterns (enter shows · tab services) ",
+        (false, SidePanel::Services) => " top services (tab) ",
+        (false, SidePanel::Hosts) => " top hosts (tab) ",
+        (false, SidePanel::Patterns) => " patterns (tab) ",
+    };
+    // A title that does not fit loses its key hints rather than being cut mid-word.
+    let title = if title.width() + 2 <= area.width as usize {
+        title
+    } else {
+        match dash.side {
+            SidePanel::Services => " top services ",
+            SidePanel::Hosts => " top hosts ",
+            SidePanel::Patterns => " patterns ",
+        }
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let selected = match dash.mode {
@@ -465,34 +476,70 @@ fn render_services(dash: &Dashboard, frame: &mut Frame, area: Rect) {
         _ => None,
     };
     let width = inner.width as usize;
-    let name_width = width.saturating_sub(15).max(4);
-    let lines: Vec<Line> = dash
-        .top_services()
+    let lines: Vec<Line> = if dash.side == SidePanel::Patterns {
+        pattern_rows(dash, width, inner.height as usize)
+    } else {
+        service_rows(dash, width, inner.height as usize)
+    };
+    let lines = lines
         .into_iter()
-        .take(inner.height as usize)
         .enumerate()
-        .map(|(i, (service, events, errors))| {
-            let share = errors as f64 * 100.0 / events.max(1) as f64;
-            let error_style = if share >= 5.0 {
-                Style::new().fg(Color::Red)
-            } else {
-                Style::new()
-            };
-            let line = Line::from(vec![
-                Span::raw(format!(
-                    "{:<name_width$} {events:>7} ",
-                    fit(&service, name_width)
-                )),
-                Span::styled(format!("{share:>4.0}%"), style(dash, error_style)),
-            ]);
+        .map(|(i, line)| {
             if Some(i) == selected {
                 line.style(Style::new().add_modifier(Modifier::REVERSED))
             } else {
                 line
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn service_rows(dash: &Dashboard, width: usize, rows: usize) -> Vec<Line<'static>> {
+    let name_width = width.saturating_sub(15).max(4);
+    dash.top_services()
+        .into_iter()
+        .take(rows)
+        .map(|(service, events, errors)| {
+            let share = errors as f64 * 100.0 / events.max(1) as f64;
+            let error_style = if share >= 5.0 {
+                Style::new().fg(Color::Red)
+            } else {
+                Style::new()
+            };
+            Line::from(vec![
+                Span::raw(format!(
+                    "{:<name_width$} {events:>7} ",
+                    fit(&service, name_width)
+                )),
+                Span::styled(format!("{share:>4.0}%"), style(dash, error_style)),
+            ])
+        })
+        .collect()
+}
+
+/// Count, a `new` mark for patterns first seen in the last minutes, and the template.
+fn pattern_rows(dash: &Dashboard, width: usize, rows: usize) -> Vec<Line<'static>> {
+    let template_width = width.saturating_sub(12).max(4);
+    dash.patterns
+        .table
+        .iter()
+        .take(rows)
+        .map(|p| {
+            let mark = if dash.is_new(p) { "new" } else { "   " };
+            Line::from(vec![
+                Span::raw(format!("{:>7} ", p.count)),
+                Span::styled(
+                    format!("{mark} "),
+                    style(
+                        dash,
+                        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                    ),
+                ),
+                Span::raw(fit(&p.template, template_width)),
+            ])
+        })
+        .collect()
 }
 
 fn render_filter(dash: &Dashboard, frame: &mut Frame, area: Rect) {
@@ -524,11 +571,14 @@ fn render_filter(dash: &Dashboard, frame: &mut Frame, area: Rect) {
             frame.set_cursor_position((area.x + (prompt.len() + before.width()) as u16, area.y));
         }
         _ => {
-            let text = if dash.filter.text.is_empty() {
+            let mut text = if dash.filter.text.is_empty() {
                 "(none: every event)".to_string()
             } else {
                 dash.filter.text.clone()
             };
+            if let Some((template, _)) = &dash.patterns.chosen {
+                text.push_str(&format!("  · pattern: {template} (esc clears)"));
+            }
             frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled("filter: ", style(dash, Style::new().fg(Color::DarkGray))),
@@ -570,8 +620,8 @@ fn render_hints(dash: &Dashboard, frame: &mut Frame, area: Rect) {
         Mode::Services { .. } => &[
             "↑↓ choose",
             "enter filter to it",
-            "h services/hosts",
-            "tab back",
+            "tab services/hosts/patterns",
+            "esc back",
         ],
         _ => &[
             "q quit",
