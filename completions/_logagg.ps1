@@ -30,8 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Generate realistic logs from a fleet of fake services')
-            [CompletionResult]::new('ship', 'ship', [CompletionResultType]::ParameterValue, 'Send log lines from files or standard input to Kafka')
-            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store, exactly once')
+            [CompletionResult]::new('ship', 'ship', [CompletionResultType]::ParameterValue, 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line''s own time, level, host and program read from its format')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'List dead letters (events the store rejected) and replay them once the cause is fixed')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
@@ -378,8 +378,8 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
         }
         'logagg;help' {
             [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Generate realistic logs from a fleet of fake services')
-            [CompletionResult]::new('ship', 'ship', [CompletionResultType]::ParameterValue, 'Send log lines from files or standard input to Kafka')
-            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store, exactly once')
+            [CompletionResult]::new('ship', 'ship', [CompletionResultType]::ParameterValue, 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line''s own time, level, host and program read from its format')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'List dead letters (events the store rejected) and replay them once the cause is fixed')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')

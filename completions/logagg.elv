@@ -27,8 +27,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand simulate 'Generate realistic logs from a fleet of fake services'
-            cand ship 'Send log lines from files or standard input to Kafka'
-            cand ingest 'Consume a Kafka topic into the store, exactly once'
+            cand ship 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line''s own time, level, host and program read from its format'
+            cand ingest 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
             cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'
@@ -350,8 +350,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
         }
         &'logagg;help'= {
             cand simulate 'Generate realistic logs from a fleet of fake services'
-            cand ship 'Send log lines from files or standard input to Kafka'
-            cand ingest 'Consume a Kafka topic into the store, exactly once'
+            cand ship 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line''s own time, level, host and program read from its format'
+            cand ingest 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
             cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
             cand tail 'Follow new events as they are stored'

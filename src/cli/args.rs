@@ -79,19 +79,23 @@ Examples:
   logagg simulate --seed 7 --start 2026-01-01T00:00:00Z --count 1000 --to stdout   reproducible NDJSON
   logagg simulate --to kafka --brokers 127.0.0.1:9092 --rate 20000 --create-topic")]
     Simulate(SimulateArgs),
-    /// Send log lines from files or standard input to Kafka
+    /// Load log lines from files or standard input into the store (or Kafka, Elasticsearch,
+    /// stdout), each line's own time, level, host and program read from its format
     #[command(after_help = "\
 Examples:
-  kubectl logs deploy/api | logagg ship --service api
+  logagg ship /var/log/syslog /var/log/nginx/access.log   formats detected per file
+  kubectl logs deploy/api | logagg ship --service api --to kafka
   logagg ship /var/log/app/*.log --service app --field env=prod --multiline '^\\d{4}-'
-  logagg ship /var/log/app/app.log --follow --service app      like tail -F, rotation-safe, resumable")]
+  logagg ship /var/log/app/app.log --follow --service app      like tail -F, rotation-safe, exactly once
+  logagg ship legacy.log --time-format '%d.%m.%Y %H:%M:%S' --timezone +01:00")]
     Ship(ShipArgs),
-    /// Consume a Kafka topic into the store, exactly once
+    /// Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout
     #[command(after_help = "\
 Examples:
   logagg ingest --brokers 127.0.0.1:9092 --topic logs
   logagg ingest --exit-at-end            backfill what is in the topic now, then stop
-  logagg ingest --to elasticsearch --es-url http://127.0.0.1:9200")]
+  logagg ingest --to elasticsearch --es-url http://127.0.0.1:9200
+  logagg ingest --to stdout --exit-at-end --filter 'level:>=error'   decoded events, like kcat")]
     Ingest(IngestArgs),
     /// List dead letters (events the store rejected) and replay them once the cause is fixed
     #[command(after_help = "\

@@ -658,6 +658,15 @@ mod never_panics {
         }
 
         #[test]
+        fn escapes_before_wide_characters(line in r#"[a-z]{1,3}="?(\\[é€😀a"]|[a-z é"])*"?( [a-z]=[0-9])*"#) {
+            for format in formats() {
+                let mut decoder = LineDecoder::new(format, Clock { zone: Zone::Utc, reference: utc(REFERENCE) });
+                let event = decoder.decode(line.as_bytes(), utc(REFERENCE));
+                prop_assert_eq!(event.message, line.clone());
+            }
+        }
+
+        #[test]
         fn log_like_text(line in r"(<[0-9]{1,4}>)?[0-9A-Za-z:./ \[\]|=-]{0,80}") {
             let _ = detect(line.as_bytes(), FormatChoice::Auto, None);
             for format in formats() {
