@@ -254,42 +254,37 @@ fn store(c: &mut Criterion) {
 }
 
 /// The dashboard with a full 10k buffer: one 200x60 frame, and taking in 50k events.
+/// Drawing one 200x60 frame of `dash`.
+fn bench_frame(c: &mut Criterion, name: &str, dash: &logagg::tui::state::Dashboard) {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    c.bench_function(name, |b| {
+        let mut terminal =
+            Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|e| panic!("{e}"));
+        b.iter(|| {
+            terminal
+                .draw(|frame| {
+                    black_box(logagg::tui::view::render(dash, frame));
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        })
+    });
+}
+
 fn dashboard(c: &mut Criterion) {
     use logagg::tui::feed::FeedMessage;
     use logagg::tui::state::Dashboard;
-    use ratatui::backend::TestBackend;
-    use ratatui::Terminal;
     let events: Vec<_> = sample(50_000).iter().map(|e| e.to_log_event()).collect();
     let now = events.last().map(|e| e.timestamp).unwrap_or_default();
     let mut dash = Dashboard::new(10_000, "bench".into(), true, now);
     dash.absorb(FeedMessage::Events(events[..10_000].to_vec()));
     dash.apply_filter("level:>=info");
-    c.bench_function("dash_render_frame_200x60_full_buffer", |b| {
-        let mut terminal =
-            Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|e| panic!("{e}"));
-        b.iter(|| {
-            terminal
-                .draw(|frame| {
-                    black_box(logagg::tui::view::render(&dash, frame));
-                })
-                .unwrap_or_else(|e| panic!("{e}"));
-        })
-    });
+    bench_frame(c, "dash_render_frame_200x60_full_buffer", &dash);
     // The patterns pane open (issue 13): the table is refreshed by `tick`, the frame only
     // draws it.
     dash.side = logagg::tui::state::SidePanel::Patterns;
     dash.tick(now);
-    c.bench_function("dash_render_frame_200x60_patterns_pane", |b| {
-        let mut terminal =
-            Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|e| panic!("{e}"));
-        b.iter(|| {
-            terminal
-                .draw(|frame| {
-                    black_box(logagg::tui::view::render(&dash, frame));
-                })
-                .unwrap_or_else(|e| panic!("{e}"));
-        })
-    });
+    bench_frame(c, "dash_render_frame_200x60_patterns_pane", &dash);
     c.bench_function("dash_tick_refreshing_the_patterns_table", |b| {
         let mut at = now;
         b.iter(|| {
