@@ -105,6 +105,24 @@ fn patterns_of_shipped_lines_in_the_embedded_store() {
         "{table}"
     );
     assert!(table.contains("3 patterns in 300 events"), "{table}");
+    // With --since/--until the trend spans the asked hour: every line falls in 20:35-20:40.
+    let hour = json_lines(&stdout_of(logagg(dir.path()).args([
+        "query",
+        "--patterns",
+        "--output",
+        "json",
+        "--since",
+        "2008-11-09T20:00:00Z",
+        "--until",
+        "2008-11-09T21:00:00Z",
+    ])));
+    let trend: Vec<u64> = hour[0]["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(trend, vec![0, 0, 0, 0, 0, 0, 0, 120, 0, 0, 0, 0]);
     // Sampling says so.
     let out = logagg(dir.path())
         .args(["query", "--patterns", "--sample", "100", "--output", "json"])

@@ -5,8 +5,8 @@
 use super::args::QueryArgs;
 use super::output::{Format, Printer};
 use super::Outcome;
-use crate::event::LogEvent;
-use crate::patterns::{mine, Minable, Mined, Pattern};
+use crate::event::{LogEvent, Timestamp};
+use crate::patterns::{mine, mine_over, Minable, Mined, Pattern};
 use anyhow::Result;
 use std::io::Write;
 
@@ -17,6 +17,17 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 /// Whether the query asks for patterns at all.
 pub fn wanted(args: &QueryArgs) -> bool {
     args.patterns || args.with_pattern || args.pattern.is_some()
+}
+
+/// The time range the query asked for (`--since`, `--until`), so the trend spans it.
+fn query_range(args: &QueryArgs) -> (Option<Timestamp>, Option<Timestamp>) {
+    let now = Timestamp::now();
+    let at = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(|t| crate::query::time::parse_instant_or_ago(t, now))
+    };
+    let upper = at(&args.until).or(args.since.as_ref().map(|_| now));
+    (at(&args.since), upper)
 }
 
 /// Says when the events mined are a sample of those that matched.
@@ -39,7 +50,7 @@ pub fn show_patterns<E: Minable>(
     note_sample(newest_first.len(), matching);
     // Mined oldest first, the order the lines were written in.
     newest_first.reverse();
-    let mined = mine(&newest_first, TREND_SLICES);
+    let mined = mine_over(&newest_first, TREND_SLICES, Some(query_range(args)));
     print_patterns(&mined, newest_first.len(), args.limit, format)
 }
 

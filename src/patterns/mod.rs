@@ -229,15 +229,28 @@ impl LiveMiner {
 
 /// Mines `events` (in the order given) into patterns with `buckets` trend slices.
 pub fn mine<E: Minable>(events: &[E], buckets: usize) -> Mined {
+    mine_over(events, buckets, None)
+}
+
+/// Like `mine`, with the trend over `range` (the query's `--since`/`--until`) instead of the
+/// events' own time range; either bound may be open.
+pub fn mine_over<E: Minable>(
+    events: &[E],
+    buckets: usize,
+    range: Option<(Option<Timestamp>, Option<Timestamp>)>,
+) -> Mined {
     let headers = Headers::learn(events);
     let mut miner = Miner::new();
     let templates: Vec<usize> = events.iter().map(|e| miner.add(headers.body(e))).collect();
-    let (start, end) = events.iter().fold((i64::MAX, i64::MIN), |(lo, hi), e| {
+    let (first, last) = events.iter().fold((i64::MAX, i64::MIN), |(lo, hi), e| {
         (
             lo.min(e.timestamp().micros()),
             hi.max(e.timestamp().micros()),
         )
     });
+    let (lower, upper) = range.unwrap_or((None, None));
+    let start = lower.map_or(first, |t| t.micros().min(first));
+    let end = upper.map_or(last, |t| t.micros().max(last));
     let span = (end - start).max(1) as f64;
     let buckets = buckets.max(1);
     // Templates generalise as lines arrive: group by the final template text.
