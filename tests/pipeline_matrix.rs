@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::kafka::{create_topic, simulation, Broker, START};
+use common::kafka::{create_topic, simulate_to, simulation, Broker, START};
 use common::search_engine::SearchEngine;
 use common::{logagg, stdout_of};
 use std::collections::BTreeMap;
@@ -88,22 +88,15 @@ impl Case<'_> {
             }
             From::Topic => {
                 let topic = format!("{}-in", self.name);
-                create_topic(self.broker, &topic, 3);
-                stdout_of(logagg(self.dir).args([
-                    "simulate",
-                    "--to",
-                    "kafka",
-                    "--brokers",
-                    &self.broker.address,
-                    "--topic",
+                simulate_to(
+                    self.dir,
+                    self.broker,
                     &topic,
-                    "--seed",
                     SEED,
-                    "--start",
                     START,
-                    "--count",
                     &COUNT.to_string(),
-                ]));
+                    "3",
+                );
                 (
                     [
                         "ingest",
@@ -212,22 +205,7 @@ fn ingest_filter_passes_only_matching_events_and_moves_past_the_rest() {
     let broker = Broker::shared();
     let dir = tempfile::tempdir().unwrap();
     let topic = "filtered-in";
-    create_topic(broker, topic, 2);
-    stdout_of(logagg(dir.path()).args([
-        "simulate",
-        "--to",
-        "kafka",
-        "--brokers",
-        &broker.address,
-        "--topic",
-        topic,
-        "--seed",
-        SEED,
-        "--start",
-        START,
-        "--count",
-        "2000",
-    ]));
+    simulate_to(dir.path(), broker, topic, SEED, START, "2000", "2");
     let all = simulation(dir.path(), SEED, START, "2000");
     let expected = all
         .lines()
