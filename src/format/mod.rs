@@ -165,7 +165,7 @@ impl LineDecoder {
             Err(_) => (String::from_utf8_lossy(line), true),
         };
         let header = self.format.read(&text);
-        let mut event = self.event_from(&text, header.as_ref(), received_at);
+        let mut event = self.event_from(&text, header, received_at);
         if invalid_utf8 {
             event.fields.insert(
                 "decode_error".into(),
@@ -178,41 +178,46 @@ impl LineDecoder {
     fn event_from(
         &mut self,
         text: &str,
-        header: Option<&Header>,
+        header: Option<Header>,
         received_at: Timestamp,
     ) -> LogEvent {
-        let timestamp = header
+        let view = header.as_ref();
+        let timestamp = view
             .and_then(|h| h.time.as_ref())
             .and_then(|w| self.clock.resolve(w));
-        let matched = header.is_some();
-        if !matched {
+        if view.is_none() {
             self.unmatched += 1;
         }
-        let level = header
+        let level = view
             .and_then(|h| h.level)
-            .or_else(|| infer_level(header.map_or(text, |h| text.get(h.body..).unwrap_or(""))))
+            .or_else(|| infer_level(view.map_or(text, |h| text.get(h.body..).unwrap_or(""))))
             .unwrap_or_default();
-        let pick = |found: Option<&str>, default: &Option<String>| -> String {
+        let pick = |found: Option<&'_ str>, default: &'_ Option<String>| -> String {
             found
                 .filter(|s| !s.is_empty() && *s != "-")
                 .or(default.as_deref())
                 .unwrap_or(UNKNOWN)
                 .to_string()
         };
+        let service = pick(view.and_then(|h| h.service), &self.service);
+        let host = pick(view.and_then(|h| h.host), &self.host);
         let mut event = LogEvent::new(
             timestamp.unwrap_or(received_at),
             level,
-            &pick(header.and_then(|h| h.service), &self.service),
-            &pick(header.and_then(|h| h.host), &self.host),
+            &service,
+            &host,
             text,
         );
-        if let Some(h) = header {
-            event.fields = h.fields.clone();
-            if let Some(pid) = h.pid {
-                event.fields.insert("pid".into(), Value::from(pid));
+        match header {
+            Some(h) => {
+                // Moved, not copied: the header is not needed after this.
+                event.fields = h.fields;
+                if let Some(pid) = h.pid {
+                    event.fields.insert("pid".into(), Value::from(pid));
+                }
             }
+            None => event.unparsed = true,
         }
-        event.unparsed = !matched;
         event
     }
 }
