@@ -8,7 +8,7 @@ mod common;
 
 use common::kafka::{ingest, Broker};
 use common::logagg;
-use common::query_strategies::{arb_query, HOSTS, LEVELS, SERVICES, WORDS};
+use common::query_strategies::{arb_query, HOSTS, LEVELS, SERVICES, TRACE_IDS, WORDS};
 use common::search_engine::SearchEngine;
 use logagg::event::{decode_line, DecodeContext, LogEvent, Timestamp};
 use logagg::query::{matches, parse};
@@ -34,7 +34,7 @@ fn arb_line() -> impl Strategy<Value = String> {
             ),
             0..8,
         ),
-        prop::option::of(prop::sample::select(vec!["t1", "t2"])),
+        prop::option::of(prop::sample::select(TRACE_IDS.to_vec())),
         prop::option::of(0i64..1000),
         prop::option::of(0i64..1000),
         prop::option::of(prop::sample::select(vec!["500", "ok", "OK", "m", "abc", "a b"])),

@@ -28,6 +28,10 @@ pub const WORDS: &[&str] = &[
 ];
 pub const SERVICES: &[&str] = &["auth", "payments", "api-gateway", "Auth", "db"];
 pub const HOSTS: &[&str] = &["web-1", "canary-auth-1", "db-2", "web-10"];
+/// Short ids and long ones that share their first characters: the store indexes only a
+/// trace id's prefix, so lookups must still tell these apart.
+pub const TRACE_IDS: &[&str] = &["t1", "t2", "4bf92f3577b34da6", "4bf92f35", "4bf9", "4bf"];
+
 pub const LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
 
 /// One clause. `relative_times` adds `now-…` ranges, which only a test that controls
@@ -50,8 +54,22 @@ pub fn arb_leaf(relative_times: bool) -> impl Strategy<Value = String> {
         "missing:*",
         "trace_id:*",
         "trace_id:t1",
+        "trace_id:4bf92f35",
+        "trace_id:4bf",
+        "trace_id:4bf9*",
+        "trace_id:4bf92f3*",
+        "trace_id:4b?9*",
+        "trace_id:*6",
+        "trace_id:[4bf92 TO 4bf93]",
         "code:/^a/",
         "message:/time(d)? ?out/",
+        "/Timed? out/",
+        "/(?i)TIMEOUT/",
+        "/ed ou/",
+        "/^[a-z]+[,:] /",
+        "/connection (refused|reset)/",
+        "/onn/",
+        "/i42 5/",
         "/Ü/",
         "*",
         "message:\"...\"",

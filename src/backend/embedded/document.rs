@@ -7,10 +7,14 @@
 //! - `k␀key` when the key has any value (`key:*`),
 //! - `L␀key` when a value was too long to index as a term (checked against the stored event).
 //!
+//! - `t␀PREFIX` for the first characters of the trace id (format 2; see `schema::TraceIndex`).
+//!
 //! Plus `k␀trace_id` when the event has a trace id and `L␀message` when its message has a
 //! word too long to index.
 
-use super::schema::{StoreFields, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES};
+use super::schema::{
+    StoreFields, TraceIndex, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
+};
 use crate::event::{flatten_fields, FieldValue, LogEvent};
 use crate::query::words::{fold, word_spans};
 use std::collections::BTreeSet;
@@ -28,6 +32,12 @@ pub fn number_term(key: &str, value: f64) -> String {
 
 pub fn exists_term(key: &str) -> String {
     format!("k{SEP}{key}")
+}
+
+/// The term a format-2 store indexes for a trace id (or for a query's literal prefix of one).
+pub fn trace_prefix_term(trace_id: &str) -> String {
+    let prefix: String = trace_id.chars().take(TRACE_PREFIX_CHARS).collect();
+    format!("t{SEP}{prefix}")
 }
 
 pub fn long_value_term(key: &str) -> String {
@@ -53,12 +63,10 @@ pub fn sortable_f64(value: f64) -> u64 {
 pub fn to_document(
     fields: &StoreFields,
     event: &LogEvent,
-    id: &str,
     seq: u64,
     source: &str,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, id);
     doc.add_u64(fields.seq, seq);
     doc.add_i64(fields.ts, event.timestamp.micros());
     doc.add_text(fields.level, event.level.as_str());
@@ -66,7 +74,10 @@ pub fn to_document(
     doc.add_text(fields.service, &event.service);
     doc.add_text(fields.host, &event.host);
     if let Some(trace_id) = &event.trace_id {
-        doc.add_text(fields.trace_id, trace_id);
+        match fields.trace_index {
+            TraceIndex::Whole => doc.add_text(fields.trace_id, trace_id),
+            TraceIndex::Prefix => doc.add_text(fields.terms, trace_prefix_term(trace_id)),
+        }
         doc.add_text(fields.terms, exists_term("trace_id"));
     }
     doc.add_text(fields.message, &event.message);

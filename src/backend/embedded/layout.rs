@@ -9,9 +9,17 @@
 use super::error::{Context, Result, StoreError};
 use super::schema::{build_schema, register_tokenizer, StoreFields};
 use std::path::{Path, PathBuf};
-use tantivy::Index;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings};
 
-pub const FORMAT: u32 = 1;
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+/// Each event a query returns costs decompressing its block: 16 KiB blocks kept 61 bytes
+/// per event, 32 KiB 53, 64 KiB 48, with the newest-100 query at 8.4, 9.4 and 12.4 ms.
+const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
+
+/// The format new stores are written in. Format 1 (before issue 12) still opens and takes
+/// writes; see `schema::build_schema`.
+pub const FORMAT: u32 = 2;
 const MARKER: &str = "store.json";
 const INDEX_DIR: &str = "index";
 
@@ -32,7 +40,7 @@ impl Store {
                 dir: dir.to_path_buf(),
             });
         }
-        check_marker(dir)?;
+        let format = check_marker(dir)?;
         // A writer's merge may delete a segment between our reading meta.json and opening
         // the segment; the next attempt reads the newer meta.json.
         let mut attempt = 0;
@@ -46,7 +54,7 @@ impl Store {
                 Err(e) => return Err(damaged(dir, &e)),
             }
         };
-        Store::from_index(dir, index)
+        Store::from_index(dir, index, format)
     }
 
     /// Opens the store, creating it if the directory holds none. Call only while holding
@@ -61,16 +69,19 @@ impl Store {
         let marker = serde_json::json!({"format": FORMAT, "created_by": format!("logagg {}", env!("CARGO_PKG_VERSION"))});
         std::fs::write(dir.join(MARKER), marker.to_string())
             .context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
-        let index = Index::create_in_dir(&index_dir, build_schema())
+        let index = Index::builder()
+            .schema(build_schema(FORMAT))
+            .settings(new_store_settings())
+            .create_in_dir(&index_dir)
             .context(|| format!("cannot create an index in {}", index_dir.display()))?;
-        Store::from_index(dir, index)
+        Store::from_index(dir, index, FORMAT)
     }
 
-    fn from_index(dir: &Path, index: Index) -> Result<Store> {
-        if index.schema() != build_schema() {
+    fn from_index(dir: &Path, index: Index, format: u32) -> Result<Store> {
+        if index.schema() != build_schema(format) {
             return Err(StoreError::Damaged {
                 dir: dir.to_path_buf(),
-                reason: "its schema is not the one this logagg writes".into(),
+                reason: format!("its schema is not the one of format {format}"),
             });
         }
         register_tokenizer(&index);
@@ -85,6 +96,20 @@ impl Store {
     /// Bytes the store occupies on disk.
     pub fn disk_bytes(&self) -> u64 {
         dir_size(&self.dir.join(INDEX_DIR))
+    }
+}
+
+/// How new stores keep their events. Stores created before keep the settings recorded in
+/// their `meta.json` (lz4, 16 KiB blocks) and open unchanged.
+fn new_store_settings() -> IndexSettings {
+    IndexSettings {
+        // Events repeat most of their words: zstd finds those repeats across a block, where
+        // lz4 over 16 KiB kept about twice the bytes (BENCHMARKS.md, issue 12).
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+        ..IndexSettings::default()
     }
 }
 
@@ -104,7 +129,8 @@ fn first_line(text: &str) -> String {
         .collect()
 }
 
-fn check_marker(dir: &Path) -> Result<()> {
+/// The store's format, refusing formats newer than this logagg knows.
+fn check_marker(dir: &Path) -> Result<u32> {
     let path = dir.join(MARKER);
     let text = std::fs::read_to_string(&path).map_err(|_| StoreError::Damaged {
         dir: dir.to_path_buf(),
@@ -125,7 +151,7 @@ fn check_marker(dir: &Path) -> Result<()> {
             supported: FORMAT,
         });
     }
-    Ok(())
+    Ok(found)
 }
 
 fn dir_size(path: &Path) -> u64 {

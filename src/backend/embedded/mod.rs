@@ -7,6 +7,7 @@ mod error;
 mod layout;
 mod lock;
 mod reader;
+mod regex_prefilter;
 pub mod retention;
 mod schema;
 mod sink;

@@ -13,7 +13,7 @@ use std::ops::Bound;
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query as TQuery, RangeQuery};
-use tantivy::schema::Value;
+use tantivy::schema::{Field, Value};
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 /// One stored event as a query returns it.
@@ -178,16 +178,27 @@ impl StoreReader {
     /// Matching events counted per value of `target`, most frequent first (ties by value).
     pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
         let translated = translate(query, &self.store.fields);
-        let counts = match target {
-            Target::Service => {
-                self.run(translated.as_ref(), &CountByColumn { column: "service" })?
+        let keyword = match target {
+            Target::Service => Some(("service", self.store.fields.service)),
+            Target::Host => Some(("host", self.store.fields.host)),
+            Target::Level => Some(("level", self.store.fields.level)),
+            _ => None,
+        };
+        let from_terms = match keyword {
+            Some((_, field)) if matches!(query, Query::All) => {
+                self.count_every_event_by_term(field)?
             }
-            Target::Host => self.run(translated.as_ref(), &CountByColumn { column: "host" })?,
-            Target::Level => self.run(translated.as_ref(), &CountByColumn { column: "level" })?,
-            other => {
+            _ => None,
+        };
+        let counts = match (from_terms, keyword) {
+            (Some(counts), _) => counts,
+            (None, Some((column, _))) => {
+                self.run(translated.as_ref(), &CountByColumn { column })?
+            }
+            (None, None) => {
                 let mut counts: HashMap<String, u64> = HashMap::new();
                 for hit in self.collect_hits(translated.as_ref(), Order::Arrival, None)? {
-                    for value in values_of(&hit.event(), other) {
+                    for value in values_of(&hit.event(), target) {
                         *counts.entry(value).or_insert(0) += 1;
                     }
                 }
@@ -197,6 +208,31 @@ impl StoreReader {
         let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
         sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(sorted)
+    }
+
+    /// Every event counted per term of a keyword field, read from the term dictionaries
+    /// alone: a term's document frequency is its count while no segment has deletions
+    /// (retention's deletions stay counted until a merge). `None` when one has.
+    fn count_every_event_by_term(&self, field: Field) -> Result<Option<HashMap<String, u64>>> {
+        let searcher = self.searcher();
+        if searcher.segment_readers().iter().any(|s| s.has_deletes()) {
+            return Ok(None);
+        }
+        let mut counts = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let index = segment
+                .inverted_index(field)
+                .context(|| "cannot read the index".to_string())?;
+            let mut terms = index
+                .terms()
+                .stream()
+                .context(|| "cannot read the index".to_string())?;
+            while terms.advance() {
+                let value = String::from_utf8_lossy(terms.key()).into_owned();
+                *counts.entry(value).or_insert(0) += u64::from(terms.value().doc_freq);
+            }
+        }
+        Ok(Some(counts))
     }
 
     /// The highest `seq` visible now; events committed later have higher ones.

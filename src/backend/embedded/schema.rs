@@ -2,7 +2,8 @@
 
 use crate::query::words::fold;
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::Index;
@@ -17,10 +18,24 @@ pub const MAX_INDEXED_WORD_BYTES: usize = 255;
 /// String values of `fields` longer than this are not indexed as terms, for the same reason.
 pub const MAX_INDEXED_VALUE_BYTES: usize = 1024;
 
+/// How a store indexes trace ids; the one thing its format changes for queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceIndex {
+    /// Format 1: every whole trace id is a term of `trace_id`.
+    Whole,
+    /// Format 2: the first `TRACE_PREFIX_CHARS` characters are a term of `terms`
+    /// (`document::trace_prefix_term`); candidates are checked against the stored event.
+    /// Whole ids cost more than a tenth of the store, one unique term per event.
+    Prefix,
+}
+
+/// Characters of a trace id indexed by format 2: about 65,000 terms for hex ids, so a
+/// lookup checks one stored event in 65,000.
+pub const TRACE_PREFIX_CHARS: usize = 4;
+
 /// Handles to the schema's fields.
 #[derive(Debug, Clone, Copy)]
 pub struct StoreFields {
-    pub id: Field,
     pub seq: Field,
     pub ts: Field,
     pub level: Field,
@@ -33,11 +48,38 @@ pub struct StoreFields {
     pub terms: Field,
     /// The canonical JSON of the event, returned by queries.
     pub source: Field,
+    pub trace_index: TraceIndex,
 }
 
-pub fn build_schema() -> Schema {
+/// The schema of a store of `format` (`layout::FORMAT` for new stores).
+pub fn build_schema(format: u32) -> Schema {
+    if format < 2 {
+        return build_schema_v1();
+    }
     let mut builder = Schema::builder();
-    // Stored, not indexed: nothing searches by id, and a unique term per event is costly to index.
+    // Format 1 stored an id per event, never read: the commit's positions say where each
+    // event came from. Kept (and left empty) so both formats have the same fields.
+    builder.add_text_field("id", STORED);
+    // Ranges over these run on their fast columns; an inverted index of a value unique to
+    // nearly every event would only cost terms.
+    let number = NumericOptions::default().set_fast();
+    builder.add_u64_field("seq", number.clone().set_stored());
+    builder.add_i64_field("ts", number.clone());
+    builder.add_text_field("level", keyword() | FAST);
+    builder.add_u64_field("level_rank", number);
+    builder.add_text_field("service", keyword() | FAST);
+    builder.add_text_field("host", keyword() | FAST);
+    builder.add_text_field("trace_id", TextOptions::default());
+    builder.add_text_field("message", message_options(false));
+    builder.add_text_field("terms", keyword());
+    builder.add_text_field("source", STORED);
+    builder.build()
+}
+
+/// The schema stores were created with before format 2; they open and take writes as
+/// they are.
+fn build_schema_v1() -> Schema {
+    let mut builder = Schema::builder();
     builder.add_text_field("id", STORED);
     builder.add_u64_field("seq", INDEXED | FAST | STORED);
     builder.add_i64_field("ts", INDEXED | FAST);
@@ -46,31 +88,51 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("service", STRING | FAST);
     builder.add_text_field("host", STRING | FAST);
     builder.add_text_field("trace_id", STRING);
-    let message = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(WORDS_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    builder.add_text_field("message", message);
+    builder.add_text_field("message", message_options(true));
     builder.add_text_field("terms", STRING);
     builder.add_text_field("source", STORED);
     builder.build()
 }
 
+fn message_options(fieldnorms: bool) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS_TOKENIZER)
+            .set_fieldnorms(fieldnorms)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// An exact-match field. Nothing is ranked by relevance, so no field norms.
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    )
+}
+
 impl StoreFields {
     pub fn resolve(schema: &Schema) -> tantivy::Result<StoreFields> {
+        let trace_id = schema.get_field("trace_id")?;
+        let trace_index = if schema.get_field_entry(trace_id).is_indexed() {
+            TraceIndex::Whole
+        } else {
+            TraceIndex::Prefix
+        };
         Ok(StoreFields {
-            id: schema.get_field("id")?,
             seq: schema.get_field("seq")?,
             ts: schema.get_field("ts")?,
             level: schema.get_field("level")?,
             level_rank: schema.get_field("level_rank")?,
             service: schema.get_field("service")?,
             host: schema.get_field("host")?,
-            trace_id: schema.get_field("trace_id")?,
+            trace_id,
             message: schema.get_field("message")?,
             terms: schema.get_field("terms")?,
             source: schema.get_field("source")?,
+            trace_index,
         })
     }
 }

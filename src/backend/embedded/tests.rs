@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 // agreement test against a real engine.
 #[path = "../../../tests/common/query_strategies.rs"]
 mod query_strategies;
-use query_strategies::{arb_query, HOSTS, SERVICES, WORDS};
+use query_strategies::{arb_query, HOSTS, SERVICES, TRACE_IDS, WORDS};
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-11-24T12:00:00Z").unwrap()
@@ -42,7 +42,7 @@ fn arb_event() -> impl Strategy<Value = LogEvent> {
             ),
             0..8,
         ),
-        prop::option::of(prop::sample::select(vec!["t1", "t2"])),
+        prop::option::of(prop::sample::select(TRACE_IDS.to_vec())),
         prop::collection::btree_map(
             prop::sample::select(vec![
                 "status",
@@ -317,4 +317,150 @@ fn a_ten_megabyte_message_is_stored_and_found() {
         .unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].event().message, message);
+}
+
+#[test]
+fn format_one_stores_open_take_writes_and_find_trace_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("index")).unwrap();
+    tantivy::Index::create_in_dir(dir.path().join("index"), super::schema::build_schema(1))
+        .unwrap();
+    std::fs::write(dir.path().join("store.json"), r#"{"format": 1}"#).unwrap();
+    let events: Vec<LogEvent> = ["4bf92f3577b34da6", "4bf92f35", "t1"]
+        .iter()
+        .map(|id| {
+            let mut e = LogEvent::new(now(), Level::Info, "s", "h", "m");
+            e.trace_id = Some(id.to_string());
+            e
+        })
+        .collect();
+    let reader = store_with(dir.path(), &events);
+    let trace_index = StoreWriter::open(dir.path(), "test")
+        .unwrap()
+        .store()
+        .fields
+        .trace_index;
+    assert_eq!(trace_index, super::schema::TraceIndex::Whole);
+    for (q, expected) in [
+        ("trace_id:4bf92f35", 1),
+        ("trace_id:4bf9*", 2),
+        ("trace_id:t1", 1),
+        ("trace_id:*", 3),
+    ] {
+        assert_eq!(
+            reader.count(&parse(q, now()).unwrap()).unwrap(),
+            expected,
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn counts_of_every_event_agree_with_counting_each_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let events: Vec<LogEvent> = (0..300)
+        .map(|i| {
+            let host = ["", "web-1", "web-2"][i % 3];
+            let service = ["auth", "payments", "search", "auth"][i % 4];
+            LogEvent::new(
+                Timestamp(now().micros() - (300 - i as i64) * 1000),
+                Level::ALL[i % 6],
+                service,
+                host,
+                "m",
+            )
+        })
+        .collect();
+    let reader = store_with(dir.path(), &events);
+    let every = crate::query::Query::All;
+    let check = |reader: &StoreReader| {
+        for (target, matching_all) in [
+            (crate::query::Target::Service, "service:*"),
+            (crate::query::Target::Host, "host:*"),
+            (crate::query::Target::Level, "level:*"),
+        ] {
+            let by_terms = reader.count_by(&every, &target).unwrap();
+            let by_column = reader
+                .count_by(&parse(matching_all, now()).unwrap(), &target)
+                .unwrap();
+            assert_eq!(by_terms, by_column, "{matching_all}");
+        }
+    };
+    check(&reader);
+    assert_eq!(
+        reader
+            .count_by(&every, &crate::query::Target::Host)
+            .unwrap()
+            .iter()
+            .find(|(host, _)| host.is_empty()),
+        Some(&(String::new(), 100))
+    );
+    // Deleted events stay in the term dictionaries until a merge, and a sixth of a
+    // segment deleted is below the merge policy's threshold.
+    let plan =
+        retention::plan(&reader, Some(Timestamp(now().micros() - 250 * 1000)), None).unwrap();
+    retention::apply(StoreWriter::open(dir.path(), "retention").unwrap(), &plan).unwrap();
+    reader.refresh().unwrap();
+    check(&reader);
+    let total: u64 = reader
+        .count_by(&every, &crate::query::Target::Service)
+        .unwrap()
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(total, 250);
+}
+
+#[test]
+fn regexes_narrowed_by_the_word_index_find_what_the_predicate_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("{}timed out", "x".repeat(300));
+    let messages = [
+        "upstream timed out after 3000ms",
+        "Timeout waiting for lock",
+        "connection refused: redis 10.0.0.1:6379",
+        "reconnecting in 5s",
+        "ΣΟΦΙΑ σοφίας tail end",
+        long.as_str(),
+        "ab: cd",
+        "pre-timeout-post",
+    ];
+    let events: Vec<LogEvent> = messages
+        .iter()
+        .map(|m| LogEvent::new(now(), Level::Info, "s", "h", m))
+        .collect();
+    let reader = store_with(dir.path(), &events);
+    for q in [
+        "/timed out/",
+        "/ed ou/",
+        "/med o/",
+        "/Timeout/",
+        "/(?i)TIMEOUT/",
+        "/timeout/",
+        "/onn/",
+        "/refused: re/",
+        "/^ab: cd$/",
+        "/\\d+ms/",
+        "/ΟΦΙΑ σοφ/",
+        "/tail e/",
+        "/x{300}timed/",
+        "/-timeout-/",
+        "/nothing here/",
+    ] {
+        let query = parse(q, now()).unwrap();
+        let expected: Vec<u64> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches(&query, e))
+            .map(|(i, _)| i as u64)
+            .collect();
+        let mut got: Vec<u64> = reader
+            .search(&query, Order::Arrival, None)
+            .unwrap()
+            .iter()
+            .map(|h| h.seq)
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, expected, "{q}");
+    }
 }

@@ -4,9 +4,13 @@
 //! predicate itself, restricted to the documents that could match.
 
 use super::document::{
-    exists_term, kind_prefix, long_value_term, number_term, sortable_f64, text_term, SEP,
+    exists_term, kind_prefix, long_value_term, number_term, sortable_f64, text_term,
+    trace_prefix_term, SEP,
 };
-use super::schema::{StoreFields, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES};
+use super::regex_prefilter::message_candidates;
+use super::schema::{
+    StoreFields, TraceIndex, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
+};
 use super::stored_predicate::StoredEventPredicate;
 use crate::query::ast::{push_regex_literal, Clause, Literal, Range, Target, Test};
 use crate::query::Query;
@@ -98,6 +102,10 @@ fn regex(field: Field, prefix: &str, body: &str) -> Q {
 
 fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
     match (&clause.target, &clause.test) {
+        (Target::Message, Test::Regex(regex)) => checked(
+            clause,
+            message_candidates(&regex.source, f).unwrap_or_else(|| Box::new(AllQuery)),
+        ),
         (_, Test::Regex(_)) => checked(clause, Box::new(AllQuery)),
         (Target::Message, Test::Exists) => Box::new(AllQuery),
         (Target::Message, Test::Words(words)) => {
@@ -125,7 +133,10 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
         (Target::Service, test) => keyword(clause, f.service, test),
         (Target::Host, test) => keyword(clause, f.host, test),
         (Target::TraceId, Test::Exists) => term(f.terms, &exists_term("trace_id")),
-        (Target::TraceId, test) => keyword(clause, f.trace_id, test),
+        (Target::TraceId, test) => match f.trace_index {
+            TraceIndex::Whole => keyword(clause, f.trace_id, test),
+            TraceIndex::Prefix => trace_by_prefix(clause, test, f),
+        },
         (Target::Level, Test::Range(Range::Level(lo, hi))) => {
             let rank = |l: &crate::event::Level| Term::from_field_u64(f.level_rank, l.rank());
             Box::new(RangeQuery::new(
@@ -146,6 +157,30 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
         (Target::Field(key), _) if key.contains(SEP) => checked(clause, Box::new(AllQuery)),
         (Target::Field(key), test) => field(clause, key, test, f),
     }
+}
+
+/// Format 2 indexes only the first characters of each trace id: the index narrows to the
+/// events whose prefix agrees with the query's, and the stored event decides.
+fn trace_by_prefix(clause: &Clause, test: &Test, f: &StoreFields) -> Q {
+    let candidates = match test {
+        Test::Equals(lit) => term(f.terms, &trace_prefix_term(&lit.text)),
+        Test::Pattern(pattern) => {
+            let known: String = pattern
+                .literal_prefix()
+                .chars()
+                .take(TRACE_PREFIX_CHARS)
+                .collect();
+            let term = trace_prefix_term(&known);
+            if known.chars().count() == TRACE_PREFIX_CHARS {
+                self::term(f.terms, &term)
+            } else {
+                // Shorter ids are indexed whole, so the prefix may also end the term.
+                regex(f.terms, &term, "(?s:.*)")
+            }
+        }
+        _ => term(f.terms, &exists_term("trace_id")),
+    };
+    checked(clause, candidates)
 }
 
 /// A bound for a range query; unbounded sides become the extreme value so that tantivy

@@ -110,7 +110,7 @@ impl StoreWriter {
         self.json.write(event, &mut self.buffer);
         let source = std::str::from_utf8(&self.buffer).unwrap_or_default();
         let seq = self.pending.next_seq;
-        let doc = to_document(&self.store.fields, event, &position.event_id(), seq, source);
+        let doc = to_document(&self.store.fields, event, seq, source);
         self.writer
             .add_document(doc)
             .context(|| "cannot add an event to the store".to_string())?;
