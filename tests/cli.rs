@@ -542,3 +542,72 @@ fn headless_demo_runs_the_pipeline_and_summarises() {
         "{stored} events for 2 s at 500/s"
     );
 }
+
+#[test]
+fn a_damaged_segment_is_reported_by_path_and_the_rest_still_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 1, 500);
+    simulate_store(dir.path(), 2, 300);
+    let index = dir.path().join("index");
+    let mut stores: Vec<_> = std::fs::read_dir(&index)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "store"))
+        .collect();
+    stores.sort();
+    assert_eq!(stores.len(), 2, "one segment per run: {stores:?}");
+    let victim = &stores[0];
+    std::fs::write(victim, b"not a doc store").unwrap();
+    let id = victim.file_stem().unwrap().to_string_lossy().to_string();
+
+    let out = logagg(dir.path())
+        .args(["query", "--count"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let left: u64 = String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(left == 300 || left == 500, "{left}");
+    let warning = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        warning.starts_with("warning: segment ")
+            && warning.contains(&index.join(format!("{id}.*")).display().to_string())
+            && warning.contains("is damaged")
+            && warning.contains(&format!("its {} events are left out", 800 - left)),
+        "{warning}"
+    );
+
+    let err = stderr_of(
+        dir.path(),
+        &[
+            "simulate", "--to", "embedded", "--seed", "3", "--count", "10",
+        ],
+        0,
+    );
+    assert!(err.contains("were moved to"), "{err}");
+    assert!(dir
+        .path()
+        .join("damaged")
+        .join(format!("{id}.store"))
+        .exists());
+    let out = logagg(dir.path())
+        .args(["query", "--count"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        (left + 10).to_string()
+    );
+}

@@ -98,6 +98,7 @@ fn start_simulator(
 ) -> Result<JoinHandle<Result<u64>>> {
     // Open here, so a locked or unwritable store is an error before any screen appears.
     let sink = EmbeddedSink::open(&dir, "logagg demo")?;
+    super::store_warnings::set_aside(sink.writer());
     Ok(std::thread::Builder::new()
         .name("simulator".into())
         .spawn(move || {

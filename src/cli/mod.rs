@@ -19,6 +19,7 @@ mod shutdown;
 mod simulate_cmd;
 mod sinks;
 mod stack_cmd;
+mod store_warnings;
 mod tail_cmd;
 mod tail_kafka;
 

@@ -80,6 +80,7 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         return super::query_es::run(args, settings, &query, target.as_ref());
     }
     let reader = StoreReader::open(&settings.data_dir)?;
+    super::store_warnings::damaged(&reader);
     warn_unknown_fields(&reader, &query, target.as_ref())?;
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);

@@ -55,6 +55,7 @@ pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
     }
     drop(reader);
     let writer = StoreWriter::open(&settings.data_dir, "logagg retention")?;
+    super::store_warnings::set_aside(&writer);
     let removed = retention::apply(writer, &plan)?;
     let after = StoreReader::open(&settings.data_dir)?.stats()?;
     println!(

@@ -35,7 +35,9 @@ pub fn open(
         SinkKind::Stdout => Box::new(StdoutSink::new()),
         SinkKind::Embedded => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
-            Box::new(EmbeddedSink::open(&settings.data_dir, &command)?)
+            let sink = EmbeddedSink::open(&settings.data_dir, &command)?;
+            super::store_warnings::set_aside(sink.writer());
+            Box::new(sink)
         }
         SinkKind::Kafka => {
             let brokers = settings.brokers(flags.kafka.brokers.as_deref());

@@ -254,6 +254,7 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
     // The embedded store, always: it is what `logagg` uses without a stack.
     match crate::backend::embedded::StoreReader::open(&settings.data_dir) {
         Ok(reader) => {
+            super::store_warnings::damaged(&reader);
             let stats = reader.stats()?;
             let span = match (stats.oldest, stats.newest) {
                 (Some(a), Some(b)) => format!(", {} .. {}", a.to_display(), b.to_display()),

@@ -111,7 +111,10 @@ fn wait_for_store(
     let mut announced = false;
     loop {
         match StoreReader::open(&settings.data_dir) {
-            Ok(reader) => return Ok(Some(reader)),
+            Ok(reader) => {
+                super::store_warnings::damaged(&reader);
+                return Ok(Some(reader));
+            }
             Err(StoreError::NotFound { dir }) => {
                 if !announced {
                     eprintln!("waiting for a store at {} (start a writer such as `logagg simulate --to embedded`)", dir.display());

@@ -6,6 +6,7 @@
 //! DATA_DIR/index/       the tantivy index; commit payloads carry source positions
 //! ```
 
+use super::damage::{open_without, DamagedSegment};
 use super::error::{Context, Result, StoreError};
 use super::schema::{build_schema, register_tokenizer, StoreFields};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ const INDEX_DIR: &str = "index";
 #[derive(Clone)]
 pub struct Store {
     pub dir: PathBuf,
+    pub format: u32,
     pub index: Index,
     pub fields: StoreFields,
 }
@@ -88,9 +90,21 @@ impl Store {
         let fields = StoreFields::resolve(&index.schema()).map_err(|e| damaged(dir, &e))?;
         Ok(Store {
             dir: dir.to_path_buf(),
+            format,
             index,
             fields,
         })
+    }
+
+    /// This store as a reader sees it with the `damaged` segments left out.
+    pub fn without(&self, damaged: &[DamagedSegment]) -> Result<Store> {
+        let index = open_without(&self.dir.join(INDEX_DIR), damaged)
+            .map_err(|e| self::damaged(&self.dir, &e))?;
+        Store::from_index(&self.dir, index, self.format)
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.dir.join(INDEX_DIR)
     }
 
     /// Bytes the store occupies on disk.
@@ -113,7 +127,7 @@ fn new_store_settings() -> IndexSettings {
     }
 }
 
-fn damaged(dir: &Path, error: &tantivy::TantivyError) -> StoreError {
+pub(super) fn damaged(dir: &Path, error: &tantivy::TantivyError) -> StoreError {
     StoreError::Damaged {
         dir: dir.to_path_buf(),
         reason: first_line(&error.to_string()),

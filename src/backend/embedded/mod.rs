@@ -2,6 +2,7 @@
 
 mod checkpoint;
 mod collect;
+mod damage;
 mod document;
 mod error;
 mod layout;
@@ -17,6 +18,7 @@ mod writer;
 
 pub use checkpoint::Checkpoint;
 pub use collect::Order;
+pub use damage::DamagedSegment;
 pub use error::StoreError;
 pub use layout::Store;
 pub use lock::writer_holder;

@@ -2,9 +2,10 @@
 
 use super::checkpoint::Checkpoint;
 use super::collect::{CountByColumn, DocsBySegment, Order, TopDocsBy};
+use super::damage::{find_damaged, without_panicking, DamagedSegment};
 use super::document::exists_term;
 use super::error::{Context, Result, StoreError};
-use super::layout::Store;
+use super::layout::{self, Store};
 use super::translate::translate;
 use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEvent, Timestamp};
 use crate::query::{Query, Target};
@@ -30,6 +31,15 @@ impl Hit {
     }
 }
 
+fn open_reader(index: &tantivy::Index) -> tantivy::Result<IndexReader> {
+    without_panicking(|| {
+        index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+    })
+}
+
 /// Size and time span of what is stored.
 #[derive(Debug, Clone, Default)]
 pub struct StoreStats {
@@ -42,21 +52,38 @@ pub struct StoreStats {
 pub struct StoreReader {
     store: Store,
     reader: IndexReader,
+    damaged: Vec<DamagedSegment>,
 }
 
 impl StoreReader {
+    /// Opens the store for reading. Segments that cannot be opened are left out (see
+    /// `damaged`), so the rest of the store is still served.
     pub fn open(dir: &Path) -> Result<StoreReader> {
         let store = Store::open(dir)?;
-        let reader = store
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e: tantivy::TantivyError| StoreError::Damaged {
-                dir: dir.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-        Ok(StoreReader { store, reader })
+        let opened = open_reader(&store.index);
+        let (store, reader, damaged) = match opened {
+            Ok(reader) => (store, reader, Vec::new()),
+            Err(first) => {
+                let damaged = find_damaged(&store.index, &store.index_dir())
+                    .map_err(|e| layout::damaged(dir, &e))?;
+                if damaged.is_empty() {
+                    return Err(layout::damaged(dir, &first));
+                }
+                let intact = store.without(&damaged)?;
+                let reader = open_reader(&intact.index).map_err(|e| layout::damaged(dir, &e))?;
+                (intact, reader, damaged)
+            }
+        };
+        Ok(StoreReader {
+            store,
+            reader,
+            damaged,
+        })
+    }
+
+    /// Segments left out because they could not be opened; say so beside any answer.
+    pub fn damaged(&self) -> &[DamagedSegment] {
+        &self.damaged
     }
 
     /// Picks up commits made since the last refresh (by this or another process).

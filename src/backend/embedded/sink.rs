@@ -23,6 +23,12 @@ impl EmbeddedSink {
     }
 }
 
+impl EmbeddedSink {
+    pub fn writer(&self) -> &StoreWriter {
+        &self.store
+    }
+}
+
 impl StoredPositions for StoreWriter {
     fn resume_offset(&self, stream: &str) -> Option<u64> {
         StoreWriter::resume_offset(self, stream)

@@ -464,3 +464,57 @@ fn regexes_narrowed_by_the_word_index_find_what_the_predicate_finds() {
         assert_eq!(got, expected, "{q}");
     }
 }
+
+#[test]
+fn a_damaged_segment_is_named_left_out_by_readers_and_set_aside_by_the_next_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let event = |i: u64| LogEvent::new(now(), Level::Info, "s", "h", &format!("event {i}"));
+    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
+    for i in 0..10 {
+        let position = Position {
+            stream: "s",
+            offset: i,
+        };
+        writer.append(&event(i), &position).unwrap();
+        if i == 6 {
+            writer.commit().unwrap();
+        }
+    }
+    writer.close().unwrap();
+    let metas = Store::open(dir.path())
+        .unwrap()
+        .index
+        .searchable_segment_metas()
+        .unwrap();
+    assert_eq!(metas.len(), 2, "one segment per commit");
+    let victim = metas.iter().find(|m| m.num_docs() == 7).unwrap();
+    let id = victim.id().uuid_string();
+    let index_dir = dir.path().join("index");
+    std::fs::write(index_dir.join(format!("{id}.idx")), b"garbage").unwrap();
+
+    let reader = StoreReader::open(dir.path()).unwrap();
+    assert_eq!(reader.count(&crate::query::Query::All).unwrap(), 3);
+    let damaged = reader.damaged();
+    assert_eq!(damaged.len(), 1);
+    assert_eq!(damaged[0].files, index_dir.join(format!("{id}.*")));
+    assert_eq!(damaged[0].events, 7);
+    assert!(damaged[0].to_string().contains(&id), "{}", damaged[0]);
+
+    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
+    assert_eq!(writer.set_aside().len(), 1);
+    assert!(dir
+        .path()
+        .join("damaged")
+        .join(format!("{id}.idx"))
+        .exists());
+    assert_eq!(writer.resume_offset("s"), Some(10), "positions are kept");
+    let position = Position {
+        stream: "s",
+        offset: 10,
+    };
+    writer.append(&event(10), &position).unwrap();
+    writer.close().unwrap();
+    let reader = StoreReader::open(dir.path()).unwrap();
+    assert!(reader.damaged().is_empty());
+    assert_eq!(reader.count(&crate::query::Query::All).unwrap(), 4);
+}

@@ -2,6 +2,7 @@
 //! atomically.
 
 use super::checkpoint::Checkpoint;
+use super::damage::{self, DamagedSegment};
 use super::document::to_document;
 use super::error::{Context, Result, StoreError};
 use super::layout::Store;
@@ -27,6 +28,7 @@ pub struct StoreWriter {
     last_commit: Instant,
     json: EventWriter,
     buffer: Vec<u8>,
+    set_aside: Vec<DamagedSegment>,
     _lock: WriterLock,
 }
 
@@ -43,7 +45,11 @@ impl StoreWriter {
         std::fs::create_dir_all(dir)
             .context(|| format!("cannot create data dir {}", dir.display()))?;
         let lock = WriterLock::acquire(dir, command)?;
-        let store = Store::open_or_create(dir)?;
+        let mut store = Store::open_or_create(dir)?;
+        let set_aside = damage::set_aside(dir, &store.index)?;
+        if !set_aside.is_empty() {
+            store = Store::open(dir)?;
+        }
         let metas = store
             .index
             .load_metas()
@@ -81,8 +87,14 @@ impl StoreWriter {
             last_commit: Instant::now(),
             json: EventWriter::default(),
             buffer: Vec::with_capacity(4096),
+            set_aside,
             _lock: lock,
         })
+    }
+
+    /// Damaged segments this writer took out of the store when it opened it.
+    pub fn set_aside(&self) -> &[DamagedSegment] {
+        &self.set_aside
     }
 
     pub fn store(&self) -> &Store {
