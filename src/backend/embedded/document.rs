@@ -4,16 +4,16 @@
 //! without a schema change:
 //! - `s␀key␀text` for text and booleans (exact, wildcard and lexicographic range),
 //! - `n␀key␀HEX` for numbers, HEX being an order-preserving encoding (numeric ranges),
-//! - `k␀key` when the key has any value (`key:*`),
+//! - `k␀key` when the key has any value (`key:*`; format 1 only),
 //! - `L␀key` when a value was too long to index as a term (checked against the stored event).
 //!
-//! - `t␀PREFIX` for the first characters of the trace id (format 2; see `schema::TraceIndex`).
+//! - `t␀PREFIX` for the first characters of the trace id (format 2; see `schema::StoreFormat`).
 //!
-//! Plus `k␀trace_id` when the event has a trace id and `L␀message` when its message has a
+//! Plus `k␀trace_id` (format 1) when the event has a trace id and `L␀message` when its message has a
 //! word too long to index.
 
 use super::schema::{
-    StoreFields, TraceIndex, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
+    StoreFields, StoreFormat, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
 };
 use crate::event::{flatten_fields, FieldValue, LogEvent};
 use crate::query::words::{fold, word_spans};
@@ -74,11 +74,13 @@ pub fn to_document(
     doc.add_text(fields.service, &event.service);
     doc.add_text(fields.host, &event.host);
     if let Some(trace_id) = &event.trace_id {
-        match fields.trace_index {
-            TraceIndex::Whole => doc.add_text(fields.trace_id, trace_id),
-            TraceIndex::Prefix => doc.add_text(fields.terms, trace_prefix_term(trace_id)),
+        match fields.format {
+            StoreFormat::V1 => {
+                doc.add_text(fields.trace_id, trace_id);
+                doc.add_text(fields.terms, exists_term("trace_id"));
+            }
+            StoreFormat::V2 => doc.add_text(fields.terms, trace_prefix_term(trace_id)),
         }
-        doc.add_text(fields.terms, exists_term("trace_id"));
     }
     doc.add_text(fields.message, &event.message);
     if event.message.len() > MAX_INDEXED_WORD_BYTES / 3
@@ -86,7 +88,7 @@ pub fn to_document(
     {
         doc.add_text(fields.terms, long_value_term("message"));
     }
-    for term in field_terms(event) {
+    for term in field_terms(event, fields.format == StoreFormat::V1) {
         doc.add_text(fields.terms, term);
     }
     doc.add_text(fields.source, source);
@@ -98,14 +100,16 @@ fn is_long_word(word: &str) -> bool {
     word.len() > MAX_INDEXED_WORD_BYTES / 3 && fold(word).len() > MAX_INDEXED_WORD_BYTES
 }
 
-/// The distinct typed terms of an event's `fields`.
-pub fn field_terms(event: &LogEvent) -> BTreeSet<String> {
+/// The distinct typed terms of an event's `fields`, with `k␀` terms when `with_keys`.
+pub fn field_terms(event: &LogEvent, with_keys: bool) -> BTreeSet<String> {
     let mut terms = BTreeSet::new();
     flatten_fields(&event.fields, |key, value| {
         if key.contains(SEP) {
             return;
         }
-        terms.insert(exists_term(key));
+        if with_keys {
+            terms.insert(exists_term(key));
+        }
         match value {
             FieldValue::Number(n) => {
                 terms.insert(number_term(key, n));

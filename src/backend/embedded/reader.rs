@@ -3,12 +3,11 @@
 use super::checkpoint::Checkpoint;
 use super::collect::{CountByColumn, DocsBySegment, Order, TopDocsBy};
 use super::damage::{find_damaged, without_panicking, DamagedSegment};
-use super::document::exists_term;
 use super::error::{Context, Result, StoreError};
 use super::layout::{self, Store};
 use super::translate::translate;
 use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEvent, Timestamp};
-use crate::query::{Query, Target};
+use crate::query::{Clause, Query, Target, Test};
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
@@ -339,16 +338,22 @@ impl StoreReader {
 
     /// Whether any stored event has `fields.KEY`: lets `query` warn about a likely typo.
     pub fn has_field_key(&self, key: &str) -> Result<bool> {
-        let term = Term::from_field_text(self.store.fields.terms, &exists_term(key));
-        for segment in self.searcher().segment_readers() {
-            let index = segment
-                .inverted_index(self.store.fields.terms)
+        let clause = Clause {
+            target: Target::Field(key.to_string()),
+            test: Test::Exists,
+        };
+        let query = translate(&Query::Clause(clause), &self.store.fields);
+        let searcher = self.searcher();
+        let weight = query
+            .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+                &searcher,
+            ))
+            .context(|| "cannot read the index".to_string())?;
+        for segment in searcher.segment_readers() {
+            let scorer = weight
+                .scorer(segment, 1.0)
                 .context(|| "cannot read the index".to_string())?;
-            if index
-                .doc_freq(&term)
-                .context(|| "cannot read the index".to_string())?
-                > 0
-            {
+            if scorer.doc() != tantivy::TERMINATED {
                 return Ok(true);
             }
         }

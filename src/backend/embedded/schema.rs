@@ -18,15 +18,17 @@ pub const MAX_INDEXED_WORD_BYTES: usize = 255;
 /// String values of `fields` longer than this are not indexed as terms, for the same reason.
 pub const MAX_INDEXED_VALUE_BYTES: usize = 1024;
 
-/// How a store indexes trace ids; the one thing its format changes for queries.
+/// What a store's format changes for queries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TraceIndex {
-    /// Format 1: every whole trace id is a term of `trace_id`.
-    Whole,
-    /// Format 2: the first `TRACE_PREFIX_CHARS` characters are a term of `terms`
-    /// (`document::trace_prefix_term`); candidates are checked against the stored event.
-    /// Whole ids cost more than a tenth of the store, one unique term per event.
-    Prefix,
+pub enum StoreFormat {
+    /// Format 1: every whole trace id is a term of `trace_id`, and a `k␀key` term marks
+    /// each key an event has.
+    V1,
+    /// Format 2: the first `TRACE_PREFIX_CHARS` characters of a trace id are a term of
+    /// `terms` (`document::trace_prefix_term`), candidates checked against the stored event
+    /// (whole ids cost more than a tenth of the store, one unique term per event); a key
+    /// is known present from its values' terms, so no `k␀` terms (a fifth of all terms).
+    V2,
 }
 
 /// Characters of a trace id indexed by format 2: about 65,000 terms for hex ids, so a
@@ -48,7 +50,7 @@ pub struct StoreFields {
     pub terms: Field,
     /// The canonical JSON of the event, returned by queries.
     pub source: Field,
-    pub trace_index: TraceIndex,
+    pub format: StoreFormat,
 }
 
 /// The schema of a store of `format` (`layout::FORMAT` for new stores).
@@ -116,10 +118,10 @@ fn keyword() -> TextOptions {
 impl StoreFields {
     pub fn resolve(schema: &Schema) -> tantivy::Result<StoreFields> {
         let trace_id = schema.get_field("trace_id")?;
-        let trace_index = if schema.get_field_entry(trace_id).is_indexed() {
-            TraceIndex::Whole
+        let format = if schema.get_field_entry(trace_id).is_indexed() {
+            StoreFormat::V1
         } else {
-            TraceIndex::Prefix
+            StoreFormat::V2
         };
         Ok(StoreFields {
             seq: schema.get_field("seq")?,
@@ -132,7 +134,7 @@ impl StoreFields {
             message: schema.get_field("message")?,
             terms: schema.get_field("terms")?,
             source: schema.get_field("source")?,
-            trace_index,
+            format,
         })
     }
 }

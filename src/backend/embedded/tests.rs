@@ -331,21 +331,25 @@ fn format_one_stores_open_take_writes_and_find_trace_ids() {
         .map(|id| {
             let mut e = LogEvent::new(now(), Level::Info, "s", "h", "m");
             e.trace_id = Some(id.to_string());
+            e.fields.insert("code".into(), json!(id.len()));
             e
         })
         .collect();
     let reader = store_with(dir.path(), &events);
-    let trace_index = StoreWriter::open(dir.path(), "test")
+    let format = StoreWriter::open(dir.path(), "test")
         .unwrap()
         .store()
         .fields
-        .trace_index;
-    assert_eq!(trace_index, super::schema::TraceIndex::Whole);
+        .format;
+    assert_eq!(format, super::schema::StoreFormat::V1);
     for (q, expected) in [
         ("trace_id:4bf92f35", 1),
         ("trace_id:4bf9*", 2),
         ("trace_id:t1", 1),
         ("trace_id:*", 3),
+        ("code:*", 3),
+        ("code:16", 1),
+        ("missing:*", 0),
     ] {
         assert_eq!(
             reader.count(&parse(q, now()).unwrap()).unwrap(),

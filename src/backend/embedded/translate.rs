@@ -9,7 +9,7 @@ use super::document::{
 };
 use super::regex_prefilter::message_candidates;
 use super::schema::{
-    StoreFields, TraceIndex, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
+    StoreFields, StoreFormat, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
 };
 use super::stored_predicate::StoredEventPredicate;
 use crate::query::ast::{push_regex_literal, Clause, Literal, Range, Target, Test};
@@ -132,10 +132,10 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
         (Target::Message, _) => Box::new(EmptyQuery),
         (Target::Service, test) => keyword(clause, f.service, test),
         (Target::Host, test) => keyword(clause, f.host, test),
-        (Target::TraceId, Test::Exists) => term(f.terms, &exists_term("trace_id")),
-        (Target::TraceId, test) => match f.trace_index {
-            TraceIndex::Whole => keyword(clause, f.trace_id, test),
-            TraceIndex::Prefix => trace_by_prefix(clause, test, f),
+        (Target::TraceId, Test::Exists) => has_trace_id(f),
+        (Target::TraceId, test) => match f.format {
+            StoreFormat::V1 => keyword(clause, f.trace_id, test),
+            StoreFormat::V2 => trace_by_prefix(clause, test, f),
         },
         (Target::Level, Test::Range(Range::Level(lo, hi))) => {
             let rank = |l: &crate::event::Level| Term::from_field_u64(f.level_rank, l.rank());
@@ -178,9 +178,39 @@ fn trace_by_prefix(clause: &Clause, test: &Test, f: &StoreFields) -> Q {
                 regex(f.terms, &term, "(?s:.*)")
             }
         }
-        _ => term(f.terms, &exists_term("trace_id")),
+        _ => has_trace_id(f),
     };
     checked(clause, candidates)
+}
+
+fn has_trace_id(f: &StoreFields) -> Q {
+    match f.format {
+        StoreFormat::V1 => term(f.terms, &exists_term("trace_id")),
+        StoreFormat::V2 => terms_starting_with(f.terms, &trace_prefix_term("")),
+    }
+}
+
+/// Every term of `field` that starts with `prefix` (which must not end in U+10FFFF).
+fn terms_starting_with(field: Field, prefix: &str) -> Q {
+    let mut end = prefix.to_string();
+    match end.pop().and_then(|last| char::from_u32(last as u32 + 1)) {
+        Some(next) => end.push(next),
+        None => return Box::new(AllQuery),
+    }
+    Box::new(InvertedIndexRangeQuery::new(
+        Bound::Included(Term::from_field_text(field, prefix)),
+        Bound::Excluded(Term::from_field_text(field, &end)),
+    ))
+}
+
+/// Events with any value under `key`: its text and number terms, and (checked, since the
+/// message's long-word flag shares the name `L␀message`) its values too long for a term.
+fn has_key(clause: &Clause, key: &str, f: &StoreFields) -> Q {
+    or(vec![
+        terms_starting_with(f.terms, &kind_prefix('s', key)),
+        terms_starting_with(f.terms, &kind_prefix('n', key)),
+        checked(clause, term(f.terms, &long_value_term(key))),
+    ])
 }
 
 /// A bound for a range query; unbounded sides become the extreme value so that tantivy
@@ -224,7 +254,10 @@ fn upper_bound<T>(hi: &Bound<T>, make: impl Fn(&T) -> Term) -> Bound<Term> {
 fn field(clause: &Clause, key: &str, test: &Test, f: &StoreFields) -> Q {
     let long_values = || checked(clause, term(f.terms, &long_value_term(key)));
     match test {
-        Test::Exists => term(f.terms, &exists_term(key)),
+        Test::Exists => match f.format {
+            StoreFormat::V1 => term(f.terms, &exists_term(key)),
+            StoreFormat::V2 => has_key(clause, key, f),
+        },
         Test::Equals(Literal { text, number }) => {
             let mut options = Vec::new();
             if text.len() > MAX_INDEXED_VALUE_BYTES {
