@@ -561,19 +561,9 @@ fn a_damaged_segment_is_reported_by_path_and_the_rest_still_answers() {
     std::fs::write(victim, b"not a doc store").unwrap();
     let id = victim.file_stem().unwrap().to_string_lossy().to_string();
 
-    let out = logagg(dir.path())
-        .args(["query", "--count"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let left: u64 = String::from_utf8(out.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let (count, warning) = count_and_stderr(dir.path());
+    let left: u64 = count.parse().unwrap();
     assert!(left == 300 || left == 500, "{left}");
-    let warning = String::from_utf8(out.stderr).unwrap();
     assert!(
         warning.starts_with("warning: segment ")
             && warning.contains(&index.join(format!("{id}.*")).display().to_string())
@@ -595,19 +585,21 @@ fn a_damaged_segment_is_reported_by_path_and_the_rest_still_answers() {
         .join("damaged")
         .join(format!("{id}.store"))
         .exists());
-    let out = logagg(dir.path())
+    let (count, warning) = count_and_stderr(dir.path());
+    assert!(warning.is_empty(), "{warning}");
+    assert_eq!(count, (left + 10).to_string());
+}
+
+/// `query --count`, which must succeed: the number it printed and its standard error.
+fn count_and_stderr(dir: &Path) -> (String, String) {
+    let out = logagg(dir)
         .args(["query", "--count"])
         .assert()
         .success()
         .get_output()
         .clone();
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap().trim(),
-        (left + 10).to_string()
-    );
+    (
+        String::from_utf8(out.stdout).unwrap().trim().to_string(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
