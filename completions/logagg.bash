@@ -1166,7 +1166,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ship)
-            opts="-h --service --host --field --multiline --follow --checkpoint --poll --to --format --time-format --timezone --commit-interval --brokers --topic --create-topic --partitions --replication-factor --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --service --host --field --multiline --follow --checkpoint --poll --to --format --time-format --timezone --commit-interval --brokers --topic --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,6 +1232,10 @@ _logagg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --es-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1276,7 +1280,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__simulate)
-            opts="-h --to --rate --count --duration --seed --start --commit-interval --brokers --topic --create-topic --partitions --replication-factor --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --to --rate --count --duration --seed --start --commit-interval --brokers --topic --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1323,6 +1327,10 @@ _logagg() {
                     return 0
                     ;;
                 --replication-factor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

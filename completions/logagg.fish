@@ -61,6 +61,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l brokers -d 'K
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l partitions -d 'Partitions of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics (events read and stored, bytes, unparsed lines, batch latency, dead letters; consumer lag from Kafka)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
@@ -103,6 +104,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l brokers -d 'Kafka
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l topic -d 'Topic the events travel on' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l partitions -d 'Partitions of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics (events read and stored, bytes, unparsed lines, batch latency, dead letters; consumer lag from Kafka)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
@@ -132,7 +134,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-events -d
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-bytes -d 'Commit sooner once a batch holds this many bytes of messages' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l bulk-size -d 'With --to elasticsearch: bytes of NDJSON per bulk request (Elastic suggests 5-15 MB)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l max-event-bytes -d 'Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)' -r
-complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics (events read and stored, bytes, unparsed lines, batch latency, dead letters; consumer lag from Kafka)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::kafka::{interrupt, output_of, spawn, stored_count, wait_until};
+use common::kafka::{http_get, interrupt, output_of, spawn, stored_count, wait_until};
 use common::{logagg, stdout_of};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -142,6 +142,17 @@ fn shipping_a_file_again_stores_nothing_twice_and_unknown_lines_are_counted() {
     assert_eq!(stored_count(dir.path()), 4, "only the new line is added");
 }
 
+/// `ship FILE --follow`, polling and committing often enough for a test, then `extra`.
+fn follow_args(file: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["ship", file.to_str().unwrap(), "--follow"]
+        .into_iter()
+        .chain(["--poll", "20ms", "--commit-interval", "50ms"])
+        .map(str::to_string)
+        .collect();
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
 /// Lines `from..to` of a numbered log, one entry each.
 fn lines(from: usize, to: usize) -> String {
     (from..to)
@@ -172,15 +183,8 @@ fn follow_into_the_store_is_exactly_once_across_sigkill_and_rotation() {
     let logs = dir.path().join("logs");
     std::fs::create_dir(&logs).unwrap();
     let app = logs.join("app.log");
-    let args = [
-        "ship",
-        app.to_str().unwrap(),
-        "--follow",
-        "--poll",
-        "20ms",
-        "--commit-interval",
-        "50ms",
-    ];
+    let args = follow_args(&app, &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     append(&app, &lines(0, 2000));
     let first = spawn(dir.path(), "ship1", &args);
     wait_until(60, "the first lines are stored", || {
@@ -246,4 +250,51 @@ fn bad_format_flags_are_refused_with_a_hint() {
     let event: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(event["@timestamp"], "2026-11-24T13:00:00.000Z");
     assert_eq!(event["level"], "warn");
+}
+
+#[test]
+fn ship_serves_the_pipeline_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.log");
+    let mut text = lines(0, 400);
+    text.push_str("}}} not a line any format reads\n");
+    write(&app, &text);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let args = follow_args(&app, &["--metrics-addr", &addr]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let child = spawn(dir.path(), "ship", &args);
+    let mut text = String::new();
+    wait_until(60, "the metrics count every line stored", || {
+        text = http_get(&addr, "/metrics").unwrap_or_default();
+        text.contains("logagg_ingest_events_out_total 401")
+    });
+    interrupt(child);
+    for expected in [
+        "logagg_ingest_events_in_total 401",
+        "logagg_ingest_unparsed_total 1",
+        "logagg_ingest_commit_duration_seconds_count",
+        "logagg_ingest_dead_letters_total 0",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    let by_level: u64 = text
+        .lines()
+        .filter(|l| l.starts_with("logagg_ingest_events_by_service_level_total{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(by_level, 401, "{text}");
+    let bytes: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("logagg_ingest_bytes_in_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_default();
+    assert!(
+        bytes >= std::fs::metadata(&app).unwrap().len() - 401,
+        "{bytes}"
+    );
 }

@@ -226,6 +226,8 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub new_topic: NewTopicArgs,
     #[command(flatten)]
+    pub metrics: MetricsArgs,
+    #[command(flatten)]
     pub es: EsArgs,
 }
 
@@ -292,6 +294,8 @@ pub struct ShipArgs {
     pub kafka: KafkaArgs,
     #[command(flatten)]
     pub new_topic: NewTopicArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     #[command(flatten)]
     pub es: EsArgs,
 }
@@ -366,11 +370,18 @@ pub struct IngestArgs {
     /// Larger events are rejected and sent to the dead-letter topic TOPIC.dlq (see `logagg dlq`)
     #[arg(long, value_name = "SIZE", default_value = "16MiB")]
     pub max_event_bytes: String,
-    /// Serve Prometheus metrics at http://ADDR/metrics
-    #[arg(long, env = "LOGAGG_METRICS_ADDR", value_name = "ADDR")]
-    pub metrics_addr: Option<String>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     #[command(flatten)]
     pub es: EsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Serve Prometheus metrics at http://ADDR/metrics (events read and stored, bytes,
+    /// unparsed lines, batch latency, dead letters; consumer lag from Kafka)
+    #[arg(long, env = "LOGAGG_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
 }
 
 #[derive(Debug, Args)]

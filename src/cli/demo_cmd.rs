@@ -117,9 +117,8 @@ fn start_simulator(
                 Box::new(sink),
                 limits,
                 RunOptions {
-                    total: None,
                     hidden: true,
-                    filter: None,
+                    ..RunOptions::default()
                 },
                 &|| stop.load(Ordering::Relaxed),
             )?;

@@ -10,9 +10,9 @@ use super::Outcome;
 use crate::backend::elasticsearch::{search, EsClient};
 use crate::kafka::es_ingest::{self, BulkLimits};
 use crate::kafka::ingest::{BatchLimits, IngestOptions, IngestSummary};
-use crate::kafka::metrics::{serve, IngestMetrics};
 use crate::kafka::producer::Patience;
 use crate::kafka::source::KafkaSource;
+use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{self, Limits, RunOptions};
 use crate::query::time::parse_duration;
 use anyhow::{Context, Result};
@@ -38,7 +38,7 @@ fn through_pipeline(
     args: &IngestArgs,
     settings: &Settings,
     options: &IngestOptions,
-    metrics: Arc<IngestMetrics>,
+    metrics: Arc<PipelineMetrics>,
     shutdown: &Shutdown,
 ) -> Result<IngestSummary> {
     if args.to == SinkKind::Kafka {
@@ -64,7 +64,7 @@ fn through_pipeline(
         &options.group,
         options.exit_at_end,
     )?
-    .with_metrics(metrics)
+    .with_metrics(metrics.clone())
     .with_max_event_bytes(options.max_event_bytes);
     let flags = SinkFlags {
         kafka: &args.kafka,
@@ -82,6 +82,7 @@ fn through_pipeline(
     };
     let run = RunOptions {
         filter,
+        metrics: Some(metrics),
         ..RunOptions::default()
     };
     let summary = pipeline::run(&mut source, sink, limits, run, &|| shutdown.requested())?;
@@ -134,13 +135,9 @@ fn ingest_options(args: &IngestArgs, settings: &Settings) -> Result<IngestOption
 pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let options = ingest_options(args, settings)?;
     let shutdown = Shutdown::install()?;
-    let metrics = Arc::new(IngestMetrics::new());
-    if let Some(addr) = &args.metrics_addr {
-        let addr = addr.parse().with_context(|| {
-            format!("--metrics-addr '{addr}' is not an address such as 127.0.0.1:9898")
-        })?;
-        serve(addr, metrics.clone())?;
-    }
+    // Counted even when not served: the Kafka source reads its lag from here.
+    let metrics = super::metrics_endpoint::start(&args.metrics)?
+        .unwrap_or_else(|| Arc::new(PipelineMetrics::new()));
     let started = Instant::now();
     let (summary, place) = match args.to {
         SinkKind::Elasticsearch if args.filter.is_some() => {

@@ -8,6 +8,7 @@ mod demo_cmd;
 mod dlq_cmd;
 mod es_cmd;
 mod ingest_cmd;
+mod metrics_endpoint;
 mod output;
 mod patterns_out;
 mod query_cmd;

@@ -115,9 +115,11 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
         poll,
         ..Limits::default()
     };
-    let summary = pipeline::run(&mut source, sink, limits, RunOptions::default(), &|| {
-        shutdown.requested()
-    })?;
+    let options = RunOptions {
+        metrics: super::metrics_endpoint::start(&args.metrics)?,
+        ..RunOptions::default()
+    };
+    let summary = pipeline::run(&mut source, sink, limits, options, &|| shutdown.requested())?;
     for (input, format) in source.formats() {
         eprintln!("{input}: format {format}");
     }

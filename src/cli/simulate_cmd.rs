@@ -99,8 +99,8 @@ pub fn run(args: &SimulateArgs, settings: &Settings) -> Result<Outcome> {
     };
     let options = RunOptions {
         total: plan.span.count,
-        hidden: false,
-        filter: None,
+        metrics: super::metrics_endpoint::start(&args.metrics)?,
+        ..RunOptions::default()
     };
     let summary = pipeline::run(&mut source, sink, limits, options, &|| shutdown.requested())?;
     let resumed = source.resumed_at();

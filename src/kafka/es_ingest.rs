@@ -9,11 +9,11 @@
 use super::end_of_log::{EndOfLog, PartitionCursor};
 use super::es_sink::{serve, Done, Letter, Pending, Sink, Work};
 use super::ingest::{IngestOptions, IngestSummary};
-use super::metrics::IngestMetrics;
 use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::backend::elasticsearch::EsClient;
 use crate::event::{DecodeContext, Position};
+use crate::pipeline::metrics::PipelineMetrics;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::Message;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
@@ -28,7 +28,7 @@ pub fn run(
     options: &IngestOptions,
     limits: &BulkLimits,
     client: &EsClient,
-    metrics: &IngestMetrics,
+    metrics: &PipelineMetrics,
     stop: impl Fn() -> bool + Sync,
 ) -> Result<IngestSummary, anyhow::Error> {
     let consumer: BaseConsumer<GroupEvents> = super::client_config(&options.brokers)
@@ -103,7 +103,7 @@ struct Reader<'a> {
     consumer: &'a BaseConsumer<GroupEvents>,
     options: &'a IngestOptions,
     limits: &'a BulkLimits,
-    metrics: &'a IngestMetrics,
+    metrics: &'a PipelineMetrics,
     pipeline: Pipeline,
     cursor: PartitionCursor,
     batch: Vec<Pending>,

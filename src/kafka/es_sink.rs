@@ -6,10 +6,10 @@
 
 use super::dead_letter::{DeadLetters, Rejected};
 use super::ingest::{IngestOptions, IngestSummary};
-use super::metrics::IngestMetrics;
 use super::KafkaIssue;
 use crate::backend::elasticsearch::bulk_writer::{BulkItem, BulkWriter};
 use crate::event::LogEvent;
+use crate::pipeline::metrics::PipelineMetrics;
 use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::Instant;
@@ -93,7 +93,7 @@ pub fn serve(
 pub struct Sink<'a> {
     pub bulk: BulkWriter<'a>,
     pub options: &'a IngestOptions,
-    pub metrics: &'a IngestMetrics,
+    pub metrics: &'a PipelineMetrics,
     pub dead_letters: Option<DeadLetters>,
     pub summary: IngestSummary,
 }

@@ -8,7 +8,6 @@ pub mod es_ingest;
 mod es_sink;
 pub mod ingest;
 pub mod live;
-pub mod metrics;
 pub mod producer;
 pub mod reorder;
 pub mod sink;

@@ -7,10 +7,10 @@
 
 use super::dead_letter::DeadLetters;
 use super::end_of_log::{EndOfLog, PartitionCursor};
-use super::metrics::IngestMetrics;
 use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::event::DecodeContext;
+use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::Message;
@@ -36,7 +36,7 @@ pub struct KafkaSource {
     max_event_bytes: usize,
     dead_letters: Option<DeadLetters>,
     pub dead_lettered: u64,
-    metrics: Arc<IngestMetrics>,
+    metrics: Arc<PipelineMetrics>,
     watermarks: Option<WatermarkWatch>,
     last_lag_report: Instant,
 }
@@ -80,7 +80,7 @@ impl KafkaSource {
             max_event_bytes: usize::MAX,
             dead_letters: None,
             dead_lettered: 0,
-            metrics: Arc::new(IngestMetrics::new()),
+            metrics: Arc::new(PipelineMetrics::new()),
             watermarks: None,
             last_lag_report: Instant::now(),
         })
@@ -93,7 +93,7 @@ impl KafkaSource {
     }
 
     /// Counts into `metrics` (served by `--metrics-addr`), consumer lag included.
-    pub fn with_metrics(mut self, metrics: Arc<IngestMetrics>) -> KafkaSource {
+    pub fn with_metrics(mut self, metrics: Arc<PipelineMetrics>) -> KafkaSource {
         self.metrics = metrics;
         self
     }
@@ -217,8 +217,6 @@ impl Source for KafkaSource {
                         continue;
                     }
                     let bytes = message.payload_len();
-                    self.metrics.events_in.inc();
-                    self.metrics.bytes_in.inc_by(bytes as u64);
                     let stream = Self::stream(&mut self.streams, &self.topic, partition);
                     let oversize = bytes > self.max_event_bytes;
                     let event = if oversize {
@@ -236,10 +234,7 @@ impl Source for KafkaSource {
                         let event = super::decode_message(&message, &mut self.context);
                         if event.unparsed {
                             self.unparsed += 1;
-                            self.metrics.unparsed.inc();
                         }
-                        self.metrics
-                            .count_event(&event.service, event.level.as_str());
                         event
                     };
                     batch.push(Record {
@@ -261,9 +256,7 @@ impl Source for KafkaSource {
         })
     }
 
-    fn durable(&mut self, ack: &Ack) -> anyhow::Result<()> {
-        self.metrics.events_out.inc_by(ack.records);
-        self.metrics.commit_seconds.observe(ack.flush_seconds);
+    fn durable(&mut self, _: &Ack) -> anyhow::Result<()> {
         let mut list = TopicPartitionList::new();
         for (&partition, &next) in &self.cursor.next {
             if next > 0 {

@@ -1,7 +1,7 @@
 //! High watermarks of a topic's partitions, kept fresh by a thread of its own.
 
 use super::client_config;
-use super::metrics::IngestMetrics;
+use crate::pipeline::metrics::PipelineMetrics;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,7 +53,7 @@ impl WatermarkWatch {
     }
 
     /// Lag per partition: the latest high watermark minus the next offset to read.
-    pub fn report_lag(&self, topic: &str, next: &BTreeMap<i32, i64>, metrics: &IngestMetrics) {
+    pub fn report_lag(&self, topic: &str, next: &BTreeMap<i32, i64>, metrics: &PipelineMetrics) {
         for (partition, high) in self.highs() {
             metrics.set_lag(
                 topic,

@@ -1,8 +1,10 @@
 //! The loop itself: pull a batch, write it, flush when a limit is reached, tell the source
 //! what is durable, and on the way out flush once more before the source is told.
 
+use super::metrics::PipelineMetrics;
 use super::{Ack, Pull, Record, Sink, SinkReport, Source};
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// When a batch is flushed: whichever limit is reached first.
@@ -39,6 +41,8 @@ pub struct RunOptions {
     /// Only events matching this query are written; the rest are passed over (their
     /// positions still move on, so they are not read again).
     pub filter: Option<crate::query::Query>,
+    /// Where to count what is read and made durable (served by `--metrics-addr`).
+    pub metrics: Option<Arc<PipelineMetrics>>,
 }
 
 /// What a run did.
@@ -78,6 +82,7 @@ pub fn run(
     let mut unflushed_events = 0usize;
     let mut unflushed_bytes = 0usize;
     let mut last_flush = Instant::now();
+    let metrics = options.metrics.as_deref();
     loop {
         if stop() {
             summary.interrupted = true;
@@ -85,6 +90,9 @@ pub fn run(
         }
         let pull = source.pull(&mut batch, PULL)?;
         if !batch.is_empty() {
+            if let Some(metrics) = &options.metrics {
+                metrics.count_read(&batch);
+            }
             if let Some(filter) = &options.filter {
                 for record in batch.iter_mut().filter(|r| !r.skipped) {
                     if !crate::query::matches(filter, &record.event) {
@@ -106,7 +114,7 @@ pub fn run(
         let full = unflushed_events >= limits.events || unflushed_bytes >= limits.bytes;
         let due = last_flush.elapsed() >= limits.interval;
         if periodic && unflushed_events > 0 && (full || due) {
-            if flush(sink.as_mut(), source, unflushed_events)? {
+            if flush(sink.as_mut(), source, unflushed_events, metrics)? {
                 unflushed_events = 0;
                 unflushed_bytes = 0;
             }
@@ -119,7 +127,7 @@ pub fn run(
         }
     }
     bar.set_message("flushing");
-    flush(sink.as_mut(), source, unflushed_events)?;
+    flush(sink.as_mut(), source, unflushed_events, metrics)?;
     bar.finish_and_clear();
     summary.unmatched = source.unmatched();
     summary.sink = sink.close()?;
@@ -128,15 +136,24 @@ pub fn run(
 }
 
 /// Flushes the sink and, once it says everything is durable, tells the source.
-fn flush(sink: &mut dyn Sink, source: &mut dyn Source, records: usize) -> anyhow::Result<bool> {
+fn flush(
+    sink: &mut dyn Sink,
+    source: &mut dyn Source,
+    records: usize,
+    metrics: Option<&PipelineMetrics>,
+) -> anyhow::Result<bool> {
     let started = Instant::now();
     if !sink.flush()? {
         return Ok(false);
     }
-    source.durable(&Ack {
+    let ack = Ack {
         records: records as u64,
         flush_seconds: started.elapsed().as_secs_f64(),
-    })?;
+    };
+    if let Some(metrics) = metrics {
+        metrics.count_durable(&ack);
+    }
+    source.durable(&ack)?;
     Ok(true)
 }
 

@@ -8,6 +8,7 @@
 //! positions, Kafka an idempotent producer, standard output a flush.
 
 mod core_loop;
+pub mod metrics;
 mod stdout;
 
 pub use core_loop::{run, Limits, RunOptions, Summary};

@@ -1,4 +1,6 @@
-//! The ingestor's Prometheus metrics, and a small HTTP endpoint that serves them.
+//! A pipeline's Prometheus metrics, counted by the core loop for every (source, sink)
+//! pair, and a small HTTP endpoint that serves them. The names keep the `logagg_ingest_`
+//! prefix the Docker stack's dashboard and alert rules use.
 
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -16,7 +18,8 @@ type Labels = Vec<(String, String)>;
 /// made-up service names cannot blow up the metric's cardinality.
 const MAX_SERVICE_LABELS: usize = 200;
 
-pub struct IngestMetrics {
+#[derive(Debug)]
+pub struct PipelineMetrics {
     registry: Registry,
     pub events_in: Counter,
     pub events_out: Counter,
@@ -30,16 +33,16 @@ pub struct IngestMetrics {
     services: Mutex<HashSet<String>>,
 }
 
-impl Default for IngestMetrics {
+impl Default for PipelineMetrics {
     fn default() -> Self {
-        IngestMetrics::new()
+        PipelineMetrics::new()
     }
 }
 
-impl IngestMetrics {
-    pub fn new() -> IngestMetrics {
+impl PipelineMetrics {
+    pub fn new() -> PipelineMetrics {
         let mut registry = Registry::default();
-        let metrics = IngestMetrics {
+        let metrics = PipelineMetrics {
             events_in: Counter::default(),
             events_out: Counter::default(),
             bytes_in: Counter::default(),
@@ -54,22 +57,22 @@ impl IngestMetrics {
         };
         registry.register(
             "logagg_ingest_events_in",
-            "Messages consumed from Kafka",
+            "Events read from the source (Kafka messages, file lines, simulated events)",
             metrics.events_in.clone(),
         );
         registry.register(
             "logagg_ingest_events_out",
-            "Events durably committed to the store",
+            "Events the sink made durable",
             metrics.events_out.clone(),
         );
         registry.register(
             "logagg_ingest_bytes_in",
-            "Bytes of message payloads consumed",
+            "Bytes read from the source",
             metrics.bytes_in.clone(),
         );
         registry.register(
             "logagg_ingest_unparsed",
-            "Messages that were not JSON events, stored as raw text",
+            "Events no format matched, kept whole and flagged",
             metrics.unparsed.clone(),
         );
         registry.register(
@@ -79,25 +82,25 @@ impl IngestMetrics {
         );
         registry.register(
             "logagg_ingest_dead_letters",
-            "Messages sent to the dead-letter topic",
+            "Events sent to a dead-letter destination",
             metrics.dead_letters.clone(),
         );
         registry.register(
             "logagg_ingest_commit_duration_seconds",
-            "Time to commit one batch to the store",
+            "Time the sink took to make one batch durable",
             metrics.commit_seconds.clone(),
         );
         registry.register(
             "logagg_ingest_consumer_lag",
-            "Messages in the partition not yet stored",
+            "Messages in the Kafka partition not yet stored",
             metrics.lag.clone(),
         );
         registry.register(
             "logagg_ingest_events_by_service_level",
-            "Consumed events by service and level",
+            "Events read, by service and level",
             metrics.by_service_level.clone(),
         );
-        IngestMetrics {
+        PipelineMetrics {
             registry,
             ..metrics
         }
@@ -127,6 +130,26 @@ impl IngestMetrics {
         self.by_service_level.get_or_create(&labels).inc();
     }
 
+    /// Counts what the source handed out: every record read, and by service and level
+    /// those it did not set aside itself (its dead letters are counted where they go).
+    pub fn count_read(&self, batch: &[super::Record]) {
+        self.events_in.inc_by(batch.len() as u64);
+        self.bytes_in
+            .inc_by(batch.iter().map(|r| r.bytes as u64).sum::<u64>());
+        for record in batch.iter().filter(|r| !r.skipped) {
+            if record.event.unparsed {
+                self.unparsed.inc();
+            }
+            self.count_event(&record.event.service, record.event.level.as_str());
+        }
+    }
+
+    /// Counts a batch the sink made durable.
+    pub fn count_durable(&self, ack: &super::Ack) {
+        self.events_out.inc_by(ack.records);
+        self.commit_seconds.observe(ack.flush_seconds);
+    }
+
     /// The metrics in Prometheus' text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -136,7 +159,7 @@ impl IngestMetrics {
 }
 
 /// Serves `GET /metrics` on `addr` from a background thread for the life of the process.
-pub fn serve(addr: SocketAddr, metrics: Arc<IngestMetrics>) -> anyhow::Result<()> {
+pub fn serve(addr: SocketAddr, metrics: Arc<PipelineMetrics>) -> anyhow::Result<()> {
     let server = tiny_http::Server::http(addr).map_err(|e| {
         anyhow::anyhow!("cannot serve metrics on {addr}: {e}; pick another --metrics-addr")
     })?;
@@ -169,7 +192,7 @@ mod tests {
 
     #[test]
     fn renders_every_metric_and_caps_service_labels() {
-        let m = IngestMetrics::new();
+        let m = PipelineMetrics::new();
         m.events_in.inc();
         m.set_lag("logs", 0, 7);
         for i in 0..(MAX_SERVICE_LABELS + 10) {
