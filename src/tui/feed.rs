@@ -83,7 +83,8 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
             }
         }
     }
-    let _ = send_health(&out, &mut health, true, None);
+    let warning = damage_warning(&reader);
+    let _ = send_health(&out, &mut health, true, warning.clone());
     let mut last_stats: Option<Instant> = None;
     while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(200));
@@ -94,7 +95,7 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
             }
             continue;
         }
-        if !health.connected && send_health(&out, &mut health, true, None).is_err() {
+        if !health.connected && send_health(&out, &mut health, true, warning.clone()).is_err() {
             return;
         }
         if last_stats.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
@@ -124,6 +125,18 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
             }
         }
     }
+}
+
+/// What the status bar says while damaged segments are left out of the store.
+fn damage_warning(reader: &StoreReader) -> Option<String> {
+    let damaged = reader.damaged();
+    let first = damaged.first()?;
+    let lost: u64 = damaged.iter().map(|d| u64::from(d.events)).sum();
+    Some(format!(
+        "{} damaged segment(s) left out ({lost} events), first {}",
+        damaged.len(),
+        first.files.display()
+    ))
 }
 
 /// Follows Elasticsearch (polling with an overlap window) until `stop` is set.

@@ -402,3 +402,22 @@ fn quit_keys() {
     );
     assert!(dash.quit);
 }
+
+#[test]
+fn a_warning_from_a_connected_source_shows_beside_live() {
+    let mut dash = dashboard(10);
+    dash.absorb(FeedMessage::Health(Health {
+        source: "store /data/logagg".into(),
+        connected: true,
+        problem: Some("1 damaged segment(s) left out (7 events)".into()),
+        store_bytes: Some(5_300_000),
+        stored_events: Some(120_000),
+        lag: None,
+        dead_letters: None,
+    }));
+    let screen = frame(&dash, 200, 30);
+    assert!(
+        screen.contains("● live  ⚠ 1 damaged segment(s) left out (7 events)"),
+        "{screen}"
+    );
+}

@@ -128,6 +128,13 @@ fn render_status(dash: &Dashboard, frame: &mut Frame, area: Rect) {
             " ● live",
             style(dash, Style::new().fg(Color::Green)),
         ));
+        // Connected with a warning: the source answers, but not with everything.
+        if let Some(warning) = &health.problem {
+            spans.push(Span::styled(
+                format!("  ⚠ {warning}"),
+                style(dash, Style::new().fg(Color::Yellow)),
+            ));
+        }
     } else {
         let problem = health.problem.as_deref().unwrap_or("connecting");
         spans.push(Span::styled(
