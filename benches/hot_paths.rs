@@ -197,10 +197,10 @@ fn fill(dir: &std::path::Path, events: &[logagg::event::LogEvent], close: bool) 
     for (i, e) in events.iter().enumerate() {
         let _ = writer.append(
             e,
-            &Position {
+            Some(&Position {
                 stream: "bench",
                 offset: i as u64,
-            },
+            }),
         );
     }
     if close {

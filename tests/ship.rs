@@ -298,3 +298,18 @@ fn ship_serves_the_pipeline_metrics() {
         "{bytes}"
     );
 }
+
+#[test]
+fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        logagg(dir.path())
+            .arg("ship")
+            .write_stdin("2026-11-24T13:00:00Z INFO one\n2026-11-24T13:00:01Z WARN two\n")
+            .assert()
+            .success();
+    }
+    assert_eq!(stored_count(dir.path()), 4, "standard input is never resumed");
+    let meta = std::fs::read_to_string(dir.path().join("index/meta.json")).unwrap();
+    assert!(!meta.contains("stdin"), "positions kept for stdin: {meta}");
+}

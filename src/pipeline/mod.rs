@@ -33,7 +33,17 @@ pub struct Record {
     pub skipped: bool,
 }
 
+/// Streams named with this prefix are read once and never resumed (standard input, named
+/// anew by each run): sinks that keep positions keep none of theirs, or every run would
+/// add one for good.
+pub const READ_ONCE: &str = "once:";
+
 impl Record {
+    /// Whether a sink that keeps positions should keep this record's.
+    pub fn resumable(&self) -> bool {
+        !self.stream.starts_with(READ_ONCE)
+    }
+
     pub fn position(&self) -> crate::event::Position<'_> {
         crate::event::Position {
             stream: &self.stream,

@@ -128,7 +128,12 @@ impl Lane {
                 (file_stream(p, identity), Some(identity), modified(p))
             }
             None => (
-                format!("stdin:{}:{}", Timestamp::now().micros(), std::process::id()),
+                format!(
+                    "{}stdin:{}:{}",
+                    crate::pipeline::READ_ONCE,
+                    Timestamp::now().micros(),
+                    std::process::id()
+                ),
                 None,
                 Timestamp::now(),
             ),

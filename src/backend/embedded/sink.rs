@@ -50,12 +50,15 @@ impl Sink for EmbeddedSink {
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         for record in batch.drain(..) {
+            let position = record.resumable().then(|| record.position());
             if record.skipped {
-                self.store.skip(&record.position());
+                if let Some(position) = &position {
+                    self.store.skip(position);
+                }
                 continue;
             }
             self.store
-                .append(&record.event, &record.position())
+                .append(&record.event, position.as_ref())
                 .map_err(|e| {
                     anyhow::anyhow!("cannot write to the store at {}: {e}", self.dir.display())
                 })?;

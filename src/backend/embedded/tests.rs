@@ -102,10 +102,10 @@ fn store_with(dir: &std::path::Path, events: &[LogEvent]) -> StoreReader {
         writer
             .append(
                 e,
-                &Position {
+                Some(&Position {
                     stream: "s",
                     offset: i as u64,
-                },
+                }),
             )
             .unwrap();
     }
@@ -127,10 +127,10 @@ fn sample_store(dir: &std::path::Path, n: u64) {
         writer
             .append(
                 &e,
-                &Position {
+                Some(&Position {
                     stream: "s",
                     offset: i,
-                },
+                }),
             )
             .unwrap();
     }
@@ -479,7 +479,7 @@ fn a_damaged_segment_is_named_left_out_by_readers_and_set_aside_by_the_next_writ
             stream: "s",
             offset: i,
         };
-        writer.append(&event(i), &position).unwrap();
+        writer.append(&event(i), Some(&position)).unwrap();
         if i == 6 {
             writer.commit().unwrap();
         }
@@ -516,7 +516,7 @@ fn a_damaged_segment_is_named_left_out_by_readers_and_set_aside_by_the_next_writ
         stream: "s",
         offset: 10,
     };
-    writer.append(&event(10), &position).unwrap();
+    writer.append(&event(10), Some(&position)).unwrap();
     writer.close().unwrap();
     let reader = StoreReader::open(dir.path()).unwrap();
     assert!(reader.damaged().is_empty());

@@ -116,8 +116,9 @@ impl StoreWriter {
             .collect()
     }
 
-    /// Adds an event; it becomes visible and durable at the next commit.
-    pub fn append(&mut self, event: &LogEvent, position: &Position) -> Result<()> {
+    /// Adds an event; it becomes visible and durable at the next commit, with its stream's
+    /// position when it has one worth keeping.
+    pub fn append(&mut self, event: &LogEvent, position: Option<&Position>) -> Result<()> {
         self.buffer.clear();
         self.json.write(event, &mut self.buffer);
         let source = std::str::from_utf8(&self.buffer).unwrap_or_default();
@@ -127,7 +128,9 @@ impl StoreWriter {
             .add_document(doc)
             .context(|| "cannot add an event to the store".to_string())?;
         self.pending.next_seq = seq + 1;
-        self.advance(position);
+        if let Some(position) = position {
+            self.advance(position);
+        }
         self.uncommitted += 1;
         Ok(())
     }
