@@ -309,7 +309,11 @@ fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
             .assert()
             .success();
     }
-    assert_eq!(stored_count(dir.path()), 4, "standard input is never resumed");
+    assert_eq!(
+        stored_count(dir.path()),
+        4,
+        "standard input is never resumed"
+    );
     let meta = std::fs::read_to_string(dir.path().join("index/meta.json")).unwrap();
     assert!(!meta.contains("stdin"), "positions kept for stdin: {meta}");
 }
