@@ -1,6 +1,7 @@
 //! Segments a reader cannot open (missing or truncated files, a bad footer), and a view of
 //! the index without them, so one damaged segment costs its own events, not the store.
 
+use super::layout::Store;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +10,9 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
 use tantivy::{Index, SegmentReader};
+
+/// tantivy's list of committed segments, in the index directory.
+const META_FILE: &str = "meta.json";
 
 /// A segment left out of what a reader serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,11 +129,11 @@ fn meta_without(bytes: Vec<u8>, skipped: &HashSet<String>) -> Vec<u8> {
 /// files move to `DATA_DIR/damaged/` and `meta.json` no longer lists them. Their events
 /// are lost to queries; the sources' positions stay past them. Call only while holding
 /// the writer lock, before opening tantivy's writer.
-pub fn set_aside(store_dir: &Path, index: &Index) -> super::error::Result<Vec<DamagedSegment>> {
+pub fn set_aside(store: &Store) -> super::error::Result<Vec<DamagedSegment>> {
     use super::error::Context;
-    let index_dir = store_dir.join("index");
-    let damaged =
-        find_damaged(index, &index_dir).map_err(|e| super::layout::damaged(store_dir, &e))?;
+    let (store_dir, index_dir) = (&store.dir, store.index_dir());
+    let damaged = find_damaged(&store.index, &index_dir)
+        .map_err(|e| super::layout::damaged(store_dir, &e))?;
     if damaged.is_empty() {
         return Ok(damaged);
     }
@@ -147,7 +151,7 @@ pub fn set_aside(store_dir: &Path, index: &Index) -> super::error::Result<Vec<Da
                 .context(|| format!("cannot move {} aside", file.path().display()))?;
         }
     }
-    let meta_path = index_dir.join("meta.json");
+    let meta_path = index_dir.join(META_FILE);
     let meta =
         std::fs::read(&meta_path).context(|| format!("cannot read {}", meta_path.display()))?;
     let skipped = damaged.iter().map(|d| d.id.clone()).collect();
@@ -178,7 +182,7 @@ impl Directory for WithoutSegments {
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
         let bytes = self.inner.atomic_read(path)?;
-        if path == Path::new("meta.json") {
+        if path == Path::new(META_FILE) {
             return Ok(meta_without(bytes, &self.skipped));
         }
         Ok(bytes)

@@ -98,8 +98,8 @@ impl Store {
 
     /// This store as a reader sees it with the `damaged` segments left out.
     pub fn without(&self, damaged: &[DamagedSegment]) -> Result<Store> {
-        let index = open_without(&self.dir.join(INDEX_DIR), damaged)
-            .map_err(|e| self::damaged(&self.dir, &e))?;
+        let index =
+            open_without(&self.index_dir(), damaged).map_err(|e| self::damaged(&self.dir, &e))?;
         Store::from_index(&self.dir, index, self.format)
     }
 
@@ -109,7 +109,7 @@ impl Store {
 
     /// Bytes the store occupies on disk.
     pub fn disk_bytes(&self) -> u64 {
-        dir_size(&self.dir.join(INDEX_DIR))
+        dir_size(&self.index_dir())
     }
 }
 

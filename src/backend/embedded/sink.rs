@@ -21,9 +21,7 @@ impl EmbeddedSink {
             stored: 0,
         })
     }
-}
 
-impl EmbeddedSink {
     pub fn writer(&self) -> &StoreWriter {
         &self.store
     }

@@ -8,9 +8,7 @@ use super::document::{
     trace_prefix_term, SEP,
 };
 use super::regex_prefilter::message_candidates;
-use super::schema::{
-    StoreFields, StoreFormat, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES, TRACE_PREFIX_CHARS,
-};
+use super::schema::{StoreFields, StoreFormat, MAX_INDEXED_VALUE_BYTES, MAX_INDEXED_WORD_BYTES};
 use super::stored_predicate::StoredEventPredicate;
 use crate::query::ast::{push_regex_literal, Clause, Literal, Range, Target, Test};
 use crate::query::Query;
@@ -164,19 +162,10 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
 fn trace_by_prefix(clause: &Clause, test: &Test, f: &StoreFields) -> Q {
     let candidates = match test {
         Test::Equals(lit) => term(f.terms, &trace_prefix_term(&lit.text)),
+        // Indexed prefixes starting with the pattern's own (ids shorter than the indexed
+        // prefix are indexed whole, so a short literal prefix may also end the term).
         Test::Pattern(pattern) => {
-            let known: String = pattern
-                .literal_prefix()
-                .chars()
-                .take(TRACE_PREFIX_CHARS)
-                .collect();
-            let term = trace_prefix_term(&known);
-            if known.chars().count() == TRACE_PREFIX_CHARS {
-                self::term(f.terms, &term)
-            } else {
-                // Shorter ids are indexed whole, so the prefix may also end the term.
-                regex(f.terms, &term, "(?s:.*)")
-            }
+            terms_starting_with(f.terms, &trace_prefix_term(&pattern.literal_prefix()))
         }
         _ => has_trace_id(f),
     };

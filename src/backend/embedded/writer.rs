@@ -46,7 +46,7 @@ impl StoreWriter {
             .context(|| format!("cannot create data dir {}", dir.display()))?;
         let lock = WriterLock::acquire(dir, command)?;
         let mut store = Store::open_or_create(dir)?;
-        let set_aside = damage::set_aside(dir, &store.index)?;
+        let set_aside = damage::set_aside(&store)?;
         if !set_aside.is_empty() {
             store = Store::open(dir)?;
         }
