@@ -1,7 +1,7 @@
 //! Segments a reader cannot open (missing or truncated files, a bad footer), and a view of
 //! the index without them, so one damaged segment costs its own events, not the store.
 
-use super::layout::Store;
+use super::layout::{Store, META_FILE};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,9 +10,6 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
 use tantivy::{Index, SegmentReader};
-
-/// tantivy's list of committed segments, in the index directory.
-const META_FILE: &str = "meta.json";
 
 /// A segment left out of what a reader serves.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,6 +23,8 @@ const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
 pub const FORMAT: u32 = 2;
 const MARKER: &str = "store.json";
 const INDEX_DIR: &str = "index";
+/// tantivy's list of committed segments, in the index directory.
+pub(super) const META_FILE: &str = "meta.json";
 
 /// An opened index and its field handles.
 #[derive(Clone)]
@@ -37,7 +39,7 @@ impl Store {
     /// Opens an existing store for reading.
     pub fn open(dir: &Path) -> Result<Store> {
         let index_dir = dir.join(INDEX_DIR);
-        if !index_dir.join("meta.json").exists() {
+        if !index_dir.join(META_FILE).exists() {
             return Err(StoreError::NotFound {
                 dir: dir.to_path_buf(),
             });
@@ -63,7 +65,7 @@ impl Store {
     /// the writer lock, so two writers cannot create it at once.
     pub fn open_or_create(dir: &Path) -> Result<Store> {
         let index_dir = dir.join(INDEX_DIR);
-        if index_dir.join("meta.json").exists() {
+        if index_dir.join(META_FILE).exists() {
             return Store::open(dir);
         }
         std::fs::create_dir_all(&index_dir)
