@@ -110,10 +110,10 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
         'logagg;ingest' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where consumed events go')
             [CompletionResult]::new('--to-topic', '--to-topic', [CompletionResultType]::ParameterName, 'With --to kafka: the topic to produce to (the source topic is --topic)')
-            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only events matching this query go to the sink (not with --to elasticsearch), e.g. --filter ''level:>=warn''; the rest are passed over and not read again')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only events matching this query go to the sink, e.g. --filter ''level:>=warn''; the rest are passed over and not read again')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic the events travel on')
-            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store''s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Consumer group. Into Elasticsearch, standard output or Kafka its members share the partitions and its committed offsets are the checkpoint (default logagg-ingest, logagg-ingest-stdout, logagg-ingest-kafka); into the embedded store they only show lag, since the store''s own positions drive resumption (default logagg-ingest-embedded, so no two sinks share offsets)')
             [CompletionResult]::new('--commit-interval', '--commit-interval', [CompletionResultType]::ParameterName, 'How often the store commits, together with the partitions'' positions')
             [CompletionResult]::new('--batch-events', '--batch-events', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many events')
             [CompletionResult]::new('--batch-bytes', '--batch-bytes', [CompletionResultType]::ParameterName, 'Commit sooner once a batch holds this many bytes of messages')

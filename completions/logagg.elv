@@ -104,10 +104,10 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;ingest'= {
             cand --to 'Where consumed events go'
             cand --to-topic 'With --to kafka: the topic to produce to (the source topic is --topic)'
-            cand --filter 'Only events matching this query go to the sink (not with --to elasticsearch), e.g. --filter ''level:>=warn''; the rest are passed over and not read again'
+            cand --filter 'Only events matching this query go to the sink, e.g. --filter ''level:>=warn''; the rest are passed over and not read again'
             cand --brokers 'Kafka bootstrap servers [default: the profile''s `brokers`, else 127.0.0.1:9092]'
             cand --topic 'Topic the events travel on'
-            cand --group 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store''s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)'
+            cand --group 'Consumer group. Into Elasticsearch, standard output or Kafka its members share the partitions and its committed offsets are the checkpoint (default logagg-ingest, logagg-ingest-stdout, logagg-ingest-kafka); into the embedded store they only show lag, since the store''s own positions drive resumption (default logagg-ingest-embedded, so no two sinks share offsets)'
             cand --commit-interval 'How often the store commits, together with the partitions'' positions'
             cand --batch-events 'Commit sooner once a batch holds this many events'
             cand --batch-bytes 'Commit sooner once a batch holds this many bytes of messages'

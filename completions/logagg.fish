@@ -125,10 +125,10 @@ embedded\t'The embedded store in --data-dir'
 kafka\t'A Kafka topic (--brokers, --topic)'
 elasticsearch\t'An Elasticsearch or OpenSearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to-topic -d 'With --to kafka: the topic to produce to (the source topic is --topic)' -r
-complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l filter -d 'Only events matching this query go to the sink (not with --to elasticsearch), e.g. --filter \'level:>=warn\'; the rest are passed over and not read again' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l filter -d 'Only events matching this query go to the sink, e.g. --filter \'level:>=warn\'; the rest are passed over and not read again' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
-complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group. Into Elasticsearch its committed offsets are the checkpoint (default logagg-ingest); into the embedded store they only show lag, since the store\'s own positions drive resumption (default logagg-ingest-embedded, so the two never share offsets)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group. Into Elasticsearch, standard output or Kafka its members share the partitions and its committed offsets are the checkpoint (default logagg-ingest, logagg-ingest-stdout, logagg-ingest-kafka); into the embedded store they only show lag, since the store\'s own positions drive resumption (default logagg-ingest-embedded, so no two sinks share offsets)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-events -d 'Commit sooner once a batch holds this many events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-bytes -d 'Commit sooner once a batch holds this many bytes of messages' -r

@@ -311,7 +311,7 @@ fn rejected_events_go_to_the_dead_letter_topic_and_replay_brings_them_back() {
         letters[0]["reason"]
             .as_str()
             .unwrap()
-            .contains("over the store's limit"),
+            .contains("over the limit"),
         "{listed}"
     );
     assert!(

@@ -291,3 +291,76 @@ fn shipping_a_file_into_elasticsearch_twice_stores_each_line_once() {
         .unwrap();
     assert_eq!(first["@timestamp"], "2026-11-24T13:00:00.000Z");
 }
+
+#[test]
+fn following_a_file_into_elasticsearch_keeps_every_line_across_copytruncate() {
+    use common::kafka::{interrupt, spawn, wait_until};
+    let engine = SearchEngine::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = engine.prefix("truncated");
+    let file = dir.path().join("app.log");
+    let lines = |from: usize, to: usize| -> String {
+        (from..to)
+            .map(|i| format!("2026-11-24T10:00:{:02}Z INFO line number {i:04}\n", i % 60))
+            .collect()
+    };
+    let append = |text: &str| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    };
+    append(&lines(0, 40));
+    let path = file.to_str().unwrap();
+    let ship = [
+        "ship",
+        path,
+        "--follow",
+        "--to",
+        "elasticsearch",
+        "--es-url",
+        &engine.url,
+        "--es-index-prefix",
+        &prefix,
+        "--poll",
+        "50ms",
+        "--commit-interval",
+        "100ms",
+    ];
+    let shipper = spawn(dir.path(), "ship", &ship);
+    wait_until(60, "the first lines are stored", || {
+        engine.count(&prefix) == 40
+    });
+    // copytruncate: the old lines are copied away, the file is emptied in place and
+    // written again from offset 0, where the first lines were.
+    std::fs::copy(&file, dir.path().join("app.log.1")).unwrap();
+    std::fs::File::create(&file).unwrap();
+    append(&lines(40, 70));
+    wait_until(60, "the lines after the truncation are stored", || {
+        engine.count(&prefix) == 70
+    });
+    // Stopped and started again, it resumes after the truncation, not before it.
+    interrupt(shipper);
+    append(&lines(70, 75));
+    let _again = spawn(dir.path(), "ship-again", &ship);
+    wait_until(60, "the lines written while stopped are stored", || {
+        engine.count(&prefix) == 75
+    });
+    let stored = tally(
+        engine
+            .documents(&prefix)
+            .iter()
+            .map(|(_, d)| d["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    let written = tally(lines(0, 75).lines());
+    assert_eq!(
+        stored, written,
+        "every line once, none lost to a reused offset"
+    );
+}

@@ -340,16 +340,17 @@ pub struct IngestArgs {
     /// With --to kafka: the topic to produce to (the source topic is --topic)
     #[arg(long, value_name = "TOPIC")]
     pub to_topic: Option<String>,
-    /// Only events matching this query go to the sink (not with --to elasticsearch), e.g.
-    /// --filter 'level:>=warn'; the rest are passed over and not read again
+    /// Only events matching this query go to the sink, e.g. --filter 'level:>=warn'; the
+    /// rest are passed over and not read again
     #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
     pub filter: Option<String>,
     #[command(flatten)]
     pub kafka: KafkaArgs,
-    /// Consumer group. Into Elasticsearch its committed offsets are the checkpoint
-    /// (default logagg-ingest); into the embedded store they only show lag, since the
-    /// store's own positions drive resumption (default logagg-ingest-embedded, so the two
-    /// never share offsets)
+    /// Consumer group. Into Elasticsearch, standard output or Kafka its members share the
+    /// partitions and its committed offsets are the checkpoint (default logagg-ingest,
+    /// logagg-ingest-stdout, logagg-ingest-kafka); into the embedded store they only show
+    /// lag, since the store's own positions drive resumption (default
+    /// logagg-ingest-embedded, so no two sinks share offsets)
     #[arg(long)]
     pub group: Option<String>,
     /// Stop once everything that was in the topic at start is stored

@@ -66,14 +66,7 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     )?;
     let target = args.count_by.as_deref().map(count_target).transpose()?;
     if args.explain {
-        println!("query:   {}", args.query);
-        println!("parsed:  {query}");
-        println!("now:     {now}");
-        let dsl = crate::backend::elasticsearch::dsl::to_dsl(&query);
-        println!(
-            "elasticsearch query DSL:\n{}",
-            serde_json::to_string_pretty(&dsl).unwrap_or_default()
-        );
+        explain(args, &query, now);
         return Ok(Outcome::Done);
     }
     if settings.store(args.store)? == StoreKind::Elasticsearch {
@@ -107,32 +100,7 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     }
     drop(stdout);
     if super::patterns_out::wanted(args) {
-        let matching = reader.count(&query)?;
-        if args.patterns && matching <= args.sample as u64 {
-            // Everything that matched is mined: read it front to back, newest last.
-            let mut lines: Vec<StoredLine> = Vec::with_capacity(matching as usize);
-            reader.scan(&query, &mut |source| {
-                lines.extend(StoredLine::parse(source))
-            })?;
-            lines.sort_by_key(|l| std::cmp::Reverse(l.at));
-            return super::patterns_out::show_patterns(args, lines, Some(matching), format);
-        }
-        let hits = reader.search(&query, Order::NewestFirst, Some(args.sample.max(1)))?;
-        if args.patterns {
-            let lines: Vec<StoredLine> = hits
-                .into_iter()
-                .filter_map(|h| StoredLine::parse(&h.source))
-                .collect();
-            return super::patterns_out::show_patterns(args, lines, Some(matching), format);
-        }
-        let events = hits.iter().map(|h| h.event()).collect();
-        return super::patterns_out::show_events(
-            args,
-            events,
-            Some(matching),
-            format,
-            settings.color,
-        );
+        return patterns_or_sample(args, settings, &reader, &query, format);
     }
     let order = if args.asc {
         Order::OldestFirst
@@ -150,6 +118,46 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+/// `--explain`: the query as parsed, and as Elasticsearch would be asked it.
+fn explain(args: &QueryArgs, query: &Query, now: Timestamp) {
+    println!("query:   {}", args.query);
+    println!("parsed:  {query}");
+    println!("now:     {now}");
+    let dsl = crate::backend::elasticsearch::dsl::to_dsl(query);
+    println!(
+        "elasticsearch query DSL:\n{}",
+        serde_json::to_string_pretty(&dsl).unwrap_or_default()
+    );
+}
+
+/// `--patterns` (mined from every match, or from the newest `--sample`) or `--sample`.
+fn patterns_or_sample(
+    args: &QueryArgs,
+    settings: &Settings,
+    reader: &StoreReader,
+    query: &Query,
+    format: Format,
+) -> Result<Outcome> {
+    let matching = reader.count(query)?;
+    if args.patterns && matching <= args.sample as u64 {
+        // Everything that matched is mined: read it front to back, newest last.
+        let mut lines: Vec<StoredLine> = Vec::with_capacity(matching as usize);
+        reader.scan(query, &mut |source| lines.extend(StoredLine::parse(source)))?;
+        lines.sort_by_key(|l| std::cmp::Reverse(l.at));
+        return super::patterns_out::show_patterns(args, lines, Some(matching), format);
+    }
+    let hits = reader.search(query, Order::NewestFirst, Some(args.sample.max(1)))?;
+    if args.patterns {
+        let lines: Vec<StoredLine> = hits
+            .into_iter()
+            .filter_map(|h| StoredLine::parse(&h.source))
+            .collect();
+        return super::patterns_out::show_patterns(args, lines, Some(matching), format);
+    }
+    let events = hits.iter().map(|h| h.event()).collect();
+    super::patterns_out::show_events(args, events, Some(matching), format, settings.color)
 }
 
 /// Prints `--count-by` groups: a table with shares on a terminal, JSON lines otherwise.

@@ -77,6 +77,7 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
     })?;
     let to = args.to.unwrap_or(settings.sink);
     let shutdown = Shutdown::install()?;
+    let metrics = super::metrics_endpoint::start(&args.metrics)?;
     let flags = SinkFlags {
         kafka: &args.kafka,
         new_topic: &args.new_topic,
@@ -87,6 +88,9 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
         } else {
             Patience::Bounded
         },
+        bulk: sinks::BULK,
+        source_topic: None,
+        metrics: metrics.clone(),
     };
     // The store keeps positions with the events; other sinks need a checkpoint file.
     let checkpoint = (args.follow && to != SinkKind::Embedded).then(|| {
@@ -116,10 +120,16 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
         ..Limits::default()
     };
     let options = RunOptions {
-        metrics: super::metrics_endpoint::start(&args.metrics)?,
+        metrics,
         ..RunOptions::default()
     };
     let summary = pipeline::run(&mut source, sink, limits, options, &|| shutdown.requested())?;
+    report(&source, &summary, &place);
+    Ok(Outcome::Done)
+}
+
+/// The summary lines: formats found, what was shipped where, and what deserves a word.
+fn report(source: &FileSource, summary: &pipeline::Summary, place: &str) {
     for (input, format) in source.formats() {
         eprintln!("{input}: format {format}");
     }
@@ -142,10 +152,9 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
             source.resumed_bytes
         );
     }
-    for line in sinks::describe_outcome(&summary, &place) {
+    for line in sinks::describe_outcome(summary, place) {
         eprintln!("{line}");
     }
-    Ok(Outcome::Done)
 }
 
 /// One checkpoint per sink and set of files, so separate `ship --follow` runs don't share one.

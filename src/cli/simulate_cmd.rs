@@ -78,12 +78,16 @@ pub fn run(args: &SimulateArgs, settings: &Settings) -> Result<Outcome> {
         )
     })?;
     let shutdown = Shutdown::install()?;
+    let metrics = super::metrics_endpoint::start(&args.metrics)?;
     let flags = SinkFlags {
         kafka: &args.kafka,
         new_topic: &args.new_topic,
         es: &args.es,
         topic: None,
         patience: Patience::Bounded,
+        bulk: sinks::BULK,
+        source_topic: None,
+        metrics: metrics.clone(),
     };
     let sink = sinks::open(to, settings, &flags, &shutdown)?;
     if args.start.is_none() && plan.pace.is_some() {
@@ -99,7 +103,7 @@ pub fn run(args: &SimulateArgs, settings: &Settings) -> Result<Outcome> {
     };
     let options = RunOptions {
         total: plan.span.count,
-        metrics: super::metrics_endpoint::start(&args.metrics)?,
+        metrics,
         ..RunOptions::default()
     };
     let summary = pipeline::run(&mut source, sink, limits, options, &|| shutdown.requested())?;

@@ -3,17 +3,23 @@
 use super::args::{EsArgs, KafkaArgs, NewTopicArgs, SinkKind};
 use super::settings::Settings;
 use super::shutdown::Shutdown;
-use crate::backend::elasticsearch::sink::EsSink;
+use crate::backend::elasticsearch::sink::{BulkLimits, EsSink, EsSinkOptions};
 use crate::backend::elasticsearch::{search, EsClient};
 use crate::backend::embedded::EmbeddedSink;
 use crate::kafka;
+use crate::kafka::dead_letter_topic::DeadLetterTopic;
 use crate::kafka::producer::Patience;
 use crate::kafka::sink::KafkaSink;
-use crate::pipeline::{Sink, StdoutSink};
+use crate::pipeline::metrics::PipelineMetrics;
+use crate::pipeline::{DeadLetterFile, DeadLetters, Sink, StdoutSink};
 use anyhow::Result;
+use std::sync::Arc;
 
-/// Bytes of NDJSON per bulk request (Elastic suggests 5-15 MB).
-pub const BULK_BYTES: usize = 10 * 1024 * 1024;
+/// Bulk requests of 10 MiB of NDJSON (Elastic suggests 5-15 MB) or 50,000 events.
+pub const BULK: BulkLimits = BulkLimits {
+    bytes: 10 * 1024 * 1024,
+    events: 50_000,
+};
 
 /// What a sink needs besides its kind.
 pub struct SinkFlags<'a> {
@@ -23,6 +29,12 @@ pub struct SinkFlags<'a> {
     /// The topic to produce to, when not `kafka.topic` (`ingest --to kafka --to-topic`).
     pub topic: Option<&'a str>,
     pub patience: Patience,
+    /// How bulk requests to Elasticsearch are cut.
+    pub bulk: BulkLimits,
+    /// Events read from this Kafka topic (brokers, topic) that Elasticsearch refuses go to
+    /// its dead-letter topic; without it, to a file in the data directory.
+    pub source_topic: Option<(&'a str, &'a str)>,
+    pub metrics: Option<Arc<PipelineMetrics>>,
 }
 
 pub fn open(
@@ -57,17 +69,24 @@ pub fn open(
             let client = EsClient::connect(&config)?;
             // Installed on every start (idempotent), so new daily indices get the mappings.
             search::setup(&client, &config.index_prefix)?;
+            let dead_letters: Box<dyn DeadLetters> = match flags.source_topic {
+                Some((brokers, topic)) => Box::new(DeadLetterTopic::new(brokers, topic)),
+                None => Box::new(DeadLetterFile::new(
+                    settings
+                        .data_dir
+                        .join("dead-letters")
+                        .join("elasticsearch.ndjson"),
+                )),
+            };
             let stop = shutdown.clone();
-            Box::new(EsSink::new(
-                client,
-                &config.index_prefix,
-                BULK_BYTES,
-                settings
-                    .data_dir
-                    .join("dead-letters")
-                    .join("elasticsearch.ndjson"),
-                Box::new(move || stop.requested()),
-            ))
+            let options = EsSinkOptions {
+                index_prefix: config.index_prefix.clone(),
+                bulk: flags.bulk,
+                dead_letters,
+                stop: Box::new(move || stop.requested()),
+                metrics: flags.metrics.clone(),
+            };
+            Box::new(EsSink::new(client, options)?)
         }
     })
 }

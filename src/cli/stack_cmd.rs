@@ -98,17 +98,7 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
         .map(|t| parse_duration(t).ok_or_else(|| anyhow!("--es-retention '{t}' is not a duration")))
         .transpose()?;
     let compose = compose(settings)?;
-    let running = services(&compose);
-    // A port in use is fine when it is this stack's own service.
-    for (service, variable, default) in PORTS {
-        let number = port(variable, default);
-        let ours = running
-            .iter()
-            .any(|s| s.service == service && s.state == "running");
-        if !ours && std::net::TcpListener::bind(("127.0.0.1", number)).is_err() {
-            bail!("port {number} ({service}) is taken on 127.0.0.1; stop what uses it or choose another with {variable}");
-        }
-    }
+    check_ports(&compose)?;
     let source = source_dir().ok_or_else(|| {
         anyhow!("the ingestor image is built from logagg's source: run `logagg up` inside a checkout, or set LOGAGG_SRC to one")
     })?;
@@ -147,19 +137,7 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
         )?;
     }
     let es_url = format!("http://127.0.0.1:{}", port("LOGAGG_ES_PORT", 9200));
-    let client = EsClient::connect(&EsConfig {
-        urls: vec![es_url.clone()],
-        credentials: None,
-        ca_cert: None,
-        insecure: false,
-        timeout: Duration::from_secs(30),
-        index_prefix: "logs".into(),
-    })?;
-    search::setup_with_retention(
-        &client,
-        "logs",
-        es_retention.map(|d| (d.as_secs() / 86_400).max(1)),
-    )?;
+    set_up_indices(&es_url, es_retention)?;
     let config = super::settings::use_docker_profile(
         &settings.config_path,
         &format!("127.0.0.1:{}", port("LOGAGG_KAFKA_PORT", 9092)),
@@ -174,6 +152,39 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
         println!("Elasticsearch deletes daily indices older than {keep} (ILM policy logs-logagg)");
     }
     Ok(Outcome::Done)
+}
+
+/// Every port the stack publishes must be free, unless this stack's own service holds it.
+fn check_ports(compose: &Compose) -> Result<()> {
+    let running = services(compose);
+    for (service, variable, default) in PORTS {
+        let number = port(variable, default);
+        let ours = running
+            .iter()
+            .any(|s| s.service == service && s.state == "running");
+        if !ours && std::net::TcpListener::bind(("127.0.0.1", number)).is_err() {
+            bail!("port {number} ({service}) is taken on 127.0.0.1; stop what uses it or choose another with {variable}");
+        }
+    }
+    Ok(())
+}
+
+/// The index template (and, with a retention, its ILM policy) in the stack's cluster.
+fn set_up_indices(es_url: &str, retention: Option<Duration>) -> Result<()> {
+    let client = EsClient::connect(&EsConfig {
+        urls: vec![es_url.to_string()],
+        credentials: None,
+        ca_cert: None,
+        insecure: false,
+        timeout: Duration::from_secs(30),
+        index_prefix: "logs".into(),
+    })?;
+    search::setup_with_retention(
+        &client,
+        "logs",
+        retention.map(|d| (d.as_secs() / 86_400).max(1)),
+    )?;
+    Ok(())
 }
 
 /// Waits until every service is healthy, showing each one's state; on timeout shows the

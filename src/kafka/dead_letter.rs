@@ -212,28 +212,9 @@ pub fn replay(brokers: &str, source_topic: &str) -> Result<u64, KafkaIssue> {
         if failure.is_some() {
             return;
         }
-        let mut record = BaseRecord::<[u8], [u8]>::to(source_topic)
-            .payload(message.payload().unwrap_or_default());
-        if let Some(key) = message.key() {
-            record = record.key(key);
-        }
-        loop {
-            match producer.send(record) {
-                Ok(()) => break,
-                Err((
-                    rdkafka::error::KafkaError::MessageProduction(
-                        rdkafka::types::RDKafkaErrorCode::QueueFull,
-                    ),
-                    back,
-                )) => {
-                    record = back;
-                    producer.poll(Duration::from_millis(20));
-                }
-                Err((cause, _)) => {
-                    failure = Some(cause);
-                    return;
-                }
-            }
+        if let Err(cause) = send_back(&producer, source_topic, message) {
+            failure = Some(cause);
+            return;
         }
         next.insert(message.partition(), message.offset() + 1);
         sent += 1;
@@ -256,11 +237,51 @@ pub fn replay(brokers: &str, source_topic: &str) -> Result<u64, KafkaIssue> {
                 .unwrap_or_else(|| "not confirmed in time".into()),
         });
     }
+    record_progress(&consumer, &topic, &next, sent)?;
+    Ok(sent)
+}
+
+/// Sends a dead letter's message back to its topic as it was (key and bytes), waiting
+/// while the producer's queue is full.
+fn send_back(
+    producer: &BaseProducer<DeliveryReports>,
+    source_topic: &str,
+    message: &BorrowedMessage<'_>,
+) -> Result<(), rdkafka::error::KafkaError> {
+    let mut record =
+        BaseRecord::<[u8], [u8]>::to(source_topic).payload(message.payload().unwrap_or_default());
+    if let Some(key) = message.key() {
+        record = record.key(key);
+    }
+    loop {
+        match producer.send(record) {
+            Ok(()) => return Ok(()),
+            Err((
+                rdkafka::error::KafkaError::MessageProduction(
+                    rdkafka::types::RDKafkaErrorCode::QueueFull,
+                ),
+                back,
+            )) => {
+                record = back;
+                producer.poll(Duration::from_millis(20));
+            }
+            Err((cause, _)) => return Err(cause),
+        }
+    }
+}
+
+/// Commits how far the replay got, so a second replay does not send the same letters.
+fn record_progress(
+    consumer: &BaseConsumer,
+    topic: &str,
+    next: &BTreeMap<i32, i64>,
+    sent: u64,
+) -> Result<(), KafkaIssue> {
     let mut progress = TopicPartitionList::new();
-    for (&partition, &offset) in &next {
+    for (&partition, &offset) in next {
         if offset > 0 {
             progress
-                .add_partition_offset(&topic, partition, Offset::Offset(offset))
+                .add_partition_offset(topic, partition, Offset::Offset(offset))
                 .map_err(|cause| KafkaIssue::Client {
                     context: "cannot record replay progress".into(),
                     cause,
@@ -277,7 +298,7 @@ pub fn replay(brokers: &str, source_topic: &str) -> Result<u64, KafkaIssue> {
                 cause,
             })?;
     }
-    Ok(sent)
+    Ok(())
 }
 
 /// The replay group's next offset per partition (0 where it never committed).

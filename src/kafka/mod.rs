@@ -2,12 +2,12 @@
 //! topics, and consuming them into a store with exactly-once positions.
 
 pub mod dead_letter;
+pub mod dead_letter_topic;
 pub mod end_of_log;
 mod error;
-pub mod es_ingest;
-mod es_sink;
-pub mod ingest;
+mod intake;
 pub mod live;
+mod membership;
 pub mod producer;
 pub mod reorder;
 pub mod sink;

@@ -1,44 +1,53 @@
-//! A Kafka topic as a pipeline source: every partition, assigned (not balanced in a
-//! group). Into a sink that keeps positions (the embedded store) it starts exactly where
-//! the store's last commit ended, so a crash replays only what was not committed and the
-//! store holds each message once; group offsets are then committed after the store, for
-//! lag tooling only. Into other sinks it starts at the group's committed offsets (the
-//! beginning if none) and commits them after the sink confirmed: at least once.
+//! A Kafka topic as a pipeline source. Into a sink that keeps positions (the embedded
+//! store) every partition is assigned to this reader and starts exactly where the store's
+//! last commit ended, so a crash replays only what was not committed and the store holds
+//! each message once; group offsets are then committed after the store, for lag tooling
+//! only. Into other sinks the reader is a member of its consumer group (several share the
+//! partitions: that is how ingest scales out): each partition starts at the group's
+//! committed offset and the offsets are committed once the sink has made everything before
+//! them durable. Replays after a crash or a rebalance are then at least once, which
+//! Elasticsearch's position-derived ids turn into exactly once.
 
-use super::dead_letter::DeadLetters;
 use super::end_of_log::{EndOfLog, PartitionCursor};
+use super::intake::MessageIntake;
+use super::membership::{commit_offsets, commit_owned, others_reached, GroupEvents, Moved};
 use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
-use crate::event::DecodeContext;
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How often a member that has caught up asks whether the rest of its group has.
+const GROUP_CHECK_EVERY: Duration = Duration::from_millis(500);
+
 pub struct KafkaSource {
-    consumer: BaseConsumer,
+    consumer: BaseConsumer<GroupEvents>,
     brokers: String,
     topic: String,
     group: String,
-    streams: BTreeMap<i32, Arc<str>>,
+    intake: MessageIntake,
     cursor: PartitionCursor,
     end: Option<EndOfLog>,
     exit_at_end: bool,
-    context: DecodeContext,
-    unparsed: u64,
     troubled: bool,
     commit_troubled: bool,
-    /// Events above this size go to the dead-letter topic instead of the sink.
-    max_event_bytes: usize,
-    dead_letters: Option<DeadLetters>,
-    pub dead_lettered: u64,
-    metrics: Arc<PipelineMetrics>,
     watermarks: Option<WatermarkWatch>,
     last_lag_report: Instant,
+    /// Reading as a member of the group (partitions balanced among its members), not with
+    /// every partition assigned.
+    in_group: bool,
+    /// In a group: whether an assignment has arrived (nothing is judged caught up before).
+    assigned: bool,
+    /// The offsets to commit at each mark not yet acknowledged, oldest first.
+    marks: VecDeque<BTreeMap<i32, i64>>,
+    /// Records pulled since the last mark.
+    unmarked: bool,
+    group_checked: Instant,
 }
 
 impl KafkaSource {
@@ -48,7 +57,7 @@ impl KafkaSource {
         group: &str,
         exit_at_end: bool,
     ) -> Result<KafkaSource, KafkaIssue> {
-        let consumer: BaseConsumer = super::client_config(brokers)
+        let consumer: BaseConsumer<GroupEvents> = super::client_config(brokers)
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
@@ -59,7 +68,7 @@ impl KafkaSource {
             // on the cores the sink works on.
             .set("max.partition.fetch.bytes", "8388608")
             .set("fetch.max.bytes", "67108864")
-            .create()
+            .create_with_context(GroupEvents::default())
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a consumer for {brokers}"),
                 cause,
@@ -69,49 +78,53 @@ impl KafkaSource {
             brokers: brokers.to_string(),
             topic: topic_name.to_string(),
             group: group.to_string(),
-            streams: BTreeMap::new(),
+            intake: MessageIntake::new(brokers, topic_name),
             cursor: PartitionCursor::default(),
             end: None,
             exit_at_end,
-            context: DecodeContext::now(),
-            unparsed: 0,
             troubled: false,
             commit_troubled: false,
-            max_event_bytes: usize::MAX,
-            dead_letters: None,
-            dead_lettered: 0,
-            metrics: Arc::new(PipelineMetrics::new()),
             watermarks: None,
             last_lag_report: Instant::now(),
+            in_group: false,
+            assigned: false,
+            marks: VecDeque::new(),
+            unmarked: false,
+            group_checked: Instant::now(),
         })
+    }
+
+    /// Keeps each message's key and bytes with its record, so that a sink's dead letter
+    /// holds the message exactly as it arrived.
+    pub fn with_originals(mut self) -> KafkaSource {
+        self.intake.keep_originals = true;
+        self
     }
 
     /// Events above `bytes` are sent to the dead-letter topic `TOPIC.dlq` instead.
     pub fn with_max_event_bytes(mut self, bytes: usize) -> KafkaSource {
-        self.max_event_bytes = bytes;
+        self.intake.max_event_bytes = bytes;
         self
     }
 
     /// Counts into `metrics` (served by `--metrics-addr`), consumer lag included.
     pub fn with_metrics(mut self, metrics: Arc<PipelineMetrics>) -> KafkaSource {
-        self.metrics = metrics;
+        self.intake.metrics = metrics;
         self
+    }
+
+    /// Messages sent to the dead-letter topic for their size.
+    pub fn dead_lettered(&self) -> u64 {
+        self.intake.dead_lettered
     }
 
     fn report_lag(&mut self) {
         if self.last_lag_report.elapsed() >= Duration::from_secs(1) {
             if let Some(watch) = &self.watermarks {
-                watch.report_lag(&self.topic, &self.cursor.next, &self.metrics);
+                watch.report_lag(&self.topic, &self.cursor.next, &self.intake.metrics);
             }
             self.last_lag_report = Instant::now();
         }
-    }
-
-    fn stream(streams: &mut BTreeMap<i32, Arc<str>>, topic: &str, partition: i32) -> Arc<str> {
-        streams
-            .entry(partition)
-            .or_insert_with(|| stream_name(topic, partition).into())
-            .clone()
     }
 }
 
@@ -155,20 +168,21 @@ impl KafkaSource {
     }
 }
 
-impl Source for KafkaSource {
-    fn describe(&self) -> String {
-        format!("'{}' on {}", self.topic, self.brokers)
-    }
-
-    fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
-        let partitions = topic::partitions(self.consumer.client(), &self.brokers, &self.topic)?;
-        let mut assignment = TopicPartitionList::new();
-        let mut next = BTreeMap::new();
+impl KafkaSource {
+    /// Every partition assigned to this reader, starting where the sink's stored positions
+    /// (or, without them, the group's committed offsets) say.
+    fn assign_all(
+        &mut self,
+        partitions: &[i32],
+        stored: Option<&dyn StoredPositions>,
+    ) -> anyhow::Result<()> {
         let committed = match stored {
             Some(_) => BTreeMap::new(),
-            None => self.group_offsets(&partitions)?,
+            None => self.group_offsets(partitions)?,
         };
-        for &p in &partitions {
+        let mut assignment = TopicPartitionList::new();
+        let mut next = BTreeMap::new();
+        for &p in partitions {
             let from = match stored {
                 Some(stored) => stored
                     .resume_offset(&stream_name(&self.topic, p))
@@ -181,6 +195,77 @@ impl Source for KafkaSource {
         }
         self.consumer.assign(&assignment)?;
         self.cursor = PartitionCursor::new(next);
+        Ok(())
+    }
+
+    /// Whether reading is over (`--exit-at-end`). Alone, once every partition has reached
+    /// the end read at start. In a group, once the partitions owned have, everything read
+    /// is durable and committed, and every other partition's owner has committed its end.
+    fn caught_up(&mut self) -> anyhow::Result<bool> {
+        let Some(end) = self.end.as_mut() else {
+            return Ok(false);
+        };
+        if !self.in_group {
+            return Ok(end.check(&self.consumer, &self.cursor.next));
+        }
+        let end = end.clone();
+        let settled = !self.unmarked && self.marks.is_empty();
+        if !self.assigned || !settled || self.group_checked.elapsed() < GROUP_CHECK_EVERY {
+            return Ok(false);
+        }
+        self.group_checked = Instant::now();
+        if !end.reached_by(&self.consumer, &self.cursor.next) {
+            return Ok(false);
+        }
+        // Our end may lie past what any record moved (a transaction marker): commit the
+        // positions now, or the other members would wait for them for ever.
+        let offsets = commit_offsets(&self.consumer, &self.topic, &self.cursor.next);
+        self.commit(&offsets);
+        Ok(others_reached(
+            &self.consumer,
+            &self.topic,
+            &end,
+            &self.cursor.next,
+        )?)
+    }
+
+    /// Commits `offsets` of the partitions still owned. A failure (the coordinator moving,
+    /// a broker away) is said once and tried again with the next acknowledgement, which
+    /// carries these offsets too; until then a crash replays a little more, it never loses
+    /// anything.
+    fn commit(&mut self, offsets: &BTreeMap<i32, i64>) {
+        match commit_owned(&self.consumer, &self.topic, offsets, &self.cursor.next) {
+            Ok(()) => self.commit_troubled = false,
+            Err(cause) if !self.commit_troubled => {
+                eprintln!(
+                    "warning: cannot commit group '{}''s offsets ({cause}); retrying with the next batch",
+                    self.group
+                );
+                self.commit_troubled = true;
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+impl Source for KafkaSource {
+    fn describe(&self) -> String {
+        format!("'{}' on {}", self.topic, self.brokers)
+    }
+
+    fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+        let partitions = topic::partitions(self.consumer.client(), &self.brokers, &self.topic)?;
+        self.in_group = stored.is_none();
+        if self.in_group {
+            self.consumer
+                .subscribe(&[&self.topic])
+                .map_err(|cause| KafkaIssue::Client {
+                    context: format!("cannot join group '{}' on '{}'", self.group, self.topic),
+                    cause,
+                })?;
+        } else {
+            self.assign_all(&partitions, stored)?;
+        }
         self.watermarks = WatermarkWatch::start(&self.brokers, &self.topic, &partitions);
         if self.exit_at_end {
             self.end = Some(EndOfLog::read(&self.consumer, &self.topic, &partitions)?);
@@ -191,16 +276,21 @@ impl Source for KafkaSource {
     fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull> {
         let mut wait = Duration::from_millis(100);
         for _ in 0..max {
-            if let Some(end) = self.end.as_mut() {
-                if end.check(&self.consumer, &self.cursor.next) {
-                    return Ok(if batch.is_empty() {
-                        Pull::Ended
-                    } else {
-                        Pull::More
-                    });
-                }
+            if self.caught_up()? {
+                return Ok(if batch.is_empty() {
+                    Pull::Ended
+                } else {
+                    Pull::More
+                });
             }
-            match self.consumer.poll(wait) {
+            let polled = self.consumer.poll(wait);
+            follow_moves(
+                self.consumer.context().take(),
+                &mut self.cursor,
+                &mut self.marks,
+                &mut self.assigned,
+            );
+            match polled {
                 None => break,
                 Some(Err(cause)) => {
                     if !self.troubled {
@@ -216,35 +306,9 @@ impl Source for KafkaSource {
                     if !self.cursor.admits(partition, offset) {
                         continue;
                     }
-                    let bytes = message.payload_len();
-                    let stream = Self::stream(&mut self.streams, &self.topic, partition);
-                    let oversize = bytes > self.max_event_bytes;
-                    let event = if oversize {
-                        let letters = match self.dead_letters.as_mut() {
-                            Some(letters) => letters,
-                            None => self
-                                .dead_letters
-                                .insert(DeadLetters::open(&self.brokers, &self.topic)?),
-                        };
-                        dead_letter(letters, &message, self.max_event_bytes)?;
-                        self.metrics.dead_letters.inc();
-                        self.dead_lettered += 1;
-                        crate::event::LogEvent::default()
-                    } else {
-                        let event = super::decode_message(&message, &mut self.context);
-                        if event.unparsed {
-                            self.unparsed += 1;
-                        }
-                        event
-                    };
-                    batch.push(Record {
-                        event,
-                        stream,
-                        offset: offset as u64,
-                        bytes,
-                        skipped: oversize,
-                    });
+                    batch.push(self.intake.record(&message)?);
                     self.cursor.advance(partition, offset);
+                    self.unmarked = true;
                 }
             }
         }
@@ -256,29 +320,17 @@ impl Source for KafkaSource {
         })
     }
 
-    fn durable(&mut self, _: &Ack) -> anyhow::Result<()> {
-        let mut list = TopicPartitionList::new();
-        for (&partition, &next) in &self.cursor.next {
-            if next > 0 {
-                list.add_partition_offset(&self.topic, partition, Offset::Offset(next))?;
-            }
-        }
-        if list.count() == 0 {
-            return Ok(());
-        }
-        // A commit that fails (the coordinator moving, a broker outage) is tried again with
-        // the next acknowledgement, which carries these offsets too; until then a crash
-        // replays a little more, it never loses anything.
-        match self.consumer.commit(&list, CommitMode::Sync) {
-            Ok(()) => self.commit_troubled = false,
-            Err(cause) if !self.commit_troubled => {
-                eprintln!(
-                    "warning: cannot commit group '{}''s offsets ({cause}); retrying with the next batch",
-                    self.group
-                );
-                self.commit_troubled = true;
-            }
-            Err(_) => {}
+    fn mark(&mut self) {
+        let offsets = commit_offsets(&self.consumer, &self.topic, &self.cursor.next);
+        self.marks.push_back(offsets);
+        self.unmarked = false;
+    }
+
+    fn durable(&mut self, ack: &Ack) -> anyhow::Result<()> {
+        let covered = ack.marks.min(self.marks.len());
+        let reached = self.marks.drain(..covered).next_back();
+        if let Some(offsets) = reached {
+            self.commit(&offsets);
         }
         Ok(())
     }
@@ -288,24 +340,38 @@ impl Source for KafkaSource {
     }
 
     fn unmatched(&self) -> u64 {
-        self.unparsed
+        self.intake.unparsed
     }
 }
 
-/// Sends an oversize message to the dead-letter topic and waits until the broker has it:
-/// only then may a sink's positions move past it.
-fn dead_letter(
-    letters: &mut DeadLetters,
-    message: &rdkafka::message::BorrowedMessage<'_>,
-    limit: usize,
-) -> anyhow::Result<()> {
-    let reason = format!(
-        "event of {} bytes is over the store's limit of {limit} bytes (--max-event-bytes)",
-        message.payload_len(),
-    );
-    letters.send(message, &reason)?;
-    letters.settle()?;
-    Ok(())
+/// Follows the partitions the group moves to and from this member.
+fn follow_moves(
+    moves: Vec<Moved>,
+    cursor: &mut PartitionCursor,
+    marks: &mut VecDeque<BTreeMap<i32, i64>>,
+    assigned: &mut bool,
+) {
+    for moved in moves {
+        match moved {
+            Moved::Assigned(parts) => {
+                *assigned = true;
+                for (partition, start) in parts {
+                    cursor.restart(partition, start);
+                }
+            }
+            // Records in hand of a partition now owned by another member are still written
+            // (the new owner, starting from the last commit, sends them again: position ids
+            // make that a no-op), but never committed by this member.
+            Moved::Revoked(parts) => {
+                for partition in parts {
+                    cursor.forget(partition);
+                    for mark in marks.iter_mut() {
+                        mark.remove(&partition);
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn coordinator_busy(error: &rdkafka::error::KafkaError) -> bool {

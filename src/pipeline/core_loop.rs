@@ -3,6 +3,7 @@
 
 use super::metrics::PipelineMetrics;
 use super::{Ack, Pull, Record, Sink, SinkReport, Source};
+use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -77,12 +78,10 @@ pub fn run(
     };
     let started = Instant::now();
     let periodic = sink.flush_makes_visible() || source.needs_acks();
+    let mut acks = Acknowledgements::new(sink.as_ref(), options.metrics.clone());
     let mut batch: Vec<Record> = Vec::with_capacity(PULL);
     let mut summary = Summary::default();
-    let mut unflushed_events = 0usize;
-    let mut unflushed_bytes = 0usize;
     let mut last_flush = Instant::now();
-    let metrics = options.metrics.as_deref();
     loop {
         if stop() {
             summary.interrupted = true;
@@ -102,8 +101,7 @@ pub fn run(
                 }
             }
             summary.read += batch.len() as u64;
-            unflushed_events += batch.len();
-            unflushed_bytes += batch.iter().map(|r| r.bytes).sum::<usize>();
+            acks.written(&batch);
             sink.write(&mut batch)?;
             batch.clear();
             bar.set_position(summary.read);
@@ -111,15 +109,12 @@ pub fn run(
         // A sink that needs no flush to show its events, fed by a source that keeps no
         // checkpoint (the simulator into Kafka), is flushed only at the end: a flush there
         // waits for every delivery, which would stall the stream for nothing.
-        let full = unflushed_events >= limits.events || unflushed_bytes >= limits.bytes;
-        let due = last_flush.elapsed() >= limits.interval;
-        if periodic && unflushed_events > 0 && (full || due) {
-            if flush(sink.as_mut(), source, unflushed_events, metrics)? {
-                unflushed_events = 0;
-                unflushed_bytes = 0;
-            }
+        let due = acks.full(&limits) || last_flush.elapsed() >= limits.interval;
+        if periodic && acks.unflushed_events > 0 && due {
+            acks.flush(sink.as_mut(), source)?;
             last_flush = Instant::now();
         }
+        acks.collect(sink.as_mut(), source, false)?;
         match pull {
             Pull::More => {}
             Pull::Idle => std::thread::sleep(limits.poll),
@@ -127,7 +122,8 @@ pub fn run(
         }
     }
     bar.set_message("flushing");
-    flush(sink.as_mut(), source, unflushed_events, metrics)?;
+    acks.flush(sink.as_mut(), source)?;
+    acks.collect(sink.as_mut(), source, true)?;
     bar.finish_and_clear();
     summary.unmatched = source.unmatched();
     summary.sink = sink.close()?;
@@ -135,26 +131,99 @@ pub fn run(
     Ok(summary)
 }
 
-/// Flushes the sink and, once it says everything is durable, tells the source.
-fn flush(
-    sink: &mut dyn Sink,
-    source: &mut dyn Source,
-    records: usize,
-    metrics: Option<&PipelineMetrics>,
-) -> anyhow::Result<bool> {
-    let started = Instant::now();
-    if !sink.flush()? {
-        return Ok(false);
+/// What has been written and not yet acknowledged, and the acknowledging itself: a sink
+/// that flushes in step is acknowledged as its flush returns; one that settles in the
+/// background as each unit it was handed is reported settled, in order.
+struct Acknowledgements {
+    background: bool,
+    unflushed_events: usize,
+    unflushed_bytes: usize,
+    /// Marks taken since the last acknowledgement of a sink that flushes in step (more
+    /// than one when a flush found the sink not ready).
+    marks: usize,
+    /// Units handed to a background sink and not yet settled: records and when handed.
+    in_flight: VecDeque<(usize, Instant)>,
+    metrics: Option<Arc<PipelineMetrics>>,
+}
+
+impl Acknowledgements {
+    fn new(sink: &dyn Sink, metrics: Option<Arc<PipelineMetrics>>) -> Acknowledgements {
+        Acknowledgements {
+            background: sink.settles_in_background(),
+            unflushed_events: 0,
+            unflushed_bytes: 0,
+            marks: 0,
+            in_flight: VecDeque::new(),
+            metrics,
+        }
     }
-    let ack = Ack {
-        records: records as u64,
-        flush_seconds: started.elapsed().as_secs_f64(),
-    };
-    if let Some(metrics) = metrics {
-        metrics.count_durable(&ack);
+
+    fn written(&mut self, batch: &[Record]) {
+        self.unflushed_events += batch.len();
+        self.unflushed_bytes += batch.iter().map(|r| r.bytes).sum::<usize>();
     }
-    source.durable(&ack)?;
-    Ok(true)
+
+    fn full(&self, limits: &Limits) -> bool {
+        self.unflushed_events >= limits.events || self.unflushed_bytes >= limits.bytes
+    }
+
+    /// Makes what was written durable (in step), or hands it over (in the background).
+    fn flush(&mut self, sink: &mut dyn Sink, source: &mut dyn Source) -> anyhow::Result<()> {
+        let started = Instant::now();
+        source.mark();
+        let records = std::mem::take(&mut self.unflushed_events);
+        self.unflushed_bytes = 0;
+        if self.background {
+            sink.hand_over()?;
+            self.in_flight.push_back((records, started));
+            return Ok(());
+        }
+        self.marks += 1;
+        if !sink.flush()? {
+            // Not durable yet: counted again with the next flush, which covers this mark.
+            self.unflushed_events += records;
+            return Ok(());
+        }
+        let marks = std::mem::take(&mut self.marks);
+        self.acknowledge(source, records, marks, started)
+    }
+
+    /// Tells the source about units the background sink has settled; with `wait`, until
+    /// every unit is (or the sink stopped).
+    fn collect(
+        &mut self,
+        sink: &mut dyn Sink,
+        source: &mut dyn Source,
+        wait: bool,
+    ) -> anyhow::Result<()> {
+        if self.in_flight.is_empty() {
+            return Ok(());
+        }
+        for _ in 0..sink.settled(wait)? {
+            if let Some((records, started)) = self.in_flight.pop_front() {
+                self.acknowledge(source, records, 1, started)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn acknowledge(
+        &self,
+        source: &mut dyn Source,
+        records: usize,
+        marks: usize,
+        started: Instant,
+    ) -> anyhow::Result<()> {
+        let ack = Ack {
+            records: records as u64,
+            marks,
+            flush_seconds: started.elapsed().as_secs_f64(),
+        };
+        if let Some(metrics) = &self.metrics {
+            metrics.count_durable(&ack);
+        }
+        source.durable(&ack)
+    }
 }
 
 fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {

@@ -8,10 +8,12 @@
 //! positions, Kafka an idempotent producer, standard output a flush.
 
 mod core_loop;
+mod dead_letters;
 pub mod metrics;
 mod stdout;
 
 pub use core_loop::{run, Limits, RunOptions, Summary};
+pub use dead_letters::{DeadLetterFile, DeadLetters};
 pub use stdout::StdoutSink;
 
 use crate::event::LogEvent;
@@ -31,6 +33,16 @@ pub struct Record {
     /// limit), or the filter passed over it. A sink that keeps positions moves past it
     /// without storing it; the others ignore it.
     pub skipped: bool,
+    /// The message exactly as it arrived, kept only where a refused event's dead letter
+    /// must hold it (Kafka into Elasticsearch: a replay sends the original back).
+    pub original: Option<Box<Original>>,
+}
+
+/// A message's own bytes and key, as its source received them.
+#[derive(Debug, Clone)]
+pub struct Original {
+    pub key: Option<Vec<u8>>,
+    pub payload: Vec<u8>,
 }
 
 /// Streams named with this prefix are read once and never resumed (standard input, named
@@ -78,7 +90,12 @@ pub trait Source {
     fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()>;
     /// Adds up to `max` records to `batch`.
     fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull>;
-    /// Everything pulled so far is durable: checkpoint it.
+    /// Notes the point reached so far. Each flush is preceded by one mark, and each
+    /// `durable` covers `ack.marks` of them, oldest first: the source checkpoints exactly
+    /// the last of those, not everything pulled since (a sink that settles in the
+    /// background is acknowledged while later records are already being read).
+    fn mark(&mut self) {}
+    /// The oldest `ack.marks` marks are durable: checkpoint the last of them.
     fn durable(&mut self, ack: &Ack) -> anyhow::Result<()>;
     /// Whether this source saves checkpoints, so the core must confirm durability on a
     /// clock rather than only at the end.
@@ -103,6 +120,22 @@ pub trait Sink {
     /// Makes everything written durable. `Ok(false)`: not yet (an outage); the records
     /// stay with the sink and the next flush tries again.
     fn flush(&mut self) -> anyhow::Result<bool>;
+    /// Whether the sink settles on a thread of its own: the core then calls `hand_over`
+    /// instead of `flush` and goes on reading while the cluster indexes.
+    fn settles_in_background(&self) -> bool {
+        false
+    }
+    /// Hands everything written since the last hand-over to the background as one unit
+    /// (waiting only while the thread has not taken the previous one).
+    fn hand_over(&mut self) -> anyhow::Result<()> {
+        anyhow::bail!("{} does not settle in the background", self.describe())
+    }
+    /// How many more units, in the order handed over, are durable now. With `wait`, blocks
+    /// until every unit handed over is, unless the sink stopped (asked to, during an
+    /// outage): the units left unsettled are then never reported.
+    fn settled(&mut self, _wait: bool) -> anyhow::Result<usize> {
+        Ok(0)
+    }
     /// Whether readers see events only after a flush, so the core flushes on a clock.
     fn flush_makes_visible(&self) -> bool {
         true
@@ -120,6 +153,8 @@ pub trait Sink {
 pub struct Ack {
     /// Records written since the previous acknowledgement.
     pub records: u64,
+    /// Marks (see `Source::mark`) this acknowledgement covers.
+    pub marks: usize,
     /// How long the flush took.
     pub flush_seconds: f64,
 }

@@ -329,7 +329,7 @@ impl Simulator {
         let user = self.user();
         let order_id = format!("ord_{:08x}", self.rng.u32(..));
         let items = self.rng.i64(1..6);
-        let mut latency = self.latency(ORDERS.name, 80);
+        let latency = self.latency(ORDERS.name, 80);
         let sku = SKUS[self.rng.usize(..SKUS.len())];
         if self.failing(INVENTORY.name) && self.chance(0.4) {
             let mut e = self.new_event(&INVENTORY, Level::Error, trace);
@@ -360,6 +360,18 @@ impl Simulator {
             self.push(e);
             return (500, latency + 5000);
         }
+        self.pay_for_order(trace, order_id, user, items, latency)
+    }
+
+    /// The payment of an order that was created, and what follows it.
+    fn pay_for_order(
+        &mut self,
+        trace: Option<u128>,
+        order_id: String,
+        user: String,
+        items: i64,
+        mut latency: i64,
+    ) -> (i64, i64) {
         let amount = self.rng.i64(500..50_000);
         let currency = CURRENCIES[self.rng.usize(..CURRENCIES.len())];
         latency += self.latency(PAYMENTS.name, 120);

@@ -100,6 +100,7 @@ impl Source for SimulatorSource {
                 offset: self.produced,
                 bytes: 160 + self.event.message.len(),
                 skipped: false,
+                original: None,
             });
             self.produced += 1;
             if self.pacer.rate.is_some() && self.produced.is_multiple_of(check) {

@@ -6,10 +6,11 @@
 //! is saved only after the sink confirmed what was read.
 
 use super::followed_file::find_by_identity;
-use super::lane::{file_stream, file_stream_prefix, identity_of_stream, Decoding, Lane};
+use super::lane::{file_of_stream, file_stream, file_stream_prefix, Decoding, Lane};
 use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use anyhow::Context;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// How much one input may be read before the others get their turn.
@@ -23,6 +24,8 @@ pub struct FileSource {
     checkpoint_path: Option<PathBuf>,
     checkpoint: ShipCheckpoint,
     keeps_checkpoint: bool,
+    /// Where each file was at each mark not yet acknowledged, oldest first.
+    marks: VecDeque<Vec<(PathBuf, FilePosition)>>,
     lanes: Vec<Lane>,
     /// Entries found already stored when the run began (exactly-once resume).
     pub resumed_bytes: u64,
@@ -50,6 +53,7 @@ impl FileSource {
             checkpoint_path,
             checkpoint: ShipCheckpoint::default(),
             keeps_checkpoint: false,
+            marks: VecDeque::new(),
             lanes: Vec::new(),
             resumed_bytes: 0,
         })
@@ -109,7 +113,7 @@ impl FileSource {
             let meta = file
                 .metadata()
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            let stream = file_stream(&path, FileIdentity::of(&meta));
+            let stream = file_stream(&path, FileIdentity::of(&meta), 0);
             let skip = stored
                 .and_then(|s| s.resume_offset(&stream))
                 .filter(|&offset| offset <= meta.len())
@@ -127,16 +131,27 @@ impl FileSource {
 /// with unread lines comes first (it is finished before the new one); else the current
 /// file where it was left; else the top of whatever file is there now.
 fn stored_position(path: &Path, stored: &dyn StoredPositions) -> Option<FilePosition> {
-    let known: Vec<FilePosition> = stored
-        .streams_with_prefix(&file_stream_prefix(path))
-        .into_iter()
-        .filter_map(|(name, offset)| {
-            Some(FilePosition {
-                identity: identity_of_stream(&name)?,
-                offset,
+    // Of each file, only its stream after its latest truncation tells where it is.
+    let mut latest: BTreeMap<(u64, u64), FilePosition> = BTreeMap::new();
+    for (name, offset) in stored.streams_with_prefix(&file_stream_prefix(path)) {
+        let Some((identity, truncations)) = file_of_stream(&name) else {
+            continue;
+        };
+        let position = FilePosition {
+            identity,
+            offset,
+            truncations,
+        };
+        latest
+            .entry((identity.device, identity.inode))
+            .and_modify(|p| {
+                if p.truncations < truncations {
+                    *p = position;
+                }
             })
-        })
-        .collect();
+            .or_insert(position);
+    }
+    let known: Vec<FilePosition> = latest.into_values().collect();
     let current = std::fs::metadata(path).ok().map(|m| FileIdentity::of(&m));
     let unread = |pos: &FilePosition| {
         let located = if Some(pos.identity) == current {
@@ -203,14 +218,26 @@ impl Source for FileSource {
         Ok(Pull::More)
     }
 
-    fn durable(&mut self, _ack: &Ack) -> anyhow::Result<()> {
-        if !self.keeps_checkpoint {
-            return Ok(());
+    fn mark(&mut self) {
+        if self.keeps_checkpoint {
+            let here = self.lanes.iter().filter_map(Lane::checkpoint).collect();
+            self.marks.push_back(here);
         }
-        let Some(path) = &self.checkpoint_path else {
+    }
+
+    fn durable(&mut self, ack: &Ack) -> anyhow::Result<()> {
+        let Some(path) = self
+            .checkpoint_path
+            .as_ref()
+            .filter(|_| self.keeps_checkpoint)
+        else {
             return Ok(());
         };
-        for (file, position) in self.lanes.iter().filter_map(Lane::checkpoint) {
+        let covered = ack.marks.min(self.marks.len());
+        let Some(reached) = self.marks.drain(..covered).next_back() else {
+            return Ok(());
+        };
+        for (file, position) in reached {
             self.checkpoint.files.insert(file, position);
         }
         self.checkpoint.save(path)

@@ -44,6 +44,8 @@ struct OpenFile {
     identity: FileIdentity,
     /// Offset of the next byte to read.
     offset: u64,
+    /// Truncations in place seen so far (see `FilePosition::truncations`).
+    truncations: u32,
 }
 
 pub struct FollowedFile {
@@ -113,6 +115,7 @@ impl FollowedFile {
         self.open.as_ref().map(|o| FilePosition {
             identity: o.identity,
             offset: o.offset - self.partial.len() as u64,
+            truncations: o.truncations,
         })
     }
 
@@ -220,6 +223,7 @@ impl FollowedFile {
             ));
             open.file.seek(SeekFrom::Start(0))?;
             open.offset = 0;
+            open.truncations += 1;
             self.flush_partial(line)?;
             self.partial_from = 0;
             return Ok(false);
@@ -247,6 +251,7 @@ fn open_from_top(path: &Path) -> io::Result<Option<OpenFile>> {
                 file,
                 identity,
                 offset: 0,
+                truncations: 0,
             }))
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -257,20 +262,21 @@ fn open_from_top(path: &Path) -> io::Result<Option<OpenFile>> {
 fn open_at(path: &Path, pos: FilePosition, notices: &mut Vec<Notice>) -> io::Result<OpenFile> {
     let mut file = File::open(path)?;
     let meta = file.metadata()?;
-    let offset = if meta.len() >= pos.offset {
-        pos.offset
+    let (offset, truncations) = if meta.len() >= pos.offset {
+        (pos.offset, pos.truncations)
     } else {
         notices.push(format!(
             "{} is shorter than where shipping stopped (truncated?); reading it from the top",
             path.display()
         ));
-        0
+        (0, pos.truncations + 1)
     };
     file.seek(SeekFrom::Start(offset))?;
     Ok(OpenFile {
         file,
         identity: FileIdentity::of(&meta),
         offset,
+        truncations,
     })
 }
 
@@ -379,6 +385,23 @@ mod tests {
             "noticed at the end of the file"
         );
         assert_eq!(texts(drain(&mut file)), ["x"]);
+        let at = file.position().unwrap();
+        assert_eq!(
+            (at.offset, at.truncations),
+            (2, 1),
+            "offsets start over, counted"
+        );
+        // Stopped, truncated meanwhile, started again: counted too.
+        append(&path, "more lines\n");
+        assert_eq!(texts(drain(&mut file)), ["more lines"]);
+        let at = file.position().unwrap();
+        drop(file);
+        std::fs::File::create(&path).unwrap();
+        append(&path, "y\n");
+        let (mut file, notices) = FollowedFile::open(&path, Some(at)).unwrap();
+        assert!(notices[0].contains("shorter"), "{notices:?}");
+        assert_eq!(texts(drain(&mut file)), ["y"]);
+        assert_eq!(file.position().unwrap().truncations, 2);
     }
 
     #[test]
@@ -391,6 +414,7 @@ mod tests {
         let saved = FilePosition {
             identity: file.position().unwrap().identity,
             offset: 2,
+            truncations: 0,
         };
         drop(file);
         std::fs::rename(&path, dir.path().join("app.log.1")).unwrap();

@@ -2,7 +2,7 @@
 //! its bytes into records: the format detected from its first lines, the multi-line
 //! joiner, and the byte offsets that become positions.
 
-use super::{Entries, FileIdentity, FollowedFile};
+use super::{Entries, FileIdentity, FilePosition, FollowedFile};
 use crate::event::Timestamp;
 use crate::format::{self, Clock, LineDecoder};
 use crate::pipeline::Record;
@@ -62,7 +62,8 @@ pub struct Lane {
     pub entries: Entries,
     /// Stream of the file being read (its path and identity), or of this run's stdin.
     stream: Arc<str>,
-    identity: Option<FileIdentity>,
+    /// The file's identity and truncation count the stream names.
+    identity: Option<(FileIdentity, u32)>,
     reference: Timestamp,
     /// End of the last line pushed into `entries`.
     last_line_end: u64,
@@ -71,28 +72,40 @@ pub struct Lane {
 }
 
 /// `file:/var/log/app.log@2049:1312`: a file is known by its identity, the path only says
-/// where it was shipped from, so a rotated file keeps its positions.
-pub fn file_stream(path: &Path, identity: FileIdentity) -> String {
-    format!(
+/// where it was shipped from, so a rotated file keeps its positions. After the file was
+/// truncated in place N times, `~N` follows: its offsets started over, its stream too.
+pub fn file_stream(path: &Path, identity: FileIdentity, truncations: u32) -> String {
+    let mut name = format!(
         "{}{}:{}",
         file_stream_prefix(path),
         identity.device,
         identity.inode
-    )
+    );
+    if truncations > 0 {
+        name.push_str(&format!("~{truncations}"));
+    }
+    name
 }
 
 pub fn file_stream_prefix(path: &Path) -> String {
     format!("file:{}@", path.display())
 }
 
-/// The identity encoded in a stream name made by `file_stream`.
-pub fn identity_of_stream(name: &str) -> Option<FileIdentity> {
+/// The identity and truncation count encoded in a stream name made by `file_stream`.
+pub fn file_of_stream(name: &str) -> Option<(FileIdentity, u32)> {
     let (_, ids) = name.rsplit_once('@')?;
-    let (device, inode) = ids.split_once(':')?;
-    Some(FileIdentity {
-        device: device.parse().ok()?,
-        inode: inode.parse().ok()?,
-    })
+    let (device, rest) = ids.split_once(':')?;
+    let (inode, truncations) = match rest.split_once('~') {
+        Some((inode, n)) => (inode, n.parse().ok()?),
+        None => (rest, 0),
+    };
+    Some((
+        FileIdentity {
+            device: device.parse().ok()?,
+            inode: inode.parse().ok()?,
+        },
+        truncations,
+    ))
 }
 
 /// Reads up to `format::SAMPLE_BYTES` from the top of a file for detection.
@@ -125,7 +138,11 @@ impl Lane {
         let (stream, identity, reference) = match &path {
             Some(p) => {
                 let identity = FileIdentity::of(&std::fs::metadata(p)?);
-                (file_stream(p, identity), Some(identity), modified(p))
+                (
+                    file_stream(p, identity, 0),
+                    Some((identity, 0)),
+                    modified(p),
+                )
             }
             None => (
                 format!(
@@ -172,9 +189,13 @@ impl Lane {
         let head = head_of(&path);
         let reference = modified(&path);
         let decoder = (!head.is_empty()).then(|| decoding.decoder(&head, reference));
-        let identity = file.position().map(|p| p.identity);
-        let last_line_end = file.position().map_or(0, |p| p.offset);
-        let stream = identity.map_or_else(|| file_stream_prefix(&path), |i| file_stream(&path, i));
+        let at = file.position();
+        let identity = at.map(|p| (p.identity, p.truncations));
+        let last_line_end = at.map_or(0, |p| p.offset);
+        let stream = identity.map_or_else(
+            || file_stream_prefix(&path),
+            |(id, truncations)| file_stream(&path, id, truncations),
+        );
         Lane {
             path: Some(path),
             input: Input::Followed(file),
@@ -193,12 +214,14 @@ impl Lane {
         self.decoder.as_ref().map_or(0, |d| d.unmatched)
     }
 
-    /// The stream follows the file now open (after a rotation, the new one).
-    pub fn track_identity(&mut self, identity: Option<FileIdentity>) {
-        if let (Some(path), Some(id)) = (&self.path, identity) {
-            if self.identity != Some(id) {
-                self.identity = Some(id);
-                self.stream = file_stream(path, id).into();
+    /// The stream follows the file now open (after a rotation, the new one; after a
+    /// truncation, its new count).
+    pub fn track_identity(&mut self, at: Option<FilePosition>) {
+        if let (Some(path), Some(at)) = (&self.path, at) {
+            let now = Some((at.identity, at.truncations));
+            if self.identity != now {
+                self.identity = now;
+                self.stream = file_stream(path, at.identity, at.truncations).into();
             }
         }
     }
@@ -254,6 +277,7 @@ impl Lane {
             offset: end.saturating_sub(1),
             bytes: entry.len(),
             skipped: false,
+            original: None,
         });
     }
 
@@ -311,7 +335,7 @@ impl Lane {
         let Input::Followed(file) = &mut self.input else {
             return Ok((0, Vec::new()));
         };
-        let before = file.position().map(|p| p.identity);
+        let before = file.position();
         let mut notices = Vec::new();
         let mut lines: Vec<(Vec<u8>, u64, u64)> = Vec::new();
         let read = file
@@ -324,7 +348,7 @@ impl Lane {
                 Ok(())
             })
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.path().display()))?;
-        let after = file.position().map(|p| p.identity);
+        let after = file.position();
         // Everything read in one call comes from the file open when it began (or, if none
         // was, the one it opened); a rotation ends the call.
         self.track_identity(before.or(after));
@@ -367,4 +391,40 @@ impl Lane {
 pub fn without_line_break(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_name_gives_back_its_file_and_truncations() {
+        let path = Path::new("/var/log/app@x.log");
+        let id = FileIdentity {
+            device: 2049,
+            inode: 1312,
+        };
+        assert_eq!(
+            file_stream(path, id, 0),
+            "file:/var/log/app@x.log@2049:1312"
+        );
+        assert_eq!(file_of_stream(&file_stream(path, id, 0)), Some((id, 0)));
+        let truncated = file_stream(path, id, 3);
+        assert_eq!(truncated, "file:/var/log/app@x.log@2049:1312~3");
+        assert_eq!(file_of_stream(&truncated), Some((id, 3)));
+        assert_ne!(
+            crate::event::Position {
+                stream: &truncated,
+                offset: 0
+            }
+            .event_id(),
+            crate::event::Position {
+                stream: &file_stream(path, id, 0),
+                offset: 0
+            }
+            .event_id(),
+            "the same offset after a truncation is another event"
+        );
+        assert_eq!(file_of_stream("file:/a.log@x:1"), None);
+    }
 }

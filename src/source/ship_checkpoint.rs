@@ -12,6 +12,15 @@ pub struct FilePosition {
     pub identity: FileIdentity,
     /// The offset of the first byte not yet confirmed by the broker.
     pub offset: u64,
+    /// How often the file was truncated in place (copytruncate) while followed. Its
+    /// offsets start over each time, so this count tells the lines at one offset apart
+    /// (in stream names, and so in Elasticsearch's ids).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub truncations: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,10 +87,19 @@ mod tests {
                     inode: 2,
                 },
                 offset: 300,
+                truncations: 2,
             },
         );
         checkpoint.save(&path).unwrap();
         assert_eq!(ShipCheckpoint::load(&path).unwrap(), checkpoint);
+        // Written before truncations were counted: none.
+        std::fs::write(
+            &path,
+            br#"{"files":{"/a.log":{"identity":{"device":1,"inode":2},"offset":7}}}"#,
+        )
+        .unwrap();
+        let old = ShipCheckpoint::load(&path).unwrap();
+        assert_eq!(old.files[&PathBuf::from("/a.log")].truncations, 0);
         std::fs::write(&path, b"{torn").unwrap();
         let err = ShipCheckpoint::load(&path).unwrap_err().to_string();
         assert!(err.contains("remove it"), "{err}");

@@ -49,39 +49,12 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
         source,
         ..Health::default()
     };
-    let reader = loop {
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
-        match StoreReader::open(&data_dir) {
-            Ok(reader) => break reader,
-            Err(e) => {
-                let problem = match e {
-                    StoreError::NotFound { .. } => {
-                        "waiting for a writer to create the store".to_string()
-                    }
-                    other => other.to_string(),
-                };
-                if send_health(&out, &mut health, false, Some(problem)).is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(500));
-            }
-        }
+    let Some(reader) = open_store(&data_dir, &out, &mut health, &stop) else {
+        return;
     };
     let mut cursor = reader.max_seq().ok().flatten();
-    if cursor.is_some() {
-        if let Ok(mut backlog) = reader.search(
-            &Query::All,
-            crate::backend::embedded::Order::NewestFirst,
-            Some(BACKLOG),
-        ) {
-            backlog.sort_by_key(|h| h.seq);
-            let events = backlog.iter().map(|h| h.event()).collect();
-            if out.send(FeedMessage::Events(events)).is_err() {
-                return;
-            }
-        }
+    if cursor.is_some() && send_backlog(&reader, &out).is_err() {
+        return;
     }
     let warning = damage_warning(&reader);
     let _ = send_health(&out, &mut health, true, warning.clone());
@@ -125,6 +98,51 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
             }
         }
     }
+}
+
+/// Opens the store, saying why while it cannot (it may not exist yet); `None` once asked
+/// to stop or nobody listens any more.
+fn open_store(
+    data_dir: &std::path::Path,
+    out: &SyncSender<FeedMessage>,
+    health: &mut Health,
+    stop: &AtomicBool,
+) -> Option<StoreReader> {
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        match StoreReader::open(data_dir) {
+            Ok(reader) => return Some(reader),
+            Err(e) => {
+                let problem = match e {
+                    StoreError::NotFound { .. } => {
+                        "waiting for a writer to create the store".to_string()
+                    }
+                    other => other.to_string(),
+                };
+                send_health(out, health, false, Some(problem)).ok()?;
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+    }
+}
+
+/// The newest events already stored, oldest first, so the screen starts full.
+fn send_backlog(
+    reader: &StoreReader,
+    out: &SyncSender<FeedMessage>,
+) -> Result<(), std::sync::mpsc::SendError<FeedMessage>> {
+    if let Ok(mut backlog) = reader.search(
+        &Query::All,
+        crate::backend::embedded::Order::NewestFirst,
+        Some(BACKLOG),
+    ) {
+        backlog.sort_by_key(|h| h.seq);
+        let events = backlog.iter().map(|h| h.event()).collect();
+        out.send(FeedMessage::Events(events))?;
+    }
+    Ok(())
 }
 
 /// What the status bar says while damaged segments are left out of the store.

@@ -109,42 +109,7 @@ fn render_status(dash: &Dashboard, frame: &mut Frame, area: Rect) {
                 .bg(Color::Cyan),
         ),
     )];
-    if dash.paused_at.is_some() {
-        spans.push(Span::styled(
-            format!(" ⏸ PAUSED +{} new ", dash.arrived_while_paused),
-            style(
-                dash,
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-        ));
-    } else {
-        spans.push(Span::styled(
-            " ▶ FOLLOW ",
-            style(dash, Style::new().fg(Color::Green)),
-        ));
-    }
-    if health.connected {
-        spans.push(Span::styled(
-            " ● live",
-            style(dash, Style::new().fg(Color::Green)),
-        ));
-        // Connected with a warning: the source answers, but not with everything.
-        if let Some(warning) = &health.problem {
-            spans.push(Span::styled(
-                format!("  ⚠ {warning}"),
-                style(dash, Style::new().fg(Color::Yellow)),
-            ));
-        }
-    } else {
-        let problem = health.problem.as_deref().unwrap_or("connecting");
-        spans.push(Span::styled(
-            format!(" ✕ {problem}"),
-            style(
-                dash,
-                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            ),
-        ));
-    }
+    spans.extend(mode_and_connection(dash));
     spans.push(Span::raw(format!(
         "  {:.0} ev/s",
         dash.histogram.rate(dash.now)
@@ -186,6 +151,49 @@ fn render_status(dash: &Dashboard, frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(Line::from(fitting)), area);
+}
+
+/// Following or paused, and whether the source answers (with a warning, or why not).
+fn mode_and_connection(dash: &Dashboard) -> Vec<Span<'static>> {
+    let health = &dash.health;
+    let mut spans = Vec::new();
+    if dash.paused_at.is_some() {
+        spans.push(Span::styled(
+            format!(" ⏸ PAUSED +{} new ", dash.arrived_while_paused),
+            style(
+                dash,
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+        ));
+    } else {
+        spans.push(Span::styled(
+            " ▶ FOLLOW ",
+            style(dash, Style::new().fg(Color::Green)),
+        ));
+    }
+    if health.connected {
+        spans.push(Span::styled(
+            " ● live",
+            style(dash, Style::new().fg(Color::Green)),
+        ));
+        // Connected with a warning: the source answers, but not with everything.
+        if let Some(warning) = &health.problem {
+            spans.push(Span::styled(
+                format!("  ⚠ {warning}"),
+                style(dash, Style::new().fg(Color::Yellow)),
+            ));
+        }
+    } else {
+        let problem = health.problem.as_deref().unwrap_or("connecting");
+        spans.push(Span::styled(
+            format!(" ✕ {problem}"),
+            style(
+                dash,
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        ));
+    }
+    spans
 }
 
 /// Lower-case words the filter searches the message for, to highlight them.

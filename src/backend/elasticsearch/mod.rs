@@ -9,6 +9,7 @@ pub mod document;
 pub mod dsl;
 pub mod retention;
 pub mod search;
+mod settler;
 pub mod sink;
 pub mod tail;
 pub mod template;

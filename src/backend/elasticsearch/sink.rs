@@ -1,128 +1,123 @@
 //! Elasticsearch or OpenSearch as a pipeline sink: events go in bulk requests under ids
 //! derived from their positions, so a replay after a crash finds them already stored
-//! instead of storing them twice. Items the cluster refuses for good (a mapping conflict)
-//! are written with the reason to a local dead-letter file and counted.
+//! instead of storing them twice. Requests are settled on a thread of their own (see
+//! `settler`) while the pipeline reads and encodes what comes next; the core is told
+//! each unit it handed over is durable only once every item of it is stored, already
+//! stored, or refused for good and kept as a dead letter.
 
-use super::bulk_writer::{BulkCounts, BulkItem, BulkWriter};
+use super::settler::{Report, Settler, Work};
 use super::EsClient;
-use crate::event::EventWriter;
-use crate::pipeline::{Record, Sink, SinkReport};
-use std::io::Write;
-use std::path::PathBuf;
+use crate::pipeline::metrics::PipelineMetrics;
+use crate::pipeline::{DeadLetters, Record, Sink, SinkReport};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// How bulk requests are cut: whichever is reached first.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkLimits {
+    /// Bytes of NDJSON (roughly) per request (Elastic suggests 5-15 MB).
+    pub bytes: usize,
+    pub events: usize,
+}
+
+/// What the sink needs besides the client.
+pub struct EsSinkOptions {
+    pub index_prefix: String,
+    pub bulk: BulkLimits,
+    /// Where refused events go.
+    pub dead_letters: Box<dyn DeadLetters>,
+    /// Asked between retries while the cluster does not accept a request.
+    pub stop: Box<dyn Fn() -> bool + Send>,
+    pub metrics: Option<Arc<PipelineMetrics>>,
+}
 
 pub struct EsSink {
-    client: EsClient,
-    index_prefix: String,
-    /// Bytes of NDJSON (roughly) per bulk request.
-    bulk_bytes: usize,
+    urls: String,
+    bulk: BulkLimits,
     buffered: Vec<Record>,
     buffered_bytes: usize,
-    counts: BulkCounts,
-    dead_letter_file: PathBuf,
-    stop: Box<dyn Fn() -> bool>,
+    work: Option<SyncSender<Work>>,
+    reports: Receiver<Report>,
+    settler: Option<JoinHandle<Settler>>,
+    /// Units handed over and not yet reported.
+    unsettled: usize,
+    /// The settler stopped during an outage (asked to): nothing more is settled.
+    stopped: bool,
+    dead_letter_place: String,
 }
 
 impl EsSink {
-    pub fn new(
-        client: EsClient,
-        index_prefix: &str,
-        bulk_bytes: usize,
-        dead_letter_file: PathBuf,
-        stop: Box<dyn Fn() -> bool>,
-    ) -> EsSink {
-        EsSink {
-            client,
-            index_prefix: index_prefix.to_string(),
-            bulk_bytes: bulk_bytes.max(1024),
+    pub fn new(client: EsClient, options: EsSinkOptions) -> anyhow::Result<EsSink> {
+        let urls = client.urls().to_string();
+        let dead_letter_place = options.dead_letters.place();
+        let bulk = BulkLimits {
+            bytes: options.bulk.bytes.max(1024),
+            events: options.bulk.events.max(1),
+        };
+        // One request settling, one waiting: the reader is held up only when the cluster
+        // is slower than reading, which is what bounds memory.
+        let (work, to_settle) = sync_channel::<Work>(1);
+        let (report, reports) = std::sync::mpsc::channel::<Report>();
+        let settler = Settler::new(client, options);
+        let settler = std::thread::Builder::new()
+            .name("bulk".into())
+            .spawn(move || settler.serve(to_settle, report))
+            .map_err(|e| anyhow::anyhow!("cannot start the bulk sender: {e}"))?;
+        Ok(EsSink {
+            urls,
+            bulk,
             buffered: Vec::new(),
             buffered_bytes: 0,
-            counts: BulkCounts::default(),
-            dead_letter_file,
-            stop,
-        }
+            work: Some(work),
+            reports,
+            settler: Some(settler),
+            unsettled: 0,
+            stopped: false,
+            dead_letter_place,
+        })
     }
 
-    /// Sends everything buffered; false if stopped during an outage (nothing is lost:
-    /// the records stay buffered and the source's checkpoint did not move).
-    fn send_buffered(&mut self) -> anyhow::Result<bool> {
-        if self.buffered.is_empty() {
-            return Ok(true);
-        }
-        let ids: Vec<String> = self
-            .buffered
-            .iter()
-            .map(|r| r.position().event_id())
-            .collect();
-        let items: Vec<BulkItem> = self
-            .buffered
-            .iter()
-            .zip(&ids)
-            .map(|(r, id)| BulkItem {
-                id,
-                event: &r.event,
-            })
-            .collect();
-        let mut writer = BulkWriter::new(&self.client, &self.index_prefix);
-        let mut letters = Vec::new();
-        let settled = writer.settle(
-            &items,
-            &mut |i, reason| {
-                letters.push((i, reason));
-                Ok(())
-            },
-            &*self.stop,
-        )?;
-        self.write_dead_letters(&letters)?;
-        let c = writer.counts;
-        self.counts.stored += c.stored;
-        self.counts.already_stored += c.already_stored;
-        self.counts.rejected += c.rejected;
-        self.counts.retries += c.retries;
-        if settled {
-            self.buffered.clear();
-            self.buffered_bytes = 0;
-        }
-        Ok(settled)
-    }
-
-    fn write_dead_letters(&self, letters: &[(usize, String)]) -> anyhow::Result<()> {
-        if letters.is_empty() {
+    fn send(&mut self, work: Work) -> anyhow::Result<()> {
+        let sent = match &self.work {
+            Some(sender) => sender.send(work).is_ok(),
+            None => false,
+        };
+        if sent {
             return Ok(());
         }
-        if let Some(dir) = self.dead_letter_file.parent() {
-            std::fs::create_dir_all(dir)?;
+        // The settler has ended: what it reported says why.
+        while let Ok(report) = self.reports.recv() {
+            if let Report::Failed(e) = report {
+                return Err(e);
+            }
         }
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.dead_letter_file)
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot write dead letters to {}: {e}",
-                    self.dead_letter_file.display()
-                )
-            })?;
-        let mut writer = EventWriter::default();
-        let mut out = Vec::new();
-        for (i, reason) in letters {
-            let record = &self.buffered[*i];
-            out.extend_from_slice(b"{\"reason\":");
-            crate::event::write_str(&mut out, reason);
-            crate::event::write_key(&mut out, "stream");
-            crate::event::write_str(&mut out, &record.stream);
-            out.extend_from_slice(format!(",\"offset\":{},\"event\":", record.offset).as_bytes());
-            writer.write(&record.event, &mut out);
-            out.extend_from_slice(b"}\n");
-        }
-        file.write_all(&out)?;
-        file.sync_data()?;
+        self.stopped = true;
         Ok(())
+    }
+
+    fn send_buffered(&mut self) -> anyhow::Result<()> {
+        if self.buffered.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.buffered);
+        self.buffered_bytes = 0;
+        self.send(Work::Chunk(chunk))
+    }
+
+    /// Takes one report; `None` when there is none now (or, waiting, none will come).
+    fn next_report(&mut self, wait: bool) -> Option<Report> {
+        if wait {
+            self.reports.recv().ok()
+        } else {
+            self.reports.try_recv().ok()
+        }
     }
 }
 
 impl Sink for EsSink {
     fn describe(&self) -> String {
-        format!("Elasticsearch at {}", self.client.urls())
+        format!("Elasticsearch at {}", self.urls)
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
@@ -130,26 +125,73 @@ impl Sink for EsSink {
             // Roughly the document and its action line.
             self.buffered_bytes += record.event.message.len() + 256;
             self.buffered.push(record);
-            if self.buffered_bytes >= self.bulk_bytes && !self.send_buffered()? {
-                anyhow::bail!("stopped while Elasticsearch was not accepting bulk requests; nothing after the last checkpoint was confirmed");
+            if self.buffered_bytes >= self.bulk.bytes || self.buffered.len() >= self.bulk.events {
+                self.send_buffered()?;
             }
         }
         Ok(())
     }
 
     fn flush(&mut self) -> anyhow::Result<bool> {
-        self.send_buffered()
+        self.hand_over()?;
+        while self.unsettled > 0 && !self.stopped {
+            self.settled(true)?;
+        }
+        Ok(!self.stopped)
+    }
+
+    fn settles_in_background(&self) -> bool {
+        true
+    }
+
+    fn hand_over(&mut self) -> anyhow::Result<()> {
+        self.send_buffered()?;
+        self.send(Work::EndOfUnit)?;
+        self.unsettled += 1;
+        Ok(())
+    }
+
+    fn settled(&mut self, wait: bool) -> anyhow::Result<usize> {
+        let mut settled = 0;
+        while self.unsettled > 0 && !self.stopped {
+            match self.next_report(wait) {
+                Some(Report::Settled) => {
+                    self.unsettled -= 1;
+                    settled += 1;
+                }
+                Some(Report::Failed(e)) => return Err(e),
+                Some(Report::Stopped) => self.stopped = true,
+                None if wait => self.stopped = true,
+                None => break,
+            }
+        }
+        Ok(settled)
     }
 
     fn close(mut self: Box<Self>) -> anyhow::Result<SinkReport> {
-        self.send_buffered()?;
-        super::search::refresh(&self.client, &self.index_prefix)?;
+        self.work = None;
+        let settler = self
+            .settler
+            .take()
+            .and_then(|thread| thread.join().ok())
+            .ok_or_else(|| anyhow::anyhow!("the bulk sender stopped unexpectedly"))?;
+        // An error the pipeline has not collected yet.
+        while let Ok(report) = self.reports.try_recv() {
+            if let Report::Failed(e) = report {
+                return Err(e);
+            }
+        }
+        if !self.stopped {
+            // What this run stored is searchable when it ends, so a `query` right after
+            // it sees everything.
+            settler.refresh()?;
+        }
+        let counts = settler.counts();
         Ok(SinkReport {
-            stored: self.counts.stored,
-            already_stored: self.counts.already_stored,
-            rejected: self.counts.rejected,
-            rejected_to: (self.counts.rejected > 0)
-                .then(|| self.dead_letter_file.display().to_string()),
+            stored: counts.stored,
+            already_stored: counts.already_stored,
+            rejected: counts.rejected,
+            rejected_to: (counts.rejected > 0).then(|| self.dead_letter_place.clone()),
         })
     }
 }

@@ -1,0 +1,150 @@
+//! Membership of a consumer group: the partition moves librdkafka reports while polling,
+//! the offsets to commit (only for partitions still owned, so a member never moves back
+//! what the new owner committed), and whether the whole group has caught up.
+
+use super::end_of_log::EndOfLog;
+use super::{KafkaIssue, CONNECT_TIMEOUT};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// A partition move reported by librdkafka during `poll`, handled after it.
+#[derive(Debug)]
+pub enum Moved {
+    /// Partitions received, with the group's committed offset (where reading starts).
+    Assigned(Vec<(i32, i64)>),
+    Revoked(Vec<i32>),
+}
+
+/// The consumer's context: collects partition moves for the reading loop.
+#[derive(Default)]
+pub struct GroupEvents {
+    moves: Mutex<Vec<Moved>>,
+}
+
+impl GroupEvents {
+    pub fn take(&self) -> Vec<Moved> {
+        self.moves
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default()
+    }
+
+    fn push(&self, moved: Moved) {
+        if let Ok(mut moves) = self.moves.lock() {
+            moves.push(moved);
+        }
+    }
+}
+
+impl ClientContext for GroupEvents {}
+
+impl ConsumerContext for GroupEvents {
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(partitions) => {
+                let committed = consumer
+                    .committed_offsets((*partitions).clone(), CONNECT_TIMEOUT)
+                    .ok();
+                let parts = partitions
+                    .elements()
+                    .iter()
+                    .map(|e| {
+                        let offset = committed
+                            .as_ref()
+                            .and_then(|c| c.find_partition(e.topic(), e.partition()))
+                            .map(|c| c.offset());
+                        let start = match offset {
+                            Some(Offset::Offset(o)) if o >= 0 => o,
+                            _ => 0,
+                        };
+                        (e.partition(), start)
+                    })
+                    .collect();
+                self.push(Moved::Assigned(parts));
+            }
+            Rebalance::Revoke(partitions) => {
+                let parts = partitions
+                    .elements()
+                    .iter()
+                    .map(|e| e.partition())
+                    .collect();
+                self.push(Moved::Revoked(parts));
+            }
+            Rebalance::Error(_) => {}
+        }
+    }
+}
+
+/// The next offset of each partition handled: what was handled, or the consumer's position
+/// where that is further (past a transaction marker, say).
+pub fn commit_offsets<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    handled: &BTreeMap<i32, i64>,
+) -> BTreeMap<i32, i64> {
+    let positions = consumer.position().ok();
+    handled
+        .iter()
+        .map(|(&p, &next)| {
+            let position = positions
+                .as_ref()
+                .and_then(|l| l.find_partition(topic, p))
+                .and_then(|e| match e.offset() {
+                    Offset::Offset(o) => Some(o),
+                    _ => None,
+                });
+            (p, position.map_or(next, |o| o.max(next)))
+        })
+        .collect()
+}
+
+/// Commits `offsets` of the partitions in `owned`, synchronously.
+pub fn commit_owned<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    offsets: &BTreeMap<i32, i64>,
+    owned: &BTreeMap<i32, i64>,
+) -> Result<(), rdkafka::error::KafkaError> {
+    let mut list = TopicPartitionList::new();
+    for (&p, &offset) in offsets.iter().filter(|(p, _)| owned.contains_key(p)) {
+        if offset > 0 {
+            list.add_partition_offset(topic, p, Offset::Offset(offset))?;
+        }
+    }
+    if list.count() == 0 {
+        return Ok(());
+    }
+    consumer.commit(&list, CommitMode::Sync)
+}
+
+/// Whether the group as a whole has reached `end`: the partitions in `ours` are judged by
+/// the caller (by position), the others by the offsets their owners committed. A partition
+/// nobody owns and nobody committed to its end is not done, whatever this member has seen.
+pub fn others_reached<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    end: &EndOfLog,
+    ours: &BTreeMap<i32, i64>,
+) -> Result<bool, KafkaIssue> {
+    let mut others = TopicPartitionList::new();
+    for (&partition, &last) in &end.ends {
+        if !ours.contains_key(&partition) && last > 0 {
+            others.add_partition(topic, partition);
+        }
+    }
+    if others.count() == 0 {
+        return Ok(true);
+    }
+    let committed = consumer
+        .committed_offsets(others, CONNECT_TIMEOUT)
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot read the group's committed offsets of '{topic}'"),
+            cause,
+        })?;
+    Ok(committed.elements().iter().all(|e| match e.offset() {
+        Offset::Offset(o) => end.ends.get(&e.partition()).is_none_or(|&last| o >= last),
+        _ => false,
+    }))
+}
