@@ -263,6 +263,8 @@ fn queries_on_the_engine_agree_with_the_embedded_store() {
         "-host:gw* conn*",
         "status:[400 TO 499]",
         "message:/time(d)? ?out/",
+        "/(?i)TIMED OUT/",
+        "NOT /(?i)CONNECTION REFUSED/ service:payments",
         "level:error OR level:fatal",
         "NOT status:500",
     ] {
@@ -329,7 +331,8 @@ fn a_real_mapping_conflict_is_dead_lettered_with_the_reason() {
     send(br#"{"@timestamp":"2026-11-24T10:00:00Z","service":"x","message":"a number","fields":{"status":200}}"#);
     producer.flush(Duration::from_secs(30)).unwrap();
     ingest_to_end(dir.path(), engine, &prefix, broker, "mixed", &[]);
-    send(br#"{"@timestamp":"2026-11-24T10:00:01Z","service":"x","message":"not a number","fields":{"status":"abc"}}"#);
+    let conflicting: &[u8] = br#"{"@timestamp":"2026-11-24T10:00:01Z","service":"x","message":"not a number","fields":{"status":"abc"}}"#;
+    send(conflicting);
     // Too large for any bulk request: a dead letter before it is ever sent.
     let big = format!(
         "{{\"@timestamp\":\"2026-11-24T10:00:02Z\",\"service\":\"x\",\"message\":\"{}\"}}",
@@ -369,6 +372,11 @@ fn a_real_mapping_conflict_is_dead_lettered_with_the_reason() {
             .find(|l| l["source"] == source)
             .unwrap_or_else(|| panic!("no dead letter for {source}: {listed}"))
     };
+    assert_eq!(
+        by_source("mixed/0@1")["bytes"],
+        conflicting.len(),
+        "the letter is the message as it arrived"
+    );
     let conflict = by_source("mixed/0@1")["reason"].as_str().unwrap();
     assert!(
         conflict.contains("HTTP 400") && conflict.contains("parsing_exception"),

@@ -47,7 +47,7 @@ pub struct KafkaSource {
     marks: VecDeque<BTreeMap<i32, i64>>,
     /// Records pulled since the last mark.
     unmarked: bool,
-    group_checked: Instant,
+    group_checked: Option<Instant>,
 }
 
 impl KafkaSource {
@@ -68,6 +68,9 @@ impl KafkaSource {
             // on the cores the sink works on.
             .set("max.partition.fetch.bytes", "8388608")
             .set("fetch.max.bytes", "67108864")
+            // In a group, a rebalance moves only the partitions that change owner: the
+            // others keep being read from where they are, not from the last commit.
+            .set("partition.assignment.strategy", "cooperative-sticky")
             .create_with_context(GroupEvents::default())
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a consumer for {brokers}"),
@@ -90,7 +93,7 @@ impl KafkaSource {
             assigned: false,
             marks: VecDeque::new(),
             unmarked: false,
-            group_checked: Instant::now(),
+            group_checked: None,
         })
     }
 
@@ -208,15 +211,20 @@ impl KafkaSource {
         if !self.in_group {
             return Ok(end.check(&self.consumer, &self.cursor.next));
         }
-        let end = end.clone();
         let settled = !self.unmarked && self.marks.is_empty();
-        if !self.assigned || !settled || self.group_checked.elapsed() < GROUP_CHECK_EVERY {
+        if !self.assigned || !settled || !end.check(&self.consumer, &self.cursor.next) {
             return Ok(false);
         }
-        self.group_checked = Instant::now();
-        if !end.reached_by(&self.consumer, &self.cursor.next) {
+        // Asking the others' offsets is a round trip to the coordinator: at once the first
+        // time, then now and then.
+        if self
+            .group_checked
+            .is_some_and(|t| t.elapsed() < GROUP_CHECK_EVERY)
+        {
             return Ok(false);
         }
+        self.group_checked = Some(Instant::now());
+        let end = end.clone();
         // Our end may lie past what any record moved (a transaction marker): commit the
         // positions now, or the other members would wait for them for ever.
         let offsets = commit_offsets(&self.consumer, &self.topic, &self.cursor.next);
@@ -318,6 +326,16 @@ impl Source for KafkaSource {
         } else {
             Pull::More
         })
+    }
+
+    fn wants_flush(&mut self) -> bool {
+        // Caught up with what there was at start: what is in hand need not wait for the
+        // clock (`--exit-at-end` then ends sooner).
+        self.unmarked
+            && self
+                .end
+                .as_ref()
+                .is_some_and(|end| end.reached_by(&self.consumer, &self.cursor.next))
     }
 
     fn mark(&mut self) {

@@ -109,7 +109,9 @@ pub fn run(
         // A sink that needs no flush to show its events, fed by a source that keeps no
         // checkpoint (the simulator into Kafka), is flushed only at the end: a flush there
         // waits for every delivery, which would stall the stream for nothing.
-        let due = acks.full(&limits) || last_flush.elapsed() >= limits.interval;
+        let due = acks.full(&limits)
+            || last_flush.elapsed() >= limits.interval
+            || (acks.unflushed_events > 0 && source.wants_flush());
         if periodic && acks.unflushed_events > 0 && due {
             acks.flush(sink.as_mut(), source)?;
             last_flush = Instant::now();
@@ -245,4 +247,207 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     }
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::LogEvent;
+    use crate::pipeline::StoredPositions;
+    use std::collections::VecDeque;
+
+    /// Hands out `total` records, `per_pull` at a time, and checkpoints the point of each
+    /// mark it is told is durable.
+    struct Counting {
+        total: u64,
+        per_pull: u64,
+        pulled: u64,
+        marks: VecDeque<u64>,
+        checkpoints: Vec<u64>,
+    }
+
+    impl Counting {
+        fn new(total: u64, per_pull: u64) -> Counting {
+            Counting {
+                total,
+                per_pull,
+                pulled: 0,
+                marks: VecDeque::new(),
+                checkpoints: Vec::new(),
+            }
+        }
+    }
+
+    impl Source for Counting {
+        fn describe(&self) -> String {
+            "counting".into()
+        }
+        fn resume(&mut self, _: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+            Ok(())
+        }
+        fn pull(&mut self, batch: &mut Vec<Record>, _max: usize) -> anyhow::Result<Pull> {
+            if self.pulled == self.total {
+                return Ok(Pull::Ended);
+            }
+            let stream: Arc<str> = Arc::from("counting");
+            for _ in 0..self.per_pull.min(self.total - self.pulled) {
+                batch.push(Record {
+                    event: LogEvent::default(),
+                    stream: stream.clone(),
+                    offset: self.pulled,
+                    bytes: 10,
+                    skipped: false,
+                    original: None,
+                });
+                self.pulled += 1;
+            }
+            Ok(Pull::More)
+        }
+        fn mark(&mut self) {
+            self.marks.push_back(self.pulled);
+        }
+        fn durable(&mut self, ack: &Ack) -> anyhow::Result<()> {
+            let covered = ack.marks.min(self.marks.len());
+            if let Some(point) = self.marks.drain(..covered).next_back() {
+                self.checkpoints.push(point);
+            }
+            Ok(())
+        }
+        fn needs_acks(&self) -> bool {
+            true
+        }
+    }
+
+    /// Settles in the background: each unit handed over becomes durable only after the
+    /// core has asked `lag` more times. Records how many records each unit held.
+    struct Lagging {
+        lag: usize,
+        written: u64,
+        units: VecDeque<(u64, usize)>,
+        durable: u64,
+    }
+
+    impl Sink for Lagging {
+        fn describe(&self) -> String {
+            "lagging".into()
+        }
+        fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
+            self.written += batch.len() as u64;
+            batch.clear();
+            Ok(())
+        }
+        fn flush(&mut self) -> anyhow::Result<bool> {
+            anyhow::bail!("a background sink is never flushed in step")
+        }
+        fn settles_in_background(&self) -> bool {
+            true
+        }
+        fn hand_over(&mut self) -> anyhow::Result<()> {
+            self.units.push_back((self.written, self.lag));
+            Ok(())
+        }
+        fn settled(&mut self, wait: bool) -> anyhow::Result<usize> {
+            let mut n = 0;
+            while let Some((upto, left)) = self.units.front_mut() {
+                if *left > 0 && !wait {
+                    *left -= 1;
+                    break;
+                }
+                self.durable = *upto;
+                self.units.pop_front();
+                n += 1;
+            }
+            Ok(n)
+        }
+        fn close(self: Box<Self>) -> anyhow::Result<SinkReport> {
+            Ok(SinkReport {
+                stored: self.durable,
+                ..SinkReport::default()
+            })
+        }
+    }
+
+    /// Flushes in step, but says "not yet" to every other flush.
+    struct Reluctant {
+        refuse: bool,
+        written: u64,
+    }
+
+    impl Sink for Reluctant {
+        fn describe(&self) -> String {
+            "reluctant".into()
+        }
+        fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
+            self.written += batch.len() as u64;
+            batch.clear();
+            Ok(())
+        }
+        fn flush(&mut self) -> anyhow::Result<bool> {
+            self.refuse = !self.refuse;
+            Ok(!self.refuse)
+        }
+        fn close(self: Box<Self>) -> anyhow::Result<SinkReport> {
+            Ok(SinkReport {
+                stored: self.written,
+                ..SinkReport::default()
+            })
+        }
+    }
+
+    fn every_pull() -> Limits {
+        Limits {
+            events: 1,
+            poll: Duration::ZERO,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn a_background_sink_acknowledges_each_unit_at_its_own_mark_in_order() {
+        let mut source = Counting::new(50, 7);
+        let sink = Box::new(Lagging {
+            lag: 3,
+            written: 0,
+            units: VecDeque::new(),
+            durable: 0,
+        });
+        let summary = run(
+            &mut source,
+            sink,
+            every_pull(),
+            RunOptions::default(),
+            &|| false,
+        )
+        .unwrap();
+        assert_eq!(summary.read, 50);
+        assert_eq!(summary.sink.stored, 50, "every unit settled by the end");
+        // Units were handed over at 7, 14, ... while reading went on: each checkpoint is
+        // exactly the point of one mark, never what was read after it.
+        assert_eq!(
+            source.checkpoints,
+            [7, 14, 21, 28, 35, 42, 49, 50, 50],
+            "one checkpoint per unit, in order, at its own mark"
+        );
+        assert!(source.marks.is_empty());
+    }
+
+    #[test]
+    fn a_flush_that_is_not_ready_is_covered_by_the_next_one() {
+        let mut source = Counting::new(20, 5);
+        let sink = Box::new(Reluctant {
+            refuse: false,
+            written: 0,
+        });
+        run(
+            &mut source,
+            sink,
+            every_pull(),
+            RunOptions::default(),
+            &|| false,
+        )
+        .unwrap();
+        // Flushes at 5 (refused), 10 (durable: covers both marks), 15 (refused), 20
+        // (durable), and the final one at the end (refused: nothing more to say).
+        assert_eq!(source.checkpoints, [10, 20]);
+    }
 }

@@ -95,6 +95,11 @@ pub trait Source {
     /// the last of those, not everything pulled since (a sink that settles in the
     /// background is acknowledged while later records are already being read).
     fn mark(&mut self) {}
+    /// Whether what was pulled should be flushed now rather than on the clock (the source
+    /// has reached the end it was asked to stop at).
+    fn wants_flush(&mut self) -> bool {
+        false
+    }
     /// The oldest `ack.marks` marks are durable: checkpoint the last of them.
     fn durable(&mut self, ack: &Ack) -> anyhow::Result<()>;
     /// Whether this source saves checkpoints, so the core must confirm durability on a

@@ -57,9 +57,7 @@ fn clause_dsl(clause: &Clause) -> Value {
             json!({"wildcard": {field: {"value": es_wildcard(pattern)}}})
         }
         // The whole message lives in `message.raw` (a wildcard field) for regexes.
-        (Target::Message, Test::Regex(regex)) => {
-            json!({"regexp": {format!("{MESSAGE}.raw"): {"value": unanchored(&regex.source), "flags": "ALL"}}})
-        }
+        (Target::Message, Test::Regex(regex)) => regexp(&format!("{MESSAGE}.raw"), &regex.source),
         (Target::Message, _) => match_none(),
         (Target::Level, Test::Range(Range::Level(lo, hi))) => {
             let names: Vec<&str> = Level::ALL
@@ -83,9 +81,7 @@ fn clause_dsl(clause: &Clause) -> Value {
         (_, Test::Pattern(pattern)) => {
             json!({"wildcard": {field: {"value": es_wildcard(pattern)}}})
         }
-        (_, Test::Regex(regex)) => {
-            json!({"regexp": {field: {"value": unanchored(&regex.source), "flags": "ALL"}}})
-        }
+        (_, Test::Regex(regex)) => regexp(&field, &regex.source),
         (Target::Field(_), Test::Range(Range::Number(lo, hi))) => range(
             &field,
             lo.as_ref().map(|n| json!(n)),
@@ -150,6 +146,21 @@ fn es_wildcard(pattern: &Wildcard) -> String {
         }
     }
     out
+}
+
+/// A `regexp` query. Lucene's syntax has no inline flags: a leading `(?i)` (the one a
+/// person writes to ignore case) becomes the query's `case_insensitive`.
+fn regexp(field: &str, source: &str) -> Value {
+    let (source, insensitive) = match (source.strip_prefix("(?i)"), source.strip_prefix("^(?i)")) {
+        (Some(rest), _) => (rest.to_string(), true),
+        (None, Some(rest)) => (format!("^{rest}"), true),
+        _ => (source.to_string(), false),
+    };
+    let mut query = json!({"value": unanchored(&source), "flags": "ALL"});
+    if insensitive {
+        query["case_insensitive"] = json!(true);
+    }
+    json!({"regexp": {field: query}})
 }
 
 /// Elasticsearch anchors regexps to the whole value; the query language finds them
@@ -230,6 +241,18 @@ mod tests {
         assert_eq!(
             dsl("host:/^web-\\d$/"),
             json!({"regexp": {"host.name": {"value": "(web-\\d)", "flags": "ALL"}}})
+        );
+    }
+
+    #[test]
+    fn a_leading_case_flag_becomes_case_insensitive() {
+        assert_eq!(
+            dsl("/(?i)TIMEOUT/"),
+            json!({"regexp": {"message.raw": {"value": ".*(TIMEOUT).*", "flags": "ALL", "case_insensitive": true}}})
+        );
+        assert_eq!(
+            dsl("host:/^(?i)WEB-1$/"),
+            json!({"regexp": {"host.name": {"value": "(WEB-1)", "flags": "ALL", "case_insensitive": true}}})
         );
     }
 

@@ -11,17 +11,19 @@ use crate::pipeline::{DeadLetters, Record};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
 
-/// What the sink hands to the settler, in order.
-pub enum Work {
-    /// One bulk request's worth of records.
-    Chunk(Vec<Record>),
-    /// Everything handed over before this is one unit: report it when settled.
-    EndOfUnit,
+/// What the sink hands to the settler, in order: one bulk request's worth of records (or
+/// none), and how many of the sink's units end with them.
+pub struct Work {
+    pub records: Vec<Record>,
+    pub units: usize,
 }
 
-/// What the settler reports back.
+/// What the settler reports back, once per chunk.
 pub enum Report {
-    Settled,
+    /// A chunk and everything before it are durable, closing `units` units.
+    Settled {
+        units: usize,
+    },
     /// Asked to stop while the cluster was not accepting a request: nothing more is settled.
     Stopped,
     Failed(anyhow::Error),
@@ -51,19 +53,19 @@ impl Settler {
     /// Settles work until the sink hangs up, a stop comes during an outage, or an error
     /// that retrying cannot mend; hands itself back for the final refresh and counts.
     pub fn serve(mut self, work: Receiver<Work>, reports: Sender<Report>) -> Settler {
-        for item in work {
-            let report = match item {
-                Work::Chunk(records) => match self.settle(&records) {
-                    Ok(true) => continue,
-                    Ok(false) => Report::Stopped,
+        for Work { records, units } in work {
+            let report = match self.settle(&records) {
+                // Dead letters are durable before a unit is: its positions may then be
+                // checkpointed past them.
+                Ok(true) if units > 0 => match self.dead_letters.settle() {
+                    Ok(()) => Report::Settled { units },
                     Err(e) => Report::Failed(e),
                 },
-                Work::EndOfUnit => match self.dead_letters.settle() {
-                    Ok(()) => Report::Settled,
-                    Err(e) => Report::Failed(e),
-                },
+                Ok(true) => Report::Settled { units },
+                Ok(false) => Report::Stopped,
+                Err(e) => Report::Failed(e),
             };
-            let last = !matches!(report, Report::Settled);
+            let last = !matches!(report, Report::Settled { .. });
             if reports.send(report).is_err() || last {
                 break;
             }
@@ -73,6 +75,9 @@ impl Settler {
 
     /// One chunk until every item is settled; false if stopped during an outage.
     fn settle(&mut self, records: &[Record]) -> anyhow::Result<bool> {
+        if records.is_empty() {
+            return Ok(true);
+        }
         let ids: Vec<String> = records.iter().map(|r| r.position().event_id()).collect();
         let items: Vec<BulkItem> = records
             .iter()

@@ -42,6 +42,12 @@ pub struct EsSink {
     settler: Option<JoinHandle<Settler>>,
     /// Units handed over and not yet reported.
     unsettled: usize,
+    /// Units handed over whose last records are still in `buffered`: they go with the next
+    /// chunk, which is sent when full or as soon as the settler has nothing to do (so a
+    /// busy cluster gets full requests, an idle one gets the records at once).
+    pending_units: usize,
+    /// Chunks sent and not yet reported.
+    chunks_in_flight: usize,
     /// The settler stopped during an outage (asked to): nothing more is settled.
     stopped: bool,
     dead_letter_place: String,
@@ -55,9 +61,9 @@ impl EsSink {
             bytes: options.bulk.bytes.max(1024),
             events: options.bulk.events.max(1),
         };
-        // One request settling, one waiting: the reader is held up only when the cluster
-        // is slower than reading, which is what bounds memory.
-        let (work, to_settle) = sync_channel::<Work>(1);
+        // One request settling while the next is built: the reader is held up only when
+        // the cluster is slower than reading, which bounds memory and how far commits lag.
+        let (work, to_settle) = sync_channel::<Work>(0);
         let (report, reports) = std::sync::mpsc::channel::<Report>();
         let settler = Settler::new(client, options);
         let settler = std::thread::Builder::new()
@@ -73,6 +79,8 @@ impl EsSink {
             reports,
             settler: Some(settler),
             unsettled: 0,
+            pending_units: 0,
+            chunks_in_flight: 0,
             stopped: false,
             dead_letter_place,
         })
@@ -96,13 +104,13 @@ impl EsSink {
         Ok(())
     }
 
+    /// Sends what is buffered (even nothing, when units end there) as one chunk.
     fn send_buffered(&mut self) -> anyhow::Result<()> {
-        if self.buffered.is_empty() {
-            return Ok(());
-        }
-        let chunk = std::mem::take(&mut self.buffered);
+        let records = std::mem::take(&mut self.buffered);
         self.buffered_bytes = 0;
-        self.send(Work::Chunk(chunk))
+        let units = std::mem::take(&mut self.pending_units);
+        self.chunks_in_flight += 1;
+        self.send(Work { records, units })
     }
 
     /// Takes one report; `None` when there is none now (or, waiting, none will come).
@@ -122,8 +130,9 @@ impl Sink for EsSink {
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         for record in batch.drain(..).filter(|r| !r.skipped) {
-            // Roughly the document and its action line.
-            self.buffered_bytes += record.event.message.len() + 256;
+            // Roughly the document (the event as read, with ECS names and `event.ingested`)
+            // and its action line.
+            self.buffered_bytes += record.bytes.max(record.event.message.len()) + 160;
             self.buffered.push(record);
             if self.buffered_bytes >= self.bulk.bytes || self.buffered.len() >= self.bulk.events {
                 self.send_buffered()?;
@@ -145,19 +154,26 @@ impl Sink for EsSink {
     }
 
     fn hand_over(&mut self) -> anyhow::Result<()> {
-        self.send_buffered()?;
-        self.send(Work::EndOfUnit)?;
         self.unsettled += 1;
+        self.pending_units += 1;
+        if self.chunks_in_flight == 0 {
+            self.send_buffered()?;
+        }
         Ok(())
     }
 
     fn settled(&mut self, wait: bool) -> anyhow::Result<usize> {
         let mut settled = 0;
         while self.unsettled > 0 && !self.stopped {
+            if self.chunks_in_flight == 0 && self.pending_units > 0 {
+                self.send_buffered()?;
+                continue;
+            }
             match self.next_report(wait) {
-                Some(Report::Settled) => {
-                    self.unsettled -= 1;
-                    settled += 1;
+                Some(Report::Settled { units }) => {
+                    self.chunks_in_flight -= 1;
+                    self.unsettled -= units;
+                    settled += units;
                 }
                 Some(Report::Failed(e)) => return Err(e),
                 Some(Report::Stopped) => self.stopped = true,
