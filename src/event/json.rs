@@ -26,7 +26,7 @@ impl EventWriter {
         }
         if !event.fields.is_empty() {
             write_key(out, "fields");
-            let _ = serde_json::to_writer(&mut *out, &event.fields);
+            write_object(out, &event.fields);
         }
         self.end(event.unparsed, out);
     }
@@ -66,7 +66,70 @@ pub fn write_key(out: &mut Vec<u8>, key: &str) {
     out.push(b':');
 }
 
+/// A JSON string, escaped exactly as serde_json escapes it.
 pub fn write_str(out: &mut Vec<u8>, value: &str) {
-    // Serialising a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, value);
+    // Most strings need no escaping: one scan (without early exit, so it vectorises),
+    // then one copy.
+    let plain = !value.bytes().fold(false, |odd, b| {
+        odd | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.reserve(value.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    } else {
+        // Serialising a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, value);
+    }
+}
+
+/// A JSON object as serde_json writes it (compact, keys in the map's order), with the
+/// strings through `write_str`.
+fn write_object(out: &mut Vec<u8>, map: &serde_json::Map<String, serde_json::Value>) {
+    out.push(b'{');
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, key);
+        out.push(b':');
+        match value {
+            serde_json::Value::String(s) => write_str(out, s),
+            serde_json::Value::Object(inner) => write_object(out, inner),
+            // Numbers, booleans, null and arrays: serialising into a Vec cannot fail.
+            other => {
+                let _ = serde_json::to_writer(&mut *out, other);
+            }
+        }
+    }
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_objects_are_written_as_serde_json_writes_them() {
+        for text in [
+            "",
+            "plain words",
+            "quote \" and backslash \\",
+            "tab\tnewline\ncarriage\r",
+            "\u{0}\u{1f}\u{7f}",
+            "Ünïcode – 日本語 🚀",
+        ] {
+            let mut ours = Vec::new();
+            write_str(&mut ours, text);
+            assert_eq!(ours, serde_json::to_vec(text).unwrap(), "{text:?}");
+        }
+        let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"a\"b":1,"list":["x\n",2,null,{"k":"v"}],"nested":{"deep":{"t":true,"s":"\u0001"}},"n":-1.5}"#,
+        )
+        .unwrap();
+        let mut ours = Vec::new();
+        write_object(&mut ours, &fields);
+        assert_eq!(ours, serde_json::to_vec(&fields).unwrap());
+    }
 }

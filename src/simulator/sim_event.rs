@@ -68,11 +68,11 @@ impl SimEvent {
     pub fn trace_hex(&self) -> Option<String> {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         self.trace_id.map(|t| {
-            let hex: String = (0..32)
-                .rev()
-                .map(|i| char::from(DIGITS[((t >> (i * 4)) & 0xf) as usize]))
-                .collect();
-            hex
+            let mut hex = [0u8; 32];
+            for (i, digit) in hex.iter_mut().rev().enumerate() {
+                *digit = DIGITS[((t >> (i * 4)) & 0xf) as usize];
+            }
+            String::from_utf8(hex.to_vec()).unwrap_or_default()
         })
     }
 
@@ -121,18 +121,18 @@ impl SimEvent {
             &self.message,
         );
         event.trace_id = self.trace_hex();
-        event.fields = self
-            .fields
-            .iter()
-            .map(|(k, v)| {
-                let value = match v {
-                    SimValue::Int(n) => Value::from(*n),
-                    SimValue::Text(s) => Value::from(s.clone()),
-                    SimValue::Static(s) => Value::from(*s),
-                };
-                (k.to_string(), value)
-            })
-            .collect::<Map<String, Value>>();
+        // Inserted one by one: the keys are already sorted and unique (`finish`), and
+        // collecting would first gather and sort them again.
+        let mut fields = Map::new();
+        for (key, value) in &self.fields {
+            let value = match value {
+                SimValue::Int(n) => Value::from(*n),
+                SimValue::Text(s) => Value::from(s.as_str()),
+                SimValue::Static(s) => Value::from(*s),
+            };
+            fields.insert(key.to_string(), value);
+        }
+        event.fields = fields;
         event
     }
 }
