@@ -83,7 +83,7 @@ fn plan(args: &IngestArgs, settings: &Settings) -> Result<IngestPlan> {
         },
         bulk: BulkLimits {
             bytes: parse_size("--bulk-size", &args.bulk_size)? as usize,
-            events: args.batch_events.clamp(1, 50_000) as usize,
+            events: (args.batch_events as usize).clamp(1, sinks::BULK.events),
         },
         exit_at_end: args.exit_at_end,
         max_event_bytes: parse_size("--max-event-bytes", &args.max_event_bytes)? as usize,

@@ -36,6 +36,20 @@ impl DeadLetterTopic {
     }
 }
 
+impl DeadLetterTopic {
+    /// Keeps a message as it was consumed, with the reason, and waits until the broker
+    /// has it (a source passes over it only then).
+    pub fn put_message(
+        &mut self,
+        message: &rdkafka::message::BorrowedMessage<'_>,
+        reason: &str,
+    ) -> Result<(), KafkaIssue> {
+        let letters = self.letters()?;
+        letters.send(message, reason)?;
+        letters.settle()
+    }
+}
+
 impl crate::pipeline::DeadLetters for DeadLetterTopic {
     fn put(&mut self, record: &Record, reason: &str) -> anyhow::Result<()> {
         let partition = record

@@ -2,7 +2,7 @@
 //! a JSON event is kept as raw text and counted), or, over the size limit, sent to the
 //! dead-letter topic and passed over, so a sink never sees what it could not take.
 
-use super::dead_letter::DeadLetters;
+use super::dead_letter_topic::DeadLetterTopic;
 use super::stream_name;
 use crate::event::{DecodeContext, LogEvent};
 use crate::pipeline::metrics::PipelineMetrics;
@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub struct MessageIntake {
-    brokers: String,
     topic: String,
     streams: BTreeMap<i32, Arc<str>>,
     context: DecodeContext,
@@ -20,7 +19,7 @@ pub struct MessageIntake {
     pub unparsed: u64,
     /// Messages above this size go to the dead-letter topic instead of the sink.
     pub max_event_bytes: usize,
-    dead_letters: Option<DeadLetters>,
+    dead_letters: DeadLetterTopic,
     pub dead_lettered: u64,
     /// Keep each message's own bytes with its record (for the dead letters of a sink that
     /// can refuse events).
@@ -31,13 +30,12 @@ pub struct MessageIntake {
 impl MessageIntake {
     pub fn new(brokers: &str, topic: &str) -> MessageIntake {
         MessageIntake {
-            brokers: brokers.to_string(),
             topic: topic.to_string(),
             streams: BTreeMap::new(),
             context: DecodeContext::now(),
             unparsed: 0,
             max_event_bytes: usize::MAX,
-            dead_letters: None,
+            dead_letters: DeadLetterTopic::new(brokers, topic),
             dead_lettered: 0,
             keep_originals: false,
             metrics: Arc::new(PipelineMetrics::new()),
@@ -82,19 +80,12 @@ impl MessageIntake {
     /// Sends an oversize message to the dead-letter topic and waits until the broker has
     /// it: only then may a sink's positions move past it.
     fn dead_letter(&mut self, message: &BorrowedMessage<'_>) -> anyhow::Result<()> {
-        let letters = match self.dead_letters.as_mut() {
-            Some(letters) => letters,
-            None => self
-                .dead_letters
-                .insert(DeadLetters::open(&self.brokers, &self.topic)?),
-        };
         let reason = format!(
             "event of {} bytes is over the limit of {} bytes (--max-event-bytes)",
             message.payload_len(),
             self.max_event_bytes
         );
-        letters.send(message, &reason)?;
-        letters.settle()?;
+        self.dead_letters.put_message(message, &reason)?;
         self.metrics.dead_letters.inc();
         self.dead_lettered += 1;
         Ok(())

@@ -329,13 +329,15 @@ impl Source for KafkaSource {
     }
 
     fn wants_flush(&mut self) -> bool {
-        // Caught up with what there was at start: what is in hand need not wait for the
-        // clock (`--exit-at-end` then ends sooner).
-        self.unmarked
+        // A group member caught up with what there was at start: what is in hand need not
+        // wait for the clock (`--exit-at-end` then ends sooner). Reading alone, `pull`
+        // ends the run at that point anyway, which flushes.
+        self.in_group
+            && self.unmarked
             && self
                 .end
-                .as_ref()
-                .is_some_and(|end| end.reached_by(&self.consumer, &self.cursor.next))
+                .as_mut()
+                .is_some_and(|end| end.check(&self.consumer, &self.cursor.next))
     }
 
     fn mark(&mut self) {

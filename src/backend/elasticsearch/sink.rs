@@ -143,9 +143,8 @@ impl Sink for EsSink {
 
     fn flush(&mut self) -> anyhow::Result<bool> {
         self.hand_over()?;
-        while self.unsettled > 0 && !self.stopped {
-            self.settled(true)?;
-        }
+        // Waiting, `settled` returns once every unit is settled or the settler stopped.
+        self.settled(true)?;
         Ok(!self.stopped)
     }
 
