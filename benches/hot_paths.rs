@@ -45,6 +45,31 @@ fn simulator(c: &mut Criterion) {
             black_box(out.len())
         })
     });
+    let events = sample(10_000);
+    let log_events: Vec<_> = events.iter().map(SimEvent::to_log_event).collect();
+    group.bench_function("encode_10k_simulated", |b| {
+        let mut writer = EventWriter::default();
+        let mut out = Vec::with_capacity(4 << 20);
+        b.iter(|| {
+            out.clear();
+            for event in &events {
+                event.write_json(&mut writer, &mut out);
+            }
+            black_box(out.len())
+        })
+    });
+    group.bench_function("encode_10k_log_events", |b| {
+        let mut writer = EventWriter::default();
+        let mut out = Vec::with_capacity(4 << 20);
+        b.iter(|| {
+            out.clear();
+            for event in &log_events {
+                writer.write(event, &mut out);
+                out.push(b'\n');
+            }
+            black_box(out.len())
+        })
+    });
     group.finish();
 }
 

@@ -68,7 +68,7 @@ impl MessageIntake {
             })
         });
         Ok(Record {
-            event,
+            event: Box::new(event),
             stream,
             offset: message.offset() as u64,
             bytes,

@@ -45,7 +45,7 @@ impl Sink for KafkaSink {
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         let mut payload = std::mem::take(&mut self.payload);
         let mut writer = std::mem::take(&mut self.writer);
-        for record in batch.drain(..).filter(|r| !r.skipped) {
+        for record in batch.iter().filter(|r| !r.skipped) {
             payload.clear();
             writer.write(&record.event, &mut payload);
             self.producer()?.send(&record.event.service, &payload)?;

@@ -103,6 +103,7 @@ pub fn run(
             summary.read += batch.len() as u64;
             acks.written(&batch);
             sink.write(&mut batch)?;
+            source.recycle(&mut batch);
             batch.clear();
             bar.set_position(summary.read);
         }
@@ -252,7 +253,6 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::LogEvent;
     use crate::pipeline::StoredPositions;
     use std::collections::VecDeque;
 
@@ -292,7 +292,7 @@ mod tests {
             let stream: Arc<str> = Arc::from("counting");
             for _ in 0..self.per_pull.min(self.total - self.pulled) {
                 batch.push(Record {
-                    event: LogEvent::default(),
+                    event: Box::default(),
                     stream: stream.clone(),
                     offset: self.pulled,
                     bytes: 10,

@@ -88,10 +88,10 @@ mod tests {
         let path = dir.path().join("letters").join("es.ndjson");
         let mut letters = DeadLetterFile::new(path.clone());
         let record = Record {
-            event: LogEvent {
+            event: Box::new(LogEvent {
                 message: "refused".into(),
                 ..LogEvent::default()
-            },
+            }),
             stream: Arc::from("file:/x@1:2"),
             offset: 41,
             bytes: 7,

@@ -22,7 +22,7 @@ use std::sync::Arc;
 /// One event and where it came from.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub event: LogEvent,
+    pub event: Box<LogEvent>,
     /// Stable name of the stream: `logs/3`, `file:/var/log/app.log@2049:1312`, `simulate:...`.
     pub stream: Arc<str>,
     /// Position of the event inside its stream; resuming after it starts at `offset + 1`.
@@ -102,6 +102,11 @@ pub trait Source {
     }
     /// The oldest `ack.marks` marks are durable: checkpoint the last of them.
     fn durable(&mut self, ack: &Ack) -> anyhow::Result<()>;
+    /// Takes back the records a sink has finished with (it borrowed them), so a source can
+    /// fill them again instead of allocating new events; `spent` must be left empty.
+    fn recycle(&mut self, spent: &mut Vec<Record>) {
+        spent.clear();
+    }
     /// Whether this source saves checkpoints, so the core must confirm durability on a
     /// clock rather than only at the end.
     fn needs_acks(&self) -> bool {
@@ -120,7 +125,8 @@ pub trait Sink {
     fn stored_positions(&self) -> Option<&dyn StoredPositions> {
         None
     }
-    /// Takes the records (the vector is left empty); they are durable after `flush`.
+    /// Writes the records; they are durable after `flush`. A sink that keeps records takes
+    /// them out of `batch`; what it leaves there goes back to the source to be reused.
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()>;
     /// Makes everything written durable. `Ok(false)`: not yet (an outage); the records
     /// stay with the sink and the next flush tries again.

@@ -4,21 +4,32 @@ use super::{Record, Sink, SinkReport};
 use crate::event::EventWriter;
 use std::io::Write;
 
+/// Lines are encoded straight into this much buffer before one write: encoding into a
+/// line and copying it into a `BufWriter` cost a fifth of `simulate --to stdout`.
+const CHUNK: usize = 256 * 1024;
+
 pub struct StdoutSink {
-    out: std::io::BufWriter<std::io::Stdout>,
+    out: std::io::Stdout,
     writer: EventWriter,
-    line: Vec<u8>,
+    pending: Vec<u8>,
     written: u64,
 }
 
 impl StdoutSink {
     pub fn new() -> StdoutSink {
         StdoutSink {
-            out: std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout()),
+            out: std::io::stdout(),
             writer: EventWriter::default(),
-            line: Vec::with_capacity(1024),
+            pending: Vec::with_capacity(CHUNK + 64 * 1024),
             written: 0,
         }
+    }
+
+    fn write_pending(&mut self) -> std::io::Result<()> {
+        let mut out = self.out.lock();
+        out.write_all(&self.pending)?;
+        self.pending.clear();
+        out.flush()
     }
 }
 
@@ -34,18 +45,19 @@ impl Sink for StdoutSink {
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
-        for record in batch.drain(..).filter(|r| !r.skipped) {
-            self.line.clear();
-            self.writer.write(&record.event, &mut self.line);
-            self.line.push(b'\n');
-            self.out.write_all(&self.line)?;
+        for record in batch.iter().filter(|r| !r.skipped) {
+            self.writer.write(&record.event, &mut self.pending);
+            self.pending.push(b'\n');
             self.written += 1;
+            if self.pending.len() >= CHUNK {
+                self.write_pending()?;
+            }
         }
         Ok(())
     }
 
     fn flush(&mut self) -> anyhow::Result<bool> {
-        self.out.flush()?;
+        self.write_pending()?;
         Ok(true)
     }
 
@@ -54,7 +66,7 @@ impl Sink for StdoutSink {
     }
 
     fn close(mut self: Box<Self>) -> anyhow::Result<SinkReport> {
-        self.out.flush()?;
+        self.write_pending()?;
         Ok(SinkReport {
             stored: self.written,
             ..SinkReport::default()

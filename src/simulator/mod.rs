@@ -5,6 +5,7 @@ mod generator;
 mod pacing;
 mod sim_event;
 mod source;
+mod spares;
 
 pub use generator::{SimConfig, Simulator};
 pub use pacing::Pacer;

@@ -63,19 +63,6 @@ impl SimEvent {
         self.fields.dedup_by_key(|(k, _)| *k);
     }
 
-    /// The trace id as 32 lower-case hex digits (by hand: `format!` was a tenth of the
-    /// cost of turning a simulated event into a `LogEvent`).
-    pub fn trace_hex(&self) -> Option<String> {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        self.trace_id.map(|t| {
-            let mut hex = [0u8; 32];
-            for (i, digit) in hex.iter_mut().rev().enumerate() {
-                *digit = DIGITS[((t >> (i * 4)) & 0xf) as usize];
-            }
-            String::from_utf8(hex.to_vec()).unwrap_or_default()
-        })
-    }
-
     /// Appends the canonical JSON line (with a trailing newline).
     pub fn write_json(&self, writer: &mut EventWriter, out: &mut Vec<u8>) {
         writer.begin(
@@ -113,26 +100,114 @@ impl SimEvent {
     }
 
     pub fn to_log_event(&self) -> LogEvent {
-        let mut event = LogEvent::new(
-            self.timestamp,
-            self.level,
-            self.service,
-            self.host,
-            &self.message,
-        );
-        event.trace_id = self.trace_hex();
+        let mut event = LogEvent::default();
+        self.fill(&mut event);
+        event
+    }
+
+    /// Makes `event` this event, reusing its strings and, when its fields have the same
+    /// keys, its map: building a `LogEvent` from nothing (a dozen allocations) cost as much
+    /// as generating the event.
+    pub fn fill(&self, event: &mut LogEvent) {
+        event.timestamp = self.timestamp;
+        event.level = self.level;
+        overwrite(&mut event.service, self.service);
+        overwrite(&mut event.host, self.host);
+        overwrite(&mut event.message, &self.message);
+        event.unparsed = false;
+        match self.trace_id {
+            Some(trace) => {
+                let id = event.trace_id.get_or_insert_with(String::new);
+                id.clear();
+                // The digits are ASCII.
+                id.push_str(std::str::from_utf8(&trace_digits(trace)).unwrap_or_default());
+            }
+            None => event.trace_id = None,
+        }
+        let same_keys = event.fields.len() == self.fields.len()
+            && event
+                .fields
+                .keys()
+                .zip(&self.fields)
+                .all(|(a, (b, _))| a == b);
+        if same_keys {
+            for (slot, (_, value)) in event.fields.values_mut().zip(&self.fields) {
+                set_value(slot, value);
+            }
+            return;
+        }
         // Inserted one by one: the keys are already sorted and unique (`finish`), and
         // collecting would first gather and sort them again.
         let mut fields = Map::new();
         for (key, value) in &self.fields {
-            let value = match value {
-                SimValue::Int(n) => Value::from(*n),
-                SimValue::Text(s) => Value::from(s.as_str()),
-                SimValue::Static(s) => Value::from(*s),
-            };
-            fields.insert(key.to_string(), value);
+            fields.insert(key.to_string(), json_value(value));
         }
         event.fields = fields;
-        event
+    }
+
+    /// A cheap summary of the field keys (how many, the first and the last), equal for
+    /// events with the same keys, so a reused `LogEvent` can be picked whose map needs
+    /// only its values replaced. Events that differ elsewhere only cost a rebuilt map.
+    pub fn shape(&self) -> u64 {
+        shape_of(
+            self.fields.len(),
+            self.fields.first().map(|(k, _)| *k),
+            self.fields.last().map(|(k, _)| *k),
+        )
+    }
+}
+
+/// `shape` of an event already built: the same value for the same keys.
+pub fn log_event_shape(event: &LogEvent) -> u64 {
+    let fields = &event.fields;
+    let first = fields.iter().next().map(|(k, _)| k.as_str());
+    let last = fields.iter().next_back().map(|(k, _)| k.as_str());
+    shape_of(fields.len(), first, last)
+}
+
+fn shape_of(len: usize, first: Option<&str>, last: Option<&str>) -> u64 {
+    let sketch = |key: Option<&str>| {
+        key.map_or(0, |k| {
+            let head = k.as_bytes().iter().take(4);
+            head.fold(k.len() as u64, |acc, b| acc << 8 | u64::from(*b))
+        })
+    };
+    (len as u64) << 56 ^ sketch(first) ^ sketch(last).rotate_left(29)
+}
+
+fn overwrite(target: &mut String, value: &str) {
+    target.clear();
+    target.push_str(value);
+}
+
+fn trace_digits(trace: u128) -> [u8; 32] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = [0u8; 32];
+    for (i, digit) in hex.iter_mut().rev().enumerate() {
+        *digit = DIGITS[((trace >> (i * 4)) & 0xf) as usize];
+    }
+    hex
+}
+
+fn json_value(value: &SimValue) -> Value {
+    match value {
+        SimValue::Int(n) => Value::from(*n),
+        SimValue::Text(s) => Value::from(s.as_str()),
+        SimValue::Static(s) => Value::from(*s),
+    }
+}
+
+fn set_value(slot: &mut Value, value: &SimValue) {
+    let text = match value {
+        SimValue::Int(n) => {
+            *slot = Value::from(*n);
+            return;
+        }
+        SimValue::Text(s) => s.as_str(),
+        SimValue::Static(s) => s,
+    };
+    match slot {
+        Value::String(existing) => overwrite(existing, text),
+        other => *other = Value::from(text),
     }
 }

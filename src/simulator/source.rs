@@ -2,6 +2,7 @@
 //! rate, and its positions are sequence numbers: the generator is deterministic, so a
 //! resumed run regenerates (without storing) what the sink already holds and goes on.
 
+use super::spares::Spares;
 use super::{Pacer, SimConfig, SimEvent, Simulator};
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use std::sync::Arc;
@@ -24,7 +25,12 @@ pub struct SimulatorSource {
     produced: u64,
     resumed_at: u64,
     event: SimEvent,
+    spares: Spares,
 }
+
+/// Records handed out per pull, fewer than the core allows: the events of a smaller batch
+/// (and the spares they are filled from) stay in the cache; 1,024 was a tenth slower.
+const PULL_AT_MOST: usize = 128;
 
 impl SimulatorSource {
     /// `pace`: events per second of wall-clock time, `None` as fast as possible.
@@ -48,6 +54,7 @@ impl SimulatorSource {
             produced: 0,
             resumed_at: 0,
             event: SimEvent::default(),
+            spares: Spares::default(),
         }
     }
 
@@ -89,19 +96,27 @@ impl Source for SimulatorSource {
 
     fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull> {
         let check = self.pacer.check_every();
-        for _ in 0..max {
+        for _ in 0..max.min(PULL_AT_MOST) {
             if self.finished() {
                 return Ok(Pull::Ended);
             }
             self.sim.next_into(&mut self.event);
-            batch.push(Record {
-                event: self.event.to_log_event(),
-                stream: self.stream.clone(),
-                offset: self.produced,
-                bytes: 160 + self.event.message.len(),
-                skipped: false,
-                original: None,
-            });
+            let mut record = match self.spares.hand_out(self.event.shape()) {
+                Some(record) => record,
+                None => Record {
+                    event: Default::default(),
+                    stream: self.stream.clone(),
+                    offset: 0,
+                    bytes: 0,
+                    skipped: false,
+                    original: None,
+                },
+            };
+            self.event.fill(&mut record.event);
+            record.offset = self.produced;
+            record.bytes = 160 + self.event.message.len();
+            record.skipped = false;
+            batch.push(record);
             self.produced += 1;
             if self.pacer.rate.is_some() && self.produced.is_multiple_of(check) {
                 // Hand over what is due now, so paced events reach the sink on time.
@@ -114,5 +129,9 @@ impl Source for SimulatorSource {
 
     fn durable(&mut self, _ack: &Ack) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    fn recycle(&mut self, spent: &mut Vec<Record>) {
+        self.spares.take_back(spent);
     }
 }

@@ -82,3 +82,51 @@ fn realistic_mix() {
     // 200k events at a nominal 1000/s, a little faster during bursts.
     assert!(span > 120_000_000 && span < 260_000_000, "{span}");
 }
+
+#[test]
+fn a_reused_event_is_filled_exactly_like_a_new_one() {
+    let mut reused = crate::event::LogEvent {
+        unparsed: true,
+        ..Default::default()
+    };
+    reused.fields.insert("left over".into(), "x".into());
+    for e in generate(5, 20_000) {
+        e.fill(&mut reused);
+        assert_eq!(reused, e.to_log_event());
+    }
+}
+
+#[test]
+fn records_handed_back_are_filled_again_with_the_same_events() {
+    use crate::pipeline::Source;
+    let span = source::Span {
+        count: Some(5_000),
+        duration_micros: None,
+    };
+    let mut recycling = SimulatorSource::new(config(9), None, span);
+    let mut fresh = SimulatorSource::new(config(9), None, span);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut seen = 0;
+    loop {
+        let ended = recycling.pull(&mut a, 1024).unwrap();
+        fresh.pull(&mut b, 1024).unwrap();
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!((&x.event, x.offset, x.bytes), (&y.event, y.offset, y.bytes));
+            assert_eq!((&*x.stream, x.skipped), (&*y.stream, false));
+        }
+        seen += a.len();
+        // Some records kept by the sink, the rest handed back, marked as a filter would.
+        a.iter_mut().step_by(3).for_each(|r| r.skipped = true);
+        if seen % 2 == 0 {
+            a.truncate(a.len() / 2);
+        }
+        recycling.recycle(&mut a);
+        assert!(a.is_empty());
+        b.clear();
+        if ended == crate::pipeline::Pull::Ended {
+            break;
+        }
+    }
+    assert_eq!(seen, 5_000);
+}

@@ -271,7 +271,7 @@ impl Lane {
                 .or_insert_with(|| value.clone());
         }
         out.push(Record {
-            event,
+            event: Box::new(event),
             stream: self.stream.clone(),
             // The entry's last byte: resuming after it starts at the next entry.
             offset: end.saturating_sub(1),

@@ -47,7 +47,7 @@ impl Sink for EmbeddedSink {
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
-        for record in batch.drain(..) {
+        for record in batch.iter() {
             let position = record.resumable().then(|| record.position());
             if record.skipped {
                 if let Some(position) = &position {
