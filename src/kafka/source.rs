@@ -68,9 +68,15 @@ impl KafkaSource {
             // on the cores the sink works on.
             .set("max.partition.fetch.bytes", "8388608")
             .set("fetch.max.bytes", "67108864")
-            // In a group, a rebalance moves only the partitions that change owner: the
-            // others keep being read from where they are, not from the last commit.
-            .set("partition.assignment.strategy", "cooperative-sticky")
+            // Eager rebalancing: every member gives up its partitions and starts again from
+            // the last commit (what it had in hand is sent again and answered "already
+            // stored"). Cooperative-sticky moves only what changes owner, but its second
+            // round left the partitions kept unread for a second or two more: two members,
+            // 300,000 events into OpenSearch took 12.2 s beside 10.3 s eager (4 rounds each).
+            .set("partition.assignment.strategy", "range,roundrobin")
+            // A member learns of a rebalance from its next heartbeat: at the default 3 s, a
+            // second ingestor joining waited that long for its first partitions.
+            .set("heartbeat.interval.ms", "500")
             .create_with_context(GroupEvents::default())
             .map_err(|cause| KafkaIssue::Client {
                 context: format!("cannot create a consumer for {brokers}"),
