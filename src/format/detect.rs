@@ -40,6 +40,7 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
         Format::Header(Layout::learn(&refs).unwrap_or(Layout {
             time: None,
             level: None,
+            year: None,
         }))
     };
     match choice {

@@ -5,7 +5,7 @@
 //! file's first lines, so `- 1117838570 2005.06.03 R02-M1 2005-06-03-15.42.50.675872 ...
 //! RAS KERNEL INFO` finds its time at word 4 and its level at word 8.
 
-use super::clock::{self, Found, TimeKind};
+use super::clock::{self, Civil, Found, TimeKind, Written};
 use super::{level_in_word, word_starts, Header};
 use std::collections::HashMap;
 
@@ -19,6 +19,10 @@ pub struct Layout {
     pub time: Option<(usize, TimeKind)>,
     /// Word index of the level.
     pub level: Option<usize>,
+    /// Word index of a date that supplies the year when the time has none:
+    /// `- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 ...` (Thunderbird) is from 2005, not
+    /// from the year the file was last touched.
+    pub year: Option<usize>,
 }
 
 /// Opening brackets before a time or a level: `[2026-11-26 ...]`, `(INFO)`, `<warn>`.
@@ -47,6 +51,23 @@ fn best_time(line: &str, words: &[(usize, usize)]) -> Option<(usize, Found)> {
     best.map(|(i, f, _)| (i, f))
 }
 
+/// The civil time written without a year, if that is what `written` is.
+fn yearless(written: &Written) -> Option<&Civil> {
+    match written {
+        Written::Civil(c) if c.year.is_none() && c.has_time && c.month != 0 => Some(c),
+        _ => None,
+    }
+}
+
+/// The year of a date in `word` that names the same day as `time`.
+fn year_in(word: &str, time: &Civil) -> Option<i32> {
+    let (_, word) = strip_open(word);
+    match clock::find_any(word.as_bytes())?.written {
+        Written::Civil(date) if date.month == time.month && date.day == time.day => date.year,
+        _ => None,
+    }
+}
+
 /// Index of the first word at or after `from` that starts at or after byte `after`.
 fn first_word_after(words: &[(usize, usize)], after: usize) -> usize {
     words
@@ -61,12 +82,21 @@ impl Layout {
         let mut words = Vec::with_capacity(HEADER_WORDS);
         let mut times: HashMap<(usize, TimeKind), usize> = HashMap::new();
         let mut levels: HashMap<usize, usize> = HashMap::new();
+        let mut years: HashMap<usize, usize> = HashMap::new();
         for line in lines {
             word_starts(line, HEADER_WORDS, &mut words);
             let mut body_from = 0;
             let mut glued = None;
             if let Some((index, found)) = best_time(line, &words) {
                 *times.entry((index, found.kind)).or_default() += 1;
+                if let Some(time) = yearless(&found.written) {
+                    let dated = (0..words.len()).find(|&i| {
+                        i != index && year_in(&line[words[i].0..words[i].1], time).is_some()
+                    });
+                    if let Some(i) = dated {
+                        *years.entry(i).or_default() += 1;
+                    }
+                }
                 let time_end = words[index].0 + found.len;
                 body_from = first_word_after(&words, time_end);
                 // `[2026-11-26T21:00:00,123][INFO ][o.e.n.Node]`: the level shares the
@@ -93,9 +123,13 @@ impl Layout {
         if time.is_none() && level.is_none() {
             return None;
         }
+        let year = most_voted(years)
+            .filter(|(_, votes)| *votes * 4 >= lines.len())
+            .map(|(i, _)| i);
         Some(Layout {
             time: time.map(|(slot, _)| slot),
             level,
+            year,
         })
     }
 
@@ -116,7 +150,7 @@ impl Layout {
                 best_time(line, &words).map(|(i, f)| (words[i].0, f))
             });
             if let Some((start, found)) = found {
-                header.time = Some(found.written);
+                header.time = Some(self.with_year(line, &words, found.written));
                 body = start + found.len;
             }
         }
@@ -139,6 +173,25 @@ impl Layout {
         }
         header.body = skip_separators(line, body);
         Some(header)
+    }
+}
+
+impl Layout {
+    /// `written`, with the year of the layout's date word when it has none of its own.
+    fn with_year(&self, line: &str, words: &[(usize, usize)], written: Written) -> Written {
+        let (Some(index), Some(time)) = (self.year, yearless(&written)) else {
+            return written;
+        };
+        let year = words
+            .get(index)
+            .and_then(|&(start, end)| year_in(&line[start..end], time));
+        match year {
+            Some(year) => Written::Civil(Civil {
+                year: Some(year),
+                ..*time
+            }),
+            None => written,
+        }
     }
 }
 

@@ -531,14 +531,39 @@ fn servers_and_databases() {
 }
 
 #[test]
-fn thunderbird_takes_the_written_time() {
+fn thunderbird_takes_the_written_time_with_the_year_of_its_date() {
     check(
         "header",
         &[
             "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
             "- 1131566462 2005.11.09 dn261 Nov 9 12:01:02 dn261/dn261 crond[2914]: (root) CMD (run-parts /etc/cron.hourly)",
+            "- 1131566462 2005.11.10 tbird-admin1 Nov 10 10:39:42 local@tbird-admin1 postfix/postdrop[10896]: warning: unable to look up public/pickup",
+            "- 1131580800 2005.12.31 dn228 Dec 31 23:59:59 dn228/dn228 kernel: the last second of the year",
         ],
-        &[at("2026-11-09T12:01:01Z", Info), at("2026-11-09T12:01:02Z", Info)],
+        &[
+            at("2005-11-09T12:01:01Z", Info),
+            at("2005-11-09T12:01:02Z", Info),
+            at("2005-11-10T10:39:42Z", Warn),
+            at("2005-12-31T23:59:59Z", Info),
+        ],
+    );
+}
+
+#[test]
+fn a_date_of_another_day_does_not_lend_its_year() {
+    // The second date names another day than the time: the time keeps the file's year.
+    check(
+        "header",
+        &[
+            "- 2005.11.09 dn1 Nov 9 12:01:01 first",
+            "- 2005.11.09 dn1 Nov 9 12:01:02 second",
+            "- 2004.01.01 dn1 Nov 9 12:01:03 third",
+        ],
+        &[
+            at("2005-11-09T12:01:01Z", Info),
+            at("2005-11-09T12:01:02Z", Info),
+            at("2026-11-09T12:01:03Z", Info),
+        ],
     );
 }
 
@@ -639,6 +664,12 @@ mod never_panics {
             Format::Header(Layout {
                 time: Some((1, TimeKind::YearFirst)),
                 level: Some(3),
+                year: None,
+            }),
+            Format::Header(Layout {
+                time: Some((3, TimeKind::MonthName)),
+                level: None,
+                year: Some(1),
             }),
             Format::Custom("%Y-%m-%d %H:%M:%S".into()),
         ]
