@@ -235,12 +235,18 @@ impl KafkaSource {
         // positions now, or the other members would wait for them for ever.
         let offsets = commit_offsets(&self.consumer, &self.topic, &self.cursor.next);
         self.commit(&offsets);
-        Ok(others_reached(
-            &self.consumer,
-            &self.topic,
-            &end,
-            &self.cursor.next,
-        )?)
+        match others_reached(&self.consumer, &self.topic, &end, &self.cursor.next) {
+            Ok(reached) => Ok(reached),
+            // The coordinator busy or moving (seen under load: the offset fetch timed out
+            // after 10 s): not the end of the run, only not known yet; asked again shortly.
+            Err(cause) => {
+                if !self.commit_troubled {
+                    eprintln!("warning: {cause}; asking again");
+                    self.commit_troubled = true;
+                }
+                Ok(false)
+            }
+        }
     }
 
     /// Commits `offsets` of the partitions still owned. A failure (the coordinator moving,
@@ -389,6 +395,9 @@ fn follow_moves(
             // (the new owner, starting from the last commit, sends them again: position ids
             // make that a no-op), but never committed by this member.
             Moved::Revoked(parts) => {
+                // Eager rebalancing: an assignment (perhaps empty) always follows; until
+                // then this member cannot judge whether the group is at its end.
+                *assigned = false;
                 for partition in parts {
                     cursor.forget(partition);
                     for mark in marks.iter_mut() {
