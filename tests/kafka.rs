@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::kafka::{assert_store_holds_simulation, http_get, ingest, produce, Broker, Reaped};
+use common::kafka::{
+    assert_store_holds_simulation, create_topic, http_get, ingest, interrupt, output_of, produce,
+    spawn, spawn_paced_simulation, wait_until, Broker, Reaped,
+};
 use common::{error_of, logagg, stdout_of};
 use std::net::TcpListener;
 use std::process::Stdio;
@@ -356,5 +359,77 @@ fn ingest_serves_prometheus_metrics_and_stops_cleanly_on_sigint() {
     assert_eq!(
         stdout_of(logagg(dir.path()).args(["query", "--count"])).trim(),
         "3000"
+    );
+}
+
+#[test]
+fn a_member_handing_partitions_to_a_new_one_commits_what_it_read_first() {
+    // Into standard output nothing is deduplicated: a partition moved to a new member
+    // before the old one committed what it had printed would be printed twice.
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    create_topic(&broker, "handover", 3);
+    let simulation = spawn_paced_simulation(dir.path(), &broker, "handover", "8", "60000", "15000");
+    let member = [
+        "ingest",
+        "--to",
+        "stdout",
+        "--brokers",
+        &broker.address,
+        "--topic",
+        "handover",
+        "--group",
+        "pair",
+        // Long enough that a member always holds records it has not committed.
+        "--commit-interval",
+        "1s",
+    ];
+    let first = spawn(dir.path(), "a", &member);
+    wait_until(60, "the first member prints events", || {
+        output_of(dir.path(), "a").0.lines().count() > 1000
+    });
+    assert!(
+        output_of(dir.path(), "a").0.lines().count() < 30000,
+        "the second member would join too late to take anything over"
+    );
+    let second = spawn(dir.path(), "b", &member);
+    let mut simulation = simulation;
+    assert!(simulation.0.wait().unwrap().success());
+    let printed = || {
+        output_of(dir.path(), "a").0.lines().count() + output_of(dir.path(), "b").0.lines().count()
+    };
+    wait_until(120, "every event is printed", || printed() >= 60000);
+    std::thread::sleep(Duration::from_secs(2));
+    interrupt(first);
+    interrupt(second);
+    let (a, b) = (output_of(dir.path(), "a").0, output_of(dir.path(), "b").0);
+    assert!(
+        !b.is_empty(),
+        "the second member never got a partition: {}",
+        output_of(dir.path(), "b").1
+    );
+    let mut union: Vec<&str> = a.lines().chain(b.lines()).collect();
+    union.sort_unstable();
+    // Everything in the topic, read again by a reader of its own.
+    let all = stdout_of(logagg(dir.path()).args([
+        "ingest",
+        "--to",
+        "stdout",
+        "--brokers",
+        &broker.address,
+        "--topic",
+        "handover",
+        "--group",
+        "auditor",
+        "--exit-at-end",
+    ]));
+    let mut expected: Vec<&str> = all.lines().collect();
+    expected.sort_unstable();
+    assert_eq!(expected.len(), 60000);
+    assert!(
+        union == expected,
+        "the two members printed {} events for the topic's {} (some twice or never)",
+        union.len(),
+        expected.len()
     );
 }

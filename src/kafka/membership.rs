@@ -4,9 +4,11 @@
 
 use super::end_of_log::EndOfLog;
 use super::{KafkaIssue, CONNECT_TIMEOUT};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, RebalanceProtocol};
+use rdkafka::types::RDKafkaRespErr;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// A partition move reported by librdkafka during `poll`, handled after it.
@@ -14,16 +16,31 @@ use std::sync::Mutex;
 pub enum Moved {
     /// Partitions received, with the group's committed offset (where reading starts).
     Assigned(Vec<(i32, i64)>),
-    Revoked(Vec<i32>),
+    /// Partitions the group is taking away. They stay this member's until `give_up`:
+    /// the rebalance waits while what was read of them is made durable and committed,
+    /// so their next owner starts exactly after it (nothing is written or dead-lettered
+    /// twice).
+    Revoking(Vec<i32>),
+    /// Partitions already gone (this member's session expired, or the rebalance failed):
+    /// nothing of them may be committed any more.
+    Lost(Vec<i32>),
 }
 
 /// The consumer's context: collects partition moves for the reading loop.
 #[derive(Default)]
 pub struct GroupEvents {
     moves: Mutex<Vec<Moved>>,
+    /// Set before the consumer closes: the loop that would settle a revocation is gone,
+    /// and closing waits for the partitions to be handed back.
+    closing: AtomicBool,
 }
 
 impl GroupEvents {
+    /// Revocations from now on are applied at once (the consumer is about to close).
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+    }
+
     pub fn take(&self) -> Vec<Moved> {
         self.moves
             .lock()
@@ -41,39 +58,108 @@ impl GroupEvents {
 impl ClientContext for GroupEvents {}
 
 impl ConsumerContext for GroupEvents {
-    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        match rebalance {
-            Rebalance::Assign(partitions) => {
-                let committed = consumer
-                    .committed_offsets((*partitions).clone(), CONNECT_TIMEOUT)
-                    .ok();
-                let parts = partitions
-                    .elements()
-                    .iter()
-                    .map(|e| {
-                        let offset = committed
-                            .as_ref()
-                            .and_then(|c| c.find_partition(e.topic(), e.partition()))
-                            .map(|c| c.offset());
-                        let start = match offset {
-                            Some(Offset::Offset(o)) if o >= 0 => o,
-                            _ => 0,
-                        };
-                        (e.partition(), start)
-                    })
-                    .collect();
-                self.push(Moved::Assigned(parts));
+    /// Replaces librdkafka's own handling so that a revocation can wait for the reading
+    /// loop (see `Moved::Revoking`); assignments and failures are applied at once.
+    fn rebalance(
+        &self,
+        consumer: &BaseConsumer<Self>,
+        err: RDKafkaRespErr,
+        partitions: &mut TopicPartitionList,
+    ) {
+        let numbers = || {
+            partitions
+                .elements()
+                .iter()
+                .map(|e| e.partition())
+                .collect()
+        };
+        match err {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS => {
+                let starts = starting_offsets(consumer, partitions);
+                let applied = match consumer.rebalance_protocol() {
+                    RebalanceProtocol::Cooperative => consumer.incremental_assign(partitions),
+                    _ => consumer.assign(partitions),
+                };
+                match applied {
+                    Ok(()) => self.push(Moved::Assigned(starts)),
+                    Err(cause) => eprintln!("warning: kafka: cannot take the partitions assigned ({cause}); the group will assign them again"),
+                }
             }
-            Rebalance::Revoke(partitions) => {
-                let parts = partitions
-                    .elements()
-                    .iter()
-                    .map(|e| e.partition())
-                    .collect();
-                self.push(Moved::Revoked(parts));
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
+                if !consumer.assignment_lost() && !self.closing.load(Ordering::SeqCst) =>
+            {
+                self.push(Moved::Revoking(numbers()));
             }
-            Rebalance::Error(_) => {}
+            _ => {
+                // Lost, closing, or a failed rebalance: librdkafka asks for the assignment
+                // to be cleared at once.
+                let gone = match consumer.rebalance_protocol() {
+                    RebalanceProtocol::Cooperative
+                        if err == RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS =>
+                    {
+                        consumer
+                            .incremental_unassign(partitions)
+                            .map(|()| numbers())
+                    }
+                    _ => {
+                        let held = consumer
+                            .assignment()
+                            .map(|l| l.elements().iter().map(|e| e.partition()).collect())
+                            .unwrap_or_else(|_| numbers());
+                        consumer.unassign().map(|()| held)
+                    }
+                };
+                match gone {
+                    Ok(parts) => self.push(Moved::Lost(parts)),
+                    Err(cause) => {
+                        eprintln!("warning: kafka: cannot clear the assignment ({cause})")
+                    }
+                }
+            }
         }
+    }
+}
+
+/// Where each assigned partition starts: the group's committed offset, or the beginning.
+fn starting_offsets(
+    consumer: &BaseConsumer<GroupEvents>,
+    partitions: &TopicPartitionList,
+) -> Vec<(i32, i64)> {
+    let committed = consumer
+        .committed_offsets(partitions.clone(), CONNECT_TIMEOUT)
+        .ok();
+    partitions
+        .elements()
+        .iter()
+        .map(|e| {
+            let offset = committed
+                .as_ref()
+                .and_then(|c| c.find_partition(e.topic(), e.partition()))
+                .map(|c| c.offset());
+            let start = match offset {
+                Some(Offset::Offset(o)) if o >= 0 => o,
+                _ => 0,
+            };
+            (e.partition(), start)
+        })
+        .collect()
+}
+
+/// Hands revoked partitions back to the group, which completes its rebalance.
+pub fn give_up<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    partitions: &[i32],
+) -> Result<(), rdkafka::error::KafkaError> {
+    match consumer.rebalance_protocol() {
+        RebalanceProtocol::Cooperative => {
+            let mut list = TopicPartitionList::new();
+            for &p in partitions {
+                list.add_partition(topic, p);
+            }
+            consumer.incremental_unassign(&list)
+        }
+        _ => consumer.unassign(),
     }
 }
 

@@ -9,6 +9,7 @@ mod intake;
 pub mod live;
 mod membership;
 pub mod producer;
+mod progress;
 pub mod reorder;
 pub mod sink;
 pub mod source;

@@ -10,15 +10,15 @@
 
 use super::end_of_log::{EndOfLog, PartitionCursor};
 use super::intake::MessageIntake;
-use super::membership::{commit_offsets, commit_owned, others_reached, GroupEvents, Moved};
+use super::membership::{commit_offsets, commit_owned, give_up, others_reached, GroupEvents};
+use super::progress::Progress;
 use super::watermarks::WatermarkWatch;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::Message;
+use rdkafka::consumer::{BaseConsumer, Consumer, RebalanceProtocol};
 use rdkafka::{Offset, TopicPartitionList};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,7 @@ pub struct KafkaSource {
     topic: String,
     group: String,
     intake: MessageIntake,
-    cursor: PartitionCursor,
+    progress: Progress,
     end: Option<EndOfLog>,
     exit_at_end: bool,
     troubled: bool,
@@ -41,12 +41,6 @@ pub struct KafkaSource {
     /// Reading as a member of the group (partitions balanced among its members), not with
     /// every partition assigned.
     in_group: bool,
-    /// In a group: whether an assignment has arrived (nothing is judged caught up before).
-    assigned: bool,
-    /// The offsets to commit at each mark not yet acknowledged, oldest first.
-    marks: VecDeque<BTreeMap<i32, i64>>,
-    /// Records pulled since the last mark.
-    unmarked: bool,
     group_checked: Option<Instant>,
 }
 
@@ -68,16 +62,14 @@ impl KafkaSource {
             // on the cores the sink works on.
             .set("max.partition.fetch.bytes", "8388608")
             .set("fetch.max.bytes", "67108864")
-            // In a group, a rebalance moves only the partitions that change owner: the
-            // others keep being read from where they are, not from the last commit.
-            // (Eager rebalancing ended two-member runs sooner, 10.3 s against 12.2 s for
-            // 300,000 events into OpenSearch, but a member then re-reads what it had in hand,
-            // and in CI under load a single member replayed and dead-lettered events twice;
-            // see the note on issue 11.)
-            .set("partition.assignment.strategy", "cooperative-sticky")
-            // A member learns of a rebalance from its next heartbeat, and a cooperative
-            // rebalance takes two rounds: at the default 3 s, a second ingestor joining
-            // waited about 6 s for its partitions (13.8 s against 12.2 s at 0.5 s).
+            // Eager rebalancing: a joining member gets its partitions after one round, where
+            // cooperative-sticky takes two (two members into OpenSearch, 300,000 events:
+            // 12.2 s against 10.3 s). Every member gives all its partitions up on each
+            // rebalance, so a revocation waits until what was read is durable and committed
+            // (`Moved::Revoking`): nothing is read, written or dead-lettered twice.
+            .set("partition.assignment.strategy", "range,roundrobin")
+            // A member learns of a rebalance from its next heartbeat: at the default 3 s a
+            // second ingestor joining waited seconds for its partitions.
             .set("heartbeat.interval.ms", "500")
             .create_with_context(GroupEvents::default())
             .map_err(|cause| KafkaIssue::Client {
@@ -90,7 +82,7 @@ impl KafkaSource {
             topic: topic_name.to_string(),
             group: group.to_string(),
             intake: MessageIntake::new(brokers, topic_name),
-            cursor: PartitionCursor::default(),
+            progress: Progress::default(),
             end: None,
             exit_at_end,
             troubled: false,
@@ -98,9 +90,6 @@ impl KafkaSource {
             watermarks: None,
             last_lag_report: Instant::now(),
             in_group: false,
-            assigned: false,
-            marks: VecDeque::new(),
-            unmarked: false,
             group_checked: None,
         })
     }
@@ -132,7 +121,11 @@ impl KafkaSource {
     fn report_lag(&mut self) {
         if self.last_lag_report.elapsed() >= Duration::from_secs(1) {
             if let Some(watch) = &self.watermarks {
-                watch.report_lag(&self.topic, &self.cursor.next, &self.intake.metrics);
+                watch.report_lag(
+                    &self.topic,
+                    &self.progress.cursor.next,
+                    &self.intake.metrics,
+                );
             }
             self.last_lag_report = Instant::now();
         }
@@ -205,7 +198,7 @@ impl KafkaSource {
             next.insert(p, from.unwrap_or(0));
         }
         self.consumer.assign(&assignment)?;
-        self.cursor = PartitionCursor::new(next);
+        self.progress.cursor = PartitionCursor::new(next);
         Ok(())
     }
 
@@ -217,10 +210,12 @@ impl KafkaSource {
             return Ok(false);
         };
         if !self.in_group {
-            return Ok(end.check(&self.consumer, &self.cursor.next));
+            return Ok(end.check(&self.consumer, &self.progress.cursor.next));
         }
-        let settled = !self.unmarked && self.marks.is_empty();
-        if !self.assigned || !settled || !end.check(&self.consumer, &self.cursor.next) {
+        if !self.progress.assigned
+            || !self.progress.settled()
+            || !end.check(&self.consumer, &self.progress.cursor.next)
+        {
             return Ok(false);
         }
         // Asking the others' offsets is a round trip to the coordinator: at once the first
@@ -235,9 +230,14 @@ impl KafkaSource {
         let end = end.clone();
         // Our end may lie past what any record moved (a transaction marker): commit the
         // positions now, or the other members would wait for them for ever.
-        let offsets = commit_offsets(&self.consumer, &self.topic, &self.cursor.next);
+        let offsets = commit_offsets(&self.consumer, &self.topic, &self.progress.cursor.next);
         self.commit(&offsets);
-        match others_reached(&self.consumer, &self.topic, &end, &self.cursor.next) {
+        match others_reached(
+            &self.consumer,
+            &self.topic,
+            &end,
+            &self.progress.cursor.next,
+        ) {
             Ok(reached) => Ok(reached),
             // The coordinator busy or moving (seen under load: the offset fetch timed out
             // after 10 s): not the end of the run, only not known yet; asked again shortly.
@@ -256,7 +256,12 @@ impl KafkaSource {
     /// carries these offsets too; until then a crash replays a little more, it never loses
     /// anything.
     fn commit(&mut self, offsets: &BTreeMap<i32, i64>) {
-        match commit_owned(&self.consumer, &self.topic, offsets, &self.cursor.next) {
+        match commit_owned(
+            &self.consumer,
+            &self.topic,
+            offsets,
+            &self.progress.cursor.next,
+        ) {
             Ok(()) => self.commit_troubled = false,
             Err(cause) if !self.commit_troubled => {
                 eprintln!(
@@ -267,6 +272,37 @@ impl KafkaSource {
             }
             Err(_) => {}
         }
+    }
+}
+
+impl KafkaSource {
+    /// Hands the revoked partitions back once everything read of them is durable and
+    /// committed (`durable` commits while they are still ours). Whether reading may go on.
+    fn give_up_revoked(&mut self) -> anyhow::Result<bool> {
+        if self.progress.revoking.is_empty() {
+            return Ok(true);
+        }
+        if !self.progress.settled() {
+            return Ok(false);
+        }
+        let partitions = std::mem::take(&mut self.progress.revoking);
+        give_up(&self.consumer, &self.topic, &partitions).map_err(|cause| KafkaIssue::Client {
+            context: format!(
+                "cannot hand partitions of '{}' back to group '{}'",
+                self.topic, self.group
+            ),
+            cause,
+        })?;
+        self.progress.forget(&partitions);
+        Ok(true)
+    }
+}
+
+impl Drop for KafkaSource {
+    fn drop(&mut self) {
+        // Everything in hand was settled by the core before the source is dropped; the
+        // consumer's close revokes what is left and waits until it is handed back.
+        self.consumer.context().close();
     }
 }
 
@@ -296,6 +332,9 @@ impl Source for KafkaSource {
     }
 
     fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull> {
+        if !self.give_up_revoked()? {
+            return Ok(Pull::Idle);
+        }
         let mut wait = Duration::from_millis(100);
         for _ in 0..max {
             if self.caught_up()? {
@@ -306,12 +345,19 @@ impl Source for KafkaSource {
                 });
             }
             let polled = self.consumer.poll(wait);
-            follow_moves(
-                self.consumer.context().take(),
-                &mut self.cursor,
-                &mut self.marks,
-                &mut self.assigned,
-            );
+            let moves = self.consumer.context().take();
+            if !moves.is_empty() {
+                // Asked only then: the protocol is a round trip to librdkafka's own thread.
+                self.progress.follow(moves, eager(&self.consumer));
+            }
+            if !self.progress.revoking.is_empty() {
+                // Whatever the poll returned is of partitions still ours (a revocation
+                // waits for `give_up`), so it may be kept; nothing more is read until then.
+                if let Some(Ok(message)) = polled {
+                    self.progress.take(&mut self.intake, &message, batch)?;
+                }
+                break;
+            }
             match polled {
                 None => break,
                 Some(Err(cause)) => {
@@ -324,13 +370,7 @@ impl Source for KafkaSource {
                 Some(Ok(message)) => {
                     self.troubled = false;
                     wait = Duration::ZERO;
-                    let (partition, offset) = (message.partition(), message.offset());
-                    if !self.cursor.admits(partition, offset) {
-                        continue;
-                    }
-                    batch.push(self.intake.record(&message)?);
-                    self.cursor.advance(partition, offset);
-                    self.unmarked = true;
+                    self.progress.take(&mut self.intake, &message, batch)?;
                 }
             }
         }
@@ -347,26 +387,30 @@ impl Source for KafkaSource {
         // wait for the clock (`--exit-at-end` then ends sooner). Reading alone, `pull`
         // ends the run at that point anyway, which flushes.
         self.in_group
-            && self.unmarked
+            && self.progress.unmarked
             && self
                 .end
                 .as_mut()
-                .is_some_and(|end| end.check(&self.consumer, &self.cursor.next))
+                .is_some_and(|end| end.check(&self.consumer, &self.progress.cursor.next))
     }
 
     fn mark(&mut self) {
-        let offsets = commit_offsets(&self.consumer, &self.topic, &self.cursor.next);
-        self.marks.push_back(offsets);
-        self.unmarked = false;
+        let offsets = commit_offsets(&self.consumer, &self.topic, &self.progress.cursor.next);
+        self.progress.marks.push_back(offsets);
+        self.progress.unmarked = false;
     }
 
     fn durable(&mut self, ack: &Ack) -> anyhow::Result<()> {
-        let covered = ack.marks.min(self.marks.len());
-        let reached = self.marks.drain(..covered).next_back();
+        let covered = ack.marks.min(self.progress.marks.len());
+        let reached = self.progress.marks.drain(..covered).next_back();
         if let Some(offsets) = reached {
             self.commit(&offsets);
         }
         Ok(())
+    }
+
+    fn must_settle(&mut self) -> bool {
+        !self.progress.revoking.is_empty()
     }
 
     fn needs_acks(&self) -> bool {
@@ -378,34 +422,11 @@ impl Source for KafkaSource {
     }
 }
 
-/// Follows the partitions the group moves to and from this member.
-fn follow_moves(
-    moves: Vec<Moved>,
-    cursor: &mut PartitionCursor,
-    marks: &mut VecDeque<BTreeMap<i32, i64>>,
-    assigned: &mut bool,
-) {
-    for moved in moves {
-        match moved {
-            Moved::Assigned(parts) => {
-                *assigned = true;
-                for (partition, start) in parts {
-                    cursor.restart(partition, start);
-                }
-            }
-            // Records in hand of a partition now owned by another member are still written
-            // (the new owner, starting from the last commit, sends them again: position ids
-            // make that a no-op), but never committed by this member.
-            Moved::Revoked(parts) => {
-                for partition in parts {
-                    cursor.forget(partition);
-                    for mark in marks.iter_mut() {
-                        mark.remove(&partition);
-                    }
-                }
-            }
-        }
-    }
+fn eager(consumer: &BaseConsumer<GroupEvents>) -> bool {
+    !matches!(
+        consumer.rebalance_protocol(),
+        RebalanceProtocol::Cooperative
+    )
 }
 
 fn coordinator_busy(error: &rdkafka::error::KafkaError) -> bool {

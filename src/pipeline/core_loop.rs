@@ -110,14 +110,15 @@ pub fn run(
         // A sink that needs no flush to show its events, fed by a source that keeps no
         // checkpoint (the simulator into Kafka), is flushed only at the end: a flush there
         // waits for every delivery, which would stall the stream for nothing.
+        let settle = source.must_settle();
         let due = acks.full(&limits)
             || last_flush.elapsed() >= limits.interval
-            || (acks.unflushed_events > 0 && source.wants_flush());
+            || (acks.unflushed_events > 0 && (settle || source.wants_flush()));
         if periodic && acks.unflushed_events > 0 && due {
             acks.flush(sink.as_mut(), source)?;
             last_flush = Instant::now();
         }
-        acks.collect(sink.as_mut(), source, false)?;
+        acks.collect(sink.as_mut(), source, settle)?;
         match pull {
             Pull::More => {}
             Pull::Idle => std::thread::sleep(limits.poll),
@@ -318,6 +319,50 @@ mod tests {
         }
     }
 
+    /// Counts like `Counting`, but once `at` records are pulled asks for everything pulled
+    /// to be settled, and checks at the next pull that it was (a group member handing
+    /// partitions back).
+    struct Settling {
+        inner: Counting,
+        at: u64,
+        waiting: bool,
+        settled_at: Option<u64>,
+    }
+
+    impl Source for Settling {
+        fn describe(&self) -> String {
+            "settling".into()
+        }
+        fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+            self.inner.resume(stored)
+        }
+        fn pull(&mut self, batch: &mut Vec<Record>, max: usize) -> anyhow::Result<Pull> {
+            if self.waiting {
+                assert!(self.inner.marks.is_empty(), "marks left unsettled");
+                assert_eq!(self.inner.checkpoints.last(), Some(&self.inner.pulled));
+                self.settled_at = Some(self.inner.pulled);
+                self.waiting = false;
+            }
+            let pulled = self.inner.pull(batch, max);
+            if self.inner.pulled == self.at && self.settled_at.is_none() {
+                self.waiting = true;
+            }
+            pulled
+        }
+        fn mark(&mut self) {
+            self.inner.mark()
+        }
+        fn must_settle(&mut self) -> bool {
+            self.waiting
+        }
+        fn durable(&mut self, ack: &Ack) -> anyhow::Result<()> {
+            self.inner.durable(ack)
+        }
+        fn needs_acks(&self) -> bool {
+            true
+        }
+    }
+
     /// Settles in the background: each unit handed over becomes durable only after the
     /// core has asked `lag` more times. Records how many records each unit held.
     struct Lagging {
@@ -429,6 +474,31 @@ mod tests {
             "one checkpoint per unit, in order, at its own mark"
         );
         assert!(source.marks.is_empty());
+    }
+
+    #[test]
+    fn a_source_that_must_settle_reads_on_only_after_everything_pulled_is_durable() {
+        let mut source = Settling {
+            inner: Counting::new(50, 7),
+            at: 21,
+            waiting: false,
+            settled_at: None,
+        };
+        let sink = Box::new(Lagging {
+            lag: 3,
+            written: 0,
+            units: VecDeque::new(),
+            durable: 0,
+        });
+        // Flushing on the clock only: without the request, nothing would be durable at 21.
+        let limits = Limits {
+            poll: Duration::ZERO,
+            ..Limits::default()
+        };
+        let summary = run(&mut source, sink, limits, RunOptions::default(), &|| false).unwrap();
+        assert_eq!(source.settled_at, Some(21));
+        assert_eq!(summary.sink.stored, 50);
+        assert_eq!(source.inner.checkpoints, [21, 50]);
     }
 
     #[test]

@@ -100,6 +100,11 @@ pub trait Source {
     fn wants_flush(&mut self) -> bool {
         false
     }
+    /// Whether everything pulled must be durable (and acknowledged) before the source can
+    /// read on: a group member giving partitions up commits what it read of them first.
+    fn must_settle(&mut self) -> bool {
+        false
+    }
     /// The oldest `ack.marks` marks are durable: checkpoint the last of them.
     fn durable(&mut self, ack: &Ack) -> anyhow::Result<()>;
     /// Takes back the records a sink has finished with (it borrowed them), so a source can
