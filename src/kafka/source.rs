@@ -5,8 +5,9 @@
 //! only. Into other sinks the reader is a member of its consumer group (several share the
 //! partitions: that is how ingest scales out): each partition starts at the group's
 //! committed offset and the offsets are committed once the sink has made everything before
-//! them durable. Replays after a crash or a rebalance are then at least once, which
-//! Elasticsearch's position-derived ids turn into exactly once.
+//! them durable; a rebalance waits until that is so for everything read (see
+//! `Moved::Revoking`), so moving partitions replays nothing. Replays after a crash are at
+//! least once, which Elasticsearch's position-derived ids turn into exactly once.
 
 use super::end_of_log::{EndOfLog, PartitionCursor};
 use super::intake::MessageIntake;
