@@ -362,8 +362,57 @@ fn bulk_encoding(c: &mut Criterion) {
     group.finish();
 }
 
+/// 100,000 simulated events cut the way a column store would: per stream (service, host)
+/// in arrival order, blocks of at most 8,192 events.
+fn column_blocks(c: &mut Criterion) {
+    use logagg::backend::embedded::columns::block;
+    let events: Vec<_> = sample(100_000).iter().map(|e| e.to_log_event()).collect();
+    let mut streams: std::collections::BTreeMap<(String, String), Vec<_>> = Default::default();
+    for event in &events {
+        let stream = streams
+            .entry((event.service.clone(), event.host.clone()))
+            .or_default();
+        stream.push(event.clone());
+    }
+    let blocks: Vec<&[logagg::event::LogEvent]> =
+        streams.values().flat_map(|s| s.chunks(8192)).collect();
+    let encoded: Vec<Vec<u8>> = blocks
+        .iter()
+        .map(|b| block::encode(b).unwrap_or_default())
+        .collect();
+    let bytes: usize = encoded.iter().map(Vec::len).sum();
+    eprintln!(
+        "columns: {} blocks, {:.1} bytes per event",
+        encoded.len(),
+        bytes as f64 / events.len() as f64
+    );
+    let mut group = c.benchmark_group("columns");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.sample_size(10);
+    group.bench_function("encode_100k_by_stream", |b| {
+        b.iter(|| {
+            let n: usize = blocks
+                .iter()
+                .map(|b| block::encode(b).map_or(0, |e| e.len()))
+                .sum();
+            black_box(n)
+        })
+    });
+    group.bench_function("decode_100k", |b| {
+        b.iter(|| {
+            let n: usize = encoded
+                .iter()
+                .map(|e| block::decode(e).map_or(0, |v| v.len()))
+                .sum();
+            black_box(n)
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    column_blocks,
     simulator,
     decoding,
     formats,

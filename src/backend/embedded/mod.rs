@@ -2,6 +2,7 @@
 
 mod checkpoint;
 mod collect;
+pub mod columns;
 mod damage;
 mod document;
 mod error;

@@ -1,0 +1,448 @@
+//! One block: a run of one stream's events (same service and host, in arrival order),
+//! stored column by column, each column compressed on its own. Timestamps of neighbours
+//! differ little, levels repeat, service and host are stored once, and a trace id is 16
+//! bytes instead of 32 hex digits: compressed apart, each column shrinks far more than the
+//! events' JSON does. The summary (count, time range, events per level, the message
+//! words' Bloom filter) is readable without decompressing anything, so a query can pass
+//! over blocks that cannot match. A checksum covers everything: damage is reported, never
+//! decoded into wrong events.
+
+use super::bloom::WordBloom;
+use super::varint::{self, Reader};
+use crate::event::{Level, LogEvent, Timestamp};
+use serde_json::{Map, Number, Value};
+use xxhash_rust::xxh3::xxh3_64;
+
+const MAGIC: &[u8; 4] = b"LGB1";
+const ZSTD_LEVEL: i32 = 3;
+/// Refuses to inflate a column beyond this: a damaged length never allocates the memory.
+const MAX_COLUMN_BYTES: usize = 1 << 28;
+/// The most events one block holds (a store cuts blocks far smaller: a few thousand).
+pub const MAX_EVENTS: usize = 1 << 16;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BlockError {
+    #[error("not a block (its first bytes are not a block's)")]
+    NotABlock,
+    #[error("damaged block: its checksum does not match its bytes")]
+    Checksum,
+    #[error("damaged block: {0}")]
+    Damaged(&'static str),
+    #[error("{0} events are too many for one block (at most {MAX_EVENTS})")]
+    TooManyEvents(usize),
+}
+
+/// What a block holds, readable without decompressing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub events: usize,
+    pub oldest: Timestamp,
+    pub newest: Timestamp,
+    /// Events of each level, by `Level::rank`.
+    pub levels: [u64; 6],
+    pub words: WordBloom,
+}
+
+/// The block of `events` (in their order), at most `MAX_EVENTS` of them.
+pub fn encode(events: &[LogEvent]) -> Result<Vec<u8>, BlockError> {
+    if events.len() > MAX_EVENTS {
+        return Err(BlockError::TooManyEvents(events.len()));
+    }
+    let oldest = events.iter().map(|e| e.timestamp).min().unwrap_or_default();
+    let newest = events.iter().map(|e| e.timestamp).max().unwrap_or_default();
+    let mut body = Vec::new();
+    varint::put(&mut body, events.len() as u64);
+    varint::put_signed(&mut body, oldest.0);
+    varint::put_signed(&mut body, newest.0);
+    let mut levels = [0u64; 6];
+    for event in events {
+        levels[event.level.rank() as usize] += 1;
+    }
+    for count in levels {
+        varint::put(&mut body, count);
+    }
+    WordBloom::of(events.iter().map(|e| e.message.as_str())).to_bytes(&mut body);
+    for column in [
+        times(events, oldest),
+        events.iter().map(|e| e.level.rank() as u8).collect(),
+        flags(events),
+        dictionary(events.iter().map(|e| e.service.as_str())),
+        dictionary(events.iter().map(|e| e.host.as_str())),
+        messages(events),
+        trace_ids(events),
+        fields(events),
+    ] {
+        compress_into(&mut body, &column);
+    }
+    let mut block = Vec::with_capacity(body.len() + 12);
+    block.extend_from_slice(MAGIC);
+    block.extend_from_slice(&xxh3_64(&body).to_le_bytes());
+    block.extend_from_slice(&body);
+    Ok(block)
+}
+
+/// The summary of a block, checked.
+pub fn summary(block: &[u8]) -> Result<Summary, BlockError> {
+    let mut reader = Reader::new(checked_body(block)?);
+    read_summary(&mut reader)
+}
+
+/// Every event of a block, in the order they were encoded.
+pub fn decode(block: &[u8]) -> Result<Vec<LogEvent>, BlockError> {
+    let mut reader = Reader::new(checked_body(block)?);
+    let summary = read_summary(&mut reader)?;
+    let n = summary.events;
+    let mut events = vec![LogEvent::default(); n];
+    let damaged = BlockError::Damaged;
+    let column = |reader: &mut Reader<'_>| decompress_from(reader);
+
+    let times = column(&mut reader)?;
+    let mut r = Reader::new(&times);
+    let mut last = summary.oldest.0;
+    for event in &mut events {
+        // Wrapping both ways: a delta between times far apart (before 1970 and far in the
+        // future) overflows, and still comes back exactly.
+        last = last.wrapping_add(r.get_signed().ok_or(damaged("times"))?);
+        event.timestamp = Timestamp(last);
+    }
+    let levels = column(&mut reader)?;
+    if levels.len() != n {
+        return Err(damaged("levels"));
+    }
+    for (event, &rank) in events.iter_mut().zip(&levels) {
+        event.level = Level::from_rank(u64::from(rank)).ok_or(damaged("levels"))?;
+    }
+    let flags = column(&mut reader)?;
+    if flags.len() != n {
+        return Err(damaged("flags"));
+    }
+    for (event, &flag) in events.iter_mut().zip(&flags) {
+        event.unparsed = flag & 1 != 0;
+    }
+    let services = undictionary(&column(&mut reader)?, n).ok_or(damaged("services"))?;
+    let hosts = undictionary(&column(&mut reader)?, n).ok_or(damaged("hosts"))?;
+    for ((event, service), host) in events.iter_mut().zip(services).zip(hosts) {
+        event.service = service;
+        event.host = host;
+    }
+    let messages = column(&mut reader)?;
+    let mut r = Reader::new(&messages);
+    for event in &mut events {
+        event.message = text(&mut r).ok_or(damaged("messages"))?;
+    }
+    let traces = column(&mut reader)?;
+    let mut r = Reader::new(&traces);
+    for (event, &flag) in events.iter_mut().zip(&flags) {
+        if flag & 2 != 0 {
+            event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?);
+        }
+    }
+    let fields = column(&mut reader)?;
+    read_fields(&fields, &mut events).ok_or(damaged("fields"))?;
+    if !reader.is_empty() {
+        return Err(damaged("bytes after the last column"));
+    }
+    Ok(events)
+}
+
+fn checked_body(block: &[u8]) -> Result<&[u8], BlockError> {
+    if block.len() < 12 || &block[..4] != MAGIC {
+        return Err(BlockError::NotABlock);
+    }
+    let (sum, body) = block[4..].split_at(8);
+    let mut expected = [0u8; 8];
+    expected.copy_from_slice(sum);
+    if u64::from_le_bytes(expected) != xxh3_64(body) {
+        return Err(BlockError::Checksum);
+    }
+    Ok(body)
+}
+
+fn read_summary(reader: &mut Reader<'_>) -> Result<Summary, BlockError> {
+    let damaged = || BlockError::Damaged("summary");
+    let events = reader.get_len().ok_or_else(damaged)?;
+    if events > MAX_EVENTS {
+        return Err(damaged());
+    }
+    let oldest = Timestamp(reader.get_signed().ok_or_else(damaged)?);
+    let newest = Timestamp(reader.get_signed().ok_or_else(damaged)?);
+    let mut levels = [0u64; 6];
+    for count in &mut levels {
+        *count = reader.get().ok_or_else(damaged)?;
+    }
+    if levels.iter().sum::<u64>() != events as u64 {
+        return Err(damaged());
+    }
+    let words = WordBloom::from_bytes(reader).ok_or_else(damaged)?;
+    Ok(Summary {
+        events,
+        oldest,
+        newest,
+        levels,
+        words,
+    })
+}
+
+fn compress_into(out: &mut Vec<u8>, column: &[u8]) {
+    // Compressing a buffer in memory fails only on allocation failure, which aborts anyway;
+    // the raw bytes are kept then, marked by a compressed length of zero.
+    match zstd::bulk::compress(column, ZSTD_LEVEL) {
+        Ok(packed) => {
+            varint::put(out, column.len() as u64);
+            varint::put(out, packed.len() as u64);
+            out.extend_from_slice(&packed);
+        }
+        Err(_) => {
+            varint::put(out, column.len() as u64);
+            varint::put(out, 0);
+            out.extend_from_slice(column);
+        }
+    }
+}
+
+fn decompress_from(reader: &mut Reader<'_>) -> Result<Vec<u8>, BlockError> {
+    let damaged = || BlockError::Damaged("column lengths");
+    let raw = reader.get_len().ok_or_else(damaged)?;
+    let packed = reader.get_len().ok_or_else(damaged)?;
+    if raw > MAX_COLUMN_BYTES {
+        return Err(damaged());
+    }
+    if packed == 0 {
+        return Ok(reader.take(raw).ok_or_else(damaged)?.to_vec());
+    }
+    let bytes = reader.take(packed).ok_or_else(damaged)?;
+    let column = zstd::bulk::decompress(bytes, raw).map_err(|_| BlockError::Damaged("column"))?;
+    if column.len() != raw {
+        return Err(BlockError::Damaged("column"));
+    }
+    Ok(column)
+}
+
+fn times(events: &[LogEvent], oldest: Timestamp) -> Vec<u8> {
+    let mut out = Vec::with_capacity(events.len() * 2);
+    let mut last = oldest.0;
+    for event in events {
+        varint::put_signed(&mut out, event.timestamp.0.wrapping_sub(last));
+        last = event.timestamp.0;
+    }
+    out
+}
+
+fn flags(events: &[LogEvent]) -> Vec<u8> {
+    events
+        .iter()
+        .map(|e| u8::from(e.unparsed) | (u8::from(e.trace_id.is_some()) << 1))
+        .collect()
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    varint::put(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn text(reader: &mut Reader<'_>) -> Option<String> {
+    let len = reader.get_len()?;
+    String::from_utf8(reader.take(len)?.to_vec()).ok()
+}
+
+/// Distinct values once, then (when there is more than one) each event's value's index.
+fn dictionary<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut indices = Vec::new();
+    for value in values {
+        let index = match distinct.iter().position(|d| *d == value) {
+            Some(i) => i,
+            None => {
+                distinct.push(value);
+                distinct.len() - 1
+            }
+        };
+        indices.push(index);
+    }
+    let mut out = Vec::new();
+    varint::put(&mut out, distinct.len() as u64);
+    for value in &distinct {
+        put_text(&mut out, value);
+    }
+    if distinct.len() > 1 {
+        for index in indices {
+            varint::put(&mut out, index as u64);
+        }
+    }
+    out
+}
+
+fn undictionary(column: &[u8], n: usize) -> Option<Vec<String>> {
+    let mut r = Reader::new(column);
+    let count = r.get_len()?;
+    if count > column.len() {
+        return None;
+    }
+    let distinct = (0..count)
+        .map(|_| text(&mut r))
+        .collect::<Option<Vec<_>>>()?;
+    let values = match distinct.as_slice() {
+        [] if n == 0 => Vec::new(),
+        [only] => vec![only.clone(); n],
+        _ => (0..n)
+            .map(|_| distinct.get(r.get_len()?).cloned())
+            .collect::<Option<Vec<_>>>()?,
+    };
+    r.is_empty().then_some(values)
+}
+
+fn messages(events: &[LogEvent]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(events.iter().map(|e| e.message.len() + 2).sum());
+    for event in events {
+        put_text(&mut out, &event.message);
+    }
+    out
+}
+
+/// 32 lowercase hex digits as their 16 bytes; anything else as written.
+fn trace_ids(events: &[LogEvent]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for id in events.iter().filter_map(|e| e.trace_id.as_deref()) {
+        let lower_hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+        match u128::from_str_radix(id, 16) {
+            Ok(n) if id.len() == 32 && id.bytes().all(|b| lower_hex(&b)) => {
+                out.push(0);
+                out.extend_from_slice(&n.to_be_bytes());
+            }
+            _ => {
+                out.push(1);
+                put_text(&mut out, id);
+            }
+        }
+    }
+    out
+}
+
+fn trace_id(reader: &mut Reader<'_>) -> Option<String> {
+    match reader.byte()? {
+        0 => {
+            let mut raw = [0u8; 16];
+            raw.copy_from_slice(reader.take(16)?);
+            Some(format!("{:032x}", u128::from_be_bytes(raw)))
+        }
+        1 => text(reader),
+        _ => None,
+    }
+}
+
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const INT: u8 = 3;
+const FLOAT: u8 = 4;
+const STRING: u8 = 5;
+const JSON: u8 = 6;
+
+/// One column per key: the keys once, then for each key the events that have it (as gaps
+/// between their positions) with their values.
+fn fields(events: &[LogEvent]) -> Vec<u8> {
+    let mut keys: Vec<&str> = Vec::new();
+    for event in events {
+        for key in event.fields.keys() {
+            if !keys.contains(&key.as_str()) {
+                keys.push(key);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    varint::put(&mut out, keys.len() as u64);
+    for key in &keys {
+        put_text(&mut out, key);
+        let holders: Vec<(usize, &Value)> = events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.fields.get(*key).map(|v| (i, v)))
+            .collect();
+        varint::put(&mut out, holders.len() as u64);
+        let mut last = 0;
+        for (i, value) in holders {
+            varint::put(&mut out, (i - last) as u64);
+            last = i;
+            put_value(&mut out, value);
+        }
+    }
+    out
+}
+
+fn put_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.push(NULL),
+        Value::Bool(false) => out.push(FALSE),
+        Value::Bool(true) => out.push(TRUE),
+        Value::Number(n) if n.is_i64() => {
+            out.push(INT);
+            varint::put_signed(out, n.as_i64().unwrap_or_default());
+        }
+        Value::Number(n) if n.is_f64() => {
+            out.push(FLOAT);
+            out.extend_from_slice(&n.as_f64().unwrap_or_default().to_le_bytes());
+        }
+        Value::String(s) => {
+            out.push(STRING);
+            put_text(out, s);
+        }
+        // Integers beyond i64, arrays and objects: as their JSON.
+        other => {
+            out.push(JSON);
+            put_text(out, &other.to_string());
+        }
+    }
+}
+
+fn get_value(reader: &mut Reader<'_>) -> Option<Value> {
+    Some(match reader.byte()? {
+        NULL => Value::Null,
+        FALSE => Value::Bool(false),
+        TRUE => Value::Bool(true),
+        INT => Value::Number(reader.get_signed()?.into()),
+        FLOAT => {
+            let mut raw = [0u8; 8];
+            raw.copy_from_slice(reader.take(8)?);
+            Value::Number(Number::from_f64(f64::from_le_bytes(raw))?)
+        }
+        STRING => Value::String(text(reader)?),
+        JSON => serde_json::from_str(&text(reader)?).ok()?,
+        _ => return None,
+    })
+}
+
+fn read_fields(column: &[u8], events: &mut [LogEvent]) -> Option<()> {
+    let mut r = Reader::new(column);
+    let keys = r.get_len()?;
+    let mut columns: Vec<(String, Vec<(usize, Value)>)> = Vec::new();
+    for _ in 0..keys {
+        let key = text(&mut r)?;
+        let holders = r.get_len()?;
+        if holders > events.len() {
+            return None;
+        }
+        let mut values = Vec::with_capacity(holders);
+        let mut at = 0usize;
+        for _ in 0..holders {
+            at = at.checked_add(r.get_len()?)?;
+            if at >= events.len() {
+                return None;
+            }
+            values.push((at, get_value(&mut r)?));
+        }
+        columns.push((key, values));
+    }
+    if !r.is_empty() {
+        return None;
+    }
+    let mut maps: Vec<Map<String, Value>> = vec![Map::new(); events.len()];
+    for (key, values) in columns {
+        for (at, value) in values {
+            maps[at].insert(key.clone(), value);
+        }
+    }
+    for (event, map) in events.iter_mut().zip(maps) {
+        event.fields = map;
+    }
+    Some(())
+}

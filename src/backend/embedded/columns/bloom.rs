@@ -1,0 +1,72 @@
+//! A Bloom filter of the words of a block's messages, words as the query language defines
+//! them (runs of letters and digits, case-folded): a block whose filter lacks a word of the
+//! query cannot match it and is never decompressed. About 1 % false positives at 10 bits
+//! and 7 probes per distinct word.
+
+use crate::query::words::{fold, word_spans};
+use xxhash_rust::xxh3::xxh3_64;
+
+const BITS_PER_WORD: usize = 10;
+const PROBES: u64 = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordBloom {
+    bits: Vec<u64>,
+}
+
+impl WordBloom {
+    /// A filter holding every word of `messages`.
+    pub fn of<'a>(messages: impl Iterator<Item = &'a str> + Clone) -> WordBloom {
+        let mut distinct = std::collections::HashSet::new();
+        for message in messages {
+            for (_, word) in word_spans(message) {
+                if !distinct.contains(word) {
+                    distinct.insert(fold(word));
+                }
+            }
+        }
+        let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
+        let mut bloom = WordBloom {
+            bits: vec![0; words],
+        };
+        for word in &distinct {
+            for bit in bloom.probes(word) {
+                bloom.bits[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        bloom
+    }
+
+    /// Whether `word` (folded) may occur: `false` means it does not.
+    pub fn may_hold(&self, word: &str) -> bool {
+        self.probes(word)
+            .all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+
+    fn probes(&self, word: &str) -> impl Iterator<Item = usize> {
+        let hash = xxh3_64(word.as_bytes());
+        let (h1, h2) = (hash, (hash >> 32) | 1);
+        let len = self.bits.len() as u64 * 64;
+        (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % len) as usize)
+    }
+
+    pub fn to_bytes(&self, out: &mut Vec<u8>) {
+        super::varint::put(out, self.bits.len() as u64);
+        for word in &self.bits {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+    }
+
+    pub fn from_bytes(reader: &mut super::varint::Reader<'_>) -> Option<WordBloom> {
+        let words = reader.get_len()?;
+        let raw = reader.take(words.checked_mul(8)?)?;
+        if words == 0 {
+            return None;
+        }
+        let bits = raw
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect();
+        Some(WordBloom { bits })
+    }
+}

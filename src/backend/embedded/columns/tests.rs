@@ -1,0 +1,174 @@
+use super::block::{self, BlockError};
+use super::bloom::WordBloom;
+use crate::event::{Level, LogEvent, Timestamp};
+use crate::simulator::{SimConfig, SimEvent, Simulator};
+use proptest::prelude::*;
+use serde_json::json;
+
+fn simulated(seed: u64, n: usize) -> Vec<LogEvent> {
+    let mut sim = Simulator::new(&SimConfig {
+        seed,
+        start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap(),
+        rate: 1000.0,
+    });
+    let mut event = SimEvent::default();
+    (0..n)
+        .map(|_| {
+            sim.next_into(&mut event);
+            event.to_log_event()
+        })
+        .collect()
+}
+
+fn odd_events() -> Vec<LogEvent> {
+    let mut plain = LogEvent::new(
+        Timestamp(1_700_000_000_000_000),
+        Level::Fatal,
+        "svc",
+        "h1",
+        "ünïcödé ☃ message\nwith a second line",
+    );
+    plain.trace_id = Some("0af7651916cd43dd8448eb211c80319c".into());
+    let mut raw = LogEvent::new(Timestamp(-5), Level::Trace, "", "", "");
+    raw.unparsed = true;
+    raw.trace_id = Some("NOT-HEX-0AF7651916CD43DD8448EB211C80319C".into());
+    let mut typed = LogEvent::new(Timestamp(i64::MAX), Level::Warn, "svc", "h2", "x");
+    typed.fields = json!({
+        "int": -42, "big": u64::MAX, "float": 0.1, "neg_zero": -0.0, "yes": true, "no": false,
+        "none": null, "text": "a \"quoted\" value", "list": [1, "two", {"three": 3}],
+        "nested": {"a": {"b": [true]}}
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    let mut upper_trace = LogEvent::new(Timestamp(3), Level::Debug, "other", "h1", "y");
+    upper_trace.trace_id = Some("0AF7651916CD43DD8448EB211C80319C".into());
+    vec![plain, raw, typed, upper_trace]
+}
+
+#[test]
+fn simulated_events_come_back_exactly() {
+    let events = simulated(3, 5000);
+    let encoded = block::encode(&events).unwrap();
+    assert_eq!(block::decode(&encoded).unwrap(), events);
+    let summary = block::summary(&encoded).unwrap();
+    assert_eq!(summary.events, 5000);
+    assert_eq!(
+        summary.oldest,
+        events.iter().map(|e| e.timestamp).min().unwrap()
+    );
+    assert_eq!(
+        summary.newest,
+        events.iter().map(|e| e.timestamp).max().unwrap()
+    );
+    for level in Level::ALL {
+        let n = events.iter().filter(|e| e.level == level).count() as u64;
+        assert_eq!(summary.levels[level.rank() as usize], n);
+    }
+}
+
+#[test]
+fn odd_values_and_the_empty_block_come_back_exactly() {
+    let events = odd_events();
+    assert_eq!(
+        block::decode(&block::encode(&events).unwrap()).unwrap(),
+        events
+    );
+    assert_eq!(
+        block::decode(&block::encode(&[]).unwrap()).unwrap(),
+        Vec::<LogEvent>::new()
+    );
+}
+
+#[test]
+fn a_block_is_far_smaller_than_the_json_it_holds() {
+    let events = simulated(5, 8192);
+    let json: usize = events.iter().map(|e| e.to_json().len() + 1).sum();
+    let encoded = block::encode(&events).unwrap().len();
+    // Not a benchmark: a mixed block (every stream in one) only has to beat zstd of the
+    // JSON lines by a clear margin, or the layout is not worth having.
+    let zstd_json = zstd::bulk::compress(
+        &events
+            .iter()
+            .flat_map(|e| (e.to_json() + "\n").into_bytes())
+            .collect::<Vec<u8>>(),
+        3,
+    )
+    .unwrap()
+    .len();
+    assert!(
+        encoded < zstd_json,
+        "{encoded} bytes against {zstd_json} for zstd of the JSON ({json} raw)"
+    );
+}
+
+#[test]
+fn a_block_too_large_is_refused_not_cut() {
+    let many = vec![LogEvent::default(); block::MAX_EVENTS + 1];
+    assert_eq!(
+        block::encode(&many),
+        Err(BlockError::TooManyEvents(block::MAX_EVENTS + 1))
+    );
+}
+
+#[test]
+fn damage_is_reported_never_decoded() {
+    let encoded = block::encode(&simulated(7, 300)).unwrap();
+    assert_eq!(block::decode(b"nope"), Err(BlockError::NotABlock));
+    for at in [4, 12, encoded.len() / 2, encoded.len() - 1] {
+        let mut bad = encoded.clone();
+        bad[at] ^= 0x40;
+        assert_eq!(block::decode(&bad), Err(BlockError::Checksum), "byte {at}");
+    }
+    assert!(block::decode(&encoded[..encoded.len() - 1]).is_err());
+}
+
+#[test]
+fn every_word_of_every_message_is_in_the_filter() {
+    let events = simulated(11, 4000);
+    let summary = block::summary(&block::encode(&events).unwrap()).unwrap();
+    for event in &events {
+        for word in crate::query::words::folded_words(&event.message) {
+            assert!(summary.words.may_hold(&word), "{word} of {}", event.message);
+        }
+    }
+    // Case-folded as the query language folds them.
+    let bloom = WordBloom::of(["Connection REFUSED by Ünïcode"].into_iter());
+    assert!(bloom.may_hold("connection") && bloom.may_hold("refused") && bloom.may_hold("ünïcode"));
+}
+
+#[test]
+fn words_not_in_the_block_are_mostly_ruled_out() {
+    let events = simulated(13, 8192);
+    let summary = block::summary(&block::encode(&events).unwrap()).unwrap();
+    let absent = (0..20_000)
+        .filter(|i| summary.words.may_hold(&format!("zq{i}x")))
+        .count();
+    assert!(
+        absent < 400,
+        "{absent} of 20,000 absent words passed the filter (over 2 %)"
+    );
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = block::decode(&bytes);
+        let _ = block::summary(&bytes);
+    }
+
+    #[test]
+    fn a_damaged_body_with_a_matching_checksum_is_an_error_not_a_panic(
+        cut in 0usize..400, flip in any::<u8>()
+    ) {
+        // Forge the checksum so that the damage reaches the decoder itself.
+        let encoded = block::encode(&odd_events()).unwrap();
+        let mut body = encoded[12..].to_vec();
+        let at = cut % body.len();
+        body[at] ^= flip | 1;
+        let mut forged = b"LGB1".to_vec();
+        forged.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+        forged.extend_from_slice(&body);
+        let _ = block::decode(&forged);
+    }
+}

@@ -1,0 +1,63 @@
+//! Unsigned LEB128 integers and zigzag-coded signed ones: small numbers in few bytes.
+
+pub fn put(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+pub fn put_signed(out: &mut Vec<u8>, n: i64) {
+    put(out, ((n << 1) ^ (n >> 63)) as u64);
+}
+
+/// Reads from the front of a byte slice; every read fails cleanly past its end.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    pub fn get(&mut self) -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.bytes.split_first()?;
+            self.bytes = rest;
+            n |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    pub fn get_signed(&mut self) -> Option<i64> {
+        let n = self.get()?;
+        Some(((n >> 1) as i64) ^ -((n & 1) as i64))
+    }
+
+    pub fn get_len(&mut self) -> Option<usize> {
+        usize::try_from(self.get()?).ok()
+    }
+
+    pub fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        if len > self.bytes.len() {
+            return None;
+        }
+        let (taken, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        Some(taken)
+    }
+
+    pub fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+}
