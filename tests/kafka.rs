@@ -370,20 +370,22 @@ fn a_member_handing_partitions_to_a_new_one_commits_what_it_read_first() {
     let dir = tempfile::tempdir().unwrap();
     create_topic(&broker, "handover", 3);
     let simulation = spawn_paced_simulation(dir.path(), &broker, "handover", "8", "60000", "15000");
-    let member = [
-        "ingest",
-        "--to",
-        "stdout",
-        "--brokers",
-        &broker.address,
-        "--topic",
-        "handover",
-        "--group",
-        "pair",
-        // Long enough that a member always holds records it has not committed.
-        "--commit-interval",
-        "1s",
-    ];
+    let reader = |group: &'static str| {
+        [
+            "ingest",
+            "--to",
+            "stdout",
+            "--brokers",
+            broker.address.as_str(),
+            "--topic",
+            "handover",
+            "--group",
+            group,
+        ]
+    };
+    let mut member = reader("pair").to_vec();
+    // Long enough that a member always holds records it has not committed.
+    member.extend(["--commit-interval", "1s"]);
     let first = spawn(dir.path(), "a", &member);
     wait_until(60, "the first member prints events", || {
         output_of(dir.path(), "a").0.lines().count() > 1000
@@ -411,18 +413,11 @@ fn a_member_handing_partitions_to_a_new_one_commits_what_it_read_first() {
     let mut union: Vec<&str> = a.lines().chain(b.lines()).collect();
     union.sort_unstable();
     // Everything in the topic, read again by a reader of its own.
-    let all = stdout_of(logagg(dir.path()).args([
-        "ingest",
-        "--to",
-        "stdout",
-        "--brokers",
-        &broker.address,
-        "--topic",
-        "handover",
-        "--group",
-        "auditor",
-        "--exit-at-end",
-    ]));
+    let all = stdout_of(
+        logagg(dir.path())
+            .args(reader("auditor"))
+            .arg("--exit-at-end"),
+    );
     let mut expected: Vec<&str> = all.lines().collect();
     expected.sort_unstable();
     assert_eq!(expected.len(), 60000);
