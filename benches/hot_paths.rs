@@ -276,6 +276,57 @@ fn store(c: &mut Criterion) {
                 .map(|g| g.len())
         })
     });
+    column_store(c);
+}
+
+/// The column store on the same 20,000 events as `embedded_store` (tantivy), side by side.
+fn column_store(c: &mut Criterion) {
+    use logagg::backend::embedded::columns::store::{ColumnReader, ColumnWriter};
+    let events: Vec<_> = sample(20_000).iter().map(SimEvent::to_log_event).collect();
+    let fill = |dir: &std::path::Path| -> Option<()> {
+        let mut writer = ColumnWriter::open(dir).ok()?;
+        for (i, e) in events.iter().enumerate() {
+            let position = Position {
+                stream: "bench",
+                offset: i as u64,
+            };
+            writer.append(e, Some(&position));
+        }
+        writer.commit().ok().map(drop)
+    };
+    let mut group = c.benchmark_group("column_store");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("append_and_commit_20k", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().ok(),
+            |dir| dir.and_then(|d| fill(d.path())),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+    let Some(dir) = tempfile::tempdir().ok() else {
+        return;
+    };
+    let Some(reader) = fill(dir.path()).and_then(|()| ColumnReader::open(dir.path()).ok()) else {
+        return;
+    };
+    let query = |text: &str| parse(text, Timestamp::now()).unwrap_or(logagg::query::Query::All);
+    let selective = query("service:auth AND level:>=warn");
+    let phrase = query("\"connection refused\"");
+    c.bench_function("column_store_count_selective", |b| {
+        b.iter(|| reader.count(&selective))
+    });
+    c.bench_function("column_store_count_phrase", |b| {
+        b.iter(|| reader.count(&phrase))
+    });
+    c.bench_function("column_store_count_by_service", |b| {
+        b.iter(|| {
+            reader
+                .count_by_service(&logagg::query::Query::All)
+                .map(|g| g.len())
+        })
+    });
 }
 
 /// The dashboard with a full 10k buffer: one 200x60 frame, and taking in 50k events.

@@ -1,0 +1,203 @@
+//! A part: the blocks one commit sealed, in one immutable file, with an index at its end
+//! naming each block's stream, place and summary figures. Reading a part's index tells a
+//! query which blocks can hold what it asks for before any block is read.
+//!
+//! Layout: the blocks one after another, then the index, its xxh3 checksum (8 bytes), its
+//! length (8 bytes) and `LGP1`. A part is written to a temporary name, synced and renamed
+//! into place, so a part file either is whole or does not exist under its name.
+
+use super::block::{self, BlockError};
+use super::varint::{self, Reader};
+use crate::backend::embedded::error::{Context, Result, StoreError};
+use crate::event::{LogEvent, Timestamp};
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::xxh3_64;
+
+const TRAILER: &[u8; 4] = b"LGP1";
+
+/// Where one block lies in its part, and what its summary says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockEntry {
+    pub offset: u64,
+    pub len: u64,
+    pub service: String,
+    pub host: String,
+    pub events: u64,
+    pub oldest: Timestamp,
+    pub newest: Timestamp,
+    /// Events per level, by `Level::rank`.
+    pub levels: [u64; 6],
+}
+
+/// An open part: its path and its index.
+#[derive(Debug)]
+pub struct Part {
+    path: PathBuf,
+    file: File,
+    pub blocks: Vec<BlockEntry>,
+}
+
+/// Writes the blocks of `streams` (each stream's events in arrival order, cut into blocks
+/// of at most `block_events`) as the part `path`.
+pub fn write(path: &Path, streams: &[&[LogEvent]], block_events: usize) -> Result<()> {
+    let mut data = Vec::new();
+    let mut index = Vec::new();
+    let mut entries = 0u64;
+    let mut entry_bytes = Vec::new();
+    for stream in streams {
+        for events in stream.chunks(block_events.clamp(1, block::MAX_EVENTS)) {
+            let encoded = block::encode(events).map_err(|e| damaged(path, &e))?;
+            let summary = block::summary(&encoded).map_err(|e| damaged(path, &e))?;
+            varint::put(&mut entry_bytes, data.len() as u64);
+            varint::put(&mut entry_bytes, encoded.len() as u64);
+            put_text(&mut entry_bytes, &events[0].service);
+            put_text(&mut entry_bytes, &events[0].host);
+            varint::put(&mut entry_bytes, summary.events as u64);
+            varint::put_signed(&mut entry_bytes, summary.oldest.0);
+            varint::put_signed(&mut entry_bytes, summary.newest.0);
+            for count in summary.levels {
+                varint::put(&mut entry_bytes, count);
+            }
+            data.extend_from_slice(&encoded);
+            entries += 1;
+        }
+    }
+    varint::put(&mut index, entries);
+    index.extend_from_slice(&entry_bytes);
+    data.extend_from_slice(&index);
+    data.extend_from_slice(&xxh3_64(&index).to_le_bytes());
+    data.extend_from_slice(&(index.len() as u64).to_le_bytes());
+    data.extend_from_slice(TRAILER);
+    let temporary = path.with_extension("part.tmp");
+    let mut file = File::create(&temporary)
+        .context(|| format!("cannot create the part {}", temporary.display()))?;
+    file.write_all(&data)
+        .and_then(|()| file.sync_all())
+        .context(|| format!("cannot write the part {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .context(|| format!("cannot move the part into place at {}", path.display()))
+}
+
+impl Part {
+    pub fn open(path: &Path) -> Result<Part> {
+        let file =
+            File::open(path).context(|| format!("cannot open the part {}", path.display()))?;
+        let size = file
+            .metadata()
+            .context(|| format!("cannot read the size of {}", path.display()))?
+            .len();
+        let bad = |why: &str| StoreError::Damaged {
+            dir: path.to_path_buf(),
+            reason: format!("part {why}"),
+        };
+        if size < 20 {
+            return Err(bad("too short"));
+        }
+        let mut tail = [0u8; 20];
+        file.read_exact_at(&mut tail, size - 20)
+            .context(|| format!("cannot read {}", path.display()))?;
+        if &tail[16..] != TRAILER {
+            return Err(bad("without its trailer (cut short?)"));
+        }
+        let sum = u64::from_le_bytes(tail[..8].try_into().unwrap_or_default());
+        let len = u64::from_le_bytes(tail[8..16].try_into().unwrap_or_default());
+        if len > size - 20 {
+            return Err(bad("index length beyond the file"));
+        }
+        let mut index = vec![0u8; len as usize];
+        file.read_exact_at(&mut index, size - 20 - len)
+            .context(|| format!("cannot read {}", path.display()))?;
+        if xxh3_64(&index) != sum {
+            return Err(bad("index checksum mismatch"));
+        }
+        let blocks = read_index(&index, size - 20 - len).ok_or_else(|| bad("index unreadable"))?;
+        Ok(Part {
+            path: path.to_path_buf(),
+            file,
+            blocks,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every event of block `i`, in arrival order.
+    pub fn events(&self, i: usize) -> Result<Vec<LogEvent>> {
+        block::decode(&self.block_bytes(i)?).map_err(|e| self.damaged(&e))
+    }
+
+    /// The bytes of block `i`, as written.
+    pub fn block_bytes(&self, i: usize) -> Result<Vec<u8>> {
+        let entry = self.blocks.get(i).ok_or_else(|| StoreError::Damaged {
+            dir: self.path.clone(),
+            reason: format!("no block {i}"),
+        })?;
+        let mut bytes = vec![0u8; entry.len as usize];
+        self.file
+            .read_exact_at(&mut bytes, entry.offset)
+            .context(|| format!("cannot read {}", self.path.display()))?;
+        Ok(bytes)
+    }
+
+    /// The error for a damaged block of this part, naming the part's file.
+    pub fn damaged(&self, error: &BlockError) -> StoreError {
+        damaged(&self.path, error)
+    }
+}
+
+fn damaged(path: &Path, error: &BlockError) -> StoreError {
+    StoreError::Damaged {
+        dir: path.to_path_buf(),
+        reason: error.to_string(),
+    }
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    varint::put(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn text(reader: &mut Reader<'_>) -> Option<String> {
+    let len = reader.get_len()?;
+    String::from_utf8(reader.take(len)?.to_vec()).ok()
+}
+
+fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
+    let mut r = Reader::new(index);
+    let count = r.get_len()?;
+    if count > index.len() {
+        return None;
+    }
+    let mut blocks = Vec::with_capacity(count);
+    for _ in 0..count {
+        let offset = r.get()?;
+        let len = r.get()?;
+        if offset.checked_add(len)? > data_end {
+            return None;
+        }
+        let service = text(&mut r)?;
+        let host = text(&mut r)?;
+        let events = r.get()?;
+        let oldest = Timestamp(r.get_signed()?);
+        let newest = Timestamp(r.get_signed()?);
+        let mut levels = [0u64; 6];
+        for count in &mut levels {
+            *count = r.get()?;
+        }
+        blocks.push(BlockEntry {
+            offset,
+            len,
+            service,
+            host,
+            events,
+            oldest,
+            newest,
+            levels,
+        });
+    }
+    r.is_empty().then_some(blocks)
+}

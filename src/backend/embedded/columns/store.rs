@@ -1,0 +1,221 @@
+//! The column store over its parts and manifest: a writer that keeps events per stream and
+//! seals them into one part at each commit, and a reader that answers block by block. The
+//! reader passes over blocks whose index entry or word filter rules a query out, and decides
+//! on every other event with the in-memory predicate (`query::matches`), so it returns what
+//! the predicate does by construction.
+
+use super::block;
+use super::manifest::{Manifest, FORMAT};
+use super::part::{self, BlockEntry, Part};
+use crate::backend::embedded::error::{Context, Result};
+use crate::event::{LogEvent, Position};
+use crate::query::{Clause, Query, Target, Test};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Events per block: large enough for columns to compress, small enough that a selective
+/// query decodes little.
+pub const BLOCK_EVENTS: usize = 8192;
+
+pub struct ColumnWriter {
+    dir: PathBuf,
+    manifest: Manifest,
+    /// Events not yet committed, per stream (service, host), in arrival order.
+    streams: BTreeMap<(String, String), Vec<LogEvent>>,
+    /// Source positions reached by what is not yet committed.
+    positions: BTreeMap<String, u64>,
+}
+
+impl ColumnWriter {
+    /// Opens the store in `dir`, creating it when there is none. Part files the manifest
+    /// does not name (a crash after writing a part and before the manifest) are removed.
+    pub fn open(dir: &Path) -> Result<ColumnWriter> {
+        let parts = dir.join("parts");
+        std::fs::create_dir_all(&parts).context(|| format!("cannot create {}", parts.display()))?;
+        let manifest = match Manifest::load(dir)? {
+            Some(manifest) => manifest,
+            None => {
+                let fresh = Manifest {
+                    format: FORMAT,
+                    ..Manifest::default()
+                };
+                fresh.store(dir)?;
+                fresh
+            }
+        };
+        for entry in std::fs::read_dir(&parts)
+            .context(|| format!("cannot list {}", parts.display()))?
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !manifest.parts.contains(&name) {
+                std::fs::remove_file(entry.path())
+                    .context(|| format!("cannot remove the unfinished part {name}"))?;
+            }
+        }
+        Ok(ColumnWriter {
+            dir: dir.to_path_buf(),
+            manifest,
+            streams: BTreeMap::new(),
+            positions: BTreeMap::new(),
+        })
+    }
+
+    /// The offset to resume `stream` at: after the last event of it committed.
+    pub fn resume_offset(&self, stream: &str) -> Option<u64> {
+        self.manifest.positions.get(stream).copied()
+    }
+
+    pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) {
+        self.streams
+            .entry((event.service.clone(), event.host.clone()))
+            .or_default()
+            .push(event.clone());
+        if let Some(position) = position {
+            self.skip(position);
+        }
+    }
+
+    /// Moves a stream's position past an event that is not stored.
+    pub fn skip(&mut self, position: &Position<'_>) {
+        self.positions
+            .insert(position.stream.to_string(), position.offset + 1);
+    }
+
+    /// Seals what was appended into a part and names it, with the positions reached, in the
+    /// manifest. Returns the events committed.
+    pub fn commit(&mut self) -> Result<u64> {
+        let events: usize = self.streams.values().map(Vec::len).sum();
+        if events > 0 {
+            let name = format!("{:016}.part", self.manifest.next_part);
+            let streams: Vec<&[LogEvent]> = self.streams.values().map(Vec::as_slice).collect();
+            part::write(&self.dir.join("parts").join(&name), &streams, BLOCK_EVENTS)?;
+            self.manifest.parts.push(name);
+            self.manifest.next_part += 1;
+        }
+        if events == 0 && self.positions.is_empty() {
+            return Ok(0);
+        }
+        self.manifest.positions.append(&mut self.positions);
+        self.manifest.store(&self.dir)?;
+        self.streams.clear();
+        Ok(events as u64)
+    }
+}
+
+pub struct ColumnReader {
+    parts: Vec<Part>,
+}
+
+impl ColumnReader {
+    /// The store in `dir` as of its last commit.
+    pub fn open(dir: &Path) -> Result<ColumnReader> {
+        let manifest = Manifest::load(dir)?.unwrap_or_default();
+        let parts = manifest
+            .parts
+            .iter()
+            .map(|name| Part::open(&dir.join("parts").join(name)))
+            .collect::<Result<Vec<Part>>>()?;
+        Ok(ColumnReader { parts })
+    }
+
+    /// How many events match.
+    pub fn count(&self, query: &Query) -> Result<u64> {
+        if matches!(query, Query::All) {
+            return Ok(self.entries().map(|(_, _, e)| e.events).sum());
+        }
+        let mut n = 0;
+        self.scan(query, &mut |_| n += 1)?;
+        Ok(n)
+    }
+
+    /// Matching events per service, most first.
+    pub fn count_by_service(&self, query: &Query) -> Result<Vec<(String, u64)>> {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        if matches!(query, Query::All) {
+            for (_, _, entry) in self.entries() {
+                *counts.entry(entry.service.clone()).or_default() += entry.events;
+            }
+        } else {
+            self.scan(query, &mut |e| {
+                *counts.entry(e.service.clone()).or_default() += 1
+            })?;
+        }
+        let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(counts)
+    }
+
+    /// Visits every matching event, part by part and block by block; returns how many.
+    pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&LogEvent)) -> Result<u64> {
+        let words = required_words(query);
+        let mut n = 0;
+        for (part, i, entry) in self.entries() {
+            if !may_match(query, entry) {
+                continue;
+            }
+            let bytes = part.block_bytes(i)?;
+            if !words.is_empty() {
+                let summary = block::summary(&bytes).map_err(|e| part.damaged(&e))?;
+                if !words.iter().all(|w| summary.words.may_hold(w)) {
+                    continue;
+                }
+            }
+            for event in block::decode(&bytes).map_err(|e| part.damaged(&e))? {
+                if crate::query::matches(query, &event) {
+                    visit(&event);
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (&Part, usize, &BlockEntry)> {
+        self.parts
+            .iter()
+            .flat_map(|p| p.blocks.iter().enumerate().map(move |(i, e)| (p, i, e)))
+    }
+}
+
+/// Whether a block with this index entry can hold a match (`false` only when it cannot).
+fn may_match(query: &Query, entry: &BlockEntry) -> bool {
+    match query {
+        Query::All | Query::Not(_) => true,
+        Query::And(all) => all.iter().all(|q| may_match(q, entry)),
+        Query::Or(any) => any.iter().any(|q| may_match(q, entry)),
+        Query::Clause(Clause { target, test }) => {
+            let value = match target {
+                Target::Service => &entry.service,
+                Target::Host => &entry.host,
+                Target::Level => {
+                    return match test {
+                        Test::Equals(literal) => crate::event::Level::ALL
+                            .iter()
+                            .find(|l| l.as_str() == literal.text)
+                            .is_none_or(|l| entry.levels[l.rank() as usize] > 0),
+                        _ => true,
+                    }
+                }
+                _ => return true,
+            };
+            match test {
+                Test::Equals(literal) => *value == literal.text,
+                Test::Pattern(wildcard) => wildcard.matches(value),
+                _ => true,
+            }
+        }
+    }
+}
+
+/// Words every match must contain (those of a message clause that all matches need).
+fn required_words(query: &Query) -> Vec<String> {
+    match query {
+        Query::Clause(Clause {
+            target: Target::Message,
+            test: Test::Words(words),
+        }) => words.clone(),
+        Query::And(all) => all.iter().flat_map(required_words).collect(),
+        _ => Vec::new(),
+    }
+}
