@@ -89,12 +89,54 @@ pub fn summary(block: &[u8]) -> Result<Summary, BlockError> {
 
 /// Every event of a block, in the order they were encoded.
 pub fn decode(block: &[u8]) -> Result<Vec<LogEvent>, BlockError> {
+    decode_parts(block, Parts::ALL)
+}
+
+/// Which parts of its events a reader needs: the columns left out are not decompressed
+/// and stay empty in the events returned (time, level and flags always come: they are
+/// small).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub service: bool,
+    pub host: bool,
+    pub message: bool,
+    pub trace_id: bool,
+    pub fields: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        service: true,
+        host: true,
+        message: true,
+        trace_id: true,
+        fields: true,
+    };
+    pub const NONE: Parts = Parts {
+        service: false,
+        host: false,
+        message: false,
+        trace_id: false,
+        fields: false,
+    };
+}
+
+/// The events of a block with only `parts` of them filled in.
+pub fn decode_parts(block: &[u8], parts: Parts) -> Result<Vec<LogEvent>, BlockError> {
     let mut reader = Reader::new(checked_body(block)?);
     let summary = read_summary(&mut reader)?;
     let n = summary.events;
     let mut events = vec![LogEvent::default(); n];
     let damaged = BlockError::Damaged;
     let column = |reader: &mut Reader<'_>| decompress_from(reader);
+    let column_if =
+        |reader: &mut Reader<'_>, wanted: bool| -> Result<Option<Vec<u8>>, BlockError> {
+            if wanted {
+                decompress_from(reader).map(Some)
+            } else {
+                skip_column(reader).map(|()| None)
+            }
+        };
 
     let times = column(&mut reader)?;
     let mut r = Reader::new(&times);
@@ -119,26 +161,35 @@ pub fn decode(block: &[u8]) -> Result<Vec<LogEvent>, BlockError> {
     for (event, &flag) in events.iter_mut().zip(&flags) {
         event.unparsed = flag & 1 != 0;
     }
-    let services = undictionary(&column(&mut reader)?, n).ok_or(damaged("services"))?;
-    let hosts = undictionary(&column(&mut reader)?, n).ok_or(damaged("hosts"))?;
-    for ((event, service), host) in events.iter_mut().zip(services).zip(hosts) {
-        event.service = service;
-        event.host = host;
-    }
-    let messages = column(&mut reader)?;
-    let mut r = Reader::new(&messages);
-    for event in &mut events {
-        event.message = text(&mut r).ok_or(damaged("messages"))?;
-    }
-    let traces = column(&mut reader)?;
-    let mut r = Reader::new(&traces);
-    for (event, &flag) in events.iter_mut().zip(&flags) {
-        if flag & 2 != 0 {
-            event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?);
+    if let Some(services) = column_if(&mut reader, parts.service)? {
+        let services = undictionary(&services, n).ok_or(damaged("services"))?;
+        for (event, service) in events.iter_mut().zip(services) {
+            event.service = service;
         }
     }
-    let fields = column(&mut reader)?;
-    read_fields(&fields, &mut events).ok_or(damaged("fields"))?;
+    if let Some(hosts) = column_if(&mut reader, parts.host)? {
+        let hosts = undictionary(&hosts, n).ok_or(damaged("hosts"))?;
+        for (event, host) in events.iter_mut().zip(hosts) {
+            event.host = host;
+        }
+    }
+    if let Some(messages) = column_if(&mut reader, parts.message)? {
+        let mut r = Reader::new(&messages);
+        for event in &mut events {
+            event.message = text(&mut r).ok_or(damaged("messages"))?;
+        }
+    }
+    if let Some(traces) = column_if(&mut reader, parts.trace_id)? {
+        let mut r = Reader::new(&traces);
+        for (event, &flag) in events.iter_mut().zip(&flags) {
+            if flag & 2 != 0 {
+                event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?);
+            }
+        }
+    }
+    if let Some(fields) = column_if(&mut reader, parts.fields)? {
+        read_fields(&fields, &mut events).ok_or(damaged("fields"))?;
+    }
     if !reader.is_empty() {
         return Err(damaged("bytes after the last column"));
     }
@@ -216,6 +267,16 @@ fn decompress_from(reader: &mut Reader<'_>) -> Result<Vec<u8>, BlockError> {
         return Err(BlockError::Damaged("column"));
     }
     Ok(column)
+}
+
+fn skip_column(reader: &mut Reader<'_>) -> Result<(), BlockError> {
+    let damaged = || BlockError::Damaged("column lengths");
+    let raw = reader.get_len().ok_or_else(damaged)?;
+    let packed = reader.get_len().ok_or_else(damaged)?;
+    reader
+        .take(if packed == 0 { raw } else { packed })
+        .ok_or_else(damaged)?;
+    Ok(())
 }
 
 fn times(events: &[LogEvent], oldest: Timestamp) -> Vec<u8> {

@@ -4,7 +4,7 @@
 //! on every other event with the in-memory predicate (`query::matches`), so it returns what
 //! the predicate does by construction.
 
-use super::block;
+use super::block::{self, Parts};
 use super::manifest::{Manifest, FORMAT};
 use super::part::{self, BlockEntry, Part};
 use crate::backend::embedded::error::{Context, Result};
@@ -103,6 +103,10 @@ impl ColumnWriter {
     }
 }
 
+/// Called with a block's bytes and its matches (decoded as far as the query needed).
+type BlockVisitor<'a> =
+    dyn FnMut(&[u8], &[LogEvent]) -> std::result::Result<(), block::BlockError> + 'a;
+
 pub struct ColumnReader {
     parts: Vec<Part>,
 }
@@ -124,9 +128,7 @@ impl ColumnReader {
         if matches!(query, Query::All) {
             return Ok(self.entries().map(|(_, _, e)| e.events).sum());
         }
-        let mut n = 0;
-        self.scan(query, &mut |_| n += 1)?;
-        Ok(n)
+        self.matching(query, &mut |_, _| Ok(()))
     }
 
     /// Matching events per service, most first.
@@ -148,7 +150,27 @@ impl ColumnReader {
 
     /// Visits every matching event, part by part and block by block; returns how many.
     pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&LogEvent)) -> Result<u64> {
+        let needed = parts_needed(query);
+        self.matching(query, &mut |bytes, matched| {
+            if needed == Parts::ALL {
+                matched.iter().for_each(&mut *visit);
+            } else {
+                // Decided on the columns the query names; whole events only for the blocks
+                // that hold matches.
+                block::decode(bytes)?
+                    .iter()
+                    .filter(|e| crate::query::matches(query, e))
+                    .for_each(&mut *visit);
+            }
+            Ok(())
+        })
+    }
+
+    /// Finds the matches block by block, decoding only the columns the query names, and
+    /// hands each block with matches (its bytes and the partly decoded matches) to `found`.
+    fn matching(&self, query: &Query, found: &mut BlockVisitor<'_>) -> Result<u64> {
         let words = required_words(query);
+        let needed = parts_needed(query);
         let mut n = 0;
         for (part, i, entry) in self.entries() {
             if !may_match(query, entry) {
@@ -161,11 +183,11 @@ impl ColumnReader {
                     continue;
                 }
             }
-            for event in block::decode(&bytes).map_err(|e| part.damaged(&e))? {
-                if crate::query::matches(query, &event) {
-                    visit(&event);
-                    n += 1;
-                }
+            let mut events = block::decode_parts(&bytes, needed).map_err(|e| part.damaged(&e))?;
+            events.retain(|e| crate::query::matches(query, e));
+            if !events.is_empty() {
+                n += events.len() as u64;
+                found(&bytes, &events).map_err(|e| part.damaged(&e))?;
             }
         }
         Ok(n)
@@ -204,6 +226,37 @@ fn may_match(query: &Query, entry: &BlockEntry) -> bool {
                 Test::Pattern(wildcard) => wildcard.matches(value),
                 _ => true,
             }
+        }
+    }
+}
+
+/// The parts of an event the query looks at.
+fn parts_needed(query: &Query) -> Parts {
+    match query {
+        Query::All => Parts::NONE,
+        Query::Not(inner) => parts_needed(inner),
+        Query::And(all) | Query::Or(all) => {
+            all.iter()
+                .map(parts_needed)
+                .fold(Parts::NONE, |a, b| Parts {
+                    service: a.service || b.service,
+                    host: a.host || b.host,
+                    message: a.message || b.message,
+                    trace_id: a.trace_id || b.trace_id,
+                    fields: a.fields || b.fields,
+                })
+        }
+        Query::Clause(clause) => {
+            let mut parts = Parts::NONE;
+            match clause.target {
+                Target::Message => parts.message = true,
+                Target::Service => parts.service = true,
+                Target::Host => parts.host = true,
+                Target::TraceId => parts.trace_id = true,
+                Target::Field(_) => parts.fields = true,
+                Target::Level | Target::Timestamp => {}
+            }
+            parts
         }
     }
 }

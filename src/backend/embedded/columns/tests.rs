@@ -68,6 +68,25 @@ fn simulated_events_come_back_exactly() {
 }
 
 #[test]
+fn columns_left_out_stay_empty_and_the_rest_come_back() {
+    let events = simulated(31, 2000);
+    let encoded = block::encode(&events).unwrap();
+    let only_services = block::Parts {
+        service: true,
+        ..block::Parts::NONE
+    };
+    let partial = block::decode_parts(&encoded, only_services).unwrap();
+    for (got, want) in partial.iter().zip(&events) {
+        assert_eq!(
+            (got.timestamp, got.level, &got.service, got.unparsed),
+            (want.timestamp, want.level, &want.service, want.unparsed)
+        );
+        assert!(got.host.is_empty() && got.message.is_empty() && got.fields.is_empty());
+        assert_eq!(got.trace_id, None);
+    }
+}
+
+#[test]
 fn odd_values_and_the_empty_block_come_back_exactly() {
     let events = odd_events();
     assert_eq!(
