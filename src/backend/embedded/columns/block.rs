@@ -89,7 +89,7 @@ pub fn summary(block: &[u8]) -> Result<Summary, BlockError> {
 
 /// Every event of a block, in the order they were encoded.
 pub fn decode(block: &[u8]) -> Result<Vec<LogEvent>, BlockError> {
-    decode_parts(block, Parts::ALL)
+    decode_parts(block, Parts::ALL, None)
 }
 
 /// Which parts of its events a reader needs: the columns left out are not decompressed
@@ -121,8 +121,13 @@ impl Parts {
     };
 }
 
-/// The events of a block with only `parts` of them filled in.
-pub fn decode_parts(block: &[u8], parts: Parts) -> Result<Vec<LogEvent>, BlockError> {
+/// The events of a block with only `parts` of them filled in; of `fields`, with `paths`,
+/// only the keys that can hold one of those (dotted) paths.
+pub fn decode_parts(
+    block: &[u8],
+    parts: Parts,
+    paths: Option<&[String]>,
+) -> Result<Vec<LogEvent>, BlockError> {
     let mut reader = Reader::new(checked_body(block)?);
     let summary = read_summary(&mut reader)?;
     let n = summary.events;
@@ -188,7 +193,7 @@ pub fn decode_parts(block: &[u8], parts: Parts) -> Result<Vec<LogEvent>, BlockEr
         }
     }
     if let Some(fields) = column_if(&mut reader, parts.fields)? {
-        read_fields(&fields, &mut events).ok_or(damaged("fields"))?;
+        read_fields(&fields, &mut events, paths).ok_or(damaged("fields"))?;
     }
     if !reader.is_empty() {
         return Err(damaged("bytes after the last column"));
@@ -472,26 +477,58 @@ fn get_value(reader: &mut Reader<'_>) -> Option<Value> {
     })
 }
 
-fn read_fields(column: &[u8], events: &mut [LogEvent]) -> Option<()> {
+/// Moves past one value without building it.
+fn skip_value(reader: &mut Reader<'_>) -> Option<()> {
+    match reader.byte()? {
+        NULL | FALSE | TRUE => {}
+        INT => {
+            reader.get()?;
+        }
+        FLOAT => {
+            reader.take(8)?;
+        }
+        STRING | JSON => {
+            let len = reader.get_len()?;
+            reader.take(len)?;
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// Whether the top-level key `key` can hold the field named by the dotted `path`.
+fn holds_path(key: &str, path: &str) -> bool {
+    path.strip_prefix(key)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+fn read_fields(column: &[u8], events: &mut [LogEvent], paths: Option<&[String]>) -> Option<()> {
     let mut r = Reader::new(column);
     let keys = r.get_len()?;
     let mut columns: Vec<(String, Vec<(usize, Value)>)> = Vec::new();
     for _ in 0..keys {
         let key = text(&mut r)?;
+        let wanted = paths.is_none_or(|paths| paths.iter().any(|p| holds_path(&key, p)));
         let holders = r.get_len()?;
         if holders > events.len() {
             return None;
         }
-        let mut values = Vec::with_capacity(holders);
+        let mut values = Vec::with_capacity(if wanted { holders } else { 0 });
         let mut at = 0usize;
         for _ in 0..holders {
             at = at.checked_add(r.get_len()?)?;
             if at >= events.len() {
                 return None;
             }
-            values.push((at, get_value(&mut r)?));
+            if wanted {
+                values.push((at, get_value(&mut r)?));
+            } else {
+                skip_value(&mut r)?;
+            }
         }
-        columns.push((key, values));
+        if wanted {
+            columns.push((key, values));
+        }
     }
     if !r.is_empty() {
         return None;

@@ -171,6 +171,8 @@ impl ColumnReader {
     fn matching(&self, query: &Query, found: &mut BlockVisitor<'_>) -> Result<u64> {
         let words = required_words(query);
         let needed = parts_needed(query);
+        let mut paths = Vec::new();
+        field_paths(query, &mut paths);
         let mut n = 0;
         for (part, i, entry) in self.entries() {
             if !may_match(query, entry) {
@@ -183,7 +185,8 @@ impl ColumnReader {
                     continue;
                 }
             }
-            let mut events = block::decode_parts(&bytes, needed).map_err(|e| part.damaged(&e))?;
+            let mut events =
+                block::decode_parts(&bytes, needed, Some(&paths)).map_err(|e| part.damaged(&e))?;
             events.retain(|e| crate::query::matches(query, e));
             if !events.is_empty() {
                 n += events.len() as u64;
@@ -257,6 +260,20 @@ fn parts_needed(query: &Query) -> Parts {
                 Target::Level | Target::Timestamp => {}
             }
             parts
+        }
+    }
+}
+
+/// The `fields` paths the query names.
+fn field_paths(query: &Query, out: &mut Vec<String>) {
+    match query {
+        Query::All => {}
+        Query::Not(inner) => field_paths(inner, out),
+        Query::And(all) | Query::Or(all) => all.iter().for_each(|q| field_paths(q, out)),
+        Query::Clause(clause) => {
+            if let Target::Field(path) = &clause.target {
+                out.push(path.clone());
+            }
         }
     }
 }

@@ -75,7 +75,7 @@ fn columns_left_out_stay_empty_and_the_rest_come_back() {
         service: true,
         ..block::Parts::NONE
     };
-    let partial = block::decode_parts(&encoded, only_services).unwrap();
+    let partial = block::decode_parts(&encoded, only_services, None).unwrap();
     for (got, want) in partial.iter().zip(&events) {
         assert_eq!(
             (got.timestamp, got.level, &got.service, got.unparsed),
@@ -278,6 +278,8 @@ mod stored {
             "timeout OR refused",
             "service:nope",
             "level:nope",
+            "status:>=500 OR user_id:*",
+            "NOT status:500",
         ] {
             let query = parse(text, Timestamp::now()).unwrap();
             let expected: Vec<&LogEvent> = events.iter().filter(|e| matches(&query, e)).collect();
@@ -298,6 +300,32 @@ mod stored {
             );
         }
         assert_eq!(by_service.iter().map(|(_, n)| n).sum::<u64>(), 30_000);
+    }
+
+    #[test]
+    fn nested_and_dotted_field_paths_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = super::odd_events();
+        let mut dotted = LogEvent::default();
+        dotted
+            .fields
+            .insert("nested.a".into(), serde_json::json!({"b": [false]}));
+        events.push(dotted);
+        fill(dir.path(), &events, 0);
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        for (text, expected) in [
+            ("nested.a.b:true", 1),
+            ("nested.a.b:false", 1),
+            ("nested.a.b:*", 2),
+            ("nested:*", 0),
+            ("int:<0", 1),
+            ("list:two", 1),
+        ] {
+            let query = parse(text, Timestamp::now()).unwrap();
+            let by_predicate = events.iter().filter(|e| matches(&query, e)).count() as u64;
+            assert_eq!(by_predicate, expected, "{text} (the predicate)");
+            assert_eq!(reader.count(&query).unwrap(), expected, "{text}");
+        }
     }
 
     #[test]
