@@ -8,9 +8,9 @@
 //! decoded into wrong events.
 
 use super::bloom::WordBloom;
+use super::fields::{self, KeyStats};
 use super::varint::{self, Reader};
 use crate::event::{Level, LogEvent, Timestamp};
-use serde_json::{Map, Number, Value};
 use xxhash_rust::xxh3::xxh3_64;
 
 const MAGIC: &[u8; 4] = b"LGB1";
@@ -33,7 +33,7 @@ pub enum BlockError {
 }
 
 /// What a block holds, readable without decompressing it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub events: usize,
     pub oldest: Timestamp,
@@ -41,6 +41,8 @@ pub struct Summary {
     /// Events of each level, by `Level::rank`.
     pub levels: [u64; 6],
     pub words: WordBloom,
+    /// The keys of the events' fields, each with its count and numeric range.
+    pub fields: Vec<KeyStats>,
 }
 
 /// The block of `events` (in their order), at most `MAX_EVENTS` of them.
@@ -62,6 +64,9 @@ pub fn encode(events: &[LogEvent]) -> Result<Vec<u8>, BlockError> {
         varint::put(&mut body, count);
     }
     WordBloom::of(events.iter().map(|e| e.message.as_str())).to_bytes(&mut body);
+    let keys = fields::encode(events);
+    let stats: Vec<KeyStats> = keys.iter().map(|(s, _)| s.clone()).collect();
+    fields::put_stats(&mut body, &stats);
     for column in [
         times(events, oldest),
         events.iter().map(|e| e.level.rank() as u8).collect(),
@@ -70,9 +75,11 @@ pub fn encode(events: &[LogEvent]) -> Result<Vec<u8>, BlockError> {
         dictionary(events.iter().map(|e| e.host.as_str())),
         messages(events),
         trace_ids(events),
-        fields(events),
     ] {
         compress_into(&mut body, &column);
+    }
+    for (_, column) in &keys {
+        compress_into(&mut body, column);
     }
     let mut block = Vec::with_capacity(body.len() + 12);
     block.extend_from_slice(MAGIC);
@@ -192,8 +199,12 @@ pub fn decode_parts(
             }
         }
     }
-    if let Some(fields) = column_if(&mut reader, parts.fields)? {
-        read_fields(&fields, &mut events, paths).ok_or(damaged("fields"))?;
+    for key in &summary.fields {
+        let wanted = parts.fields
+            && paths.is_none_or(|paths| paths.iter().any(|p| fields::holds_path(&key.key, p)));
+        if let Some(column) = column_if(&mut reader, wanted)? {
+            fields::decode_key(&column, key, &mut events).ok_or(damaged("fields"))?;
+        }
     }
     if !reader.is_empty() {
         return Err(damaged("bytes after the last column"));
@@ -230,12 +241,14 @@ fn read_summary(reader: &mut Reader<'_>) -> Result<Summary, BlockError> {
         return Err(damaged());
     }
     let words = WordBloom::from_bytes(reader).ok_or_else(damaged)?;
+    let fields = fields::read_stats(reader, events).ok_or_else(damaged)?;
     Ok(Summary {
         events,
         oldest,
         newest,
         levels,
         words,
+        fields,
     })
 }
 
@@ -394,153 +407,4 @@ fn trace_id(reader: &mut Reader<'_>) -> Option<String> {
         1 => text(reader),
         _ => None,
     }
-}
-
-const NULL: u8 = 0;
-const FALSE: u8 = 1;
-const TRUE: u8 = 2;
-const INT: u8 = 3;
-const FLOAT: u8 = 4;
-const STRING: u8 = 5;
-const JSON: u8 = 6;
-
-/// One column per key: the keys once, then for each key the events that have it (as gaps
-/// between their positions) with their values.
-fn fields(events: &[LogEvent]) -> Vec<u8> {
-    let mut keys: Vec<&str> = Vec::new();
-    for event in events {
-        for key in event.fields.keys() {
-            if !keys.contains(&key.as_str()) {
-                keys.push(key);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    varint::put(&mut out, keys.len() as u64);
-    for key in &keys {
-        put_text(&mut out, key);
-        let holders: Vec<(usize, &Value)> = events
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.fields.get(*key).map(|v| (i, v)))
-            .collect();
-        varint::put(&mut out, holders.len() as u64);
-        let mut last = 0;
-        for (i, value) in holders {
-            varint::put(&mut out, (i - last) as u64);
-            last = i;
-            put_value(&mut out, value);
-        }
-    }
-    out
-}
-
-fn put_value(out: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::Null => out.push(NULL),
-        Value::Bool(false) => out.push(FALSE),
-        Value::Bool(true) => out.push(TRUE),
-        Value::Number(n) if n.is_i64() => {
-            out.push(INT);
-            varint::put_signed(out, n.as_i64().unwrap_or_default());
-        }
-        Value::Number(n) if n.is_f64() => {
-            out.push(FLOAT);
-            out.extend_from_slice(&n.as_f64().unwrap_or_default().to_le_bytes());
-        }
-        Value::String(s) => {
-            out.push(STRING);
-            put_text(out, s);
-        }
-        // Integers beyond i64, arrays and objects: as their JSON.
-        other => {
-            out.push(JSON);
-            put_text(out, &other.to_string());
-        }
-    }
-}
-
-fn get_value(reader: &mut Reader<'_>) -> Option<Value> {
-    Some(match reader.byte()? {
-        NULL => Value::Null,
-        FALSE => Value::Bool(false),
-        TRUE => Value::Bool(true),
-        INT => Value::Number(reader.get_signed()?.into()),
-        FLOAT => {
-            let mut raw = [0u8; 8];
-            raw.copy_from_slice(reader.take(8)?);
-            Value::Number(Number::from_f64(f64::from_le_bytes(raw))?)
-        }
-        STRING => Value::String(text(reader)?),
-        JSON => serde_json::from_str(&text(reader)?).ok()?,
-        _ => return None,
-    })
-}
-
-/// Moves past one value without building it.
-fn skip_value(reader: &mut Reader<'_>) -> Option<()> {
-    match reader.byte()? {
-        NULL | FALSE | TRUE => {}
-        INT => {
-            reader.get()?;
-        }
-        FLOAT => {
-            reader.take(8)?;
-        }
-        STRING | JSON => {
-            let len = reader.get_len()?;
-            reader.take(len)?;
-        }
-        _ => return None,
-    }
-    Some(())
-}
-
-/// Whether the top-level key `key` can hold the field named by the dotted `path`.
-fn holds_path(key: &str, path: &str) -> bool {
-    path.strip_prefix(key)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-}
-
-fn read_fields(column: &[u8], events: &mut [LogEvent], paths: Option<&[String]>) -> Option<()> {
-    let mut r = Reader::new(column);
-    let keys = r.get_len()?;
-    let mut columns: Vec<(String, Vec<(usize, Value)>)> = Vec::new();
-    for _ in 0..keys {
-        let key = text(&mut r)?;
-        let wanted = paths.is_none_or(|paths| paths.iter().any(|p| holds_path(&key, p)));
-        let holders = r.get_len()?;
-        if holders > events.len() {
-            return None;
-        }
-        let mut values = Vec::with_capacity(if wanted { holders } else { 0 });
-        let mut at = 0usize;
-        for _ in 0..holders {
-            at = at.checked_add(r.get_len()?)?;
-            if at >= events.len() {
-                return None;
-            }
-            if wanted {
-                values.push((at, get_value(&mut r)?));
-            } else {
-                skip_value(&mut r)?;
-            }
-        }
-        if wanted {
-            columns.push((key, values));
-        }
-    }
-    if !r.is_empty() {
-        return None;
-    }
-    let mut maps: Vec<Map<String, Value>> = vec![Map::new(); events.len()];
-    for (key, values) in columns {
-        for (at, value) in values {
-            maps[at].insert(key.clone(), value);
-        }
-    }
-    for (event, map) in events.iter_mut().zip(maps) {
-        event.fields = map;
-    }
-    Some(())
 }

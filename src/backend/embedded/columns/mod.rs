@@ -9,6 +9,7 @@
 
 pub mod block;
 pub mod bloom;
+pub mod fields;
 pub mod manifest;
 pub mod part;
 pub mod store;

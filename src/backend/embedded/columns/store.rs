@@ -5,10 +5,12 @@
 //! the predicate does by construction.
 
 use super::block::{self, Parts};
+use super::fields::holds_path;
 use super::manifest::{Manifest, FORMAT};
 use super::part::{self, BlockEntry, Part};
 use crate::backend::embedded::error::{Context, Result};
 use crate::event::{LogEvent, Position};
+use crate::query::ast::Range;
 use crate::query::{Clause, Query, Target, Test};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -179,11 +181,11 @@ impl ColumnReader {
                 continue;
             }
             let bytes = part.block_bytes(i)?;
-            if !words.is_empty() {
-                let summary = block::summary(&bytes).map_err(|e| part.damaged(&e))?;
-                if !words.iter().all(|w| summary.words.may_hold(w)) {
-                    continue;
-                }
+            let summary = block::summary(&bytes).map_err(|e| part.damaged(&e))?;
+            if !words.iter().all(|w| summary.words.may_hold(w))
+                || !fields_may_match(query, &summary)
+            {
+                continue;
             }
             let mut events =
                 block::decode_parts(&bytes, needed, Some(&paths)).map_err(|e| part.damaged(&e))?;
@@ -230,6 +232,28 @@ fn may_match(query: &Query, entry: &BlockEntry) -> bool {
                 _ => true,
             }
         }
+    }
+}
+
+/// Whether a block whose keys are `summary.fields` can hold a match (`false` only when it
+/// cannot): a clause on a `fields` path needs a key that can hold the path, and a numeric
+/// range needs a number of such a key inside the range.
+fn fields_may_match(query: &Query, summary: &block::Summary) -> bool {
+    match query {
+        Query::All | Query::Not(_) => true,
+        Query::And(all) => all.iter().all(|q| fields_may_match(q, summary)),
+        Query::Or(any) => any.iter().any(|q| fields_may_match(q, summary)),
+        Query::Clause(Clause {
+            target: Target::Field(path),
+            test,
+        }) => summary.fields.iter().any(|key| {
+            holds_path(&key.key, path)
+                && match test {
+                    Test::Range(Range::Number(lo, hi)) => key.may_hold_number(lo, hi),
+                    _ => true,
+                }
+        }),
+        Query::Clause(_) => true,
     }
 }
 

@@ -280,6 +280,13 @@ mod stored {
             "level:nope",
             "status:>=500 OR user_id:*",
             "NOT status:500",
+            "latency_ms:[100 TO 500]",
+            "latency_ms:{100 TO 500}",
+            "latency_ms:>100000",
+            "bytes:<0",
+            "status:[500 TO 599] AND service:gateway",
+            "nope:>1",
+            "NOT latency_ms:<1000",
         ] {
             let query = parse(text, Timestamp::now()).unwrap();
             let expected: Vec<&LogEvent> = events.iter().filter(|e| matches(&query, e)).collect();
@@ -319,7 +326,15 @@ mod stored {
             ("nested.a.b:*", 2),
             ("nested:*", 0),
             ("int:<0", 1),
+            ("int:[-42 TO -42]", 1),
+            ("int:{-42 TO 0}", 0),
+            ("big:>1e19", 1),
+            ("float:<0.2", 1),
+            ("neg_zero:[0 TO 0]", 1),
             ("list:two", 1),
+            ("list:>0", 1),
+            ("list.three:>2", 1),
+            ("list.three:>3", 0),
         ] {
             let query = parse(text, Timestamp::now()).unwrap();
             let by_predicate = events.iter().filter(|e| matches(&query, e)).count() as u64;
