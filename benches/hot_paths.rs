@@ -290,7 +290,7 @@ fn column_store(c: &mut Criterion) {
                 stream: "bench",
                 offset: i as u64,
             };
-            writer.append(e, Some(&position));
+            writer.append(e, Some(&position)).ok()?;
         }
         writer.commit().ok().map(drop)
     };

@@ -1,6 +1,7 @@
 //! Figures for the column store (issue 12) at a scale criterion cannot take: N simulated
 //! events written the way ingest would (a commit every 200,000 events, about one second at
-//! the goal's rate), then the bytes on disk and the latency of the queries
+//! the goal's rate; full blocks sealed on a second thread), then the bytes on disk and the
+//! latency of the queries
 //! `scripts/bench-store` times, in-process (median of 5).
 //!
 //! usage: cargo run --release --example column_store_figures [N]   (default 1000000)
@@ -33,7 +34,7 @@ fn main() -> anyhow::Result<()> {
             stream: "simulate",
             offset,
         };
-        writer.append(&event.to_log_event(), Some(&position));
+        writer.append_owned(event.to_log_event(), Some(&position))?;
         if (offset + 1) % 200_000 == 0 {
             writer.commit()?;
         }
@@ -46,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         .map(|m| m.len())
         .sum();
     println!(
-        "{n} events: ingest {:.0} events/s (one thread, simulating included), {:.1} bytes per event",
+        "{n} events: ingest {:.0} events/s (simulating included), {:.1} bytes per event",
         n as f64 / seconds,
         bytes as f64 / n as f64
     );

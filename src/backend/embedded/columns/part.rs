@@ -40,33 +40,64 @@ pub struct Part {
     pub blocks: Vec<BlockEntry>,
 }
 
+/// A block encoded and ready to go into a part.
+#[derive(Debug)]
+pub struct Sealed {
+    pub bytes: Vec<u8>,
+    pub entry: BlockEntry,
+}
+
+/// Encodes one block of a stream's events (all of one service and host).
+pub fn seal(events: &[LogEvent]) -> std::result::Result<Sealed, BlockError> {
+    let bytes = block::encode(events)?;
+    let summary = block::summary(&bytes)?;
+    let first = events.first();
+    Ok(Sealed {
+        entry: BlockEntry {
+            offset: 0,
+            len: bytes.len() as u64,
+            service: first.map(|e| e.service.clone()).unwrap_or_default(),
+            host: first.map(|e| e.host.clone()).unwrap_or_default(),
+            events: summary.events as u64,
+            oldest: summary.oldest,
+            newest: summary.newest,
+            levels: summary.levels,
+        },
+        bytes,
+    })
+}
+
 /// Writes the blocks of `streams` (each stream's events in arrival order, cut into blocks
 /// of at most `block_events`) as the part `path`.
 pub fn write(path: &Path, streams: &[&[LogEvent]], block_events: usize) -> Result<()> {
-    let mut data = Vec::new();
-    let mut index = Vec::new();
-    let mut entries = 0u64;
-    let mut entry_bytes = Vec::new();
+    let mut sealed = Vec::new();
     for stream in streams {
         for events in stream.chunks(block_events.clamp(1, block::MAX_EVENTS)) {
-            let encoded = block::encode(events).map_err(|e| damaged(path, &e))?;
-            let summary = block::summary(&encoded).map_err(|e| damaged(path, &e))?;
-            varint::put(&mut entry_bytes, data.len() as u64);
-            varint::put(&mut entry_bytes, encoded.len() as u64);
-            put_text(&mut entry_bytes, &events[0].service);
-            put_text(&mut entry_bytes, &events[0].host);
-            varint::put(&mut entry_bytes, summary.events as u64);
-            varint::put_signed(&mut entry_bytes, summary.oldest.0);
-            varint::put_signed(&mut entry_bytes, summary.newest.0);
-            for count in summary.levels {
-                varint::put(&mut entry_bytes, count);
-            }
-            data.extend_from_slice(&encoded);
-            entries += 1;
+            sealed.push(seal(events).map_err(|e| damaged(path, &e))?);
         }
     }
-    varint::put(&mut index, entries);
-    index.extend_from_slice(&entry_bytes);
+    write_sealed(path, &sealed)
+}
+
+/// Writes blocks already sealed, in their order, as the part `path`.
+pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
+    let mut data = Vec::with_capacity(blocks.iter().map(|b| b.bytes.len()).sum::<usize>() + 4096);
+    let mut index = Vec::new();
+    varint::put(&mut index, blocks.len() as u64);
+    for block in blocks {
+        let entry = &block.entry;
+        varint::put(&mut index, data.len() as u64);
+        varint::put(&mut index, block.bytes.len() as u64);
+        put_text(&mut index, &entry.service);
+        put_text(&mut index, &entry.host);
+        varint::put(&mut index, entry.events);
+        varint::put_signed(&mut index, entry.oldest.0);
+        varint::put_signed(&mut index, entry.newest.0);
+        for count in entry.levels {
+            varint::put(&mut index, count);
+        }
+        data.extend_from_slice(&block.bytes);
+    }
     data.extend_from_slice(&index);
     data.extend_from_slice(&xxh3_64(&index).to_le_bytes());
     data.extend_from_slice(&(index.len() as u64).to_le_bytes());

@@ -7,13 +7,14 @@
 use super::block::{self, Parts};
 use super::fields::holds_path;
 use super::manifest::{Manifest, FORMAT};
-use super::part::{self, BlockEntry, Part};
-use crate::backend::embedded::error::{Context, Result};
+use super::part::{self, BlockEntry, Part, Sealed};
+use crate::backend::embedded::error::{Context, Result, StoreError};
 use crate::event::{LogEvent, Position};
 use crate::query::ast::Range;
 use crate::query::{Clause, Query, Target, Test};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// Events per block: large enough for columns to compress, small enough that a selective
 /// query decodes little.
@@ -22,10 +23,85 @@ pub const BLOCK_EVENTS: usize = 8192;
 pub struct ColumnWriter {
     dir: PathBuf,
     manifest: Manifest,
-    /// Events not yet committed, per stream (service, host), in arrival order.
+    /// Events not yet in a block, per stream (service, host), in arrival order.
     streams: BTreeMap<(String, String), Vec<LogEvent>>,
     /// Source positions reached by what is not yet committed.
     positions: BTreeMap<String, u64>,
+    sealer: Sealer,
+    block_events: usize,
+}
+
+/// Seals full blocks on a thread of its own while the writer goes on taking events: on
+/// two cores, encoding and compressing no longer wait for each other. One thread, so the
+/// blocks of a stream come back in the order they were sent.
+struct Sealer {
+    /// `None` once closing: the thread then ends.
+    to_seal: Option<mpsc::Sender<Vec<LogEvent>>>,
+    sealed: mpsc::Receiver<std::result::Result<Sealed, block::BlockError>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// Blocks sent and not yet received back.
+    in_flight: usize,
+}
+
+impl Sealer {
+    fn start() -> Result<Sealer> {
+        let (to_seal, inbox) = mpsc::channel::<Vec<LogEvent>>();
+        let (outbox, sealed) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("seal".into())
+            .spawn(move || {
+                for events in inbox {
+                    if outbox.send(part::seal(&events)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .context(|| "cannot start the thread that seals blocks".to_string())?;
+        Ok(Sealer {
+            to_seal: Some(to_seal),
+            sealed,
+            thread: Some(thread),
+            in_flight: 0,
+        })
+    }
+
+    /// Hands `events` (one block's worth of one stream) to the sealing thread.
+    fn send(&mut self, events: Vec<LogEvent>) -> Result<()> {
+        let to_seal = self.to_seal.as_ref().ok_or_else(stopped)?;
+        to_seal.send(events).map_err(|_| stopped())?;
+        self.in_flight += 1;
+        Ok(())
+    }
+
+    /// Every block sent so far, in the order sent.
+    fn collect(&mut self, dir: &Path) -> Result<Vec<Sealed>> {
+        let mut blocks = Vec::with_capacity(self.in_flight);
+        while self.in_flight > 0 {
+            let sealed = self.sealed.recv().map_err(|_| stopped())?;
+            self.in_flight -= 1;
+            blocks.push(sealed.map_err(|e| StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                reason: format!("cannot seal a block: {e}"),
+            })?);
+        }
+        Ok(blocks)
+    }
+}
+
+impl Drop for Sealer {
+    fn drop(&mut self) {
+        self.to_seal = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Io {
+        context: "cannot seal blocks".into(),
+        cause: std::io::Error::other("the sealing thread stopped"),
+    }
 }
 
 impl ColumnWriter {
@@ -60,7 +136,15 @@ impl ColumnWriter {
             manifest,
             streams: BTreeMap::new(),
             positions: BTreeMap::new(),
+            sealer: Sealer::start()?,
+            block_events: BLOCK_EVENTS,
         })
+    }
+
+    /// Blocks of at most `events` events instead of `BLOCK_EVENTS`.
+    pub fn with_block_events(mut self, events: usize) -> ColumnWriter {
+        self.block_events = events.clamp(1, block::MAX_EVENTS);
+        self
     }
 
     /// The offset to resume `stream` at: after the last event of it committed.
@@ -68,14 +152,25 @@ impl ColumnWriter {
         self.manifest.positions.get(stream).copied()
     }
 
-    pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) {
-        self.streams
-            .entry((event.service.clone(), event.host.clone()))
-            .or_default()
-            .push(event.clone());
+    pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) -> Result<()> {
+        self.append_owned(event.clone(), position)
+    }
+
+    /// Like `append`, for an event the caller has no more use for.
+    pub fn append_owned(&mut self, event: LogEvent, position: Option<&Position<'_>>) -> Result<()> {
         if let Some(position) = position {
             self.skip(position);
         }
+        let buffer = self
+            .streams
+            .entry((event.service.clone(), event.host.clone()))
+            .or_default();
+        buffer.push(event);
+        if buffer.len() >= self.block_events {
+            let full = std::mem::replace(buffer, Vec::with_capacity(self.block_events));
+            self.sealer.send(full)?;
+        }
+        Ok(())
     }
 
     /// Moves a stream's position past an event that is not stored.
@@ -87,11 +182,22 @@ impl ColumnWriter {
     /// Seals what was appended into a part and names it, with the positions reached, in the
     /// manifest. Returns the events committed.
     pub fn commit(&mut self) -> Result<u64> {
-        let events: usize = self.streams.values().map(Vec::len).sum();
+        // The rest of each stream is sealed here while the thread finishes the full blocks;
+        // a stream's full blocks go into the part before its rest, keeping arrival order.
+        let mut rest = Vec::new();
+        for events in self.streams.values_mut().filter(|e| !e.is_empty()) {
+            rest.push(part::seal(events).map_err(|e| StoreError::Damaged {
+                dir: self.dir.clone(),
+                reason: e.to_string(),
+            })?);
+            events.clear();
+        }
+        let mut blocks = self.sealer.collect(&self.dir)?;
+        blocks.append(&mut rest);
+        let events: u64 = blocks.iter().map(|b| b.entry.events).sum();
         if events > 0 {
             let name = format!("{:016}.part", self.manifest.next_part);
-            let streams: Vec<&[LogEvent]> = self.streams.values().map(Vec::as_slice).collect();
-            part::write(&self.dir.join("parts").join(&name), &streams, BLOCK_EVENTS)?;
+            part::write_sealed(&self.dir.join("parts").join(&name), &blocks)?;
             self.manifest.parts.push(name);
             self.manifest.next_part += 1;
         }
@@ -100,8 +206,7 @@ impl ColumnWriter {
         }
         self.manifest.positions.append(&mut self.positions);
         self.manifest.store(&self.dir)?;
-        self.streams.clear();
-        Ok(events as u64)
+        Ok(events)
     }
 }
 

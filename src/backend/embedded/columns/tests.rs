@@ -199,14 +199,15 @@ mod stored {
     use crate::event::{LogEvent, Position, Timestamp};
     use crate::query::{matches, parse, Query};
 
+    /// Small blocks, so that streams fill many of them and the sealing thread takes part.
     fn fill(dir: &std::path::Path, events: &[LogEvent], from: u64) {
-        let mut writer = ColumnWriter::open(dir).unwrap();
+        let mut writer = ColumnWriter::open(dir).unwrap().with_block_events(97);
         for (i, event) in events.iter().enumerate() {
             let position = Position {
                 stream: "sim",
                 offset: from + i as u64,
             };
-            writer.append(event, Some(&position));
+            writer.append(event, Some(&position)).unwrap();
         }
         writer.commit().unwrap();
     }
@@ -227,6 +228,25 @@ mod stored {
         assert_eq!(writer.resume_offset("sim"), Some(20_000));
         let reader = ColumnReader::open(dir.path()).unwrap();
         assert_eq!(reader.count(&Query::All).unwrap(), 20_000);
+        // Each stream's events come back in arrival order, across blocks and commits.
+        let mut by_stream: std::collections::BTreeMap<(String, String), Vec<String>> =
+            Default::default();
+        reader
+            .scan(&Query::All, &mut |e| {
+                by_stream
+                    .entry((e.service.clone(), e.host.clone()))
+                    .or_default()
+                    .push(e.to_json())
+            })
+            .unwrap();
+        for ((service, host), got) in &by_stream {
+            let sent: Vec<String> = events
+                .iter()
+                .filter(|e| &e.service == service && &e.host == host)
+                .map(LogEvent::to_json)
+                .collect();
+            assert_eq!(got, &sent, "{service} on {host}");
+        }
         let mut back = Vec::new();
         reader
             .scan(&Query::All, &mut |e| back.push(e.clone()))
@@ -242,7 +262,7 @@ mod stored {
         // Appended and never committed (the process died): gone, position unmoved.
         let mut writer = ColumnWriter::open(dir.path()).unwrap();
         for event in &events[1_000..2_000] {
-            writer.append(event, None);
+            writer.append(event, None).unwrap();
         }
         drop(writer);
         // A part written and never named in the manifest (died between the two).
