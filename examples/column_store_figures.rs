@@ -10,14 +10,33 @@ use logagg::backend::embedded::columns::store::{ColumnReader, ColumnWriter};
 use logagg::event::{Position, Timestamp};
 use logagg::query::{parse, Query};
 use logagg::simulator::{SimConfig, SimEvent, Simulator};
+use std::io::Write;
 use std::time::Instant;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    match figures() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        // Read by `head`: the reader has what it wanted.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn figures() -> anyhow::Result<()> {
     let n: u64 = std::env::args()
         .nth(1)
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(1_000_000);
+    let out = std::cell::RefCell::new(std::io::stdout().lock());
     let dir = tempfile::tempdir()?;
     let mut sim = Simulator::new(&SimConfig {
         seed: 1,
@@ -46,11 +65,12 @@ fn main() -> anyhow::Result<()> {
         .filter_map(|e| e.metadata().ok())
         .map(|m| m.len())
         .sum();
-    println!(
+    writeln!(
+        out.borrow_mut(),
         "{n} events: ingest {:.0} events/s (simulating included), {:.1} bytes per event",
         n as f64 / seconds,
         bytes as f64 / n as f64
-    );
+    )?;
     let reader = ColumnReader::open(dir.path())?;
     let timed = |name: &str, run: &dyn Fn() -> anyhow::Result<u64>| -> anyhow::Result<()> {
         let mut times = Vec::new();
@@ -61,7 +81,7 @@ fn main() -> anyhow::Result<()> {
             times.push(began.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);
-        println!("{name}: {:.2} ms ({answer})", times[2]);
+        writeln!(out.borrow_mut(), "{name}: {:.2} ms ({answer})", times[2])?;
         Ok(())
     };
     let now = Timestamp::now();
