@@ -9,7 +9,7 @@
 
 use super::bloom::WordBloom;
 use super::fields::{self, KeyStats};
-use super::varint::{self, Reader};
+use super::varint::{self, put_text, Reader};
 use crate::event::{Level, LogEvent, Timestamp};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -188,7 +188,7 @@ pub fn decode_parts(
     if let Some(messages) = column_if(&mut reader, parts.message)? {
         let mut r = Reader::new(&messages);
         for event in &mut events {
-            event.message = text(&mut r).ok_or(damaged("messages"))?;
+            event.message = r.text().ok_or(damaged("messages"))?;
         }
     }
     if let Some(traces) = column_if(&mut reader, parts.trace_id)? {
@@ -314,16 +314,6 @@ fn flags(events: &[LogEvent]) -> Vec<u8> {
         .collect()
 }
 
-fn put_text(out: &mut Vec<u8>, text: &str) {
-    varint::put(out, text.len() as u64);
-    out.extend_from_slice(text.as_bytes());
-}
-
-fn text(reader: &mut Reader<'_>) -> Option<String> {
-    let len = reader.get_len()?;
-    String::from_utf8(reader.take(len)?.to_vec()).ok()
-}
-
 /// Distinct values once, then (when there is more than one) each event's value's index.
 fn dictionary<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let mut distinct: Vec<&str> = Vec::new();
@@ -357,9 +347,7 @@ fn undictionary(column: &[u8], n: usize) -> Option<Vec<String>> {
     if count > column.len() {
         return None;
     }
-    let distinct = (0..count)
-        .map(|_| text(&mut r))
-        .collect::<Option<Vec<_>>>()?;
+    let distinct = (0..count).map(|_| r.text()).collect::<Option<Vec<_>>>()?;
     let values = match distinct.as_slice() {
         [] if n == 0 => Vec::new(),
         [only] => vec![only.clone(); n],
@@ -404,7 +392,7 @@ fn trace_id(reader: &mut Reader<'_>) -> Option<String> {
             raw.copy_from_slice(reader.take(16)?);
             Some(format!("{:032x}", u128::from_be_bytes(raw)))
         }
-        1 => text(reader),
+        1 => reader.text(),
         _ => None,
     }
 }

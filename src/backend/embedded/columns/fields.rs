@@ -4,7 +4,7 @@
 //! one; and each key's smallest and largest number (anywhere inside its values) rides in the
 //! block's summary, so a numeric range rules a block out without opening it.
 
-use super::varint::{self, Reader};
+use super::varint::{self, put_text, Reader};
 use crate::event::LogEvent;
 use serde_json::{Number, Value};
 
@@ -116,7 +116,7 @@ pub fn read_stats(reader: &mut Reader<'_>, events: usize) -> Option<Vec<KeyStats
     let count = reader.get_len()?;
     let mut stats = Vec::new();
     for _ in 0..count {
-        let key = text(reader)?;
+        let key = reader.text()?;
         let holders = reader.get()?;
         if holders > events as u64 {
             return None;
@@ -143,16 +143,6 @@ pub fn decode_key(column: &[u8], key: &KeyStats, events: &mut [LogEvent]) -> Opt
         events.get_mut(at)?.fields.insert(key.key.clone(), value);
     }
     r.is_empty().then_some(())
-}
-
-fn text(reader: &mut Reader<'_>) -> Option<String> {
-    let len = reader.get_len()?;
-    String::from_utf8(reader.take(len)?.to_vec()).ok()
-}
-
-fn put_text(out: &mut Vec<u8>, text: &str) {
-    varint::put(out, text.len() as u64);
-    out.extend_from_slice(text.as_bytes());
 }
 
 fn put_value(out: &mut Vec<u8>, value: &Value) {
@@ -191,8 +181,8 @@ fn get_value(reader: &mut Reader<'_>) -> Option<Value> {
             raw.copy_from_slice(reader.take(8)?);
             Value::Number(Number::from_f64(f64::from_le_bytes(raw))?)
         }
-        STRING => Value::String(text(reader)?),
-        JSON => serde_json::from_str(&text(reader)?).ok()?,
+        STRING => Value::String(reader.text()?),
+        JSON => serde_json::from_str(&reader.text()?).ok()?,
         _ => return None,
     })
 }

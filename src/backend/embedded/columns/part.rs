@@ -7,7 +7,7 @@
 //! into place, so a part file either is whole or does not exist under its name.
 
 use super::block::{self, BlockError};
-use super::varint::{self, Reader};
+use super::varint::{self, put_text, Reader};
 use crate::backend::embedded::error::{Context, Result, StoreError};
 use crate::event::{LogEvent, Timestamp};
 use std::fs::File;
@@ -187,16 +187,6 @@ fn damaged(path: &Path, error: &BlockError) -> StoreError {
     }
 }
 
-fn put_text(out: &mut Vec<u8>, text: &str) {
-    varint::put(out, text.len() as u64);
-    out.extend_from_slice(text.as_bytes());
-}
-
-fn text(reader: &mut Reader<'_>) -> Option<String> {
-    let len = reader.get_len()?;
-    String::from_utf8(reader.take(len)?.to_vec()).ok()
-}
-
 fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
     let mut r = Reader::new(index);
     let count = r.get_len()?;
@@ -210,8 +200,8 @@ fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
         if offset.checked_add(len)? > data_end {
             return None;
         }
-        let service = text(&mut r)?;
-        let host = text(&mut r)?;
+        let service = r.text()?;
+        let host = r.text()?;
         let events = r.get()?;
         let oldest = Timestamp(r.get_signed()?);
         let newest = Timestamp(r.get_signed()?);

@@ -8,6 +8,12 @@ pub fn put(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
+/// Text as its length, then its bytes.
+pub fn put_text(out: &mut Vec<u8>, text: &str) {
+    put(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
 pub fn put_signed(out: &mut Vec<u8>, n: i64) {
     put(out, ((n << 1) ^ (n >> 63)) as u64);
 }
@@ -55,6 +61,12 @@ impl<'a> Reader<'a> {
         let (taken, rest) = self.bytes.split_at(len);
         self.bytes = rest;
         Some(taken)
+    }
+
+    /// Text written by `put_text`; `None` if cut short or not UTF-8.
+    pub fn text(&mut self) -> Option<String> {
+        let len = self.get_len()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
     }
 
     pub fn byte(&mut self) -> Option<u8> {
