@@ -7,6 +7,7 @@
 //! usage: cargo run --release --example column_store_figures [N]   (default 1000000)
 
 use logagg::backend::embedded::columns::store::{ColumnReader, ColumnWriter};
+use logagg::backend::embedded::Order;
 use logagg::event::{Position, Timestamp};
 use logagg::query::{parse, Query};
 use logagg::simulator::{SimConfig, SimEvent, Simulator};
@@ -88,6 +89,12 @@ fn figures() -> anyhow::Result<()> {
     timed("total count", &|| Ok(reader.count(&Query::All)?))?;
     timed("count by service", &|| {
         Ok(reader.count_by_service(&Query::All)?.len() as u64)
+    })?;
+    let selective = parse("service:auth AND level:error", now)?;
+    timed("service:auth AND level:error newest 100", &|| {
+        Ok(reader
+            .search(&selective, Order::NewestFirst, Some(100))?
+            .len() as u64)
     })?;
     for text in [
         "service:auth AND level:error",

@@ -45,10 +45,22 @@ pub struct Summary {
     pub fields: Vec<KeyStats>,
 }
 
-/// The block of `events` (in their order), at most `MAX_EVENTS` of them.
+/// The block of `events` (in their order), at most `MAX_EVENTS` of them, numbered 0, 1, ...
 pub fn encode(events: &[LogEvent]) -> Result<Vec<u8>, BlockError> {
+    let seqs: Vec<u64> = (0..events.len() as u64).collect();
+    encode_numbered(events, &seqs)
+}
+
+/// The block of `events` with their sequence numbers in the store (arrival order across
+/// streams: what `tail` and ties in time are ordered by).
+pub fn encode_numbered(events: &[LogEvent], seqs: &[u64]) -> Result<Vec<u8>, BlockError> {
     if events.len() > MAX_EVENTS {
         return Err(BlockError::TooManyEvents(events.len()));
+    }
+    if seqs.len() != events.len() {
+        return Err(BlockError::Damaged(
+            "one sequence number per event is needed",
+        ));
     }
     let oldest = events.iter().map(|e| e.timestamp).min().unwrap_or_default();
     let newest = events.iter().map(|e| e.timestamp).max().unwrap_or_default();
@@ -68,6 +80,7 @@ pub fn encode(events: &[LogEvent]) -> Result<Vec<u8>, BlockError> {
     let stats: Vec<KeyStats> = keys.iter().map(|(s, _)| s.clone()).collect();
     fields::put_stats(&mut body, &stats);
     for column in [
+        numbers(seqs),
         times(events, oldest),
         events.iter().map(|e| e.level.rank() as u8).collect(),
         flags(events),
@@ -135,6 +148,15 @@ pub fn decode_parts(
     parts: Parts,
     paths: Option<&[String]>,
 ) -> Result<Vec<LogEvent>, BlockError> {
+    decode_numbered(block, parts, paths).map(|(_, events)| events)
+}
+
+/// Like `decode_parts`, with each event's sequence number.
+pub fn decode_numbered(
+    block: &[u8],
+    parts: Parts,
+    paths: Option<&[String]>,
+) -> Result<(Vec<u64>, Vec<LogEvent>), BlockError> {
     let mut reader = Reader::new(checked_body(block)?);
     let summary = read_summary(&mut reader)?;
     let n = summary.events;
@@ -150,6 +172,14 @@ pub fn decode_parts(
             }
         };
 
+    let numbered = column(&mut reader)?;
+    let mut r = Reader::new(&numbered);
+    let mut seqs = Vec::with_capacity(n);
+    let mut last = 0u64;
+    for _ in 0..n {
+        last = last.wrapping_add(r.get_signed().ok_or(damaged("sequence numbers"))? as u64);
+        seqs.push(last);
+    }
     let times = column(&mut reader)?;
     let mut r = Reader::new(&times);
     let mut last = summary.oldest.0;
@@ -209,7 +239,7 @@ pub fn decode_parts(
     if !reader.is_empty() {
         return Err(damaged("bytes after the last column"));
     }
-    Ok(events)
+    Ok((seqs, events))
 }
 
 fn checked_body(block: &[u8]) -> Result<&[u8], BlockError> {
@@ -295,6 +325,17 @@ fn skip_column(reader: &mut Reader<'_>) -> Result<(), BlockError> {
         .take(if packed == 0 { raw } else { packed })
         .ok_or_else(damaged)?;
     Ok(())
+}
+
+/// Sequence numbers as differences from the previous one (wrapping: any u64 comes back).
+fn numbers(seqs: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(seqs.len() * 2);
+    let mut last = 0u64;
+    for &seq in seqs {
+        varint::put_signed(&mut out, seq.wrapping_sub(last) as i64);
+        last = seq;
+    }
+    out
 }
 
 fn times(events: &[LogEvent], oldest: Timestamp) -> Vec<u8> {

@@ -20,6 +20,8 @@ pub struct Manifest {
     pub parts: Vec<String>,
     /// The number the next part is named after.
     pub next_part: u64,
+    /// The sequence number the next event stored gets (arrival order across streams).
+    pub next_seq: u64,
     /// Per source stream, the offset to resume at.
     pub positions: BTreeMap<String, u64>,
 }

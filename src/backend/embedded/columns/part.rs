@@ -47,9 +47,10 @@ pub struct Sealed {
     pub entry: BlockEntry,
 }
 
-/// Encodes one block of a stream's events (all of one service and host).
-pub fn seal(events: &[LogEvent]) -> std::result::Result<Sealed, BlockError> {
-    let bytes = block::encode(events)?;
+/// Encodes one block of a stream's events (all of one service and host) with their
+/// sequence numbers.
+pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, BlockError> {
+    let bytes = block::encode_numbered(events, seqs)?;
     let summary = block::summary(&bytes)?;
     let first = events.first();
     Ok(Sealed {
@@ -68,12 +69,21 @@ pub fn seal(events: &[LogEvent]) -> std::result::Result<Sealed, BlockError> {
 }
 
 /// Writes the blocks of `streams` (each stream's events in arrival order, cut into blocks
-/// of at most `block_events`) as the part `path`.
-pub fn write(path: &Path, streams: &[&[LogEvent]], block_events: usize) -> Result<()> {
+/// of at most `block_events`) as the part `path`, numbering the events from `first_seq`
+/// stream after stream.
+pub fn write(
+    path: &Path,
+    streams: &[&[LogEvent]],
+    block_events: usize,
+    first_seq: u64,
+) -> Result<()> {
     let mut sealed = Vec::new();
+    let mut seq = first_seq;
     for stream in streams {
         for events in stream.chunks(block_events.clamp(1, block::MAX_EVENTS)) {
-            sealed.push(seal(events).map_err(|e| damaged(path, &e))?);
+            let seqs: Vec<u64> = (seq..seq + events.len() as u64).collect();
+            seq += events.len() as u64;
+            sealed.push(seal(events, &seqs).map_err(|e| damaged(path, &e))?);
         }
     }
     write_sealed(path, &sealed)

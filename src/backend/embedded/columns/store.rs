@@ -9,10 +9,13 @@ use super::fields::holds_path;
 use super::manifest::{Manifest, FORMAT};
 use super::part::{self, BlockEntry, Part, Sealed};
 use crate::backend::embedded::error::{Context, Result, StoreError};
+use crate::backend::embedded::Order;
 use crate::event::{LogEvent, Position};
 use crate::query::ast::Range;
 use crate::query::{Clause, Query, Target, Test};
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -23,12 +26,22 @@ pub const BLOCK_EVENTS: usize = 8192;
 pub struct ColumnWriter {
     dir: PathBuf,
     manifest: Manifest,
-    /// Events not yet in a block, per stream (service, host), in arrival order.
-    streams: BTreeMap<(String, String), Vec<LogEvent>>,
+    /// Events not yet in a block, per stream (service, host), in arrival order, with
+    /// their sequence numbers.
+    streams: BTreeMap<(String, String), Stream>,
+    /// The sequence number of the next event appended.
+    next_seq: u64,
     /// Source positions reached by what is not yet committed.
     positions: BTreeMap<String, u64>,
     sealer: Sealer,
     block_events: usize,
+}
+
+/// One stream's events waiting for their block.
+#[derive(Default)]
+struct Stream {
+    seqs: Vec<u64>,
+    events: Vec<LogEvent>,
 }
 
 /// Seals full blocks on a thread of its own while the writer goes on taking events: on
@@ -36,7 +49,7 @@ pub struct ColumnWriter {
 /// blocks of a stream come back in the order they were sent.
 struct Sealer {
     /// `None` once closing: the thread then ends.
-    to_seal: Option<mpsc::Sender<Vec<LogEvent>>>,
+    to_seal: Option<mpsc::Sender<Stream>>,
     sealed: mpsc::Receiver<std::result::Result<Sealed, block::BlockError>>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Blocks sent and not yet received back.
@@ -45,13 +58,16 @@ struct Sealer {
 
 impl Sealer {
     fn start() -> Result<Sealer> {
-        let (to_seal, inbox) = mpsc::channel::<Vec<LogEvent>>();
+        let (to_seal, inbox) = mpsc::channel::<Stream>();
         let (outbox, sealed) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("seal".into())
             .spawn(move || {
-                for events in inbox {
-                    if outbox.send(part::seal(&events)).is_err() {
+                for stream in inbox {
+                    if outbox
+                        .send(part::seal(&stream.events, &stream.seqs))
+                        .is_err()
+                    {
                         break;
                     }
                 }
@@ -65,10 +81,10 @@ impl Sealer {
         })
     }
 
-    /// Hands `events` (one block's worth of one stream) to the sealing thread.
-    fn send(&mut self, events: Vec<LogEvent>) -> Result<()> {
+    /// Hands one block's worth of one stream to the sealing thread.
+    fn send(&mut self, stream: Stream) -> Result<()> {
         let to_seal = self.to_seal.as_ref().ok_or_else(stopped)?;
-        to_seal.send(events).map_err(|_| stopped())?;
+        to_seal.send(stream).map_err(|_| stopped())?;
         self.in_flight += 1;
         Ok(())
     }
@@ -133,6 +149,7 @@ impl ColumnWriter {
         }
         Ok(ColumnWriter {
             dir: dir.to_path_buf(),
+            next_seq: manifest.next_seq,
             manifest,
             streams: BTreeMap::new(),
             positions: BTreeMap::new(),
@@ -165,9 +182,11 @@ impl ColumnWriter {
             .streams
             .entry((event.service.clone(), event.host.clone()))
             .or_default();
-        buffer.push(event);
-        if buffer.len() >= self.block_events {
-            let full = std::mem::replace(buffer, Vec::with_capacity(self.block_events));
+        buffer.events.push(event);
+        buffer.seqs.push(self.next_seq);
+        self.next_seq += 1;
+        if buffer.events.len() >= self.block_events {
+            let full = std::mem::take(buffer);
             self.sealer.send(full)?;
         }
         Ok(())
@@ -185,12 +204,14 @@ impl ColumnWriter {
         // The rest of each stream is sealed here while the thread finishes the full blocks;
         // a stream's full blocks go into the part before its rest, keeping arrival order.
         let mut rest = Vec::new();
-        for events in self.streams.values_mut().filter(|e| !e.is_empty()) {
-            rest.push(part::seal(events).map_err(|e| StoreError::Damaged {
-                dir: self.dir.clone(),
-                reason: e.to_string(),
+        for stream in self.streams.values_mut().filter(|s| !s.events.is_empty()) {
+            let stream = std::mem::take(stream);
+            rest.push(part::seal(&stream.events, &stream.seqs).map_err(|e| {
+                StoreError::Damaged {
+                    dir: self.dir.clone(),
+                    reason: e.to_string(),
+                }
             })?);
-            events.clear();
         }
         let mut blocks = self.sealer.collect(&self.dir)?;
         blocks.append(&mut rest);
@@ -205,8 +226,36 @@ impl ColumnWriter {
             return Ok(0);
         }
         self.manifest.positions.append(&mut self.positions);
+        self.manifest.next_seq = self.next_seq;
         self.manifest.store(&self.dir)?;
         Ok(events)
+    }
+}
+
+/// An event `search` found, with its sequence number (arrival order in the store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub seq: u64,
+    pub event: LogEvent,
+}
+
+/// A match `search` may return: its rank first, so candidates compare by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Candidate {
+    rank: i128,
+    part: usize,
+    block: usize,
+    row: usize,
+    seq: u64,
+}
+
+/// How good a match is for `order`: larger comes first.
+fn rank(order: Order, time: i64, seq: u64) -> i128 {
+    let by_time = (i128::from(time) << 64) | i128::from(seq);
+    match order {
+        Order::NewestFirst => by_time,
+        Order::OldestFirst => -by_time,
+        Order::Arrival => -i128::from(seq),
     }
 }
 
@@ -236,6 +285,90 @@ impl ColumnReader {
             return Ok(self.entries().map(|(_, _, e)| e.events).sum());
         }
         self.matching(query, &mut |_, _| Ok(()))
+    }
+
+    /// Matching events in `order`, at most `limit` of them (`None` = all): by time (ties by
+    /// arrival) or by arrival alone. Blocks are visited best first by their time range, and
+    /// once `limit` events are in hand a block that cannot beat the last of them is not read.
+    pub fn search(&self, query: &Query, order: Order, limit: Option<usize>) -> Result<Vec<Found>> {
+        let limit = limit.unwrap_or(usize::MAX);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut blocks: Vec<(i128, usize, usize)> = Vec::new();
+        for (p, part) in self.parts.iter().enumerate() {
+            for (b, entry) in part.blocks.iter().enumerate() {
+                if may_match(query, entry) {
+                    let best = match order {
+                        Order::NewestFirst => rank(order, entry.newest.0, u64::MAX),
+                        Order::OldestFirst => rank(order, entry.oldest.0, 0),
+                        Order::Arrival => i128::MAX,
+                    };
+                    blocks.push((best, p, b));
+                }
+            }
+        }
+        blocks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let words = required_words(query);
+        let needed = parts_needed(query);
+        let mut paths = Vec::new();
+        field_paths(query, &mut paths);
+        // The best `limit` so far, worst on top.
+        let mut kept: BinaryHeap<Reverse<Candidate>> = BinaryHeap::new();
+        for (best, p, b) in blocks {
+            if kept.len() >= limit && kept.peek().is_some_and(|Reverse(worst)| best < worst.rank) {
+                break;
+            }
+            let part = &self.parts[p];
+            let bytes = part.block_bytes(b)?;
+            let summary = block::summary(&bytes).map_err(|e| part.damaged(&e))?;
+            if !words.iter().all(|w| summary.words.may_hold(w))
+                || !fields_may_match(query, &summary)
+            {
+                continue;
+            }
+            let (seqs, events) = block::decode_numbered(&bytes, needed, Some(&paths))
+                .map_err(|e| part.damaged(&e))?;
+            for (row, (seq, event)) in seqs.into_iter().zip(&events).enumerate() {
+                if crate::query::matches(query, event) {
+                    kept.push(Reverse(Candidate {
+                        rank: rank(order, event.timestamp.0, seq),
+                        part: p,
+                        block: b,
+                        row,
+                        seq,
+                    }));
+                    if kept.len() > limit {
+                        kept.pop();
+                    }
+                }
+            }
+        }
+        let mut winners: Vec<Candidate> = kept.into_iter().map(|Reverse(k)| k).collect();
+        winners.sort_by_key(|c| Reverse(c.rank));
+        // Whole events, each block decoded once.
+        let mut decoded: BTreeMap<(usize, usize), Vec<LogEvent>> = BTreeMap::new();
+        let mut found = Vec::with_capacity(winners.len());
+        for Candidate {
+            part: p,
+            block: b,
+            row,
+            seq,
+            ..
+        } in winners
+        {
+            if let std::collections::btree_map::Entry::Vacant(slot) = decoded.entry((p, b)) {
+                let part = &self.parts[p];
+                slot.insert(part.events(b)?);
+            }
+            let event = decoded
+                .get(&(p, b))
+                .and_then(|events| events.get(row))
+                .cloned()
+                .unwrap_or_default();
+            found.push(Found { seq, event });
+        }
+        Ok(found)
     }
 
     /// Matching events per service, most first.

@@ -267,7 +267,7 @@ mod stored {
         drop(writer);
         // A part written and never named in the manifest (died between the two).
         let orphan = dir.path().join("parts").join("0000000000000099.part");
-        part::write(&orphan, &[&events[2_000..]], 8192).unwrap();
+        part::write(&orphan, &[&events[2_000..]], 8192, 2_000).unwrap();
         let writer = ColumnWriter::open(dir.path()).unwrap();
         assert!(!orphan.exists(), "the unfinished part was left behind");
         assert_eq!(writer.resume_offset("sim"), Some(1_000));
@@ -327,6 +327,67 @@ mod stored {
             );
         }
         assert_eq!(by_service.iter().map(|(_, n)| n).sum::<u64>(), 30_000);
+    }
+
+    #[test]
+    fn search_orders_by_time_then_arrival_and_stops_at_the_limit() {
+        use crate::backend::embedded::Order;
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = simulated(37, 12_000);
+        // Ties in time, across streams and commits: arrival decides.
+        for e in events.iter_mut().skip(100).step_by(50) {
+            e.timestamp = events_time();
+        }
+        fill(dir.path(), &events[..7_000], 0);
+        fill(dir.path(), &events[7_000..], 7_000);
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        for text in [
+            "*",
+            "service:auth AND level:>=warn",
+            "level:error",
+            "timeout",
+        ] {
+            let query = parse(text, Timestamp::now()).unwrap();
+            let matching: Vec<(u64, &LogEvent)> = events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| matches(&query, e))
+                .map(|(i, e)| (i as u64, e))
+                .collect();
+            for order in [Order::NewestFirst, Order::OldestFirst, Order::Arrival] {
+                let mut expected = matching.clone();
+                match order {
+                    Order::NewestFirst => {
+                        expected.sort_by_key(|a| std::cmp::Reverse((a.1.timestamp, a.0)))
+                    }
+                    Order::OldestFirst => expected.sort_by_key(|a| (a.1.timestamp, a.0)),
+                    Order::Arrival => expected.sort_by_key(|a| a.0),
+                }
+                for limit in [Some(1), Some(37), None] {
+                    let want: Vec<(u64, String)> = expected
+                        .iter()
+                        .take(limit.unwrap_or(usize::MAX))
+                        .map(|(seq, e)| (*seq, e.to_json()))
+                        .collect();
+                    let got: Vec<(u64, String)> = reader
+                        .search(&query, order, limit)
+                        .unwrap()
+                        .into_iter()
+                        .map(|f| (f.seq, f.event.to_json()))
+                        .collect();
+                    assert!(
+                        got == want,
+                        "{text} {order:?} {limit:?}: {} against {}",
+                        got.len(),
+                        want.len()
+                    );
+                }
+            }
+        }
+    }
+
+    fn events_time() -> Timestamp {
+        Timestamp::parse("2026-11-24T00:00:05Z").unwrap()
     }
 
     #[test]
