@@ -281,7 +281,7 @@ fn store(c: &mut Criterion) {
 
 /// The column store on the same 20,000 events as `embedded_store` (tantivy), side by side.
 fn column_store(c: &mut Criterion) {
-    use logagg::backend::embedded::columns::store::{ColumnReader, ColumnWriter};
+    use logagg::backend::embedded::columns::{ColumnReader, ColumnWriter};
     let events: Vec<_> = sample(20_000).iter().map(SimEvent::to_log_event).collect();
     let fill = |dir: &std::path::Path| -> Option<()> {
         let mut writer = ColumnWriter::open(dir).ok()?;

@@ -6,7 +6,7 @@
 //!
 //! usage: cargo run --release --example column_store_figures [N]   (default 1000000)
 
-use logagg::backend::embedded::columns::store::{ColumnReader, ColumnWriter};
+use logagg::backend::embedded::columns::{ColumnReader, ColumnWriter};
 use logagg::backend::embedded::Order;
 use logagg::event::{Position, Timestamp};
 use logagg::query::{parse, Query};

@@ -13,8 +13,13 @@ pub mod bloom;
 pub mod fields;
 pub mod manifest;
 pub mod part;
-pub mod store;
+mod prune;
+mod reader;
 mod varint;
+mod writer;
+
+pub use reader::{ColumnReader, Found};
+pub use writer::{ColumnWriter, BLOCK_EVENTS};
 
 #[cfg(test)]
 mod tests;

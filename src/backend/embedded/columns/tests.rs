@@ -195,7 +195,7 @@ proptest! {
 mod stored {
     use super::simulated;
     use crate::backend::embedded::columns::part;
-    use crate::backend::embedded::columns::store::{ColumnReader, ColumnWriter};
+    use crate::backend::embedded::columns::{ColumnReader, ColumnWriter};
     use crate::event::{LogEvent, Position, Timestamp};
     use crate::query::{matches, parse, Query};
 
