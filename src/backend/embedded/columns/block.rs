@@ -103,8 +103,24 @@ pub fn encode_numbered(events: &[LogEvent], seqs: &[u64]) -> Result<Vec<u8>, Blo
 
 /// The summary of a block, checked.
 pub fn summary(block: &[u8]) -> Result<Summary, BlockError> {
+    open(block).map(|opened| opened.summary)
+}
+
+/// A block whose checksum and summary have been read: its columns can be decoded without
+/// checking the block again.
+pub struct Opened<'a> {
+    pub summary: Summary,
+    columns: &'a [u8],
+}
+
+/// Checks a block and reads its summary.
+pub fn open(block: &[u8]) -> Result<Opened<'_>, BlockError> {
     let mut reader = Reader::new(checked_body(block)?);
-    read_summary(&mut reader)
+    let summary = read_summary(&mut reader)?;
+    Ok(Opened {
+        summary,
+        columns: reader.rest(),
+    })
 }
 
 /// Every event of a block, in the order they were encoded.
@@ -157,8 +173,27 @@ pub fn decode_numbered(
     parts: Parts,
     paths: Option<&[String]>,
 ) -> Result<(Vec<u64>, Vec<LogEvent>), BlockError> {
-    let mut reader = Reader::new(checked_body(block)?);
-    let summary = read_summary(&mut reader)?;
+    open(block)?.decode(parts, paths)
+}
+
+impl Opened<'_> {
+    /// The events with only `parts` filled in (see `decode_parts`), and their sequence
+    /// numbers.
+    pub fn decode(
+        &self,
+        parts: Parts,
+        paths: Option<&[String]>,
+    ) -> Result<(Vec<u64>, Vec<LogEvent>), BlockError> {
+        decode_columns(&self.summary, Reader::new(self.columns), parts, paths)
+    }
+}
+
+fn decode_columns(
+    summary: &Summary,
+    mut reader: Reader<'_>,
+    parts: Parts,
+    paths: Option<&[String]>,
+) -> Result<(Vec<u64>, Vec<LogEvent>), BlockError> {
     let n = summary.events;
     let mut events = vec![LogEvent::default(); n];
     let damaged = BlockError::Damaged;

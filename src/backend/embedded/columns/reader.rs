@@ -15,6 +15,30 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::path::Path;
 
+/// A block's bytes, its events' sequence numbers and its events (partly decoded).
+type DecodedBlock = (Vec<u8>, Vec<u64>, Vec<LogEvent>);
+
+/// What a query needs of the blocks it reads, worked out once per query.
+struct Plan {
+    /// Words every match contains (checked against each block's word filter).
+    words: Vec<String>,
+    needed: Parts,
+    /// The `fields` paths it names.
+    paths: Vec<String>,
+}
+
+impl Plan {
+    fn of(query: &Query) -> Plan {
+        let mut paths = Vec::new();
+        field_paths(query, &mut paths);
+        Plan {
+            words: required_words(query),
+            needed: parts_needed(query),
+            paths,
+        }
+    }
+}
+
 /// An event `search` found, with its sequence number (arrival order in the store).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
@@ -67,7 +91,7 @@ impl ColumnReader {
         if matches!(query, Query::All) {
             return Ok(self.entries().map(|(_, _, e)| e.events).sum());
         }
-        self.matching(query, &mut |_, _| Ok(()))
+        self.matching(query, &Plan::of(query), &mut |_, _| Ok(()))
     }
 
     /// Matching events in `order`, at most `limit` of them (`None` = all): by time (ties by
@@ -92,26 +116,16 @@ impl ColumnReader {
             }
         }
         blocks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let words = required_words(query);
-        let needed = parts_needed(query);
-        let mut paths = Vec::new();
-        field_paths(query, &mut paths);
+        let plan = Plan::of(query);
         // The best `limit` so far, worst on top.
         let mut kept: BinaryHeap<Reverse<Candidate>> = BinaryHeap::new();
         for (best, p, b) in blocks {
             if kept.len() >= limit && kept.peek().is_some_and(|Reverse(worst)| best < worst.rank) {
                 break;
             }
-            let part = &self.parts[p];
-            let bytes = part.block_bytes(b)?;
-            let summary = block::summary(&bytes).map_err(|e| part.damaged(&e))?;
-            if !words.iter().all(|w| summary.words.may_hold(w))
-                || !fields_may_match(query, &summary)
-            {
+            let Some((_, seqs, events)) = self.read_block(query, &plan, p, b)? else {
                 continue;
-            }
-            let (seqs, events) = block::decode_numbered(&bytes, needed, Some(&paths))
-                .map_err(|e| part.damaged(&e))?;
+            };
             for (row, (seq, event)) in seqs.into_iter().zip(&events).enumerate() {
                 if crate::query::matches(query, event) {
                     kept.push(Reverse(Candidate {
@@ -162,8 +176,13 @@ impl ColumnReader {
                 *counts.entry(entry.service.clone()).or_default() += entry.events;
             }
         } else {
-            self.scan(query, &mut |e| {
-                *counts.entry(e.service.clone()).or_default() += 1
+            let mut plan = Plan::of(query);
+            plan.needed.service = true;
+            self.matching(query, &plan, &mut |_, matched| {
+                for event in matched {
+                    *counts.entry(event.service.clone()).or_default() += 1;
+                }
+                Ok(())
             })?;
         }
         let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
@@ -173,9 +192,9 @@ impl ColumnReader {
 
     /// Visits every matching event, part by part and block by block; returns how many.
     pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&LogEvent)) -> Result<u64> {
-        let needed = parts_needed(query);
-        self.matching(query, &mut |bytes, matched| {
-            if needed == Parts::ALL {
+        let plan = Plan::of(query);
+        self.matching(query, &plan, &mut |bytes, matched| {
+            if plan.needed == Parts::ALL {
                 matched.iter().for_each(&mut *visit);
             } else {
                 // Decided on the columns the query names; whole events only for the blocks
@@ -189,34 +208,53 @@ impl ColumnReader {
         })
     }
 
-    /// Finds the matches block by block, decoding only the columns the query names, and
-    /// hands each block with matches (its bytes and the partly decoded matches) to `found`.
-    fn matching(&self, query: &Query, found: &mut BlockVisitor<'_>) -> Result<u64> {
-        let words = required_words(query);
-        let needed = parts_needed(query);
-        let mut paths = Vec::new();
-        field_paths(query, &mut paths);
+    /// Finds the matches block by block, decoding only the columns `plan` names, and hands
+    /// each block with matches (its bytes and the partly decoded matches) to `found`.
+    fn matching(&self, query: &Query, plan: &Plan, found: &mut BlockVisitor<'_>) -> Result<u64> {
         let mut n = 0;
-        for (part, i, entry) in self.entries() {
-            if !may_match(query, entry) {
-                continue;
-            }
-            let bytes = part.block_bytes(i)?;
-            let summary = block::summary(&bytes).map_err(|e| part.damaged(&e))?;
-            if !words.iter().all(|w| summary.words.may_hold(w))
-                || !fields_may_match(query, &summary)
-            {
-                continue;
-            }
-            let mut events =
-                block::decode_parts(&bytes, needed, Some(&paths)).map_err(|e| part.damaged(&e))?;
-            events.retain(|e| crate::query::matches(query, e));
-            if !events.is_empty() {
-                n += events.len() as u64;
-                found(&bytes, &events).map_err(|e| part.damaged(&e))?;
+        for (p, part) in self.parts.iter().enumerate() {
+            for b in 0..part.blocks.len() {
+                let Some((bytes, _, mut events)) = self.read_block(query, plan, p, b)? else {
+                    continue;
+                };
+                events.retain(|e| crate::query::matches(query, e));
+                if !events.is_empty() {
+                    n += events.len() as u64;
+                    found(&bytes, &events).map_err(|e| part.damaged(&e))?;
+                }
             }
         }
         Ok(n)
+    }
+
+    /// Block `b` of part `p` decoded as `plan` says, unless its index entry or summary rule
+    /// the query out: its bytes, sequence numbers and events.
+    fn read_block(
+        &self,
+        query: &Query,
+        plan: &Plan,
+        p: usize,
+        b: usize,
+    ) -> Result<Option<DecodedBlock>> {
+        let part = &self.parts[p];
+        if !part
+            .blocks
+            .get(b)
+            .is_some_and(|entry| may_match(query, entry))
+        {
+            return Ok(None);
+        }
+        let bytes = part.block_bytes(b)?;
+        let opened = block::open(&bytes).map_err(|e| part.damaged(&e))?;
+        if !plan.words.iter().all(|w| opened.summary.words.may_hold(w))
+            || !fields_may_match(query, &opened.summary)
+        {
+            return Ok(None);
+        }
+        let (seqs, events) = opened
+            .decode(plan.needed, Some(&plan.paths))
+            .map_err(|e| part.damaged(&e))?;
+        Ok(Some((bytes, seqs, events)))
     }
 
     fn entries(&self) -> impl Iterator<Item = (&Part, usize, &BlockEntry)> {

@@ -318,6 +318,16 @@ mod stored {
                 "{text}"
             );
             assert_eq!(reader.count(&query).unwrap(), got.len() as u64, "{text}");
+            let mut by_service: std::collections::BTreeMap<String, u64> = Default::default();
+            for event in &got {
+                *by_service.entry(event.service.clone()).or_default() += 1;
+            }
+            let counted: std::collections::BTreeMap<String, u64> = reader
+                .count_by_service(&query)
+                .unwrap()
+                .into_iter()
+                .collect();
+            assert_eq!(counted, by_service, "{text} by service");
         }
         let by_service = reader.count_by_service(&Query::All).unwrap();
         for (service, n) in &by_service {

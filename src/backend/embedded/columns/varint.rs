@@ -28,6 +28,11 @@ impl<'a> Reader<'a> {
         Reader { bytes }
     }
 
+    /// What is left to read.
+    pub fn rest(&self) -> &'a [u8] {
+        self.bytes
+    }
+
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
