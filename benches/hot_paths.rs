@@ -3,7 +3,7 @@
 //! with the release binary; see BENCHMARKS.md for the commands.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use logagg::backend::embedded::{Order, StoreReader, StoreWriter};
+use logagg::backend::embedded::{Engine, Order, StoreReader, StoreWriter};
 use logagg::event::{decode_line, DecodeContext, EventWriter, Position, Timestamp};
 use logagg::query::{matches, parse};
 use logagg::simulator::{SimConfig, SimEvent, Simulator};
@@ -214,9 +214,9 @@ fn query_language(c: &mut Criterion) {
     group.finish();
 }
 
-/// Writes `events` into a store in `dir`; `close` also waits for merges.
+/// Writes `events` into an indexed (tantivy) store in `dir`; `close` also waits for merges.
 fn fill(dir: &std::path::Path, events: &[logagg::event::LogEvent], close: bool) {
-    let Ok(mut writer) = StoreWriter::open(dir, "bench") else {
+    let Ok(mut writer) = StoreWriter::open_with(dir, "bench", Engine::Indexed) else {
         return;
     };
     for (i, e) in events.iter().enumerate() {
@@ -279,7 +279,8 @@ fn store(c: &mut Criterion) {
     column_store(c);
 }
 
-/// The column store on the same 20,000 events as `embedded_store` (tantivy), side by side.
+/// The column store on the same 20,000 events as `embedded_store` (the indexed engine),
+/// side by side.
 fn column_store(c: &mut Criterion) {
     use logagg::backend::embedded::columns::{ColumnReader, ColumnWriter};
     let events: Vec<_> = sample(20_000).iter().map(SimEvent::to_log_event).collect();
@@ -323,7 +324,7 @@ fn column_store(c: &mut Criterion) {
     c.bench_function("column_store_count_by_service", |b| {
         b.iter(|| {
             reader
-                .count_by_service(&logagg::query::Query::All)
+                .count_by(&logagg::query::Query::All, &logagg::query::Target::Service)
                 .map(|g| g.len())
         })
     });

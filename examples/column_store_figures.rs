@@ -88,7 +88,9 @@ fn figures() -> anyhow::Result<()> {
     let now = Timestamp::now();
     timed("total count", &|| Ok(reader.count(&Query::All)?))?;
     timed("count by service", &|| {
-        Ok(reader.count_by_service(&Query::All)?.len() as u64)
+        Ok(reader
+            .count_by(&Query::All, &logagg::query::Target::Service)?
+            .len() as u64)
     })?;
     let selective = parse("service:auth AND level:error", now)?;
     timed("service:auth AND level:error newest 100", &|| {

@@ -314,6 +314,9 @@ fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
         4,
         "standard input is never resumed"
     );
-    let meta = std::fs::read_to_string(dir.path().join("index/meta.json")).unwrap();
-    assert!(!meta.contains("stdin"), "positions kept for stdin: {meta}");
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(
+        !manifest.contains("stdin"),
+        "positions kept for stdin: {manifest}"
+    );
 }

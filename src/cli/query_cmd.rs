@@ -73,13 +73,26 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         return super::query_es::run(args, settings, &query, target.as_ref());
     }
     let reader = StoreReader::open(&settings.data_dir)?;
+    let answered = answer(args, settings, &reader, &query, target);
+    // After answering: damage may be met only where the answer reads the store.
     super::store_warnings::damaged(&reader);
-    warn_unknown_fields(&reader, &query, target.as_ref())?;
+    answered
+}
+
+/// Answers `query` from the embedded store.
+fn answer(
+    args: &QueryArgs,
+    settings: &Settings,
+    reader: &StoreReader,
+    query: &Query,
+    target: Option<Target>,
+) -> Result<Outcome> {
+    warn_unknown_fields(reader, query, target.as_ref())?;
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     if args.count {
-        let n = reader.count(&query)?;
+        let n = reader.count(query)?;
         writeln!(stdout, "{n}")?;
         stdout.flush()?;
         return Ok(if n > 0 {
@@ -89,7 +102,7 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         });
     }
     if let Some(target) = target {
-        let groups = reader.count_by(&query, &target)?;
+        let groups = reader.count_by(query, &target)?;
         drop(stdout);
         return print_groups(
             groups,
@@ -100,14 +113,14 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     }
     drop(stdout);
     if super::patterns_out::wanted(args) {
-        return patterns_or_sample(args, settings, &reader, &query, format);
+        return patterns_or_sample(args, settings, reader, query, format);
     }
     let order = if args.asc {
         Order::OldestFirst
     } else {
         Order::NewestFirst
     };
-    let hits = reader.search(&query, order, limit)?;
+    let hits = reader.search(query, order, limit)?;
     let mut printer = Printer::stdout(format, settings.color);
     for hit in &hits {
         printer.source(&hit.source)?;

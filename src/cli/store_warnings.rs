@@ -4,10 +4,31 @@ use crate::backend::embedded::{StoreReader, StoreWriter};
 
 /// Answers from a store with damaged segments are partial: say so, once per segment.
 pub fn damaged(reader: &StoreReader) {
-    for segment in reader.damaged() {
-        eprintln!(
-            "warning: {segment}; the next writer (ship, simulate, ingest, retention) sets it aside"
-        );
+    DamageReport::default().say_new(reader);
+}
+
+/// Says the damage a long-lived reader finds (the column engine meets a damaged block
+/// only when it reads it), each segment or block once, as it is found.
+#[derive(Default)]
+pub struct DamageReport {
+    said: usize,
+}
+
+impl DamageReport {
+    pub fn say_new(&mut self, reader: &StoreReader) {
+        let damaged = reader.damaged();
+        for segment in damaged.iter().skip(self.said) {
+            if segment.set_aside_by_writer {
+                eprintln!(
+                    "warning: {segment}; the next writer (ship, simulate, ingest, retention) sets it aside"
+                );
+            } else {
+                eprintln!(
+                    "warning: {segment}; the file stays in place and its other blocks are read"
+                );
+            }
+        }
+        self.said = self.said.max(damaged.len());
     }
 }
 
@@ -15,11 +36,11 @@ pub fn damaged(reader: &StoreReader) {
 pub fn set_aside(writer: &StoreWriter) {
     for segment in writer.set_aside() {
         eprintln!(
-            "warning: segment {} was damaged ({}); its {} events are no longer served and its files were moved to {}",
+            "warning: segment {} was damaged ({}); {} are no longer served and its files were moved to {}",
             segment.files.display(),
             segment.reason,
-            segment.events,
-            writer.store().dir.join("damaged").display()
+            segment.lost(),
+            writer.dir().join("damaged").display()
         );
     }
 }

@@ -64,6 +64,8 @@ pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
     let Some(reader) = wait_for_store(settings, &shutdown, poll)? else {
         return Ok(Outcome::Done);
     };
+    let mut damage = super::store_warnings::DamageReport::default();
+    damage.say_new(&reader);
     warn_unknown_fields(&reader, &query, None)?;
     let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
     let mut cursor = reader.max_seq()?;
@@ -98,6 +100,7 @@ pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
         }
         printer.flush()?;
         cursor = Some(latest);
+        damage.say_new(&reader);
     }
     Ok(Outcome::Done)
 }
@@ -111,10 +114,7 @@ fn wait_for_store(
     let mut announced = false;
     loop {
         match StoreReader::open(&settings.data_dir) {
-            Ok(reader) => {
-                super::store_warnings::damaged(&reader);
-                return Ok(Some(reader));
-            }
+            Ok(reader) => return Ok(Some(reader)),
             Err(StoreError::NotFound { dir }) => {
                 if !announced {
                     eprintln!("waiting for a store at {} (start a writer such as `logagg simulate --to embedded`)", dir.display());

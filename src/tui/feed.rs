@@ -56,7 +56,7 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
     if cursor.is_some() && send_backlog(&reader, &out).is_err() {
         return;
     }
-    let warning = damage_warning(&reader);
+    let mut warning = damage_warning(&reader);
     let _ = send_health(&out, &mut health, true, warning.clone());
     let mut last_stats: Option<Instant> = None;
     while !stop.load(Ordering::Relaxed) {
@@ -72,6 +72,14 @@ pub fn follow_store(data_dir: PathBuf, out: SyncSender<FeedMessage>, stop: Arc<A
             return;
         }
         if last_stats.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
+            // Damage the reads since met (a damaged block is found where it is read).
+            let now_damaged = damage_warning(&reader);
+            if now_damaged != warning {
+                warning = now_damaged;
+                if send_health(&out, &mut health, true, warning.clone()).is_err() {
+                    return;
+                }
+            }
             if let Ok(stats) = reader.stats() {
                 health.store_bytes = Some(stats.disk_bytes);
                 health.stored_events = Some(stats.events);
@@ -149,7 +157,7 @@ fn send_backlog(
 fn damage_warning(reader: &StoreReader) -> Option<String> {
     let damaged = reader.damaged();
     let first = damaged.first()?;
-    let lost: u64 = damaged.iter().map(|d| u64::from(d.events)).sum();
+    let lost: u64 = damaged.iter().filter_map(|d| d.events).map(u64::from).sum();
     Some(format!(
         "{} damaged segment(s) left out ({lost} events), first {}",
         damaged.len(),

@@ -18,18 +18,32 @@ pub struct DamagedSegment {
     pub id: String,
     /// The segment's files: `INDEX_DIR/<id>.*`.
     pub files: PathBuf,
-    pub events: u32,
+    /// How many events it held, when that can still be read.
+    pub events: Option<u32>,
     pub reason: String,
+    /// Whether the next writer takes it out of the store (a whole segment or part); a
+    /// damaged block inside an intact part stays where it is.
+    pub set_aside_by_writer: bool,
+}
+
+impl DamagedSegment {
+    /// What is lost, in words: "its 12 events" or "its events".
+    pub fn lost(&self) -> String {
+        match self.events {
+            Some(n) => format!("its {n} events"),
+            None => "its events".to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for DamagedSegment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "segment {} is damaged ({}); its {} events are left out and the rest is served",
+            "segment {} is damaged ({}); {} are left out and the rest is served",
             self.files.display(),
             self.reason,
-            self.events
+            self.lost()
         )
     }
 }
@@ -43,8 +57,9 @@ pub fn find_damaged(index: &Index, index_dir: &Path) -> tantivy::Result<Vec<Dama
             damaged.push(DamagedSegment {
                 id: id.clone(),
                 files: index_dir.join(format!("{id}.*")),
-                events: segment.meta().num_docs(),
+                events: Some(segment.meta().num_docs()),
                 reason: short_reason(&e),
+                set_aside_by_writer: true,
             });
         }
     }

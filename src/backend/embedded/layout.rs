@@ -1,9 +1,13 @@
 //! Where things live in a data directory, and opening the index safely.
 //!
 //! ```text
-//! DATA_DIR/store.json   format marker: {"format": 1, "created_by": "logagg 0.1.0"}
-//! DATA_DIR/writer.lock  held by the single writer, names its holder
-//! DATA_DIR/index/       the tantivy index; commit payloads carry source positions
+//! DATA_DIR/store.json     format marker: {"format": 3, "created_by": "logagg 0.1.0"}
+//! DATA_DIR/writer.lock    held by the single writer, names its holder
+//! formats 1 and 2 (the indexed engine):
+//! DATA_DIR/index/         the tantivy index; commit payloads carry source positions
+//! format 3 (the column engine, the default for new stores):
+//! DATA_DIR/manifest.json  the parts and the source positions they reach
+//! DATA_DIR/parts/         one file per commit (or merge) of column blocks
 //! ```
 
 use super::damage::{open_without, DamagedSegment};
@@ -18,9 +22,11 @@ const DOCSTORE_ZSTD_LEVEL: i32 = 3;
 /// per event, 32 KiB 53, 64 KiB 48, with the newest-100 query at 8.4, 9.4 and 12.4 ms.
 const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
 
-/// The format new stores are written in. Format 1 (before issue 12) still opens and takes
-/// writes; see `schema::build_schema`.
+/// The newest format of the indexed engine. Format 1 (before issue 12) still opens and
+/// takes writes; see `schema::build_schema`.
 pub const FORMAT: u32 = 2;
+/// The column engine's format, the one new stores are created in.
+pub const COLUMNS_FORMAT: u32 = 3;
 const MARKER: &str = "store.json";
 const INDEX_DIR: &str = "index";
 /// tantivy's list of committed segments, in the index directory.
@@ -45,6 +51,12 @@ impl Store {
             });
         }
         let format = check_marker(dir)?;
+        if format > FORMAT {
+            return Err(StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                reason: format!("its marker says format {format}, which is not an indexed store"),
+            });
+        }
         // A writer's merge may delete a segment between our reading meta.json and opening
         // the segment; the next attempt reads the newer meta.json.
         let mut attempt = 0;
@@ -70,9 +82,7 @@ impl Store {
         }
         std::fs::create_dir_all(&index_dir)
             .context(|| format!("cannot create {}", index_dir.display()))?;
-        let marker = serde_json::json!({"format": FORMAT, "created_by": format!("logagg {}", env!("CARGO_PKG_VERSION"))});
-        std::fs::write(dir.join(MARKER), marker.to_string())
-            .context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+        write_marker(dir, FORMAT)?;
         let index = Index::builder()
             .schema(build_schema(FORMAT))
             .settings(new_store_settings())
@@ -145,6 +155,27 @@ fn first_line(text: &str) -> String {
         .collect()
 }
 
+/// Records the format a new store is written in.
+pub fn write_marker(dir: &Path, format: u32) -> Result<()> {
+    let marker = serde_json::json!({"format": format, "created_by": format!("logagg {}", env!("CARGO_PKG_VERSION"))});
+    std::fs::write(dir.join(MARKER), marker.to_string())
+        .context(|| format!("cannot write {}", dir.join(MARKER).display()))
+}
+
+/// The format of the store in `dir`: `None` when the directory holds no store marker.
+/// Formats newer than this logagg knows are refused.
+pub fn format_of(dir: &Path) -> Result<Option<u32>> {
+    if !dir.join(MARKER).exists() {
+        return Ok(None);
+    }
+    check_marker(dir).map(Some)
+}
+
+/// Whether `dir` holds an indexed store (possibly one whose marker is lost).
+pub fn has_index(dir: &Path) -> bool {
+    dir.join(INDEX_DIR).join(META_FILE).exists()
+}
+
 /// The store's format, refusing formats newer than this logagg knows.
 fn check_marker(dir: &Path) -> Result<u32> {
     let path = dir.join(MARKER);
@@ -160,11 +191,11 @@ fn check_marker(dir: &Path) -> Result<u32> {
             dir: dir.to_path_buf(),
             reason: format!("{} is unreadable", path.display()),
         })?;
-    if found > FORMAT {
+    if found > COLUMNS_FORMAT {
         return Err(StoreError::NewerFormat {
             dir: dir.to_path_buf(),
             found,
-            supported: FORMAT,
+            supported: COLUMNS_FORMAT,
         });
     }
     Ok(found)

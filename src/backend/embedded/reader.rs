@@ -1,4 +1,4 @@
-//! Reading the store: searches, counts and the arrival cursor that `tail` follows.
+//! Reading the indexed (tantivy) store: searches, counts and the arrival cursor that `tail` follows.
 
 use super::checkpoint::Checkpoint;
 use super::collect::{CountByColumn, DocsBySegment, Order, TopDocsBy};
@@ -48,16 +48,16 @@ pub struct StoreStats {
     pub newest: Option<Timestamp>,
 }
 
-pub struct StoreReader {
+pub struct IndexedReader {
     store: Store,
     reader: IndexReader,
     damaged: Vec<DamagedSegment>,
 }
 
-impl StoreReader {
+impl IndexedReader {
     /// Opens the store for reading. Segments that cannot be opened are left out (see
     /// `damaged`), so the rest of the store is still served.
-    pub fn open(dir: &Path) -> Result<StoreReader> {
+    pub fn open(dir: &Path) -> Result<IndexedReader> {
         let store = Store::open(dir)?;
         let opened = open_reader(&store.index);
         let (store, reader, damaged) = match opened {
@@ -73,7 +73,7 @@ impl StoreReader {
                 (intact, reader, damaged)
             }
         };
-        Ok(StoreReader {
+        Ok(IndexedReader {
             store,
             reader,
             damaged,

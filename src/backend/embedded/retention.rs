@@ -1,8 +1,9 @@
 //! Removing old events: by age, and by total size (oldest first).
 
 use super::error::{Context, Result};
-use super::reader::StoreReader;
-use super::writer::StoreWriter;
+use super::store_reader::StoreReader;
+use super::store_writer::StoreWriter;
+use super::writer::IndexedWriter;
 use crate::event::Timestamp;
 use std::ops::Bound;
 use tantivy::collector::Count;
@@ -68,10 +69,15 @@ fn older_than_query(cutoff: Timestamp) -> crate::query::Query {
 }
 
 /// Deletes the events the plan names and commits, keeping source positions as they are.
-pub fn apply(mut writer: StoreWriter, plan: &RetentionPlan) -> Result<u64> {
-    let Some(cutoff) = plan.cutoff else {
-        return Ok(0);
-    };
+pub fn apply(writer: StoreWriter, plan: &RetentionPlan) -> Result<u64> {
+    match plan.cutoff {
+        Some(cutoff) => writer.expire_older_than(cutoff),
+        None => Ok(0),
+    }
+}
+
+/// The indexed engine's retention: a delete query, then a commit that waits for merges.
+pub(super) fn expire_indexed(mut writer: IndexedWriter, cutoff: Timestamp) -> Result<u64> {
     let old = super::translate::translate(&older_than_query(cutoff), &writer.store().fields);
     // Counted under the writer lock, so the number is exactly what the delete removes.
     let removed = writer

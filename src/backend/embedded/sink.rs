@@ -47,16 +47,23 @@ impl Sink for EmbeddedSink {
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
-        for record in batch.iter() {
+        for record in batch.iter_mut() {
+            // The column engine keeps the event as it is: taken, not copied (the source
+            // fills the emptied record again).
+            let event = if record.skipped {
+                None
+            } else {
+                Some(std::mem::take(&mut *record.event))
+            };
             let position = record.resumable().then(|| record.position());
-            if record.skipped {
+            let Some(event) = event else {
                 if let Some(position) = &position {
                     self.store.skip(position);
                 }
                 continue;
-            }
+            };
             self.store
-                .append(&record.event, position.as_ref())
+                .append_owned(event, position.as_ref())
                 .map_err(|e| {
                     anyhow::anyhow!("cannot write to the store at {}: {e}", self.dir.display())
                 })?;

@@ -1,4 +1,5 @@
-//! The store must select exactly what the in-memory predicate selects.
+//! The store must select exactly what the in-memory predicate selects, with either engine:
+//! the tests that hold for both run once per engine (`on_both_engines!`).
 
 use super::*;
 use crate::event::{Level, LogEvent, Position, Timestamp};
@@ -11,6 +12,50 @@ use serde_json::{json, Map, Value};
 #[path = "../../../tests/common/query_strategies.rs"]
 mod query_strategies;
 use query_strategies::{arb_query, HOSTS, SERVICES, TRACE_IDS, WORDS};
+
+thread_local! {
+    /// The engine the test running on this thread creates stores with.
+    static NEW_STORES: std::cell::Cell<Engine> = const { std::cell::Cell::new(Engine::Columns) };
+}
+
+/// Opens the store for writing, creating it with this test's engine.
+fn open_writer(dir: &std::path::Path, command: &str) -> StoreWriter {
+    StoreWriter::open_with(dir, command, NEW_STORES.with(|e| e.get())).unwrap()
+}
+
+fn with_engine(engine: Engine, test: fn()) {
+    NEW_STORES.with(|e| e.set(engine));
+    test();
+}
+
+/// Runs each named test once with stores created by each engine.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn columns() {
+                super::with_engine(super::Engine::Columns, super::$name);
+            }
+            #[test]
+            fn indexed() {
+                super::with_engine(super::Engine::Indexed, super::$name);
+            }
+        }
+    )*};
+}
+
+on_both_engines!(
+    ordering_limits_and_counts,
+    positions_survive_reopening_and_seq_continues,
+    readers_see_new_commits_after_refresh,
+    missing_damaged_and_newer_stores_are_reported,
+    long_words_and_values_are_still_found,
+    retention_removes_old_events_only,
+    size_cap_keeps_the_newest_events_that_fit,
+    a_ten_megabyte_message_is_stored_and_found,
+    counts_of_every_event_agree_with_counting_each_match,
+    regexes_narrowed_by_the_word_index_find_what_the_predicate_finds,
+);
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-11-24T12:00:00Z").unwrap()
@@ -82,6 +127,8 @@ proptest! {
         events in prop::collection::vec(arb_event(), 1..40),
         queries in prop::collection::vec(arb_query(true), 12),
     ) {
+        for engine in [Engine::Columns, Engine::Indexed] {
+        NEW_STORES.with(|e| e.set(engine));
         let dir = tempfile::tempdir().unwrap();
         let reader = store_with(dir.path(), &events);
         for text in &queries {
@@ -90,14 +137,15 @@ proptest! {
             let mut got: Vec<u64> = reader.search(&query, Order::Arrival, None).unwrap().iter().map(|h| h.seq).collect();
             got.sort_unstable();
             prop_assert_eq!(&got, &expected, "query {} understood as {}", text, query);
-            prop_assert_eq!(reader.count(&query).unwrap(), expected.len() as u64);
+            prop_assert_eq!(reader.count(&query).unwrap(), expected.len() as u64, "{:?}", engine);
+        }
         }
     }
 }
 
 /// A store in `dir` holding `events`, stream "s" offsets 0.., committed; and a reader on it.
 fn store_with(dir: &std::path::Path, events: &[LogEvent]) -> StoreReader {
-    let mut writer = StoreWriter::open(dir, "test").unwrap();
+    let mut writer = open_writer(dir, "test");
     for (i, e) in events.iter().enumerate() {
         writer
             .append(
@@ -114,7 +162,7 @@ fn store_with(dir: &std::path::Path, events: &[LogEvent]) -> StoreReader {
 }
 
 fn sample_store(dir: &std::path::Path, n: u64) {
-    let mut writer = StoreWriter::open(dir, "test").unwrap();
+    let mut writer = open_writer(dir, "test");
     for i in 0..n {
         let mut e = LogEvent::new(
             Timestamp(now().micros() - (n - i) as i64 * 1000),
@@ -137,7 +185,6 @@ fn sample_store(dir: &std::path::Path, n: u64) {
     writer.commit().unwrap();
 }
 
-#[test]
 fn ordering_limits_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     sample_store(dir.path(), 50);
@@ -172,11 +219,10 @@ fn ordering_limits_and_counts() {
     assert_eq!(reader.max_seq().unwrap(), Some(49));
 }
 
-#[test]
 fn positions_survive_reopening_and_seq_continues() {
     let dir = tempfile::tempdir().unwrap();
     sample_store(dir.path(), 5);
-    let writer = StoreWriter::open(dir.path(), "test").unwrap();
+    let writer = open_writer(dir.path(), "test");
     assert_eq!(writer.resume_offset("s"), Some(5));
     assert_eq!(writer.resume_offset("other"), None);
     drop(writer);
@@ -185,7 +231,6 @@ fn positions_survive_reopening_and_seq_continues() {
     assert_eq!(reader.max_seq().unwrap(), Some(9));
 }
 
-#[test]
 fn readers_see_new_commits_after_refresh() {
     let dir = tempfile::tempdir().unwrap();
     sample_store(dir.path(), 3);
@@ -200,7 +245,6 @@ fn readers_see_new_commits_after_refresh() {
     assert_eq!(tail.iter().map(|h| h.seq).collect::<Vec<_>>(), vec![3, 4]);
 }
 
-#[test]
 fn missing_damaged_and_newer_stores_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(
@@ -213,13 +257,23 @@ fn missing_damaged_and_newer_stores_are_reported() {
         StoreReader::open(dir.path()),
         Err(StoreError::NewerFormat { found: 99, .. })
     ));
-    std::fs::write(dir.path().join("store.json"), r#"{"format": 1}"#).unwrap();
-    std::fs::write(dir.path().join("index/meta.json"), "{ not json").unwrap();
+    let columns = dir.path().join("manifest.json").exists();
+    let format = if columns { 3 } else { 1 };
+    std::fs::write(
+        dir.path().join("store.json"),
+        format!(r#"{{"format": {format}}}"#),
+    )
+    .unwrap();
+    let commits = if columns {
+        "manifest.json"
+    } else {
+        "index/meta.json"
+    };
+    std::fs::write(dir.path().join(commits), "{ not json").unwrap();
     let err = StoreReader::open(dir.path()).err().unwrap();
     assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
 }
 
-#[test]
 fn long_words_and_values_are_still_found() {
     let dir = tempfile::tempdir().unwrap();
     let long_word = "x".repeat(400);
@@ -257,7 +311,6 @@ fn long_words_and_values_are_still_found() {
     );
 }
 
-#[test]
 fn retention_removes_old_events_only() {
     let dir = tempfile::tempdir().unwrap();
     sample_store(dir.path(), 100);
@@ -265,11 +318,11 @@ fn retention_removes_old_events_only() {
     let cutoff = Timestamp(now().micros() - 30 * 1000);
     let plan = retention::plan(&reader, Some(cutoff), None).unwrap();
     assert_eq!(plan.events, 70);
-    let writer = StoreWriter::open(dir.path(), "retention").unwrap();
+    let writer = open_writer(dir.path(), "retention");
     assert_eq!(retention::apply(writer, &plan).unwrap(), 70);
     reader.refresh().unwrap();
     assert_eq!(reader.count(&crate::query::Query::All).unwrap(), 30);
-    let writer = StoreWriter::open(dir.path(), "test").unwrap();
+    let writer = open_writer(dir.path(), "test");
     assert_eq!(
         writer.resume_offset("s"),
         Some(100),
@@ -277,7 +330,6 @@ fn retention_removes_old_events_only() {
     );
 }
 
-#[test]
 fn size_cap_keeps_the_newest_events_that_fit() {
     let dir = tempfile::tempdir().unwrap();
     sample_store(dir.path(), 2000);
@@ -285,7 +337,7 @@ fn size_cap_keeps_the_newest_events_that_fit() {
     let size = reader.stats().unwrap().disk_bytes;
     let plan = retention::plan(&reader, None, Some(size / 2)).unwrap();
     assert!(plan.events > 800 && plan.events < 1200, "{plan:?}");
-    let writer = StoreWriter::open(dir.path(), "retention").unwrap();
+    let writer = open_writer(dir.path(), "retention");
     retention::apply(writer, &plan).unwrap();
     reader.refresh().unwrap();
     let left = reader
@@ -299,7 +351,6 @@ fn size_cap_keeps_the_newest_events_that_fit() {
         .is_none());
 }
 
-#[test]
 fn a_ten_megabyte_message_is_stored_and_found() {
     let dir = tempfile::tempdir().unwrap();
     let message = format!(
@@ -338,6 +389,8 @@ fn format_one_stores_open_take_writes_and_find_trace_ids() {
     let reader = store_with(dir.path(), &events);
     let format = StoreWriter::open(dir.path(), "test")
         .unwrap()
+        .indexed()
+        .unwrap()
         .store()
         .fields
         .format;
@@ -359,7 +412,6 @@ fn format_one_stores_open_take_writes_and_find_trace_ids() {
     }
 }
 
-#[test]
 fn counts_of_every_event_agree_with_counting_each_match() {
     let dir = tempfile::tempdir().unwrap();
     let events: Vec<LogEvent> = (0..300)
@@ -403,7 +455,7 @@ fn counts_of_every_event_agree_with_counting_each_match() {
     // segment deleted is below the merge policy's threshold.
     let plan =
         retention::plan(&reader, Some(Timestamp(now().micros() - 250 * 1000)), None).unwrap();
-    retention::apply(StoreWriter::open(dir.path(), "retention").unwrap(), &plan).unwrap();
+    retention::apply(open_writer(dir.path(), "retention"), &plan).unwrap();
     reader.refresh().unwrap();
     check(&reader);
     let total: u64 = reader
@@ -415,7 +467,6 @@ fn counts_of_every_event_agree_with_counting_each_match() {
     assert_eq!(total, 250);
 }
 
-#[test]
 fn regexes_narrowed_by_the_word_index_find_what_the_predicate_finds() {
     let dir = tempfile::tempdir().unwrap();
     let long = format!("{}timed out", "x".repeat(300));
@@ -471,9 +522,10 @@ fn regexes_narrowed_by_the_word_index_find_what_the_predicate_finds() {
 
 #[test]
 fn a_damaged_segment_is_named_left_out_by_readers_and_set_aside_by_the_next_writer() {
+    NEW_STORES.with(|e| e.set(Engine::Indexed));
     let dir = tempfile::tempdir().unwrap();
     let event = |i: u64| LogEvent::new(now(), Level::Info, "s", "h", &format!("event {i}"));
-    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
+    let mut writer = open_writer(dir.path(), "test");
     for i in 0..10 {
         let position = Position {
             stream: "s",
@@ -501,10 +553,10 @@ fn a_damaged_segment_is_named_left_out_by_readers_and_set_aside_by_the_next_writ
     let damaged = reader.damaged();
     assert_eq!(damaged.len(), 1);
     assert_eq!(damaged[0].files, index_dir.join(format!("{id}.*")));
-    assert_eq!(damaged[0].events, 7);
+    assert_eq!(damaged[0].events, Some(7));
     assert!(damaged[0].to_string().contains(&id), "{}", damaged[0]);
 
-    let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
+    let mut writer = open_writer(dir.path(), "test");
     assert_eq!(writer.set_aside().len(), 1);
     assert!(dir
         .path()

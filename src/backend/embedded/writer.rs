@@ -1,4 +1,4 @@
-//! The single writer: appends events with their source positions and commits both
+//! The indexed (tantivy) store's single writer: appends events with their source positions and commits both
 //! atomically.
 
 use super::checkpoint::Checkpoint;
@@ -16,7 +16,7 @@ use tantivy::{IndexWriter, TantivyDocument};
 /// Memory tantivy may buffer before it flushes a segment on its own.
 const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 
-pub struct StoreWriter {
+pub struct IndexedWriter {
     store: Store,
     writer: IndexWriter<TantivyDocument>,
     checkpoint: Checkpoint,
@@ -38,13 +38,9 @@ pub struct Committed {
     pub events: u64,
 }
 
-impl StoreWriter {
-    /// Opens (creating if needed) the store in `dir` for writing. `command` names this
-    /// writer to anyone who finds the store locked.
-    pub fn open(dir: &Path, command: &str) -> Result<StoreWriter> {
-        std::fs::create_dir_all(dir)
-            .context(|| format!("cannot create data dir {}", dir.display()))?;
-        let lock = WriterLock::acquire(dir, command)?;
+impl IndexedWriter {
+    /// Opens (creating if needed) the indexed store in `dir` for writing, holding `lock`.
+    pub fn open(dir: &Path, lock: WriterLock) -> Result<IndexedWriter> {
         let mut store = Store::open_or_create(dir)?;
         let set_aside = damage::set_aside(&store)?;
         if !set_aside.is_empty() {
@@ -77,7 +73,7 @@ impl StoreWriter {
         // Retention deletes old events; merge a segment once a third of it is gone.
         policy.set_del_docs_ratio_before_merge(0.3);
         writer.set_merge_policy(Box::new(policy));
-        Ok(StoreWriter {
+        Ok(IndexedWriter {
             pending: checkpoint.clone(),
             checkpoint,
             store,
@@ -166,14 +162,6 @@ impl StoreWriter {
 
     pub fn uncommitted(&self) -> u64 {
         self.uncommitted
-    }
-
-    /// Commits if `interval` has passed since the last commit and anything is pending.
-    pub fn commit_if_due(&mut self, interval: Duration) -> Result<Option<Committed>> {
-        if self.is_due(interval) {
-            return self.commit().map(Some);
-        }
-        Ok(None)
     }
 
     /// Makes every appended event and its position durable in one step.

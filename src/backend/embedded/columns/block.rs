@@ -3,9 +3,14 @@
 //! differ little, levels repeat, service and host are stored once, and a trace id is 16
 //! bytes instead of 32 hex digits: compressed apart, each column shrinks far more than the
 //! events' JSON does. The summary (count, time range, events per level, the message
-//! words' Bloom filter) is readable without decompressing anything, so a query can pass
-//! over blocks that cannot match. A checksum covers everything: damage is reported, never
-//! decoded into wrong events.
+//! words' Bloom filter, each `fields` key's numeric range) and the column directory come
+//! first, in the head, so a query can pass over blocks that cannot match and read only the
+//! columns it needs. The head and every column have their own checksum: damage is
+//! reported, never decoded into wrong events.
+//!
+//! Layout: `LGB2`, the head's length (u32) and checksum (u64), the head (summary, then per
+//! column its stored length, raw length, whether zstd packed it, and its checksum), then
+//! the columns one after another.
 
 use super::bloom::WordBloom;
 use super::fields::{self, KeyStats};
@@ -13,7 +18,9 @@ use super::varint::{self, put_text, Reader};
 use crate::event::{Level, LogEvent, Timestamp};
 use xxhash_rust::xxh3::xxh3_64;
 
-const MAGIC: &[u8; 4] = b"LGB1";
+const MAGIC: &[u8; 4] = b"LGB2";
+/// Magic, head length and head checksum.
+pub const PREFIX_BYTES: usize = 16;
 const ZSTD_LEVEL: i32 = 3;
 /// Refuses to inflate a column beyond this: a damaged length never allocates the memory.
 const MAX_COLUMN_BYTES: usize = 1 << 28;
@@ -28,6 +35,8 @@ pub enum BlockError {
     Checksum,
     #[error("damaged block: {0}")]
     Damaged(&'static str),
+    #[error("cannot read the block: {0}")]
+    Unreadable(String),
     #[error("{0} events are too many for one block (at most {MAX_EVENTS})")]
     TooManyEvents(usize),
 }
@@ -64,22 +73,22 @@ pub fn encode_numbered(events: &[LogEvent], seqs: &[u64]) -> Result<Vec<u8>, Blo
     }
     let oldest = events.iter().map(|e| e.timestamp).min().unwrap_or_default();
     let newest = events.iter().map(|e| e.timestamp).max().unwrap_or_default();
-    let mut body = Vec::new();
-    varint::put(&mut body, events.len() as u64);
-    varint::put_signed(&mut body, oldest.0);
-    varint::put_signed(&mut body, newest.0);
+    let mut head = Vec::new();
+    varint::put(&mut head, events.len() as u64);
+    varint::put_signed(&mut head, oldest.0);
+    varint::put_signed(&mut head, newest.0);
     let mut levels = [0u64; 6];
     for event in events {
         levels[event.level.rank() as usize] += 1;
     }
     for count in levels {
-        varint::put(&mut body, count);
+        varint::put(&mut head, count);
     }
-    WordBloom::of(events.iter().map(|e| e.message.as_str())).to_bytes(&mut body);
+    WordBloom::of(events.iter().map(|e| e.message.as_str())).to_bytes(&mut head);
     let keys = fields::encode(events);
     let stats: Vec<KeyStats> = keys.iter().map(|(s, _)| s.clone()).collect();
-    fields::put_stats(&mut body, &stats);
-    for column in [
+    fields::put_stats(&mut head, &stats);
+    let fixed = [
         numbers(seqs),
         times(events, oldest),
         events.iter().map(|e| e.level.rank() as u8).collect(),
@@ -88,17 +97,35 @@ pub fn encode_numbered(events: &[LogEvent], seqs: &[u64]) -> Result<Vec<u8>, Blo
         dictionary(events.iter().map(|e| e.host.as_str())),
         messages(events),
         trace_ids(events),
-    ] {
-        compress_into(&mut body, &column);
+    ];
+    let mut columns = Vec::new();
+    varint::put(&mut head, (fixed.len() + keys.len()) as u64);
+    for column in fixed.iter().chain(keys.iter().map(|(_, c)| c)) {
+        let stored = compress(column);
+        varint::put(&mut head, stored.len() as u64);
+        varint::put(&mut head, column.len() as u64);
+        head.push(u8::from(stored.len() != column.len() || stored != *column));
+        head.extend_from_slice(&xxh3_64(&stored).to_le_bytes());
+        columns.extend_from_slice(&stored);
     }
-    for (_, column) in &keys {
-        compress_into(&mut body, column);
-    }
-    let mut block = Vec::with_capacity(body.len() + 12);
+    let head_len = u32::try_from(head.len()).map_err(|_| BlockError::Damaged("head too large"))?;
+    let mut block = Vec::with_capacity(PREFIX_BYTES + head.len() + columns.len());
     block.extend_from_slice(MAGIC);
-    block.extend_from_slice(&xxh3_64(&body).to_le_bytes());
-    block.extend_from_slice(&body);
+    block.extend_from_slice(&head_len.to_le_bytes());
+    block.extend_from_slice(&xxh3_64(&head).to_le_bytes());
+    block.extend_from_slice(&head);
+    block.extend_from_slice(&columns);
     Ok(block)
+}
+
+/// The length of the head of the block starting with `prefix` (its first `PREFIX_BYTES`).
+pub fn head_len(prefix: &[u8]) -> Result<usize, BlockError> {
+    if prefix.len() < PREFIX_BYTES || &prefix[..4] != MAGIC {
+        return Err(BlockError::NotABlock);
+    }
+    let mut len = [0u8; 4];
+    len.copy_from_slice(&prefix[4..8]);
+    Ok(u32::from_le_bytes(len) as usize)
 }
 
 /// The summary of a block, checked.
@@ -106,21 +133,134 @@ pub fn summary(block: &[u8]) -> Result<Summary, BlockError> {
     open(block).map(|opened| opened.summary)
 }
 
-/// A block whose checksum and summary have been read: its columns can be decoded without
-/// checking the block again.
+/// A block whose head (summary and column directory) has been read and checked; its
+/// columns are read, checked and decompressed one by one, as they are asked for.
 pub struct Opened<'a> {
     pub summary: Summary,
-    columns: &'a [u8],
+    directory: Vec<ColumnPlace>,
+    columns: Columns<'a>,
 }
 
-/// Checks a block and reads its summary.
+/// Where one column lies among the block's columns, and how to check and unpack it.
+#[derive(Debug, Clone, Copy)]
+struct ColumnPlace {
+    offset: usize,
+    stored: usize,
+    raw: usize,
+    packed: bool,
+    sum: u64,
+}
+
+/// The bytes of a block's columns: in memory, or in a file from a given offset on.
+#[derive(Clone, Copy)]
+pub enum Columns<'a> {
+    Memory(&'a [u8]),
+    File {
+        file: &'a std::fs::File,
+        at: u64,
+        len: usize,
+    },
+}
+
+impl Columns<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Columns::Memory(bytes) => bytes.len(),
+            Columns::File { len, .. } => *len,
+        }
+    }
+
+    fn read(&self, place: &ColumnPlace) -> Result<std::borrow::Cow<'_, [u8]>, BlockError> {
+        match self {
+            Columns::Memory(bytes) => bytes
+                .get(place.offset..place.offset + place.stored)
+                .map(std::borrow::Cow::Borrowed)
+                .ok_or(BlockError::Checksum),
+            Columns::File { file, at, .. } => {
+                use std::os::unix::fs::FileExt;
+                let mut bytes = vec![0u8; place.stored];
+                file.read_exact_at(&mut bytes, at + place.offset as u64)
+                    .map_err(|e| BlockError::Unreadable(e.to_string()))?;
+                Ok(std::borrow::Cow::Owned(bytes))
+            }
+        }
+    }
+}
+
+/// Checks a whole block in memory and reads its head.
 pub fn open(block: &[u8]) -> Result<Opened<'_>, BlockError> {
-    let mut reader = Reader::new(checked_body(block)?);
+    let len = head_len(block)?;
+    let end = PREFIX_BYTES
+        .checked_add(len)
+        .filter(|&end| end <= block.len())
+        .ok_or(BlockError::Checksum)?;
+    open_head(&block[..end], Columns::Memory(&block[end..]))
+}
+
+/// Checks a block's prefix and head (`PREFIX_BYTES` plus `head_len` bytes) and reads them;
+/// its columns are `columns`.
+pub fn open_head<'a>(
+    prefix_and_head: &[u8],
+    columns: Columns<'a>,
+) -> Result<Opened<'a>, BlockError> {
+    let len = head_len(prefix_and_head)?;
+    if prefix_and_head.len() != PREFIX_BYTES + len {
+        return Err(BlockError::Checksum);
+    }
+    let head = &prefix_and_head[PREFIX_BYTES..];
+    let mut sum = [0u8; 8];
+    sum.copy_from_slice(&prefix_and_head[8..16]);
+    if u64::from_le_bytes(sum) != xxh3_64(head) {
+        return Err(BlockError::Checksum);
+    }
+    let mut reader = Reader::new(head);
     let summary = read_summary(&mut reader)?;
+    let directory = read_directory(&mut reader)?;
+    let total = directory.last().map_or(0, |c| c.offset + c.stored);
+    if !reader.is_empty() || total != columns.len() {
+        return Err(BlockError::Damaged("column directory"));
+    }
+    if directory.len() != FIXED_COLUMNS + summary.fields.len() {
+        return Err(BlockError::Damaged("column directory"));
+    }
     Ok(Opened {
         summary,
-        columns: reader.rest(),
+        directory,
+        columns,
     })
+}
+
+fn read_directory(reader: &mut Reader<'_>) -> Result<Vec<ColumnPlace>, BlockError> {
+    let damaged = || BlockError::Damaged("column directory");
+    let count = reader.get_len().ok_or_else(damaged)?;
+    if count > reader.rest().len() {
+        return Err(damaged());
+    }
+    let mut offset = 0usize;
+    let mut directory = Vec::with_capacity(count);
+    for _ in 0..count {
+        let stored = reader.get_len().ok_or_else(damaged)?;
+        let raw = reader.get_len().ok_or_else(damaged)?;
+        let packed = match reader.byte().ok_or_else(damaged)? {
+            0 => false,
+            1 => true,
+            _ => return Err(damaged()),
+        };
+        let mut sum = [0u8; 8];
+        sum.copy_from_slice(reader.take(8).ok_or_else(damaged)?);
+        if raw > MAX_COLUMN_BYTES || (!packed && raw != stored) {
+            return Err(damaged());
+        }
+        directory.push(ColumnPlace {
+            offset,
+            stored,
+            raw,
+            packed,
+            sum: u64::from_le_bytes(sum),
+        });
+        offset = offset.checked_add(stored).ok_or_else(damaged)?;
+    }
+    Ok(directory)
 }
 
 /// Every event of a block, in the order they were encoded.
@@ -184,110 +324,227 @@ impl Opened<'_> {
         parts: Parts,
         paths: Option<&[String]>,
     ) -> Result<(Vec<u64>, Vec<LogEvent>), BlockError> {
-        decode_columns(&self.summary, Reader::new(self.columns), parts, paths)
+        decode_columns(self, parts, paths, None, None).map(|rows| (rows.seqs, rows.events))
     }
+
+    /// Like `decode`, building only the rows `keep` says (all when `None`); `numbered`:
+    /// the block's sequence numbers and times when the caller has read them already.
+    pub fn decode_kept(
+        &self,
+        parts: Parts,
+        paths: Option<&[String]>,
+        keep: Option<&[bool]>,
+        numbered: Option<(&[u64], &[i64])>,
+    ) -> Result<Rows, BlockError> {
+        decode_columns(self, parts, paths, keep, numbered)
+    }
+
+    /// Every event's sequence number and time (microseconds), in row order.
+    pub fn seqs_and_times(&self) -> Result<(Vec<u64>, Vec<i64>), BlockError> {
+        let n = self.summary.events;
+        let damaged = BlockError::Damaged;
+        let numbered = self.column(SEQS)?;
+        let mut r = Reader::new(&numbered);
+        let mut seqs = Vec::with_capacity(n);
+        let mut last = 0u64;
+        for _ in 0..n {
+            last = last.wrapping_add(r.get_signed().ok_or(damaged("sequence numbers"))? as u64);
+            seqs.push(last);
+        }
+        let column = self.column(TIMES)?;
+        let mut r = Reader::new(&column);
+        let mut times = Vec::with_capacity(n);
+        let mut last = self.summary.oldest.0;
+        for _ in 0..n {
+            // Wrapping both ways: a delta between times far apart (before 1970 and far in
+            // the future) overflows, and still comes back exactly.
+            last = last.wrapping_add(r.get_signed().ok_or(damaged("times"))?);
+            times.push(last);
+        }
+        Ok((seqs, times))
+    }
+
+    /// Column `k` (in the directory's order), checked and decompressed.
+    fn column(&self, k: usize) -> Result<Vec<u8>, BlockError> {
+        let place = self
+            .directory
+            .get(k)
+            .ok_or(BlockError::Damaged("column directory"))?;
+        let stored = self.columns.read(place)?;
+        if xxh3_64(&stored) != place.sum {
+            return Err(BlockError::Checksum);
+        }
+        if !place.packed {
+            return Ok(stored.into_owned());
+        }
+        let column = decompress(&stored, place.raw).map_err(|_| BlockError::Damaged("column"))?;
+        if column.len() != place.raw {
+            return Err(BlockError::Damaged("column"));
+        }
+        Ok(column)
+    }
+
+    /// The level column: each event's level rank (`Level::rank`).
+    pub fn level_ranks(&self) -> Result<Vec<u8>, BlockError> {
+        let levels = self.column(LEVELS)?;
+        if levels.len() != self.summary.events {
+            return Err(BlockError::Damaged("levels"));
+        }
+        Ok(levels)
+    }
+
+    /// The messages column: each event's message as `varint::Reader::text_ref` reads it.
+    pub fn messages_column(&self) -> Result<Vec<u8>, BlockError> {
+        self.column(MESSAGES)
+    }
+
+    /// The column of `fields` key `key` (as `fields::visit_cells` reads it), when the block
+    /// has that key.
+    pub fn key_column(&self, key: &str) -> Result<Option<(&KeyStats, Vec<u8>)>, BlockError> {
+        let Some(at) = self.summary.fields.iter().position(|k| k.key == key) else {
+            return Ok(None);
+        };
+        Ok(Some((
+            &self.summary.fields[at],
+            self.column(FIXED_COLUMNS + at)?,
+        )))
+    }
+
+    /// Whole events of the given rows only (in the order given): the other rows' texts and
+    /// values are passed over, not built. What a search does with the few rows it returns.
+    pub fn decode_rows(&self, rows: &[usize]) -> Result<Vec<LogEvent>, BlockError> {
+        let mut keep = vec![false; self.summary.events];
+        for &row in rows {
+            *keep
+                .get_mut(row)
+                .ok_or(BlockError::Damaged("row numbers"))? = true;
+        }
+        let mut built = decode_columns(self, Parts::ALL, None, Some(&keep), None)?;
+        rows.iter()
+            .map(|row| {
+                let slot = built
+                    .rows
+                    .binary_search(row)
+                    .map_err(|_| BlockError::Damaged("row numbers"))?;
+                Ok(std::mem::take(&mut built.events[slot]))
+            })
+            .collect()
+    }
+}
+
+/// Columns before the `fields` keys: sequence numbers, times, levels, flags, services,
+/// hosts, messages, trace ids.
+const FIXED_COLUMNS: usize = 8;
+const SEQS: usize = 0;
+const TIMES: usize = 1;
+const LEVELS: usize = 2;
+const FLAGS: usize = 3;
+const SERVICES: usize = 4;
+const HOSTS: usize = 5;
+const MESSAGES: usize = 6;
+const TRACE_IDS: usize = 7;
+
+/// The rows a decode built, in ascending order, with their sequence numbers and events.
+pub struct Rows {
+    pub rows: Vec<usize>,
+    pub seqs: Vec<u64>,
+    pub events: Vec<LogEvent>,
 }
 
 fn decode_columns(
-    summary: &Summary,
-    mut reader: Reader<'_>,
+    block: &Opened<'_>,
     parts: Parts,
     paths: Option<&[String]>,
-) -> Result<(Vec<u64>, Vec<LogEvent>), BlockError> {
+    keep: Option<&[bool]>,
+    numbered: Option<(&[u64], &[i64])>,
+) -> Result<Rows, BlockError> {
+    let summary = &block.summary;
     let n = summary.events;
-    let mut events = vec![LogEvent::default(); n];
     let damaged = BlockError::Damaged;
-    let column = |reader: &mut Reader<'_>| decompress_from(reader);
-    let column_if =
-        |reader: &mut Reader<'_>, wanted: bool| -> Result<Option<Vec<u8>>, BlockError> {
-            if wanted {
-                decompress_from(reader).map(Some)
-            } else {
-                skip_column(reader).map(|()| None)
-            }
-        };
+    if keep.is_some_and(|keep| keep.len() != n) {
+        return Err(damaged("row numbers"));
+    }
+    // Each kept row's place among the events built (`NOT_BUILT` for the others).
+    let mut slots = vec![fields::NOT_BUILT; n];
+    let mut rows = Vec::with_capacity(n);
+    for (row, slot) in slots.iter_mut().enumerate() {
+        if keep.is_none_or(|keep| keep[row]) {
+            *slot = rows.len() as u32;
+            rows.push(row);
+        }
+    }
+    let mut events = vec![LogEvent::default(); rows.len()];
 
-    let numbered = column(&mut reader)?;
-    let mut r = Reader::new(&numbered);
-    let mut seqs = Vec::with_capacity(n);
-    let mut last = 0u64;
-    for _ in 0..n {
-        last = last.wrapping_add(r.get_signed().ok_or(damaged("sequence numbers"))? as u64);
-        seqs.push(last);
-    }
-    let times = column(&mut reader)?;
-    let mut r = Reader::new(&times);
-    let mut last = summary.oldest.0;
-    for event in &mut events {
-        // Wrapping both ways: a delta between times far apart (before 1970 and far in the
-        // future) overflows, and still comes back exactly.
-        last = last.wrapping_add(r.get_signed().ok_or(damaged("times"))?);
-        event.timestamp = Timestamp(last);
-    }
-    let levels = column(&mut reader)?;
-    if levels.len() != n {
+    let read;
+    let (all_seqs, times) = match numbered {
+        Some((seqs, times)) if seqs.len() == n && times.len() == n => (seqs, times),
+        _ => {
+            read = block.seqs_and_times()?;
+            (&read.0[..], &read.1[..])
+        }
+    };
+    let seqs = rows.iter().map(|&row| all_seqs[row]).collect();
+    let levels = block.column(LEVELS)?;
+    let flags = block.column(FLAGS)?;
+    if levels.len() != n || flags.len() != n {
         return Err(damaged("levels"));
     }
-    for (event, &rank) in events.iter_mut().zip(&levels) {
-        event.level = Level::from_rank(u64::from(rank)).ok_or(damaged("levels"))?;
-    }
-    let flags = column(&mut reader)?;
-    if flags.len() != n {
-        return Err(damaged("flags"));
-    }
-    for (event, &flag) in events.iter_mut().zip(&flags) {
-        event.unparsed = flag & 1 != 0;
-    }
-    if let Some(services) = column_if(&mut reader, parts.service)? {
-        let services = undictionary(&services, n).ok_or(damaged("services"))?;
-        for (event, service) in events.iter_mut().zip(services) {
-            event.service = service;
+    for row in 0..n {
+        if let Some(event) = fields::built(&mut events, &slots, row) {
+            event.timestamp = Timestamp(times[row]);
+            event.level = Level::from_rank(u64::from(levels[row])).ok_or(damaged("levels"))?;
+            event.unparsed = flags[row] & 1 != 0;
         }
     }
-    if let Some(hosts) = column_if(&mut reader, parts.host)? {
-        let hosts = undictionary(&hosts, n).ok_or(damaged("hosts"))?;
-        for (event, host) in events.iter_mut().zip(hosts) {
-            event.host = host;
-        }
-    }
-    if let Some(messages) = column_if(&mut reader, parts.message)? {
-        let mut r = Reader::new(&messages);
-        for event in &mut events {
-            event.message = r.text().ok_or(damaged("messages"))?;
-        }
-    }
-    if let Some(traces) = column_if(&mut reader, parts.trace_id)? {
-        let mut r = Reader::new(&traces);
-        for (event, &flag) in events.iter_mut().zip(&flags) {
-            if flag & 2 != 0 {
-                event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?);
+    if parts.service {
+        let services = Dictionary::read(&block.column(SERVICES)?, n).ok_or(damaged("services"))?;
+        for row in 0..n {
+            if let Some(event) = fields::built(&mut events, &slots, row) {
+                event.service = services.value(row).ok_or(damaged("services"))?.to_string();
             }
         }
     }
-    for key in &summary.fields {
-        let wanted = parts.fields
-            && paths.is_none_or(|paths| paths.iter().any(|p| fields::holds_path(&key.key, p)));
-        if let Some(column) = column_if(&mut reader, wanted)? {
-            fields::decode_key(&column, key, &mut events).ok_or(damaged("fields"))?;
+    if parts.host {
+        let hosts = Dictionary::read(&block.column(HOSTS)?, n).ok_or(damaged("hosts"))?;
+        for row in 0..n {
+            if let Some(event) = fields::built(&mut events, &slots, row) {
+                event.host = hosts.value(row).ok_or(damaged("hosts"))?.to_string();
+            }
         }
     }
-    if !reader.is_empty() {
-        return Err(damaged("bytes after the last column"));
+    if parts.message {
+        let messages = block.column(MESSAGES)?;
+        let mut r = Reader::new(&messages);
+        for row in 0..n {
+            let message = r.text_ref().ok_or(damaged("messages"))?;
+            if let Some(event) = fields::built(&mut events, &slots, row) {
+                event.message = message.to_string();
+            }
+        }
     }
-    Ok((seqs, events))
-}
-
-fn checked_body(block: &[u8]) -> Result<&[u8], BlockError> {
-    if block.len() < 12 || &block[..4] != MAGIC {
-        return Err(BlockError::NotABlock);
+    if parts.trace_id {
+        let traces = block.column(TRACE_IDS)?;
+        let mut r = Reader::new(&traces);
+        for (row, &flag) in flags.iter().enumerate() {
+            if flag & 2 != 0 {
+                match fields::built(&mut events, &slots, row) {
+                    Some(event) => {
+                        event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?);
+                    }
+                    None => skip_trace_id(&mut r).ok_or(damaged("trace ids"))?,
+                }
+            }
+        }
     }
-    let (sum, body) = block[4..].split_at(8);
-    let mut expected = [0u8; 8];
-    expected.copy_from_slice(sum);
-    if u64::from_le_bytes(expected) != xxh3_64(body) {
-        return Err(BlockError::Checksum);
+    for (at, key) in summary.fields.iter().enumerate() {
+        let wanted = parts.fields
+            && paths.is_none_or(|paths| paths.iter().any(|p| fields::holds_path(&key.key, p)));
+        if wanted {
+            let column = block.column(FIXED_COLUMNS + at)?;
+            fields::decode_key(&column, key, &mut events, &slots).ok_or(damaged("fields"))?;
+        }
     }
-    Ok(body)
+    Ok(Rows { rows, seqs, events })
 }
 
 fn read_summary(reader: &mut Reader<'_>) -> Result<Summary, BlockError> {
@@ -317,49 +574,33 @@ fn read_summary(reader: &mut Reader<'_>) -> Result<Summary, BlockError> {
     })
 }
 
-fn compress_into(out: &mut Vec<u8>, column: &[u8]) {
-    // Compressing a buffer in memory fails only on allocation failure, which aborts anyway;
-    // the raw bytes are kept then, marked by a compressed length of zero.
-    match zstd::bulk::compress(column, ZSTD_LEVEL) {
-        Ok(packed) => {
-            varint::put(out, column.len() as u64);
-            varint::put(out, packed.len() as u64);
-            out.extend_from_slice(&packed);
-        }
-        Err(_) => {
-            varint::put(out, column.len() as u64);
-            varint::put(out, 0);
-            out.extend_from_slice(column);
-        }
+thread_local! {
+    // zstd's contexts cost more to set up than a small column costs to (de)compress: one of
+    // each per thread, kept.
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        std::cell::RefCell::new(zstd::bulk::Compressor::new(ZSTD_LEVEL).ok());
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        std::cell::RefCell::new(zstd::bulk::Decompressor::new().ok());
+}
+
+/// A column as stored: packed by zstd, or as it is when packing does not make it smaller.
+fn compress(column: &[u8]) -> Vec<u8> {
+    let packed = COMPRESSOR.with(|c| match c.borrow_mut().as_mut() {
+        Some(compressor) => compressor.compress(column),
+        None => zstd::bulk::compress(column, ZSTD_LEVEL),
+    });
+    match packed {
+        Ok(packed) if packed.len() < column.len() => packed,
+        // Compressing in memory fails only on allocation failure, which aborts anyway.
+        _ => column.to_vec(),
     }
 }
 
-fn decompress_from(reader: &mut Reader<'_>) -> Result<Vec<u8>, BlockError> {
-    let damaged = || BlockError::Damaged("column lengths");
-    let raw = reader.get_len().ok_or_else(damaged)?;
-    let packed = reader.get_len().ok_or_else(damaged)?;
-    if raw > MAX_COLUMN_BYTES {
-        return Err(damaged());
-    }
-    if packed == 0 {
-        return Ok(reader.take(raw).ok_or_else(damaged)?.to_vec());
-    }
-    let bytes = reader.take(packed).ok_or_else(damaged)?;
-    let column = zstd::bulk::decompress(bytes, raw).map_err(|_| BlockError::Damaged("column"))?;
-    if column.len() != raw {
-        return Err(BlockError::Damaged("column"));
-    }
-    Ok(column)
-}
-
-fn skip_column(reader: &mut Reader<'_>) -> Result<(), BlockError> {
-    let damaged = || BlockError::Damaged("column lengths");
-    let raw = reader.get_len().ok_or_else(damaged)?;
-    let packed = reader.get_len().ok_or_else(damaged)?;
-    reader
-        .take(if packed == 0 { raw } else { packed })
-        .ok_or_else(damaged)?;
-    Ok(())
+fn decompress(stored: &[u8], raw: usize) -> std::io::Result<Vec<u8>> {
+    DECOMPRESSOR.with(|d| match d.borrow_mut().as_mut() {
+        Some(decompressor) => decompressor.decompress(stored, raw),
+        None => zstd::bulk::decompress(stored, raw),
+    })
 }
 
 /// Sequence numbers as differences from the previous one (wrapping: any u64 comes back).
@@ -417,21 +658,39 @@ fn dictionary<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u8> {
     out
 }
 
-fn undictionary(column: &[u8], n: usize) -> Option<Vec<String>> {
-    let mut r = Reader::new(column);
-    let count = r.get_len()?;
-    if count > column.len() {
-        return None;
+/// A dictionary column read back: the distinct values and each row's index into them.
+struct Dictionary {
+    distinct: Vec<String>,
+    /// Empty when there is a single value.
+    indices: Vec<usize>,
+}
+
+impl Dictionary {
+    fn read(column: &[u8], n: usize) -> Option<Dictionary> {
+        let mut r = Reader::new(column);
+        let count = r.get_len()?;
+        if count > column.len() {
+            return None;
+        }
+        let distinct = (0..count).map(|_| r.text()).collect::<Option<Vec<_>>>()?;
+        let indices = match distinct.len() {
+            0 if n == 0 => Vec::new(),
+            1 => Vec::new(),
+            _ => (0..n)
+                .map(|_| r.get_len().filter(|&i| i < count))
+                .collect::<Option<Vec<_>>>()?,
+        };
+        r.is_empty().then_some(Dictionary { distinct, indices })
     }
-    let distinct = (0..count).map(|_| r.text()).collect::<Option<Vec<_>>>()?;
-    let values = match distinct.as_slice() {
-        [] if n == 0 => Vec::new(),
-        [only] => vec![only.clone(); n],
-        _ => (0..n)
-            .map(|_| distinct.get(r.get_len()?).cloned())
-            .collect::<Option<Vec<_>>>()?,
-    };
-    r.is_empty().then_some(values)
+
+    fn value(&self, row: usize) -> Option<&str> {
+        let index = if self.indices.is_empty() {
+            0
+        } else {
+            *self.indices.get(row)?
+        };
+        self.distinct.get(index).map(String::as_str)
+    }
 }
 
 fn messages(events: &[LogEvent]) -> Vec<u8> {
@@ -461,6 +720,14 @@ fn trace_ids(events: &[LogEvent]) -> Vec<u8> {
     out
 }
 
+fn skip_trace_id(reader: &mut Reader<'_>) -> Option<()> {
+    match reader.byte()? {
+        0 => reader.take(16).map(drop),
+        1 => reader.skip_text(),
+        _ => None,
+    }
+}
+
 fn trace_id(reader: &mut Reader<'_>) -> Option<String> {
     match reader.byte()? {
         0 => {
@@ -471,4 +738,44 @@ fn trace_id(reader: &mut Reader<'_>) -> Option<String> {
         1 => reader.text(),
         _ => None,
     }
+}
+
+/// Makes every checksum of a (damaged) block agree with its bytes again, so that a test's
+/// damage reaches the decoder itself.
+#[cfg(test)]
+pub fn forge_checksums(block: &mut [u8]) {
+    let Ok(len) = head_len(block) else {
+        return;
+    };
+    let end = PREFIX_BYTES + len;
+    if end > block.len() {
+        return;
+    }
+    let (prefix_and_head, columns) = block.split_at_mut(end);
+    let (prefix, head) = prefix_and_head.split_at_mut(PREFIX_BYTES);
+    let mut places = Vec::new();
+    {
+        let mut r = Reader::new(head);
+        if read_summary(&mut r).is_ok() {
+            let count = r.get_len().unwrap_or(0);
+            let mut offset = 0usize;
+            for _ in 0..count {
+                let (Some(stored), Some(_), Some(_)) = (r.get_len(), r.get(), r.byte()) else {
+                    break;
+                };
+                let at = head.len() - r.rest().len();
+                if r.take(8).is_none() {
+                    break;
+                }
+                places.push((at, offset, stored));
+                offset = offset.saturating_add(stored);
+            }
+        }
+    }
+    for (at, offset, stored) in places {
+        if let Some(column) = columns.get(offset..offset.saturating_add(stored)) {
+            head[at..at + 8].copy_from_slice(&xxh3_64(column).to_le_bytes());
+        }
+    }
+    prefix[8..16].copy_from_slice(&xxh3_64(head).to_le_bytes());
 }

@@ -69,22 +69,136 @@ pub fn encode(events: &[LogEvent]) -> Vec<(KeyStats, Vec<u8>)> {
                 min: f64::INFINITY,
                 max: f64::NEG_INFINITY,
             };
-            let mut column = Vec::new();
-            let mut last = 0;
-            for (i, value) in events
+            let held: Vec<(usize, &Value)> = events
                 .iter()
                 .enumerate()
                 .filter_map(|(i, e)| e.fields.get(*key).map(|v| (i, v)))
-            {
-                varint::put(&mut column, (i - last) as u64);
-                last = i;
-                put_value(&mut column, value);
+                .collect();
+            for (_, value) in &held {
                 stats.holders += 1;
                 widen(&mut stats, value);
             }
+            let column = integers(&held, events.len()).unwrap_or_else(|| {
+                let mut column = vec![GENERAL];
+                let mut last = 0;
+                for (i, value) in &held {
+                    varint::put(&mut column, (i - last) as u64);
+                    last = *i;
+                    put_value(&mut column, value);
+                }
+                column
+            });
             (stats, column)
         })
         .collect()
+}
+
+/// A key's column starts with its layout: each holder's row and tagged value in turn
+/// (`GENERAL`), or, when most events hold the key and every value is an integer (latencies,
+/// statuses, sizes), a bitmap of the rows that hold it and the values packed in as few bits
+/// as their spread needs (`INTEGERS`): a range over such a key reads one small column
+/// and unpacks it without parsing.
+const GENERAL: u8 = 0;
+const INTEGERS: u8 = 1;
+/// Widths above this do not fit one unaligned 8-byte read.
+const MAX_PACKED_BITS: u32 = 56;
+
+/// The `INTEGERS` layout of a key held by `held` of `n` events, when it applies.
+fn integers(held: &[(usize, &Value)], n: usize) -> Option<Vec<u8>> {
+    if held.len() * 4 < n {
+        return None;
+    }
+    let values: Vec<i64> = held
+        .iter()
+        .map(|(_, v)| {
+            v.as_number()
+                .filter(|n| n.is_i64())
+                .and_then(|n| n.as_i64())
+        })
+        .collect::<Option<_>>()?;
+    let min = values.iter().copied().min().unwrap_or(0);
+    let spread = values
+        .iter()
+        .map(|&v| v.wrapping_sub(min) as u64)
+        .max()
+        .unwrap_or(0);
+    let width = u64::BITS - spread.leading_zeros();
+    if width > MAX_PACKED_BITS {
+        return None;
+    }
+    let mut column = vec![INTEGERS];
+    let mut bitmap = vec![0u8; n.div_ceil(8)];
+    for (row, _) in held {
+        bitmap[row / 8] |= 1 << (row % 8);
+    }
+    column.extend_from_slice(&bitmap);
+    varint::put_signed(&mut column, min);
+    column.push(width as u8);
+    let start = column.len();
+    // Eight bytes of slack, so that every value is one unaligned 8-byte read.
+    column.resize(start + (values.len() * width as usize).div_ceil(8) + 8, 0);
+    for (i, &v) in values.iter().enumerate() {
+        let bit = i * width as usize;
+        let at = start + bit / 8;
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&column[at..at + 8]);
+        let merged = u64::from_le_bytes(word) | ((v.wrapping_sub(min) as u64) << (bit % 8));
+        column[at..at + 8].copy_from_slice(&merged.to_le_bytes());
+    }
+    Some(column)
+}
+
+/// An `INTEGERS` column read back: which rows hold the key, and their values in row order.
+struct Packed<'a> {
+    bitmap: &'a [u8],
+    min: i64,
+    width: u32,
+    bits: &'a [u8],
+}
+
+impl<'a> Packed<'a> {
+    fn read(column: &'a [u8], n: usize, holders: u64) -> Option<Packed<'a>> {
+        let mut r = Reader::new(column);
+        let bitmap = r.take(n.div_ceil(8))?;
+        let min = r.get_signed()?;
+        let width = u32::from(r.byte()?);
+        let bits = r.rest();
+        let needed = (usize::try_from(holders).ok()?)
+            .checked_mul(width as usize)?
+            .div_ceil(8)
+            + 8;
+        let held: u64 = bitmap.iter().map(|b| u64::from(b.count_ones())).sum();
+        (width <= MAX_PACKED_BITS && bits.len() == needed && held == holders).then_some(Packed {
+            bitmap,
+            min,
+            width,
+            bits,
+        })
+    }
+
+    /// Each holding row with its value, in row order.
+    fn each(&self, mut visit: impl FnMut(usize, i64)) {
+        let mask = if self.width == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - self.width)
+        };
+        let mut i = 0usize;
+        for (byte_at, &byte) in self.bitmap.iter().enumerate() {
+            let mut byte = byte;
+            while byte != 0 {
+                let row = byte_at * 8 + byte.trailing_zeros() as usize;
+                byte &= byte - 1;
+                let bit = i * self.width as usize;
+                let at = bit / 8;
+                let mut word = [0u8; 8];
+                word.copy_from_slice(&self.bits[at..at + 8]);
+                let offset = (u64::from_le_bytes(word) >> (bit % 8)) & mask;
+                visit(row, self.min.wrapping_add(offset as i64));
+                i += 1;
+            }
+        }
+    }
 }
 
 fn widen(stats: &mut KeyStats, value: &Value) {
@@ -134,15 +248,128 @@ pub fn read_stats(reader: &mut Reader<'_>, events: usize) -> Option<Vec<KeyStats
 }
 
 /// Puts the values of `key`'s column into the events' fields.
-pub fn decode_key(column: &[u8], key: &KeyStats, events: &mut [LogEvent]) -> Option<()> {
+/// The slot of a row that a decode does not build.
+pub const NOT_BUILT: u32 = u32::MAX;
+
+/// The event built for `row`, when it is built: `slots` gives each row's place in `events`.
+pub fn built<'e>(
+    events: &'e mut [LogEvent],
+    slots: &[u32],
+    row: usize,
+) -> Option<&'e mut LogEvent> {
+    match *slots.get(row)? {
+        NOT_BUILT => None,
+        slot => events.get_mut(slot as usize),
+    }
+}
+
+/// Reads `key`'s column into the events built (see `built`); the values of rows not built
+/// are passed over.
+pub fn decode_key(
+    column: &[u8],
+    key: &KeyStats,
+    events: &mut [LogEvent],
+    slots: &[u32],
+) -> Option<()> {
+    let (&layout, column) = column.split_first()?;
+    if layout == INTEGERS {
+        let packed = Packed::read(column, slots.len(), key.holders)?;
+        let mut inside = true;
+        packed.each(|row, value| match built(events, slots, row) {
+            Some(event) => {
+                event
+                    .fields
+                    .insert(key.key.clone(), Value::Number(value.into()));
+            }
+            None => inside &= row < slots.len(),
+        });
+        return inside.then_some(());
+    }
+    if layout != GENERAL {
+        return None;
+    }
     let mut r = Reader::new(column);
     let mut at = 0usize;
     for _ in 0..key.holders {
         at = at.checked_add(r.get_len()?)?;
-        let value = get_value(&mut r)?;
-        events.get_mut(at)?.fields.insert(key.key.clone(), value);
+        if at >= slots.len() {
+            return None;
+        }
+        match built(events, slots, at) {
+            Some(event) => {
+                let value = get_value(&mut r)?;
+                event.fields.insert(key.key.clone(), value);
+            }
+            None => skip_value(&mut r)?,
+        }
     }
     r.is_empty().then_some(())
+}
+
+/// One event's value of a key, as far as deciding a clause on it needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    Number(f64),
+    /// A string or a boolean: never a number.
+    Scalar,
+    /// Null: no value at all, to the predicate.
+    Null,
+    /// An array, an object or an integer beyond i64: only the predicate can tell.
+    Nested,
+}
+
+/// Hands each event that has `key` (by row) its value's cell, without building values.
+pub fn visit_cells(
+    column: &[u8],
+    key: &KeyStats,
+    events: usize,
+    mut visit: impl FnMut(usize, Cell),
+) -> Option<()> {
+    let (&layout, column) = column.split_first()?;
+    if layout == INTEGERS {
+        let packed = Packed::read(column, events, key.holders)?;
+        packed.each(|row, value| visit(row, Cell::Number(value as f64)));
+        return Some(());
+    }
+    if layout != GENERAL {
+        return None;
+    }
+    let mut r = Reader::new(column);
+    let mut at = 0usize;
+    for _ in 0..key.holders {
+        at = at.checked_add(r.get_len()?)?;
+        let cell = match r.byte()? {
+            NULL => Cell::Null,
+            FALSE | TRUE => Cell::Scalar,
+            INT => Cell::Number(r.get_signed()? as f64),
+            FLOAT => {
+                let mut raw = [0u8; 8];
+                raw.copy_from_slice(r.take(8)?);
+                Cell::Number(f64::from_le_bytes(raw))
+            }
+            STRING => {
+                r.skip_text()?;
+                Cell::Scalar
+            }
+            JSON => {
+                r.skip_text()?;
+                Cell::Nested
+            }
+            _ => return None,
+        };
+        visit(at, cell);
+    }
+    r.is_empty().then_some(())
+}
+
+fn skip_value(reader: &mut Reader<'_>) -> Option<()> {
+    match reader.byte()? {
+        NULL | FALSE | TRUE => Some(()),
+        INT => reader.get_signed().map(drop),
+        FLOAT => reader.take(8).map(drop),
+        STRING | JSON => reader.skip_text(),
+        _ => None,
+    }
 }
 
 fn put_value(out: &mut Vec<u8>, value: &Value) {

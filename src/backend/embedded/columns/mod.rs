@@ -10,15 +10,18 @@
 
 pub mod block;
 pub mod bloom;
+mod decide;
+mod expire;
 pub mod fields;
 pub mod manifest;
+mod merge;
 pub mod part;
 mod prune;
 mod reader;
 mod varint;
 mod writer;
 
-pub use reader::{ColumnReader, Found};
+pub use reader::{disk_bytes, ColumnReader, Found};
 pub use writer::{ColumnWriter, BLOCK_EVENTS};
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! query which blocks can hold what it asks for before any block is read.
 //!
 //! Layout: the blocks one after another, then the index, its xxh3 checksum (8 bytes), its
-//! length (8 bytes) and `LGP1`. A part is written to a temporary name, synced and renamed
+//! length (8 bytes) and `LGP2`. A part is written to a temporary name, synced and renamed
 //! into place, so a part file either is whole or does not exist under its name.
 
 use super::block::{self, BlockError};
@@ -16,16 +16,21 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
-const TRAILER: &[u8; 4] = b"LGP1";
+const TRAILER: &[u8; 4] = b"LGP2";
 
 /// Where one block lies in its part, and what its summary says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockEntry {
     pub offset: u64,
     pub len: u64,
+    /// The length of the block's head (see `block.rs`): one read fetches it.
+    pub head_len: u64,
     pub service: String,
     pub host: String,
     pub events: u64,
+    /// The lowest and highest sequence numbers in the block (arrival order).
+    pub first_seq: u64,
+    pub last_seq: u64,
     pub oldest: Timestamp,
     pub newest: Timestamp,
     /// Events per level, by `Level::rank`.
@@ -57,9 +62,12 @@ pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, Bl
         entry: BlockEntry {
             offset: 0,
             len: bytes.len() as u64,
+            head_len: block::head_len(&bytes)? as u64,
             service: first.map(|e| e.service.clone()).unwrap_or_default(),
             host: first.map(|e| e.host.clone()).unwrap_or_default(),
             events: summary.events as u64,
+            first_seq: seqs.iter().copied().min().unwrap_or(0),
+            last_seq: seqs.iter().copied().max().unwrap_or(0),
             oldest: summary.oldest,
             newest: summary.newest,
             levels: summary.levels,
@@ -98,9 +106,12 @@ pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
         let entry = &block.entry;
         varint::put(&mut index, data.len() as u64);
         varint::put(&mut index, block.bytes.len() as u64);
+        varint::put(&mut index, entry.head_len);
         put_text(&mut index, &entry.service);
         put_text(&mut index, &entry.host);
         varint::put(&mut index, entry.events);
+        varint::put(&mut index, entry.first_seq);
+        varint::put(&mut index, entry.last_seq);
         varint::put_signed(&mut index, entry.oldest.0);
         varint::put_signed(&mut index, entry.newest.0);
         for count in entry.levels {
@@ -171,6 +182,26 @@ impl Part {
         block::decode(&self.block_bytes(i)?).map_err(|e| self.damaged(&e))
     }
 
+    /// Block `i` with its head read and checked; its columns are read from the file as they
+    /// are asked for.
+    pub fn open_block(&self, i: usize) -> std::result::Result<block::Opened<'_>, BlockError> {
+        let entry = self
+            .blocks
+            .get(i)
+            .ok_or(BlockError::Damaged("no such block"))?;
+        let head_end = block::PREFIX_BYTES as u64 + entry.head_len;
+        let mut head = vec![0u8; head_end as usize];
+        self.file
+            .read_exact_at(&mut head, entry.offset)
+            .map_err(|e| BlockError::Unreadable(e.to_string()))?;
+        let columns = block::Columns::File {
+            file: &self.file,
+            at: entry.offset + head_end,
+            len: (entry.len - head_end) as usize,
+        };
+        block::open_head(&head, columns)
+    }
+
     /// The bytes of block `i`, as written.
     pub fn block_bytes(&self, i: usize) -> Result<Vec<u8>> {
         let entry = self.blocks.get(i).ok_or_else(|| StoreError::Damaged {
@@ -210,9 +241,15 @@ fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
         if offset.checked_add(len)? > data_end {
             return None;
         }
+        let head_len = r.get()?;
+        if head_len.checked_add(block::PREFIX_BYTES as u64)? > len {
+            return None;
+        }
         let service = r.text()?;
         let host = r.text()?;
         let events = r.get()?;
+        let first_seq = r.get()?;
+        let last_seq = r.get()?;
         let oldest = Timestamp(r.get_signed()?);
         let newest = Timestamp(r.get_signed()?);
         let mut levels = [0u64; 6];
@@ -222,9 +259,12 @@ fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
         blocks.push(BlockEntry {
             offset,
             len,
+            head_len,
             service,
             host,
             events,
+            first_seq,
+            last_seq,
             oldest,
             newest,
             levels,

@@ -2,21 +2,86 @@
 //! entry, word filter or field keys rule a query out (`prune.rs`), and decides on every
 //! other event with the in-memory predicate (`query::matches`), so it returns what the
 //! predicate does by construction.
+//!
+//! A reader sees the store as of one manifest (its view) until `refresh`. A part that
+//! cannot be opened, or a block that fails its checksum, is left out and listed in
+//! `damaged`: one damaged file costs its own events, not the store.
 
 use super::block::{self, Parts};
+use super::decide::{verdicts, Verdict};
 use super::manifest::Manifest;
 use super::part::{BlockEntry, Part};
 use super::prune::{field_paths, fields_may_match, may_match, parts_needed, required_words};
-use crate::backend::embedded::error::Result;
-use crate::backend::embedded::Order;
+use crate::backend::embedded::damage::DamagedSegment;
+use crate::backend::embedded::error::{Result, StoreError};
+use crate::backend::embedded::{Checkpoint, Order, StoreStats};
 use crate::event::LogEvent;
-use crate::query::Query;
+use crate::query::{Clause, Query, Target, Test};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
-use std::path::Path;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-/// A block's bytes, its events' sequence numbers and its events (partly decoded).
-type DecodedBlock = (Vec<u8>, Vec<u64>, Vec<LogEvent>);
+/// A block read for a query: every row's sequence number and time, each row's verdict when
+/// some clauses were decided on its columns, and the events built (see `Want`).
+struct DecodedBlock<'v> {
+    opened: block::Opened<'v>,
+    /// Empty, with `times`, for `Want::Counted`.
+    seqs: Vec<u64>,
+    times: Vec<i64>,
+    verdicts: Option<Vec<Verdict>>,
+    built: block::Rows,
+}
+
+impl DecodedBlock<'_> {
+    fn rows(&self) -> usize {
+        self.opened.summary.events
+    }
+
+    fn event(&self, row: usize) -> Option<&LogEvent> {
+        let slot = self.built.rows.binary_search(&row).ok()?;
+        self.built.events.get(slot)
+    }
+
+    /// Whether row `row` matches: its verdict, or the predicate when that is `Maybe`.
+    fn matches(&self, query: &Query, row: usize) -> bool {
+        match self.verdicts.as_ref().map(|v| v[row]) {
+            Some(Verdict::No) => false,
+            Some(Verdict::Yes) => true,
+            _ => self
+                .event(row)
+                .is_some_and(|event| crate::query::matches(query, event)),
+        }
+    }
+
+    /// The matching events (built as `Want::Candidates`), taken out of the block.
+    fn take_matches(&mut self, query: &Query) -> Vec<LogEvent> {
+        let mut taken = Vec::new();
+        for slot in 0..self.built.rows.len() {
+            let row = self.built.rows[slot];
+            if self.matches(query, row) {
+                taken.push(std::mem::take(&mut self.built.events[slot]));
+            }
+        }
+        taken
+    }
+}
+
+/// Which rows `read_block` builds events for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// Every row that may match: the events are handed on.
+    Candidates,
+    /// Only rows the columns left undecided, with every row's sequence number and time: a
+    /// ranking needs no event for a `Yes`.
+    Ranked,
+    /// Only rows the columns left undecided: a count needs nothing else.
+    Counted,
+}
+
+/// Every sequence number.
+const ALL_SEQS: Range<u64> = 0..u64::MAX;
 
 /// What a query needs of the blocks it reads, worked out once per query.
 struct Plan {
@@ -36,6 +101,22 @@ impl Plan {
             needed: parts_needed(query),
             paths,
         }
+    }
+
+    /// This plan, also decoding what counting by `target` reads.
+    fn counting(mut self, target: &Target) -> Plan {
+        match target {
+            Target::Service => self.needed.service = true,
+            Target::Host => self.needed.host = true,
+            Target::Message => self.needed.message = true,
+            Target::TraceId => self.needed.trace_id = true,
+            Target::Field(key) => {
+                self.needed.fields = true;
+                self.paths.push(key.clone());
+            }
+            Target::Level | Target::Timestamp => {}
+        }
+        self
     }
 }
 
@@ -66,52 +147,245 @@ fn rank(order: Order, time: i64, seq: u64) -> i128 {
     }
 }
 
+/// The best rank any event of a block can have.
+fn best_rank(order: Order, entry: &BlockEntry) -> i128 {
+    match order {
+        Order::NewestFirst => rank(order, entry.newest.0, u64::MAX),
+        Order::OldestFirst => rank(order, entry.oldest.0, 0),
+        Order::Arrival => rank(order, 0, entry.first_seq),
+    }
+}
+
 /// Called with a block's bytes and its matches (decoded as far as the query needed).
 type BlockVisitor<'a> =
-    dyn FnMut(&[u8], &[LogEvent]) -> std::result::Result<(), block::BlockError> + 'a;
+    dyn FnMut(&block::Opened<'_>, &[LogEvent]) -> std::result::Result<(), block::BlockError> + 'a;
+
+/// The store as of one manifest: its parts, opened (damaged ones left out).
+struct View {
+    manifest: Manifest,
+    parts: Vec<Arc<Part>>,
+}
 
 pub struct ColumnReader {
-    parts: Vec<Part>,
+    dir: PathBuf,
+    view: RwLock<Arc<View>>,
+    damaged: Mutex<Vec<DamagedSegment>>,
 }
 
 impl ColumnReader {
     /// The store in `dir` as of its last commit.
     pub fn open(dir: &Path) -> Result<ColumnReader> {
-        let manifest = Manifest::load(dir)?.unwrap_or_default();
-        let parts = manifest
-            .parts
-            .iter()
-            .map(|name| Part::open(&dir.join("parts").join(name)))
-            .collect::<Result<Vec<Part>>>()?;
-        Ok(ColumnReader { parts })
+        let reader = ColumnReader {
+            dir: dir.to_path_buf(),
+            view: RwLock::new(Arc::new(View {
+                manifest: Manifest::default(),
+                parts: Vec::new(),
+            })),
+            damaged: Mutex::new(Vec::new()),
+        };
+        reader.refresh()?;
+        Ok(reader)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Parts and blocks left out because they are damaged; say so beside any answer.
+    pub fn damaged(&self) -> Vec<DamagedSegment> {
+        self.damaged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Moves to the newest commit; parts already open are kept open.
+    pub fn refresh(&self) -> Result<()> {
+        self.move_to_newest().map(|_| ())
+    }
+
+    /// The positions of the newest commit, with the reader moved to that commit: every
+    /// event with `seq < next_seq` is visible and came from before those positions.
+    pub fn snapshot(&self) -> Result<Checkpoint> {
+        let view = self.move_to_newest()?;
+        Ok(Checkpoint {
+            next_seq: view.manifest.next_seq,
+            positions: view.manifest.positions.clone(),
+        })
+    }
+
+    fn move_to_newest(&self) -> Result<Arc<View>> {
+        // A merge or retention may remove a part between our reading the manifest and
+        // opening the part; the manifest read again names its replacement.
+        let mut attempt = 0;
+        loop {
+            let manifest = Manifest::load(&self.dir)?.unwrap_or_default();
+            // The last attempt takes a part still missing for damage.
+            match self.open_view(manifest, attempt == 5) {
+                Ok(view) => {
+                    let view = Arc::new(view);
+                    *self.view.write().unwrap_or_else(PoisonError::into_inner) = view.clone();
+                    return Ok(view);
+                }
+                Err(StoreError::Io { cause, .. })
+                    if cause.kind() == std::io::ErrorKind::NotFound && attempt < 5 =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn open_view(&self, manifest: Manifest, missing_is_damage: bool) -> Result<View> {
+        let current = self.view();
+        if current.manifest == manifest {
+            return Ok(View {
+                manifest,
+                parts: current.parts.clone(),
+            });
+        }
+        let mut parts = Vec::with_capacity(manifest.parts.len());
+        for name in &manifest.parts {
+            let path = self.dir.join("parts").join(name);
+            if let Some(open) = current.parts.iter().find(|p| p.path() == path) {
+                parts.push(open.clone());
+                continue;
+            }
+            match Part::open(&path) {
+                Ok(part) => parts.push(Arc::new(part)),
+                Err(StoreError::Damaged { reason, .. }) => self.note(DamagedSegment {
+                    id: name.clone(),
+                    files: path,
+                    events: None,
+                    reason,
+                    set_aside_by_writer: true,
+                }),
+                Err(StoreError::Io { cause, .. })
+                    if missing_is_damage && cause.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    self.note(DamagedSegment {
+                        id: name.clone(),
+                        files: path,
+                        events: None,
+                        reason: "the file is missing".into(),
+                        set_aside_by_writer: true,
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(View { manifest, parts })
+    }
+
+    fn view(&self) -> Arc<View> {
+        self.view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn note(&self, damage: DamagedSegment) {
+        let mut damaged = self.damaged.lock().unwrap_or_else(PoisonError::into_inner);
+        if !damaged.iter().any(|d| d.id == damage.id) {
+            damaged.push(damage);
+        }
+    }
+
+    fn note_block(&self, part: &Part, b: usize, reason: String) {
+        let name = part
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let events = part.blocks.get(b).map_or(0, |e| e.events);
+        self.note(DamagedSegment {
+            id: format!("{name} block {b}"),
+            files: part.path().to_path_buf(),
+            events: Some(u32::try_from(events).unwrap_or(u32::MAX)),
+            reason: format!("block {b}: {reason}"),
+            set_aside_by_writer: false,
+        });
     }
 
     /// How many events match.
     pub fn count(&self, query: &Query) -> Result<u64> {
+        let view = self.view();
         if matches!(query, Query::All) {
-            return Ok(self.entries().map(|(_, _, e)| e.events).sum());
+            return Ok(entries(&view).map(|e| e.events).sum());
         }
-        self.matching(query, &Plan::of(query), &mut |_, _| Ok(()))
+        let plan = Plan::of(query);
+        // Heads first, on this thread (cheap; most blocks stop there), then the blocks
+        // left are decided on every core.
+        let mut admitted = Vec::new();
+        for (p, part) in view.parts.iter().enumerate() {
+            for b in 0..part.blocks.len() {
+                if let Some(opened) = self.admit(&view, query, &plan, p, b) {
+                    admitted.push(((p, b), opened));
+                }
+            }
+        }
+        let count_some = |share: Vec<((usize, usize), block::Opened<'_>)>| -> Result<u64> {
+            let mut n = 0;
+            for (at, opened) in share {
+                let Some(block) =
+                    self.decide_block(&view, opened, query, &plan, at, Want::Counted)?
+                else {
+                    continue;
+                };
+                n += (0..block.rows())
+                    .filter(|&row| block.matches(query, row))
+                    .count() as u64;
+            }
+            Ok(n)
+        };
+        shared_out(admitted, count_some)?.into_iter().sum()
     }
 
-    /// Matching events in `order`, at most `limit` of them (`None` = all): by time (ties by
-    /// arrival) or by arrival alone. Blocks are visited best first by their time range, and
-    /// once `limit` events are in hand a block that cannot beat the last of them is not read.
+    /// Matching events in `order`, at most `limit` of them (`None` = all).
     pub fn search(&self, query: &Query, order: Order, limit: Option<usize>) -> Result<Vec<Found>> {
+        self.search_within(query, order, limit, ALL_SEQS)
+    }
+
+    /// Matching events with `after < seq <= upto`, in arrival order.
+    pub fn arrived_between(
+        &self,
+        query: &Query,
+        after: Option<u64>,
+        upto: u64,
+    ) -> Result<Vec<Found>> {
+        let from = after.map_or(0, |a| a.saturating_add(1));
+        self.search_within(query, Order::Arrival, None, from..upto.saturating_add(1))
+    }
+
+    /// The newest `limit` matching events (by time) among those with `seq < end`.
+    pub fn newest_before(&self, query: &Query, end: u64, limit: usize) -> Result<Vec<Found>> {
+        self.search_within(query, Order::NewestFirst, Some(limit), 0..end)
+    }
+
+    /// Matching events with a sequence number in `seqs`, in `order` (by time, ties by
+    /// arrival, or by arrival alone), at most `limit` of them. Blocks are visited best
+    /// first, and once `limit` events are in hand a block that cannot beat the last of them
+    /// is not read.
+    fn search_within(
+        &self,
+        query: &Query,
+        order: Order,
+        limit: Option<usize>,
+        seqs: Range<u64>,
+    ) -> Result<Vec<Found>> {
         let limit = limit.unwrap_or(usize::MAX);
-        if limit == 0 {
+        if limit == 0 || seqs.is_empty() {
             return Ok(Vec::new());
         }
+        let view = self.view();
         let mut blocks: Vec<(i128, usize, usize)> = Vec::new();
-        for (p, part) in self.parts.iter().enumerate() {
+        for (p, part) in view.parts.iter().enumerate() {
             for (b, entry) in part.blocks.iter().enumerate() {
-                if may_match(query, entry) {
-                    let best = match order {
-                        Order::NewestFirst => rank(order, entry.newest.0, u64::MAX),
-                        Order::OldestFirst => rank(order, entry.oldest.0, 0),
-                        Order::Arrival => i128::MAX,
-                    };
-                    blocks.push((best, p, b));
+                let in_window = entry.first_seq < seqs.end && entry.last_seq >= seqs.start;
+                if in_window && may_match(query, entry) {
+                    blocks.push((best_rank(order, entry), p, b));
                 }
             }
         }
@@ -123,13 +397,13 @@ impl ColumnReader {
             if kept.len() >= limit && kept.peek().is_some_and(|Reverse(worst)| best < worst.rank) {
                 break;
             }
-            let Some((_, seqs, events)) = self.read_block(query, &plan, p, b)? else {
+            let Some(block) = self.read_block(&view, query, &plan, p, b, Want::Ranked)? else {
                 continue;
             };
-            for (row, (seq, event)) in seqs.into_iter().zip(&events).enumerate() {
-                if crate::query::matches(query, event) {
+            for (row, (&seq, &time)) in block.seqs.iter().zip(&block.times).enumerate() {
+                if seqs.contains(&seq) && block.matches(query, row) {
                     kept.push(Reverse(Candidate {
-                        rank: rank(order, event.timestamp.0, seq),
+                        rank: rank(order, time, seq),
                         part: p,
                         block: b,
                         row,
@@ -143,44 +417,72 @@ impl ColumnReader {
         }
         let mut winners: Vec<Candidate> = kept.into_iter().map(|Reverse(k)| k).collect();
         winners.sort_by_key(|c| Reverse(c.rank));
-        // Whole events, each block decoded once.
-        let mut decoded: BTreeMap<(usize, usize), Vec<LogEvent>> = BTreeMap::new();
-        let mut found = Vec::with_capacity(winners.len());
-        for Candidate {
-            part: p,
-            block: b,
-            row,
-            seq,
-            ..
-        } in winners
-        {
-            if let std::collections::btree_map::Entry::Vacant(slot) = decoded.entry((p, b)) {
-                let part = &self.parts[p];
-                slot.insert(part.events(b)?);
-            }
-            let event = decoded
-                .get(&(p, b))
-                .and_then(|events| events.get(row))
-                .cloned()
-                .unwrap_or_default();
-            found.push(Found { seq, event });
-        }
-        Ok(found)
+        self.whole_events(&view, winners)
     }
 
-    /// Matching events per service, most first.
-    pub fn count_by_service(&self, query: &Query) -> Result<Vec<(String, u64)>> {
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        if matches!(query, Query::All) {
-            for (_, _, entry) in self.entries() {
-                *counts.entry(entry.service.clone()).or_default() += entry.events;
+    /// The winners' whole events, each block read once and only the winning rows built; a
+    /// block that turns out damaged is noted and its events left out.
+    fn whole_events(&self, view: &View, winners: Vec<Candidate>) -> Result<Vec<Found>> {
+        let mut rows_by_block: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        for winner in &winners {
+            rows_by_block
+                .entry((winner.part, winner.block))
+                .or_default()
+                .push(winner.row);
+        }
+        let mut built: HashMap<(usize, usize, usize), LogEvent> = HashMap::new();
+        for ((p, b), rows) in rows_by_block {
+            let part = &view.parts[p];
+            match part
+                .open_block(b)
+                .and_then(|opened| opened.decode_rows(&rows))
+            {
+                Ok(events) => {
+                    built.extend(rows.into_iter().zip(events).map(|(r, e)| ((p, b, r), e)))
+                }
+                Err(e) => self.note_block(part, b, e.to_string()),
+            }
+        }
+        Ok(winners
+            .into_iter()
+            .filter_map(|w| {
+                built
+                    .remove(&(w.part, w.block, w.row))
+                    .map(|event| Found { seq: w.seq, event })
+            })
+            .collect())
+    }
+
+    /// Matching events counted per value of `target`, most frequent first (ties by value).
+    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
+        let view = self.view();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let from_index = matches!(query, Query::All)
+            && matches!(target, Target::Service | Target::Host | Target::Level);
+        if from_index {
+            for entry in entries(&view) {
+                let mut add = |value: &str, n: u64| {
+                    if n > 0 {
+                        *counts.entry(value.to_string()).or_default() += n;
+                    }
+                };
+                match target {
+                    Target::Service => add(&entry.service, entry.events),
+                    Target::Host => add(&entry.host, entry.events),
+                    _ => {
+                        for level in crate::event::Level::ALL {
+                            add(level.as_str(), entry.levels[level.rank() as usize]);
+                        }
+                    }
+                }
             }
         } else {
-            let mut plan = Plan::of(query);
-            plan.needed.service = true;
-            self.matching(query, &plan, &mut |_, matched| {
+            let plan = Plan::of(query).counting(target);
+            self.matching(&view, query, &plan, &mut |_, matched| {
                 for event in matched {
-                    *counts.entry(event.service.clone()).or_default() += 1;
+                    for value in crate::backend::embedded::values_of(event, target) {
+                        *counts.entry(value).or_default() += 1;
+                    }
                 }
                 Ok(())
             })?;
@@ -192,14 +494,17 @@ impl ColumnReader {
 
     /// Visits every matching event, part by part and block by block; returns how many.
     pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&LogEvent)) -> Result<u64> {
+        let view = self.view();
         let plan = Plan::of(query);
-        self.matching(query, &plan, &mut |bytes, matched| {
+        self.matching(&view, query, &plan, &mut |opened, matched| {
             if plan.needed == Parts::ALL {
                 matched.iter().for_each(&mut *visit);
             } else {
                 // Decided on the columns the query names; whole events only for the blocks
                 // that hold matches.
-                block::decode(bytes)?
+                opened
+                    .decode(Parts::ALL, None)?
+                    .1
                     .iter()
                     .filter(|e| crate::query::matches(query, e))
                     .for_each(&mut *visit);
@@ -208,58 +513,222 @@ impl ColumnReader {
         })
     }
 
+    /// The highest sequence number visible now; events committed later have higher ones.
+    pub fn max_seq(&self) -> Option<u64> {
+        entries(&self.view()).map(|e| e.last_seq).max()
+    }
+
+    /// Whether any stored event has `fields.KEY`.
+    pub fn has_field_key(&self, key: &str) -> Result<bool> {
+        let exists = Query::Clause(Clause {
+            target: Target::Field(key.to_string()),
+            test: Test::Exists,
+        });
+        Ok(!self.search(&exists, Order::Arrival, Some(1))?.is_empty())
+    }
+
+    /// Events, their time span and the bytes the store takes on disk.
+    pub fn stats(&self) -> StoreStats {
+        let view = self.view();
+        let mut stats = StoreStats {
+            disk_bytes: disk_bytes(&self.dir),
+            ..StoreStats::default()
+        };
+        for entry in entries(&view).filter(|e| e.events > 0) {
+            stats.events += entry.events;
+            stats.oldest = Some(stats.oldest.map_or(entry.oldest, |o| o.min(entry.oldest)));
+            stats.newest = Some(stats.newest.map_or(entry.newest, |n| n.max(entry.newest)));
+        }
+        stats
+    }
+
     /// Finds the matches block by block, decoding only the columns `plan` names, and hands
     /// each block with matches (its bytes and the partly decoded matches) to `found`.
-    fn matching(&self, query: &Query, plan: &Plan, found: &mut BlockVisitor<'_>) -> Result<u64> {
+    fn matching(
+        &self,
+        view: &View,
+        query: &Query,
+        plan: &Plan,
+        found: &mut BlockVisitor<'_>,
+    ) -> Result<u64> {
         let mut n = 0;
-        for (p, part) in self.parts.iter().enumerate() {
+        for (p, part) in view.parts.iter().enumerate() {
             for b in 0..part.blocks.len() {
-                let Some((bytes, _, mut events)) = self.read_block(query, plan, p, b)? else {
+                let Some(mut block) = self.read_block(view, query, plan, p, b, Want::Candidates)?
+                else {
                     continue;
                 };
-                events.retain(|e| crate::query::matches(query, e));
-                if !events.is_empty() {
-                    n += events.len() as u64;
-                    found(&bytes, &events).map_err(|e| part.damaged(&e))?;
+                let events = block.take_matches(query);
+                if events.is_empty() {
+                    continue;
+                }
+                match found(&block.opened, &events) {
+                    Ok(()) => n += events.len() as u64,
+                    Err(e) => self.note_block(part, b, e.to_string()),
                 }
             }
         }
         Ok(n)
     }
 
-    /// Block `b` of part `p` decoded as `plan` says, unless its index entry or summary rule
-    /// the query out: its bytes, sequence numbers and events.
-    fn read_block(
+    /// Block `b` of part `p` decoded as `plan` and `want` say, unless its index entry or
+    /// summary rule the query out (or it is damaged, which is noted).
+    fn read_block<'v>(
         &self,
+        view: &'v View,
         query: &Query,
         plan: &Plan,
         p: usize,
         b: usize,
-    ) -> Result<Option<DecodedBlock>> {
-        let part = &self.parts[p];
-        if !part
-            .blocks
-            .get(b)
-            .is_some_and(|entry| may_match(query, entry))
-        {
-            return Ok(None);
+        want: Want,
+    ) -> Result<Option<DecodedBlock<'v>>> {
+        match self.admit(view, query, plan, p, b) {
+            Some(opened) => self.decide_block(view, opened, query, plan, (p, b), want),
+            None => Ok(None),
         }
-        let bytes = part.block_bytes(b)?;
-        let opened = block::open(&bytes).map_err(|e| part.damaged(&e))?;
-        if !plan.words.iter().all(|w| opened.summary.words.may_hold(w))
-            || !fields_may_match(query, &opened.summary)
-        {
-            return Ok(None);
-        }
-        let (seqs, events) = opened
-            .decode(plan.needed, Some(&plan.paths))
-            .map_err(|e| part.damaged(&e))?;
-        Ok(Some((bytes, seqs, events)))
     }
 
-    fn entries(&self) -> impl Iterator<Item = (&Part, usize, &BlockEntry)> {
-        self.parts
-            .iter()
-            .flat_map(|p| p.blocks.iter().enumerate().map(move |(i, e)| (p, i, e)))
+    /// Block `b` of part `p` with its head read, unless its index entry or summary rule the
+    /// query out (or it is damaged, which is noted).
+    fn admit<'v>(
+        &self,
+        view: &'v View,
+        query: &Query,
+        plan: &Plan,
+        p: usize,
+        b: usize,
+    ) -> Option<block::Opened<'v>> {
+        let part = &view.parts[p];
+        part.blocks.get(b).filter(|entry| may_match(query, entry))?;
+        let opened = match part.open_block(b) {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.note_block(part, b, e.to_string());
+                return None;
+            }
+        };
+        let admitted = plan.words.iter().all(|w| opened.summary.words.may_hold(w))
+            && fields_may_match(query, &opened.summary);
+        admitted.then_some(opened)
     }
+
+    /// An admitted block decoded as `plan` and `want` say.
+    fn decide_block<'v>(
+        &self,
+        view: &'v View,
+        opened: block::Opened<'v>,
+        query: &Query,
+        plan: &Plan,
+        (p, b): (usize, usize),
+        want: Want,
+    ) -> Result<Option<DecodedBlock<'v>>> {
+        let part = &view.parts[p];
+        let Some(entry) = part.blocks.get(b) else {
+            return Ok(None);
+        };
+        let numbered = if want == Want::Counted {
+            Ok((Vec::new(), Vec::new()))
+        } else {
+            opened.seqs_and_times()
+        };
+        let decoded = numbered.and_then(|(seqs, times)| {
+            let verdicts = verdicts(query, entry, &opened)?;
+            let keep: Option<Vec<bool>> = verdicts.as_ref().map(|v| {
+                v.iter()
+                    .map(|&verdict| match want {
+                        Want::Candidates => verdict != Verdict::No,
+                        Want::Ranked | Want::Counted => verdict == Verdict::Maybe,
+                    })
+                    .collect()
+            });
+            let built = if keep.as_ref().is_some_and(|k| !k.contains(&true)) {
+                // Decided on the columns alone: no event is needed.
+                block::Rows {
+                    rows: Vec::new(),
+                    seqs: Vec::new(),
+                    events: Vec::new(),
+                }
+            } else {
+                opened.decode_kept(
+                    plan.needed,
+                    Some(&plan.paths),
+                    keep.as_deref(),
+                    Some((&seqs, &times)),
+                )?
+            };
+            Ok((seqs, times, verdicts, built))
+        });
+        match decoded {
+            Ok((seqs, times, verdicts, built)) => Ok(Some(DecodedBlock {
+                opened,
+                seqs,
+                times,
+                verdicts,
+                built,
+            })),
+            Err(e) => {
+                self.note_block(part, b, e.to_string());
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Blocks a count decides, spread over threads: decompressing and deciding blocks is
+/// independent work, and the machine's other cores would otherwise wait. Each thread takes
+/// every n-th block; the results come back in thread order.
+fn shared_out<B: Send, T: Send>(
+    blocks: Vec<B>,
+    work: impl Fn(Vec<B>) -> Result<T> + Sync,
+) -> Result<Vec<Result<T>>> {
+    /// Too few blocks are not worth a thread.
+    const BLOCKS_PER_THREAD: usize = 8;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(blocks.len() / BLOCKS_PER_THREAD)
+        .clamp(1, 8);
+    if threads == 1 {
+        return Ok(vec![work(blocks)]);
+    }
+    let mut shares: Vec<Vec<B>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, block) in blocks.into_iter().enumerate() {
+        shares[i % threads].push(block);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let running: Vec<_> = shares
+            .into_iter()
+            .map(|share| scope.spawn(move || work(share)))
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| {
+                thread.join().map_err(|_| StoreError::Io {
+                    context: "a thread reading the store stopped".into(),
+                    cause: std::io::Error::other("it panicked"),
+                })
+            })
+            .collect()
+    })
+}
+
+fn entries(view: &View) -> impl Iterator<Item = &BlockEntry> {
+    view.parts.iter().flat_map(|p| p.blocks.iter())
+}
+
+/// Bytes the column store in `dir` occupies: its parts and manifest.
+pub fn disk_bytes(dir: &Path) -> u64 {
+    let parts: u64 = std::fs::read_dir(dir.join("parts"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    parts
+        + std::fs::metadata(Manifest::path(dir))
+            .map(|m| m.len())
+            .unwrap_or(0)
 }

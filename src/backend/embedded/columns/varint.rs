@@ -74,6 +74,18 @@ impl<'a> Reader<'a> {
         String::from_utf8(self.take(len)?.to_vec()).ok()
     }
 
+    /// A text as it lies in the bytes, without copying it.
+    pub fn text_ref(&mut self) -> Option<&'a str> {
+        let len = self.get_len()?;
+        std::str::from_utf8(self.take(len)?).ok()
+    }
+
+    /// Passes over a text without building it.
+    pub fn skip_text(&mut self) -> Option<()> {
+        let len = self.get_len()?;
+        self.take(len).map(drop)
+    }
+
     pub fn byte(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }

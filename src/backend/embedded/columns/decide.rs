@@ -1,0 +1,217 @@
+//! Deciding a query's required clauses on a block's columns, without building events. For
+//! each row: `No` (some required clause fails: the row cannot match), `Yes` (every required
+//! clause holds and they are the whole query) or `Maybe` (the predicate must look). A count
+//! adds the `Yes` rows and asks `query::matches` only about the `Maybe` ones; a search builds
+//! no event for a `No` row.
+//!
+//! Decided here: service and host (a block holds one stream), level (the level column), and
+//! on a `fields` key without dots, numeric ranges and `key:*` (the key's column). Each is
+//! decided by the predicate itself on a probe event or with its own comparison, so the
+//! verdicts agree with it. Message words and phrases, and message regexes, are decided on
+//! the messages column read in place (no event built), with the predicate's own functions
+//! (`contains_phrase`, the same compiled regex); an ASCII message that lacks the phrase's
+//! longest word as a case-folded substring is ruled out before that. Everything else is
+//! `Maybe`.
+
+use super::block::{BlockError, Opened};
+use super::fields::{visit_cells, Cell};
+use super::part::BlockEntry;
+use crate::event::{Level, LogEvent};
+use crate::query::ast::{within, Range};
+use crate::query::words::contains_phrase;
+use crate::query::{matches, Clause, Query, Target, Test};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    No,
+    Maybe,
+    Yes,
+}
+
+/// Each row's verdict, or `None` when no clause of `query` can be decided on columns.
+pub fn verdicts(
+    query: &Query,
+    entry: &BlockEntry,
+    opened: &Opened<'_>,
+) -> Result<Option<Vec<Verdict>>, BlockError> {
+    let required: &[Query] = match query {
+        Query::And(all) => all,
+        Query::Clause(_) => std::slice::from_ref(query),
+        _ => return Ok(None),
+    };
+    let n = opened.summary.events;
+    let mut rows = vec![Verdict::Yes; n];
+    let mut decided_any = false;
+    let mut ranks: Option<Vec<u8>> = None;
+    for conjunct in required {
+        let Query::Clause(clause) = conjunct else {
+            lower_all(&mut rows, Verdict::Maybe);
+            continue;
+        };
+        match decide(clause, entry, opened, &mut ranks)? {
+            Some(Decided::Uniform(verdict)) => lower_all(&mut rows, verdict),
+            Some(Decided::PerRow(verdicts)) => {
+                for (row, verdict) in rows.iter_mut().zip(verdicts) {
+                    *row = (*row).min(verdict);
+                }
+            }
+            None => {
+                lower_all(&mut rows, Verdict::Maybe);
+                continue;
+            }
+        }
+        decided_any = true;
+    }
+    Ok(decided_any.then_some(rows))
+}
+
+enum Decided {
+    Uniform(Verdict),
+    PerRow(Vec<Verdict>),
+}
+
+fn lower_all(rows: &mut [Verdict], to: Verdict) {
+    for row in rows {
+        *row = (*row).min(to);
+    }
+}
+
+fn yes_if(holds: bool) -> Verdict {
+    if holds {
+        Verdict::Yes
+    } else {
+        Verdict::No
+    }
+}
+
+fn decide(
+    clause: &Clause,
+    entry: &BlockEntry,
+    opened: &Opened<'_>,
+    ranks: &mut Option<Vec<u8>>,
+) -> Result<Option<Decided>, BlockError> {
+    let single = Query::Clause(clause.clone());
+    let probe = |fill: &dyn Fn(&mut LogEvent)| {
+        let mut event = LogEvent::default();
+        fill(&mut event);
+        matches(&single, &event)
+    };
+    Ok(Some(match &clause.target {
+        Target::Service => Decided::Uniform(yes_if(probe(&|e| e.service = entry.service.clone()))),
+        Target::Host => Decided::Uniform(yes_if(probe(&|e| e.host = entry.host.clone()))),
+        Target::Level => {
+            let by_rank: Vec<Verdict> = Level::ALL
+                .iter()
+                .map(|&level| yes_if(probe(&|e| e.level = level)))
+                .collect();
+            if ranks.is_none() {
+                *ranks = Some(opened.level_ranks()?);
+            }
+            let ranks = ranks.as_deref().unwrap_or_default();
+            Decided::PerRow(
+                ranks
+                    .iter()
+                    .map(|&r| {
+                        by_rank
+                            .get(usize::from(r))
+                            .copied()
+                            .unwrap_or(Verdict::Maybe)
+                    })
+                    .collect(),
+            )
+        }
+        Target::Field(key) if !key.contains('.') => {
+            let Some(test) = CellTest::of(&clause.test) else {
+                return Ok(None);
+            };
+            // An event without the key never matches a positive clause on it.
+            let mut rows = vec![Verdict::No; opened.summary.events];
+            if let Some((stats, column)) = opened.key_column(key)? {
+                visit_cells(&column, stats, opened.summary.events, |row, cell| {
+                    if let Some(slot) = rows.get_mut(row) {
+                        *slot = test.decide(cell);
+                    }
+                })
+                .ok_or(BlockError::Damaged("fields"))?;
+            }
+            Decided::PerRow(rows)
+        }
+        Target::Message => match &clause.test {
+            Test::Words(words) if !words.is_empty() => {
+                Decided::PerRow(on_messages(opened, &MessageTest::Words(words))?)
+            }
+            Test::Regex(r) => Decided::PerRow(on_messages(opened, &MessageTest::Regex(&r.regex))?),
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    }))
+}
+
+/// A test on a message decided here.
+enum MessageTest<'q> {
+    Words(&'q [String]),
+    Regex(&'q regex::Regex),
+}
+
+/// Each message's verdict under `test`, read from the messages column in place.
+fn on_messages(opened: &Opened<'_>, test: &MessageTest<'_>) -> Result<Vec<Verdict>, BlockError> {
+    let column = opened.messages_column()?;
+    // A word of a message is a case-folded run of its letters and digits: an ASCII message
+    // without the longest word as a substring (case aside) cannot hold the phrase.
+    let longest = match test {
+        MessageTest::Words(words) => words
+            .iter()
+            .max_by_key(|w| w.len())
+            .filter(|w| w.is_ascii())
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes())),
+        MessageTest::Regex(_) => None,
+    };
+    let mut reader = super::varint::Reader::new(&column);
+    let mut lower = Vec::new();
+    let mut rows = Vec::with_capacity(opened.summary.events);
+    for _ in 0..opened.summary.events {
+        let message = reader.text_ref().ok_or(BlockError::Damaged("messages"))?;
+        let holds = match test {
+            MessageTest::Regex(regex) => regex.is_match(message),
+            MessageTest::Words(words) => {
+                let ruled_out = longest.as_ref().is_some_and(|finder| {
+                    message.is_ascii() && {
+                        lower.clear();
+                        lower.extend(message.bytes().map(|b| b.to_ascii_lowercase()));
+                        finder.find(&lower).is_none()
+                    }
+                });
+                !ruled_out && contains_phrase(message, words)
+            }
+        };
+        rows.push(yes_if(holds));
+    }
+    Ok(rows)
+}
+
+/// How a clause on a key decides one value, for the tests decided here.
+enum CellTest<'q> {
+    Range(&'q std::ops::Bound<f64>, &'q std::ops::Bound<f64>),
+    Exists,
+}
+
+impl<'q> CellTest<'q> {
+    fn of(test: &'q Test) -> Option<CellTest<'q>> {
+        match test {
+            Test::Range(Range::Number(lo, hi)) => Some(CellTest::Range(lo, hi)),
+            Test::Exists => Some(CellTest::Exists),
+            _ => None,
+        }
+    }
+
+    fn decide(&self, cell: Cell) -> Verdict {
+        match (self, cell) {
+            // As `flatten_fields` gives it: minus zero is zero.
+            (CellTest::Range(lo, hi), Cell::Number(n)) => yes_if(within(&(n + 0.0), lo, hi)),
+            (CellTest::Range(..), Cell::Scalar | Cell::Null) => Verdict::No,
+            (CellTest::Exists, Cell::Number(_) | Cell::Scalar) => Verdict::Yes,
+            (CellTest::Exists, Cell::Null) => Verdict::No,
+            (_, Cell::Nested) => Verdict::Maybe,
+        }
+    }
+}

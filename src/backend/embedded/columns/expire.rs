@@ -1,0 +1,69 @@
+//! Retention for the column store: a part whose events are all older than the cutoff is
+//! dropped whole; a part with some of them is written again without them (blocks wholly
+//! newer copied as they are, mixed blocks sealed again with their newer events).
+
+use super::block;
+use super::part::{self, Part, Sealed};
+use crate::backend::embedded::error::{Result, StoreError};
+use crate::event::Timestamp;
+use std::path::Path;
+
+/// What is left of a part once the events older than a cutoff are gone.
+pub enum Expired {
+    /// Nothing older than the cutoff: the part stays as it is.
+    Untouched,
+    /// Every event is older: the part goes.
+    Whole { removed: u64 },
+    /// Some are: the rest were written to the new part.
+    Rewritten { removed: u64 },
+}
+
+/// Works out what `cutoff` leaves of `part`, writing the rest to `out` when that is a new
+/// part.
+pub fn expire(part: &Part, cutoff: Timestamp, out: &Path) -> Result<Expired> {
+    if part
+        .blocks
+        .iter()
+        .all(|b| b.events == 0 || b.oldest >= cutoff)
+    {
+        return Ok(Expired::Untouched);
+    }
+    if part
+        .blocks
+        .iter()
+        .all(|b| b.events == 0 || b.newest < cutoff)
+    {
+        let removed = part.blocks.iter().map(|b| b.events).sum();
+        return Ok(Expired::Whole { removed });
+    }
+    let mut kept: Vec<Sealed> = Vec::new();
+    let mut removed = 0;
+    for (b, entry) in part.blocks.iter().enumerate() {
+        if entry.newest < cutoff {
+            removed += entry.events;
+            continue;
+        }
+        let bytes = part.block_bytes(b)?;
+        if entry.oldest >= cutoff {
+            kept.push(Sealed {
+                bytes,
+                entry: entry.clone(),
+            });
+            continue;
+        }
+        let (seqs, events) = block::decode_numbered(&bytes, block::Parts::ALL, None)
+            .map_err(|e| part.damaged(&e))?;
+        let (seqs, events): (Vec<u64>, Vec<_>) = seqs
+            .into_iter()
+            .zip(events)
+            .filter(|(_, e)| e.timestamp >= cutoff)
+            .unzip();
+        removed += entry.events - events.len() as u64;
+        kept.push(part::seal(&events, &seqs).map_err(|e| StoreError::Damaged {
+            dir: out.to_path_buf(),
+            reason: e.to_string(),
+        })?);
+    }
+    part::write_sealed(out, &kept)?;
+    Ok(Expired::Rewritten { removed })
+}

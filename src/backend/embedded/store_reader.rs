@@ -1,0 +1,165 @@
+//! Reading a store, whichever engine wrote it: the column engine (format 3, what new stores
+//! are) or the indexed engine (formats 1 and 2, stores made before). Commands use this and
+//! never see the engine.
+
+use super::checkpoint::Checkpoint;
+use super::collect::Order;
+use super::columns::{ColumnReader, Found};
+use super::damage::DamagedSegment;
+use super::error::{Result, StoreError};
+use super::layout::{format_of, has_index, COLUMNS_FORMAT};
+use super::reader::{Hit, IndexedReader, StoreStats};
+use crate::event::EventWriter;
+use crate::query::{Query, Target};
+use std::path::Path;
+
+pub enum StoreReader {
+    Indexed(IndexedReader),
+    Columns(ColumnReader),
+}
+
+impl StoreReader {
+    /// Opens the store in `dir` for reading. Parts or segments that cannot be read are
+    /// left out (see `damaged`), so the rest of the store is still served.
+    pub fn open(dir: &Path) -> Result<StoreReader> {
+        match format_of(dir)? {
+            Some(COLUMNS_FORMAT) => Ok(StoreReader::Columns(ColumnReader::open(dir)?)),
+            Some(_) => Ok(StoreReader::Indexed(IndexedReader::open(dir)?)),
+            None if has_index(dir) => Ok(StoreReader::Indexed(IndexedReader::open(dir)?)),
+            None => Err(StoreError::NotFound {
+                dir: dir.to_path_buf(),
+            }),
+        }
+    }
+
+    /// What was left out because it is damaged; say so beside any answer.
+    pub fn damaged(&self) -> Vec<DamagedSegment> {
+        match self {
+            StoreReader::Indexed(r) => r.damaged().to_vec(),
+            StoreReader::Columns(r) => r.damaged(),
+        }
+    }
+
+    /// Picks up commits made since the last refresh (by this or another process).
+    pub fn refresh(&self) -> Result<()> {
+        match self {
+            StoreReader::Indexed(r) => r.refresh(),
+            StoreReader::Columns(r) => r.refresh(),
+        }
+    }
+
+    /// Matching events in the requested order, at most `limit` of them (`None` = all).
+    pub fn search(&self, query: &Query, order: Order, limit: Option<usize>) -> Result<Vec<Hit>> {
+        match self {
+            StoreReader::Indexed(r) => r.search(query, order, limit),
+            StoreReader::Columns(r) => r.search(query, order, limit).map(hits),
+        }
+    }
+
+    /// Hands every matching event's canonical JSON to `visit`, in no particular order;
+    /// returns how many. For whole-set work such as mining patterns.
+    pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&str)) -> Result<u64> {
+        match self {
+            StoreReader::Indexed(r) => r.scan(query, visit),
+            StoreReader::Columns(r) => {
+                let (mut json, mut line) = (EventWriter::default(), Vec::with_capacity(512));
+                r.scan(query, &mut |event| {
+                    line.clear();
+                    json.write(event, &mut line);
+                    visit(&String::from_utf8_lossy(&line));
+                })
+            }
+        }
+    }
+
+    pub fn count(&self, query: &Query) -> Result<u64> {
+        match self {
+            StoreReader::Indexed(r) => r.count(query),
+            StoreReader::Columns(r) => r.count(query),
+        }
+    }
+
+    /// Matching events counted per value of `target`, most frequent first (ties by value).
+    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
+        match self {
+            StoreReader::Indexed(r) => r.count_by(query, target),
+            StoreReader::Columns(r) => r.count_by(query, target),
+        }
+    }
+
+    /// The highest `seq` visible now; events committed later have higher ones.
+    pub fn max_seq(&self) -> Result<Option<u64>> {
+        match self {
+            StoreReader::Indexed(r) => r.max_seq(),
+            StoreReader::Columns(r) => Ok(r.max_seq()),
+        }
+    }
+
+    /// Matching events with `after < seq <= upto`, in arrival order.
+    pub fn arrived_between(
+        &self,
+        query: &Query,
+        after: Option<u64>,
+        upto: u64,
+    ) -> Result<Vec<Hit>> {
+        match self {
+            StoreReader::Indexed(r) => r.arrived_between(query, after, upto),
+            StoreReader::Columns(r) => r.arrived_between(query, after, upto).map(hits),
+        }
+    }
+
+    /// The positions of the newest commit, with the reader moved to (at least) that commit:
+    /// every event with `seq < next_seq` is visible and came from before those positions.
+    pub fn snapshot(&self) -> Result<Checkpoint> {
+        match self {
+            StoreReader::Indexed(r) => r.snapshot(),
+            StoreReader::Columns(r) => r.snapshot(),
+        }
+    }
+
+    /// The newest `limit` matching events (by time) among those with `seq < end`.
+    pub fn newest_before(&self, query: &Query, end: u64, limit: usize) -> Result<Vec<Hit>> {
+        match self {
+            StoreReader::Indexed(r) => r.newest_before(query, end, limit),
+            StoreReader::Columns(r) => r.newest_before(query, end, limit).map(hits),
+        }
+    }
+
+    /// Whether any stored event has `fields.KEY`: lets `query` warn about a likely typo.
+    pub fn has_field_key(&self, key: &str) -> Result<bool> {
+        match self {
+            StoreReader::Indexed(r) => r.has_field_key(key),
+            StoreReader::Columns(r) => r.has_field_key(key),
+        }
+    }
+
+    pub fn stats(&self) -> Result<StoreStats> {
+        match self {
+            StoreReader::Indexed(r) => r.stats(),
+            StoreReader::Columns(r) => Ok(r.stats()),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        match self {
+            StoreReader::Indexed(r) => r.dir(),
+            StoreReader::Columns(r) => r.dir(),
+        }
+    }
+}
+
+/// Column-store matches as hits: each event's canonical JSON, as the indexed engine keeps it.
+fn hits(found: Vec<Found>) -> Vec<Hit> {
+    let mut json = EventWriter::default();
+    found
+        .into_iter()
+        .map(|Found { seq, event }| {
+            let mut line = Vec::with_capacity(512);
+            json.write(&event, &mut line);
+            Hit {
+                seq,
+                source: String::from_utf8(line).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
