@@ -91,5 +91,16 @@ pub fn create(
             }
         }
     }
-    Ok(())
+    // The controller has created it; brokers show it (with a leader for each partition) a
+    // moment later. Whoever checks for the topic next must find it.
+    let deadline = std::time::Instant::now() + CONNECT_TIMEOUT;
+    loop {
+        match self::partitions(admin.inner(), brokers, topic) {
+            Ok(_) => return Ok(()),
+            Err(KafkaIssue::NoTopic { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }

@@ -52,12 +52,12 @@ fn newest_kept_boundary(reader: &StoreReader, keep: u64) -> Result<Option<Timest
     if keep == 0 {
         return Ok(Some(Timestamp(i64::MAX)));
     }
-    let hits = reader.search(
-        &crate::query::Query::All,
-        super::collect::Order::NewestFirst,
-        Some(keep as usize),
-    )?;
-    Ok(hits.last().map(|h| h.event().timestamp))
+    // Fewer events than `keep`: the oldest is the boundary, and nothing goes.
+    let k = usize::try_from(keep).unwrap_or(usize::MAX);
+    match reader.nth_newest_time(k)? {
+        Some(time) => Ok(Some(time)),
+        None => reader.nth_newest_time(reader.stats()?.events as usize),
+    }
 }
 
 fn older_than_query(cutoff: Timestamp) -> crate::query::Query {

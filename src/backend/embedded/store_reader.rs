@@ -125,6 +125,17 @@ impl StoreReader {
         }
     }
 
+    /// The time of the `k`-th newest event (1 = the newest), `None` when there are fewer.
+    pub fn nth_newest_time(&self, k: usize) -> Result<Option<crate::event::Timestamp>> {
+        match self {
+            StoreReader::Indexed(r) => Ok(r
+                .search(&Query::All, Order::NewestFirst, Some(k))?
+                .get(k.wrapping_sub(1))
+                .map(|hit| hit.event().timestamp)),
+            StoreReader::Columns(r) => r.nth_newest_time(k),
+        }
+    }
+
     /// Whether any stored event has `fields.KEY`: lets `query` warn about a likely typo.
     pub fn has_field_key(&self, key: &str) -> Result<bool> {
         match self {

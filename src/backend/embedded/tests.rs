@@ -574,3 +574,29 @@ fn a_damaged_segment_is_named_left_out_by_readers_and_set_aside_by_the_next_writ
     assert!(reader.damaged().is_empty());
     assert_eq!(reader.count(&crate::query::Query::All).unwrap(), 4);
 }
+
+#[test]
+fn a_store_keeps_the_engine_it_was_made_with() {
+    let indexed = tempfile::tempdir().unwrap();
+    let columns = tempfile::tempdir().unwrap();
+    let event = LogEvent::new(now(), Level::Warn, "api", "h", "disk almost full");
+    for (dir, engine) in [(&indexed, Engine::Indexed), (&columns, Engine::Columns)] {
+        let mut writer = StoreWriter::open_with(dir.path(), "test", engine).unwrap();
+        writer.append(&event, None).unwrap();
+        writer.close().unwrap();
+        // Opened later with the default (columns for new stores), it stays as made.
+        let mut writer = StoreWriter::open(dir.path(), "test").unwrap();
+        assert_eq!(writer.indexed().is_some(), engine == Engine::Indexed);
+        writer.append(&event, None).unwrap();
+        writer.close().unwrap();
+        let reader = StoreReader::open(dir.path()).unwrap();
+        assert_eq!(
+            matches!(reader, StoreReader::Indexed(_)),
+            engine == Engine::Indexed
+        );
+        assert_eq!(reader.count(&parse("full", now()).unwrap()).unwrap(), 2);
+    }
+    let marker = |dir: &std::path::Path| std::fs::read_to_string(dir.join("store.json")).unwrap();
+    assert!(marker(indexed.path()).contains(r#""format":2"#));
+    assert!(marker(columns.path()).contains(r#""format":3"#));
+}

@@ -1,12 +1,15 @@
-//! The column store's building blocks (issue 12): blocks of one stream's events kept
-//! column by column, Bloom filters of their message words, parts (one commit's blocks in one
-//! file), the manifest (parts and source positions, replaced atomically), and a writer and
-//! reader over them (counts, counts by service, scans, ordered search with a limit). Not yet
-//! behind `StoreWriter`/`StoreReader` (the commands still use tantivy): tail's reads by
-//! arrival, counts by any field, retention, the writer lock, merges and migration are still
-//! to be built (see BENCHMARKS.md, "The first column-store pieces"). What is here is exact
-//! (tested against the in-memory predicate) and measured (`cargo bench --bench hot_paths --
-//! columns/`, `cargo run --release --example column_store_figures`).
+//! The column engine (store format 3, what new stores use; issue 12). A store is a
+//! manifest (parts and source positions, replaced atomically at each commit) and parts
+//! (`part.rs`: one commit's or merge's blocks in one immutable file with a block index).
+//! A block (`block.rs`) holds up to 8,192 events of one stream (service and host), column by
+//! column, each column compressed and checksummed on its own, behind a head with the block's
+//! summary (time range, levels, a Bloom filter of message words, each key's numeric range).
+//!
+//! Reading (`reader.rs`): the index and heads rule blocks out (`prune.rs`), clauses that
+//! columns can decide are decided on them (`decide.rs`), and `query::matches` decides the
+//! rest, so answers are the predicate's by construction. Writing (`writer.rs`): per-stream
+//! buffers, full blocks sealed on a second thread, merges of small parts (`merge.rs`),
+//! retention by dropping or rewriting parts (`expire.rs`). Figures in BENCHMARKS.md.
 
 pub mod block;
 pub mod bloom;

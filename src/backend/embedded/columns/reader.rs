@@ -518,6 +518,29 @@ impl ColumnReader {
         entries(&self.view()).map(|e| e.last_seq).max()
     }
 
+    /// The time of the `k`-th newest event (1 = the newest), from the time columns alone.
+    pub fn nth_newest_time(&self, k: usize) -> Result<Option<crate::event::Timestamp>> {
+        let view = self.view();
+        let mut times = Vec::new();
+        for part in &view.parts {
+            for b in 0..part.blocks.len() {
+                match part
+                    .open_block(b)
+                    .and_then(|opened| opened.seqs_and_times())
+                {
+                    Ok((_, block_times)) => times.extend(block_times),
+                    Err(e) => self.note_block(part, b, e.to_string()),
+                }
+            }
+        }
+        if k == 0 || k > times.len() {
+            return Ok(None);
+        }
+        let at = times.len() - k;
+        let (_, nth, _) = times.select_nth_unstable(at);
+        Ok(Some(crate::event::Timestamp(*nth)))
+    }
+
     /// Whether any stored event has `fields.KEY`.
     pub fn has_field_key(&self, key: &str) -> Result<bool> {
         let exists = Query::Clause(Clause {
