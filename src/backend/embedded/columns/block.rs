@@ -384,6 +384,53 @@ impl Opened<'_> {
         Ok(column)
     }
 
+    /// Hands column `k`, checked and decompressed, to `f`, in buffers this thread keeps:
+    /// a query reads hundreds of columns of a few hundred KiB, and fresh buffers for each
+    /// cost more in page faults than the decompression does.
+    pub fn with_column<R>(&self, k: usize, f: impl FnOnce(&[u8]) -> R) -> Result<R, BlockError> {
+        let place = *self
+            .directory
+            .get(k)
+            .ok_or(BlockError::Damaged("column directory"))?;
+        SCRATCH.with(|scratch| {
+            let Ok(mut scratch) = scratch.try_borrow_mut() else {
+                // Already lent further up this thread's stack.
+                return self.column(k).map(|column| f(&column));
+            };
+            let (stored, raw) = &mut *scratch;
+            let stored: &[u8] = match self.columns {
+                Columns::Memory(bytes) => bytes
+                    .get(place.offset..place.offset + place.stored)
+                    .ok_or(BlockError::Checksum)?,
+                Columns::File { file, at, .. } => {
+                    use std::os::unix::fs::FileExt;
+                    stored.resize(place.stored, 0);
+                    file.read_exact_at(stored, at + place.offset as u64)
+                        .map_err(|e| BlockError::Unreadable(e.to_string()))?;
+                    stored
+                }
+            };
+            if xxh3_64(stored) != place.sum {
+                return Err(BlockError::Checksum);
+            }
+            if !place.packed {
+                return Ok(f(stored));
+            }
+            raw.clear();
+            raw.reserve(place.raw);
+            let written = DECOMPRESSOR
+                .with(|d| match d.borrow_mut().as_mut() {
+                    Some(decompressor) => decompressor.decompress_to_buffer(stored, raw),
+                    None => Err(std::io::Error::other("no zstd context")),
+                })
+                .map_err(|_| BlockError::Damaged("column"))?;
+            if written != place.raw || raw.len() != place.raw {
+                return Err(BlockError::Damaged("column"));
+            }
+            Ok(f(raw))
+        })
+    }
+
     /// The level column: each event's level rank (`Level::rank`).
     pub fn level_ranks(&self) -> Result<Vec<u8>, BlockError> {
         let levels = self.column(LEVELS)?;
@@ -393,9 +440,17 @@ impl Opened<'_> {
         Ok(levels)
     }
 
-    /// The messages column: each event's message as `varint::Reader::text_ref` reads it.
-    pub fn messages_column(&self) -> Result<Vec<u8>, BlockError> {
-        self.column(MESSAGES)
+    /// Hands the messages column (each event's message as `varint::Reader::text_ref` reads
+    /// it) to `f`.
+    pub fn with_messages<R>(&self, f: impl FnOnce(&[u8]) -> R) -> Result<R, BlockError> {
+        self.with_column(MESSAGES, f)
+    }
+
+    /// The stats of `fields` key `key` and the number of its column (for `with_column`,
+    /// as `fields::visit_cells` reads it), when the block has that key.
+    pub fn key(&self, key: &str) -> Option<(&KeyStats, usize)> {
+        let at = self.summary.fields.iter().position(|k| k.key == key)?;
+        Some((&self.summary.fields[at], FIXED_COLUMNS + at))
     }
 
     /// The column of `fields` key `key` (as `fields::visit_cells` reads it), when the block
@@ -513,14 +568,16 @@ fn decode_columns(
         }
     }
     if parts.message {
-        let messages = block.column(MESSAGES)?;
-        let mut r = Reader::new(&messages);
-        for row in 0..n {
-            let message = r.text_ref().ok_or(damaged("messages"))?;
-            if let Some(event) = fields::built(&mut events, &slots, row) {
-                event.message = message.to_string();
+        block.with_column(MESSAGES, |messages| -> Result<(), BlockError> {
+            let mut r = Reader::new(messages);
+            for row in 0..n {
+                match fields::built(&mut events, &slots, row) {
+                    Some(event) => event.message = r.text().ok_or(damaged("messages"))?,
+                    None => r.skip_text().ok_or(damaged("messages"))?,
+                }
             }
-        }
+            Ok(())
+        })??;
     }
     if parts.trace_id {
         let traces = block.column(TRACE_IDS)?;
@@ -581,6 +638,9 @@ thread_local! {
         std::cell::RefCell::new(zstd::bulk::Compressor::new(ZSTD_LEVEL).ok());
     static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
         std::cell::RefCell::new(zstd::bulk::Decompressor::new().ok());
+    /// A column's stored and decompressed bytes (see `Opened::with_column`).
+    static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// A column as stored: packed by zstd, or as it is when packing does not make it smaller.

@@ -126,13 +126,17 @@ fn decide(
             };
             // An event without the key never matches a positive clause on it.
             let mut rows = vec![Verdict::No; opened.summary.events];
-            if let Some((stats, column)) = opened.key_column(key)? {
-                visit_cells(&column, stats, opened.summary.events, |row, cell| {
-                    if let Some(slot) = rows.get_mut(row) {
-                        *slot = test.decide(cell);
-                    }
-                })
-                .ok_or(BlockError::Damaged("fields"))?;
+            if let Some((stats, k)) = opened.key(key) {
+                let n = opened.summary.events;
+                opened
+                    .with_column(k, |column| {
+                        visit_cells(column, stats, n, |row, cell| {
+                            if let Some(slot) = rows.get_mut(row) {
+                                *slot = test.decide(cell);
+                            }
+                        })
+                    })?
+                    .ok_or(BlockError::Damaged("fields"))?;
             }
             Decided::PerRow(rows)
         }
@@ -155,38 +159,82 @@ enum MessageTest<'q> {
 
 /// Each message's verdict under `test`, read from the messages column in place.
 fn on_messages(opened: &Opened<'_>, test: &MessageTest<'_>) -> Result<Vec<Verdict>, BlockError> {
-    let column = opened.messages_column()?;
-    // A word of a message is a case-folded run of its letters and digits: an ASCII message
-    // without the longest word as a substring (case aside) cannot hold the phrase.
-    let longest = match test {
-        MessageTest::Words(words) => words
-            .iter()
-            .max_by_key(|w| w.len())
-            .filter(|w| w.is_ascii())
-            .map(|w| memchr::memmem::Finder::new(w.as_bytes())),
-        MessageTest::Regex(_) => None,
-    };
-    let mut reader = super::varint::Reader::new(&column);
-    let mut lower = Vec::new();
-    let mut rows = Vec::with_capacity(opened.summary.events);
-    for _ in 0..opened.summary.events {
-        let message = reader.text_ref().ok_or(BlockError::Damaged("messages"))?;
-        let holds = match test {
-            MessageTest::Regex(regex) => regex.is_match(message),
-            MessageTest::Words(words) => {
-                let ruled_out = longest.as_ref().is_some_and(|finder| {
-                    message.is_ascii() && {
-                        lower.clear();
-                        lower.extend(message.bytes().map(|b| b.to_ascii_lowercase()));
-                        finder.find(&lower).is_none()
-                    }
-                });
-                !ruled_out && contains_phrase(message, words)
+    opened.with_messages(|column| decide_messages(opened.summary.events, column, test))?
+}
+
+fn decide_messages(
+    events: usize,
+    column: &[u8],
+    test: &MessageTest<'_>,
+) -> Result<Vec<Verdict>, BlockError> {
+    let damaged = || BlockError::Damaged("messages");
+    let mut spans = Vec::with_capacity(events);
+    let mut reader = super::varint::Reader::new(column);
+    for _ in 0..events {
+        let bytes = reader.bytes_ref().ok_or_else(damaged)?;
+        let start = bytes.as_ptr() as usize - column.as_ptr() as usize;
+        spans.push(start..start + bytes.len());
+    }
+    let message =
+        |row: usize| std::str::from_utf8(&column[spans[row].clone()]).map_err(|_| damaged());
+    let mut rows = Vec::with_capacity(spans.len());
+    match test {
+        MessageTest::Regex(regex) => {
+            for row in 0..spans.len() {
+                rows.push(yes_if(regex.is_match(message(row)?)));
             }
-        };
-        rows.push(yes_if(holds));
+        }
+        MessageTest::Words(words) => {
+            let open = candidates(column, &spans, words);
+            for (row, open) in open.into_iter().enumerate() {
+                rows.push(yes_if(open && contains_phrase(message(row)?, words)));
+            }
+        }
     }
     Ok(rows)
+}
+
+/// Which messages can hold the phrase `words`: a word of a message is a case-folded run of
+/// its letters and digits, so an ASCII message without the longest word as a substring (case
+/// aside) cannot. Searched once over the whole column, folded to lower case.
+fn candidates(column: &[u8], spans: &[std::ops::Range<usize>], words: &[String]) -> Vec<bool> {
+    let Some(longest) = words
+        .iter()
+        .max_by_key(|w| w.len())
+        .filter(|w| w.is_ascii())
+    else {
+        return vec![true; spans.len()];
+    };
+    let mut open: Vec<bool> = spans
+        .iter()
+        .map(|span| !column[span.clone()].is_ascii())
+        .collect();
+    LOWER.with(|lower| {
+        let mut fresh = Vec::new();
+        let mut kept = lower.try_borrow_mut();
+        let lower = match kept.as_deref_mut() {
+            Ok(kept) => kept,
+            Err(_) => &mut fresh,
+        };
+        lower.clear();
+        lower.extend(column.iter().map(u8::to_ascii_lowercase));
+        let mut row = 0;
+        for found in memchr::memmem::find_iter(lower, longest.as_bytes()) {
+            while row < spans.len() && spans[row].end < found + longest.len() {
+                row += 1;
+            }
+            // A match across two messages (through a length between them) opens neither.
+            if row < spans.len() && spans[row].start <= found {
+                open[row] = true;
+            }
+        }
+    });
+    open
+}
+
+thread_local! {
+    /// The messages column in lower case, kept between blocks.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// How a clause on a key decides one value, for the tests decided here.

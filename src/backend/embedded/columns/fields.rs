@@ -53,29 +53,31 @@ pub fn holds_path(key: &str, path: &str) -> bool {
 
 /// Each key of the events' fields (in order of first appearance) with its column.
 pub fn encode(events: &[LogEvent]) -> Vec<(KeyStats, Vec<u8>)> {
-    let mut keys: Vec<&str> = Vec::new();
-    for event in events {
-        for key in event.fields.keys() {
-            if !keys.contains(&key.as_str()) {
-                keys.push(key);
-            }
+    // One pass over the events, each value routed to its key (most events share their keys,
+    // so the key asked last is tried first).
+    let mut keys: Vec<(&str, Vec<(usize, &Value)>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (row, event) in events.iter().enumerate() {
+        for (at, (key, value)) in event.fields.iter().enumerate() {
+            let slot = match keys.get(at) {
+                Some((known, _)) if *known == key.as_str() => at,
+                _ => *index.entry(key.as_str()).or_insert_with(|| {
+                    keys.push((key.as_str(), Vec::new()));
+                    keys.len() - 1
+                }),
+            };
+            keys[slot].1.push((row, value));
         }
     }
-    keys.iter()
-        .map(|key| {
+    keys.into_iter()
+        .map(|(key, held)| {
             let mut stats = KeyStats {
                 key: key.to_string(),
-                holders: 0,
+                holders: held.len() as u64,
                 min: f64::INFINITY,
                 max: f64::NEG_INFINITY,
             };
-            let held: Vec<(usize, &Value)> = events
-                .iter()
-                .enumerate()
-                .filter_map(|(i, e)| e.fields.get(*key).map(|v| (i, v)))
-                .collect();
             for (_, value) in &held {
-                stats.holders += 1;
                 widen(&mut stats, value);
             }
             let column = integers(&held, events.len()).unwrap_or_else(|| {

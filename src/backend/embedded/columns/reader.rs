@@ -316,22 +316,22 @@ impl ColumnReader {
             return Ok(entries(&view).map(|e| e.events).sum());
         }
         let plan = Plan::of(query);
-        // Heads first, on this thread (cheap; most blocks stop there), then the blocks
-        // left are decided on every core.
-        let mut admitted = Vec::new();
-        for (p, part) in view.parts.iter().enumerate() {
-            for b in 0..part.blocks.len() {
-                if let Some(opened) = self.admit(&view, query, &plan, p, b) {
-                    admitted.push(((p, b), opened));
-                }
-            }
-        }
-        let count_some = |share: Vec<((usize, usize), block::Opened<'_>)>| -> Result<u64> {
+        let blocks: Vec<(usize, usize)> = view
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| {
+                part.blocks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, entry)| may_match(query, entry))
+                    .map(move |(b, _)| (p, b))
+            })
+            .collect();
+        let count_some = |share: Vec<(usize, usize)>| -> Result<u64> {
             let mut n = 0;
-            for (at, opened) in share {
-                let Some(block) =
-                    self.decide_block(&view, opened, query, &plan, at, Want::Counted)?
-                else {
+            for (p, b) in share {
+                let Some(block) = self.read_block(&view, query, &plan, p, b, Want::Counted)? else {
                     continue;
                 };
                 n += (0..block.rows())
@@ -340,7 +340,7 @@ impl ColumnReader {
             }
             Ok(n)
         };
-        shared_out(admitted, count_some)?.into_iter().sum()
+        shared_out(blocks, count_some)?.into_iter().sum()
     }
 
     /// Matching events in `order`, at most `limit` of them (`None` = all).
@@ -697,15 +697,15 @@ impl ColumnReader {
     }
 }
 
-/// Blocks a count decides, spread over threads: decompressing and deciding blocks is
-/// independent work, and the machine's other cores would otherwise wait. Each thread takes
+/// Blocks a count reads, spread over threads: reading heads, decompressing and deciding
+/// blocks is independent work, and the machine's other cores would otherwise wait. Each thread takes
 /// every n-th block; the results come back in thread order.
 fn shared_out<B: Send, T: Send>(
     blocks: Vec<B>,
     work: impl Fn(Vec<B>) -> Result<T> + Sync,
 ) -> Result<Vec<Result<T>>> {
-    /// Too few blocks are not worth a thread.
-    const BLOCKS_PER_THREAD: usize = 8;
+    /// Too few blocks are not worth a thread: most stop at their head (a few microseconds).
+    const BLOCKS_PER_THREAD: usize = 64;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(blocks.len() / BLOCKS_PER_THREAD)

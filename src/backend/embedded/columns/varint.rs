@@ -80,6 +80,12 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(len)?).ok()
     }
 
+    /// A text's bytes as they lie, without checking they are UTF-8.
+    pub fn bytes_ref(&mut self) -> Option<&'a [u8]> {
+        let len = self.get_len()?;
+        self.take(len)
+    }
+
     /// Passes over a text without building it.
     pub fn skip_text(&mut self) -> Option<()> {
         let len = self.get_len()?;
