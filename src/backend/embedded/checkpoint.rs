@@ -24,3 +24,12 @@ impl Checkpoint {
         serde_json::to_string(self).unwrap_or_default()
     }
 }
+
+/// Every stream in `positions` whose name starts with `prefix`, with its resume offset.
+pub fn streams_with_prefix(positions: &BTreeMap<String, u64>, prefix: &str) -> Vec<(String, u64)> {
+    positions
+        .range(prefix.to_string()..)
+        .take_while(|(name, _)| name.starts_with(prefix))
+        .map(|(name, &offset)| (name.clone(), offset))
+        .collect()
+}

@@ -104,12 +104,7 @@ impl IndexedWriter {
 
     /// Every committed stream whose name starts with `prefix`, with its resume offset.
     pub fn streams_with_prefix(&self, prefix: &str) -> Vec<(String, u64)> {
-        self.checkpoint
-            .positions
-            .range(prefix.to_string()..)
-            .take_while(|(name, _)| name.starts_with(prefix))
-            .map(|(name, &offset)| (name.clone(), offset))
-            .collect()
+        super::checkpoint::streams_with_prefix(&self.checkpoint.positions, prefix)
     }
 
     /// Adds an event; it becomes visible and durable at the next commit, with its stream's

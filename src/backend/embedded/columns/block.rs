@@ -506,6 +506,37 @@ pub struct Rows {
     pub events: Vec<LogEvent>,
 }
 
+/// The events a decode builds: one for each kept row, and each row's place among them.
+struct Building {
+    /// `fields::NOT_BUILT` for a row not kept.
+    slots: Vec<u32>,
+    rows: Vec<usize>,
+    events: Vec<LogEvent>,
+}
+
+impl Building {
+    fn new(n: usize, keep: Option<&[bool]>) -> Building {
+        let mut slots = vec![fields::NOT_BUILT; n];
+        let mut rows = Vec::with_capacity(n);
+        for (row, slot) in slots.iter_mut().enumerate() {
+            if keep.is_none_or(|keep| keep[row]) {
+                *slot = rows.len() as u32;
+                rows.push(row);
+            }
+        }
+        let events = vec![LogEvent::default(); rows.len()];
+        Building {
+            slots,
+            rows,
+            events,
+        }
+    }
+
+    fn event(&mut self, row: usize) -> Option<&mut LogEvent> {
+        fields::built(&mut self.events, &self.slots, row)
+    }
+}
+
 fn decode_columns(
     block: &Opened<'_>,
     parts: Parts,
@@ -513,23 +544,72 @@ fn decode_columns(
     keep: Option<&[bool]>,
     numbered: Option<(&[u64], &[i64])>,
 ) -> Result<Rows, BlockError> {
-    let summary = &block.summary;
-    let n = summary.events;
+    let n = block.summary.events;
     let damaged = BlockError::Damaged;
     if keep.is_some_and(|keep| keep.len() != n) {
         return Err(damaged("row numbers"));
     }
-    // Each kept row's place among the events built (`NOT_BUILT` for the others).
-    let mut slots = vec![fields::NOT_BUILT; n];
-    let mut rows = Vec::with_capacity(n);
-    for (row, slot) in slots.iter_mut().enumerate() {
-        if keep.is_none_or(|keep| keep[row]) {
-            *slot = rows.len() as u32;
-            rows.push(row);
+    let mut building = Building::new(n, keep);
+    let (seqs, flags) = fill_basics(block, &mut building, numbered)?;
+    if parts.service {
+        fill_dictionary(block, SERVICES, "services", &mut building, |e, v| {
+            e.service = v.to_string()
+        })?;
+    }
+    if parts.host {
+        fill_dictionary(block, HOSTS, "hosts", &mut building, |e, v| {
+            e.host = v.to_string()
+        })?;
+    }
+    if parts.message {
+        block
+            .with_column(MESSAGES, |messages| {
+                let mut r = Reader::new(messages);
+                for row in 0..n {
+                    match building.event(row) {
+                        Some(event) => event.message = r.text()?,
+                        None => r.skip_text()?,
+                    }
+                }
+                Some(())
+            })?
+            .ok_or(damaged("messages"))?;
+    }
+    if parts.trace_id {
+        let traces = block.column(TRACE_IDS)?;
+        let mut r = Reader::new(&traces);
+        for (row, _) in flags.iter().enumerate().filter(|(_, &f)| f & 2 != 0) {
+            match building.event(row) {
+                Some(event) => event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?),
+                None => skip_trace_id(&mut r).ok_or(damaged("trace ids"))?,
+            }
         }
     }
-    let mut events = vec![LogEvent::default(); rows.len()];
+    for (at, key) in block.summary.fields.iter().enumerate() {
+        let wanted = parts.fields
+            && paths.is_none_or(|paths| paths.iter().any(|p| fields::holds_path(&key.key, p)));
+        if wanted {
+            let column = block.column(FIXED_COLUMNS + at)?;
+            fields::decode_key(&column, key, &mut building.events, &building.slots)
+                .ok_or(damaged("fields"))?;
+        }
+    }
+    Ok(Rows {
+        rows: building.rows,
+        seqs,
+        events: building.events,
+    })
+}
 
+/// Time, level and flags of the rows built (always read: they are small); returns the built
+/// rows' sequence numbers and every row's flags.
+fn fill_basics(
+    block: &Opened<'_>,
+    building: &mut Building,
+    numbered: Option<(&[u64], &[i64])>,
+) -> Result<(Vec<u64>, Vec<u8>), BlockError> {
+    let n = block.summary.events;
+    let damaged = BlockError::Damaged;
     let read;
     let (all_seqs, times) = match numbered {
         Some((seqs, times)) if seqs.len() == n && times.len() == n => (seqs, times),
@@ -538,70 +618,38 @@ fn decode_columns(
             (&read.0[..], &read.1[..])
         }
     };
-    let seqs = rows.iter().map(|&row| all_seqs[row]).collect();
+    let seqs = building.rows.iter().map(|&row| all_seqs[row]).collect();
     let levels = block.column(LEVELS)?;
     let flags = block.column(FLAGS)?;
     if levels.len() != n || flags.len() != n {
         return Err(damaged("levels"));
     }
     for row in 0..n {
-        if let Some(event) = fields::built(&mut events, &slots, row) {
+        if let Some(event) = building.event(row) {
             event.timestamp = Timestamp(times[row]);
             event.level = Level::from_rank(u64::from(levels[row])).ok_or(damaged("levels"))?;
             event.unparsed = flags[row] & 1 != 0;
         }
     }
-    if parts.service {
-        let services = Dictionary::read(&block.column(SERVICES)?, n).ok_or(damaged("services"))?;
-        for row in 0..n {
-            if let Some(event) = fields::built(&mut events, &slots, row) {
-                event.service = services.value(row).ok_or(damaged("services"))?.to_string();
-            }
+    Ok((seqs, flags))
+}
+
+/// Fills dictionary column `k` (services or hosts: `what`) into the rows built.
+fn fill_dictionary(
+    block: &Opened<'_>,
+    k: usize,
+    what: &'static str,
+    building: &mut Building,
+    set: impl Fn(&mut LogEvent, &str),
+) -> Result<(), BlockError> {
+    let n = block.summary.events;
+    let values = Dictionary::read(&block.column(k)?, n).ok_or(BlockError::Damaged(what))?;
+    for row in 0..n {
+        if let Some(event) = building.event(row) {
+            set(event, values.value(row).ok_or(BlockError::Damaged(what))?);
         }
     }
-    if parts.host {
-        let hosts = Dictionary::read(&block.column(HOSTS)?, n).ok_or(damaged("hosts"))?;
-        for row in 0..n {
-            if let Some(event) = fields::built(&mut events, &slots, row) {
-                event.host = hosts.value(row).ok_or(damaged("hosts"))?.to_string();
-            }
-        }
-    }
-    if parts.message {
-        block.with_column(MESSAGES, |messages| -> Result<(), BlockError> {
-            let mut r = Reader::new(messages);
-            for row in 0..n {
-                match fields::built(&mut events, &slots, row) {
-                    Some(event) => event.message = r.text().ok_or(damaged("messages"))?,
-                    None => r.skip_text().ok_or(damaged("messages"))?,
-                }
-            }
-            Ok(())
-        })??;
-    }
-    if parts.trace_id {
-        let traces = block.column(TRACE_IDS)?;
-        let mut r = Reader::new(&traces);
-        for (row, &flag) in flags.iter().enumerate() {
-            if flag & 2 != 0 {
-                match fields::built(&mut events, &slots, row) {
-                    Some(event) => {
-                        event.trace_id = Some(trace_id(&mut r).ok_or(damaged("trace ids"))?);
-                    }
-                    None => skip_trace_id(&mut r).ok_or(damaged("trace ids"))?,
-                }
-            }
-        }
-    }
-    for (at, key) in summary.fields.iter().enumerate() {
-        let wanted = parts.fields
-            && paths.is_none_or(|paths| paths.iter().any(|p| fields::holds_path(&key.key, p)));
-        if wanted {
-            let column = block.column(FIXED_COLUMNS + at)?;
-            fields::decode_key(&column, key, &mut events, &slots).ok_or(damaged("fields"))?;
-        }
-    }
-    Ok(Rows { rows, seqs, events })
+    Ok(())
 }
 
 fn read_summary(reader: &mut Reader<'_>) -> Result<Summary, BlockError> {

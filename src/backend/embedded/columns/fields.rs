@@ -290,20 +290,33 @@ pub fn decode_key(
     if layout != GENERAL {
         return None;
     }
-    let mut r = Reader::new(column);
-    let mut at = 0usize;
-    for _ in 0..key.holders {
-        at = at.checked_add(r.get_len()?)?;
-        if at >= slots.len() {
+    each_general(column, key.holders, |row, r| {
+        if row >= slots.len() {
             return None;
         }
-        match built(events, slots, at) {
+        match built(events, slots, row) {
             Some(event) => {
-                let value = get_value(&mut r)?;
+                let value = get_value(r)?;
                 event.fields.insert(key.key.clone(), value);
             }
-            None => skip_value(&mut r)?,
+            None => skip_value(r)?,
         }
+        Some(())
+    })
+}
+
+/// Walks a `GENERAL` column: `read` gets each holder's row and the reader at its value,
+/// which it must read or pass over.
+fn each_general(
+    column: &[u8],
+    holders: u64,
+    mut read: impl FnMut(usize, &mut Reader<'_>) -> Option<()>,
+) -> Option<()> {
+    let mut r = Reader::new(column);
+    let mut at = 0usize;
+    for _ in 0..holders {
+        at = at.checked_add(r.get_len()?)?;
+        read(at, &mut r)?;
     }
     r.is_empty().then_some(())
 }
@@ -336,10 +349,7 @@ pub fn visit_cells(
     if layout != GENERAL {
         return None;
     }
-    let mut r = Reader::new(column);
-    let mut at = 0usize;
-    for _ in 0..key.holders {
-        at = at.checked_add(r.get_len()?)?;
+    each_general(column, key.holders, |row, r| {
         let cell = match r.byte()? {
             NULL => Cell::Null,
             FALSE | TRUE => Cell::Scalar,
@@ -359,9 +369,9 @@ pub fn visit_cells(
             }
             _ => return None,
         };
-        visit(at, cell);
-    }
-    r.is_empty().then_some(())
+        visit(row, cell);
+        Some(())
+    })
 }
 
 fn skip_value(reader: &mut Reader<'_>) -> Option<()> {

@@ -189,12 +189,7 @@ impl ColumnWriter {
 
     /// Every committed stream whose name starts with `prefix`, with its resume offset.
     pub fn streams_with_prefix(&self, prefix: &str) -> Vec<(String, u64)> {
-        self.manifest
-            .positions
-            .range(prefix.to_string()..)
-            .take_while(|(name, _)| name.starts_with(prefix))
-            .map(|(name, &offset)| (name.clone(), offset))
-            .collect()
+        crate::backend::embedded::checkpoint::streams_with_prefix(&self.manifest.positions, prefix)
     }
 
     pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) -> Result<()> {
