@@ -17,20 +17,29 @@ pub struct WordBloom {
 impl WordBloom {
     /// A filter holding every word of `messages`.
     pub fn of<'a>(messages: impl Iterator<Item = &'a str> + Clone) -> WordBloom {
+        // Distinct words by their hash: the filter only ever uses the hash, and no string is
+        // built per word (ASCII words are folded in one reused buffer).
         let mut distinct = std::collections::HashSet::new();
+        let mut folded = String::new();
         for message in messages {
             for (_, word) in word_spans(message) {
-                if !distinct.contains(word) {
-                    distinct.insert(fold(word));
-                }
+                let hash = if word.is_ascii() {
+                    folded.clear();
+                    folded.push_str(word);
+                    folded.make_ascii_lowercase();
+                    xxh3_64(folded.as_bytes())
+                } else {
+                    xxh3_64(fold(word).as_bytes())
+                };
+                distinct.insert(hash);
             }
         }
         let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
         let mut bloom = WordBloom {
             bits: vec![0; words],
         };
-        for word in &distinct {
-            for bit in bloom.probes(word) {
+        for &hash in &distinct {
+            for bit in bloom.probes(hash) {
                 bloom.bits[bit / 64] |= 1 << (bit % 64);
             }
         }
@@ -39,12 +48,11 @@ impl WordBloom {
 
     /// Whether `word` (folded) may occur: `false` means it does not.
     pub fn may_hold(&self, word: &str) -> bool {
-        self.probes(word)
+        self.probes(xxh3_64(word.as_bytes()))
             .all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
     }
 
-    fn probes(&self, word: &str) -> impl Iterator<Item = usize> {
-        let hash = xxh3_64(word.as_bytes());
+    fn probes(&self, hash: u64) -> impl Iterator<Item = usize> {
         let (h1, h2) = (hash, (hash >> 32) | 1);
         let len = self.bits.len() as u64 * 64;
         (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % len) as usize)

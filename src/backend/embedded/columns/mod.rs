@@ -14,6 +14,7 @@
 pub mod block;
 pub mod bloom;
 mod decide;
+mod decode;
 mod expire;
 pub mod fields;
 pub mod manifest;
