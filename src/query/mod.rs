@@ -12,7 +12,7 @@ pub use ast::{Clause, Query, Target, Test};
 pub use error::QueryError;
 pub use parser::parse;
 
-pub use predicate::matches;
+pub use predicate::{clause_matches, matches};
 
 /// Escapes text so that it reads as one literal term of the query language. With
 /// `keep_wildcards`, `*` and `?` keep their meaning.

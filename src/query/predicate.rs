@@ -15,7 +15,8 @@ pub fn matches(query: &Query, event: &LogEvent) -> bool {
     }
 }
 
-fn clause_matches(clause: &Clause, event: &LogEvent) -> bool {
+/// Whether one clause holds for `event` (what `matches` asks of each clause).
+pub fn clause_matches(clause: &Clause, event: &LogEvent) -> bool {
     match &clause.target {
         Target::Message => message_matches(&clause.test, &event.message),
         Target::Service => keyword_matches(&clause.test, &event.service),

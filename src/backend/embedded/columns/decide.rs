@@ -19,7 +19,7 @@ use super::part::BlockEntry;
 use crate::event::{Level, LogEvent};
 use crate::query::ast::{within, Range};
 use crate::query::words::contains_phrase;
-use crate::query::{matches, Clause, Query, Target, Test};
+use crate::query::{clause_matches, Clause, Query, Target, Test};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -90,11 +90,10 @@ fn decide(
     opened: &Opened<'_>,
     ranks: &mut Option<Vec<u8>>,
 ) -> Result<Option<Decided>, BlockError> {
-    let single = Query::Clause(clause.clone());
     let probe = |fill: &dyn Fn(&mut LogEvent)| {
         let mut event = LogEvent::default();
         fill(&mut event);
-        matches(&single, &event)
+        clause_matches(clause, &event)
     };
     Ok(Some(match &clause.target {
         Target::Service => Decided::Uniform(yes_if(probe(&|e| e.service = entry.service.clone()))),

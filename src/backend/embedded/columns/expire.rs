@@ -2,9 +2,8 @@
 //! dropped whole; a part with some of them is written again without them (blocks wholly
 //! newer copied as they are, mixed blocks sealed again with their newer events).
 
-use super::block;
 use super::part::{self, Part, Sealed};
-use crate::backend::embedded::error::{Result, StoreError};
+use crate::backend::embedded::error::Result;
 use crate::event::Timestamp;
 use std::path::Path;
 
@@ -51,18 +50,14 @@ pub fn expire(part: &Part, cutoff: Timestamp, out: &Path) -> Result<Expired> {
             });
             continue;
         }
-        let (seqs, events) = block::decode_numbered(&bytes, block::Parts::ALL, None)
-            .map_err(|e| part.damaged(&e))?;
+        let (seqs, events) = part.numbered_events(&bytes)?;
         let (seqs, events): (Vec<u64>, Vec<_>) = seqs
             .into_iter()
             .zip(events)
             .filter(|(_, e)| e.timestamp >= cutoff)
             .unzip();
         removed += entry.events - events.len() as u64;
-        kept.push(part::seal(&events, &seqs).map_err(|e| StoreError::Damaged {
-            dir: out.to_path_buf(),
-            reason: e.to_string(),
-        })?);
+        kept.push(part::seal_for(out, &events, &seqs)?);
     }
     part::write_sealed(out, &kept)?;
     Ok(Expired::Rewritten { removed })

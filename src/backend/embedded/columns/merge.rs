@@ -10,7 +10,7 @@
 
 use super::block;
 use super::part::{self, Part, Sealed};
-use crate::backend::embedded::error::{Result, StoreError};
+use crate::backend::embedded::error::Result;
 use crate::event::LogEvent;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -72,10 +72,7 @@ pub fn merge(parts: &[&Part], out: &Path, block_events: usize) -> Result<u64> {
     }
     for (seqs, events) in streams.values() {
         for (seqs, events) in seqs.chunks(block_events).zip(events.chunks(block_events)) {
-            blocks.push(part::seal(events, seqs).map_err(|e| StoreError::Damaged {
-                dir: out.to_path_buf(),
-                reason: e.to_string(),
-            })?);
+            blocks.push(part::seal_for(out, events, seqs)?);
         }
     }
     part::write_sealed(out, &blocks)?;

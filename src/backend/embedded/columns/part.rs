@@ -76,6 +76,12 @@ pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, Bl
     })
 }
 
+/// Like `seal`, for a block going into the part being written at `out` (named by a
+/// failure).
+pub fn seal_for(out: &Path, events: &[LogEvent], seqs: &[u64]) -> Result<Sealed> {
+    seal(events, seqs).map_err(|e| damaged(out, &e))
+}
+
 /// Writes the blocks of `streams` (each stream's events in arrival order, cut into blocks
 /// of at most `block_events`) as the part `path`, numbering the events from `first_seq`
 /// stream after stream.
@@ -200,6 +206,11 @@ impl Part {
             len: (entry.len - head_end) as usize,
         };
         block::open_head(&head, columns)
+    }
+
+    /// Every event of a block of this part (its `bytes`, as read) with its sequence number.
+    pub fn numbered_events(&self, bytes: &[u8]) -> Result<(Vec<u64>, Vec<LogEvent>)> {
+        block::decode_numbered(bytes, block::Parts::ALL, None).map_err(|e| self.damaged(&e))
     }
 
     /// The bytes of block `i`, as written.
