@@ -46,6 +46,7 @@ fn figures() -> anyhow::Result<()> {
         rate: 1000.0,
     });
     let mut event = SimEvent::default();
+    let mut log_event = event.to_log_event();
     let started = Instant::now();
     let mut writer = ColumnWriter::open(dir.path())?;
     for offset in 0..n {
@@ -54,7 +55,8 @@ fn figures() -> anyhow::Result<()> {
             stream: "simulate",
             offset,
         };
-        writer.append_owned(event.to_log_event(), Some(&position))?;
+        event.fill(&mut log_event);
+        writer.append(&log_event, Some(&position))?;
         if (offset + 1) % 200_000 == 0 {
             writer.commit()?;
         }

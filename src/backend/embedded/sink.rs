@@ -47,23 +47,18 @@ impl Sink for EmbeddedSink {
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
-        for record in batch.iter_mut() {
-            // The column engine keeps the event as it is: taken, not copied (the source
-            // fills the emptied record again).
-            let event = if record.skipped {
-                None
-            } else {
-                Some(std::mem::take(&mut *record.event))
-            };
+        // The store copies each event into its columns: the records go back to the source
+        // to be filled again.
+        for record in batch.iter() {
             let position = record.resumable().then(|| record.position());
-            let Some(event) = event else {
+            if record.skipped {
                 if let Some(position) = &position {
                     self.store.skip(position);
                 }
                 continue;
-            };
+            }
             self.store
-                .append_owned(event, position.as_ref())
+                .append(&record.event, position.as_ref())
                 .map_err(|e| {
                     anyhow::anyhow!("cannot write to the store at {}: {e}", self.dir.display())
                 })?;

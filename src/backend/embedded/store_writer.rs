@@ -116,15 +116,6 @@ impl StoreWriter {
         }
     }
 
-    /// Like `append`, for an event the caller has no more use for (the column engine keeps
-    /// it as it is instead of copying it).
-    pub fn append_owned(&mut self, event: LogEvent, position: Option<&Position>) -> Result<()> {
-        match &mut self.engine {
-            Writing::Indexed(w) => w.append(&event, position),
-            Writing::Columns { writer, .. } => writer.append_owned(event, position),
-        }
-    }
-
     /// Moves `position`'s stream past an event that is not stored (a dead letter), so
     /// the next commit records that it was dealt with.
     pub fn skip(&mut self, position: &Position) {

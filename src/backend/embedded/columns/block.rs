@@ -15,11 +15,12 @@
 use super::bloom::WordBloom;
 pub use super::decode::Rows;
 use super::fields::{self, KeyStats};
-use super::varint::{self, put_text, Reader};
+use super::pending::PendingBlock;
+use super::varint::Reader;
 use crate::event::{LogEvent, Timestamp};
 use xxhash_rust::xxh3::xxh3_64;
 
-const MAGIC: &[u8; 4] = b"LGB2";
+pub(super) const MAGIC: &[u8; 4] = b"LGB2";
 /// Magic, head length and head checksum.
 pub const PREFIX_BYTES: usize = 16;
 const ZSTD_LEVEL: i32 = 3;
@@ -64,59 +65,7 @@ pub fn encode(events: &[LogEvent]) -> Result<Vec<u8>, BlockError> {
 /// The block of `events` with their sequence numbers in the store (arrival order across
 /// streams: what `tail` and ties in time are ordered by).
 pub fn encode_numbered(events: &[LogEvent], seqs: &[u64]) -> Result<Vec<u8>, BlockError> {
-    if events.len() > MAX_EVENTS {
-        return Err(BlockError::TooManyEvents(events.len()));
-    }
-    if seqs.len() != events.len() {
-        return Err(BlockError::Damaged(
-            "one sequence number per event is needed",
-        ));
-    }
-    let oldest = events.iter().map(|e| e.timestamp).min().unwrap_or_default();
-    let newest = events.iter().map(|e| e.timestamp).max().unwrap_or_default();
-    let mut head = Vec::new();
-    varint::put(&mut head, events.len() as u64);
-    varint::put_signed(&mut head, oldest.0);
-    varint::put_signed(&mut head, newest.0);
-    let mut levels = [0u64; 6];
-    for event in events {
-        levels[event.level.rank() as usize] += 1;
-    }
-    for count in levels {
-        varint::put(&mut head, count);
-    }
-    WordBloom::of(events.iter().map(|e| e.message.as_str())).to_bytes(&mut head);
-    let keys = fields::encode(events);
-    let stats: Vec<KeyStats> = keys.iter().map(|(s, _)| s.clone()).collect();
-    fields::put_stats(&mut head, &stats);
-    let fixed = [
-        numbers(seqs),
-        times(events, oldest),
-        events.iter().map(|e| e.level.rank() as u8).collect(),
-        flags(events),
-        dictionary(events.iter().map(|e| e.service.as_str())),
-        dictionary(events.iter().map(|e| e.host.as_str())),
-        messages(events),
-        trace_ids(events),
-    ];
-    let mut columns = Vec::new();
-    varint::put(&mut head, (fixed.len() + keys.len()) as u64);
-    for column in fixed.iter().chain(keys.iter().map(|(_, c)| c)) {
-        let stored = compress(column);
-        varint::put(&mut head, stored.len() as u64);
-        varint::put(&mut head, column.len() as u64);
-        head.push(u8::from(stored.len() != column.len() || stored != *column));
-        head.extend_from_slice(&xxh3_64(&stored).to_le_bytes());
-        columns.extend_from_slice(&stored);
-    }
-    let head_len = u32::try_from(head.len()).map_err(|_| BlockError::Damaged("head too large"))?;
-    let mut block = Vec::with_capacity(PREFIX_BYTES + head.len() + columns.len());
-    block.extend_from_slice(MAGIC);
-    block.extend_from_slice(&head_len.to_le_bytes());
-    block.extend_from_slice(&xxh3_64(&head).to_le_bytes());
-    block.extend_from_slice(&head);
-    block.extend_from_slice(&columns);
-    Ok(block)
+    PendingBlock::of(events, seqs)?.encode()
 }
 
 /// The length of the head of the block starting with `prefix` (its first `PREFIX_BYTES`).
@@ -541,7 +490,7 @@ thread_local! {
 }
 
 /// A column as stored: packed by zstd, or as it is when packing does not make it smaller.
-fn compress(column: &[u8]) -> Vec<u8> {
+pub(super) fn compress(column: &[u8]) -> Vec<u8> {
     let packed = COMPRESSOR.with(|c| match c.borrow_mut().as_mut() {
         Some(compressor) => compressor.compress(column),
         None => zstd::bulk::compress(column, ZSTD_LEVEL),
@@ -558,88 +507,6 @@ fn decompress(stored: &[u8], raw: usize) -> std::io::Result<Vec<u8>> {
         Some(decompressor) => decompressor.decompress(stored, raw),
         None => zstd::bulk::decompress(stored, raw),
     })
-}
-
-/// Sequence numbers as differences from the previous one (wrapping: any u64 comes back).
-fn numbers(seqs: &[u64]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(seqs.len() * 2);
-    let mut last = 0u64;
-    for &seq in seqs {
-        varint::put_signed(&mut out, seq.wrapping_sub(last) as i64);
-        last = seq;
-    }
-    out
-}
-
-fn times(events: &[LogEvent], oldest: Timestamp) -> Vec<u8> {
-    let mut out = Vec::with_capacity(events.len() * 2);
-    let mut last = oldest.0;
-    for event in events {
-        varint::put_signed(&mut out, event.timestamp.0.wrapping_sub(last));
-        last = event.timestamp.0;
-    }
-    out
-}
-
-fn flags(events: &[LogEvent]) -> Vec<u8> {
-    events
-        .iter()
-        .map(|e| u8::from(e.unparsed) | (u8::from(e.trace_id.is_some()) << 1))
-        .collect()
-}
-
-/// Distinct values once, then (when there is more than one) each event's value's index.
-fn dictionary<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u8> {
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut indices = Vec::new();
-    for value in values {
-        let index = match distinct.iter().position(|d| *d == value) {
-            Some(i) => i,
-            None => {
-                distinct.push(value);
-                distinct.len() - 1
-            }
-        };
-        indices.push(index);
-    }
-    let mut out = Vec::new();
-    varint::put(&mut out, distinct.len() as u64);
-    for value in &distinct {
-        put_text(&mut out, value);
-    }
-    if distinct.len() > 1 {
-        for index in indices {
-            varint::put(&mut out, index as u64);
-        }
-    }
-    out
-}
-
-fn messages(events: &[LogEvent]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(events.iter().map(|e| e.message.len() + 2).sum());
-    for event in events {
-        put_text(&mut out, &event.message);
-    }
-    out
-}
-
-/// 32 lowercase hex digits as their 16 bytes; anything else as written.
-fn trace_ids(events: &[LogEvent]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for id in events.iter().filter_map(|e| e.trace_id.as_deref()) {
-        let lower_hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
-        match u128::from_str_radix(id, 16) {
-            Ok(n) if id.len() == 32 && id.bytes().all(|b| lower_hex(&b)) => {
-                out.push(0);
-                out.extend_from_slice(&n.to_be_bytes());
-            }
-            _ => {
-                out.push(1);
-                put_text(&mut out, id);
-            }
-        }
-    }
-    out
 }
 
 /// Makes every checksum of a (damaged) block agree with its bytes again, so that a test's

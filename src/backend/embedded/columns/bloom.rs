@@ -19,7 +19,7 @@ impl WordBloom {
     pub fn of<'a>(messages: impl Iterator<Item = &'a str> + Clone) -> WordBloom {
         // Distinct words by their hash: the filter only ever uses the hash, and no string is
         // built per word (ASCII words are folded in one reused buffer).
-        let mut distinct = std::collections::HashSet::new();
+        let mut distinct = std::collections::HashSet::<u64, WordHashes>::default();
         let mut folded = String::new();
         for message in messages {
             for (_, word) in word_spans(message) {
@@ -76,5 +76,30 @@ impl WordBloom {
             .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
             .collect();
         Some(WordBloom { bits })
+    }
+}
+
+/// Word hashes are xxh3 values, spread over all 64 bits already: the set of distinct ones
+/// uses them as they are instead of hashing them again (that second hash was a tenth of
+/// the sealing thread's time).
+type WordHashes = std::hash::BuildHasherDefault<AlreadyHashed>;
+
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl std::hash::Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    /// Only `u64`s are hashed here; anything else is folded in all the same.
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes
+            .iter()
+            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
     }
 }

@@ -51,48 +51,81 @@ pub fn holds_path(key: &str, path: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
-/// Each key of the events' fields (in order of first appearance) with its column.
-pub fn encode(events: &[LogEvent]) -> Vec<(KeyStats, Vec<u8>)> {
-    // One pass over the events, each value routed to its key (most events share their keys,
-    // so the key asked last is tried first).
-    let mut keys: Vec<(&str, Vec<(usize, &Value)>)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (row, event) in events.iter().enumerate() {
-        for (at, (key, value)) in event.fields.iter().enumerate() {
-            let slot = match keys.get(at) {
-                Some((known, _)) if *known == key.as_str() => at,
-                _ => *index.entry(key.as_str()).or_insert_with(|| {
-                    keys.push((key.as_str(), Vec::new()));
-                    keys.len() - 1
-                }),
+/// The `fields` columns of a block being built: each key (in order of first appearance)
+/// with its holders' rows and values laid out as `GENERAL` while events arrive; `columns`
+/// repacks a key as `INTEGERS` when that layout applies.
+#[derive(Default)]
+pub struct FieldColumns {
+    keys: Vec<KeyColumn>,
+    /// Keys by name, for an event whose keys differ from the previous event's.
+    index: std::collections::HashMap<String, usize>,
+}
+
+struct KeyColumn {
+    stats: KeyStats,
+    /// Each holder's row (as the gap from the previous holder's) and tagged value.
+    general: Vec<u8>,
+    last_row: usize,
+    /// Whether every value so far is an integer (an `INTEGERS` candidate).
+    integers: bool,
+}
+
+impl FieldColumns {
+    /// Adds the fields of the event at `row` (rows come in increasing order).
+    pub fn push(&mut self, row: usize, fields: &serde_json::Map<String, Value>) {
+        for (at, (key, value)) in fields.iter().enumerate() {
+            // Most events share their keys, in the same order: the key at the same place
+            // is tried first.
+            let slot = match self.keys.get(at) {
+                Some(known) if known.stats.key == *key => at,
+                _ => match self.index.get(key.as_str()) {
+                    Some(&slot) => slot,
+                    None => {
+                        self.index.insert(key.clone(), self.keys.len());
+                        self.keys.push(KeyColumn {
+                            stats: KeyStats {
+                                key: key.clone(),
+                                holders: 0,
+                                min: f64::INFINITY,
+                                max: f64::NEG_INFINITY,
+                            },
+                            general: Vec::new(),
+                            last_row: 0,
+                            integers: true,
+                        });
+                        self.keys.len() - 1
+                    }
+                },
             };
-            keys[slot].1.push((row, value));
+            let column = &mut self.keys[slot];
+            column.stats.holders += 1;
+            widen(&mut column.stats, value);
+            varint::put(&mut column.general, (row - column.last_row) as u64);
+            column.last_row = row;
+            column.integers &= value.as_number().is_some_and(Number::is_i64);
+            put_value(&mut column.general, value);
         }
     }
-    keys.into_iter()
-        .map(|(key, held)| {
-            let mut stats = KeyStats {
-                key: key.to_string(),
-                holders: held.len() as u64,
-                min: f64::INFINITY,
-                max: f64::NEG_INFINITY,
-            };
-            for (_, value) in &held {
-                widen(&mut stats, value);
-            }
-            let column = integers(&held, events.len()).unwrap_or_else(|| {
-                let mut column = vec![GENERAL];
-                let mut last = 0;
-                for (i, value) in &held {
-                    varint::put(&mut column, (i - last) as u64);
-                    last = *i;
-                    put_value(&mut column, value);
-                }
-                column
-            });
-            (stats, column)
-        })
-        .collect()
+
+    /// Each key's summary and column, for a block of `n` events.
+    pub fn columns(&self, n: usize) -> Vec<(KeyStats, Vec<u8>)> {
+        self.keys
+            .iter()
+            .map(|key| {
+                let packed = key
+                    .integers
+                    .then(|| integers(&key.general, key.stats.holders, n))
+                    .flatten();
+                let column = packed.unwrap_or_else(|| {
+                    let mut column = Vec::with_capacity(1 + key.general.len());
+                    column.push(GENERAL);
+                    column.extend_from_slice(&key.general);
+                    column
+                });
+                (key.stats.clone(), column)
+            })
+            .collect()
+    }
 }
 
 /// A key's column starts with its layout: each holder's row and tagged value in turn
@@ -105,19 +138,25 @@ const INTEGERS: u8 = 1;
 /// Widths above this do not fit one unaligned 8-byte read.
 const MAX_PACKED_BITS: u32 = 56;
 
-/// The `INTEGERS` layout of a key held by `held` of `n` events, when it applies.
-fn integers(held: &[(usize, &Value)], n: usize) -> Option<Vec<u8>> {
-    if held.len() * 4 < n {
+/// The `INTEGERS` layout of a key held by `holders` of `n` events, whose `GENERAL` body
+/// (every value an integer) is `general`, when the layout applies.
+fn integers(general: &[u8], holders: u64, n: usize) -> Option<Vec<u8>> {
+    let holders = usize::try_from(holders).ok()?;
+    if holders * 4 < n {
         return None;
     }
-    let values: Vec<i64> = held
-        .iter()
-        .map(|(_, v)| {
-            v.as_number()
-                .filter(|n| n.is_i64())
-                .and_then(|n| n.as_i64())
-        })
-        .collect::<Option<_>>()?;
+    let mut rows = Vec::with_capacity(holders);
+    let mut values = Vec::with_capacity(holders);
+    let mut reader = Reader::new(general);
+    let mut row = 0usize;
+    while !reader.is_empty() {
+        row += usize::try_from(reader.get()?).ok()?;
+        if reader.byte()? != INT {
+            return None;
+        }
+        rows.push(row);
+        values.push(reader.get_signed()?);
+    }
     let min = values.iter().copied().min().unwrap_or(0);
     let spread = values
         .iter()
@@ -130,7 +169,7 @@ fn integers(held: &[(usize, &Value)], n: usize) -> Option<Vec<u8>> {
     }
     let mut column = vec![INTEGERS];
     let mut bitmap = vec![0u8; n.div_ceil(8)];
-    for (row, _) in held {
+    for row in rows {
         bitmap[row / 8] |= 1 << (row % 8);
     }
     column.extend_from_slice(&bitmap);

@@ -20,6 +20,7 @@ pub mod fields;
 pub mod manifest;
 mod merge;
 pub mod part;
+mod pending;
 mod prune;
 mod reader;
 mod varint;

@@ -7,6 +7,7 @@
 //! into place, so a part file either is whole or does not exist under its name.
 
 use super::block::{self, BlockError};
+use super::pending::PendingBlock;
 use super::varint::{self, put_text, Reader};
 use crate::backend::embedded::error::{Context, Result, StoreError};
 use crate::event::{LogEvent, Timestamp};
@@ -55,22 +56,27 @@ pub struct Sealed {
 /// Encodes one block of a stream's events (all of one service and host) with their
 /// sequence numbers.
 pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, BlockError> {
-    let bytes = block::encode_numbered(events, seqs)?;
-    let summary = block::summary(&bytes)?;
-    let first = events.first();
+    seal_pending(&PendingBlock::of(events, seqs)?)
+}
+
+/// Encodes the block `pending` is building.
+pub fn seal_pending(pending: &PendingBlock) -> std::result::Result<Sealed, BlockError> {
+    let bytes = pending.encode()?;
+    let (first_seq, last_seq) = pending.seq_range();
+    let (oldest, newest) = pending.time_range();
     Ok(Sealed {
         entry: BlockEntry {
             offset: 0,
             len: bytes.len() as u64,
             head_len: block::head_len(&bytes)? as u64,
-            service: first.map(|e| e.service.clone()).unwrap_or_default(),
-            host: first.map(|e| e.host.clone()).unwrap_or_default(),
-            events: summary.events as u64,
-            first_seq: seqs.iter().copied().min().unwrap_or(0),
-            last_seq: seqs.iter().copied().max().unwrap_or(0),
-            oldest: summary.oldest,
-            newest: summary.newest,
-            levels: summary.levels,
+            service: pending.service().to_string(),
+            host: pending.host().to_string(),
+            events: pending.len() as u64,
+            first_seq,
+            last_seq,
+            oldest,
+            newest,
+            levels: pending.level_counts(),
         },
         bytes,
     })

@@ -7,6 +7,7 @@ use super::expire::{expire, Expired};
 use super::manifest::{Manifest, FORMAT};
 use super::merge::{merge, run_to_merge};
 use super::part::{self, Part, Sealed};
+use super::pending::PendingBlock;
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Context, Result, StoreError};
 use crate::event::{LogEvent, Position, Timestamp};
@@ -24,7 +25,7 @@ pub struct ColumnWriter {
     manifest: Manifest,
     /// Events not yet in a block, per stream (service, host), in arrival order, with
     /// their sequence numbers.
-    streams: BTreeMap<(String, String), Stream>,
+    streams: BTreeMap<(String, String), PendingBlock>,
     /// The sequence number of the next event appended.
     next_seq: u64,
     /// Source positions reached by what is not yet committed.
@@ -39,19 +40,12 @@ pub struct ColumnWriter {
     set_aside: Vec<DamagedSegment>,
 }
 
-/// One stream's events waiting for their block.
-#[derive(Default)]
-struct Stream {
-    seqs: Vec<u64>,
-    events: Vec<LogEvent>,
-}
-
 /// Seals full blocks on a thread of its own while the writer goes on taking events: on
 /// two cores, encoding and compressing no longer wait for each other. One thread, so the
 /// blocks of a stream come back in the order they were sent.
 struct Sealer {
     /// `None` once closing: the thread then ends.
-    to_seal: Option<mpsc::Sender<Stream>>,
+    to_seal: Option<mpsc::Sender<PendingBlock>>,
     sealed: mpsc::Receiver<std::result::Result<Sealed, block::BlockError>>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Blocks sent and not yet received back.
@@ -60,16 +54,13 @@ struct Sealer {
 
 impl Sealer {
     fn start() -> Result<Sealer> {
-        let (to_seal, inbox) = mpsc::channel::<Stream>();
+        let (to_seal, inbox) = mpsc::channel::<PendingBlock>();
         let (outbox, sealed) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("seal".into())
             .spawn(move || {
-                for stream in inbox {
-                    if outbox
-                        .send(part::seal(&stream.events, &stream.seqs))
-                        .is_err()
-                    {
+                for pending in inbox {
+                    if outbox.send(part::seal_pending(&pending)).is_err() {
                         break;
                     }
                 }
@@ -84,9 +75,9 @@ impl Sealer {
     }
 
     /// Hands one block's worth of one stream to the sealing thread.
-    fn send(&mut self, stream: Stream) -> Result<()> {
+    fn send(&mut self, pending: PendingBlock) -> Result<()> {
         let to_seal = self.to_seal.as_ref().ok_or_else(stopped)?;
-        to_seal.send(stream).map_err(|_| stopped())?;
+        to_seal.send(pending).map_err(|_| stopped())?;
         self.in_flight += 1;
         Ok(())
     }
@@ -192,30 +183,25 @@ impl ColumnWriter {
         crate::backend::embedded::checkpoint::streams_with_prefix(&self.manifest.positions, prefix)
     }
 
+    /// Adds `event` (copied into its stream's columns: the caller may fill it again).
     pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) -> Result<()> {
-        self.append_owned(event.clone(), position)
-    }
-
-    /// Like `append`, for an event the caller has no more use for.
-    pub fn append_owned(&mut self, event: LogEvent, position: Option<&Position<'_>>) -> Result<()> {
         if let Some(position) = position {
             self.skip(position);
         }
         // Hot path: the stream's key is copied only when the stream is new.
         let key = (event.service.as_str(), event.host.as_str());
-        let buffer = match self.streams.get_mut(&key as &dyn StreamKey) {
-            Some(buffer) => buffer,
+        let pending = match self.streams.get_mut(&key as &dyn StreamKey) {
+            Some(pending) => pending,
             None => self
                 .streams
                 .entry((event.service.clone(), event.host.clone()))
                 .or_default(),
         };
-        buffer.events.push(event);
-        buffer.seqs.push(self.next_seq);
+        pending.push(event, self.next_seq);
         self.next_seq += 1;
         self.uncommitted += 1;
-        if buffer.events.len() >= self.block_events {
-            let full = std::mem::take(buffer);
+        if pending.len() >= self.block_events {
+            let full = std::mem::take(pending);
             self.sealer.send(full)?;
         }
         Ok(())
@@ -253,14 +239,14 @@ impl ColumnWriter {
         // The rest of each stream is sealed here while the thread finishes the full blocks;
         // a stream's full blocks go into the part before its rest, keeping arrival order.
         let mut rest = Vec::new();
-        for stream in self.streams.values_mut().filter(|s| !s.events.is_empty()) {
-            let stream = std::mem::take(stream);
-            rest.push(part::seal(&stream.events, &stream.seqs).map_err(|e| {
-                StoreError::Damaged {
+        for pending in self.streams.values_mut().filter(|s| !s.is_empty()) {
+            let pending = std::mem::take(pending);
+            rest.push(
+                part::seal_pending(&pending).map_err(|e| StoreError::Damaged {
                     dir: self.dir.clone(),
                     reason: e.to_string(),
-                }
-            })?);
+                })?,
+            );
         }
         let mut blocks = self.sealer.collect(&self.dir)?;
         blocks.append(&mut rest);

@@ -1,0 +1,251 @@
+//! A block being built: one stream's events that wait for their block, kept the way the
+//! block lays them out. Appending an event copies its values into column buffers, so a
+//! waiting event takes a fraction of the memory it takes as a `LogEvent` (a second of
+//! events waits between commits), nothing is allocated per event, and the caller's event
+//! can be filled again. `encode` then writes the block described in `block.rs`.
+
+use super::block::{self, BlockError, MAGIC, MAX_EVENTS};
+use super::bloom::WordBloom;
+use super::fields::{self, FieldColumns, KeyStats};
+use super::varint::{self, put_text};
+use crate::event::{LogEvent, Timestamp};
+use xxhash_rust::xxh3::xxh3_64;
+
+#[derive(Default)]
+pub struct PendingBlock {
+    seqs: Vec<u64>,
+    times: Vec<i64>,
+    /// Events of each level, by `Level::rank`.
+    level_counts: [u64; 6],
+    levels: Vec<u8>,
+    flags: Vec<u8>,
+    services: Dictionary,
+    hosts: Dictionary,
+    /// The messages one after another; `message_ends` says where each one stops.
+    text: String,
+    message_ends: Vec<usize>,
+    /// Each trace id held, as the block stores it (see `put_trace_id`).
+    trace_ids: Vec<u8>,
+    fields: FieldColumns,
+}
+
+impl PendingBlock {
+    /// `events` with their sequence numbers, as one block-to-be.
+    pub fn of(events: &[LogEvent], seqs: &[u64]) -> Result<PendingBlock, BlockError> {
+        if events.len() > MAX_EVENTS {
+            return Err(BlockError::TooManyEvents(events.len()));
+        }
+        if seqs.len() != events.len() {
+            return Err(BlockError::Damaged(
+                "one sequence number per event is needed",
+            ));
+        }
+        let mut pending = PendingBlock::default();
+        for (event, &seq) in events.iter().zip(seqs) {
+            pending.push(event, seq);
+        }
+        Ok(pending)
+    }
+
+    /// Appends `event`, numbered `seq` in the store.
+    pub fn push(&mut self, event: &LogEvent, seq: u64) {
+        let row = self.seqs.len();
+        self.seqs.push(seq);
+        self.times.push(event.timestamp.0);
+        let rank = event.level.rank();
+        self.level_counts[rank as usize] += 1;
+        self.levels.push(rank as u8);
+        self.flags
+            .push(u8::from(event.unparsed) | (u8::from(event.trace_id.is_some()) << 1));
+        self.services.push(&event.service);
+        self.hosts.push(&event.host);
+        self.text.push_str(&event.message);
+        self.message_ends.push(self.text.len());
+        if let Some(id) = &event.trace_id {
+            put_trace_id(&mut self.trace_ids, id);
+        }
+        self.fields.push(row, &event.fields);
+    }
+
+    pub fn len(&self) -> usize {
+        self.seqs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seqs.is_empty()
+    }
+
+    /// The service of the first event (a stream's blocks hold one service).
+    pub fn service(&self) -> &str {
+        self.services.first()
+    }
+
+    pub fn host(&self) -> &str {
+        self.hosts.first()
+    }
+
+    /// The lowest and highest sequence numbers (0 when empty).
+    pub fn seq_range(&self) -> (u64, u64) {
+        let lowest = self.seqs.iter().copied().min().unwrap_or(0);
+        let highest = self.seqs.iter().copied().max().unwrap_or(0);
+        (lowest, highest)
+    }
+
+    /// The oldest and newest event times (0 when empty).
+    pub fn time_range(&self) -> (Timestamp, Timestamp) {
+        let oldest = self.times.iter().copied().min().unwrap_or_default();
+        let newest = self.times.iter().copied().max().unwrap_or_default();
+        (Timestamp(oldest), Timestamp(newest))
+    }
+
+    pub fn level_counts(&self) -> [u64; 6] {
+        self.level_counts
+    }
+
+    fn messages(&self) -> impl Iterator<Item = &str> + Clone {
+        let starts = std::iter::once(0).chain(self.message_ends.iter().copied());
+        starts
+            .zip(self.message_ends.iter().copied())
+            .map(|(start, end)| &self.text[start..end])
+    }
+
+    /// The block: summary and column directory in a checksummed head, then the columns.
+    pub fn encode(&self) -> Result<Vec<u8>, BlockError> {
+        let events = self.len();
+        if events > MAX_EVENTS {
+            return Err(BlockError::TooManyEvents(events));
+        }
+        let (oldest, newest) = self.time_range();
+        let mut head = Vec::new();
+        varint::put(&mut head, events as u64);
+        varint::put_signed(&mut head, oldest.0);
+        varint::put_signed(&mut head, newest.0);
+        for count in self.level_counts {
+            varint::put(&mut head, count);
+        }
+        WordBloom::of(self.messages()).to_bytes(&mut head);
+        let keys = self.fields.columns(events);
+        let stats: Vec<KeyStats> = keys.iter().map(|(s, _)| s.clone()).collect();
+        fields::put_stats(&mut head, &stats);
+        let fixed = [
+            numbers(&self.seqs),
+            times(&self.times, oldest.0),
+            self.levels.clone(),
+            self.flags.clone(),
+            self.services.column(),
+            self.hosts.column(),
+            self.message_column(),
+            self.trace_ids.clone(),
+        ];
+        let mut columns = Vec::new();
+        varint::put(&mut head, (fixed.len() + keys.len()) as u64);
+        for column in fixed.iter().chain(keys.iter().map(|(_, c)| c)) {
+            let stored = block::compress(column);
+            varint::put(&mut head, stored.len() as u64);
+            varint::put(&mut head, column.len() as u64);
+            head.push(u8::from(stored.len() != column.len() || stored != *column));
+            head.extend_from_slice(&xxh3_64(&stored).to_le_bytes());
+            columns.extend_from_slice(&stored);
+        }
+        let head_len =
+            u32::try_from(head.len()).map_err(|_| BlockError::Damaged("head too large"))?;
+        let mut block = Vec::with_capacity(block::PREFIX_BYTES + head.len() + columns.len());
+        block.extend_from_slice(MAGIC);
+        block.extend_from_slice(&head_len.to_le_bytes());
+        block.extend_from_slice(&xxh3_64(&head).to_le_bytes());
+        block.extend_from_slice(&head);
+        block.extend_from_slice(&columns);
+        Ok(block)
+    }
+
+    fn message_column(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len() + 2 * self.len());
+        for message in self.messages() {
+            put_text(&mut out, message);
+        }
+        out
+    }
+}
+
+/// Distinct values once, in order of first appearance, then (when there is more than
+/// one) each event's value's index.
+#[derive(Default)]
+struct Dictionary {
+    distinct: Vec<String>,
+    indices: Vec<usize>,
+}
+
+impl Dictionary {
+    fn push(&mut self, value: &str) {
+        // A stream's events share one value: the last one is tried first.
+        let index = match self.indices.last() {
+            Some(&last) if self.distinct[last] == value => last,
+            _ => match self.distinct.iter().position(|d| d == value) {
+                Some(i) => i,
+                None => {
+                    self.distinct.push(value.to_string());
+                    self.distinct.len() - 1
+                }
+            },
+        };
+        self.indices.push(index);
+    }
+
+    fn first(&self) -> &str {
+        self.distinct
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    fn column(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        varint::put(&mut out, self.distinct.len() as u64);
+        for value in &self.distinct {
+            put_text(&mut out, value);
+        }
+        if self.distinct.len() > 1 {
+            for &index in &self.indices {
+                varint::put(&mut out, index as u64);
+            }
+        }
+        out
+    }
+}
+
+/// Sequence numbers as differences from the previous one (wrapping: any u64 comes back).
+fn numbers(seqs: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(seqs.len() * 2);
+    let mut last = 0u64;
+    for &seq in seqs {
+        varint::put_signed(&mut out, seq.wrapping_sub(last) as i64);
+        last = seq;
+    }
+    out
+}
+
+/// Times as differences from the previous one, the first from the oldest.
+fn times(times: &[i64], oldest: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(times.len() * 2);
+    let mut last = oldest;
+    for &time in times {
+        varint::put_signed(&mut out, time.wrapping_sub(last));
+        last = time;
+    }
+    out
+}
+
+/// 32 lowercase hex digits as their 16 bytes; anything else as written.
+fn put_trace_id(out: &mut Vec<u8>, id: &str) {
+    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    match u128::from_str_radix(id, 16) {
+        Ok(n) if id.len() == 32 && id.bytes().all(lower_hex) => {
+            out.push(0);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+        _ => {
+            out.push(1);
+            put_text(out, id);
+        }
+    }
+}
