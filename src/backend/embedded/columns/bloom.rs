@@ -11,7 +11,9 @@ const PROBES: u64 = 7;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordBloom {
-    bits: Vec<u64>,
+    /// The filter's bits, bit `i` in byte `i / 8` (the little-endian 64-bit words it is
+    /// stored as): read back with one copy, tested where it lies.
+    bytes: Vec<u8>,
 }
 
 impl WordBloom {
@@ -36,11 +38,11 @@ impl WordBloom {
         }
         let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
         let mut bloom = WordBloom {
-            bits: vec![0; words],
+            bytes: vec![0; words * 8],
         };
         for &hash in &distinct {
             for bit in bloom.probes(hash) {
-                bloom.bits[bit / 64] |= 1 << (bit % 64);
+                bloom.bytes[bit / 8] |= 1 << (bit % 8);
             }
         }
         bloom
@@ -49,20 +51,18 @@ impl WordBloom {
     /// Whether `word` (folded) may occur: `false` means it does not.
     pub fn may_hold(&self, word: &str) -> bool {
         self.probes(xxh3_64(word.as_bytes()))
-            .all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+            .all(|bit| self.bytes[bit / 8] & (1 << (bit % 8)) != 0)
     }
 
     fn probes(&self, hash: u64) -> impl Iterator<Item = usize> {
         let (h1, h2) = (hash, (hash >> 32) | 1);
-        let len = self.bits.len() as u64 * 64;
+        let len = self.bytes.len() as u64 * 8;
         (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % len) as usize)
     }
 
     pub fn to_bytes(&self, out: &mut Vec<u8>) {
-        super::varint::put(out, self.bits.len() as u64);
-        for word in &self.bits {
-            out.extend_from_slice(&word.to_le_bytes());
-        }
+        super::varint::put(out, (self.bytes.len() / 8) as u64);
+        out.extend_from_slice(&self.bytes);
     }
 
     pub fn from_bytes(reader: &mut super::varint::Reader<'_>) -> Option<WordBloom> {
@@ -71,11 +71,9 @@ impl WordBloom {
         if words == 0 {
             return None;
         }
-        let bits = raw
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect();
-        Some(WordBloom { bits })
+        Some(WordBloom {
+            bytes: raw.to_vec(),
+        })
     }
 }
 
