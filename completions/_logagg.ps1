@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the Docker stack')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The embedded store and the Docker stack: health, ingest rate, consumer lag')
@@ -280,6 +281,17 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'logagg;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one, printed at start)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Requests answered at once [default: the number of cores]')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'logagg;up' {
             [CompletionResult]::new('--ingestors', '--ingestors', [CompletionResultType]::ParameterName, 'Ingestor processes (one consumer group; more than --partitions is useless)')
             [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'Partitions of the `logs` topic (and `logs.dlq`) created by up')
@@ -387,6 +399,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the Docker stack')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The embedded store and the Docker stack: health, ingest rate, consumer lag')
@@ -426,6 +439,9 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             break
         }
         'logagg;help;demo' {
+            break
+        }
+        'logagg;help;serve' {
             break
         }
         'logagg;help;up' {

@@ -46,6 +46,9 @@ _logagg() {
             logagg,retention)
                 cmd="logagg__subcmd__retention"
                 ;;
+            logagg,serve)
+                cmd="logagg__subcmd__serve"
+                ;;
             logagg,ship)
                 cmd="logagg__subcmd__ship"
                 ;;
@@ -121,6 +124,9 @@ _logagg() {
             logagg__subcmd__help,retention)
                 cmd="logagg__subcmd__help__subcmd__retention"
                 ;;
+            logagg__subcmd__help,serve)
+                cmd="logagg__subcmd__help__subcmd__serve"
+                ;;
             logagg__subcmd__help,ship)
                 cmd="logagg__subcmd__help__subcmd__ship"
                 ;;
@@ -152,7 +158,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo up down status es retention completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo serve up down status es retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -650,7 +656,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help)
-            opts="simulate ship ingest dlq query tail dash demo up down status es retention completions help"
+            opts="simulate ship ingest dlq query tail dash demo serve up down status es retention completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +838,20 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help__subcmd__retention)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1139,6 +1159,44 @@ _logagg() {
                     return 0
                     ;;
                 --es-index-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__serve)
+            opts="-h --listen --threads --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
+            cand serve 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
             cand up 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
             cand down 'Stop the Docker stack'
             cand status 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
@@ -262,6 +263,16 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'logagg;serve'= {
+            cand --listen 'Address to listen on (port 0 picks a free one, printed at start)'
+            cand --threads 'Requests answered at once [default: the number of cores]'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'logagg;up'= {
             cand --ingestors 'Ingestor processes (one consumer group; more than --partitions is useless)'
             cand --partitions 'Partitions of the `logs` topic (and `logs.dlq`) created by up'
@@ -359,6 +370,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
+            cand serve 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
             cand up 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
             cand down 'Stop the Docker stack'
             cand status 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
@@ -388,6 +400,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;dash'= {
         }
         &'logagg;help;demo'= {
+        }
+        &'logagg;help;serve'= {
         }
         &'logagg;help;up'= {
         }

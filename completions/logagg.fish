@@ -40,6 +40,7 @@ complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search sto
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "serve" -d 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "down" -d 'Stop the Docker stack'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
@@ -278,6 +279,15 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l headless -d 'Run the pipeline without a terminal and print a summary (needs --duration)'
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free one, printed at start)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l threads -d 'Requests answered at once [default: the number of cores]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l ingestors -d 'Ingestor processes (one consumer group; more than --partitions is useless)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l partitions -d 'Partitions of the `logs` topic (and `logs.dlq`) created by up' -r
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l kafka-retention -d 'How long Kafka keeps messages, e.g. 7d' -r
@@ -354,21 +364,22 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "down" -d 'Stop the Docker stack'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo up down status es retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "serve" -d 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "down" -d 'Stop the Docker stack'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from es" -f -a "setup" -d 'Install (or update) the index template; safe to run again'

@@ -142,6 +142,18 @@ Examples:
   logagg demo --rate 2000 --data-dir /tmp/shop  keep the store afterwards
   logagg demo --headless --duration 30s         the same pipeline without a terminal, then a summary")]
     Demo(DemoArgs),
+    /// Answer queries over HTTP from the embedded store (the query language and JSON of `query`)
+    #[command(after_help = "\
+Examples:
+  logagg serve                                  on 127.0.0.1:9471, the store in --data-dir
+  curl 'http://127.0.0.1:9471/api/v1/count_by?by=service&since=15m'
+  curl 'http://127.0.0.1:9471/api/v1/query?q=service:auth+AND+level:error&limit=20'
+  curl -G http://127.0.0.1:9471/api/v1/count --data-urlencode 'q=\"connection refused\"'
+
+Endpoints (GET): /api/v1/query (q, since, until, limit, order=newest|oldest: JSON lines),
+/api/v1/count (q, since, until: {\"count\":N}), /api/v1/count_by (by, q, since, until, limit:
+JSON lines, most frequent first), /health. Each request sees the store's last commit.")]
+    Serve(ServeArgs),
     /// Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana
     #[command(after_help = "\
 Examples:
@@ -600,6 +612,21 @@ pub enum TailSource {
     Store,
     /// A Kafka topic (--brokers, --topic), without a consumer group
     Kafka,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one, printed at start)
+    #[arg(
+        long,
+        env = "LOGAGG_SERVE_ADDR",
+        default_value = "127.0.0.1:9471",
+        value_name = "HOST:PORT"
+    )]
+    pub listen: String,
+    /// Requests answered at once [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,8 @@ mod patterns_out;
 mod query_cmd;
 mod query_es;
 mod retention_cmd;
+mod serve_api;
+mod serve_cmd;
 mod settings;
 mod ship_cmd;
 mod shutdown;
@@ -70,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),
+        Command::Serve(args) => serve_cmd::run(&args, &settings),
         Command::Completions { .. } => Ok(Outcome::Done),
     }
 }

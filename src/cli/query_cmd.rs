@@ -202,11 +202,7 @@ pub fn print_groups(
         }
     } else {
         for (value, count) in &groups {
-            writeln!(
-                stdout,
-                "{}",
-                serde_json::json!({ name: value, "count": count })
-            )?;
+            writeln!(stdout, "{}", group_line(name, value, *count))?;
         }
     }
     stdout.flush()?;
@@ -215,6 +211,11 @@ pub fn print_groups(
     } else {
         Outcome::Done
     })
+}
+
+/// One `--count-by` group as a JSON line: `{"count":N,"service":"auth"}`.
+pub fn group_line(name: &str, value: &str, count: u64) -> String {
+    serde_json::json!({ name: value, "count": count }).to_string()
 }
 
 /// A fields key no stored event has is most likely a typo: say so rather than silently

@@ -69,7 +69,7 @@ pub fn write_key(out: &mut Vec<u8>, key: &str) {
 /// A JSON string, escaped exactly as serde_json escapes it.
 pub fn write_str(out: &mut Vec<u8>, value: &str) {
     // Most strings need no escaping: one scan (without early exit, so it vectorises),
-    // then one copy.
+    // then one copy. (Eight bytes at a time with bit tricks was slower: 2026-11-27.)
     let plain = !value.bytes().fold(false, |odd, b| {
         odd | (b < 0x20) | (b == b'"') | (b == b'\\')
     });
@@ -131,5 +131,14 @@ mod tests {
         let mut ours = Vec::new();
         write_object(&mut ours, &fields);
         assert_eq!(ours, serde_json::to_vec(&fields).unwrap());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_written_as_serde_json_writes_it(text in "[a-z\"\\\\\\x00-\\x1f\\x7fé€ ]{0,40}") {
+            let mut ours = Vec::new();
+            write_str(&mut ours, &text);
+            proptest::prop_assert_eq!(ours, serde_json::to_vec(&text).unwrap_or_default());
+        }
     }
 }

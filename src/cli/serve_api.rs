@@ -1,0 +1,195 @@
+//! `logagg serve`'s HTTP API: each request answered from the embedded store with the query
+//! language, the `since`/`until` forms and the JSON lines of `logagg query`, so a client
+//! gets over HTTP exactly what the command prints. A resident reader keeps the parts' block
+//! indexes open between requests: totals and counts by service come from them without the
+//! cost of starting a process.
+//!
+//! `GET /api/v1/query?q=QUERY&limit=N&order=newest|oldest&since=WHEN&until=WHEN` matching
+//! events as JSON lines; `GET /api/v1/count?q=...` `{"count":N}`; `GET
+//! /api/v1/count_by?by=FIELD&q=...&limit=N` one `{"count":N,"FIELD":value}` line per value,
+//! most frequent first; `GET /health`.
+
+use super::query_cmd::{build_query, count_target, group_line};
+use crate::backend::embedded::{Order, StoreReader};
+use crate::event::Timestamp;
+
+/// What the API answers to one request.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+const JSON_LINES: &str = "application/x-ndjson";
+const JSON: &str = "application/json";
+const TEXT: &str = "text/plain; charset=utf-8";
+
+impl Reply {
+    fn ok(content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            content_type,
+            body,
+        }
+    }
+
+    /// An error as `{"error": "..."}`: 400 for the request's fault, 404, 405, or 500 when
+    /// the store could not be read.
+    pub fn error(status: u16, message: &str) -> Reply {
+        let mut body = serde_json::json!({ "error": message })
+            .to_string()
+            .into_bytes();
+        body.push(b'\n');
+        Reply {
+            status,
+            content_type: JSON,
+            body,
+        }
+    }
+}
+
+/// The parameters a request may carry; any other is refused, so a misspelt one is not
+/// silently ignored.
+const KNOWN: [&str; 6] = ["q", "since", "until", "limit", "order", "by"];
+/// Events (or groups) answered when `limit` is not given, as `logagg query` prints.
+const DEFAULT_LIMIT: usize = 100;
+
+#[derive(Default)]
+struct Params {
+    q: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    limit: Option<String>,
+    order: Option<String>,
+    by: Option<String>,
+}
+
+impl Params {
+    fn parse(query_string: &str) -> Result<Params, String> {
+        let mut params = Params::default();
+        for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
+            let slot = match name.as_ref() {
+                "q" => &mut params.q,
+                "since" => &mut params.since,
+                "until" => &mut params.until,
+                "limit" => &mut params.limit,
+                "order" => &mut params.order,
+                "by" => &mut params.by,
+                other => {
+                    return Err(format!(
+                        "unknown parameter '{other}'; the API takes {}",
+                        KNOWN.join(", ")
+                    ))
+                }
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(format!("parameter '{name}' is given twice"));
+            }
+        }
+        Ok(params)
+    }
+
+    /// At most this many (`None`: all, from `limit=0`).
+    fn limit(&self) -> Result<Option<usize>, String> {
+        match self.limit.as_deref() {
+            None => Ok(Some(DEFAULT_LIMIT)),
+            Some(text) => match text.parse::<usize>() {
+                Ok(0) => Ok(None),
+                Ok(n) => Ok(Some(n)),
+                Err(_) => Err(format!(
+                    "limit '{text}' is not a number; give a count of events, 0 for all"
+                )),
+            },
+        }
+    }
+
+    fn order(&self) -> Result<Order, String> {
+        match self.order.as_deref() {
+            None | Some("newest") => Ok(Order::NewestFirst),
+            Some("oldest") => Ok(Order::OldestFirst),
+            Some(other) => Err(format!("order '{other}' is not newest or oldest")),
+        }
+    }
+
+    fn query(&self, now: Timestamp) -> Result<crate::query::Query, String> {
+        build_query(
+            self.q.as_deref().unwrap_or("*"),
+            self.since.as_deref(),
+            self.until.as_deref(),
+            now,
+        )
+        .map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Answers the request for `url` (path and query string) from `reader`, as of `now`.
+pub fn answer(reader: &StoreReader, url: &str, now: Timestamp) -> Reply {
+    let (path, query_string) = url.split_once('?').unwrap_or((url, ""));
+    let params = match Params::parse(query_string) {
+        Ok(params) => params,
+        Err(message) => return Reply::error(400, &message),
+    };
+    let answered = match path {
+        "/health" => return Reply::ok(TEXT, b"ok\n".to_vec()),
+        "/api/v1/query" => events(reader, &params, now),
+        "/api/v1/count" => count(reader, &params, now),
+        "/api/v1/count_by" => count_by(reader, &params, now),
+        _ => {
+            return Reply::error(
+                404,
+                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/count, /api/v1/count_by and /health"),
+            )
+        }
+    };
+    answered.unwrap_or_else(|failure| failure)
+}
+
+/// The request's fault (400), or the store's (500).
+fn bad(message: String) -> Reply {
+    Reply::error(400, &message)
+}
+
+fn unreadable(error: impl std::fmt::Display) -> Reply {
+    Reply::error(500, &format!("cannot read the store: {error}"))
+}
+
+fn events(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    let query = params.query(now).map_err(bad)?;
+    let limit = params.limit().map_err(bad)?;
+    let order = params.order().map_err(bad)?;
+    let hits = reader.search(&query, order, limit).map_err(unreadable)?;
+    let mut body = Vec::with_capacity(hits.iter().map(|h| h.source.len() + 1).sum());
+    for hit in &hits {
+        body.extend_from_slice(hit.source.as_bytes());
+        body.push(b'\n');
+    }
+    Ok(Reply::ok(JSON_LINES, body))
+}
+
+fn count(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    let query = params.query(now).map_err(bad)?;
+    let n = reader.count(&query).map_err(unreadable)?;
+    let mut body = serde_json::json!({ "count": n }).to_string().into_bytes();
+    body.push(b'\n');
+    Ok(Reply::ok(JSON, body))
+}
+
+fn count_by(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    let name = params.by.as_deref().ok_or_else(|| {
+        bad("count_by needs by=FIELD (service, host, level, trace_id or a fields key)".into())
+    })?;
+    let target = count_target(name).map_err(|e| bad(format!("{e:#}")))?;
+    let query = params.query(now).map_err(bad)?;
+    let limit = params.limit().map_err(bad)?;
+    let mut groups = reader.count_by(&query, &target).map_err(unreadable)?;
+    if let Some(limit) = limit {
+        groups.truncate(limit);
+    }
+    let mut body = Vec::new();
+    for (value, count) in &groups {
+        body.extend_from_slice(group_line(name, value, *count).as_bytes());
+        body.push(b'\n');
+    }
+    Ok(Reply::ok(JSON_LINES, body))
+}

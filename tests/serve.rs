@@ -1,0 +1,273 @@
+//! `logagg serve` end to end: the HTTP API answers what `logagg query` prints, refuses bad
+//! requests clearly, sees each new commit, and stops on Ctrl-C.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::logagg;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const START: &str = "2026-11-24T00:00:00Z";
+
+fn simulate_store(dir: &Path, seed: u64, count: u64) {
+    logagg(dir)
+        .args(["simulate", "--to", "embedded", "--seed", &seed.to_string()])
+        .args(["--start", START, "--count", &count.to_string()])
+        .assert()
+        .success();
+}
+
+/// A running `logagg serve` on a free port, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_remove("LOGAGG_CONFIG")
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// The status and body of `GET path`.
+    fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path)
+    }
+
+    fn request(&self, method: &str, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(stream, "{method} {path} HTTP/1.0\r\nHost: test\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, body.to_string())
+    }
+
+    fn ok(&self, path: &str) -> String {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+
+    /// Asks it to stop as Ctrl-C would, and returns its exit status.
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn encoded(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// What `logagg query ARGS` prints (exit status 1, nothing matched, is an answer too).
+fn query_cli(dir: &Path, args: &[&str]) -> String {
+    let out = logagg(dir).arg("query").args(args).output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{args:?}: {out:?}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_api_answers_what_query_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 11, 3000);
+    let server = Server::start(dir.path());
+    for q in [
+        "*",
+        "service:auth AND level:>=warn",
+        "\"connection refused\"",
+        "latency_ms:[100 TO 500]",
+        "-host:api-1 timeout",
+        "message:/time(d)? ?out/",
+    ] {
+        let count = server.ok(&format!("/api/v1/count?{}", encoded(&[("q", q)])));
+        let expected = query_cli(dir.path(), &[q, "--count"]);
+        assert_eq!(count, format!("{{\"count\":{}}}\n", expected.trim()), "{q}");
+        let events = server.ok(&format!(
+            "/api/v1/query?{}",
+            encoded(&[("q", q), ("limit", "7")])
+        ));
+        assert_eq!(
+            events,
+            query_cli(dir.path(), &[q, "--limit", "7", "-o", "json"]),
+            "{q}"
+        );
+    }
+    for by in ["service", "level", "status"] {
+        let groups = server.ok(&format!("/api/v1/count_by?by={by}&limit=0"));
+        let expected = query_cli(
+            dir.path(),
+            &["*", "--count-by", by, "--limit", "0", "-o", "json"],
+        );
+        assert_eq!(groups, expected, "{by}");
+        assert!(!groups.is_empty());
+    }
+    let window = [
+        ("since", "2026-11-24T00:00:01Z"),
+        ("until", "2026-11-24T00:00:02Z"),
+    ];
+    let oldest = server.ok(&format!(
+        "/api/v1/query?{}&order=oldest&limit=0",
+        encoded(&window)
+    ));
+    let expected = query_cli(
+        dir.path(),
+        &[
+            "*",
+            "--since",
+            window[0].1,
+            "--until",
+            window[1].1,
+            "--asc",
+            "--limit",
+            "0",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(oldest, expected);
+    assert!(oldest.lines().count() > 1);
+    assert_eq!(server.ok("/health"), "ok\n");
+    assert!(server.interrupt().success());
+}
+
+#[test]
+fn bad_requests_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 12, 200);
+    let server = Server::start(dir.path());
+    let refused = |path: &str, status: u16, says: &str| {
+        let (got, body) = server.get(path);
+        assert_eq!(got, status, "{path}: {body}");
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let text = error["error"].as_str().unwrap();
+        assert!(text.contains(says), "{path}: {text}");
+    };
+    refused("/api/v1/count?q=service%3A%28auth", 400, "column 9");
+    refused("/api/v1/count?lmit=3", 400, "unknown parameter 'lmit'");
+    refused(
+        "/api/v1/query?limit=many",
+        400,
+        "limit 'many' is not a number",
+    );
+    refused("/api/v1/query?order=sideways", 400, "order 'sideways'");
+    refused(
+        "/api/v1/query?since=yesterdayish",
+        400,
+        "--since 'yesterdayish' is not a time",
+    );
+    refused("/api/v1/count_by", 400, "by=FIELD");
+    refused("/api/v1/count_by?by=message", 400, "whole messages");
+    refused("/api/v1/count?q=a&q=b", 400, "given twice");
+    refused("/api/v2/count", 404, "/api/v1/count");
+    let (status, body) = server.request("POST", "/api/v1/count");
+    assert_eq!(status, 405, "{body}");
+    // Still answering after all that.
+    assert_eq!(server.ok("/api/v1/count"), "{\"count\":200}\n");
+}
+
+#[test]
+fn each_request_sees_the_last_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 13, 500);
+    let server = Server::start(dir.path());
+    assert_eq!(server.ok("/api/v1/count"), "{\"count\":500}\n");
+    // A writer beside the server: its commit is seen by the next request.
+    simulate_store(dir.path(), 14, 700);
+    assert_eq!(server.ok("/api/v1/count"), "{\"count\":1200}\n");
+    let by_level: u64 = server
+        .ok("/api/v1/count_by?by=level")
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["count"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(by_level, 1200);
+}
+
+#[test]
+fn a_missing_store_or_a_taken_port_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    let out = logagg(&missing)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let said = String::from_utf8(out).unwrap();
+    assert!(said.contains("nothing-here"), "{said}");
+    simulate_store(dir.path(), 15, 10);
+    let server = Server::start(dir.path());
+    let out = logagg(dir.path())
+        .args(["serve", "--listen", &server.addr])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let said = String::from_utf8(out).unwrap();
+    assert!(
+        said.contains("cannot listen on") && said.contains("--listen"),
+        "{said}"
+    );
+    let out = logagg(dir.path())
+        .args(["serve", "--listen", "localhost"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(out)
+        .unwrap()
+        .contains("--listen 'localhost' is not an address"));
+}
