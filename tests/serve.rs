@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::logagg;
+use common::{error_of, logagg};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -236,38 +236,21 @@ fn each_request_sees_the_last_commit() {
 #[test]
 fn a_missing_store_or_a_taken_port_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nothing-here");
-    let out = logagg(&missing)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let said = String::from_utf8(out).unwrap();
+    let refused = |data_dir: &Path, listen: &str| {
+        error_of(logagg(data_dir).args(["serve", "--listen", listen]))
+    };
+    let said = refused(&dir.path().join("nothing-here"), "127.0.0.1:0");
     assert!(said.contains("nothing-here"), "{said}");
     simulate_store(dir.path(), 15, 10);
     let server = Server::start(dir.path());
-    let out = logagg(dir.path())
-        .args(["serve", "--listen", &server.addr])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let said = String::from_utf8(out).unwrap();
+    let said = refused(dir.path(), &server.addr);
     assert!(
         said.contains("cannot listen on") && said.contains("--listen"),
         "{said}"
     );
-    let out = logagg(dir.path())
-        .args(["serve", "--listen", "localhost"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8(out)
-        .unwrap()
-        .contains("--listen 'localhost' is not an address"));
+    let said = refused(dir.path(), "localhost");
+    assert!(
+        said.contains("--listen 'localhost' is not an address"),
+        "{said}"
+    );
 }

@@ -627,6 +627,10 @@ pub struct ServeArgs {
     /// Requests answered at once [default: the number of cores]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Memory for block heads (Bloom filters, summaries) kept between requests, so word
+    /// queries do not read them again; 0 keeps none
+    #[arg(long, default_value = "256MiB", value_name = "SIZE")]
+    pub head_cache: String,
 }
 
 #[derive(Debug, Args)]

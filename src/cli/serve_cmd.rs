@@ -26,7 +26,11 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
             args.listen
         )
     })?;
-    let reader = StoreReader::open(&settings.data_dir)?;
+    let head_bytes = super::settings::parse_size("--head-cache", &args.head_cache)?;
+    let reader = StoreReader::open_keeping_heads(
+        &settings.data_dir,
+        usize::try_from(head_bytes).unwrap_or(usize::MAX),
+    )?;
     let server = tiny_http::Server::http(addr).map_err(|e| {
         anyhow!("cannot listen on {addr}: {e}; pick another --listen (port 0 picks a free one)")
     })?;

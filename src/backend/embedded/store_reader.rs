@@ -22,8 +22,16 @@ impl StoreReader {
     /// Opens the store in `dir` for reading. Parts or segments that cannot be read are
     /// left out (see `damaged`), so the rest of the store is still served.
     pub fn open(dir: &Path) -> Result<StoreReader> {
+        StoreReader::open_keeping_heads(dir, 0)
+    }
+
+    /// Like `open`, for a reader that stays open and answers many queries: the column
+    /// engine keeps up to `head_bytes` of block heads (Bloom filters, summaries) once read.
+    pub fn open_keeping_heads(dir: &Path, head_bytes: usize) -> Result<StoreReader> {
         match format_of(dir)? {
-            Some(COLUMNS_FORMAT) => Ok(StoreReader::Columns(ColumnReader::open(dir)?)),
+            Some(COLUMNS_FORMAT) => Ok(StoreReader::Columns(ColumnReader::open_keeping_heads(
+                dir, head_bytes,
+            )?)),
             Some(_) => Ok(StoreReader::Indexed(IndexedReader::open(dir)?)),
             None if has_index(dir) => Ok(StoreReader::Indexed(IndexedReader::open(dir)?)),
             None => Err(StoreError::NotFound {

@@ -18,6 +18,7 @@ use super::fields::{self, KeyStats};
 use super::pending::PendingBlock;
 use super::varint::Reader;
 use crate::event::{LogEvent, Timestamp};
+use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 pub(super) const MAGIC: &[u8; 4] = b"LGB2";
@@ -80,14 +81,37 @@ pub fn head_len(prefix: &[u8]) -> Result<usize, BlockError> {
 
 /// The summary of a block, checked.
 pub fn summary(block: &[u8]) -> Result<Summary, BlockError> {
-    open(block).map(|opened| opened.summary)
+    open(block).map(|opened| (*opened.summary).clone())
+}
+
+/// A block's head read and checked: its summary and column directory. Cheap to clone, so a
+/// reader that stays open can keep it and open the block again without reading it.
+#[derive(Debug, Clone)]
+pub struct Head {
+    summary: Arc<Summary>,
+    directory: Arc<[ColumnPlace]>,
+}
+
+impl Head {
+    /// Roughly the memory it holds (the Bloom filter is most of it).
+    pub fn bytes(&self) -> usize {
+        self.summary.words.bytes()
+            + self
+                .summary
+                .fields
+                .iter()
+                .map(|k| k.key.len() + 48)
+                .sum::<usize>()
+            + self.directory.len() * std::mem::size_of::<ColumnPlace>()
+            + 128
+    }
 }
 
 /// A block whose head (summary and column directory) has been read and checked; its
 /// columns are read, checked and decompressed one by one, as they are asked for.
 pub struct Opened<'a> {
-    pub summary: Summary,
-    directory: Vec<ColumnPlace>,
+    pub summary: Arc<Summary>,
+    directory: Arc<[ColumnPlace]>,
     columns: Columns<'a>,
 }
 
@@ -153,6 +177,25 @@ pub fn open_head<'a>(
     prefix_and_head: &[u8],
     columns: Columns<'a>,
 ) -> Result<Opened<'a>, BlockError> {
+    let head = read_head(prefix_and_head)?;
+    with_head(&head, columns)
+}
+
+/// A block whose head was read before (`read_head`), with its columns.
+pub fn with_head<'a>(head: &Head, columns: Columns<'a>) -> Result<Opened<'a>, BlockError> {
+    let total = head.directory.last().map_or(0, |c| c.offset + c.stored);
+    if total != columns.len() {
+        return Err(BlockError::Damaged("column directory"));
+    }
+    Ok(Opened {
+        summary: head.summary.clone(),
+        directory: head.directory.clone(),
+        columns,
+    })
+}
+
+/// Checks a block's prefix and head (`PREFIX_BYTES` plus `head_len` bytes) and reads them.
+pub fn read_head(prefix_and_head: &[u8]) -> Result<Head, BlockError> {
     let len = head_len(prefix_and_head)?;
     if prefix_and_head.len() != PREFIX_BYTES + len {
         return Err(BlockError::Checksum);
@@ -166,17 +209,12 @@ pub fn open_head<'a>(
     let mut reader = Reader::new(head);
     let summary = read_summary(&mut reader)?;
     let directory = read_directory(&mut reader)?;
-    let total = directory.last().map_or(0, |c| c.offset + c.stored);
-    if !reader.is_empty() || total != columns.len() {
+    if !reader.is_empty() || directory.len() != FIXED_COLUMNS + summary.fields.len() {
         return Err(BlockError::Damaged("column directory"));
     }
-    if directory.len() != FIXED_COLUMNS + summary.fields.len() {
-        return Err(BlockError::Damaged("column directory"));
-    }
-    Ok(Opened {
-        summary,
-        directory,
-        columns,
+    Ok(Head {
+        summary: Arc::new(summary),
+        directory: directory.into(),
     })
 }
 

@@ -60,6 +60,11 @@ impl WordBloom {
         (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % len) as usize)
     }
 
+    /// The filter's size in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
     pub fn to_bytes(&self, out: &mut Vec<u8>) {
         super::varint::put(out, (self.bytes.len() / 8) as u64);
         out.extend_from_slice(&self.bytes);

@@ -17,6 +17,7 @@ mod decide;
 mod decode;
 mod expire;
 pub mod fields;
+pub mod head_cache;
 pub mod manifest;
 mod merge;
 pub mod part;

@@ -7,6 +7,7 @@
 //! into place, so a part file either is whole or does not exist under its name.
 
 use super::block::{self, BlockError};
+use super::head_cache::{HeadBudget, PartHeads};
 use super::pending::PendingBlock;
 use super::varint::{self, put_text, Reader};
 use crate::backend::embedded::error::{Context, Result, StoreError};
@@ -15,6 +16,7 @@ use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 const TRAILER: &[u8; 4] = b"LGP2";
@@ -38,12 +40,14 @@ pub struct BlockEntry {
     pub levels: [u64; 6],
 }
 
-/// An open part: its path and its index.
+/// An open part: its path and its index (and, for a reader that stays open, the heads of
+/// its blocks read so far).
 #[derive(Debug)]
 pub struct Part {
     path: PathBuf,
     file: File,
     pub blocks: Vec<BlockEntry>,
+    heads: Option<PartHeads>,
 }
 
 /// A block encoded and ready to go into a part.
@@ -147,6 +151,11 @@ pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
 
 impl Part {
     pub fn open(path: &Path) -> Result<Part> {
+        Part::open_keeping_heads(path, None)
+    }
+
+    /// Opens the part; the heads of its blocks are kept once read while `budget` has room.
+    pub fn open_keeping_heads(path: &Path, budget: Option<&Arc<HeadBudget>>) -> Result<Part> {
         let file =
             File::open(path).context(|| format!("cannot open the part {}", path.display()))?;
         let size = file
@@ -181,6 +190,7 @@ impl Part {
         Ok(Part {
             path: path.to_path_buf(),
             file,
+            heads: budget.map(|b| PartHeads::new(b.clone(), blocks.len())),
             blocks,
         })
     }
@@ -202,16 +212,23 @@ impl Part {
             .get(i)
             .ok_or(BlockError::Damaged("no such block"))?;
         let head_end = block::PREFIX_BYTES as u64 + entry.head_len;
-        let mut head = vec![0u8; head_end as usize];
-        self.file
-            .read_exact_at(&mut head, entry.offset)
-            .map_err(|e| BlockError::Unreadable(e.to_string()))?;
         let columns = block::Columns::File {
             file: &self.file,
             at: entry.offset + head_end,
-            len: (entry.len - head_end) as usize,
+            len: entry.len.saturating_sub(head_end) as usize,
         };
-        block::open_head(&head, columns)
+        if let Some(kept) = self.heads.as_ref().and_then(|heads| heads.get(i)) {
+            return block::with_head(kept, columns);
+        }
+        let mut bytes = vec![0u8; head_end as usize];
+        self.file
+            .read_exact_at(&mut bytes, entry.offset)
+            .map_err(|e| BlockError::Unreadable(e.to_string()))?;
+        let head = block::read_head(&bytes)?;
+        if let Some(heads) = &self.heads {
+            heads.keep(i, &head);
+        }
+        block::with_head(&head, columns)
     }
 
     /// Every event of a block of this part (its `bytes`, as read) with its sequence number.

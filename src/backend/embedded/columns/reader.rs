@@ -10,6 +10,7 @@
 mod reading;
 
 use super::block::{self, Parts};
+use super::head_cache::HeadBudget;
 use super::manifest::Manifest;
 use super::part::{BlockEntry, Part};
 use super::prune::{field_paths, may_match, parts_needed, required_words};
@@ -115,11 +116,19 @@ pub struct ColumnReader {
     dir: PathBuf,
     view: RwLock<Arc<View>>,
     damaged: Mutex<Vec<DamagedSegment>>,
+    /// Memory for the heads of blocks read, when the reader stays open (see `head_cache.rs`).
+    heads: Option<Arc<HeadBudget>>,
 }
 
 impl ColumnReader {
     /// The store in `dir` as of its last commit.
     pub fn open(dir: &Path) -> Result<ColumnReader> {
+        ColumnReader::open_keeping_heads(dir, 0)
+    }
+
+    /// Like `open`, for a reader that stays open and answers many queries: up to
+    /// `head_bytes` of the blocks' heads are kept once read.
+    pub fn open_keeping_heads(dir: &Path, head_bytes: usize) -> Result<ColumnReader> {
         let reader = ColumnReader {
             dir: dir.to_path_buf(),
             view: RwLock::new(Arc::new(View {
@@ -127,9 +136,15 @@ impl ColumnReader {
                 parts: Vec::new(),
             })),
             damaged: Mutex::new(Vec::new()),
+            heads: (head_bytes > 0).then(|| HeadBudget::new(head_bytes)),
         };
         reader.refresh()?;
         Ok(reader)
+    }
+
+    /// Bytes of block heads kept in memory now.
+    pub fn kept_head_bytes(&self) -> usize {
+        self.heads.as_ref().map_or(0, |budget| budget.used())
     }
 
     pub fn dir(&self) -> &Path {
@@ -198,7 +213,7 @@ impl ColumnReader {
                 parts.push(open.clone());
                 continue;
             }
-            match Part::open(&path) {
+            match Part::open_keeping_heads(&path, self.heads.as_ref()) {
                 Ok(part) => parts.push(Arc::new(part)),
                 Err(StoreError::Damaged { reason, .. }) => self.note(DamagedSegment {
                     id: name.clone(),
