@@ -205,6 +205,11 @@ fn bad_requests_are_refused_with_the_reason() {
     refused("/api/v1/count_by", 400, "by=FIELD");
     refused("/api/v1/count_by?by=message", 400, "whole messages");
     refused("/api/v1/count?q=a&q=b", 400, "given twice");
+    refused(
+        "/api/v1/count?order=oldest",
+        400,
+        "'order' does not apply to /api/v1/count",
+    );
     refused("/api/v2/count", 404, "/api/v1/count");
     let (status, body) = server.request("POST", "/api/v1/count");
     assert_eq!(status, 405, "{body}");

@@ -63,31 +63,48 @@ struct Params {
     limit: Option<String>,
     order: Option<String>,
     by: Option<String>,
+    /// The names given, in order.
+    given: Vec<&'static str>,
 }
 
 impl Params {
     fn parse(query_string: &str) -> Result<Params, String> {
         let mut params = Params::default();
         for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
-            let slot = match name.as_ref() {
+            let Some(known) = KNOWN.into_iter().find(|k| *k == name) else {
+                return Err(format!(
+                    "unknown parameter '{name}'; the API takes {}",
+                    KNOWN.join(", ")
+                ));
+            };
+            let slot = match known {
                 "q" => &mut params.q,
                 "since" => &mut params.since,
                 "until" => &mut params.until,
                 "limit" => &mut params.limit,
                 "order" => &mut params.order,
-                "by" => &mut params.by,
-                other => {
-                    return Err(format!(
-                        "unknown parameter '{other}'; the API takes {}",
-                        KNOWN.join(", ")
-                    ))
-                }
+                _ => &mut params.by,
             };
             if slot.replace(value.into_owned()).is_some() {
                 return Err(format!("parameter '{name}' is given twice"));
             }
+            params.given.push(known);
         }
         Ok(params)
+    }
+
+    /// Refuses a parameter `endpoint` does not take, rather than ignoring it.
+    fn only(&self, endpoint: &str, takes: &[&str]) -> Result<(), String> {
+        match self.given.iter().find(|name| !takes.contains(name)) {
+            Some(name) if takes.is_empty() => Err(format!(
+                "parameter '{name}' does not apply to {endpoint}; it takes none"
+            )),
+            Some(name) => Err(format!(
+                "parameter '{name}' does not apply to {endpoint}; it takes {}",
+                takes.join(", ")
+            )),
+            None => Ok(()),
+        }
     }
 
     /// At most this many (`None`: all, from `limit=0`).
@@ -131,7 +148,10 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp) -> Reply {
         Err(message) => return Reply::error(400, &message),
     };
     let answered = match path {
-        "/health" => return Reply::ok(TEXT, b"ok\n".to_vec()),
+        "/health" => match params.only("/health", &[]) {
+            Ok(()) => return Reply::ok(TEXT, b"ok\n".to_vec()),
+            Err(message) => return bad(message),
+        },
         "/api/v1/query" => events(reader, &params, now),
         "/api/v1/count" => count(reader, &params, now),
         "/api/v1/count_by" => count_by(reader, &params, now),
@@ -145,16 +165,20 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp) -> Reply {
     answered.unwrap_or_else(|failure| failure)
 }
 
-/// The request's fault (400), or the store's (500).
+/// The request's fault.
 fn bad(message: String) -> Reply {
     Reply::error(400, &message)
 }
 
+/// The store's fault.
 fn unreadable(error: impl std::fmt::Display) -> Reply {
     Reply::error(500, &format!("cannot read the store: {error}"))
 }
 
 fn events(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    params
+        .only("/api/v1/query", &["q", "since", "until", "limit", "order"])
+        .map_err(bad)?;
     let query = params.query(now).map_err(bad)?;
     let limit = params.limit().map_err(bad)?;
     let order = params.order().map_err(bad)?;
@@ -168,6 +192,9 @@ fn events(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply
 }
 
 fn count(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    params
+        .only("/api/v1/count", &["q", "since", "until"])
+        .map_err(bad)?;
     let query = params.query(now).map_err(bad)?;
     let n = reader.count(&query).map_err(unreadable)?;
     let mut body = serde_json::json!({ "count": n }).to_string().into_bytes();
@@ -176,6 +203,9 @@ fn count(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply,
 }
 
 fn count_by(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    params
+        .only("/api/v1/count_by", &["by", "q", "since", "until", "limit"])
+        .map_err(bad)?;
     let name = params.by.as_deref().ok_or_else(|| {
         bad("count_by needs by=FIELD (service, host, level, trace_id or a fields key)".into())
     })?;
