@@ -172,19 +172,30 @@ impl PendingBlock {
 #[derive(Default)]
 struct Dictionary {
     distinct: Vec<String>,
-    indices: Vec<usize>,
+    /// Each row's index, kept only once a second value appears (a stream's block has one
+    /// value, so its rows cost nothing here).
+    indices: Vec<u32>,
+    rows: usize,
 }
 
 impl Dictionary {
     fn push(&mut self, value: &str) {
-        // A stream's events share one value: the last one is tried first.
+        let row = self.rows;
+        self.rows += 1;
+        match self.distinct.as_slice() {
+            [] => return self.distinct.push(value.to_string()),
+            [only] if only == value => return,
+            _ => {}
+        }
+        // Every row before the second value held the first.
+        self.indices.resize(row, 0);
         let index = match self.indices.last() {
-            Some(&last) if self.distinct[last] == value => last,
+            Some(&last) if self.distinct[last as usize] == value => last,
             _ => match self.distinct.iter().position(|d| d == value) {
-                Some(i) => i,
+                Some(i) => i as u32,
                 None => {
                     self.distinct.push(value.to_string());
-                    self.distinct.len() - 1
+                    (self.distinct.len() - 1) as u32
                 }
             },
         };
@@ -206,7 +217,7 @@ impl Dictionary {
         }
         if self.distinct.len() > 1 {
             for &index in &self.indices {
-                varint::put(&mut out, index as u64);
+                varint::put(&mut out, u64::from(index));
             }
         }
         out

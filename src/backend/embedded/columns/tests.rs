@@ -655,3 +655,43 @@ mod stored {
         assert_eq!(keeping.kept_head_bytes(), 0);
     }
 }
+
+/// The events of the fixture below: the odd ones, then a run with integer keys held densely
+/// (the bit-packed layout).
+fn fixture_events() -> Vec<LogEvent> {
+    let mut events = odd_events();
+    for i in 0..30i64 {
+        let mut event = LogEvent::new(
+            Timestamp(1_700_000_000_000_000 + i * 1_234),
+            Level::Info,
+            "api",
+            "api-1",
+            &format!("GET /orders/{i} -> {}", 200 + (i % 3) * 100),
+        );
+        event.fields = json!({ "latency_ms": i * 7 - 20, "status": 200 + (i % 3) * 100 })
+            .as_object()
+            .unwrap()
+            .clone();
+        events.push(event);
+    }
+    events
+}
+
+/// A block in the layout the first format-3 writer wrote (checked byte for byte against it
+/// on 2026-11-27), numbered 7, 10, 13, ...: every later reader must read it back, and while
+/// the layout is unchanged the writer must write it byte for byte.
+#[test]
+fn a_block_in_the_first_format_3_layout_reads_back() {
+    let written = include_bytes!("fixtures/format3-block.lgb2");
+    let events = fixture_events();
+    let seqs: Vec<u64> = (0..events.len() as u64).map(|s| s * 3 + 7).collect();
+    let (read_seqs, read_events) =
+        block::decode_numbered(written, block::Parts::ALL, None).unwrap();
+    assert_eq!(read_events, events);
+    assert_eq!(read_seqs, seqs);
+    assert_eq!(
+        block::encode_numbered(&events, &seqs).unwrap(),
+        written.to_vec(),
+        "the block layout changed: keep reading this fixture, add one for the new layout"
+    );
+}
