@@ -37,6 +37,9 @@ const TRACE_KEYS: &[&str] = &["trace_id", "trace.id", "traceId", "traceID"];
 pub fn decode_line(line: &[u8], ctx: &DecodeContext) -> LogEvent {
     let line = trim_line_end(line);
     if first_non_space(line) == Some(b'{') {
+        if let Some(event) = super::canonical::decode(line) {
+            return event;
+        }
         if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(line) {
             return from_object(map, ctx);
         }
@@ -358,5 +361,104 @@ mod tests {
             assert_eq!(e.message.len(), line.len());
             assert_eq!(e.level, Level::Error);
         }
+    }
+
+    /// Lines close to the canonical shape: each key maybe there (some twice), with a value
+    /// of the expected type or of another one.
+    fn near_canonical_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let value = prop_oneof![
+            Just(json!("2026-11-24T13:00:00.123456Z")),
+            Just(json!("2026-11-24 13:00:00")),
+            Just(json!("yesterday")),
+            Just(json!("WARNING")),
+            Just(json!(" error ")),
+            Just(json!("loud")),
+            Just(json!("auth")),
+            Just(json!("with \"quotes\" and \\ and é")),
+            Just(json!(null)),
+            Just(json!(true)),
+            Just(json!(false)),
+            Just(json!(42)),
+            Just(json!(1.5e300)),
+            Just(json!(18446744073709551615u64)),
+            Just(json!({"status": 500, "nested": {"a": [1, "b"]}})),
+            Just(json!({"name": "svc", "id": "t1"})),
+            Just(json!({})),
+            Just(json!([1, 2])),
+        ];
+        let keys = prop::sample::select(vec![
+            "@timestamp",
+            "level",
+            "service",
+            "host",
+            "message",
+            "trace_id",
+            "fields",
+            "unparsed",
+            "msg",
+            "service.name",
+            "time",
+            "extra",
+        ]);
+        let canonical = (
+            prop::sample::select(vec![
+                "2026-11-24T13:00:00Z",
+                "2026-11-24T13:00:00.5+02:00",
+                "nope",
+            ]),
+            prop::sample::select(vec!["info", "WARN", "bogus"]),
+        );
+        (
+            canonical,
+            prop::collection::vec((keys, value), 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|((time, level), extra, drop_service)| {
+                let mut parts = vec![
+                    format!("\"@timestamp\":\"{time}\""),
+                    format!("\"level\":\"{level}\""),
+                    "\"host\":\"h1\"".to_string(),
+                    "\"message\":\"boom \\\"x\\\"\"".to_string(),
+                ];
+                if !drop_service {
+                    parts.push("\"service\":\"api\"".to_string());
+                }
+                for (key, value) in extra {
+                    parts.push(format!("\"{key}\":{value}"));
+                }
+                format!("{{{}}}", parts.join(","))
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
+
+        /// The canonical reader, where it answers, gives what the general reader gives.
+        #[test]
+        fn canonical_lines_read_as_the_general_reader_reads_them(line in near_canonical_line()) {
+            let general = match serde_json::from_slice::<Value>(line.as_bytes()) {
+                Ok(Value::Object(map)) => from_object(map, &ctx()),
+                _ => from_text(line.as_bytes(), &ctx()),
+            };
+            proptest::prop_assert_eq!(decode_line(line.as_bytes(), &ctx()), general, "{}", line);
+        }
+    }
+
+    #[test]
+    fn lines_the_simulator_writes_take_the_canonical_reader() {
+        let mut e = LogEvent::new(
+            Timestamp::parse("2026-11-24T13:00:00.5Z").unwrap(),
+            Level::Warn,
+            "auth",
+            "auth-1",
+            "login \"failed\"",
+        );
+        e.trace_id = Some("0af7651916cd43dd8448eb211c80319c".into());
+        e.fields.insert("status".into(), json!(401));
+        let line = e.to_json();
+        assert_eq!(super::super::canonical::decode(line.as_bytes()), Some(e));
+        // Not canonical: a key the canonical line does not have.
+        assert!(super::super::canonical::decode(b"{\"msg\":\"x\"}").is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! The one event model every source, sink and query shares.
 
+mod canonical;
 mod decode;
 mod fields;
 mod json;
