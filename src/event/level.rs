@@ -49,17 +49,16 @@ impl Level {
     /// Reads the level words that real logs use (`WARNING`, `err`, `CRITICAL`, `panic`, ...),
     /// in any case. Returns `None` for anything else.
     pub fn from_word(word: &str) -> Option<Level> {
-        if word.len() > 8 {
-            return None;
-        }
-        let lower = word.to_ascii_lowercase();
-        Some(match lower.as_str() {
-            "trace" | "trc" => Level::Trace,
-            "debug" | "dbg" => Level::Debug,
-            "info" | "inf" | "information" | "notice" => Level::Info,
-            "warn" | "warning" | "wrn" => Level::Warn,
-            "error" | "err" | "erro" => Level::Error,
-            "fatal" | "critical" | "crit" | "panic" | "emerg" | "alert" | "ftl" => Level::Fatal,
+        let (folded, len) = fold_short::<11>(word)?;
+        Some(match &folded[..len] {
+            b"trace" | b"trc" => Level::Trace,
+            b"debug" | b"dbg" => Level::Debug,
+            b"info" | b"inf" | b"information" | b"notice" => Level::Info,
+            b"warn" | b"warning" | b"wrn" => Level::Warn,
+            b"error" | b"err" | b"erro" => Level::Error,
+            b"fatal" | b"critical" | b"crit" | b"panic" | b"emerg" | b"alert" | b"ftl" => {
+                Level::Fatal
+            }
             _ => return None,
         })
     }
@@ -73,17 +72,15 @@ impl Level {
         if let Some(level) = Level::from_word(word) {
             return Some(level);
         }
-        if word.len() > 13 {
-            return None;
-        }
-        Some(match word.to_ascii_lowercase().as_str() {
-            "severe" | "errors" => Level::Error,
-            "failure" | "emergency" | "fatl" => Level::Fatal,
-            "fine" | "config" => Level::Debug,
-            "finer" | "finest" | "verbose" | "vrb" | "all" => Level::Trace,
+        let (folded, len) = fold_short::<13>(word)?;
+        Some(match &folded[..len] {
+            b"severe" | b"errors" => Level::Error,
+            b"failure" | b"emergency" | b"fatl" => Level::Fatal,
+            b"fine" | b"config" => Level::Debug,
+            b"finer" | b"finest" | b"verbose" | b"vrb" | b"all" => Level::Trace,
             // PostgreSQL writes LOG and DEBUG1-5; MySQL [Note] and [System].
-            "informational" | "inform" | "log" | "note" => Level::Info,
-            "debug1" | "debug2" | "debug3" | "debug4" | "debug5" => Level::Debug,
+            b"informational" | b"inform" | b"log" | b"note" => Level::Info,
+            b"debug1" | b"debug2" | b"debug3" | b"debug4" | b"debug5" => Level::Debug,
             _ => return None,
         })
     }
@@ -100,6 +97,21 @@ impl Level {
             _ => return None,
         })
     }
+}
+
+/// `word` in ASCII lower case, in a buffer on the stack, when it has at most `N` bytes
+/// (every level word is short): level words are looked for in every word at the start of
+/// every plain line, and lowering each into a new `String` was a tenth of shipping syslog.
+fn fold_short<const N: usize>(word: &str) -> Option<([u8; N], usize)> {
+    let bytes = word.as_bytes();
+    if bytes.len() > N {
+        return None;
+    }
+    let mut folded = [0u8; N];
+    for (slot, byte) in folded.iter_mut().zip(bytes) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    Some((folded, bytes.len()))
 }
 
 impl fmt::Display for Level {
@@ -145,5 +157,11 @@ mod tests {
         assert_eq!(Level::from_header_word("Notice"), Some(Level::Info));
         assert_eq!(Level::from_word("severe"), None);
         assert_eq!(Level::from_letter(b'W'), Some(Level::Warn));
+        // Windows' event levels spell it out.
+        assert_eq!(Level::from_word("Information"), Some(Level::Info));
+        assert_eq!(Level::from_header_word("INFORMATIONAL"), Some(Level::Info));
+        assert_eq!(Level::from_word("informations"), None);
+        assert_eq!(Level::from_word("ÉRROR"), None);
+        assert_eq!(Level::from_word(""), None);
     }
 }
