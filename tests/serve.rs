@@ -189,28 +189,40 @@ fn bad_requests_are_refused_with_the_reason() {
         let text = error["error"].as_str().unwrap();
         assert!(text.contains(says), "{path}: {text}");
     };
-    refused("/api/v1/count?q=service%3A%28auth", 400, "column 9");
-    refused("/api/v1/count?lmit=3", 400, "unknown parameter 'lmit'");
-    refused(
-        "/api/v1/query?limit=many",
-        400,
-        "limit 'many' is not a number",
-    );
-    refused("/api/v1/query?order=sideways", 400, "order 'sideways'");
-    refused(
-        "/api/v1/query?since=yesterdayish",
-        400,
-        "--since 'yesterdayish' is not a time",
-    );
-    refused("/api/v1/count_by", 400, "by=FIELD");
-    refused("/api/v1/count_by?by=message", 400, "whole messages");
-    refused("/api/v1/count?q=a&q=b", 400, "given twice");
-    refused(
-        "/api/v1/count?order=oldest",
-        400,
-        "'order' does not apply to /api/v1/count",
-    );
-    refused("/api/v2/count", 404, "/api/v1/count");
+    for (path, status, says) in [
+        ("/api/v1/count?q=service%3A%28auth", 400, "column 9"),
+        ("/api/v1/count?lmit=3", 400, "unknown parameter 'lmit'"),
+        (
+            "/api/v1/query?limit=many",
+            400,
+            "limit 'many' is not a number",
+        ),
+        ("/api/v1/query?order=sideways", 400, "order 'sideways'"),
+        (
+            "/api/v1/query?since=yesterdayish",
+            400,
+            "since 'yesterdayish' is not a time",
+        ),
+        ("/api/v1/count_by", 400, "by=FIELD"),
+        ("/api/v1/count_by?by=message", 400, "whole messages"),
+        ("/api/v1/count?q=a&q=b", 400, "given twice"),
+        (
+            "/api/v1/count?order=oldest",
+            400,
+            "'order' does not apply to /api/v1/count",
+        ),
+        (
+            "/health?q=x",
+            400,
+            "'q' does not apply to /health; it takes none",
+        ),
+        ("/api/v2/count", 404, "/api/v1/count"),
+    ] {
+        refused(path, status, says);
+    }
+    // The API names its own parameters, not the command's flags.
+    let (_, body) = server.get("/api/v1/count?until=later");
+    assert!(body.contains("\"until 'later' is not a time"), "{body}");
     let (status, body) = server.request("POST", "/api/v1/count");
     assert_eq!(status, 405, "{body}");
     // Still answering after all that.

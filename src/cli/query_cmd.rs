@@ -21,13 +21,23 @@ pub fn build_query(
     until: Option<&str>,
     now: Timestamp,
 ) -> Result<Query> {
+    build_query_named(text, [("--since", since), ("--until", until)], now)
+}
+
+/// Like `build_query`, with the names the bounds were given under (flags, or the HTTP
+/// API's parameters), for the error that quotes a bad one.
+pub fn build_query_named(
+    text: &str,
+    [(since_name, since), (until_name, until)]: [(&str, Option<&str>); 2],
+    now: Timestamp,
+) -> Result<Query> {
     let mut query = parse(text, now)?;
-    let when = |flag: &str, value: &str| {
+    let when = |name: &str, value: &str| {
         parse_instant_or_ago(value, now)
-            .ok_or_else(|| anyhow!("{flag} '{value}' is not a time; use a duration (15m, 2h, 7d), now-1h, or RFC 3339 such as 2026-11-24T13:00:00Z"))
+            .ok_or_else(|| anyhow!("{name} '{value}' is not a time; use a duration (15m, 2h, 7d), now-1h, or RFC 3339 such as 2026-11-24T13:00:00Z"))
     };
-    let lower = since.map(|s| when("--since", s)).transpose()?;
-    let upper = until.map(|u| when("--until", u)).transpose()?;
+    let lower = since.map(|s| when(since_name, s)).transpose()?;
+    let upper = until.map(|u| when(until_name, u)).transpose()?;
     if lower.is_some() || upper.is_some() {
         let range = Range::Time(
             lower.map_or(Bound::Unbounded, Bound::Included),

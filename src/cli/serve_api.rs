@@ -9,7 +9,7 @@
 //! /api/v1/count_by?by=FIELD&q=...&limit=N` one `{"count":N,"FIELD":value}` line per value,
 //! most frequent first; `GET /health`.
 
-use super::query_cmd::{build_query, count_target, group_line};
+use super::query_cmd::{build_query_named, count_target, group_line};
 use crate::backend::embedded::{Order, StoreReader};
 use crate::event::Timestamp;
 
@@ -130,10 +130,12 @@ impl Params {
     }
 
     fn query(&self, now: Timestamp) -> Result<crate::query::Query, String> {
-        build_query(
+        build_query_named(
             self.q.as_deref().unwrap_or("*"),
-            self.since.as_deref(),
-            self.until.as_deref(),
+            [
+                ("since", self.since.as_deref()),
+                ("until", self.until.as_deref()),
+            ],
             now,
         )
         .map_err(|e| format!("{e:#}"))
