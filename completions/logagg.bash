@@ -1186,7 +1186,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__serve)
-            opts="-h --listen --threads --head-cache --data-dir --config --profile --color --help"
+            opts="-h --listen --threads --head-cache --max-events --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1201,6 +1201,10 @@ _logagg() {
                     return 0
                     ;;
                 --head-cache)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-events)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

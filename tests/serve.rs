@@ -29,10 +29,15 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
+        Server::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, flags: &[&str]) -> Server {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
             .arg("--data-dir")
             .arg(dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(flags)
             .env_remove("LOGAGG_CONFIG")
             .env("XDG_CONFIG_HOME", dir.join("config"))
             .stdout(Stdio::piped())
@@ -227,6 +232,32 @@ fn bad_requests_are_refused_with_the_reason() {
     assert_eq!(status, 405, "{body}");
     // Still answering after all that.
     assert_eq!(server.ok("/api/v1/count"), "{\"count\":200}\n");
+}
+
+#[test]
+fn an_answer_larger_than_max_events_is_refused_with_a_way_to_page() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 16, 200);
+    let server = Server::start_with(dir.path(), &["--max-events", "50"]);
+    let (status, body) = server.get("/api/v1/query?limit=51");
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("limit 51 is more than") && body.contains("until="),
+        "{body}"
+    );
+    let (status, body) = server.get("/api/v1/query?limit=0");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("200 events match"), "{body}");
+    // All that match, when they fit; and pages of the most it answers.
+    let few = "level:>=error";
+    let expected: usize = query_cli(dir.path(), &[few, "--count"])
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(expected <= 50, "{expected}");
+    let all = server.ok(&format!("/api/v1/query?{}&limit=0", encoded(&[("q", few)])));
+    assert_eq!(all.lines().count(), expected);
+    assert_eq!(server.ok("/api/v1/query?limit=50").lines().count(), 50);
 }
 
 #[test]

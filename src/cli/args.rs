@@ -631,6 +631,10 @@ pub struct ServeArgs {
     /// queries do not read them again; 0 keeps none
     #[arg(long, default_value = "256MiB", value_name = "SIZE")]
     pub head_cache: String,
+    /// Events one answer holds at most (it is built in memory); a request for more is
+    /// refused with a hint to ask in pages
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub max_events: usize,
 }
 
 #[derive(Debug, Args)]

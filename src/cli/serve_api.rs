@@ -142,8 +142,16 @@ impl Params {
     }
 }
 
+/// What one request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Events one answer holds at most: an answer is built whole in memory, so a request
+    /// for every event of a large store must not take the server down.
+    pub max_events: usize,
+}
+
 /// Answers the request for `url` (path and query string) from `reader`, as of `now`.
-pub fn answer(reader: &StoreReader, url: &str, now: Timestamp) -> Reply {
+pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -> Reply {
     let (path, query_string) = url.split_once('?').unwrap_or((url, ""));
     let params = match Params::parse(query_string) {
         Ok(params) => params,
@@ -154,7 +162,7 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp) -> Reply {
             Ok(()) => return Reply::ok(TEXT, b"ok\n".to_vec()),
             Err(message) => return bad(message),
         },
-        "/api/v1/query" => events(reader, &params, now),
+        "/api/v1/query" => events(reader, &params, now, limits),
         "/api/v1/count" => count(reader, &params, now),
         "/api/v1/count_by" => count_by(reader, &params, now),
         _ => {
@@ -177,13 +185,36 @@ fn unreadable(error: impl std::fmt::Display) -> Reply {
     Reply::error(500, &format!("cannot read the store: {error}"))
 }
 
-fn events(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+fn events(
+    reader: &StoreReader,
+    params: &Params,
+    now: Timestamp,
+    limits: Limits,
+) -> Result<Reply, Reply> {
     params
         .only("/api/v1/query", &["q", "since", "until", "limit", "order"])
         .map_err(bad)?;
     let query = params.query(now).map_err(bad)?;
     let limit = params.limit().map_err(bad)?;
     let order = params.order().map_err(bad)?;
+    let most = limits.max_events;
+    let pages = "ask in pages: the same query with until= the oldest time received (order=newest)";
+    match limit {
+        Some(n) if n > most => {
+            return Err(bad(format!(
+                "limit {n} is more than this server answers at once ({most}, its --max-events); {pages}"
+            )))
+        }
+        None => {
+            let matching = reader.count(&query).map_err(unreadable)?;
+            if matching > most as u64 {
+                return Err(bad(format!(
+                    "{matching} events match, more than this server answers at once ({most}, its --max-events); narrow the query or its time range, or {pages}"
+                )));
+            }
+        }
+        Some(_) => {}
+    }
     let hits = reader.search(&query, order, limit).map_err(unreadable)?;
     let mut body = Vec::with_capacity(hits.iter().map(|h| h.source.len() + 1).sum());
     for hit in &hits {

@@ -4,7 +4,7 @@
 //! `ingest`) may run beside it.
 
 use super::args::ServeArgs;
-use super::serve_api::{self, Reply};
+use super::serve_api::{self, Limits, Reply};
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::store_warnings::DamageReport;
@@ -46,10 +46,15 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
     );
     use std::io::Write;
     std::io::stdout().flush()?;
+    let limits = Limits {
+        max_events: args.max_events.max(1),
+    };
     let damage = Mutex::new(DamageReport::default());
     let stopped = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| scope.spawn(|| answer_until_stopped(&server, &reader, &shutdown, &damage)))
+            .map(|_| {
+                scope.spawn(|| answer_until_stopped(&server, &reader, limits, &shutdown, &damage))
+            })
             .collect();
         workers
             .into_iter()
@@ -66,6 +71,7 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
 fn answer_until_stopped(
     server: &tiny_http::Server,
     reader: &StoreReader,
+    limits: Limits,
     shutdown: &Shutdown,
     damage: &Mutex<DamageReport>,
 ) -> Result<()> {
@@ -75,7 +81,7 @@ fn answer_until_stopped(
             Ok(None) => continue,
             Err(e) => return Err(anyhow!("cannot take requests any more: {e}")),
         };
-        let reply = reply_to(&request, reader);
+        let reply = reply_to(&request, reader, limits);
         if let Ok(mut report) = damage.lock() {
             report.say_new(reader);
         }
@@ -92,12 +98,12 @@ fn answer_until_stopped(
     Ok(())
 }
 
-fn reply_to(request: &tiny_http::Request, reader: &StoreReader) -> Reply {
+fn reply_to(request: &tiny_http::Request, reader: &StoreReader, limits: Limits) -> Reply {
     if *request.method() != tiny_http::Method::Get {
         return Reply::error(405, "only GET is answered");
     }
     if let Err(e) = reader.refresh() {
         return Reply::error(500, &format!("cannot read the store's last commit: {e}"));
     }
-    serve_api::answer(reader, request.url(), Timestamp::now())
+    serve_api::answer(reader, request.url(), Timestamp::now(), limits)
 }
