@@ -285,7 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one, printed at start)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Requests answered at once [default: the number of cores]')
             [CompletionResult]::new('--head-cache', '--head-cache', [CompletionResultType]::ParameterName, 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none')
-            [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Events one answer holds at most (it is built in memory); a request for more is refused with a hint to ask in pages')
+            [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')

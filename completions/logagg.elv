@@ -267,7 +267,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --listen 'Address to listen on (port 0 picks a free one, printed at start)'
             cand --threads 'Requests answered at once [default: the number of cores]'
             cand --head-cache 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none'
-            cand --max-events 'Events one answer holds at most (it is built in memory); a request for more is refused with a hint to ask in pages'
+            cand --max-events 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'

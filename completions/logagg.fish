@@ -282,7 +282,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand demo" -s h -l help -d 'Pri
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free one, printed at start)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l threads -d 'Requests answered at once [default: the number of cores]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l head-cache -d 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none' -r
-complete -c logagg -n "__fish_logagg_using_subcommand serve" -l max-events -d 'Events one answer holds at most (it is built in memory); a request for more is refused with a hint to ask in pages' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l max-events -d 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r

@@ -235,7 +235,7 @@ fn bad_requests_are_refused_with_the_reason() {
 }
 
 #[test]
-fn an_answer_larger_than_max_events_is_refused_with_a_way_to_page() {
+fn an_answer_larger_than_max_events_is_refused_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     simulate_store(dir.path(), 16, 200);
     let server = Server::start_with(dir.path(), &["--max-events", "50"]);
@@ -248,7 +248,7 @@ fn an_answer_larger_than_max_events_is_refused_with_a_way_to_page() {
     let (status, body) = server.get("/api/v1/query?limit=0");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("200 events match"), "{body}");
-    // All that match, when they fit; and pages of the most it answers.
+    // All that match, when they fit; and the most it answers.
     let few = "level:>=error";
     let expected: usize = query_cli(dir.path(), &[few, "--count"])
         .trim()

@@ -632,7 +632,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "256MiB", value_name = "SIZE")]
     pub head_cache: String,
     /// Events one answer holds at most (it is built in memory); a request for more is
-    /// refused with a hint to ask in pages
+    /// refused, saying to narrow it
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub max_events: usize,
 }

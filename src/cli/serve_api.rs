@@ -198,18 +198,18 @@ fn events(
     let limit = params.limit().map_err(bad)?;
     let order = params.order().map_err(bad)?;
     let most = limits.max_events;
-    let pages = "ask in pages: the same query with until= the oldest time received (order=newest)";
+    let narrower = "narrow the query or its time range (since, until)";
     match limit {
         Some(n) if n > most => {
             return Err(bad(format!(
-                "limit {n} is more than this server answers at once ({most}, its --max-events); {pages}"
+                "limit {n} is more than this server answers at once ({most}, its --max-events); {narrower}"
             )))
         }
         None => {
             let matching = reader.count(&query).map_err(unreadable)?;
             if matching > most as u64 {
                 return Err(bad(format!(
-                    "{matching} events match, more than this server answers at once ({most}, its --max-events); narrow the query or its time range, or {pages}"
+                    "{matching} events match, more than this server answers at once ({most}, its --max-events); {narrower}, or give a limit"
                 )));
             }
         }
