@@ -242,7 +242,7 @@ fn an_answer_larger_than_max_events_is_refused_with_what_to_do() {
     let (status, body) = server.get("/api/v1/query?limit=51");
     assert_eq!(status, 400, "{body}");
     assert!(
-        body.contains("limit 51 is more than") && body.contains("until="),
+        body.contains("limit 51 is more than") && body.contains("time range"),
         "{body}"
     );
     let (status, body) = server.get("/api/v1/query?limit=0");
