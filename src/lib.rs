@@ -7,6 +7,7 @@ pub mod format;
 pub mod kafka;
 pub mod patterns;
 pub mod pipeline;
+pub mod premixed;
 pub mod query;
 pub mod simulator;
 pub mod source;

@@ -3,14 +3,15 @@
 
 use super::sim_event::log_event_shape;
 use crate::pipeline::Record;
+use crate::premixed::Premixed;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Spare records by the shape of their fields: a new event usually finds one whose map
 /// needs only its values replaced, and whose strings have room already.
 #[derive(Default)]
 pub struct Spares {
-    by_shape: HashMap<u64, Vec<Record>, BuildHasherDefault<ShapeHasher>>,
+    /// Shapes are their own hashes (see `premixed`).
+    by_shape: HashMap<u64, Vec<Record>, Premixed>,
     count: usize,
     /// Shapes of the records handed out, in order: they come back in that order, and
     /// reading the shape again from each event's map was most of the cost of keeping it.
@@ -54,25 +55,5 @@ impl Spares {
             self.count += 1;
             self.by_shape.entry(shape).or_default().push(record);
         }
-    }
-}
-
-/// Shapes are mixed already: hashing them again (SipHash) was a tenth of the reuse.
-#[derive(Default)]
-struct ShapeHasher(u64);
-
-impl Hasher for ShapeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }

@@ -3,6 +3,7 @@
 //! query cannot match it and is never decompressed. About 1 % false positives at 10 bits
 //! and 7 probes per distinct word.
 
+use crate::premixed::Premixed;
 use crate::query::words::{fold, word_spans};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -21,7 +22,7 @@ impl WordBloom {
     pub fn of<'a>(messages: impl Iterator<Item = &'a str> + Clone) -> WordBloom {
         // Distinct words by their hash: the filter only ever uses the hash, and no string is
         // built per word (ASCII words are folded in one reused buffer).
-        let mut distinct = std::collections::HashSet::<u64, WordHashes>::default();
+        let mut distinct = std::collections::HashSet::<u64, Premixed>::default();
         let mut folded = String::new();
         for message in messages {
             for (_, word) in word_spans(message) {
@@ -79,30 +80,5 @@ impl WordBloom {
         Some(WordBloom {
             bytes: raw.to_vec(),
         })
-    }
-}
-
-/// Word hashes are xxh3 values, spread over all 64 bits already: the set of distinct ones
-/// uses them as they are instead of hashing them again (that second hash was a tenth of
-/// the sealing thread's time).
-type WordHashes = std::hash::BuildHasherDefault<AlreadyHashed>;
-
-#[derive(Default)]
-struct AlreadyHashed(u64);
-
-impl std::hash::Hasher for AlreadyHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write_u64(&mut self, hash: u64) {
-        self.0 = hash;
-    }
-
-    /// Only `u64`s are hashed here; anything else is folded in all the same.
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes
-            .iter()
-            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
     }
 }

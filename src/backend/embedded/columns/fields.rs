@@ -256,7 +256,7 @@ fn widen(stats: &mut KeyStats, value: &Value) {
     }
 }
 
-pub fn put_stats(out: &mut Vec<u8>, stats: &[KeyStats]) {
+pub fn put_stats<'a>(out: &mut Vec<u8>, stats: impl ExactSizeIterator<Item = &'a KeyStats>) {
     varint::put(out, stats.len() as u64);
     for key in stats {
         varint::put(out, key.key.len() as u64);

@@ -125,25 +125,35 @@ impl PendingBlock {
         }
         WordBloom::of(self.messages()).to_bytes(&mut head);
         let keys = self.fields.columns(events);
-        let stats: Vec<KeyStats> = keys.iter().map(|(s, _)| s.clone()).collect();
-        fields::put_stats(&mut head, &stats);
-        let fixed = [
+        fields::put_stats(&mut head, keys.iter().map(|(stats, _)| stats));
+        // Columns already in their layout are compressed where they lie.
+        let (seqs, times, services, hosts, messages) = (
             numbers(&self.seqs),
             times(&self.times, oldest.0),
-            self.levels.clone(),
-            self.flags.clone(),
             self.services.column(),
             self.hosts.column(),
             self.message_column(),
-            self.trace_ids.clone(),
+        );
+        let fixed: [&[u8]; 8] = [
+            &seqs,
+            &times,
+            &self.levels,
+            &self.flags,
+            &services,
+            &hosts,
+            &messages,
+            &self.trace_ids,
         ];
         let mut columns = Vec::new();
         varint::put(&mut head, (fixed.len() + keys.len()) as u64);
-        for column in fixed.iter().chain(keys.iter().map(|(_, c)| c)) {
+        for column in fixed
+            .into_iter()
+            .chain(keys.iter().map(|(_, c)| c.as_slice()))
+        {
             let stored = block::compress(column);
             varint::put(&mut head, stored.len() as u64);
             varint::put(&mut head, column.len() as u64);
-            head.push(u8::from(stored.len() != column.len() || stored != *column));
+            head.push(u8::from(stored.len() != column.len() || stored != column));
             head.extend_from_slice(&xxh3_64(&stored).to_le_bytes());
             columns.extend_from_slice(&stored);
         }
