@@ -6,7 +6,7 @@
 
 use super::block::{self, BlockError, MAGIC, MAX_EVENTS};
 use super::bloom::WordBloom;
-use super::fields::{self, FieldColumns, KeyStats};
+use super::fields::{self, FieldColumns};
 use super::varint::{self, put_text};
 use crate::event::{LogEvent, Timestamp};
 use xxhash_rust::xxh3::xxh3_64;
