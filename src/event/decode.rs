@@ -35,16 +35,27 @@ const TRACE_KEYS: &[&str] = &["trace_id", "trace.id", "traceId", "traceID"];
 /// Decodes one line (without its line terminator). Never fails: what cannot be read as
 /// a JSON event becomes an `unparsed` event holding the text.
 pub fn decode_line(line: &[u8], ctx: &DecodeContext) -> LogEvent {
+    let mut event = LogEvent::default();
+    decode_line_into(line, ctx, &mut event);
+    event
+}
+
+/// `decode_line` into an event that may hold an earlier one: a canonical line refills its
+/// strings and fields where they lie, anything else replaces it.
+pub fn decode_line_into(line: &[u8], ctx: &DecodeContext, event: &mut LogEvent) {
     let line = trim_line_end(line);
     if first_non_space(line) == Some(b'{') {
-        if let Some(event) = super::canonical::decode(line) {
-            return event;
+        if super::canonical_scan::scan_into(line, event)
+            || super::canonical::decode_into(line, event)
+        {
+            return;
         }
         if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(line) {
-            return from_object(map, ctx);
+            *event = from_object(map, ctx);
+            return;
         }
     }
-    from_text(line, ctx)
+    *event = from_text(line, ctx);
 }
 
 fn trim_line_end(mut line: &[u8]) -> &[u8] {
@@ -367,26 +378,45 @@ mod tests {
     /// of the expected type or of another one.
     fn near_canonical_line() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
-        let value = prop_oneof![
-            Just(json!("2026-11-24T13:00:00.123456Z")),
-            Just(json!("2026-11-24 13:00:00")),
-            Just(json!("yesterday")),
-            Just(json!("WARNING")),
-            Just(json!(" error ")),
-            Just(json!("loud")),
-            Just(json!("auth")),
-            Just(json!("with \"quotes\" and \\ and é")),
-            Just(json!(null)),
-            Just(json!(true)),
-            Just(json!(false)),
-            Just(json!(42)),
-            Just(json!(1.5e300)),
-            Just(json!(18446744073709551615u64)),
-            Just(json!({"status": 500, "nested": {"a": [1, "b"]}})),
-            Just(json!({"name": "svc", "id": "t1"})),
-            Just(json!({})),
-            Just(json!([1, 2])),
-        ];
+        // Written as they would appear in a line: some only the general readers take.
+        let value = prop::sample::select(vec![
+            r#""2026-11-24T13:00:00.123456Z""#,
+            r#""2026-11-24 13:00:00""#,
+            r#""yesterday""#,
+            r#""WARNING""#,
+            r#"" error ""#,
+            r#""loud""#,
+            r#""auth""#,
+            r#""with \"quotes\" and \\ and é""#,
+            r#""tab\tand\nline\/\b\f\r""#,
+            r#""\u00e9 and \ud83d\ude00""#,
+            r#""\ud800 alone""#,
+            "\"raw\ttab\"",
+            r#""bad \x escape""#,
+            "null",
+            "true",
+            "false",
+            "42",
+            "0",
+            "-0",
+            "-5",
+            "01",
+            "1.5e300",
+            "1e400",
+            "-1.25",
+            "12345678901234567890",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1.",
+            "2e",
+            r#"{"status":500,"nested":{"a":[1,"b"]}}"#,
+            r#"{"name":"svc","id":"t1"}"#,
+            r#"{"a":"x","a":1}"#,
+            r#"{"b":-0,"a":"\"q\""}"#,
+            r#"{ "a" : 1 }"#,
+            "{}",
+            "[1,2]",
+        ]);
         let keys = prop::sample::select(vec![
             "@timestamp",
             "level",
@@ -409,12 +439,23 @@ mod tests {
             ]),
             prop::sample::select(vec!["info", "WARN", "bogus"]),
         );
+        // A `fields` object of those values, under names the used event has and has not.
+        let field_names = prop::sample::select(vec!["a", "status", "z", "new", "a\\\"b"]);
+        let fields = prop::collection::vec((field_names, value.clone()), 0..5).prop_map(|pairs| {
+            let pairs: Vec<String> = pairs
+                .into_iter()
+                .map(|(name, value)| format!("\"{name}\":{value}"))
+                .collect();
+            format!("\"fields\":{{{}}}", pairs.join(","))
+        });
         (
             canonical,
             prop::collection::vec((keys, value), 0..4),
+            prop::option::of(fields),
             any::<bool>(),
+            any::<usize>(),
         )
-            .prop_map(|((time, level), extra, drop_service)| {
+            .prop_map(|((time, level), extra, fields, drop_service, turn)| {
                 let mut parts = vec![
                     format!("\"@timestamp\":\"{time}\""),
                     format!("\"level\":\"{level}\""),
@@ -427,21 +468,46 @@ mod tests {
                 for (key, value) in extra {
                     parts.push(format!("\"{key}\":{value}"));
                 }
+                parts.extend(fields);
+                let turn = turn % parts.len();
+                parts.rotate_left(turn);
                 format!("{{{}}}", parts.join(","))
             })
+    }
+
+    /// An event with every part set, as a record handed back for reuse would hold.
+    fn used_event() -> LogEvent {
+        let mut event = decode_line(
+            br#"{"@timestamp":"2020-01-01T00:00:00Z","level":"fatal","service":"old","host":"old-1","message":"old","trace_id":"t0","fields":{"a":"old","status":1,"z":[1]},"unparsed":true}"#,
+            &ctx(),
+        );
+        event.unparsed = true;
+        event
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
 
-        /// The canonical reader, where it answers, gives what the general reader gives.
+        /// Each canonical reader, where it answers, gives what the general reader gives,
+        /// also into an event that held another line.
         #[test]
         fn canonical_lines_read_as_the_general_reader_reads_them(line in near_canonical_line()) {
             let general = match serde_json::from_slice::<Value>(line.as_bytes()) {
                 Ok(Value::Object(map)) => from_object(map, &ctx()),
                 _ => from_text(line.as_bytes(), &ctx()),
             };
-            proptest::prop_assert_eq!(decode_line(line.as_bytes(), &ctx()), general, "{}", line);
+            proptest::prop_assert_eq!(&decode_line(line.as_bytes(), &ctx()), &general, "{}", line);
+            let mut reused = used_event();
+            decode_line_into(line.as_bytes(), &ctx(), &mut reused);
+            proptest::prop_assert_eq!(&reused, &general, "{}", line);
+            let mut scanned = used_event();
+            if super::super::canonical_scan::scan_into(line.as_bytes(), &mut scanned) {
+                proptest::prop_assert_eq!(&scanned, &general, "scanned: {}", line);
+            }
+            let mut parsed = used_event();
+            if super::super::canonical::decode_into(line.as_bytes(), &mut parsed) {
+                proptest::prop_assert_eq!(&parsed, &general, "parsed: {}", line);
+            }
         }
     }
 
@@ -456,8 +522,20 @@ mod tests {
         );
         e.trace_id = Some("0af7651916cd43dd8448eb211c80319c".into());
         e.fields.insert("status".into(), json!(401));
+        e.fields.insert("path".into(), json!("C:\\logs\tx"));
+        e.fields.insert("ok".into(), json!(true));
+        e.fields.insert("ratio".into(), json!(-0.25));
         let line = e.to_json();
-        assert_eq!(super::super::canonical::decode(line.as_bytes()), Some(e));
+        assert_eq!(
+            super::super::canonical::decode(line.as_bytes()),
+            Some(e.clone())
+        );
+        let mut scanned = used_event();
+        assert!(super::super::canonical_scan::scan_into(
+            line.as_bytes(),
+            &mut scanned
+        ));
+        assert_eq!(scanned, e);
         // Not canonical: a key the canonical line does not have.
         assert!(super::super::canonical::decode(b"{\"msg\":\"x\"}").is_none());
     }

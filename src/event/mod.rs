@@ -1,13 +1,14 @@
 //! The one event model every source, sink and query shares.
 
 mod canonical;
+mod canonical_scan;
 mod decode;
 mod fields;
 mod json;
 mod level;
 mod timestamp;
 
-pub use decode::{decode_line, infer_level, DecodeContext};
+pub use decode::{decode_line, decode_line_into, infer_level, DecodeContext};
 pub use fields::{flatten_fields, FieldValue};
 pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};
@@ -76,14 +77,24 @@ pub const UNKNOWN: &str = "unknown";
 
 /// Cuts a keyword value to `MAX_KEYWORD_BYTES` on a character boundary.
 pub fn keyword(value: &str) -> String {
+    keyword_cut(value).to_string()
+}
+
+/// `target` becomes `value` cut as `keyword` cuts it, in the room `target` already has.
+pub fn set_keyword(target: &mut String, value: &str) {
+    target.clear();
+    target.push_str(keyword_cut(value));
+}
+
+fn keyword_cut(value: &str) -> &str {
     if value.len() <= MAX_KEYWORD_BYTES {
-        return value.to_string();
+        return value;
     }
     let mut end = MAX_KEYWORD_BYTES;
     while !value.is_char_boundary(end) {
         end -= 1;
     }
-    value[..end].to_string()
+    &value[..end]
 }
 
 /// A source position: where an event came from, precise enough to resume after it.

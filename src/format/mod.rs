@@ -18,7 +18,9 @@ pub use clock::{Clock, TimeKind, Zone};
 pub use detect::detect;
 pub use header::Layout;
 
-use crate::event::{infer_level, Level, LogEvent, Timestamp, UNKNOWN};
+use crate::event::{
+    decode_line_into, infer_level, set_keyword, DecodeContext, Level, LogEvent, Timestamp, UNKNOWN,
+};
 use clock::Written;
 use serde_json::{Map, Value};
 
@@ -126,9 +128,8 @@ pub struct Header<'a> {
 pub struct LineDecoder {
     pub format: Format,
     pub clock: Clock,
-    /// Used when a line names no service or host.
-    pub service: Option<String>,
-    pub host: Option<String>,
+    /// The service and host used when a line names none (its `received_at` is set per line).
+    pub context: DecodeContext,
     /// Lines that did not fit the format (kept with the shipped time, flagged `unparsed`).
     pub unmatched: u64,
 }
@@ -138,26 +139,31 @@ impl LineDecoder {
         LineDecoder {
             format,
             clock,
-            service: None,
-            host: None,
+            context: DecodeContext {
+                received_at: Timestamp(0),
+                service: None,
+                host: None,
+            },
             unmatched: 0,
         }
     }
 
     pub fn decode(&mut self, line: &[u8], received_at: Timestamp) -> LogEvent {
+        let mut event = LogEvent::default();
+        self.decode_into(line, received_at, &mut event);
+        event
+    }
+
+    /// `decode` into an event that may hold an earlier one: its strings keep their room.
+    pub fn decode_into(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
         let line = trim_line_end(line);
-        if matches!(self.format, Format::Json) || starts_json(line) {
-            let ctx = crate::event::DecodeContext {
-                received_at,
-                service: self.service.clone(),
-                host: self.host.clone(),
-            };
-            let event = crate::event::decode_line(line, &ctx);
-            if !event.unparsed || matches!(self.format, Format::Json) {
-                if event.unparsed {
-                    self.unmatched += 1;
-                }
-                return event;
+        let json = matches!(self.format, Format::Json);
+        if json || starts_json(line) {
+            self.context.received_at = received_at;
+            decode_line_into(line, &self.context, event);
+            if !event.unparsed || json {
+                self.unmatched += u64::from(event.unparsed);
+                return;
             }
         }
         let (text, invalid_utf8) = match std::str::from_utf8(line) {
@@ -165,49 +171,46 @@ impl LineDecoder {
             Err(_) => (String::from_utf8_lossy(line), true),
         };
         let header = self.format.read(&text);
-        let mut event = self.event_from(&text, header, received_at);
+        self.fill(event, &text, header, received_at);
         if invalid_utf8 {
             event.fields.insert(
                 "decode_error".into(),
                 Value::String("invalid UTF-8 replaced with U+FFFD".into()),
             );
         }
-        event
     }
 
-    fn event_from(
+    /// Every part of `event` from a text line and what its header says.
+    fn fill(
         &mut self,
+        event: &mut LogEvent,
         text: &str,
         header: Option<Header>,
         received_at: Timestamp,
-    ) -> LogEvent {
+    ) {
         let view = header.as_ref();
-        let timestamp = view
+        event.timestamp = view
             .and_then(|h| h.time.as_ref())
-            .and_then(|w| self.clock.resolve(w));
+            .and_then(|w| self.clock.resolve(w))
+            .unwrap_or(received_at);
         if view.is_none() {
             self.unmatched += 1;
         }
-        let level = view
+        event.level = view
             .and_then(|h| h.level)
             .or_else(|| infer_level(view.map_or(text, |h| text.get(h.body..).unwrap_or(""))))
             .unwrap_or_default();
-        let pick = |found: Option<&'_ str>, default: &'_ Option<String>| -> String {
-            found
-                .filter(|s| !s.is_empty() && *s != "-")
-                .or(default.as_deref())
-                .unwrap_or(UNKNOWN)
-                .to_string()
-        };
-        let service = pick(view.and_then(|h| h.service), &self.service);
-        let host = pick(view.and_then(|h| h.host), &self.host);
-        let mut event = LogEvent::new(
-            timestamp.unwrap_or(received_at),
-            level,
-            &service,
-            &host,
-            text,
+        set_keyword(
+            &mut event.service,
+            or_default(view.and_then(|h| h.service), &self.context.service),
         );
+        set_keyword(
+            &mut event.host,
+            or_default(view.and_then(|h| h.host), &self.context.host),
+        );
+        event.message.clear();
+        event.message.push_str(text);
+        event.trace_id = None;
         match header {
             Some(h) => {
                 // Moved, not copied: the header is not needed after this.
@@ -215,11 +218,22 @@ impl LineDecoder {
                 if let Some(pid) = h.pid {
                     event.fields.insert("pid".into(), Value::from(pid));
                 }
+                event.unparsed = false;
             }
-            None => event.unparsed = true,
+            None => {
+                event.fields.clear();
+                event.unparsed = true;
+            }
         }
-        event
     }
+}
+
+/// What a header names (`-` is how many formats write "none"), else the configured default.
+fn or_default<'a>(found: Option<&'a str>, default: &'a Option<String>) -> &'a str {
+    found
+        .filter(|s| !s.is_empty() && *s != "-")
+        .or(default.as_deref())
+        .unwrap_or(UNKNOWN)
 }
 
 fn starts_json(line: &[u8]) -> bool {

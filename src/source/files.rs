@@ -6,7 +6,7 @@
 //! is saved only after the sink confirmed what was read.
 
 use super::followed_file::find_by_identity;
-use super::lane::{file_of_stream, file_stream, file_stream_prefix, Decoding, Lane};
+use super::lane::{file_of_stream, file_stream, file_stream_prefix, Decoding, Lane, Out};
 use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use anyhow::Context;
@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 /// How much one input may be read before the others get their turn.
 const READ_BUDGET: usize = 1024 * 1024;
+/// Spare records kept for the next reads (a read of `READ_BUDGET` is a few thousand lines).
+const MAX_SPARES: usize = 8192;
 
 pub struct FileSource {
     files: Vec<PathBuf>,
@@ -27,6 +29,8 @@ pub struct FileSource {
     /// Where each file was at each mark not yet acknowledged, oldest first.
     marks: VecDeque<Vec<(PathBuf, FilePosition)>>,
     lanes: Vec<Lane>,
+    /// Records the sink has given back, filled again by the next entries.
+    spares: Vec<Record>,
     /// Entries found already stored when the run began (exactly-once resume).
     pub resumed_bytes: u64,
 }
@@ -55,12 +59,13 @@ impl FileSource {
             keeps_checkpoint: false,
             marks: VecDeque::new(),
             lanes: Vec::new(),
+            spares: Vec::new(),
             resumed_bytes: 0,
         })
     }
 
     pub fn lines(&self) -> u64 {
-        self.lanes.iter().map(|l| l.lines).sum()
+        self.lanes.iter().map(Lane::lines).sum()
     }
 
     /// The format detected for each input, for the summary.
@@ -72,8 +77,7 @@ impl FileSource {
                     lane.path
                         .as_ref()
                         .map_or_else(|| "standard input".into(), |p| p.display().to_string()),
-                    lane.decoder
-                        .as_ref()
+                    lane.decoder()
                         .map_or("not detected yet", |d| d.format.name()),
                 )
             })
@@ -194,14 +198,18 @@ impl Source for FileSource {
     }
 
     fn pull(&mut self, batch: &mut Vec<Record>, _max: usize) -> anyhow::Result<Pull> {
+        let mut out = Out {
+            records: batch,
+            spares: &mut self.spares,
+        };
         if self.follow {
             let mut read = 0;
             for lane in &mut self.lanes {
-                let (n, notices) = lane.read_followed(READ_BUDGET, &self.decoding, batch)?;
+                let (n, notices) = lane.read_followed(READ_BUDGET, &self.decoding, &mut out)?;
                 say(&notices);
                 read += n;
             }
-            return Ok(if read > 0 || !batch.is_empty() {
+            return Ok(if read > 0 || !out.records.is_empty() {
                 Pull::More
             } else {
                 Pull::Idle
@@ -210,7 +218,7 @@ impl Source for FileSource {
         let Some(lane) = self.lanes.iter_mut().find(|l| !l.ended()) else {
             return Ok(Pull::Ended);
         };
-        lane.read_once(READ_BUDGET, &self.decoding, batch)
+        lane.read_once(READ_BUDGET, &self.decoding, &mut out)
             .with_context(|| match &lane.path {
                 Some(p) => format!("cannot read {}", p.display()),
                 None => "cannot read standard input".into(),
@@ -241,6 +249,14 @@ impl Source for FileSource {
             self.checkpoint.files.insert(file, position);
         }
         self.checkpoint.save(path)
+    }
+
+    fn recycle(&mut self, spent: &mut Vec<Record>) {
+        // About two reads' worth: enough to fill the next one, not more to hold.
+        let room = MAX_SPARES.saturating_sub(self.spares.len());
+        let kept = spent.len().min(room);
+        self.spares.extend(spent.drain(..kept));
+        spent.clear();
     }
 
     fn needs_acks(&self) -> bool {

@@ -38,8 +38,8 @@ impl Decoding {
                 reference,
             },
         );
-        decoder.service = self.service.clone();
-        decoder.host = self.host.clone();
+        decoder.context.service = self.service.clone();
+        decoder.context.host = self.host.clone();
         decoder
     }
 }
@@ -49,6 +49,8 @@ pub enum Input {
         reader: BufReader<Box<dyn Read>>,
         /// Offset of the next byte to read.
         offset: u64,
+        /// The start of a line whose end has not been read yet.
+        partial: Vec<u8>,
         ended: bool,
     },
     Followed(FollowedFile),
@@ -58,8 +60,33 @@ pub struct Lane {
     /// A file's path as given (made absolute), or `None` for standard input.
     pub path: Option<PathBuf>,
     pub input: Input,
-    pub decoder: Option<LineDecoder>,
-    pub entries: Entries,
+    records: Recorder,
+    /// A followed file's lines of one read, gathered until the stream they belong to is
+    /// known, in buffers kept from one read to the next.
+    gathered: Vec<u8>,
+    gathered_lines: Vec<GatheredLine>,
+    pub quiet_since: Instant,
+}
+
+/// A line in `Lane::gathered`: its bytes there, and where it began and ended in its file.
+struct GatheredLine {
+    bytes: std::ops::Range<usize>,
+    start: u64,
+    end: u64,
+}
+
+/// Where finished entries go: onto `records`, each filled into one of `spares` (records a
+/// sink has given back) while there are any, so its strings and fields keep their room.
+pub struct Out<'a> {
+    pub records: &'a mut Vec<Record>,
+    pub spares: &'a mut Vec<Record>,
+}
+
+/// What a lane makes of its lines: joins them into entries, decodes each and names it by
+/// its stream and offset.
+struct Recorder {
+    decoder: Option<LineDecoder>,
+    entries: Entries,
     /// Stream of the file being read (its path and identity), or of this run's stdin.
     stream: Arc<str>,
     /// The file's identity and truncation count the stream names.
@@ -67,8 +94,7 @@ pub struct Lane {
     reference: Timestamp,
     /// End of the last line pushed into `entries`.
     last_line_end: u64,
-    pub quiet_since: Instant,
-    pub lines: u64,
+    lines: u64,
 }
 
 /// `file:/var/log/app.log@2049:1312`: a file is known by its identity, the path only says
@@ -167,22 +193,24 @@ impl Lane {
         if skip_to > 0 {
             std::io::copy(&mut (&mut reader).take(skip_to), &mut std::io::sink())?;
         }
-        Ok(Lane {
+        Ok(Lane::new(
             path,
-            input: Input::Once {
+            Input::Once {
                 reader,
                 offset: skip_to,
+                partial: Vec::new(),
                 ended: false,
             },
-            decoder,
-            entries: Entries::new(decoding.multiline.clone()),
-            stream: stream.into(),
-            identity,
-            reference,
-            last_line_end: skip_to,
-            quiet_since: Instant::now(),
-            lines: 0,
-        })
+            Recorder {
+                decoder,
+                entries: Entries::new(decoding.multiline.clone()),
+                stream: stream.into(),
+                identity,
+                reference,
+                last_line_end: skip_to,
+                lines: 0,
+            },
+        ))
     }
 
     pub fn followed(path: PathBuf, file: FollowedFile, decoding: &Decoding) -> Lane {
@@ -196,22 +224,42 @@ impl Lane {
             || file_stream_prefix(&path),
             |(id, truncations)| file_stream(&path, id, truncations),
         );
+        Lane::new(
+            Some(path),
+            Input::Followed(file),
+            Recorder {
+                decoder,
+                entries: Entries::new(decoding.multiline.clone()),
+                stream: stream.into(),
+                identity,
+                reference,
+                last_line_end,
+                lines: 0,
+            },
+        )
+    }
+
+    fn new(path: Option<PathBuf>, input: Input, records: Recorder) -> Lane {
         Lane {
-            path: Some(path),
-            input: Input::Followed(file),
-            decoder,
-            entries: Entries::new(decoding.multiline.clone()),
-            stream: stream.into(),
-            identity,
-            reference,
-            last_line_end,
+            path,
+            input,
+            records,
+            gathered: Vec::new(),
+            gathered_lines: Vec::new(),
             quiet_since: Instant::now(),
-            lines: 0,
         }
     }
 
+    pub fn lines(&self) -> u64 {
+        self.records.lines
+    }
+
+    pub fn decoder(&self) -> Option<&LineDecoder> {
+        self.records.decoder.as_ref()
+    }
+
     pub fn unmatched(&self) -> u64 {
-        self.decoder.as_ref().map_or(0, |d| d.unmatched)
+        self.records.decoder.as_ref().map_or(0, |d| d.unmatched)
     }
 
     /// The stream follows the file now open (after a rotation, the new one; after a
@@ -219,78 +267,26 @@ impl Lane {
     pub fn track_identity(&mut self, at: Option<FilePosition>) {
         if let (Some(path), Some(at)) = (&self.path, at) {
             let now = Some((at.identity, at.truncations));
-            if self.identity != now {
-                self.identity = now;
-                self.stream = file_stream(path, at.identity, at.truncations).into();
+            let records = &mut self.records;
+            if records.identity != now {
+                records.identity = now;
+                records.stream = file_stream(path, at.identity, at.truncations).into();
             }
         }
     }
 
-    /// Feeds one line (without its line break) that began at `start` and ended (with its
-    /// break) at `end`; a finished entry becomes a record.
-    pub fn push_line(
-        &mut self,
-        line: &[u8],
-        start: u64,
-        end: u64,
-        decoding: &Decoding,
-        out: &mut Vec<Record>,
-    ) {
-        self.lines += 1;
-        let previous_end = self.last_line_end;
-        self.last_line_end = end;
-        if let Some(entry) = self.entries.push(line, start) {
-            // With a joiner, the entry handed back is the one before this line.
-            let entry_end = if decoding.multiline.is_some() {
-                previous_end.max(start)
-            } else {
-                end
-            };
-            self.emit(&entry, entry_end, decoding, out);
-        }
-    }
-
-    /// The entry still being built is complete (end of input, a rotation, a quiet file).
-    pub fn finish_entry(&mut self, decoding: &Decoding, out: &mut Vec<Record>) {
-        if let Some(entry) = self.entries.finish() {
-            let end = self.last_line_end;
-            self.emit(&entry, end, decoding, out);
-        }
-    }
-
-    fn emit(&mut self, entry: &[u8], end: u64, decoding: &Decoding, out: &mut Vec<Record>) {
-        let reference = self.reference;
-        let decoder = self
-            .decoder
-            .get_or_insert_with(|| decoding.decoder(entry, reference));
-        let mut event = decoder.decode(entry, Timestamp::now());
-        for (key, value) in &decoding.extra {
-            event
-                .fields
-                .entry(key.clone())
-                .or_insert_with(|| value.clone());
-        }
-        out.push(Record {
-            event: Box::new(event),
-            stream: self.stream.clone(),
-            // The entry's last byte: resuming after it starts at the next entry.
-            offset: end.saturating_sub(1),
-            bytes: entry.len(),
-            skipped: false,
-            original: None,
-        });
-    }
-
-    /// Reads a read-once input until `budget` bytes or its end.
+    /// Reads a read-once input until `budget` bytes or its end. Lines are decoded where
+    /// they lie in the reader's buffer; only a line cut by the buffer's end is copied.
     pub fn read_once(
         &mut self,
         budget: usize,
         decoding: &Decoding,
-        out: &mut Vec<Record>,
+        out: &mut Out,
     ) -> anyhow::Result<usize> {
         let Input::Once {
             reader,
             offset,
+            partial,
             ended,
         } = &mut self.input
         else {
@@ -299,27 +295,48 @@ impl Lane {
         if *ended {
             return Ok(0);
         }
-        let mut line = Vec::new();
+        let records = &mut self.records;
+        let received_at = Timestamp::now();
         let mut total = 0;
-        let mut lines = Vec::new();
         while total < budget {
-            line.clear();
-            let read = reader.read_until(b'\n', &mut line)?;
-            if read == 0 {
+            let buffer = match reader.fill_buf() {
+                Ok(buffer) => buffer,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if buffer.is_empty() {
                 *ended = true;
+                if !partial.is_empty() {
+                    let start = *offset - partial.len() as u64;
+                    records.push_line(partial, start, *offset, decoding, out, received_at);
+                    partial.clear();
+                }
                 break;
             }
-            let start = *offset;
-            *offset += read as u64;
-            total += read;
-            lines.push((without_line_break(&line).to_vec(), start, *offset));
+            let base = *offset;
+            let mut from = 0;
+            for newline in memchr::memchr_iter(b'\n', buffer) {
+                let end = base + newline as u64 + 1;
+                if partial.is_empty() {
+                    let line = without_line_break(&buffer[from..=newline]);
+                    records.push_line(line, base + from as u64, end, decoding, out, received_at);
+                } else {
+                    partial.extend_from_slice(&buffer[from..=newline]);
+                    let start = end - partial.len() as u64;
+                    let line = without_line_break(partial);
+                    records.push_line(line, start, end, decoding, out, received_at);
+                    partial.clear();
+                }
+                from = newline + 1;
+            }
+            partial.extend_from_slice(&buffer[from..]);
+            let taken = buffer.len();
+            reader.consume(taken);
+            *offset += taken as u64;
+            total += taken;
         }
-        let ended = *ended;
-        for (text, start, end) in lines {
-            self.push_line(&text, start, end, decoding, out);
-        }
-        if ended {
-            self.finish_entry(decoding, out);
+        if *ended {
+            records.finish_entry(decoding, out, received_at);
         }
         Ok(total)
     }
@@ -330,21 +347,25 @@ impl Lane {
         &mut self,
         budget: usize,
         decoding: &Decoding,
-        out: &mut Vec<Record>,
+        out: &mut Out,
     ) -> anyhow::Result<(usize, Vec<String>)> {
         let Input::Followed(file) = &mut self.input else {
             return Ok((0, Vec::new()));
         };
         let before = file.position();
         let mut notices = Vec::new();
-        let mut lines: Vec<(Vec<u8>, u64, u64)> = Vec::new();
+        let (gathered, lines) = (&mut self.gathered, &mut self.gathered_lines);
+        gathered.clear();
+        lines.clear();
         let read = file
             .read_available(budget, &mut notices, &mut |line, at| {
-                lines.push((
-                    without_line_break(line).to_vec(),
-                    at,
-                    at + line.len() as u64 + 1,
-                ));
+                let from = gathered.len();
+                gathered.extend_from_slice(without_line_break(line));
+                lines.push(GatheredLine {
+                    bytes: from..gathered.len(),
+                    start: at,
+                    end: at + line.len() as u64 + 1,
+                });
                 Ok(())
             })
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.path().display()))?;
@@ -352,8 +373,11 @@ impl Lane {
         // Everything read in one call comes from the file open when it began (or, if none
         // was, the one it opened); a rotation ends the call.
         self.track_identity(before.or(after));
-        for (text, start, end) in lines {
-            self.push_line(&text, start, end, decoding, out);
+        let received_at = Timestamp::now();
+        for line in &self.gathered_lines {
+            let text = &self.gathered[line.bytes.clone()];
+            self.records
+                .push_line(text, line.start, line.end, decoding, out, received_at);
         }
         let rotated = !notices.is_empty();
         if read > 0 {
@@ -362,7 +386,7 @@ impl Lane {
         // A rotation ends the old file and any entry built from it; a quiet file's last
         // entry has waited long enough for continuation lines.
         if rotated || self.quiet_since.elapsed() >= ENTRY_WAIT {
-            self.finish_entry(decoding, out);
+            self.records.finish_entry(decoding, out, received_at);
         }
         if rotated {
             self.track_identity(after);
@@ -377,7 +401,7 @@ impl Lane {
             return None;
         };
         let mut position = file.position()?;
-        if let Some(from) = self.entries.unfinished_from() {
+        if let Some(from) = self.records.entries.unfinished_from() {
             position.offset = position.offset.min(from);
         }
         Some((file.path().to_path_buf(), position))
@@ -386,6 +410,104 @@ impl Lane {
     pub fn ended(&self) -> bool {
         matches!(self.input, Input::Once { ended: true, .. })
     }
+}
+
+impl Recorder {
+    /// Feeds one line (without its line break) that began at `start` and ended (with its
+    /// break) at `end`; a finished entry becomes a record.
+    fn push_line(
+        &mut self,
+        line: &[u8],
+        start: u64,
+        end: u64,
+        decoding: &Decoding,
+        out: &mut Out,
+        received_at: Timestamp,
+    ) {
+        self.lines += 1;
+        let previous_end = self.last_line_end;
+        self.last_line_end = end;
+        if let Some(entry) = self.entries.push(line, start) {
+            // With a joiner, the entry handed back is the one before this line.
+            let entry_end = if decoding.multiline.is_some() {
+                previous_end.max(start)
+            } else {
+                end
+            };
+            let (decoder, stream) = self.decoder_and_stream(&entry, decoding);
+            emit(
+                decoder,
+                stream,
+                &entry,
+                entry_end,
+                decoding,
+                out,
+                received_at,
+            );
+        }
+    }
+
+    /// The entry still being built is complete (end of input, a rotation, a quiet file).
+    fn finish_entry(&mut self, decoding: &Decoding, out: &mut Out, received_at: Timestamp) {
+        if let Some(entry) = self.entries.finish() {
+            let end = self.last_line_end;
+            let (decoder, stream) = self.decoder_and_stream(&entry, decoding);
+            emit(decoder, stream, &entry, end, decoding, out, received_at);
+        }
+    }
+
+    /// The decoder (detected from this entry if the input was empty when the lane opened)
+    /// and the stream the entry belongs to.
+    fn decoder_and_stream(
+        &mut self,
+        entry: &[u8],
+        decoding: &Decoding,
+    ) -> (&mut LineDecoder, &Arc<str>) {
+        let reference = self.reference;
+        let decoder = self
+            .decoder
+            .get_or_insert_with(|| decoding.decoder(entry, reference));
+        (decoder, &self.stream)
+    }
+}
+
+fn emit(
+    decoder: &mut LineDecoder,
+    stream: &Arc<str>,
+    entry: &[u8],
+    end: u64,
+    decoding: &Decoding,
+    out: &mut Out,
+    received_at: Timestamp,
+) {
+    let mut record = match out.spares.pop() {
+        Some(spare) => spare,
+        None => Record {
+            event: Box::default(),
+            stream: stream.clone(),
+            offset: 0,
+            bytes: 0,
+            skipped: false,
+            original: None,
+        },
+    };
+    decoder.decode_into(entry, received_at, &mut record.event);
+    for (key, value) in &decoding.extra {
+        record
+            .event
+            .fields
+            .entry(key.clone())
+            .or_insert_with(|| value.clone());
+    }
+    if !Arc::ptr_eq(&record.stream, stream) {
+        record.stream = stream.clone();
+    }
+    // The entry's last byte: resuming after it starts at the next entry.
+    record.offset = end.saturating_sub(1);
+    record.bytes = entry.len();
+    record.skipped = false;
+    record.original = None;
+    out.records.push(record);
 }
 
 pub fn without_line_break(line: &[u8]) -> &[u8] {

@@ -1,6 +1,7 @@
 //! Joining continuation lines (stack traces) onto the entry they belong to.
 
 use regex::bytes::Regex;
+use std::borrow::Cow;
 
 /// Joins lines that do not match the start pattern onto the entry before them, and
 /// remembers where the entry being built began, so a checkpoint never skips past it.
@@ -20,10 +21,11 @@ impl Entries {
         }
     }
 
-    /// Feeds one line that began at `offset`; returns an entry that is now complete.
-    pub fn push(&mut self, line: &[u8], offset: u64) -> Option<Vec<u8>> {
+    /// Feeds one line that began at `offset`; returns an entry that is now complete
+    /// (without a joiner, the line itself, not copied).
+    pub fn push<'l>(&mut self, line: &'l [u8], offset: u64) -> Option<Cow<'l, [u8]>> {
         let Some(start) = &self.start else {
-            return Some(line.to_vec());
+            return Some(Cow::Borrowed(line));
         };
         match &mut self.pending {
             Some(entry) if !start.is_match(line) => {
@@ -33,7 +35,7 @@ impl Entries {
             }
             _ => {
                 self.pending_from = offset;
-                self.pending.replace(line.to_vec())
+                self.pending.replace(line.to_vec()).map(Cow::Owned)
             }
         }
     }
@@ -64,7 +66,7 @@ mod tests {
             "\tat d.e(F.java:2)",
             "2026-01-01 INFO ok",
         ] {
-            out.extend(entries.push(line.as_bytes(), offset));
+            out.extend(entries.push(line.as_bytes(), offset).map(Cow::into_owned));
             offset += line.len() as u64 + 1;
         }
         assert_eq!(entries.unfinished_from(), Some(58));
@@ -86,7 +88,7 @@ mod tests {
     #[test]
     fn without_a_pattern_every_line_is_an_entry() {
         let mut entries = Entries::new(None);
-        assert_eq!(entries.push(b"a", 0), Some(b"a".to_vec()));
+        assert_eq!(entries.push(b"a", 0), Some(Cow::Borrowed(&b"a"[..])));
         assert_eq!(entries.unfinished_from(), None);
     }
 }

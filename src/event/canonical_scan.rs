@@ -1,0 +1,212 @@
+//! The canonical line as logagg writes it, read by scanning its bytes: no spaces between
+//! tokens, no `\u` escapes in strings, `fields` holding strings, numbers, booleans and nulls.
+//! That is nearly every line `simulate --to stdout` or `query -o json` prints, and reading
+//! it this way takes a fraction of what a general JSON parser takes (shipping NDJSON was
+//! bound by parsing). Anything else is left to the serde reader (`canonical.rs`), so the
+//! three readers agree on every line: where this one answers, it gives what they give.
+
+use super::{set_keyword, Level, LogEvent, Timestamp};
+use serde_json::{Map, Value};
+
+/// Fills `event` from a line in the scanned form; `false` (with `event` left in no useful
+/// state) when the line is not in it.
+pub fn scan_into(line: &[u8], event: &mut LogEvent) -> bool {
+    // Control characters are not allowed raw inside JSON strings, and the form has none
+    // outside them: a line holding one is for the general readers to judge.
+    if line.iter().any(|&b| b < 0x20) {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(line) else {
+        return false;
+    };
+    let mut scanner = Scanner {
+        bytes: line,
+        text,
+        at: 0,
+        scratch: String::new(),
+    };
+    scanner.event_into(event).is_some() && scanner.at == line.len()
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    at: usize,
+    /// A string with escapes, decoded.
+    scratch: String,
+}
+
+impl<'a> Scanner<'a> {
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
+    }
+
+    fn eat_word(&mut self, word: &[u8]) -> Option<()> {
+        let found = self.bytes.get(self.at..self.at + word.len())? == word;
+        found.then(|| self.at += word.len())
+    }
+
+    /// A string, its escapes decoded (into `scratch`, so only strings that have some are
+    /// copied here). `\u` escapes are left to the serde reader.
+    fn string(&mut self) -> Option<&str> {
+        self.eat(b'"')?;
+        let text = self.text;
+        let start = self.at;
+        let end = start + memchr::memchr2(b'"', b'\\', &self.bytes[start..])?;
+        if self.bytes[end] == b'"' {
+            self.at = end + 1;
+            return text.get(start..end);
+        }
+        self.scratch.clear();
+        let mut at = start;
+        loop {
+            let end = at + memchr::memchr2(b'"', b'\\', &self.bytes[at..])?;
+            self.scratch.push_str(text.get(at..end)?);
+            if self.bytes[end] == b'"' {
+                self.at = end + 1;
+                return Some(&self.scratch);
+            }
+            self.scratch.push(match self.bytes.get(end + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                _ => return None,
+            });
+            at = end + 2;
+        }
+    }
+
+    fn event_into(&mut self, event: &mut LogEvent) -> Option<()> {
+        use super::canonical::Key;
+        self.eat(b'{')?;
+        let mut seen = 0u8;
+        loop {
+            let key = Key::named(self.string()?)?;
+            if seen & key.bit() != 0 {
+                return None;
+            }
+            seen |= key.bit();
+            self.eat(b':')?;
+            match key {
+                Key::Timestamp => event.timestamp = Timestamp::parse(self.string()?)?,
+                Key::Level => event.level = Level::from_word(self.string()?.trim())?,
+                Key::Service => set_keyword(&mut event.service, self.string()?),
+                Key::Host => set_keyword(&mut event.host, self.string()?),
+                Key::Message => {
+                    let message = self.string()?;
+                    event.message.clear();
+                    event.message.push_str(message);
+                }
+                Key::TraceId => {
+                    let id = self.string()?;
+                    set_keyword(event.trace_id.get_or_insert_with(String::new), id);
+                }
+                Key::Fields => self.fields_into(&mut event.fields)?,
+                Key::Unparsed => event.unparsed = self.boolean()?,
+            }
+            if self.eat(b',').is_none() {
+                break;
+            }
+        }
+        self.eat(b'}')?;
+        if seen & Key::REQUIRED != Key::REQUIRED {
+            return None;
+        }
+        if seen & Key::TraceId.bit() == 0 {
+            event.trace_id = None;
+        }
+        if seen & Key::Fields.bit() == 0 {
+            event.fields.clear();
+        }
+        if seen & Key::Unparsed.bit() == 0 {
+            event.unparsed = false;
+        }
+        Some(())
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        if self.eat_word(b"true").is_some() {
+            Some(true)
+        } else {
+            self.eat_word(b"false").map(|()| false)
+        }
+    }
+
+    /// The `fields` object, into a map that may hold the last event's: a key found there
+    /// keeps its `String` and a string value its room.
+    fn fields_into(&mut self, map: &mut Map<String, Value>) -> Option<()> {
+        self.eat(b'{')?;
+        let mut old = std::mem::take(map);
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let name = self.string()?;
+            let (key, mut value) = old
+                .remove_entry(name)
+                .unwrap_or_else(|| (name.to_owned(), Value::Null));
+            self.eat(b':')?;
+            self.scalar_into(&mut value)?;
+            // A key written twice keeps its last value, as a map read the usual way does.
+            map.insert(key, value);
+            if self.eat(b',').is_none() {
+                return self.eat(b'}');
+            }
+        }
+    }
+
+    fn scalar_into(&mut self, value: &mut Value) -> Option<()> {
+        match self.bytes.get(self.at)? {
+            b'"' => {
+                let text = self.string()?;
+                match value {
+                    Value::String(kept) => {
+                        kept.clear();
+                        kept.push_str(text);
+                    }
+                    other => *other = Value::String(text.to_owned()),
+                }
+            }
+            b't' | b'f' => *value = Value::Bool(self.boolean()?),
+            b'n' => {
+                self.eat_word(b"null")?;
+                *value = Value::Null;
+            }
+            b'-' | b'0'..=b'9' => *value = Value::Number(self.number()?),
+            // Objects and arrays: the serde reader.
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// A number as `serde_json` reads it: plain counts read here, anything with a sign, a
+    /// fraction, an exponent or twenty digits handed to it (it decides `-0`, leading zeros,
+    /// overflow and rounding).
+    fn number(&mut self) -> Option<serde_json::Number> {
+        let rest = &self.bytes[self.at..];
+        let len = rest
+            .iter()
+            .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+            .unwrap_or(rest.len());
+        let written = &rest[..len];
+        self.at += len;
+        let plain =
+            written.iter().all(u8::is_ascii_digit) && len < 20 && (written[0] != b'0' || len == 1);
+        if plain {
+            let count = written
+                .iter()
+                .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            return Some(count.into());
+        }
+        let text = std::str::from_utf8(written).ok()?;
+        match serde_json::from_str::<Value>(text).ok()? {
+            Value::Number(number) => Some(number),
+            _ => None,
+        }
+    }
+}
