@@ -7,6 +7,7 @@
 
 use super::followed_file::find_by_identity;
 use super::lane::{file_of_stream, file_stream, file_stream_prefix, Decoding, Lane, Out};
+use super::read_ahead::ReadAhead;
 use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use anyhow::Context;
@@ -29,6 +30,8 @@ pub struct FileSource {
     /// Where each file was at each mark not yet acknowledged, oldest first.
     marks: VecDeque<Vec<(PathBuf, FilePosition)>>,
     lanes: Vec<Lane>,
+    /// Inputs read once, read on a thread of their own (after `resume`).
+    ahead: Option<ReadAhead>,
     /// Records the sink has given back, filled again by the next entries.
     spares: Vec<Record>,
     /// Entries found already stored when the run began (exactly-once resume).
@@ -59,17 +62,22 @@ impl FileSource {
             keeps_checkpoint: false,
             marks: VecDeque::new(),
             lanes: Vec::new(),
+            ahead: None,
             spares: Vec::new(),
             resumed_bytes: 0,
         })
     }
 
     pub fn lines(&self) -> u64 {
-        self.lanes.iter().map(Lane::lines).sum()
+        let ahead = self.ahead.as_ref().map_or(0, ReadAhead::lines);
+        ahead + self.lanes.iter().map(Lane::lines).sum::<u64>()
     }
 
     /// The format detected for each input, for the summary.
     pub fn formats(&self) -> Vec<(String, &'static str)> {
+        if let Some(ahead) = &self.ahead {
+            return ahead.formats().to_vec();
+        }
         self.lanes
             .iter()
             .map(|lane| {
@@ -109,7 +117,7 @@ impl FileSource {
             let lane = Lane::once(None, Box::new(std::io::stdin()), 0, &self.decoding)
                 .context("cannot read standard input")?;
             self.lanes.push(lane);
-            return Ok(());
+            return self.read_ahead();
         }
         for path in self.files.clone() {
             let file = std::fs::File::open(&path)
@@ -127,6 +135,13 @@ impl FileSource {
                 .with_context(|| format!("cannot read {}", path.display()))?;
             self.lanes.push(lane);
         }
+        self.read_ahead()
+    }
+
+    fn read_ahead(&mut self) -> anyhow::Result<()> {
+        let lanes = std::mem::take(&mut self.lanes);
+        let decoding = self.decoding.clone();
+        self.ahead = Some(ReadAhead::start(lanes, decoding, READ_BUDGET, MAX_SPARES)?);
         Ok(())
     }
 }
@@ -198,6 +213,9 @@ impl Source for FileSource {
     }
 
     fn pull(&mut self, batch: &mut Vec<Record>, _max: usize) -> anyhow::Result<Pull> {
+        if let Some(ahead) = &mut self.ahead {
+            return ahead.pull(batch);
+        }
         let mut out = Out {
             records: batch,
             spares: &mut self.spares,
@@ -252,6 +270,9 @@ impl Source for FileSource {
     }
 
     fn recycle(&mut self, spent: &mut Vec<Record>) {
+        if let Some(ahead) = &mut self.ahead {
+            return ahead.recycle(spent);
+        }
         // About two reads' worth: enough to fill the next one, not more to hold.
         let room = MAX_SPARES.saturating_sub(self.spares.len());
         let kept = spent.len().min(room);
@@ -264,6 +285,7 @@ impl Source for FileSource {
     }
 
     fn unmatched(&self) -> u64 {
-        self.lanes.iter().map(Lane::unmatched).sum()
+        let ahead = self.ahead.as_ref().map_or(0, ReadAhead::unmatched);
+        ahead + self.lanes.iter().map(Lane::unmatched).sum::<u64>()
     }
 }

@@ -46,7 +46,7 @@ impl Decoding {
 
 pub enum Input {
     Once {
-        reader: BufReader<Box<dyn Read>>,
+        reader: BufReader<Box<dyn Read + Send>>,
         /// Offset of the next byte to read.
         offset: u64,
         /// The start of a line whose end has not been read yet.
@@ -156,7 +156,7 @@ pub fn modified(path: &Path) -> Timestamp {
 impl Lane {
     pub fn once(
         path: Option<PathBuf>,
-        reader: Box<dyn Read>,
+        reader: Box<dyn Read + Send>,
         skip_to: u64,
         decoding: &Decoding,
     ) -> std::io::Result<Lane> {

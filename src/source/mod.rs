@@ -5,6 +5,7 @@ pub mod files;
 pub mod followed_file;
 pub mod lane;
 pub mod multiline;
+mod read_ahead;
 pub mod ship_checkpoint;
 
 pub use files::FileSource;

@@ -1,0 +1,181 @@
+//! Inputs read once (files shipped whole, standard input) read and decoded on a thread of
+//! their own, a few reads ahead of the sink. Decoding a JSON line costs about as much as
+//! storing it; on one thread the two took turns, on two they overlap. Followed files stay
+//! on the pipeline's thread: their checkpoints must name exactly what was handed out.
+
+use super::lane::{Decoding, Lane, Out};
+use crate::pipeline::{Pull, Record};
+use anyhow::Context;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvError, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// How many reads (of `READ_BUDGET` each) may wait for the sink: enough that neither side
+/// waits on the other's hiccups, few enough to hold little memory.
+const READS_AHEAD: usize = 2;
+
+pub struct ReadAhead {
+    records: Receiver<anyhow::Result<Vec<Record>>>,
+    spent: SyncSender<Vec<Record>>,
+    counts: Arc<Counts>,
+    /// Each input and the format detected for it.
+    formats: Vec<(String, &'static str)>,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// What the reading thread has done so far, for the summary.
+#[derive(Default)]
+struct Counts {
+    lines: AtomicU64,
+    unmatched: AtomicU64,
+}
+
+impl ReadAhead {
+    /// Starts reading `lanes`, one after another, each to its end.
+    pub fn start(
+        lanes: Vec<Lane>,
+        decoding: Decoding,
+        read_budget: usize,
+        max_spares: usize,
+    ) -> anyhow::Result<ReadAhead> {
+        let formats = lanes
+            .iter()
+            .map(|lane| {
+                let input = lane
+                    .path
+                    .as_ref()
+                    .map_or_else(|| "standard input".into(), |p| p.display().to_string());
+                let format = lane
+                    .decoder()
+                    .map_or("not detected yet", |d| d.format.name());
+                (input, format)
+            })
+            .collect();
+        let (send, records) = sync_channel(READS_AHEAD);
+        let (spent, spares) = sync_channel(READS_AHEAD + 1);
+        let counts = Arc::new(Counts::default());
+        let reader = Reader {
+            decoding,
+            budget: read_budget,
+            max_spares,
+            send,
+            spares,
+            counts: counts.clone(),
+        };
+        let reader = std::thread::Builder::new()
+            .name("read".into())
+            .spawn(move || reader.read_all(lanes))
+            .context("cannot start the thread that reads the input")?;
+        Ok(ReadAhead {
+            records,
+            spent,
+            counts,
+            formats,
+            reader: Some(reader),
+        })
+    }
+
+    /// Appends the records of the next read to `batch`, waiting for it if need be.
+    pub fn pull(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<Pull> {
+        match self.records.recv() {
+            Ok(read) => {
+                batch.append(&mut read?);
+                Ok(Pull::More)
+            }
+            Err(RecvError) => {
+                // The reader hung up: it read everything, unless it died.
+                if let Some(reader) = self.reader.take() {
+                    if reader.join().is_err() {
+                        anyhow::bail!(
+                            "reading the input stopped unexpectedly; \
+                             what was stored before is kept, run the same command again"
+                        );
+                    }
+                }
+                Ok(Pull::Ended)
+            }
+        }
+    }
+
+    /// Hands records the sink has finished with back to the reader, to be filled again.
+    pub fn recycle(&mut self, spent: &mut Vec<Record>) {
+        let mut back = Vec::with_capacity(spent.len());
+        back.append(spent);
+        // A reader with enough spares already, or gone, does without these.
+        let _ = self.spent.try_send(back);
+    }
+
+    pub fn lines(&self) -> u64 {
+        self.counts.lines.load(Ordering::Relaxed)
+    }
+
+    pub fn unmatched(&self) -> u64 {
+        self.counts.unmatched.load(Ordering::Relaxed)
+    }
+
+    pub fn formats(&self) -> &[(String, &'static str)] {
+        &self.formats
+    }
+}
+
+/// The reading thread's side.
+struct Reader {
+    decoding: Decoding,
+    budget: usize,
+    max_spares: usize,
+    send: SyncSender<anyhow::Result<Vec<Record>>>,
+    spares: Receiver<Vec<Record>>,
+    counts: Arc<Counts>,
+}
+
+impl Reader {
+    /// Reads every lane to its end, in order; stops early when the pipeline hung up or a
+    /// read failed (the error goes to the pipeline).
+    fn read_all(self, mut lanes: Vec<Lane>) {
+        let mut spares = Vec::new();
+        let (mut lines_before, mut unmatched_before) = (0, 0);
+        for lane in &mut lanes {
+            while !lane.ended() {
+                while let Ok(mut back) = self.spares.try_recv() {
+                    let room = self.max_spares.saturating_sub(spares.len());
+                    spares.extend(back.drain(..back.len().min(room)));
+                }
+                let mut records = Vec::new();
+                let read = lane
+                    .read_once(
+                        self.budget,
+                        &self.decoding,
+                        &mut Out {
+                            records: &mut records,
+                            spares: &mut spares,
+                        },
+                    )
+                    .with_context(|| match &lane.path {
+                        Some(p) => format!("cannot read {}", p.display()),
+                        None => "cannot read standard input".into(),
+                    });
+                let counts = &self.counts;
+                counts
+                    .lines
+                    .store(lines_before + lane.lines(), Ordering::Relaxed);
+                counts
+                    .unmatched
+                    .store(unmatched_before + lane.unmatched(), Ordering::Relaxed);
+                let sent = match read {
+                    Ok(_) if records.is_empty() => Ok(()),
+                    Ok(_) => self.send.send(Ok(records)),
+                    Err(e) => {
+                        let _ = self.send.send(Err(e));
+                        return;
+                    }
+                };
+                if sent.is_err() {
+                    return;
+                }
+            }
+            lines_before += lane.lines();
+            unmatched_before += lane.unmatched();
+        }
+    }
+}
