@@ -5,12 +5,47 @@
 //! bound by parsing). Anything else is left to the serde reader (`canonical.rs`), so the
 //! three readers agree on every line: where this one answers, it gives what they give.
 
-use super::{set_keyword, Level, LogEvent, Timestamp};
+use super::{
+    fields_sketch_of, key_sketch, set_keyword, sketch_from_keys, Level, LogEvent, Timestamp,
+};
+use crate::premixed::Premixed;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// `fields` maps of earlier events, by `fields_sketch`: a line whose keys are not those of
+/// the map its event holds finds one that has them, and writes only the values (no key, no
+/// tree node, no string allocated). A file mixes a few kinds of events; a reused event
+/// seldom held one of the same kind.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMaps {
+    by_sketch: HashMap<u64, Vec<Map<String, Value>>, Premixed>,
+    count: usize,
+}
+
+impl FieldMaps {
+    /// Enough for the kinds of events a file holds; more would only hold memory.
+    const MAX: usize = 256;
+
+    fn take(&mut self, sketch: u64) -> Option<Map<String, Value>> {
+        let found = self.by_sketch.get_mut(&sketch)?.pop()?;
+        self.count -= 1;
+        Some(found)
+    }
+
+    fn keep(&mut self, map: Map<String, Value>) {
+        if !map.is_empty() && self.count < Self::MAX {
+            self.count += 1;
+            self.by_sketch
+                .entry(fields_sketch_of(&map))
+                .or_default()
+                .push(map);
+        }
+    }
+}
 
 /// Fills `event` from a line in the scanned form; `false` (with `event` left in no useful
 /// state) when the line is not in it.
-pub fn scan_into(line: &[u8], event: &mut LogEvent) -> bool {
+pub fn scan_into(line: &[u8], event: &mut LogEvent, maps: &mut FieldMaps) -> bool {
     // Control characters are not allowed raw inside JSON strings, and the form has none
     // outside them: a line holding one is for the general readers to judge.
     // (Folded without stopping early, so that it runs many bytes at a time.)
@@ -26,7 +61,7 @@ pub fn scan_into(line: &[u8], event: &mut LogEvent) -> bool {
         at: 0,
         scratch: String::new(),
     };
-    scanner.event_into(event).is_some() && scanner.at == line.len()
+    scanner.event_into(event, maps).is_some() && scanner.at == line.len()
 }
 
 struct Scanner<'a> {
@@ -82,7 +117,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn event_into(&mut self, event: &mut LogEvent) -> Option<()> {
+    fn event_into(&mut self, event: &mut LogEvent, maps: &mut FieldMaps) -> Option<()> {
         use super::canonical::Key;
         self.eat(b'{')?;
         let mut seen = 0u8;
@@ -107,7 +142,7 @@ impl<'a> Scanner<'a> {
                     let id = self.string()?;
                     set_keyword(event.trace_id.get_or_insert_with(String::new), id);
                 }
-                Key::Fields => self.fields_into(&mut event.fields)?,
+                Key::Fields => self.fields_into(&mut event.fields, maps)?,
                 Key::Unparsed => event.unparsed = self.boolean()?,
             }
             if self.eat(b',').is_none() {
@@ -140,14 +175,69 @@ impl<'a> Scanner<'a> {
 
     /// The `fields` object, into a map that may hold an earlier event's. When the line's
     /// keys are that map's, in order (events of one kind), the values are written over in
-    /// place; otherwise the map is rebuilt, a key found there keeping its `String`.
-    fn fields_into(&mut self, map: &mut Map<String, Value>) -> Option<()> {
+    /// place; else over those of a kept map that has them; else the map is rebuilt, a key
+    /// found there keeping its `String`.
+    fn fields_into(&mut self, map: &mut Map<String, Value>, maps: &mut FieldMaps) -> Option<()> {
         let start = self.at;
         if self.fields_in_place(map)? {
             return Some(());
         }
         self.at = start;
+        let sketch = self.fields_sketch()?;
+        self.at = start;
+        match maps.take(sketch) {
+            Some(kept) => {
+                maps.keep(std::mem::replace(map, kept));
+                if self.fields_in_place(map)? {
+                    return Some(());
+                }
+                self.at = start;
+            }
+            // The map goes to the kept ones, for a later line of its kind.
+            None => maps.keep(std::mem::take(map)),
+        }
         self.fields_rebuilt(map)
+    }
+
+    /// `fields_sketch` of the keys of the `fields` object here.
+    fn fields_sketch(&mut self) -> Option<u64> {
+        self.eat(b'{')?;
+        let (mut count, mut first, mut last) = (0, 0, 0);
+        if self.eat(b'}').is_none() {
+            loop {
+                let key = key_sketch(self.string()?);
+                if count == 0 {
+                    first = key;
+                }
+                last = key;
+                count += 1;
+                self.eat(b':')?;
+                self.skip_scalar()?;
+                if self.eat(b',').is_none() {
+                    self.eat(b'}')?;
+                    break;
+                }
+            }
+        }
+        Some(sketch_from_keys(count, first, last))
+    }
+
+    /// Passes over a value `scalar_into` would take.
+    fn skip_scalar(&mut self) -> Option<()> {
+        match self.bytes.get(self.at)? {
+            b'"' => {
+                self.string()?;
+            }
+            b't' | b'f' => {
+                self.boolean()?;
+            }
+            b'n' => self.eat_word(b"null")?,
+            b'-' | b'0'..=b'9' => {
+                self.number_text();
+            }
+            _ => return None,
+        }
+        Some(())
     }
 
     /// `Some(false)`: the keys are not the map's (what was written over is read again).
@@ -218,17 +308,24 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
-    /// A number as `serde_json` reads it: plain counts read here, anything with a sign, a
-    /// fraction, an exponent or twenty digits handed to it (it decides `-0`, leading zeros,
-    /// overflow and rounding).
-    fn number(&mut self) -> Option<serde_json::Number> {
+    /// The bytes a number may be written with, from here (whether they make one is for
+    /// `number` to say).
+    fn number_text(&mut self) -> &'a [u8] {
         let rest = &self.bytes[self.at..];
         let len = rest
             .iter()
             .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
             .unwrap_or(rest.len());
-        let written = &rest[..len];
         self.at += len;
+        &rest[..len]
+    }
+
+    /// A number as `serde_json` reads it: plain counts read here, anything with a sign, a
+    /// fraction, an exponent or twenty digits handed to it (it decides `-0`, leading zeros,
+    /// overflow and rounding).
+    fn number(&mut self) -> Option<serde_json::Number> {
+        let written = self.number_text();
+        let len = written.len();
         let plain =
             written.iter().all(u8::is_ascii_digit) && len < 20 && (written[0] != b'0' || len == 1);
         if plain {
@@ -270,11 +367,24 @@ mod tests {
             r#"{}"#,
             r#"{"a":"x","a":"twice"}"#,
             r#"{"a":"x","b":1}"#,
+            // Kinds taking turns: each finds its map among the kept ones.
+            r#"{"c":"z","d":1}"#,
+            r#"{"a":"y","b":2}"#,
+            r#"{"c":"w","d":2}"#,
+            // Maps that look alike (same count, first and last key) and are not.
+            r#"{"c":"v","x":0,"d":3}"#,
+            r#"{"a":"y","b":2}"#,
+            r#"{"c":"v","y":0,"d":3}"#,
+            r#"{"abcd1":1}"#,
+            r#"{"a":"y","b":2}"#,
+            r#"{"abcd2":2}"#,
+            r#"{"c":"u","d":4}"#,
         ];
         let mut event = LogEvent::default();
+        let mut maps = FieldMaps::default();
         for fields in sequence {
             let text = line(fields);
-            assert!(scan_into(text.as_bytes(), &mut event), "{text}");
+            assert!(scan_into(text.as_bytes(), &mut event, &mut maps), "{text}");
             assert_eq!(
                 event,
                 decode_line(text.as_bytes(), &DecodeContext::now()),

@@ -1,7 +1,7 @@
 //! Turning one line of input into an event. JSON objects keep their structure; anything
 //! else (plain text, broken JSON, invalid UTF-8) is kept whole as a flagged raw event.
 
-use super::{keyword, Level, LogEvent, Timestamp, UNKNOWN};
+use super::{keyword, FieldMaps, Level, LogEvent, Timestamp, UNKNOWN};
 use serde_json::{Map, Value};
 
 /// What the caller knows about a line besides its bytes.
@@ -36,16 +36,21 @@ const TRACE_KEYS: &[&str] = &["trace_id", "trace.id", "traceId", "traceID"];
 /// a JSON event becomes an `unparsed` event holding the text.
 pub fn decode_line(line: &[u8], ctx: &DecodeContext) -> LogEvent {
     let mut event = LogEvent::default();
-    decode_line_into(line, ctx, &mut event);
+    decode_line_into(line, ctx, &mut event, &mut FieldMaps::default());
     event
 }
 
 /// `decode_line` into an event that may hold an earlier one: a canonical line refills its
-/// strings and fields where they lie, anything else replaces it.
-pub fn decode_line_into(line: &[u8], ctx: &DecodeContext, event: &mut LogEvent) {
+/// strings and fields where they lie (or in one of `maps`), anything else replaces it.
+pub fn decode_line_into(
+    line: &[u8],
+    ctx: &DecodeContext,
+    event: &mut LogEvent,
+    maps: &mut FieldMaps,
+) {
     let line = trim_line_end(line);
     if first_non_space(line) == Some(b'{') {
-        if super::canonical_scan::scan_into(line, event)
+        if super::canonical_scan::scan_into(line, event, maps)
             || super::canonical::decode_into(line, event)
         {
             return;
@@ -498,10 +503,11 @@ mod tests {
             };
             proptest::prop_assert_eq!(&decode_line(line.as_bytes(), &ctx()), &general, "{}", line);
             let mut reused = used_event();
-            decode_line_into(line.as_bytes(), &ctx(), &mut reused);
+            decode_line_into(line.as_bytes(), &ctx(), &mut reused, &mut FieldMaps::default());
             proptest::prop_assert_eq!(&reused, &general, "{}", line);
             let mut scanned = used_event();
-            if super::super::canonical_scan::scan_into(line.as_bytes(), &mut scanned) {
+            let mut maps = FieldMaps::default();
+            if super::super::canonical_scan::scan_into(line.as_bytes(), &mut scanned, &mut maps) {
                 proptest::prop_assert_eq!(&scanned, &general, "scanned: {}", line);
             }
             let mut parsed = used_event();
@@ -533,7 +539,8 @@ mod tests {
         let mut scanned = used_event();
         assert!(super::super::canonical_scan::scan_into(
             line.as_bytes(),
-            &mut scanned
+            &mut scanned,
+            &mut FieldMaps::default()
         ));
         assert_eq!(scanned, e);
         // Not canonical: a key the canonical line does not have.

@@ -4,6 +4,32 @@
 
 use serde_json::{Map, Value};
 
+/// A cheap summary of a `fields` map's keys (how many, the first and the last, as kept in
+/// order): equal for maps with the same keys, so a map can be picked for reuse whose keys
+/// are likely a new event's, and only its values written (checked there: maps that only
+/// look alike cost a rebuild).
+pub fn fields_sketch(len: usize, first: Option<&str>, last: Option<&str>) -> u64 {
+    sketch_from_keys(len, first.map_or(0, key_sketch), last.map_or(0, key_sketch))
+}
+
+/// The part of `fields_sketch` one key gives.
+pub fn key_sketch(key: &str) -> u64 {
+    let head = key.as_bytes().iter().take(4);
+    head.fold(key.len() as u64, |acc, b| acc << 8 | u64::from(*b))
+}
+
+/// `fields_sketch` from the `key_sketch` of the first and the last key.
+pub fn sketch_from_keys(len: usize, first: u64, last: u64) -> u64 {
+    (len as u64) << 56 ^ first ^ last.rotate_left(29)
+}
+
+/// `fields_sketch` of a map.
+pub fn fields_sketch_of(fields: &Map<String, Value>) -> u64 {
+    let first = fields.iter().next().map(|(k, _)| k.as_str());
+    let last = fields.iter().next_back().map(|(k, _)| k.as_str());
+    fields_sketch(fields.len(), first, last)
+}
+
 /// A scalar leaf of `fields`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FieldValue<'a> {

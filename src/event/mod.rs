@@ -8,8 +8,11 @@ mod json;
 mod level;
 mod timestamp;
 
+pub use canonical_scan::FieldMaps;
 pub use decode::{decode_line, decode_line_into, infer_level, DecodeContext};
-pub use fields::{flatten_fields, FieldValue};
+pub use fields::{
+    fields_sketch, fields_sketch_of, flatten_fields, key_sketch, sketch_from_keys, FieldValue,
+};
 pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};
 pub use timestamp::{Timestamp, TimestampWriter};

@@ -19,7 +19,8 @@ pub use detect::detect;
 pub use header::Layout;
 
 use crate::event::{
-    decode_line_into, infer_level, set_keyword, DecodeContext, Level, LogEvent, Timestamp, UNKNOWN,
+    decode_line_into, infer_level, set_keyword, DecodeContext, FieldMaps, Level, LogEvent,
+    Timestamp, UNKNOWN,
 };
 use clock::Written;
 use serde_json::{Map, Value};
@@ -132,6 +133,7 @@ pub struct LineDecoder {
     pub context: DecodeContext,
     /// Lines that did not fit the format (kept with the shipped time, flagged `unparsed`).
     pub unmatched: u64,
+    field_maps: FieldMaps,
 }
 
 impl LineDecoder {
@@ -145,6 +147,7 @@ impl LineDecoder {
                 host: None,
             },
             unmatched: 0,
+            field_maps: FieldMaps::default(),
         }
     }
 
@@ -160,7 +163,7 @@ impl LineDecoder {
         let json = matches!(self.format, Format::Json);
         if json || starts_json(line) {
             self.context.received_at = received_at;
-            decode_line_into(line, &self.context, event);
+            decode_line_into(line, &self.context, event, &mut self.field_maps);
             if !event.unparsed || json {
                 self.unmatched += u64::from(event.unparsed);
                 return;

@@ -149,7 +149,7 @@ impl SimEvent {
     /// events with the same keys, so a reused `LogEvent` can be picked whose map needs
     /// only its values replaced. Events that differ elsewhere only cost a rebuilt map.
     pub fn shape(&self) -> u64 {
-        shape_of(
+        crate::event::fields_sketch(
             self.fields.len(),
             self.fields.first().map(|(k, _)| *k),
             self.fields.last().map(|(k, _)| *k),
@@ -159,20 +159,7 @@ impl SimEvent {
 
 /// `shape` of an event already built: the same value for the same keys.
 pub fn log_event_shape(event: &LogEvent) -> u64 {
-    let fields = &event.fields;
-    let first = fields.iter().next().map(|(k, _)| k.as_str());
-    let last = fields.iter().next_back().map(|(k, _)| k.as_str());
-    shape_of(fields.len(), first, last)
-}
-
-fn shape_of(len: usize, first: Option<&str>, last: Option<&str>) -> u64 {
-    let sketch = |key: Option<&str>| {
-        key.map_or(0, |k| {
-            let head = k.as_bytes().iter().take(4);
-            head.fold(k.len() as u64, |acc, b| acc << 8 | u64::from(*b))
-        })
-    };
-    (len as u64) << 56 ^ sketch(first) ^ sketch(last).rotate_left(29)
+    crate::event::fields_sketch_of(&event.fields)
 }
 
 fn overwrite(target: &mut String, value: &str) {
