@@ -4,7 +4,7 @@
 
 use super::dead_letter_topic::DeadLetterTopic;
 use super::stream_name;
-use crate::event::{DecodeContext, LogEvent};
+use crate::event::{DecodeContext, FieldMaps, LogEvent};
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{Original, Record};
 use rdkafka::message::{BorrowedMessage, Message};
@@ -25,7 +25,13 @@ pub struct MessageIntake {
     /// can refuse events).
     pub keep_originals: bool,
     pub metrics: Arc<PipelineMetrics>,
+    /// Records the sink has given back, decoded into again (their strings keep their room).
+    spares: Vec<Record>,
+    field_maps: FieldMaps,
 }
+
+/// Spare records kept: about two pulls' worth.
+const MAX_SPARES: usize = 8192;
 
 impl MessageIntake {
     pub fn new(brokers: &str, topic: &str) -> MessageIntake {
@@ -37,6 +43,8 @@ impl MessageIntake {
             max_event_bytes: usize::MAX,
             dead_letters: DeadLetterTopic::new(brokers, topic),
             dead_lettered: 0,
+            spares: Vec::new(),
+            field_maps: FieldMaps::default(),
             keep_originals: false,
             metrics: Arc::new(PipelineMetrics::new()),
         }
@@ -51,16 +59,21 @@ impl MessageIntake {
             .or_insert_with(|| stream_name(&self.topic, partition).into())
             .clone();
         let oversize = bytes > self.max_event_bytes;
-        let event = if oversize {
+        let mut event = self.spares.pop().map(|r| r.event).unwrap_or_default();
+        if oversize {
             self.dead_letter(message)?;
-            LogEvent::default()
+            *event = LogEvent::default();
         } else {
-            let event = super::decode_message(message, &mut self.context);
+            super::decode_message_into(
+                message,
+                &mut self.context,
+                &mut event,
+                &mut self.field_maps,
+            );
             if event.unparsed {
                 self.unparsed += 1;
             }
-            event
-        };
+        }
         let original = (self.keep_originals && !oversize).then(|| {
             Box::new(Original {
                 key: message.key().map(<[u8]>::to_vec),
@@ -68,13 +81,21 @@ impl MessageIntake {
             })
         });
         Ok(Record {
-            event: Box::new(event),
+            event,
             stream,
             offset: message.offset() as u64,
             bytes,
             skipped: oversize,
             original,
         })
+    }
+
+    /// Keeps records the sink has finished with, to decode the next messages into.
+    pub fn take_back(&mut self, spent: &mut Vec<Record>) {
+        let room = MAX_SPARES.saturating_sub(self.spares.len());
+        let kept = spent.len().min(room);
+        self.spares.extend(spent.drain(..kept));
+        spent.clear();
     }
 
     /// Sends an oversize message to the dead-letter topic and waits until the broker has

@@ -53,11 +53,24 @@ pub fn decode_message(
     message: &rdkafka::message::BorrowedMessage<'_>,
     context: &mut crate::event::DecodeContext,
 ) -> crate::event::LogEvent {
+    let mut event = crate::event::LogEvent::default();
+    decode_message_into(message, context, &mut event, &mut Default::default());
+    event
+}
+
+/// `decode_message` into an event that may hold an earlier one (see `decode_line_into`).
+pub fn decode_message_into(
+    message: &rdkafka::message::BorrowedMessage<'_>,
+    context: &mut crate::event::DecodeContext,
+    event: &mut crate::event::LogEvent,
+    maps: &mut crate::event::FieldMaps,
+) {
     use crate::event::Timestamp;
     use rdkafka::message::Message;
     context.received_at = message
         .timestamp()
         .to_millis()
         .map_or_else(Timestamp::now, Timestamp::from_millis);
-    crate::event::decode_line(message.payload().unwrap_or_default(), context)
+    let payload = message.payload().unwrap_or_default();
+    crate::event::decode_line_into(payload, context, event, maps);
 }

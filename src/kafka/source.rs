@@ -418,6 +418,10 @@ impl Source for KafkaSource {
         true
     }
 
+    fn recycle(&mut self, spent: &mut Vec<Record>) {
+        self.intake.take_back(spent);
+    }
+
     fn unmatched(&self) -> u64 {
         self.intake.unparsed
     }
