@@ -320,3 +320,41 @@ fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
         "positions kept for stdin: {manifest}"
     );
 }
+
+#[test]
+fn lines_piped_in_are_shipped_as_they_come_not_when_the_pipe_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["ship", "--to", "stdout"])
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("LOGAGG_BROKERS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"2026-11-24 13:00:00,250 ERROR [main] first\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    // The pipe stays open: the line must come out all the same.
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = lines.send(line.unwrap());
+        }
+    });
+    let first = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the first line was not shipped while the pipe stayed open");
+    let event: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(event["@timestamp"], "2026-11-24T13:00:00.250Z");
+    assert_eq!(event["level"], "error");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

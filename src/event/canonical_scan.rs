@@ -301,7 +301,14 @@ impl<'a> Scanner<'a> {
                 self.eat_word(b"null")?;
                 *value = Value::Null;
             }
-            b'-' | b'0'..=b'9' => *value = Value::Number(self.number()?),
+            b'-' | b'0'..=b'9' => {
+                let number = self.number()?;
+                // Written over without dropping a `Value` when the kept one is a number too.
+                match value {
+                    Value::Number(kept) => *kept = number,
+                    other => *other = Value::Number(number),
+                }
+            }
             // Objects and arrays: the serde reader.
             _ => return None,
         }

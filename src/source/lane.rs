@@ -334,6 +334,12 @@ impl Lane {
             reader.consume(taken);
             *offset += taken as u64;
             total += taken;
+            // A short read is all a pipe had: hand its lines over now rather than wait for
+            // more (`kubectl logs -f | logagg ship` shows each line as it comes). A file
+            // fills the buffer until its end.
+            if taken < reader.capacity() {
+                break;
+            }
         }
         if *ended {
             records.finish_entry(decoding, out, received_at);

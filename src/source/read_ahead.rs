@@ -7,13 +7,15 @@ use super::lane::{Decoding, Lane, Out};
 use crate::pipeline::{Pull, Record};
 use anyhow::Context;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvError, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
 /// How many reads (of `READ_BUDGET` each) may wait for the sink: enough that neither side
 /// waits on the other's hiccups, few enough to hold little memory.
 const READS_AHEAD: usize = 2;
+/// How long a pull waits for the next read before letting the pipeline look at its clock.
+const WAIT_FOR_A_READ: std::time::Duration = std::time::Duration::from_millis(50);
 
 pub struct ReadAhead {
     records: Receiver<anyhow::Result<Vec<Record>>>,
@@ -76,14 +78,17 @@ impl ReadAhead {
         })
     }
 
-    /// Appends the records of the next read to `batch`, waiting for it if need be.
+    /// Appends the records of the next read to `batch`, waiting a moment for it: `Idle`
+    /// when none came (a quiet pipe), so the pipeline still flushes what it holds on its
+    /// clock and sees a request to stop.
     pub fn pull(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<Pull> {
-        match self.records.recv() {
+        match self.records.recv_timeout(WAIT_FOR_A_READ) {
             Ok(read) => {
                 batch.append(&mut read?);
                 Ok(Pull::More)
             }
-            Err(RecvError) => {
+            Err(RecvTimeoutError::Timeout) => Ok(Pull::Idle),
+            Err(RecvTimeoutError::Disconnected) => {
                 // The reader hung up: it read everything, unless it died.
                 if let Some(reader) = self.reader.take() {
                     if reader.join().is_err() {
