@@ -30,7 +30,7 @@ pub struct FileSource {
     /// Where each file was at each mark not yet acknowledged, oldest first.
     marks: VecDeque<Vec<(PathBuf, FilePosition)>>,
     lanes: Vec<Lane>,
-    /// Inputs read once, read on a thread of their own (after `resume`).
+    /// Standard input, read on a thread of its own (after `resume`).
     ahead: Option<ReadAhead>,
     /// Records the sink has given back, filled again by the next entries.
     spares: Vec<Record>,
@@ -135,7 +135,7 @@ impl FileSource {
                 .with_context(|| format!("cannot read {}", path.display()))?;
             self.lanes.push(lane);
         }
-        self.read_ahead()
+        Ok(())
     }
 
     fn read_ahead(&mut self) -> anyhow::Result<()> {
