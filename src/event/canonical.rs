@@ -65,6 +65,25 @@ impl Key {
     pub(super) fn bit(self) -> u8 {
         1 << self as u8
     }
+
+    /// After a line's keys (`seen`, one bit each): whether the line had every key it must
+    /// have; the optional ones it lacked are reset in `event`, which may hold an earlier
+    /// event's.
+    pub(super) fn complete(seen: u8, event: &mut LogEvent) -> bool {
+        if seen & Key::REQUIRED != Key::REQUIRED {
+            return false;
+        }
+        if seen & Key::TraceId.bit() == 0 {
+            event.trace_id = None;
+        }
+        if seen & Key::Fields.bit() == 0 {
+            event.fields.clear();
+        }
+        if seen & Key::Unparsed.bit() == 0 {
+            event.unparsed = false;
+        }
+        true
+    }
 }
 
 /// The top-level object. Answers `false` as soon as the line turns out not to be canonical.
@@ -132,19 +151,7 @@ impl<'de> Visitor<'de> for Canonical<'_> {
                 return Ok(false);
             }
         }
-        if seen & Key::REQUIRED != Key::REQUIRED {
-            return Ok(false);
-        }
-        if seen & Key::TraceId.bit() == 0 {
-            event.trace_id = None;
-        }
-        if seen & Key::Fields.bit() == 0 {
-            event.fields.clear();
-        }
-        if seen & Key::Unparsed.bit() == 0 {
-            event.unparsed = false;
-        }
-        Ok(true)
+        Ok(Key::complete(seen, event))
     }
 }
 

@@ -150,19 +150,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.eat(b'}')?;
-        if seen & Key::REQUIRED != Key::REQUIRED {
-            return None;
-        }
-        if seen & Key::TraceId.bit() == 0 {
-            event.trace_id = None;
-        }
-        if seen & Key::Fields.bit() == 0 {
-            event.fields.clear();
-        }
-        if seen & Key::Unparsed.bit() == 0 {
-            event.unparsed = false;
-        }
-        Some(())
+        Key::complete(seen, event).then_some(())
     }
 
     fn boolean(&mut self) -> Option<bool> {

@@ -92,10 +92,7 @@ impl MessageIntake {
 
     /// Keeps records the sink has finished with, to decode the next messages into.
     pub fn take_back(&mut self, spent: &mut Vec<Record>) {
-        let room = MAX_SPARES.saturating_sub(self.spares.len());
-        let kept = spent.len().min(room);
-        self.spares.extend(spent.drain(..kept));
-        spent.clear();
+        crate::pipeline::keep_spares(&mut self.spares, spent, MAX_SPARES);
     }
 
     /// Sends an oversize message to the dead-letter topic and waits until the broker has

@@ -64,6 +64,14 @@ impl Record {
     }
 }
 
+/// Keeps records a sink has finished with, to be filled again, up to `max` of them in all;
+/// the rest are dropped and `spent` is left empty.
+pub fn keep_spares(spares: &mut Vec<Record>, spent: &mut Vec<Record>, max: usize) {
+    let room = max.saturating_sub(spares.len());
+    spares.extend(spent.drain(..spent.len().min(room)));
+    spent.clear();
+}
+
 /// What a `pull` found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pull {

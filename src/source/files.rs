@@ -274,10 +274,7 @@ impl Source for FileSource {
             return ahead.recycle(spent);
         }
         // About two reads' worth: enough to fill the next one, not more to hold.
-        let room = MAX_SPARES.saturating_sub(self.spares.len());
-        let kept = spent.len().min(room);
-        self.spares.extend(spent.drain(..kept));
-        spent.clear();
+        crate::pipeline::keep_spares(&mut self.spares, spent, MAX_SPARES);
     }
 
     fn needs_acks(&self) -> bool {

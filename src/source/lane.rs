@@ -201,15 +201,7 @@ impl Lane {
                 partial: Vec::new(),
                 ended: false,
             },
-            Recorder {
-                decoder,
-                entries: Entries::new(decoding.multiline.clone()),
-                stream: stream.into(),
-                identity,
-                reference,
-                last_line_end: skip_to,
-                lines: 0,
-            },
+            Recorder::new(decoder, decoding, stream, identity, reference, skip_to),
         ))
     }
 
@@ -227,15 +219,14 @@ impl Lane {
         Lane::new(
             Some(path),
             Input::Followed(file),
-            Recorder {
+            Recorder::new(
                 decoder,
-                entries: Entries::new(decoding.multiline.clone()),
-                stream: stream.into(),
+                decoding,
+                stream,
                 identity,
                 reference,
                 last_line_end,
-                lines: 0,
-            },
+            ),
         )
     }
 
@@ -419,6 +410,26 @@ impl Lane {
 }
 
 impl Recorder {
+    /// What a lane that starts at `start` (of the stream named `stream`) makes of its lines.
+    fn new(
+        decoder: Option<LineDecoder>,
+        decoding: &Decoding,
+        stream: String,
+        identity: Option<(FileIdentity, u32)>,
+        reference: Timestamp,
+        start: u64,
+    ) -> Recorder {
+        Recorder {
+            decoder,
+            entries: Entries::new(decoding.multiline.clone()),
+            stream: stream.into(),
+            identity,
+            reference,
+            last_line_end: start,
+            lines: 0,
+        }
+    }
+
     /// Feeds one line (without its line break) that began at `start` and ended (with its
     /// break) at `end`; a finished entry becomes a record.
     fn push_line(

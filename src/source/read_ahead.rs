@@ -144,8 +144,7 @@ impl Reader {
         for lane in &mut lanes {
             while !lane.ended() {
                 while let Ok(mut back) = self.spares.try_recv() {
-                    let room = self.max_spares.saturating_sub(spares.len());
-                    spares.extend(back.drain(..back.len().min(room)));
+                    crate::pipeline::keep_spares(&mut spares, &mut back, self.max_spares);
                 }
                 let mut records = Vec::new();
                 let read = lane
