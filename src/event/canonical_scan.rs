@@ -43,6 +43,65 @@ impl FieldMaps {
     }
 }
 
+/// The keys of the canonical line.
+#[derive(Clone, Copy)]
+enum Key {
+    Timestamp,
+    Level,
+    Service,
+    Host,
+    Message,
+    TraceId,
+    Fields,
+    Unparsed,
+}
+
+impl Key {
+    fn named(name: &str) -> Option<Key> {
+        Some(match name {
+            "@timestamp" => Key::Timestamp,
+            "level" => Key::Level,
+            "service" => Key::Service,
+            "host" => Key::Host,
+            "message" => Key::Message,
+            "trace_id" => Key::TraceId,
+            "fields" => Key::Fields,
+            "unparsed" => Key::Unparsed,
+            _ => return None,
+        })
+    }
+
+    /// The keys every canonical line has.
+    const REQUIRED: u8 = (1 << Key::Timestamp as u8)
+        | (1 << Key::Level as u8)
+        | (1 << Key::Service as u8)
+        | (1 << Key::Host as u8)
+        | (1 << Key::Message as u8);
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    /// After a line's keys (`seen`, one bit each): whether the line had every key it must
+    /// have; the optional ones it lacked are reset in `event`, which may hold an earlier
+    /// event's.
+    fn complete(seen: u8, event: &mut LogEvent) -> bool {
+        if seen & Key::REQUIRED != Key::REQUIRED {
+            return false;
+        }
+        if seen & Key::TraceId.bit() == 0 {
+            event.trace_id = None;
+        }
+        if seen & Key::Fields.bit() == 0 {
+            event.fields.clear();
+        }
+        if seen & Key::Unparsed.bit() == 0 {
+            event.unparsed = false;
+        }
+        true
+    }
+}
+
 /// Fills `event` from a line in the scanned form; `false` (with `event` left in no useful
 /// state) when the line is not in it.
 pub fn scan_into(line: &[u8], event: &mut LogEvent, maps: &mut FieldMaps) -> bool {
@@ -118,7 +177,6 @@ impl<'a> Scanner<'a> {
     }
 
     fn event_into(&mut self, event: &mut LogEvent, maps: &mut FieldMaps) -> Option<()> {
-        use super::canonical::Key;
         self.eat(b'{')?;
         let mut seen = 0u8;
         loop {

@@ -76,7 +76,7 @@ impl FileSource {
     /// The format detected for each input, for the summary.
     pub fn formats(&self) -> Vec<(String, &'static str)> {
         if let Some(ahead) = &self.ahead {
-            return ahead.formats().to_vec();
+            return vec![ahead.format().clone()];
         }
         self.lanes
             .iter()
@@ -116,8 +116,9 @@ impl FileSource {
         if self.files.is_empty() {
             let lane = Lane::once(None, Box::new(std::io::stdin()), 0, &self.decoding)
                 .context("cannot read standard input")?;
-            self.lanes.push(lane);
-            return self.read_ahead();
+            let decoding = self.decoding.clone();
+            self.ahead = Some(ReadAhead::start(lane, decoding, READ_BUDGET, MAX_SPARES)?);
+            return Ok(());
         }
         for path in self.files.clone() {
             let file = std::fs::File::open(&path)
@@ -135,13 +136,6 @@ impl FileSource {
                 .with_context(|| format!("cannot read {}", path.display()))?;
             self.lanes.push(lane);
         }
-        Ok(())
-    }
-
-    fn read_ahead(&mut self) -> anyhow::Result<()> {
-        let lanes = std::mem::take(&mut self.lanes);
-        let decoding = self.decoding.clone();
-        self.ahead = Some(ReadAhead::start(lanes, decoding, READ_BUDGET, MAX_SPARES)?);
         Ok(())
     }
 }

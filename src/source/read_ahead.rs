@@ -22,8 +22,8 @@ pub struct ReadAhead {
     records: Receiver<anyhow::Result<Vec<Record>>>,
     spent: SyncSender<Vec<Record>>,
     counts: Arc<Counts>,
-    /// Each input and the format detected for it.
-    formats: Vec<(String, &'static str)>,
+    /// The input and the format detected for it.
+    format: (String, &'static str),
     reader: Option<JoinHandle<()>>,
 }
 
@@ -35,26 +35,17 @@ struct Counts {
 }
 
 impl ReadAhead {
-    /// Starts reading `lanes`, one after another, each to its end.
+    /// Starts reading `lane` (standard input) to its end.
     pub fn start(
-        lanes: Vec<Lane>,
+        lane: Lane,
         decoding: Decoding,
         read_budget: usize,
         max_spares: usize,
     ) -> anyhow::Result<ReadAhead> {
-        let formats = lanes
-            .iter()
-            .map(|lane| {
-                let input = lane
-                    .path
-                    .as_ref()
-                    .map_or_else(|| "standard input".into(), |p| p.display().to_string());
-                let format = lane
-                    .decoder()
-                    .map_or("not detected yet", |d| d.format.name());
-                (input, format)
-            })
-            .collect();
+        let input = "standard input".to_string();
+        let format = lane
+            .decoder()
+            .map_or("not detected yet", |d| d.format.name());
         let (send, records) = sync_channel(READS_AHEAD);
         let (spent, spares) = sync_channel(READS_AHEAD + 1);
         let counts = Arc::new(Counts::default());
@@ -68,13 +59,13 @@ impl ReadAhead {
         };
         let reader = std::thread::Builder::new()
             .name("read".into())
-            .spawn(move || reader.read_all(lanes))
+            .spawn(move || reader.read_all(lane))
             .context("cannot start the thread that reads the input")?;
         Ok(ReadAhead {
             records,
             spent,
             counts,
-            formats,
+            format: (input, format),
             reader: Some(reader),
         })
     }
@@ -120,8 +111,8 @@ impl ReadAhead {
         self.counts.unmatched.load(Ordering::Relaxed)
     }
 
-    pub fn formats(&self) -> &[(String, &'static str)] {
-        &self.formats
+    pub fn format(&self) -> &(String, &'static str) {
+        &self.format
     }
 }
 
@@ -136,51 +127,40 @@ struct Reader {
 }
 
 impl Reader {
-    /// Reads every lane to its end, in order; stops early when the pipeline hung up or a
-    /// read failed (the error goes to the pipeline).
-    fn read_all(self, mut lanes: Vec<Lane>) {
+    /// Reads the lane to its end; stops early when the pipeline hung up or a read failed
+    /// (the error goes to the pipeline).
+    fn read_all(self, mut lane: Lane) {
         let mut spares = Vec::new();
-        let (mut lines_before, mut unmatched_before) = (0, 0);
-        for lane in &mut lanes {
-            while !lane.ended() {
-                while let Ok(mut back) = self.spares.try_recv() {
-                    crate::pipeline::keep_spares(&mut spares, &mut back, self.max_spares);
-                }
-                let mut records = Vec::new();
-                let read = lane
-                    .read_once(
-                        self.budget,
-                        &self.decoding,
-                        &mut Out {
-                            records: &mut records,
-                            spares: &mut spares,
-                        },
-                    )
-                    .with_context(|| match &lane.path {
-                        Some(p) => format!("cannot read {}", p.display()),
-                        None => "cannot read standard input".into(),
-                    });
-                let counts = &self.counts;
-                counts
-                    .lines
-                    .store(lines_before + lane.lines(), Ordering::Relaxed);
-                counts
-                    .unmatched
-                    .store(unmatched_before + lane.unmatched(), Ordering::Relaxed);
-                let sent = match read {
-                    Ok(_) if records.is_empty() => Ok(()),
-                    Ok(_) => self.send.send(Ok(records)),
-                    Err(e) => {
-                        let _ = self.send.send(Err(e));
-                        return;
-                    }
-                };
-                if sent.is_err() {
+        while !lane.ended() {
+            while let Ok(mut back) = self.spares.try_recv() {
+                crate::pipeline::keep_spares(&mut spares, &mut back, self.max_spares);
+            }
+            let mut records = Vec::new();
+            let read = lane
+                .read_once(
+                    self.budget,
+                    &self.decoding,
+                    &mut Out {
+                        records: &mut records,
+                        spares: &mut spares,
+                    },
+                )
+                .context("cannot read standard input");
+            self.counts.lines.store(lane.lines(), Ordering::Relaxed);
+            self.counts
+                .unmatched
+                .store(lane.unmatched(), Ordering::Relaxed);
+            let sent = match read {
+                Ok(_) if records.is_empty() => Ok(()),
+                Ok(_) => self.send.send(Ok(records)),
+                Err(e) => {
+                    let _ = self.send.send(Err(e));
                     return;
                 }
+            };
+            if sent.is_err() {
+                return;
             }
-            lines_before += lane.lines();
-            unmatched_before += lane.unmatched();
         }
     }
 }
