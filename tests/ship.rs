@@ -322,6 +322,63 @@ fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
 }
 
 #[test]
+fn a_piped_multi_line_entry_is_shipped_once_the_writer_goes_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["ship", "--to", "stdout", "--multiline", r"^\d{4}-"])
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("LOGAGG_BROKERS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(
+            b"2026-11-24 13:00:00,250 ERROR [main] boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n",
+        )
+        .unwrap();
+    stdin.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = lines.send(line.unwrap());
+        }
+    });
+    // No next entry comes and the pipe stays open: the stack trace must still come out,
+    // whole, after the writer has been quiet a moment.
+    let first = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the entry waited for the next line although the writer was quiet");
+    let event: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(
+        event["message"],
+        "2026-11-24 13:00:00,250 ERROR [main] boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)"
+    );
+    assert_eq!(event["level"], "error");
+    // What comes later still joins as it should.
+    stdin
+        .write_all(b"2026-11-24 13:00:05,000 INFO [main] next\n\tcontinued\n")
+        .unwrap();
+    drop(stdin);
+    let second = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the second entry was not shipped");
+    let event: Value = serde_json::from_str(&second).unwrap();
+    assert_eq!(
+        event["message"],
+        "2026-11-24 13:00:05,000 INFO [main] next\n\tcontinued"
+    );
+    assert!(child.wait().unwrap().success());
+    assert!(received.try_recv().is_err(), "nothing more was sent");
+}
+
+#[test]
 fn lines_piped_in_are_shipped_as_they_come_not_when_the_pipe_closes() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))

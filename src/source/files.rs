@@ -6,7 +6,10 @@
 //! is saved only after the sink confirmed what was read.
 
 use super::followed_file::find_by_identity;
-use super::lane::{file_of_stream, file_stream, file_stream_prefix, Decoding, Lane, Out};
+use super::lane::{
+    file_of_stream, file_stream, file_stream_prefix, Decoding, Lane, Out, ENTRY_WAIT,
+};
+use super::quiet_pipe::QuietPipe;
 use super::read_ahead::ReadAhead;
 use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
@@ -114,8 +117,17 @@ impl FileSource {
 
     fn open_once(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
         if self.files.is_empty() {
-            let lane = Lane::once(None, Box::new(std::io::stdin()), 0, &self.decoding)
-                .context("cannot read standard input")?;
+            // Only a multi-line entry waits for what comes next: without a joiner, the
+            // pipe is read as it is.
+            let stdin: Box<dyn std::io::Read + Send> = match self.decoding.multiline {
+                Some(_) => Box::new(
+                    QuietPipe::stdin(ENTRY_WAIT)
+                        .context("cannot start the thread that reads standard input")?,
+                ),
+                None => Box::new(std::io::stdin()),
+            };
+            let lane =
+                Lane::once(None, stdin, 0, &self.decoding).context("cannot read standard input")?;
             let decoding = self.decoding.clone();
             self.ahead = Some(ReadAhead::start(lane, decoding, READ_BUDGET, MAX_SPARES)?);
             return Ok(());

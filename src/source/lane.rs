@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long an unfinished multi-line entry waits for continuation lines when the file is quiet.
-const ENTRY_WAIT: Duration = Duration::from_secs(1);
+/// How long an unfinished multi-line entry waits for continuation lines when the input is quiet.
+pub const ENTRY_WAIT: Duration = Duration::from_secs(1);
 
 /// How lines become events, shared by every lane.
 #[derive(Clone)]
@@ -145,6 +145,11 @@ pub fn head_of(path: &Path) -> Vec<u8> {
     sample
 }
 
+/// Whether a read failed only because a `QuietPipe`'s writer went quiet.
+fn is_quiet(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::TimedOut
+}
+
 pub fn modified(path: &Path) -> Timestamp {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -184,7 +189,13 @@ impl Lane {
         let decoder = match &path {
             Some(p) => Some(decoding.decoder(&head_of(p), reference)),
             None => {
-                // Standard input cannot be read twice: detect on what is buffered.
+                // Standard input cannot be read twice: detect on what is buffered, once
+                // something is (a quiet pipe says so while it waits).
+                while let Err(e) = reader.fill_buf() {
+                    if !is_quiet(&e) {
+                        return Err(e);
+                    }
+                }
                 let sample = reader.fill_buf()?;
                 let cut = sample.len().min(format::SAMPLE_BYTES);
                 Some(decoding.decoder(&sample[..cut], reference))
@@ -293,6 +304,12 @@ impl Lane {
             let buffer = match reader.fill_buf() {
                 Ok(buffer) => buffer,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // The writer went quiet: the entry being built has waited long enough for
+                // continuation lines (see `QuietPipe`).
+                Err(e) if is_quiet(&e) => {
+                    records.finish_entry(decoding, out, received_at);
+                    break;
+                }
                 Err(e) => return Err(e.into()),
             };
             if buffer.is_empty() {

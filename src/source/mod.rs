@@ -5,6 +5,7 @@ pub mod files;
 pub mod followed_file;
 pub mod lane;
 pub mod multiline;
+mod quiet_pipe;
 mod read_ahead;
 pub mod ship_checkpoint;
 
