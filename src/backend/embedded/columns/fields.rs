@@ -51,6 +51,9 @@ pub fn holds_path(key: &str, path: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
+/// Emptied key columns kept for the next block (the keys a block of one stream usually holds).
+const SPARE_KEY_COLUMNS: usize = 64;
+
 /// The `fields` columns of a block being built: each key (in order of first appearance)
 /// with its holders' rows and values laid out as `GENERAL` while events arrive; `columns`
 /// repacks a key as `INTEGERS` when that layout applies.
@@ -59,6 +62,8 @@ pub struct FieldColumns {
     keys: Vec<KeyColumn>,
     /// Keys by name, for an event whose keys differ from the previous event's.
     index: std::collections::HashMap<String, usize>,
+    /// Emptied column buffers of an earlier block, for the keys of the next one.
+    spare: Vec<Vec<u8>>,
 }
 
 struct KeyColumn {
@@ -89,7 +94,7 @@ impl FieldColumns {
                                 min: f64::INFINITY,
                                 max: f64::NEG_INFINITY,
                             },
-                            general: Vec::new(),
+                            general: self.spare.pop().unwrap_or_default(),
                             last_row: 0,
                             integers: true,
                         });
@@ -105,6 +110,18 @@ impl FieldColumns {
             column.integers &= value.as_number().is_some_and(Number::is_i64);
             put_value(&mut column.general, value);
         }
+    }
+
+    /// Forgets every key, keeping the columns' room for the next block's keys.
+    pub fn clear(&mut self) {
+        self.index.clear();
+        self.spare.extend(self.keys.drain(..).map(|key| {
+            let mut general = key.general;
+            general.clear();
+            general
+        }));
+        // A block with unusually many keys does not leave all their room behind.
+        self.spare.truncate(SPARE_KEY_COLUMNS);
     }
 
     /// Each key's summary and column, for a block of `n` events.

@@ -20,6 +20,7 @@ pub mod fields;
 pub mod head_cache;
 pub mod manifest;
 mod merge;
+mod open_streams;
 pub mod part;
 mod pending;
 mod prune;

@@ -115,12 +115,12 @@ pub fn write(
 
 /// Writes blocks already sealed, in their order, as the part `path`.
 pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
-    let mut data = Vec::with_capacity(blocks.iter().map(|b| b.bytes.len()).sum::<usize>() + 4096);
     let mut index = Vec::new();
     varint::put(&mut index, blocks.len() as u64);
+    let mut offset = 0u64;
     for block in blocks {
         let entry = &block.entry;
-        varint::put(&mut index, data.len() as u64);
+        varint::put(&mut index, offset);
         varint::put(&mut index, block.bytes.len() as u64);
         varint::put(&mut index, entry.head_len);
         put_text(&mut index, &entry.service);
@@ -133,17 +133,25 @@ pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
         for count in entry.levels {
             varint::put(&mut index, count);
         }
-        data.extend_from_slice(&block.bytes);
+        offset += block.bytes.len() as u64;
     }
-    data.extend_from_slice(&index);
-    data.extend_from_slice(&xxh3_64(&index).to_le_bytes());
-    data.extend_from_slice(&(index.len() as u64).to_le_bytes());
-    data.extend_from_slice(TRAILER);
+    let index_sum = xxh3_64(&index).to_le_bytes();
+    let index_len = (index.len() as u64).to_le_bytes();
     let temporary = path.with_extension("part.tmp");
-    let mut file = File::create(&temporary)
+    let file = File::create(&temporary)
         .context(|| format!("cannot create the part {}", temporary.display()))?;
-    file.write_all(&data)
-        .and_then(|()| file.sync_all())
+    // The blocks go to the file where they lie (a part is tens of megabytes: gathering it
+    // into one buffer first cost a copy into freshly zeroed pages).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    blocks
+        .iter()
+        .try_for_each(|block| out.write_all(&block.bytes))
+        .and_then(|()| out.write_all(&index))
+        .and_then(|()| out.write_all(&index_sum))
+        .and_then(|()| out.write_all(&index_len))
+        .and_then(|()| out.write_all(TRAILER))
+        .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+        .and_then(|file| file.sync_all())
         .context(|| format!("cannot write the part {}", temporary.display()))?;
     std::fs::rename(&temporary, path)
         .context(|| format!("cannot move the part into place at {}", path.display()))

@@ -71,6 +71,23 @@ impl PendingBlock {
         self.seqs.len()
     }
 
+    /// Empties the block and keeps its room, so the next block of a stream fills memory
+    /// already touched instead of growing fresh buffers (on this path, the kernel zeroing
+    /// new pages cost more than copying the events in).
+    pub fn clear(&mut self) {
+        self.seqs.clear();
+        self.times.clear();
+        self.level_counts = [0; 6];
+        self.levels.clear();
+        self.flags.clear();
+        self.services.clear();
+        self.hosts.clear();
+        self.text.clear();
+        self.message_ends.clear();
+        self.trace_ids.clear();
+        self.fields.clear();
+    }
+
     pub fn is_empty(&self) -> bool {
         self.seqs.is_empty()
     }
@@ -210,6 +227,12 @@ impl Dictionary {
             },
         };
         self.indices.push(index);
+    }
+
+    fn clear(&mut self) {
+        self.distinct.clear();
+        self.indices.clear();
+        self.rows = 0;
     }
 
     fn first(&self) -> &str {

@@ -253,6 +253,55 @@ mod stored {
     }
 
     #[test]
+    fn one_writer_committing_again_and_again_keeps_every_event_of_every_stream() {
+        // Blocks are emptied and filled again (by the same stream, by another, after a
+        // commit), and streams come and go between commits: nothing of an earlier block may
+        // show through in a later one.
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = ColumnWriter::open(dir.path())
+            .unwrap()
+            .with_block_events(97);
+        let mut sent = Vec::new();
+        let odd = super::odd_events();
+        for (round, chunk) in simulated(23, 12_000).chunks(2_000).enumerate() {
+            for (i, event) in chunk.iter().enumerate() {
+                let mut event = event.clone();
+                if round % 2 == 1 {
+                    event.host.push_str("-later");
+                }
+                if i % 300 == 0 {
+                    sent.push(odd[(i / 300 + round) % odd.len()].clone());
+                    writer.append(sent.last().unwrap(), None).unwrap();
+                }
+                writer.append(&event, None).unwrap();
+                sent.push(event);
+            }
+            writer.commit().unwrap();
+        }
+        drop(writer);
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        let mut back = Vec::new();
+        reader
+            .scan(&Query::All, &mut |e| back.push(e.clone()))
+            .unwrap();
+        let streams: std::collections::BTreeSet<(String, String)> = sent
+            .iter()
+            .map(|e| (e.service.clone(), e.host.clone()))
+            .collect();
+        for (service, host) in streams {
+            let of_stream = |events: &[LogEvent]| -> Vec<String> {
+                events
+                    .iter()
+                    .filter(|e| e.service == service && e.host == host)
+                    .map(LogEvent::to_json)
+                    .collect()
+            };
+            assert_eq!(of_stream(&back), of_stream(&sent), "{service} on {host}");
+        }
+        assert_eq!(back.len(), sent.len());
+    }
+
+    #[test]
     fn what_was_not_committed_is_not_in_the_store() {
         let dir = tempfile::tempdir().unwrap();
         let events = simulated(19, 3_000);

@@ -6,6 +6,7 @@ use super::block;
 use super::expire::{expire, Expired};
 use super::manifest::{Manifest, FORMAT};
 use super::merge::{merge, run_to_merge};
+use super::open_streams::OpenStreams;
 use super::part::{self, Part, Sealed};
 use super::pending::PendingBlock;
 use crate::backend::embedded::damage::DamagedSegment;
@@ -25,7 +26,7 @@ pub struct ColumnWriter {
     manifest: Manifest,
     /// Events not yet in a block, per stream (service, host), in arrival order, with
     /// their sequence numbers.
-    streams: BTreeMap<(String, String), PendingBlock>,
+    streams: OpenStreams,
     /// The sequence number of the next event appended.
     next_seq: u64,
     /// Source positions reached by what is not yet committed.
@@ -47,6 +48,8 @@ struct Sealer {
     /// `None` once closing: the thread then ends.
     to_seal: Option<mpsc::Sender<PendingBlock>>,
     sealed: mpsc::Receiver<std::result::Result<Sealed, block::BlockError>>,
+    /// Blocks sealed and emptied, their room kept for the next full block.
+    emptied: mpsc::Receiver<PendingBlock>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Blocks sent and not yet received back.
     in_flight: usize,
@@ -56,19 +59,24 @@ impl Sealer {
     fn start() -> Result<Sealer> {
         let (to_seal, inbox) = mpsc::channel::<PendingBlock>();
         let (outbox, sealed) = mpsc::channel();
+        let (give_back, emptied) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("seal".into())
             .spawn(move || {
-                for pending in inbox {
+                for mut pending in inbox {
                     if outbox.send(part::seal_pending(&pending)).is_err() {
                         break;
                     }
+                    pending.clear();
+                    // The writer may have stopped taking blocks back: it then drops them.
+                    let _ = give_back.send(pending);
                 }
             })
             .context(|| "cannot start the thread that seals blocks".to_string())?;
         Ok(Sealer {
             to_seal: Some(to_seal),
             sealed,
+            emptied,
             thread: Some(thread),
             in_flight: 0,
         })
@@ -80,6 +88,12 @@ impl Sealer {
         to_seal.send(pending).map_err(|_| stopped())?;
         self.in_flight += 1;
         Ok(())
+    }
+
+    /// An empty block for a stream whose block was full: one the thread has sealed and
+    /// given back when there is one (its room already touched), else a new one.
+    fn empty_block(&self) -> PendingBlock {
+        self.emptied.try_recv().unwrap_or_default()
     }
 
     /// Every block sent so far, in the order sent.
@@ -147,7 +161,7 @@ impl ColumnWriter {
             dir: dir.to_path_buf(),
             next_seq: manifest.next_seq,
             manifest,
-            streams: BTreeMap::new(),
+            streams: OpenStreams::default(),
             positions: BTreeMap::new(),
             sealer: Sealer::start()?,
             block_events: BLOCK_EVENTS,
@@ -188,20 +202,14 @@ impl ColumnWriter {
         if let Some(position) = position {
             self.skip(position);
         }
-        // Hot path: the stream's key is copied only when the stream is new.
-        let key = (event.service.as_str(), event.host.as_str());
-        let pending = match self.streams.get_mut(&key as &dyn StreamKey) {
-            Some(pending) => pending,
-            None => self
-                .streams
-                .entry((event.service.clone(), event.host.clone()))
-                .or_default(),
-        };
+        let pending = self
+            .streams
+            .get_or_open(&event.service, &event.host, PendingBlock::default);
         pending.push(event, self.next_seq);
         self.next_seq += 1;
         self.uncommitted += 1;
         if pending.len() >= self.block_events {
-            let full = std::mem::take(pending);
+            let full = std::mem::replace(pending, self.sealer.empty_block());
             self.sealer.send(full)?;
         }
         Ok(())
@@ -238,15 +246,18 @@ impl ColumnWriter {
     pub fn commit(&mut self) -> Result<u64> {
         // The rest of each stream is sealed here while the thread finishes the full blocks;
         // a stream's full blocks go into the part before its rest, keeping arrival order.
-        let mut rest = Vec::new();
-        for pending in self.streams.values_mut().filter(|s| !s.is_empty()) {
-            let pending = std::mem::take(pending);
+        // A stream that sent nothing since the last commit is forgotten with its room; the
+        // others keep theirs, emptied, for the next commit's events.
+        self.streams.close_empty();
+        let mut rest = Vec::with_capacity(self.streams.len());
+        for stream in self.streams.sorted_mut() {
             rest.push(
-                part::seal_pending(&pending).map_err(|e| StoreError::Damaged {
+                part::seal_pending(&stream.pending).map_err(|e| StoreError::Damaged {
                     dir: self.dir.clone(),
                     reason: e.to_string(),
                 })?,
             );
+            stream.pending.clear();
         }
         let mut blocks = self.sealer.collect(&self.dir)?;
         blocks.append(&mut rest);
@@ -387,49 +398,6 @@ impl ColumnWriter {
         self.manifest.next_part = next_part;
         self.replace_manifest(&gone)?;
         Ok(removed)
-    }
-}
-
-/// Borrowed lookups of a stream's buffer by `(service, host)`, without building the owned key.
-trait StreamKey {
-    fn key(&self) -> (&str, &str);
-}
-
-impl StreamKey for (String, String) {
-    fn key(&self) -> (&str, &str) {
-        (&self.0, &self.1)
-    }
-}
-
-impl StreamKey for (&str, &str) {
-    fn key(&self) -> (&str, &str) {
-        (self.0, self.1)
-    }
-}
-
-impl<'a> std::borrow::Borrow<dyn StreamKey + 'a> for (String, String) {
-    fn borrow(&self) -> &(dyn StreamKey + 'a) {
-        self
-    }
-}
-
-impl PartialEq for dyn StreamKey + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for dyn StreamKey + '_ {}
-
-impl PartialOrd for dyn StreamKey + '_ {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for dyn StreamKey + '_ {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key().cmp(&other.key())
     }
 }
 
