@@ -4,7 +4,7 @@ use super::args::{QueryArgs, StoreKind};
 use super::output::{Format, Printer};
 use super::settings::Settings;
 use super::Outcome;
-use crate::backend::embedded::{Order, StoreReader};
+use crate::backend::embedded::{Order, StoreError, StoreReader};
 use crate::event::Timestamp;
 use crate::patterns::StoredLine;
 use crate::query::ast::{Clause, Range, Test};
@@ -130,17 +130,50 @@ fn answer(
     } else {
         Order::NewestFirst
     };
-    let hits = reader.search(query, order, limit)?;
     let mut printer = Printer::stdout(format, settings.color);
-    for hit in &hits {
-        printer.source(&hit.source)?;
-    }
+    let printed = match limit {
+        Some(limit) => {
+            let hits = reader.search(query, order, Some(limit))?;
+            for hit in &hits {
+                printer.source(&hit.source)?;
+            }
+            hits.len() as u64
+        }
+        // Everything: printed as found, not gathered first (`--limit 0 > all.ndjson` of a
+        // large store).
+        None => print_each(reader, query, order, &mut printer)?,
+    };
     printer.flush()?;
-    Ok(if hits.is_empty() {
+    Ok(if printed == 0 {
         Outcome::NothingMatched
     } else {
         Outcome::Done
     })
+}
+
+/// Prints every match in `order` as the store hands it out.
+fn print_each(
+    reader: &StoreReader,
+    query: &Query,
+    order: Order,
+    printer: &mut Printer<impl Write>,
+) -> Result<u64> {
+    // The printer's own error (a closed pipe above all) is kept whole for the caller; the
+    // store is only told to stop.
+    let mut failed_write = None;
+    let found = reader.search_each(query, order, &mut |hit| {
+        printer.source(&hit.source).map_err(|e| {
+            failed_write = Some(e);
+            StoreError::Io {
+                context: "cannot print the results".into(),
+                cause: std::io::Error::other("the output stopped taking them"),
+            }
+        })
+    });
+    if let Some(e) = failed_write {
+        return Err(e.into());
+    }
+    Ok(found?)
 }
 
 /// `--explain`: the query as parsed, and as Elasticsearch would be asked it.

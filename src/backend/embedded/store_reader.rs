@@ -64,6 +64,35 @@ impl StoreReader {
         }
     }
 
+    /// Every matching event in `order`, handed to `visit` as it is found (no limit): a
+    /// column store's events are never all held at once; an indexed (older) store's are.
+    pub fn search_each(
+        &self,
+        query: &Query,
+        order: Order,
+        visit: &mut dyn FnMut(Hit) -> Result<()>,
+    ) -> Result<u64> {
+        match self {
+            StoreReader::Indexed(r) => {
+                let hits = r.search(query, order, None)?;
+                let n = hits.len() as u64;
+                hits.into_iter().try_for_each(visit)?;
+                Ok(n)
+            }
+            StoreReader::Columns(r) => {
+                let mut json = EventWriter::default();
+                r.search_each(query, order, &mut |Found { seq, event }| {
+                    let mut line = Vec::with_capacity(512);
+                    json.write(&event, &mut line);
+                    visit(Hit {
+                        seq,
+                        source: String::from_utf8(line).unwrap_or_default(),
+                    })
+                })
+            }
+        }
+    }
+
     /// Hands every matching event's canonical JSON to `visit`, in no particular order;
     /// returns how many. For whole-set work such as mining patterns.
     pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&str)) -> Result<u64> {

@@ -16,7 +16,8 @@ pub struct OpenStream {
     hash: u64,
     service: String,
     host: String,
-    pub pending: PendingBlock,
+    /// Boxed: a full one is swapped for an empty one and sent to be sealed.
+    pub pending: Box<PendingBlock>,
 }
 
 fn hash_of(service: &str, host: &str) -> u64 {
@@ -29,8 +30,8 @@ impl OpenStreams {
         &mut self,
         service: &str,
         host: &str,
-        fresh: impl FnOnce() -> PendingBlock,
-    ) -> &mut PendingBlock {
+        fresh: impl FnOnce() -> Box<PendingBlock>,
+    ) -> &mut Box<PendingBlock> {
         let hash = hash_of(service, host);
         let entry = self.streams.entry(
             hash,
@@ -82,7 +83,7 @@ mod tests {
         ];
         for (i, (service, host)) in pairs.iter().enumerate() {
             let event = LogEvent::new(Timestamp(i as i64), Level::Info, service, host, "m");
-            open.get_or_open(service, host, PendingBlock::default)
+            open.get_or_open(service, host, Box::default)
                 .push(&event, i as u64);
         }
         assert_eq!(open.len(), 4);

@@ -66,23 +66,30 @@ pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, Bl
 /// Encodes the block `pending` is building.
 pub fn seal_pending(pending: &PendingBlock) -> std::result::Result<Sealed, BlockError> {
     let bytes = pending.encode()?;
+    let entry = entry_of(pending, &bytes)?;
+    Ok(Sealed { entry, bytes })
+}
+
+/// The index entry of `bytes`, the block `pending` encoded (its offset is set when it
+/// goes into a part).
+pub fn entry_of(
+    pending: &PendingBlock,
+    bytes: &[u8],
+) -> std::result::Result<BlockEntry, BlockError> {
     let (first_seq, last_seq) = pending.seq_range();
     let (oldest, newest) = pending.time_range();
-    Ok(Sealed {
-        entry: BlockEntry {
-            offset: 0,
-            len: bytes.len() as u64,
-            head_len: block::head_len(&bytes)? as u64,
-            service: pending.service().to_string(),
-            host: pending.host().to_string(),
-            events: pending.len() as u64,
-            first_seq,
-            last_seq,
-            oldest,
-            newest,
-            levels: pending.level_counts(),
-        },
-        bytes,
+    Ok(BlockEntry {
+        offset: 0,
+        len: bytes.len() as u64,
+        head_len: block::head_len(bytes)? as u64,
+        service: pending.service().to_string(),
+        host: pending.host().to_string(),
+        events: pending.len() as u64,
+        first_seq,
+        last_seq,
+        oldest,
+        newest,
+        levels: pending.level_counts(),
     })
 }
 
@@ -115,13 +122,85 @@ pub fn write(
 
 /// Writes blocks already sealed, in their order, as the part `path`.
 pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
-    let mut index = Vec::new();
-    varint::put(&mut index, blocks.len() as u64);
-    let mut offset = 0u64;
+    let mut part = PartFile::create(path.with_extension("part.tmp"))?;
     for block in blocks {
-        let entry = &block.entry;
-        varint::put(&mut index, offset);
-        varint::put(&mut index, block.bytes.len() as u64);
+        part.add(&block.bytes, block.entry.clone())?;
+    }
+    part.finish(path)
+}
+
+/// A part being written: its blocks go to a temporary file as they come (a part is up to
+/// tens of megabytes: none of it waits in memory), and `finish` adds the index and gives
+/// the file its name.
+pub struct PartFile {
+    temporary: PathBuf,
+    out: std::io::BufWriter<File>,
+    entries: Vec<BlockEntry>,
+    written: u64,
+}
+
+impl PartFile {
+    pub fn create(temporary: PathBuf) -> Result<PartFile> {
+        let file = File::create(&temporary)
+            .context(|| format!("cannot create the part {}", temporary.display()))?;
+        Ok(PartFile {
+            temporary,
+            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            entries: Vec::new(),
+            written: 0,
+        })
+    }
+
+    /// Appends the block `bytes`, which `entry` describes.
+    pub fn add(&mut self, bytes: &[u8], mut entry: BlockEntry) -> Result<()> {
+        self.out
+            .write_all(bytes)
+            .context(|| format!("cannot write the part {}", self.temporary.display()))?;
+        entry.offset = self.written;
+        entry.len = bytes.len() as u64;
+        self.written += bytes.len() as u64;
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Events in the blocks added so far.
+    pub fn events(&self) -> u64 {
+        self.entries.iter().map(|e| e.events).sum()
+    }
+
+    /// Writes the index, syncs the file and moves it into place at `path`.
+    pub fn finish(self, path: &Path) -> Result<()> {
+        let PartFile {
+            temporary,
+            mut out,
+            entries,
+            ..
+        } = self;
+        let index = index_of(&entries);
+        let index_sum = xxh3_64(&index).to_le_bytes();
+        let index_len = (index.len() as u64).to_le_bytes();
+        [&index[..], &index_sum, &index_len, TRAILER]
+            .iter()
+            .try_for_each(|bytes| out.write_all(bytes))
+            .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+            .and_then(|file| file.sync_all())
+            .context(|| format!("cannot write the part {}", temporary.display()))?;
+        std::fs::rename(&temporary, path)
+            .context(|| format!("cannot move the part into place at {}", path.display()))
+    }
+
+    /// Gives up the part: its temporary file goes.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
+}
+
+fn index_of(entries: &[BlockEntry]) -> Vec<u8> {
+    let mut index = Vec::new();
+    varint::put(&mut index, entries.len() as u64);
+    for entry in entries {
+        varint::put(&mut index, entry.offset);
+        varint::put(&mut index, entry.len);
         varint::put(&mut index, entry.head_len);
         put_text(&mut index, &entry.service);
         put_text(&mut index, &entry.host);
@@ -133,28 +212,8 @@ pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
         for count in entry.levels {
             varint::put(&mut index, count);
         }
-        offset += block.bytes.len() as u64;
     }
-    let index_sum = xxh3_64(&index).to_le_bytes();
-    let index_len = (index.len() as u64).to_le_bytes();
-    let temporary = path.with_extension("part.tmp");
-    let file = File::create(&temporary)
-        .context(|| format!("cannot create the part {}", temporary.display()))?;
-    // The blocks go to the file where they lie (a part is tens of megabytes: gathering it
-    // into one buffer first cost a copy into freshly zeroed pages).
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    blocks
-        .iter()
-        .try_for_each(|block| out.write_all(&block.bytes))
-        .and_then(|()| out.write_all(&index))
-        .and_then(|()| out.write_all(&index_sum))
-        .and_then(|()| out.write_all(&index_len))
-        .and_then(|()| out.write_all(TRAILER))
-        .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
-        .and_then(|file| file.sync_all())
-        .context(|| format!("cannot write the part {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .context(|| format!("cannot move the part into place at {}", path.display()))
+    index
 }
 
 impl Part {

@@ -128,6 +128,15 @@ impl PendingBlock {
 
     /// The block: summary and column directory in a checksummed head, then the columns.
     pub fn encode(&self) -> Result<Vec<u8>, BlockError> {
+        let mut block = Vec::new();
+        self.encode_into(&mut block)?;
+        Ok(block)
+    }
+
+    /// Like `encode`, into `block` (emptied first), so a caller that writes one block after
+    /// another reuses one buffer.
+    pub fn encode_into(&self, block: &mut Vec<u8>) -> Result<(), BlockError> {
+        block.clear();
         let events = self.len();
         if events > MAX_EVENTS {
             return Err(BlockError::TooManyEvents(events));
@@ -176,13 +185,13 @@ impl PendingBlock {
         }
         let head_len =
             u32::try_from(head.len()).map_err(|_| BlockError::Damaged("head too large"))?;
-        let mut block = Vec::with_capacity(block::PREFIX_BYTES + head.len() + columns.len());
+        block.reserve(block::PREFIX_BYTES + head.len() + columns.len());
         block.extend_from_slice(MAGIC);
         block.extend_from_slice(&head_len.to_le_bytes());
         block.extend_from_slice(&xxh3_64(&head).to_le_bytes());
         block.extend_from_slice(&head);
         block.extend_from_slice(&columns);
-        Ok(block)
+        Ok(())
     }
 
     fn message_column(&self) -> Vec<u8> {

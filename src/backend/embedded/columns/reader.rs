@@ -83,6 +83,9 @@ struct Candidate {
     seq: u64,
 }
 
+/// Events built and handed out at a time by `search_each`.
+const EXPORT_BATCH: usize = 20_000;
+
 /// How good a match is for `order`: larger comes first.
 fn rank(order: Order, time: i64, seq: u64) -> i128 {
     let by_time = (i128::from(time) << 64) | i128::from(seq);
@@ -308,6 +311,63 @@ impl ColumnReader {
         self.search_within(query, order, limit, ALL_SEQS)
     }
 
+    /// Every matching event, in `order`, handed to `visit` as soon as no block left to read
+    /// can hold a better one: an export of the whole store holds the candidates' places
+    /// (40 bytes each) and a batch of built events, never every event at once. Returns how
+    /// many were visited.
+    pub fn search_each(
+        &self,
+        query: &Query,
+        order: Order,
+        visit: &mut dyn FnMut(Found) -> Result<()>,
+    ) -> Result<u64> {
+        let view = self.view();
+        let blocks = self.blocks_best_first(&view, query, order, ALL_SEQS);
+        let plan = Plan::of(query);
+        // Candidates read and not yet handed out, best on top.
+        let mut waiting: BinaryHeap<Candidate> = BinaryHeap::new();
+        let mut ready = Vec::new();
+        let mut visited = 0u64;
+        let mut hand_out = |ready: &mut Vec<Candidate>| -> Result<()> {
+            for found in self.whole_events(&view, std::mem::take(ready))? {
+                visit(found)?;
+                visited += 1;
+            }
+            Ok(())
+        };
+        for (best, p, b) in blocks {
+            // Nothing in this block or after it ranks above `best`.
+            while waiting.peek().is_some_and(|top| top.rank > best) {
+                ready.extend(waiting.pop());
+            }
+            if ready.len() >= EXPORT_BATCH {
+                hand_out(&mut ready)?;
+            }
+            let Some(block) = self.read_block(&view, query, &plan, p, b, Want::Ranked)? else {
+                continue;
+            };
+            for (row, (&seq, &time)) in block.seqs.iter().zip(&block.times).enumerate() {
+                if block.matches(query, row) {
+                    waiting.push(Candidate {
+                        rank: rank(order, time, seq),
+                        part: p,
+                        block: b,
+                        row,
+                        seq,
+                    });
+                }
+            }
+        }
+        while let Some(top) = waiting.pop() {
+            ready.push(top);
+            if ready.len() >= EXPORT_BATCH {
+                hand_out(&mut ready)?;
+            }
+        }
+        hand_out(&mut ready)?;
+        Ok(visited)
+    }
+
     /// Matching events with `after < seq <= upto`, in arrival order.
     pub fn arrived_between(
         &self,
@@ -340,16 +400,7 @@ impl ColumnReader {
             return Ok(Vec::new());
         }
         let view = self.view();
-        let mut blocks: Vec<(i128, usize, usize)> = Vec::new();
-        for (p, part) in view.parts.iter().enumerate() {
-            for (b, entry) in part.blocks.iter().enumerate() {
-                let in_window = entry.first_seq < seqs.end && entry.last_seq >= seqs.start;
-                if in_window && may_match(query, entry) {
-                    blocks.push((best_rank(order, entry), p, b));
-                }
-            }
-        }
-        blocks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let blocks = self.blocks_best_first(&view, query, order, seqs.clone());
         let plan = Plan::of(query);
         // The best `limit` so far, worst on top.
         let mut kept: BinaryHeap<Reverse<Candidate>> = BinaryHeap::new();
@@ -378,6 +429,28 @@ impl ColumnReader {
         let mut winners: Vec<Candidate> = kept.into_iter().map(|Reverse(k)| k).collect();
         winners.sort_by_key(|c| Reverse(c.rank));
         self.whole_events(&view, winners)
+    }
+
+    /// The blocks that may hold a match with a sequence number in `seqs`, with the best
+    /// rank any of their events can have, best first.
+    fn blocks_best_first(
+        &self,
+        view: &View,
+        query: &Query,
+        order: Order,
+        seqs: Range<u64>,
+    ) -> Vec<(i128, usize, usize)> {
+        let mut blocks: Vec<(i128, usize, usize)> = Vec::new();
+        for (p, part) in view.parts.iter().enumerate() {
+            for (b, entry) in part.blocks.iter().enumerate() {
+                let in_window = entry.first_seq < seqs.end && entry.last_seq >= seqs.start;
+                if in_window && may_match(query, entry) {
+                    blocks.push((best_rank(order, entry), p, b));
+                }
+            }
+        }
+        blocks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        blocks
     }
 
     /// The winners' whole events, each block read once and only the winning rows built; a

@@ -328,6 +328,125 @@ mod stored {
     }
 
     #[test]
+    fn full_blocks_written_before_a_crash_are_not_in_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = simulated(37, 6_000);
+        fill(dir.path(), &events[..1_000], 0);
+        // Full blocks go to the part being written as they are sealed; the process dies
+        // before its commit names the part (the writer is never closed).
+        let mut writer = ColumnWriter::open(dir.path())
+            .unwrap()
+            .with_block_events(97);
+        for event in &events[1_000..] {
+            writer.append(event, None).unwrap();
+        }
+        let parts = dir.path().join("parts");
+        let listed = || -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(&parts)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !listed().iter().any(|n| n.ends_with(".tmp")) {
+            assert!(std::time::Instant::now() < deadline, "{:?}", listed());
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::mem::forget(writer);
+        let writer = ColumnWriter::open(dir.path()).unwrap();
+        assert_eq!(
+            listed(),
+            ["0000000000000000.part"],
+            "the unfinished part stayed"
+        );
+        assert_eq!(writer.resume_offset("sim"), Some(1_000));
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        assert_eq!(reader.count(&Query::All).unwrap(), 1_000);
+    }
+
+    #[test]
+    fn a_part_that_cannot_be_written_fails_its_commit_and_the_store_keeps_what_it_had() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = simulated(41, 3_000);
+        fill(dir.path(), &events[..1_000], 0);
+        let mut writer = ColumnWriter::open(dir.path())
+            .unwrap()
+            .with_block_events(97);
+        // The parts' directory turns into a file: no part can be created there.
+        let parts = dir.path().join("parts");
+        let kept = dir.path().join("kept-parts");
+        std::fs::rename(&parts, &kept).unwrap();
+        std::fs::write(&parts, b"not a directory").unwrap();
+        for (i, event) in events[1_000..].iter().enumerate() {
+            let position = Position {
+                stream: "sim",
+                offset: 1_000 + i as u64,
+            };
+            writer.append(event, Some(&position)).unwrap();
+        }
+        let error = writer.commit().unwrap_err().to_string();
+        assert!(error.contains("cannot create the part"), "{error}");
+        drop(writer);
+        std::fs::remove_file(&parts).unwrap();
+        std::fs::rename(&kept, &parts).unwrap();
+        let writer = ColumnWriter::open(dir.path()).unwrap();
+        assert_eq!(writer.resume_offset("sim"), Some(1_000));
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        assert_eq!(reader.count(&Query::All).unwrap(), 1_000);
+    }
+
+    #[test]
+    fn every_match_is_handed_out_in_order_without_gathering_them_first() {
+        use crate::backend::embedded::Order;
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = simulated(43, 60_000);
+        // Late arrivals, so that blocks of one stream and of different streams overlap in
+        // time and the merge has to wait for later blocks.
+        for (i, event) in events.iter_mut().enumerate().filter(|(i, _)| i % 7 == 0) {
+            event.timestamp = Timestamp(event.timestamp.0 - (i as i64 % 90) * 1_000_000);
+        }
+        fill(dir.path(), &events[..25_000], 0);
+        fill(dir.path(), &events[25_000..40_000], 25_000);
+        fill(dir.path(), &events[40_000..], 40_000);
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        for text in ["*", "level:>=warn", "service:nope"] {
+            let query = parse(text, Timestamp::now()).unwrap();
+            for order in [Order::NewestFirst, Order::OldestFirst, Order::Arrival] {
+                let whole: Vec<(u64, String)> = reader
+                    .search(&query, order, None)
+                    .unwrap()
+                    .into_iter()
+                    .map(|f| (f.seq, f.event.to_json()))
+                    .collect();
+                let mut each = Vec::new();
+                let n = reader
+                    .search_each(&query, order, &mut |f| {
+                        each.push((f.seq, f.event.to_json()));
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(n as usize, each.len());
+                let expected = events.iter().filter(|e| matches(&query, e)).count();
+                assert_eq!(each.len(), expected, "{text} {order:?}");
+                assert!(each == whole, "{text} {order:?}: not the order of `search`");
+            }
+        }
+        // The visitor's error stops the search and comes back.
+        let mut seen = 0;
+        let stopped = reader.search_each(&Query::All, Order::NewestFirst, &mut |_| {
+            seen += 1;
+            Err(crate::backend::embedded::StoreError::Io {
+                context: "test".into(),
+                cause: std::io::Error::other("stop"),
+            })
+        });
+        assert!(stopped.is_err());
+        assert_eq!(seen, 1);
+    }
+
+    #[test]
     fn the_store_returns_what_the_predicate_does() {
         let dir = tempfile::tempdir().unwrap();
         let events = simulated(23, 30_000);

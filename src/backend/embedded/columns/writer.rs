@@ -7,7 +7,7 @@ use super::expire::{expire, Expired};
 use super::manifest::{Manifest, FORMAT};
 use super::merge::{merge, run_to_merge};
 use super::open_streams::OpenStreams;
-use super::part::{self, Part, Sealed};
+use super::part::{self, Part, PartFile, Sealed};
 use super::pending::PendingBlock;
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Context, Result, StoreError};
@@ -41,73 +41,160 @@ pub struct ColumnWriter {
     set_aside: Vec<DamagedSegment>,
 }
 
-/// Seals full blocks on a thread of its own while the writer goes on taking events: on
-/// two cores, encoding and compressing no longer wait for each other. One thread, so the
-/// blocks of a stream come back in the order they were sent.
+/// Seals full blocks on a thread of its own while the writer goes on taking events, and
+/// writes them to the part being built as they come: on two cores, encoding, compressing
+/// and writing no longer wait for decoding, and no sealed block waits in memory for its
+/// commit. One thread, so the blocks of a stream go into the part in the order sent.
 struct Sealer {
     /// `None` once closing: the thread then ends.
-    to_seal: Option<mpsc::Sender<PendingBlock>>,
-    sealed: mpsc::Receiver<std::result::Result<Sealed, block::BlockError>>,
+    to_seal: Option<mpsc::Sender<ToSeal>>,
     /// Blocks sealed and emptied, their room kept for the next full block.
-    emptied: mpsc::Receiver<PendingBlock>,
+    emptied: mpsc::Receiver<Box<PendingBlock>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    /// Blocks sent and not yet received back.
-    in_flight: usize,
 }
 
-impl Sealer {
-    fn start() -> Result<Sealer> {
-        let (to_seal, inbox) = mpsc::channel::<PendingBlock>();
-        let (outbox, sealed) = mpsc::channel();
-        let (give_back, emptied) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("seal".into())
-            .spawn(move || {
-                for mut pending in inbox {
-                    if outbox.send(part::seal_pending(&pending)).is_err() {
-                        break;
+enum ToSeal {
+    /// A stream's full block (boxed: it travels there and back again).
+    Block(Box<PendingBlock>),
+    /// The commit: after the blocks sent before, `rest` (each stream's last block, sealed
+    /// by the writer meanwhile), then the index; the part is moved to `part` and the
+    /// events it holds are the answer.
+    Finish {
+        rest: Vec<Sealed>,
+        part: PathBuf,
+        answer: mpsc::Sender<Result<u64>>,
+    },
+}
+
+/// The sealing thread's side: the part being written, or why it cannot be.
+struct SealingThread {
+    dir: PathBuf,
+    part: Option<PartFile>,
+    failed: Option<StoreError>,
+    /// One block's bytes at a time, written out before the next is encoded.
+    bytes: Vec<u8>,
+}
+
+impl SealingThread {
+    fn run(mut self, inbox: mpsc::Receiver<ToSeal>, give_back: mpsc::Sender<Box<PendingBlock>>) {
+        for message in inbox {
+            match message {
+                ToSeal::Block(mut pending) => {
+                    if let Err(e) = self.seal(&pending) {
+                        self.failed.get_or_insert(e);
                     }
                     pending.clear();
                     // The writer may have stopped taking blocks back: it then drops them.
                     let _ = give_back.send(pending);
                 }
-            })
+                ToSeal::Finish { rest, part, answer } => {
+                    let _ = answer.send(self.finish(rest, &part));
+                }
+            }
+        }
+        if let Some(part) = self.part.take() {
+            part.abandon();
+        }
+    }
+
+    fn seal(&mut self, pending: &PendingBlock) -> Result<()> {
+        if self.failed.is_some() {
+            return Ok(());
+        }
+        let damaged = |e: block::BlockError| StoreError::Damaged {
+            dir: self.dir.clone(),
+            reason: format!("cannot seal a block: {e}"),
+        };
+        let mut bytes = std::mem::take(&mut self.bytes);
+        let written = pending
+            .encode_into(&mut bytes)
+            .and_then(|()| part::entry_of(pending, &bytes))
+            .map_err(damaged)
+            .and_then(|entry| self.open_part()?.add(&bytes, entry));
+        self.bytes = bytes;
+        written
+    }
+
+    fn open_part(&mut self) -> Result<&mut PartFile> {
+        let part = match self.part.take() {
+            Some(part) => part,
+            None => PartFile::create(self.dir.join("parts").join(SEALING))?,
+        };
+        Ok(self.part.insert(part))
+    }
+
+    fn finish(&mut self, rest: Vec<Sealed>, path: &Path) -> Result<u64> {
+        if let Some(e) = self.failed.take() {
+            if let Some(part) = self.part.take() {
+                part.abandon();
+            }
+            return Err(e);
+        }
+        for block in rest {
+            if let Err(e) = self
+                .open_part()
+                .and_then(|p| p.add(&block.bytes, block.entry))
+            {
+                if let Some(part) = self.part.take() {
+                    part.abandon();
+                }
+                return Err(e);
+            }
+        }
+        let Some(part) = self.part.take() else {
+            return Ok(0);
+        };
+        let events = part.events();
+        part.finish(path)?;
+        Ok(events)
+    }
+}
+
+/// The part the sealing thread is writing, until a commit names it.
+const SEALING: &str = "sealing.part.tmp";
+
+impl Sealer {
+    fn start(dir: &Path) -> Result<Sealer> {
+        let (to_seal, inbox) = mpsc::channel();
+        let (give_back, emptied) = mpsc::channel();
+        let sealing = SealingThread {
+            dir: dir.to_path_buf(),
+            part: None,
+            failed: None,
+            bytes: Vec::new(),
+        };
+        let thread = std::thread::Builder::new()
+            .name("seal".into())
+            .spawn(move || sealing.run(inbox, give_back))
             .context(|| "cannot start the thread that seals blocks".to_string())?;
         Ok(Sealer {
             to_seal: Some(to_seal),
-            sealed,
             emptied,
             thread: Some(thread),
-            in_flight: 0,
         })
     }
 
     /// Hands one block's worth of one stream to the sealing thread.
-    fn send(&mut self, pending: PendingBlock) -> Result<()> {
+    fn send(&mut self, pending: Box<PendingBlock>) -> Result<()> {
         let to_seal = self.to_seal.as_ref().ok_or_else(stopped)?;
-        to_seal.send(pending).map_err(|_| stopped())?;
-        self.in_flight += 1;
-        Ok(())
+        to_seal.send(ToSeal::Block(pending)).map_err(|_| stopped())
     }
 
     /// An empty block for a stream whose block was full: one the thread has sealed and
     /// given back when there is one (its room already touched), else a new one.
-    fn empty_block(&self) -> PendingBlock {
+    fn empty_block(&self) -> Box<PendingBlock> {
         self.emptied.try_recv().unwrap_or_default()
     }
 
-    /// Every block sent so far, in the order sent.
-    fn collect(&mut self, dir: &Path) -> Result<Vec<Sealed>> {
-        let mut blocks = Vec::with_capacity(self.in_flight);
-        while self.in_flight > 0 {
-            let sealed = self.sealed.recv().map_err(|_| stopped())?;
-            self.in_flight -= 1;
-            blocks.push(sealed.map_err(|e| StoreError::Damaged {
-                dir: dir.to_path_buf(),
-                reason: format!("cannot seal a block: {e}"),
-            })?);
-        }
-        Ok(blocks)
+    /// Ends the part with `rest` after every block sent so far and names it `part`;
+    /// returns the events it holds (0, and no part, when there were none).
+    fn finish(&mut self, rest: Vec<Sealed>, part: PathBuf) -> Result<u64> {
+        let to_seal = self.to_seal.as_ref().ok_or_else(stopped)?;
+        let (answer, answered) = mpsc::channel();
+        to_seal
+            .send(ToSeal::Finish { rest, part, answer })
+            .map_err(|_| stopped())?;
+        answered.recv().map_err(|_| stopped())?
     }
 }
 
@@ -163,7 +250,7 @@ impl ColumnWriter {
             manifest,
             streams: OpenStreams::default(),
             positions: BTreeMap::new(),
-            sealer: Sealer::start()?,
+            sealer: Sealer::start(dir)?,
             block_events: BLOCK_EVENTS,
             uncommitted: 0,
             last_commit: Instant::now(),
@@ -204,7 +291,7 @@ impl ColumnWriter {
         }
         let pending = self
             .streams
-            .get_or_open(&event.service, &event.host, PendingBlock::default);
+            .get_or_open(&event.service, &event.host, Box::default);
         pending.push(event, self.next_seq);
         self.next_seq += 1;
         self.uncommitted += 1;
@@ -259,16 +346,17 @@ impl ColumnWriter {
             );
             stream.pending.clear();
         }
-        let mut blocks = self.sealer.collect(&self.dir)?;
-        blocks.append(&mut rest);
-        let events: u64 = blocks.iter().map(|b| b.entry.events).sum();
         self.last_commit = Instant::now();
-        self.uncommitted = 0;
-        if events > 0 {
+        let appended = std::mem::take(&mut self.uncommitted);
+        // A part number is spent only on a part that will exist.
+        let events = if appended > 0 {
             let name = self.next_part_name();
-            part::write_sealed(&self.part_path(&name), &blocks)?;
+            let events = self.sealer.finish(rest, self.part_path(&name))?;
             self.manifest.parts.push(name);
-        }
+            events
+        } else {
+            0
+        };
         if events == 0 && self.positions.is_empty() {
             return Ok(0);
         }
