@@ -5,10 +5,17 @@
 
 use crate::premixed::Premixed;
 use crate::query::words::{fold, word_spans};
+use std::collections::HashSet;
 use xxhash_rust::xxh3::xxh3_64;
 
 const BITS_PER_WORD: usize = 10;
 const PROBES: u64 = 7;
+/// Distinct words whose room a thread keeps for its next block.
+const MAX_KEPT_WORDS: usize = 1 << 16;
+
+thread_local! {
+    static DISTINCT: std::cell::RefCell<HashSet<u64, Premixed>> = Default::default();
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordBloom {
@@ -22,31 +29,41 @@ impl WordBloom {
     pub fn of<'a>(messages: impl Iterator<Item = &'a str> + Clone) -> WordBloom {
         // Distinct words by their hash: the filter only ever uses the hash, and no string is
         // built per word (ASCII words are folded in one reused buffer).
-        let mut distinct = std::collections::HashSet::<u64, Premixed>::default();
-        let mut folded = String::new();
-        for message in messages {
-            for (_, word) in word_spans(message) {
-                let hash = if word.is_ascii() {
-                    folded.clear();
-                    folded.push_str(word);
-                    folded.make_ascii_lowercase();
-                    xxh3_64(folded.as_bytes())
-                } else {
-                    xxh3_64(fold(word).as_bytes())
-                };
-                distinct.insert(hash);
+        // The set is kept by the thread from one block to the next: grown once, not for
+        // every block (its rehashing showed in the sealing thread's profile).
+        DISTINCT.with_borrow_mut(|distinct| {
+            distinct.clear();
+            let mut folded = String::new();
+            for message in messages {
+                for (_, word) in word_spans(message) {
+                    let hash = if !word.is_ascii() {
+                        xxh3_64(fold(word).as_bytes())
+                    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                        folded.clear();
+                        folded.push_str(word);
+                        folded.make_ascii_lowercase();
+                        xxh3_64(folded.as_bytes())
+                    } else {
+                        xxh3_64(word.as_bytes())
+                    };
+                    distinct.insert(hash);
+                }
             }
-        }
-        let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
-        let mut bloom = WordBloom {
-            bytes: vec![0; words * 8],
-        };
-        for &hash in &distinct {
-            for bit in bloom.probes(hash) {
-                bloom.bytes[bit / 8] |= 1 << (bit % 8);
+            let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
+            let mut bloom = WordBloom {
+                bytes: vec![0; words * 8],
+            };
+            for &hash in distinct.iter() {
+                for bit in bloom.probes(hash) {
+                    bloom.bytes[bit / 8] |= 1 << (bit % 8);
+                }
             }
-        }
-        bloom
+            // A block of unusually many distinct words does not leave its room behind.
+            if distinct.capacity() > MAX_KEPT_WORDS {
+                *distinct = HashSet::default();
+            }
+            bloom
+        })
     }
 
     /// Whether `word` (folded) may occur: `false` means it does not.
