@@ -98,9 +98,14 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
 
 /// The first level word among the first few words of a line (`ERROR`, `[warn]`, `level=info`).
 pub fn infer_level(text: &str) -> Option<Level> {
-    let head = match text.char_indices().nth(200) {
-        Some((cut, _)) => &text[..cut],
-        None => text,
+    // The first 200 characters; a text of at most 200 bytes has no more than that.
+    let head = if text.len() <= 200 {
+        text
+    } else {
+        match text.char_indices().nth(200) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        }
     };
     head.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -49,6 +49,11 @@ impl Level {
     /// Reads the level words that real logs use (`WARNING`, `err`, `CRITICAL`, `panic`, ...),
     /// in any case. Returns `None` for anything else.
     pub fn from_word(word: &str) -> Option<Level> {
+        // Most words of a message are not levels: those too short or too long to be one
+        // are passed over before folding (this runs on up to twelve words of a line).
+        if !(3..=11).contains(&word.len()) {
+            return None;
+        }
         let (folded, len) = fold_short::<11>(word)?;
         Some(match &folded[..len] {
             b"trace" | b"trc" => Level::Trace,

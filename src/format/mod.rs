@@ -216,11 +216,7 @@ impl LineDecoder {
         event.trace_id = None;
         match header {
             Some(h) => {
-                // Moved, not copied: the header is not needed after this.
-                event.fields = h.fields;
-                if let Some(pid) = h.pid {
-                    event.fields.insert("pid".into(), Value::from(pid));
-                }
+                set_header_fields(&mut event.fields, h.fields, h.pid);
                 event.unparsed = false;
             }
             None => {
@@ -229,6 +225,31 @@ impl LineDecoder {
             }
         }
     }
+}
+
+/// An event's `fields` from its header: the header's own (moved, not copied) and the pid.
+/// Most formats have no fields of their own, and then the event's map is kept: a line with
+/// a pid after a line with a pid only writes the number over the last one (building the
+/// map anew allocated and freed a node per line).
+fn set_header_fields(fields: &mut Map<String, Value>, own: Map<String, Value>, pid: Option<u64>) {
+    if !own.is_empty() {
+        *fields = own;
+        if let Some(pid) = pid {
+            fields.insert("pid".into(), Value::from(pid));
+        }
+        return;
+    }
+    let Some(pid) = pid else {
+        return fields.clear();
+    };
+    if fields.len() == 1 {
+        if let Some(held) = fields.get_mut("pid") {
+            *held = Value::from(pid);
+            return;
+        }
+    }
+    fields.clear();
+    fields.insert("pid".into(), Value::from(pid));
 }
 
 /// What a header names (`-` is how many formats write "none"), else the configured default.

@@ -42,8 +42,15 @@ fn check(name: &str, lines: &[&str], expected: &[Expect]) {
     let mut decoder = decoder_for(lines);
     assert_eq!(decoder.format.name(), name, "format of {lines:#?}");
     let shipped = utc("2030-01-01T00:00:00Z");
+    // As `ship` decodes: into the event that held the line before.
+    let mut reused = crate::event::LogEvent::default();
     for (line, want) in lines.iter().zip(expected) {
+        decoder.decode_into(line.as_bytes(), shipped, &mut reused);
         let event = decoder.decode(line.as_bytes(), shipped);
+        assert_eq!(
+            reused, event,
+            "decoded into the event of the line before: {line}"
+        );
         assert!(!event.unparsed, "{line}");
         assert_eq!(event.timestamp, utc(want.time), "time of {line}");
         assert_eq!(event.level, want.level, "level of {line}");
@@ -705,6 +712,36 @@ mod never_panics {
                 let event = decoder.decode(line.as_bytes(), utc(REFERENCE));
                 prop_assert_eq!(event.message, line.trim_end_matches(['\n', '\r']));
             }
+        }
+    }
+}
+
+#[test]
+fn header_fields_follow_the_line_whatever_the_event_held() {
+    use serde_json::json;
+    let map = |v: serde_json::Value| v.as_object().cloned().unwrap();
+    let held = [
+        json!({}),
+        json!({"pid": 5}),
+        json!({"status": 200, "pid": 5}),
+        json!({"status": 200}),
+        json!({"pid": "not a number"}),
+    ];
+    let lines = [
+        (json!({}), None, json!({})),
+        (json!({}), Some(7), json!({"pid": 7})),
+        (json!({"status": 404}), None, json!({"status": 404})),
+        (
+            json!({"status": 404}),
+            Some(9),
+            json!({"status": 404, "pid": 9}),
+        ),
+    ];
+    for before in &held {
+        for (own, pid, expected) in &lines {
+            let mut fields = map(before.clone());
+            set_header_fields(&mut fields, map(own.clone()), *pid);
+            assert_eq!(fields, map(expected.clone()), "after {before}");
         }
     }
 }
