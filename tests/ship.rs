@@ -321,97 +321,102 @@ fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
     );
 }
 
+/// `logagg ship ARGS` reading a pipe the test keeps open: the child, its standard input,
+/// and the lines it prints as they come.
+struct PipedShip {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    printed: std::sync::mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl PipedShip {
+    fn start(args: &[&str]) -> PipedShip {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("ship")
+            .args(args)
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env_remove("LOGAGG_BROKERS")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        let (lines, printed) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let _ = lines.send(line.unwrap());
+            }
+        });
+        PipedShip {
+            child,
+            stdin,
+            printed,
+            _dir: dir,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next event printed, within 20 seconds (`why` says what it means if none comes).
+    fn next_event(&self, why: &str) -> Value {
+        let line = self
+            .printed
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect(why);
+        serde_json::from_str(&line).unwrap()
+    }
+
+    /// Closes the pipe; the command must then end well.
+    fn close(&mut self) {
+        self.stdin = None;
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
 #[test]
 fn a_piped_multi_line_entry_is_shipped_once_the_writer_goes_quiet() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["ship", "--to", "stdout", "--multiline", r"^\d{4}-"])
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env_remove("LOGAGG_BROKERS")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(
-            b"2026-11-24 13:00:00,250 ERROR [main] boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n",
-        )
-        .unwrap();
-    stdin.flush().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (lines, received) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines() {
-            let _ = lines.send(line.unwrap());
-        }
-    });
+    let mut ship = PipedShip::start(&["--to", "stdout", "--multiline", r"^\d{4}-"]);
+    ship.write(
+        b"2026-11-24 13:00:00,250 ERROR [main] boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n",
+    );
     // No next entry comes and the pipe stays open: the stack trace must still come out,
     // whole, after the writer has been quiet a moment.
-    let first = received
-        .recv_timeout(std::time::Duration::from_secs(20))
-        .expect("the entry waited for the next line although the writer was quiet");
-    let event: Value = serde_json::from_str(&first).unwrap();
+    let event = ship.next_event("the entry waited for the next line although the writer was quiet");
     assert_eq!(
         event["message"],
         "2026-11-24 13:00:00,250 ERROR [main] boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)"
     );
     assert_eq!(event["level"], "error");
     // What comes later still joins as it should.
-    stdin
-        .write_all(b"2026-11-24 13:00:05,000 INFO [main] next\n\tcontinued\n")
-        .unwrap();
-    drop(stdin);
-    let second = received
-        .recv_timeout(std::time::Duration::from_secs(20))
-        .expect("the second entry was not shipped");
-    let event: Value = serde_json::from_str(&second).unwrap();
+    ship.write(b"2026-11-24 13:00:05,000 INFO [main] next\n\tcontinued\n");
+    ship.stdin = None;
+    let event = ship.next_event("the second entry was not shipped");
     assert_eq!(
         event["message"],
         "2026-11-24 13:00:05,000 INFO [main] next\n\tcontinued"
     );
-    assert!(child.wait().unwrap().success());
-    assert!(received.try_recv().is_err(), "nothing more was sent");
+    ship.close();
+    assert!(ship.printed.try_recv().is_err(), "nothing more was sent");
 }
 
 #[test]
 fn lines_piped_in_are_shipped_as_they_come_not_when_the_pipe_closes() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["ship", "--to", "stdout"])
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env_remove("LOGAGG_BROKERS")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(b"2026-11-24 13:00:00,250 ERROR [main] first\n")
-        .unwrap();
-    stdin.flush().unwrap();
+    let mut ship = PipedShip::start(&["--to", "stdout"]);
+    ship.write(b"2026-11-24 13:00:00,250 ERROR [main] first\n");
     // The pipe stays open: the line must come out all the same.
-    let stdout = child.stdout.take().unwrap();
-    let (lines, received) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines() {
-            let _ = lines.send(line.unwrap());
-        }
-    });
-    let first = received
-        .recv_timeout(std::time::Duration::from_secs(20))
-        .expect("the first line was not shipped while the pipe stayed open");
-    let event: Value = serde_json::from_str(&first).unwrap();
+    let event = ship.next_event("the first line was not shipped while the pipe stayed open");
     assert_eq!(event["@timestamp"], "2026-11-24T13:00:00.250Z");
     assert_eq!(event["level"], "error");
-    drop(stdin);
-    assert!(child.wait().unwrap().success());
+    ship.close();
 }

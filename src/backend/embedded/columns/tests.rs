@@ -279,11 +279,7 @@ mod stored {
             writer.commit().unwrap();
         }
         drop(writer);
-        let reader = ColumnReader::open(dir.path()).unwrap();
-        let mut back = Vec::new();
-        reader
-            .scan(&Query::All, &mut |e| back.push(e.clone()))
-            .unwrap();
+        let back = everything_in(dir.path());
         let streams: std::collections::BTreeSet<(String, String)> = sent
             .iter()
             .map(|e| (e.service.clone(), e.host.clone()))
@@ -329,14 +325,9 @@ mod stored {
 
     #[test]
     fn full_blocks_written_before_a_crash_are_not_in_the_store() {
-        let dir = tempfile::tempdir().unwrap();
-        let events = simulated(37, 6_000);
-        fill(dir.path(), &events[..1_000], 0);
+        let (dir, events, mut writer) = after_a_first_thousand(37, 6_000);
         // Full blocks go to the part being written as they are sealed; the process dies
         // before its commit names the part (the writer is never closed).
-        let mut writer = ColumnWriter::open(dir.path())
-            .unwrap()
-            .with_block_events(97);
         for event in &events[1_000..] {
             writer.append(event, None).unwrap();
         }
@@ -355,25 +346,50 @@ mod stored {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         std::mem::forget(writer);
-        let writer = ColumnWriter::open(dir.path()).unwrap();
+        holds_the_first_thousand_only(dir.path());
         assert_eq!(
             listed(),
             ["0000000000000000.part"],
             "the unfinished part stayed"
         );
+    }
+
+    /// Every event a reader of `dir` finds, in the order it scans them.
+    fn everything_in(dir: &std::path::Path) -> Vec<LogEvent> {
+        let mut back = Vec::new();
+        ColumnReader::open(dir)
+            .unwrap()
+            .scan(&Query::All, &mut |e| back.push(e.clone()))
+            .unwrap();
+        back
+    }
+
+    /// A store holding the first 1,000 of `n` simulated events of "sim" (one commit), the
+    /// events, and a writer with small blocks open on it.
+    fn after_a_first_thousand(
+        seed: u64,
+        n: usize,
+    ) -> (tempfile::TempDir, Vec<LogEvent>, ColumnWriter) {
+        let dir = tempfile::tempdir().unwrap();
+        let events = simulated(seed, n);
+        fill(dir.path(), &events[..1_000], 0);
+        let writer = ColumnWriter::open(dir.path())
+            .unwrap()
+            .with_block_events(97);
+        (dir, events, writer)
+    }
+
+    /// The next writer resumes after the first 1,000 events of "sim" and readers see those.
+    fn holds_the_first_thousand_only(dir: &std::path::Path) {
+        let writer = ColumnWriter::open(dir).unwrap();
         assert_eq!(writer.resume_offset("sim"), Some(1_000));
-        let reader = ColumnReader::open(dir.path()).unwrap();
+        let reader = ColumnReader::open(dir).unwrap();
         assert_eq!(reader.count(&Query::All).unwrap(), 1_000);
     }
 
     #[test]
     fn a_part_that_cannot_be_written_fails_its_commit_and_the_store_keeps_what_it_had() {
-        let dir = tempfile::tempdir().unwrap();
-        let events = simulated(41, 3_000);
-        fill(dir.path(), &events[..1_000], 0);
-        let mut writer = ColumnWriter::open(dir.path())
-            .unwrap()
-            .with_block_events(97);
+        let (dir, events, mut writer) = after_a_first_thousand(41, 3_000);
         // The parts' directory turns into a file: no part can be created there.
         let parts = dir.path().join("parts");
         let kept = dir.path().join("kept-parts");
@@ -391,10 +407,7 @@ mod stored {
         drop(writer);
         std::fs::remove_file(&parts).unwrap();
         std::fs::rename(&kept, &parts).unwrap();
-        let writer = ColumnWriter::open(dir.path()).unwrap();
-        assert_eq!(writer.resume_offset("sim"), Some(1_000));
-        let reader = ColumnReader::open(dir.path()).unwrap();
-        assert_eq!(reader.count(&Query::All).unwrap(), 1_000);
+        holds_the_first_thousand_only(dir.path());
     }
 
     #[test]
@@ -759,13 +772,10 @@ mod stored {
         let mut writer = ColumnWriter::open(dir.path()).unwrap();
         assert_eq!(writer.expire_older_than(cutoff).unwrap(), older);
         drop(writer);
-        let reader = ColumnReader::open(dir.path()).unwrap();
-        let mut back = Vec::new();
-        reader
-            .scan(&Query::All, &mut |e| back.push(e.clone()))
-            .unwrap();
+        let back = everything_in(dir.path());
         let newer: Vec<&LogEvent> = events.iter().filter(|e| e.timestamp >= cutoff).collect();
         assert_eq!(sorted_json(back.iter()), sorted_json(newer.into_iter()));
+        let reader = ColumnReader::open(dir.path()).unwrap();
         assert_eq!(
             reader.snapshot().unwrap().positions.get("sim"),
             Some(&4_000)
