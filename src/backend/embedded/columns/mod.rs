@@ -8,8 +8,9 @@
 //! Reading (`reader.rs`): the index and heads rule blocks out (`prune.rs`), clauses that
 //! columns can decide are decided on them (`decide.rs`), and `query::matches` decides the
 //! rest, so answers are the predicate's by construction. Writing (`writer.rs`): per-stream
-//! buffers, full blocks sealed on a second thread, merges of small parts (`merge.rs`),
-//! retention by dropping or rewriting parts (`expire.rs`). Figures in BENCHMARKS.md.
+//! buffers (`open_streams.rs`), full blocks sealed and written to the part being built on a
+//! second thread (`sealer.rs`), merges of small parts (`merge.rs`), retention by dropping or
+//! rewriting parts (`expire.rs`). Figures in BENCHMARKS.md.
 
 pub mod block;
 pub mod bloom;
@@ -25,6 +26,7 @@ pub mod part;
 mod pending;
 mod prune;
 mod reader;
+mod sealer;
 mod varint;
 mod writer;
 
