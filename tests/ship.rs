@@ -384,6 +384,14 @@ impl PipedShip {
     }
 }
 
+impl Drop for PipedShip {
+    /// A test that failed does not leave its command running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn a_piped_multi_line_entry_is_shipped_once_the_writer_goes_quiet() {
     let mut ship = PipedShip::start(&["--to", "stdout", "--multiline", r"^\d{4}-"]);
@@ -408,6 +416,31 @@ fn a_piped_multi_line_entry_is_shipped_once_the_writer_goes_quiet() {
     );
     ship.close();
     assert!(ship.printed.try_recv().is_err(), "nothing more was sent");
+}
+
+#[test]
+fn ctrl_c_stops_ship_waiting_for_a_pipe_that_never_wrote() {
+    let mut ship = PipedShip::start(&["--to", "stdout"]);
+    // The writer keeps the pipe open and writes nothing: the format cannot be detected
+    // yet, and Ctrl-C must still be heard.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &ship.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = ship.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ship did not stop on Ctrl-C while waiting for its first line"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
 }
 
 #[test]

@@ -79,7 +79,7 @@ impl FileSource {
     /// The format detected for each input, for the summary.
     pub fn formats(&self) -> Vec<(String, &'static str)> {
         if let Some(ahead) = &self.ahead {
-            return vec![ahead.format().clone()];
+            return vec![ahead.format()];
         }
         self.lanes
             .iter()
@@ -126,10 +126,8 @@ impl FileSource {
                 ),
                 None => Box::new(std::io::stdin()),
             };
-            let lane =
-                Lane::once(None, stdin, 0, &self.decoding).context("cannot read standard input")?;
             let decoding = self.decoding.clone();
-            self.ahead = Some(ReadAhead::start(lane, decoding, READ_BUDGET, MAX_SPARES)?);
+            self.ahead = Some(ReadAhead::start(stdin, decoding, READ_BUDGET, MAX_SPARES)?);
             return Ok(());
         }
         for path in self.files.clone() {

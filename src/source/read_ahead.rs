@@ -7,9 +7,10 @@
 use super::lane::{Decoding, Lane, Out};
 use crate::pipeline::{Pull, Record};
 use anyhow::Context;
+use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 
 /// How many reads (of `READ_BUDGET` each) may wait for the sink: enough that neither side
@@ -22,8 +23,6 @@ pub struct ReadAhead {
     records: Receiver<anyhow::Result<Vec<Record>>>,
     spent: SyncSender<Vec<Record>>,
     counts: Arc<Counts>,
-    /// The input and the format detected for it.
-    format: (String, &'static str),
     reader: Option<JoinHandle<()>>,
 }
 
@@ -32,20 +31,20 @@ pub struct ReadAhead {
 struct Counts {
     lines: AtomicU64,
     unmatched: AtomicU64,
+    /// The format detected from the first lines, once they came.
+    format: OnceLock<&'static str>,
 }
 
 impl ReadAhead {
-    /// Starts reading `lane` (standard input) to its end.
+    /// Starts reading standard input (`input`) to its end. Its format is detected on the
+    /// reading thread too: waiting for a quiet pipe's first bytes must not keep the
+    /// pipeline from its clock (Ctrl-C went unheard until the writer wrote).
     pub fn start(
-        lane: Lane,
+        input: Box<dyn Read + Send>,
         decoding: Decoding,
         read_budget: usize,
         max_spares: usize,
     ) -> anyhow::Result<ReadAhead> {
-        let input = "standard input".to_string();
-        let format = lane
-            .decoder()
-            .map_or("not detected yet", |d| d.format.name());
         let (send, records) = sync_channel(READS_AHEAD);
         let (spent, spares) = sync_channel(READS_AHEAD + 1);
         let counts = Arc::new(Counts::default());
@@ -59,13 +58,12 @@ impl ReadAhead {
         };
         let reader = std::thread::Builder::new()
             .name("read".into())
-            .spawn(move || reader.read_all(lane))
+            .spawn(move || reader.read_all(input))
             .context("cannot start the thread that reads the input")?;
         Ok(ReadAhead {
             records,
             spent,
             counts,
-            format: (input, format),
             reader: Some(reader),
         })
     }
@@ -111,8 +109,13 @@ impl ReadAhead {
         self.counts.unmatched.load(Ordering::Relaxed)
     }
 
-    pub fn format(&self) -> &(String, &'static str) {
-        &self.format
+    /// The input and the format detected for it.
+    pub fn format(&self) -> (String, &'static str) {
+        let format = self.counts.format.get().copied();
+        (
+            "standard input".into(),
+            format.unwrap_or("not detected yet"),
+        )
     }
 }
 
@@ -127,9 +130,21 @@ struct Reader {
 }
 
 impl Reader {
-    /// Reads the lane to its end; stops early when the pipeline hung up or a read failed
-    /// (the error goes to the pipeline).
-    fn read_all(self, mut lane: Lane) {
+    /// Detects the input's format from its first lines, then reads it to its end; stops
+    /// early when the pipeline hung up or a read failed (the error goes to the pipeline).
+    fn read_all(self, input: Box<dyn Read + Send>) {
+        let mut lane = match Lane::once(None, input, 0, &self.decoding) {
+            Ok(lane) => lane,
+            Err(e) => {
+                let _ = self.send.send(Err(
+                    anyhow::Error::new(e).context("cannot read standard input")
+                ));
+                return;
+            }
+        };
+        if let Some(decoder) = lane.decoder() {
+            let _ = self.counts.format.set(decoder.format.name());
+        }
         let mut spares = Vec::new();
         while !lane.ended() {
             while let Ok(mut back) = self.spares.try_recv() {
