@@ -1,7 +1,7 @@
-//! Standard input read and decoded on a thread of its own, a few reads ahead of the sink.
-//! A read from a quiet pipe blocks until the writer writes again; on the pipeline's thread
-//! that held back what was read before it (a sink flushes on the pipeline's clock) and a
-//! request to stop. Files are read on the pipeline's thread: handing each record from one
+//! Standard input read, its format detected and its lines decoded on a thread of its own,
+//! a few reads ahead of the sink. A read from a quiet pipe blocks until the writer writes
+//! again; on the pipeline's thread that held back what was read before it (a sink flushes
+//! on the pipeline's clock) and a request to stop. Files are read on the pipeline's thread: handing each record from one
 //! thread to another cost more CPU than decoding on a second core saved (BENCHMARKS.md).
 
 use super::lane::{Decoding, Lane, Out};
