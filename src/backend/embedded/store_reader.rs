@@ -81,14 +81,7 @@ impl StoreReader {
             }
             StoreReader::Columns(r) => {
                 let mut json = EventWriter::default();
-                r.search_each(query, order, &mut |Found { seq, event }| {
-                    let mut line = Vec::with_capacity(512);
-                    json.write(&event, &mut line);
-                    visit(Hit {
-                        seq,
-                        source: String::from_utf8(line).unwrap_or_default(),
-                    })
-                })
+                r.search_each(query, order, &mut |found| visit(hit_of(&mut json, found)))
             }
         }
     }
@@ -201,13 +194,15 @@ fn hits(found: Vec<Found>) -> Vec<Hit> {
     let mut json = EventWriter::default();
     found
         .into_iter()
-        .map(|Found { seq, event }| {
-            let mut line = Vec::with_capacity(512);
-            json.write(&event, &mut line);
-            Hit {
-                seq,
-                source: String::from_utf8(line).unwrap_or_default(),
-            }
-        })
+        .map(|found| hit_of(&mut json, found))
         .collect()
+}
+
+fn hit_of(json: &mut EventWriter, Found { seq, event }: Found) -> Hit {
+    let mut line = Vec::with_capacity(512);
+    json.write(&event, &mut line);
+    Hit {
+        seq,
+        source: String::from_utf8(line).unwrap_or_default(),
+    }
 }

@@ -322,7 +322,7 @@ impl ColumnReader {
         visit: &mut dyn FnMut(Found) -> Result<()>,
     ) -> Result<u64> {
         let view = self.view();
-        let blocks = self.blocks_best_first(&view, query, order, ALL_SEQS);
+        let blocks = Self::blocks_best_first(&view, query, order, ALL_SEQS);
         let plan = Plan::of(query);
         // Candidates read and not yet handed out, best on top.
         let mut waiting: BinaryHeap<Candidate> = BinaryHeap::new();
@@ -400,7 +400,7 @@ impl ColumnReader {
             return Ok(Vec::new());
         }
         let view = self.view();
-        let blocks = self.blocks_best_first(&view, query, order, seqs.clone());
+        let blocks = Self::blocks_best_first(&view, query, order, seqs.clone());
         let plan = Plan::of(query);
         // The best `limit` so far, worst on top.
         let mut kept: BinaryHeap<Reverse<Candidate>> = BinaryHeap::new();
@@ -434,7 +434,6 @@ impl ColumnReader {
     /// The blocks that may hold a match with a sequence number in `seqs`, with the best
     /// rank any of their events can have, best first.
     fn blocks_best_first(
-        &self,
         view: &View,
         query: &Query,
         order: Order,

@@ -178,7 +178,10 @@ impl ColumnWriter {
         let events = if appended > 0 {
             let name = self.next_part_name();
             let events = self.sealer.finish(rest, self.part_path(&name))?;
-            self.manifest.parts.push(name);
+            // No events, no part file: nothing to name.
+            if events > 0 {
+                self.manifest.parts.push(name);
+            }
             events
         } else {
             0
