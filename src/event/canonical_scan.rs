@@ -71,6 +71,35 @@ impl Key {
         })
     }
 
+    /// The key whose name starts with `byte`, if one does.
+    fn starting_with(byte: u8) -> Option<Key> {
+        Some(match byte {
+            b'@' => Key::Timestamp,
+            b'l' => Key::Level,
+            b's' => Key::Service,
+            b'h' => Key::Host,
+            b'm' => Key::Message,
+            b't' => Key::TraceId,
+            b'f' => Key::Fields,
+            b'u' => Key::Unparsed,
+            _ => return None,
+        })
+    }
+
+    /// The key as a line writes it, with its colon.
+    fn literal(self) -> &'static [u8] {
+        match self {
+            Key::Timestamp => b"\"@timestamp\":",
+            Key::Level => b"\"level\":",
+            Key::Service => b"\"service\":",
+            Key::Host => b"\"host\":",
+            Key::Message => b"\"message\":",
+            Key::TraceId => b"\"trace_id\":",
+            Key::Fields => b"\"fields\":",
+            Key::Unparsed => b"\"unparsed\":",
+        }
+    }
+
     /// The keys every canonical line has.
     const REQUIRED: u8 = (1 << Key::Timestamp as u8)
         | (1 << Key::Level as u8)
@@ -147,7 +176,7 @@ impl<'a> Scanner<'a> {
         self.eat(b'"')?;
         let text = self.text;
         let start = self.at;
-        let end = start + memchr::memchr2(b'"', b'\\', &self.bytes[start..])?;
+        let end = quote_or_backslash(self.bytes, start)?;
         if self.bytes[end] == b'"' {
             self.at = end + 1;
             return text.get(start..end);
@@ -155,7 +184,7 @@ impl<'a> Scanner<'a> {
         self.scratch.clear();
         let mut at = start;
         loop {
-            let end = at + memchr::memchr2(b'"', b'\\', &self.bytes[at..])?;
+            let end = quote_or_backslash(self.bytes, at)?;
             self.scratch.push_str(text.get(at..end)?);
             if self.bytes[end] == b'"' {
                 self.at = end + 1;
@@ -176,16 +205,34 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A key of the line and the colon after it.
+    fn key(&mut self) -> Option<Key> {
+        // Keys are written plainly: `"level":` is that key whatever follows, and reading
+        // it as a literal spares looking for the end of a string (the line's keys are
+        // half of its strings).
+        if let Some(key) = self
+            .bytes
+            .get(self.at + 1)
+            .and_then(|&b| Key::starting_with(b))
+        {
+            if self.eat_word(key.literal()).is_some() {
+                return Some(key);
+            }
+        }
+        let key = Key::named(self.string()?)?;
+        self.eat(b':')?;
+        Some(key)
+    }
+
     fn event_into(&mut self, event: &mut LogEvent, maps: &mut FieldMaps) -> Option<()> {
         self.eat(b'{')?;
         let mut seen = 0u8;
         loop {
-            let key = Key::named(self.string()?)?;
+            let key = self.key()?;
             if seen & key.bit() != 0 {
                 return None;
             }
             seen |= key.bit();
-            self.eat(b':')?;
             match key {
                 Key::Timestamp => event.timestamp = Timestamp::parse(self.string()?)?,
                 Key::Level => event.level = Level::from_word(self.string()?.trim())?,
@@ -297,16 +344,35 @@ impl<'a> Scanner<'a> {
             let Some((key, value)) = entries.next() else {
                 return Some(false);
             };
-            if self.string()? != key {
+            if !self.eat_key(key)? {
                 return Some(false);
             }
-            self.eat(b':')?;
             self.scalar_into(value)?;
             if self.eat(b',').is_none() {
                 self.eat(b'}')?;
                 return Some(entries.next().is_none());
             }
         }
+    }
+
+    /// Reads the next key and its colon, and says whether it is `key`.
+    fn eat_key(&mut self, key: &str) -> Option<bool> {
+        // A key with no quote or backslash in it is written as its own bytes between
+        // quotes: found that way, the string is that key and nothing else.
+        let plain = !key.bytes().any(|b| b == b'"' || b == b'\\');
+        let at = self.at;
+        let written = self.bytes.get(at + 1..at + 1 + key.len());
+        if plain
+            && self.bytes.get(at) == Some(&b'"')
+            && written == Some(key.as_bytes())
+            && self.bytes.get(at + 1 + key.len()) == Some(&b'"')
+        {
+            self.at = at + 2 + key.len();
+        } else if self.string()? != key {
+            return Some(false);
+        }
+        self.eat(b':')?;
+        Some(true)
     }
 
     fn fields_rebuilt(&mut self, map: &mut Map<String, Value>) -> Option<()> {
@@ -395,6 +461,18 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Where the string from `from` ends (its closing quote) or has its first escape.
+fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
+    // Most strings of a line are short (levels, names, field values): looking at a few
+    // bytes one by one finds their end before a vectorised search would have started.
+    let rest = bytes.get(from..)?;
+    let near = rest.len().min(16);
+    if let Some(i) = rest[..near].iter().position(|&b| b == b'"' || b == b'\\') {
+        return Some(from + i);
+    }
+    memchr::memchr2(b'"', b'\\', &rest[near..]).map(|i| from + near + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,6 +510,12 @@ mod tests {
             r#"{"a":"y","b":2}"#,
             r#"{"abcd2":2}"#,
             r#"{"c":"u","d":4}"#,
+            // Keys holding a quote or a backslash, then lines whose bytes spell them
+            // without their escapes: other keys.
+            r#"{"a\":1,\"b":5}"#,
+            r#"{"a":1,"b":2}"#,
+            r#"{"x\\":1}"#,
+            r#"{"x\"":1}"#,
         ];
         let mut event = LogEvent::default();
         let mut maps = FieldMaps::default();

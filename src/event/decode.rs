@@ -98,6 +98,16 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
 
 /// The first level word among the first few words of a line (`ERROR`, `[warn]`, `level=info`).
 pub fn infer_level(text: &str) -> Option<Level> {
+    let bytes = &text.as_bytes()[..text.len().min(200)];
+    if bytes.is_ascii() {
+        // Most lines: 200 bytes of ASCII are the first 200 characters, and a letter or a
+        // digit is one byte, so words are found without decoding characters.
+        return bytes
+            .split(|b| !b.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(12)
+            .find_map(Level::from_word_bytes);
+    }
     // The first 200 characters; a text of at most 200 bytes has no more than that.
     let head = if text.len() <= 200 {
         text
@@ -372,6 +382,25 @@ mod tests {
                 let e = decode_line(line.as_bytes(), &ctx());
                 let again = decode_line(e.to_json().as_bytes(), &ctx());
                 prop_assert_eq!(again, e);
+            }
+
+            /// Level words among punctuation, other words and now and then a character
+            /// outside ASCII, around the 200-character mark: the first level word of the
+            /// first twelve words of the first 200 characters, as reading characters finds it.
+            #[test]
+            fn level_inference_reads_words_as_characters(
+                words in prop::collection::vec(
+                    r"(WARN|error|Info|crit|x{1,9}|[a-z0-9]{1,12}|é|—|\.)", 0..80),
+                gaps in prop::collection::vec(r"[ \[\]=:,(—]{1,2}", 80),
+            ) {
+                let text: String = words.iter().zip(&gaps).map(|(w, g)| format!("{w}{g}")).collect();
+                let head: String = text.chars().take(200).collect();
+                let by_characters = head
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .take(12)
+                    .find_map(Level::from_word);
+                prop_assert_eq!(infer_level(&text), by_characters);
             }
         }
 

@@ -49,25 +49,75 @@ impl Level {
     /// Reads the level words that real logs use (`WARNING`, `err`, `CRITICAL`, `panic`, ...),
     /// in any case. Returns `None` for anything else.
     pub fn from_word(word: &str) -> Option<Level> {
-        // Most words of a message are not levels: those too short or too long to be one
-        // are passed over before folding (this runs on up to twelve words of a line).
-        if !(3..=11).contains(&word.len()) {
-            return None;
-        }
-        let (folded, len) = fold_short::<11>(word)?;
-        Some(match &folded[..len] {
-            b"trace" | b"trc" => Level::Trace,
-            b"debug" | b"dbg" => Level::Debug,
-            b"info" | b"inf" | b"information" | b"notice" => Level::Info,
-            b"warn" | b"warning" | b"wrn" => Level::Warn,
-            b"error" | b"err" | b"erro" => Level::Error,
-            b"fatal" | b"critical" | b"crit" | b"panic" | b"emerg" | b"alert" | b"ftl" => {
-                Level::Fatal
+        Level::from_word_bytes(word.as_bytes())
+    }
+
+    /// `from_word` of a word's bytes.
+    pub fn from_word_bytes(bytes: &[u8]) -> Option<Level> {
+        // This runs on up to twelve words of every plain line, and most are not levels:
+        // a word is compared as one number (its bytes in ASCII lower case), not byte by
+        // byte against each name.
+        let packed = match bytes.len() {
+            3..=8 => folded_u64(bytes),
+            11 => {
+                return bytes
+                    .eq_ignore_ascii_case(b"information")
+                    .then_some(Level::Info)
             }
+            _ => return None,
+        };
+        Some(match packed {
+            TRACE | TRC => Level::Trace,
+            DEBUG | DBG => Level::Debug,
+            INFO | INF | NOTICE => Level::Info,
+            WARN | WARNING | WRN => Level::Warn,
+            ERROR | ERR | ERRO => Level::Error,
+            FATAL | CRITICAL | CRIT | PANIC | EMERG | ALERT | FTL => Level::Fatal,
             _ => return None,
         })
     }
 }
+
+/// A word of at most eight bytes as one number, byte `i` in bits `8i..8i+8`.
+const fn packed_u64(word: &[u8]) -> u64 {
+    let mut packed = 0u64;
+    let mut i = 0;
+    while i < word.len() {
+        packed |= (word[i] as u64) << (8 * i);
+        i += 1;
+    }
+    packed
+}
+
+/// `packed_u64` of `word` with ASCII letters in lower case. Setting bit 5 of every byte
+/// lowers letters and turns no other byte into a letter, so a word equals a lower-case
+/// name exactly when the name's letters match it in any case.
+fn folded_u64(word: &[u8]) -> u64 {
+    word.iter().enumerate().fold(0, |packed, (i, &b)| {
+        packed | (u64::from(b | 0x20) << (8 * i))
+    })
+}
+
+const TRACE: u64 = packed_u64(b"trace");
+const TRC: u64 = packed_u64(b"trc");
+const DEBUG: u64 = packed_u64(b"debug");
+const DBG: u64 = packed_u64(b"dbg");
+const INFO: u64 = packed_u64(b"info");
+const INF: u64 = packed_u64(b"inf");
+const NOTICE: u64 = packed_u64(b"notice");
+const WARN: u64 = packed_u64(b"warn");
+const WARNING: u64 = packed_u64(b"warning");
+const WRN: u64 = packed_u64(b"wrn");
+const ERROR: u64 = packed_u64(b"error");
+const ERR: u64 = packed_u64(b"err");
+const ERRO: u64 = packed_u64(b"erro");
+const FATAL: u64 = packed_u64(b"fatal");
+const CRITICAL: u64 = packed_u64(b"critical");
+const CRIT: u64 = packed_u64(b"crit");
+const PANIC: u64 = packed_u64(b"panic");
+const EMERG: u64 = packed_u64(b"emerg");
+const ALERT: u64 = packed_u64(b"alert");
+const FTL: u64 = packed_u64(b"ftl");
 
 impl Level {
     /// Reads a word found where a format puts the level: besides `from_word`, the names of
@@ -168,5 +218,69 @@ mod tests {
         assert_eq!(Level::from_word("informations"), None);
         assert_eq!(Level::from_word("ÉRROR"), None);
         assert_eq!(Level::from_word(""), None);
+    }
+
+    /// The level words, as `from_word` must read them in any case.
+    const NAMES: [(&str, Level); 21] = [
+        ("trace", Level::Trace),
+        ("trc", Level::Trace),
+        ("debug", Level::Debug),
+        ("dbg", Level::Debug),
+        ("info", Level::Info),
+        ("inf", Level::Info),
+        ("information", Level::Info),
+        ("notice", Level::Info),
+        ("warn", Level::Warn),
+        ("warning", Level::Warn),
+        ("wrn", Level::Warn),
+        ("error", Level::Error),
+        ("err", Level::Error),
+        ("erro", Level::Error),
+        ("fatal", Level::Fatal),
+        ("critical", Level::Fatal),
+        ("crit", Level::Fatal),
+        ("panic", Level::Fatal),
+        ("emerg", Level::Fatal),
+        ("alert", Level::Fatal),
+        ("ftl", Level::Fatal),
+    ];
+
+    fn by_the_table(word: &str) -> Option<Level> {
+        NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(word))
+            .map(|&(_, level)| level)
+    }
+
+    /// Every name in every mix of cases, and every name with any one byte replaced by any
+    /// ASCII byte (the neighbours of letters, `@` `[` `` ` `` `{`, among them), read as
+    /// the table of names says.
+    #[test]
+    fn level_words_are_read_in_any_case_and_nothing_else_is() {
+        for (name, level) in NAMES {
+            for cases in 0u32..1 << name.len() {
+                let word: String = name
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| match cases >> i & 1 {
+                        1 => c.to_ascii_uppercase(),
+                        _ => c,
+                    })
+                    .collect();
+                assert_eq!(Level::from_word(&word), Some(level), "{word}");
+            }
+            for at in 0..name.len() {
+                for byte in 0u8..128 {
+                    let mut word = name.as_bytes().to_vec();
+                    word[at] = byte;
+                    let word = String::from_utf8(word).unwrap();
+                    assert_eq!(Level::from_word(&word), by_the_table(&word), "{word:?}");
+                }
+            }
+            for extra in ["s", "é", "\0"] {
+                let longer = format!("{name}{extra}");
+                assert_eq!(Level::from_word(&longer), by_the_table(&longer), "{longer}");
+            }
+        }
     }
 }
