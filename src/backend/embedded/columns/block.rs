@@ -527,16 +527,20 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// A column as stored: packed by zstd, or as it is when packing does not make it smaller.
-pub(super) fn compress(column: &[u8]) -> Vec<u8> {
-    let packed = COMPRESSOR.with(|c| match c.borrow_mut().as_mut() {
-        Some(compressor) => compressor.compress(column),
-        None => zstd::bulk::compress(column, ZSTD_LEVEL),
+/// A column as stored: packed by zstd into `packed` (emptied first, its room kept for the
+/// next column), or the column as it is when packing does not make it smaller.
+pub(super) fn compress_into<'a>(column: &'a [u8], packed: &'a mut Vec<u8>) -> &'a [u8] {
+    packed.clear();
+    packed.reserve(zstd::zstd_safe::compress_bound(column.len()));
+    let written = COMPRESSOR.with(|c| match c.borrow_mut().as_mut() {
+        Some(compressor) => compressor.compress_to_buffer(column, packed),
+        None => zstd::bulk::Compressor::new(ZSTD_LEVEL)
+            .and_then(|mut compressor| compressor.compress_to_buffer(column, packed)),
     });
-    match packed {
-        Ok(packed) if packed.len() < column.len() => packed,
+    match written {
+        Ok(len) if len < column.len() => &packed[..len],
         // Compressing in memory fails only on allocation failure, which aborts anyway.
-        _ => column.to_vec(),
+        _ => column,
     }
 }
 

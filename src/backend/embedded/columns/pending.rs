@@ -136,29 +136,45 @@ impl PendingBlock {
     /// Like `encode`, into `block` (emptied first), so a caller that writes one block after
     /// another reuses one buffer.
     pub fn encode_into(&self, block: &mut Vec<u8>) -> Result<(), BlockError> {
+        ENCODING.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let encoded = self.encode_with(block, &mut scratch);
+            scratch.trim();
+            encoded
+        })
+    }
+
+    fn encode_with(&self, block: &mut Vec<u8>, scratch: &mut Scratch) -> Result<(), BlockError> {
         block.clear();
         let events = self.len();
         if events > MAX_EVENTS {
             return Err(BlockError::TooManyEvents(events));
         }
+        let Scratch {
+            head,
+            columns,
+            packed,
+            messages,
+        } = scratch;
+        head.clear();
+        columns.clear();
         let (oldest, newest) = self.time_range();
-        let mut head = Vec::new();
-        varint::put(&mut head, events as u64);
-        varint::put_signed(&mut head, oldest.0);
-        varint::put_signed(&mut head, newest.0);
+        varint::put(head, events as u64);
+        varint::put_signed(head, oldest.0);
+        varint::put_signed(head, newest.0);
         for count in self.level_counts {
-            varint::put(&mut head, count);
+            varint::put(head, count);
         }
-        WordBloom::of(self.messages()).to_bytes(&mut head);
+        WordBloom::of(self.messages()).to_bytes(head);
         let keys = self.fields.columns(events);
-        fields::put_stats(&mut head, keys.iter().map(|(stats, _)| stats));
+        fields::put_stats(head, keys.iter().map(|(stats, _)| stats));
+        self.message_column(messages);
         // Columns already in their layout are compressed where they lie.
-        let (seqs, times, services, hosts, messages) = (
+        let (seqs, times, services, hosts) = (
             numbers(&self.seqs),
             times(&self.times, oldest.0),
             self.services.column(),
             self.hosts.column(),
-            self.message_column(),
         );
         let fixed: [&[u8]; 8] = [
             &seqs,
@@ -167,40 +183,73 @@ impl PendingBlock {
             &self.flags,
             &services,
             &hosts,
-            &messages,
+            messages,
             &self.trace_ids,
         ];
-        let mut columns = Vec::new();
-        varint::put(&mut head, (fixed.len() + keys.len()) as u64);
+        varint::put(head, (fixed.len() + keys.len()) as u64);
         for column in fixed
             .into_iter()
             .chain(keys.iter().map(|(_, c)| c.as_slice()))
         {
-            let stored = block::compress(column);
-            varint::put(&mut head, stored.len() as u64);
-            varint::put(&mut head, column.len() as u64);
+            let stored = block::compress_into(column, packed);
+            varint::put(head, stored.len() as u64);
+            varint::put(head, column.len() as u64);
             head.push(u8::from(stored.len() != column.len() || stored != column));
-            head.extend_from_slice(&xxh3_64(&stored).to_le_bytes());
-            columns.extend_from_slice(&stored);
+            head.extend_from_slice(&xxh3_64(stored).to_le_bytes());
+            columns.extend_from_slice(stored);
         }
         let head_len =
             u32::try_from(head.len()).map_err(|_| BlockError::Damaged("head too large"))?;
         block.reserve(block::PREFIX_BYTES + head.len() + columns.len());
         block.extend_from_slice(MAGIC);
         block.extend_from_slice(&head_len.to_le_bytes());
-        block.extend_from_slice(&xxh3_64(&head).to_le_bytes());
-        block.extend_from_slice(&head);
-        block.extend_from_slice(&columns);
+        block.extend_from_slice(&xxh3_64(head).to_le_bytes());
+        block.extend_from_slice(head);
+        block.extend_from_slice(columns);
         Ok(())
     }
 
-    fn message_column(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.text.len() + 2 * self.len());
+    /// The messages' column, into `out` (emptied first).
+    fn message_column(&self, out: &mut Vec<u8>) {
+        out.clear();
+        out.reserve(self.text.len() + 2 * self.len());
         for message in self.messages() {
-            put_text(&mut out, message);
+            put_text(out, message);
         }
-        out
     }
+}
+
+/// Buffers one block's encoding needs, kept by each thread that seals blocks: the largest
+/// (the messages, packed columns) are half a megabyte each, and taking them fresh for
+/// every block had the kernel zeroing new pages for a fifth of the sealing thread's time.
+#[derive(Default)]
+struct Scratch {
+    head: Vec<u8>,
+    columns: Vec<u8>,
+    packed: Vec<u8>,
+    messages: Vec<u8>,
+}
+
+impl Scratch {
+    /// A block of unusually long messages does not leave all its room behind.
+    const KEEP: usize = 4 << 20;
+
+    fn trim(&mut self) {
+        for buffer in [
+            &mut self.head,
+            &mut self.columns,
+            &mut self.packed,
+            &mut self.messages,
+        ] {
+            if buffer.capacity() > Self::KEEP {
+                *buffer = Vec::new();
+            }
+        }
+    }
+}
+
+thread_local! {
+    static ENCODING: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Distinct values once, in order of first appearance, then (when there is more than
