@@ -118,6 +118,20 @@ const PANIC: u64 = packed_u64(b"panic");
 const EMERG: u64 = packed_u64(b"emerg");
 const ALERT: u64 = packed_u64(b"alert");
 const FTL: u64 = packed_u64(b"ftl");
+const SEVERE: u64 = packed_u64(b"severe");
+const ERRORS: u64 = packed_u64(b"errors");
+const FAILURE: u64 = packed_u64(b"failure");
+const FATL: u64 = packed_u64(b"fatl");
+const FINE: u64 = packed_u64(b"fine");
+const CONFIG: u64 = packed_u64(b"config");
+const FINER: u64 = packed_u64(b"finer");
+const FINEST: u64 = packed_u64(b"finest");
+const VERBOSE: u64 = packed_u64(b"verbose");
+const VRB: u64 = packed_u64(b"vrb");
+const ALL: u64 = packed_u64(b"all");
+const INFORM: u64 = packed_u64(b"inform");
+const LOG: u64 = packed_u64(b"log");
+const NOTE: u64 = packed_u64(b"note");
 
 impl Level {
     /// Reads a word found where a format puts the level: besides `from_word`, the names of
@@ -127,15 +141,33 @@ impl Level {
         if let Some(level) = Level::from_word(word) {
             return Some(level);
         }
-        let (folded, len) = fold_short::<13>(word)?;
-        Some(match &folded[..len] {
-            b"severe" | b"errors" => Level::Error,
-            b"failure" | b"emergency" | b"fatl" => Level::Fatal,
-            b"fine" | b"config" => Level::Debug,
-            b"finer" | b"finest" | b"verbose" | b"vrb" | b"all" => Level::Trace,
-            // PostgreSQL writes LOG and DEBUG1-5; MySQL [Note] and [System].
-            b"informational" | b"inform" | b"log" | b"note" => Level::Info,
-            b"debug1" | b"debug2" | b"debug3" | b"debug4" | b"debug5" => Level::Debug,
+        let bytes = word.as_bytes();
+        let packed = match bytes.len() {
+            // PostgreSQL writes DEBUG1-5 (digits are not folded: a control character
+            // would fold onto one).
+            6 if bytes[..5].eq_ignore_ascii_case(b"debug") && (b'1'..=b'5').contains(&bytes[5]) => {
+                return Some(Level::Debug)
+            }
+            3..=8 => folded_u64(bytes),
+            9 => {
+                return bytes
+                    .eq_ignore_ascii_case(b"emergency")
+                    .then_some(Level::Fatal)
+            }
+            13 => {
+                return bytes
+                    .eq_ignore_ascii_case(b"informational")
+                    .then_some(Level::Info)
+            }
+            _ => return None,
+        };
+        Some(match packed {
+            SEVERE | ERRORS => Level::Error,
+            FAILURE | FATL => Level::Fatal,
+            FINE | CONFIG => Level::Debug,
+            FINER | FINEST | VERBOSE | VRB | ALL => Level::Trace,
+            // PostgreSQL writes LOG; MySQL [Note].
+            INFORM | LOG | NOTE => Level::Info,
             _ => return None,
         })
     }
@@ -152,21 +184,6 @@ impl Level {
             _ => return None,
         })
     }
-}
-
-/// `word` in ASCII lower case, in a buffer on the stack, when it has at most `N` bytes
-/// (every level word is short): level words are looked for in every word at the start of
-/// every plain line, and lowering each into a new `String` was a tenth of shipping syslog.
-fn fold_short<const N: usize>(word: &str) -> Option<([u8; N], usize)> {
-    let bytes = word.as_bytes();
-    if bytes.len() > N {
-        return None;
-    }
-    let mut folded = [0u8; N];
-    for (slot, byte) in folded.iter_mut().zip(bytes) {
-        *slot = byte.to_ascii_lowercase();
-    }
-    Some((folded, bytes.len()))
 }
 
 impl fmt::Display for Level {
@@ -245,6 +262,31 @@ mod tests {
         ("ftl", Level::Fatal),
     ];
 
+    /// The words only `from_header_word` reads, besides `NAMES`.
+    const HEADER_NAMES: [(&str, Level); 21] = [
+        ("severe", Level::Error),
+        ("errors", Level::Error),
+        ("failure", Level::Fatal),
+        ("emergency", Level::Fatal),
+        ("fatl", Level::Fatal),
+        ("fine", Level::Debug),
+        ("config", Level::Debug),
+        ("finer", Level::Trace),
+        ("finest", Level::Trace),
+        ("verbose", Level::Trace),
+        ("vrb", Level::Trace),
+        ("all", Level::Trace),
+        ("informational", Level::Info),
+        ("inform", Level::Info),
+        ("log", Level::Info),
+        ("note", Level::Info),
+        ("debug1", Level::Debug),
+        ("debug2", Level::Debug),
+        ("debug3", Level::Debug),
+        ("debug4", Level::Debug),
+        ("debug5", Level::Debug),
+    ];
+
     fn by_the_table(word: &str) -> Option<Level> {
         NAMES
             .iter()
@@ -252,34 +294,71 @@ mod tests {
             .map(|&(_, level)| level)
     }
 
-    /// Every name in every mix of cases, and every name with any one byte replaced by any
-    /// ASCII byte (the neighbours of letters, `@` `[` `` ` `` `{`, among them), read as
-    /// the table of names says.
-    #[test]
-    fn level_words_are_read_in_any_case_and_nothing_else_is() {
-        for (name, level) in NAMES {
-            for cases in 0u32..1 << name.len() {
-                let word: String = name
-                    .chars()
+    fn by_the_header_table(word: &str) -> Option<Level> {
+        by_the_table(word).or_else(|| {
+            HEADER_NAMES
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(word))
+                .map(|&(_, level)| level)
+        })
+    }
+
+    /// Each name with any one byte replaced by any ASCII byte, and with a byte more.
+    fn neighbours(name: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        for at in 0..name.len() {
+            for byte in 0u8..128 {
+                let mut word = name.as_bytes().to_vec();
+                word[at] = byte;
+                words.extend(String::from_utf8(word));
+            }
+        }
+        for extra in ["s", "é", "\0", "1"] {
+            words.push(format!("{name}{extra}"));
+        }
+        words
+    }
+
+    /// Every mix of cases of `name`.
+    fn cases(name: &str) -> Vec<String> {
+        (0u32..1 << name.len())
+            .map(|cases| {
+                name.chars()
                     .enumerate()
                     .map(|(i, c)| match cases >> i & 1 {
                         1 => c.to_ascii_uppercase(),
                         _ => c,
                     })
-                    .collect();
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Every name in every mix of cases, and every name with any one byte replaced by any
+    /// ASCII byte (the neighbours of letters, `@` `[` `` ` `` `{`, and control characters
+    /// that would fold onto digits, among them), read as the tables of names say.
+    #[test]
+    fn level_words_are_read_in_any_case_and_nothing_else_is() {
+        for (name, level) in NAMES {
+            for word in cases(name) {
                 assert_eq!(Level::from_word(&word), Some(level), "{word}");
+                assert_eq!(Level::from_header_word(&word), Some(level), "{word}");
             }
-            for at in 0..name.len() {
-                for byte in 0u8..128 {
-                    let mut word = name.as_bytes().to_vec();
-                    word[at] = byte;
-                    let word = String::from_utf8(word).unwrap();
-                    assert_eq!(Level::from_word(&word), by_the_table(&word), "{word:?}");
-                }
+        }
+        for (name, level) in HEADER_NAMES {
+            for word in cases(name) {
+                assert_eq!(Level::from_word(&word), None, "{word}");
+                assert_eq!(Level::from_header_word(&word), Some(level), "{word}");
             }
-            for extra in ["s", "é", "\0"] {
-                let longer = format!("{name}{extra}");
-                assert_eq!(Level::from_word(&longer), by_the_table(&longer), "{longer}");
+        }
+        for (name, _) in NAMES.iter().chain(&HEADER_NAMES) {
+            for word in neighbours(name) {
+                assert_eq!(Level::from_word(&word), by_the_table(&word), "{word:?}");
+                assert_eq!(
+                    Level::from_header_word(&word),
+                    by_the_header_table(&word),
+                    "{word:?}"
+                );
             }
         }
     }

@@ -36,7 +36,11 @@ fn word(line: &str, at: usize) -> Option<(&str, usize)> {
     if rest_trim.is_empty() {
         return None;
     }
-    let len = rest_trim.find(' ').unwrap_or(rest_trim.len());
+    // Words here are short: a plain loop ends them before a vectorised search starts.
+    let len = rest_trim
+        .bytes()
+        .position(|b| b == b' ')
+        .unwrap_or(rest_trim.len());
     Some((&line[start..start + len], start + len))
 }
 
@@ -72,7 +76,7 @@ pub fn read_bsd(line: &str) -> Option<Header<'_>> {
     // A host name is one word without a colon, and not a level (then this is a
     // time-first application log, not syslog).
     if host.ends_with(':')
-        || host.contains('[')
+        || host.as_bytes().contains(&b'[')
         || host.bytes().all(|b| b.is_ascii_digit())
         || level_in_word(host).is_some()
     {
