@@ -5,38 +5,42 @@
 //! bound by parsing). Anything else is left to the serde reader (`canonical.rs`), so the
 //! three readers agree on every line: where this one answers, it gives what they give.
 
-use super::{
-    fields_sketch_of, key_sketch, set_keyword, sketch_from_keys, Level, LogEvent, Timestamp,
-};
+use super::{key_sketch, set_keyword, Level, LogEvent, Timestamp};
 use crate::premixed::Premixed;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// `fields` maps of earlier events, by `fields_sketch`: a line whose keys are not those of
+/// `fields` maps of earlier events, by their first key: a line whose keys are not those of
 /// the map its event holds finds one that has them, and writes only the values (no key, no
 /// tree node, no string allocated). A file mixes a few kinds of events; a reused event
 /// seldom held one of the same kind.
 #[derive(Debug, Clone, Default)]
 pub struct FieldMaps {
-    by_sketch: HashMap<u64, Vec<Map<String, Value>>, Premixed>,
+    by_first_key: HashMap<u64, Vec<Map<String, Value>>, Premixed>,
     count: usize,
 }
 
 impl FieldMaps {
     /// Enough for the kinds of events a file holds; more would only hold memory.
     const MAX: usize = 256;
+    /// Kept maps tried for one line at most: kinds that share a first key cost a few
+    /// tries (each stops at the first key that differs) before the map is rebuilt.
+    const TRIES: usize = 4;
 
-    fn take(&mut self, sketch: u64) -> Option<Map<String, Value>> {
-        let found = self.by_sketch.get_mut(&sketch)?.pop()?;
-        self.count -= 1;
-        Some(found)
+    fn slot(first_key: &str) -> u64 {
+        // `key_sketch` keeps the key's length and first bytes in the low bits; spread over
+        // all of them for the table.
+        key_sketch(first_key).wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 
     fn keep(&mut self, map: Map<String, Value>) {
-        if !map.is_empty() && self.count < Self::MAX {
+        let Some(first) = map.keys().next() else {
+            return;
+        };
+        if self.count < Self::MAX {
             self.count += 1;
-            self.by_sketch
-                .entry(fields_sketch_of(&map))
+            self.by_first_key
+                .entry(Self::slot(first))
                 .or_default()
                 .push(map);
         }
@@ -268,69 +272,48 @@ impl<'a> Scanner<'a> {
 
     /// The `fields` object, into a map that may hold an earlier event's. When the line's
     /// keys are that map's, in order (events of one kind), the values are written over in
-    /// place; else over those of a kept map that has them; else the map is rebuilt, a key
-    /// found there keeping its `String`.
+    /// place; else over those of a kept map that has them (found by the first key, so the
+    /// object is not read through first); else the map is rebuilt, a key found there
+    /// keeping its `String`.
     fn fields_into(&mut self, map: &mut Map<String, Value>, maps: &mut FieldMaps) -> Option<()> {
         let start = self.at;
         if self.fields_in_place(map)? {
             return Some(());
         }
         self.at = start;
-        let sketch = self.fields_sketch()?;
-        self.at = start;
-        match maps.take(sketch) {
-            Some(kept) => {
-                maps.keep(std::mem::replace(map, kept));
-                if self.fields_in_place(map)? {
-                    return Some(());
-                }
-                self.at = start;
-            }
-            // The map goes to the kept ones, for a later line of its kind.
-            None => maps.keep(std::mem::take(map)),
+        if let Some(found) = self.kept_fields_in_place(maps, start)? {
+            maps.keep(std::mem::replace(map, found));
+            return Some(());
         }
+        // The map goes to the kept ones, for a later line of its kind.
+        maps.keep(std::mem::take(map));
+        self.at = start;
         self.fields_rebuilt(map)
     }
 
-    /// `fields_sketch` of the keys of the `fields` object here.
-    fn fields_sketch(&mut self) -> Option<u64> {
+    /// A kept map the `fields` object at `start` was written into in place, taken out of
+    /// `maps`; `None` (and the object to be read again) when none has its keys.
+    fn kept_fields_in_place(
+        &mut self,
+        maps: &mut FieldMaps,
+        start: usize,
+    ) -> Option<Option<Map<String, Value>>> {
         self.eat(b'{')?;
-        let (mut count, mut first, mut last) = (0, 0, 0);
-        if self.eat(b'}').is_none() {
-            loop {
-                let key = key_sketch(self.string()?);
-                if count == 0 {
-                    first = key;
-                }
-                last = key;
-                count += 1;
-                self.eat(b':')?;
-                self.skip_scalar()?;
-                if self.eat(b',').is_none() {
-                    self.eat(b'}')?;
-                    break;
-                }
+        if self.eat(b'}').is_some() {
+            return Some(None);
+        }
+        let first = FieldMaps::slot(self.string()?);
+        let Some(kept) = maps.by_first_key.get_mut(&first) else {
+            return Some(None);
+        };
+        for i in (0..kept.len()).rev().take(FieldMaps::TRIES) {
+            self.at = start;
+            if self.fields_in_place(&mut kept[i])? {
+                maps.count -= 1;
+                return Some(Some(kept.swap_remove(i)));
             }
         }
-        Some(sketch_from_keys(count, first, last))
-    }
-
-    /// Passes over a value `scalar_into` would take.
-    fn skip_scalar(&mut self) -> Option<()> {
-        match self.bytes.get(self.at)? {
-            b'"' => {
-                self.string()?;
-            }
-            b't' | b'f' => {
-                self.boolean()?;
-            }
-            b'n' => self.eat_word(b"null")?,
-            b'-' | b'0'..=b'9' => {
-                self.number_text();
-            }
-            _ => return None,
-        }
-        Some(())
+        Some(None)
     }
 
     /// `Some(false)`: the keys are not the map's (what was written over is read again).
@@ -510,6 +493,16 @@ mod tests {
             r#"{"a":"y","b":2}"#,
             r#"{"abcd2":2}"#,
             r#"{"c":"u","d":4}"#,
+            // More kinds sharing a first key than are tried: the oldest is rebuilt.
+            r#"{"a":"1","b1":1}"#,
+            r#"{"a":"1","b2":1}"#,
+            r#"{"a":"1","b3":1}"#,
+            r#"{"a":"1","b4":1}"#,
+            r#"{"a":"1","b5":1}"#,
+            r#"{"a":"1","b6":1}"#,
+            r#"{"a":"2","b1":2}"#,
+            r#"{"a":"2","b6":2}"#,
+            r#"{"a":"2","b3":2}"#,
             // Keys holding a quote or a backslash, then lines whose bytes spell them
             // without their escapes: other keys.
             r#"{"a\":1,\"b":5}"#,
