@@ -9,6 +9,7 @@ pub mod patterns;
 pub mod pipeline;
 pub mod premixed;
 pub mod query;
+pub mod short_text;
 pub mod simulator;
 pub mod source;
 pub mod stack;

@@ -170,7 +170,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn eat_word(&mut self, word: &[u8]) -> Option<()> {
-        let found = self.bytes.get(self.at..self.at + word.len())? == word;
+        let found = crate::short_text::equal(self.bytes.get(self.at..self.at + word.len())?, word);
         found.then(|| self.at += word.len())
     }
 
@@ -347,7 +347,7 @@ impl<'a> Scanner<'a> {
         let written = self.bytes.get(at + 1..at + 1 + key.len());
         if plain
             && self.bytes.get(at) == Some(&b'"')
-            && written == Some(key.as_bytes())
+            && written.is_some_and(|w| crate::short_text::equal(w, key.as_bytes()))
             && self.bytes.get(at + 1 + key.len()) == Some(&b'"')
         {
             self.at = at + 2 + key.len();

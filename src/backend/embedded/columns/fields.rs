@@ -82,7 +82,11 @@ impl FieldColumns {
             // Most events share their keys, in the same order: the key at the same place
             // is tried first.
             let slot = match self.keys.get(at) {
-                Some(known) if known.stats.key == *key => at,
+                Some(known)
+                    if crate::short_text::equal(known.stats.key.as_bytes(), key.as_bytes()) =>
+                {
+                    at
+                }
                 _ => match self.index.get(key.as_str()) {
                     Some(&slot) => slot,
                     None => {

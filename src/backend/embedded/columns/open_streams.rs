@@ -4,6 +4,7 @@
 //! of `ship`'s main thread in `memcmp`).
 
 use super::pending::PendingBlock;
+use crate::short_text::equal;
 use hashbrown::HashTable;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
@@ -35,7 +36,11 @@ impl OpenStreams {
         let hash = hash_of(service, host);
         let entry = self.streams.entry(
             hash,
-            |s| s.hash == hash && s.service == service && s.host == host,
+            |s| {
+                s.hash == hash
+                    && equal(s.service.as_bytes(), service.as_bytes())
+                    && equal(s.host.as_bytes(), host.as_bytes())
+            },
             |s| s.hash,
         );
         let stream = entry.or_insert_with(|| OpenStream {
