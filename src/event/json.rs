@@ -170,6 +170,30 @@ mod tests {
         assert_eq!(ours, serde_json::to_vec(&fields).unwrap());
     }
 
+    /// Every byte at every place of texts of every length up to 40 (around each way a
+    /// length is looked at), beside plain bytes and bytes one bit away from those that
+    /// must be escaped.
+    #[test]
+    fn every_byte_that_must_be_escaped_is_found_wherever_it_is() {
+        for background in [b'a', b'!', b'#', b'[', b']', 0x7f, 0xa2, 0xdc, 0xff] {
+            for len in 0..40usize {
+                let plain = vec![background; len];
+                assert!(!needs_escaping(&plain), "{len} {background:#x}");
+                for at in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut text = plain.clone();
+                        text[at] = byte;
+                        assert_eq!(
+                            needs_escaping(&text),
+                            ESCAPED[usize::from(byte)],
+                            "{len} {at} {byte:#x} {background:#x}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn any_string_is_written_as_serde_json_writes_it(text in "[a-z\"\\\\\\x00-\\x1f\\x7fé€ ]{0,40}") {

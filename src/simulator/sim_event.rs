@@ -129,7 +129,7 @@ impl SimEvent {
                 .fields
                 .keys()
                 .zip(&self.fields)
-                .all(|(a, (b, _))| a == b);
+                .all(|(a, (b, _))| crate::short_text::equal(a.as_bytes(), b.as_bytes()));
         if same_keys {
             for (slot, (_, value)) in event.fields.values_mut().zip(&self.fields) {
                 set_value(slot, value);

@@ -9,6 +9,7 @@ use super::bloom::WordBloom;
 use super::fields::{self, FieldColumns};
 use super::varint::{self, put_text};
 use crate::event::{LogEvent, Timestamp};
+use crate::short_text::equal;
 use xxhash_rust::xxh3::xxh3_64;
 
 #[derive(Default)]
@@ -269,13 +270,13 @@ impl Dictionary {
         self.rows += 1;
         match self.distinct.as_slice() {
             [] => return self.distinct.push(value.to_string()),
-            [only] if only == value => return,
+            [only] if equal(only.as_bytes(), value.as_bytes()) => return,
             _ => {}
         }
         // Every row before the second value held the first.
         self.indices.resize(row, 0);
         let index = match self.indices.last() {
-            Some(&last) if self.distinct[last as usize] == value => last,
+            Some(&last) if equal(self.distinct[last as usize].as_bytes(), value.as_bytes()) => last,
             _ => match self.distinct.iter().position(|d| d == value) {
                 Some(i) => i as u32,
                 None => {
