@@ -244,8 +244,7 @@ impl<'a> Scanner<'a> {
                 Key::Host => set_keyword(&mut event.host, self.string()?),
                 Key::Message => {
                     let message = self.string()?;
-                    event.message.clear();
-                    event.message.push_str(message);
+                    refill(&mut event.message, message);
                 }
                 Key::TraceId => {
                     let id = self.string()?;
@@ -442,6 +441,18 @@ impl<'a> Scanner<'a> {
             _ => None,
         }
     }
+}
+
+/// Makes `target` (the message of an event read before) hold `text`. Records are reused in
+/// no particular order, so a message string meets longer texts now and then: it grows
+/// straight to a round size (at least 128 bytes), rather than by as little as each new
+/// text needs, and is soon large enough for every line.
+fn refill(target: &mut String, text: &str) {
+    target.clear();
+    if target.capacity() < text.len() {
+        target.reserve(text.len().next_power_of_two().max(128));
+    }
+    target.push_str(text);
 }
 
 /// Where the string from `from` ends (its closing quote) or has its first escape.
