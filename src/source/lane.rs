@@ -514,16 +514,20 @@ fn emit(
     out: &mut Out,
     received_at: Timestamp,
 ) {
-    let mut record = match out.spares.pop() {
-        Some(spare) => spare,
-        None => Record {
-            event: Box::default(),
-            stream: stream.clone(),
-            offset: 0,
-            bytes: 0,
-            skipped: false,
-            original: None,
-        },
+    // The record goes into the batch first and is filled where it lies: building it on
+    // the stack and moving it in cost more than decoding a short line (the move read back
+    // the flag byte just written, which stalls).
+    let spare = out.spares.pop().unwrap_or_else(|| Record {
+        event: Box::default(),
+        stream: stream.clone(),
+        offset: 0,
+        bytes: 0,
+        skipped: false,
+        original: None,
+    });
+    out.records.push(spare);
+    let Some(record) = out.records.last_mut() else {
+        return;
     };
     decoder.decode_into(entry, received_at, &mut record.event);
     for (key, value) in &decoding.extra {
@@ -541,7 +545,6 @@ fn emit(
     record.bytes = entry.len();
     record.skipped = false;
     record.original = None;
-    out.records.push(record);
 }
 
 pub fn without_line_break(line: &[u8]) -> &[u8] {
