@@ -59,11 +59,7 @@ impl Level {
         // byte against each name.
         let packed = match bytes.len() {
             3..=8 => folded_u64(bytes),
-            11 => {
-                return bytes
-                    .eq_ignore_ascii_case(b"information")
-                    .then_some(Level::Info)
-            }
+            11 => return spelled(bytes, b"information", Level::Info),
             _ => return None,
         };
         Some(match packed {
@@ -76,6 +72,11 @@ impl Level {
             _ => return None,
         })
     }
+}
+
+/// `level` when `bytes` spell `word` in any case (a level word longer than eight bytes).
+fn spelled(bytes: &[u8], word: &[u8], level: Level) -> Option<Level> {
+    bytes.eq_ignore_ascii_case(word).then_some(level)
 }
 
 /// A word of at most eight bytes as one number, byte `i` in bits `8i..8i+8`.
@@ -149,16 +150,8 @@ impl Level {
                 return Some(Level::Debug)
             }
             3..=8 => folded_u64(bytes),
-            9 => {
-                return bytes
-                    .eq_ignore_ascii_case(b"emergency")
-                    .then_some(Level::Fatal)
-            }
-            13 => {
-                return bytes
-                    .eq_ignore_ascii_case(b"informational")
-                    .then_some(Level::Info)
-            }
+            9 => return spelled(bytes, b"emergency", Level::Fatal),
+            13 => return spelled(bytes, b"informational", Level::Info),
             _ => return None,
         };
         Some(match packed {
