@@ -340,14 +340,14 @@ impl<'a> Scanner<'a> {
     /// Reads the next key and its colon, and says whether it is `key`.
     fn eat_key(&mut self, key: &str) -> Option<bool> {
         // A key with no quote or backslash in it is written as its own bytes between
-        // quotes: found that way, the string is that key and nothing else.
-        let plain = !key.bytes().any(|b| b == b'"' || b == b'\\');
+        // quotes: found that way, the string is that key and nothing else. (Whether it
+        // has one is asked last, only of a key whose bytes are there.)
         let at = self.at;
         let written = self.bytes.get(at + 1..at + 1 + key.len());
-        if plain
-            && self.bytes.get(at) == Some(&b'"')
+        if self.bytes.get(at) == Some(&b'"')
             && written.is_some_and(|w| crate::short_text::equal(w, key.as_bytes()))
             && self.bytes.get(at + 1 + key.len()) == Some(&b'"')
+            && !key.bytes().any(|b| b == b'"' || b == b'\\')
         {
             self.at = at + 2 + key.len();
         } else if self.string()? != key {
