@@ -300,11 +300,31 @@ fn ship_serves_the_pipeline_metrics() {
 }
 
 #[test]
+fn inputs_that_cannot_be_read_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.log");
+    let err = common::error_of(logagg(dir.path()).args(["ship".as_ref(), missing.as_os_str()]));
+    assert!(
+        err.contains("missing.log") && err.contains("check the path"),
+        "{err}"
+    );
+    let err = common::error_of(logagg(dir.path()).args(["ship".as_ref(), dir.path().as_os_str()]));
+    assert!(err.contains("name the files in it"), "{err}");
+    let err = common::error_of(logagg(dir.path()).args(["ship", "--follow", "-"]));
+    assert!(err.contains("tail -F"), "{err}");
+    assert!(
+        !dir.path().join("manifest.json").exists(),
+        "a refused ship left a store behind"
+    );
+}
+
+#[test]
 fn standard_input_is_stored_each_time_and_leaves_no_position_behind() {
     let dir = tempfile::tempdir().unwrap();
-    for _ in 0..2 {
+    // `-` names standard input, as it does for most tools; no file name means it too.
+    for args in [&["ship"][..], &["ship", "-"][..]] {
         logagg(dir.path())
-            .arg("ship")
+            .args(args)
             .write_stdin("2026-11-24T13:00:00Z INFO one\n2026-11-24T13:00:01Z WARN two\n")
             .assert()
             .success();

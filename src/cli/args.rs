@@ -258,7 +258,7 @@ pub struct NewTopicArgs {
 
 #[derive(Debug, Args)]
 pub struct ShipArgs {
-    /// Files to read (default: standard input)
+    /// Files to read (default, or `-`: standard input)
     #[arg(value_name = "FILE")]
     pub files: Vec<std::path::PathBuf>,
     /// Service of lines that do not name one

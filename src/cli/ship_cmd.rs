@@ -65,7 +65,28 @@ fn sink_name(to: SinkKind, topic: &str) -> String {
     }
 }
 
+/// The files to read: none for standard input, which `-` also names (alone: it is read on
+/// a thread of its own, to its end, and has no position to follow or resume from).
+fn inputs(files: &[PathBuf], follow: bool) -> Result<Vec<PathBuf>> {
+    let stdin = Path::new("-");
+    if !files.iter().any(|f| f == stdin) {
+        return Ok(files.to_vec());
+    }
+    if files.len() > 1 {
+        return Err(anyhow!(
+            "'-' (standard input) cannot be shipped together with files; ship it in a run of its own"
+        ));
+    }
+    if follow {
+        return Err(anyhow!(
+            "--follow follows files; standard input is read until it ends without it (`tail -F FILE | logagg ship` follows a file that way)"
+        ));
+    }
+    Ok(Vec::new())
+}
+
 pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
+    let files = inputs(&args.files, args.follow)?;
     let decoding = decoding(args)?;
     let poll = parse_duration(&args.poll)
         .with_context(|| format!("--poll '{}' is not a duration", args.poll))?;
@@ -98,21 +119,21 @@ pub fn run(args: &ShipArgs, settings: &Settings) -> Result<Outcome> {
             default_checkpoint(
                 &settings.data_dir,
                 &sink_name(to, &args.kafka.topic),
-                &args.files,
+                &files,
             )
         })
     });
-    let mut source = FileSource::new(&args.files, args.follow, decoding, checkpoint.clone())?;
+    let mut source = FileSource::new(&files, args.follow, decoding, checkpoint.clone())?;
     let sink = sinks::open(to, settings, &flags, &shutdown)?;
     let place = sink.describe();
     if let Some(path) = &checkpoint {
         eprintln!(
             "following {} file(s); checkpoint {}",
-            args.files.len(),
+            files.len(),
             path.display()
         );
     } else if args.follow {
-        eprintln!("following {} file(s) into {place}", args.files.len());
+        eprintln!("following {} file(s) into {place}", files.len());
     }
     let limits = Limits {
         interval,
@@ -184,6 +205,26 @@ mod tests {
         );
         assert!(parse_fields(&["nokey".into()]).is_err());
         assert!(parse_fields(&["=x".into()]).is_err());
+    }
+
+    #[test]
+    fn a_dash_alone_names_standard_input() {
+        let dash = PathBuf::from("-");
+        let file = PathBuf::from("app.log");
+        assert_eq!(
+            inputs(std::slice::from_ref(&dash), false).unwrap(),
+            Vec::<PathBuf>::new()
+        );
+        assert_eq!(
+            inputs(std::slice::from_ref(&file), true).unwrap(),
+            vec![file.clone()]
+        );
+        let mixed = inputs(&[file, dash.clone()], false)
+            .unwrap_err()
+            .to_string();
+        assert!(mixed.contains("run of its own"), "{mixed}");
+        let followed = inputs(&[dash], true).unwrap_err().to_string();
+        assert!(followed.contains("tail -F"), "{followed}");
     }
 
     #[test]

@@ -56,6 +56,12 @@ impl FileSource {
                 std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        if !follow {
+            // Said before the sink opens, so a mistyped name leaves no empty store behind.
+            for path in &files {
+                readable(path)?;
+            }
+        }
         Ok(FileSource {
             files,
             follow,
@@ -107,8 +113,8 @@ impl FileSource {
                 Some(stored) => stored_position(&path, stored),
                 None => self.checkpoint.files.get(&path).copied(),
             };
-            let (file, notices) = FollowedFile::open(&path, resume)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let (file, notices) =
+                FollowedFile::open(&path, resume).map_err(|e| unreadable(&path, e))?;
             say(&notices);
             self.lanes.push(Lane::followed(path, file, &self.decoding));
         }
@@ -131,11 +137,7 @@ impl FileSource {
             return Ok(());
         }
         for path in self.files.clone() {
-            let file = std::fs::File::open(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let meta = file
-                .metadata()
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let (file, meta) = readable(&path)?;
             let stream = file_stream(&path, FileIdentity::of(&meta), 0);
             let skip = stored
                 .and_then(|s| s.resume_offset(&stream))
@@ -143,11 +145,36 @@ impl FileSource {
                 .unwrap_or(0);
             self.resumed_bytes += skip;
             let lane = Lane::once(Some(path.clone()), Box::new(file), skip, &self.decoding)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+                .map_err(|e| unreadable(&path, e))?;
             self.lanes.push(lane);
         }
         Ok(())
     }
+}
+
+/// `path` opened for reading, with what it is, when it is a file that can be read.
+fn readable(path: &Path) -> anyhow::Result<(std::fs::File, std::fs::Metadata)> {
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+    let meta = file.metadata().map_err(|e| unreadable(path, e))?;
+    if meta.is_dir() {
+        let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+        return Err(unreadable(path, e));
+    }
+    Ok((file, meta))
+}
+
+/// Why `path` cannot be read, and what to do about it, in one line.
+fn unreadable(path: &Path, error: std::io::Error) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let hint = match error.kind() {
+        ErrorKind::NotFound => "; check the path (with --follow, ship waits for it to appear)",
+        ErrorKind::PermissionDenied => {
+            "; run as a user allowed to read it (for /var/log, often one in the adm group)"
+        }
+        ErrorKind::IsADirectory => "; name the files in it, e.g. DIR/*.log",
+        _ => "",
+    };
+    anyhow::anyhow!("cannot read {}: {error}{hint}", path.display())
 }
 
 /// Where to resume `path` from the positions the store holds for it: a rotated-away file
