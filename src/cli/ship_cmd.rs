@@ -53,6 +53,8 @@ fn decoding(args: &ShipArgs) -> Result<Decoding> {
         host: args.host.clone().or_else(crate::event::this_host),
         extra: parse_fields(&args.fields)?,
         multiline,
+        // The pipeline asks for it when the sink reads `fields` itself.
+        fields_text_to_sink: false,
     })
 }
 

@@ -14,10 +14,16 @@ use std::collections::HashMap;
 /// the map its event holds finds one that has them, and writes only the values (no key, no
 /// tree node, no string allocated). A file mixes a few kinds of events; a reused event
 /// seldom held one of the same kind.
+///
+/// When the sink reads `fields` itself (`leave_text`), the object is only checked, and its
+/// text is kept here for the sink instead (`take_text`).
 #[derive(Debug, Clone, Default)]
 pub struct FieldMaps {
     by_first_key: HashMap<u64, Vec<Map<String, Value>>, Premixed>,
     count: usize,
+    leave_text: bool,
+    /// The last line's `fields` object as written, when it was left as text.
+    text: String,
 }
 
 impl FieldMaps {
@@ -31,6 +37,24 @@ impl FieldMaps {
         // `key_sketch` keeps the key's length and first bytes in the low bits; spread over
         // all of them for the table.
         key_sketch(first_key).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// From now on a line's `fields` object is checked and kept as text, not read into
+    /// the event: the store's sealing thread reads it, off the decoding thread.
+    pub fn leave_text(&mut self) {
+        self.leave_text = true;
+    }
+
+    /// The last line's `fields` object as written, moved into `into` (emptied when the
+    /// line's fields are in its event, as every line's are unless `leave_text` was asked).
+    pub fn take_text(&mut self, into: &mut String) {
+        into.clear();
+        std::mem::swap(into, &mut self.text);
+    }
+
+    /// Forgets the text of a line that was then read another way.
+    pub fn forget_text(&mut self) {
+        self.text.clear();
     }
 
     fn keep(&mut self, map: Map<String, Value>) {
@@ -153,7 +177,34 @@ pub fn scan_into(line: &[u8], event: &mut LogEvent, maps: &mut FieldMaps) -> boo
         at: 0,
         scratch: String::new(),
     };
-    scanner.event_into(event, maps).is_some() && scanner.at == line.len()
+    maps.text.clear();
+    let read = scanner.event_into(event, maps).is_some() && scanner.at == line.len();
+    if !read {
+        maps.text.clear();
+    }
+    read
+}
+
+/// Reads a `fields` object kept as text (`FieldMaps::leave_text`) into `map` (which may
+/// hold an earlier one), as the line it came from would have been read. This reader
+/// checked the text with the same grammar when it left it, so the general reader and the
+/// last resort (the text kept whole under `fields_text`: nothing is lost) are for what
+/// cannot happen.
+pub fn read_fields_text(text: &str, map: &mut Map<String, Value>, maps: &mut FieldMaps) {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        text,
+        at: 0,
+        scratch: String::new(),
+    };
+    if scanner.fields_into(map, maps).is_some() && scanner.at == text.len() {
+        return;
+    }
+    *map = serde_json::from_str(text).unwrap_or_else(|_| {
+        let mut kept = Map::new();
+        kept.insert("fields_text".into(), Value::String(text.into()));
+        kept
+    });
 }
 
 struct Scanner<'a> {
@@ -250,6 +301,11 @@ impl<'a> Scanner<'a> {
                     let id = self.string()?;
                     set_keyword(event.trace_id.get_or_insert_with(String::new), id);
                 }
+                Key::Fields if maps.leave_text => {
+                    let written = self.fields_checked()?;
+                    maps.text.push_str(written);
+                    event.fields.clear();
+                }
                 Key::Fields => self.fields_into(&mut event.fields, maps)?,
                 Key::Unparsed => event.unparsed = self.boolean()?,
             }
@@ -313,6 +369,37 @@ impl<'a> Scanner<'a> {
             }
         }
         Some(None)
+    }
+
+    /// The `fields` object as written, when `fields_into` would read it: the same
+    /// readers of strings and values take it apart, and nothing is kept.
+    fn fields_checked(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        self.eat(b'{')?;
+        if self.eat(b'}').is_none() {
+            loop {
+                self.string()?;
+                self.eat(b':')?;
+                match self.bytes.get(self.at)? {
+                    b'"' => {
+                        self.string()?;
+                    }
+                    b't' | b'f' => {
+                        self.boolean()?;
+                    }
+                    b'n' => self.eat_word(b"null")?,
+                    b'-' | b'0'..=b'9' => {
+                        self.number()?;
+                    }
+                    _ => return None,
+                }
+                if self.eat(b',').is_none() {
+                    self.eat(b'}')?;
+                    break;
+                }
+            }
+        }
+        self.text.get(start..self.at)
     }
 
     /// `Some(false)`: the keys are not the map's (what was written over is read again).
@@ -482,48 +569,9 @@ mod tests {
     /// gives: same keys (written over in place), a key more or less, others, a prefix.
     #[test]
     fn fields_follow_the_line_whatever_the_event_held() {
-        let sequence = [
-            r#"{"a":"x","b":1}"#,
-            r#"{"a":"longer text","b":2.5}"#,
-            r#"{"a":"x"}"#,
-            r#"{"a":"x","b":1,"c":null}"#,
-            r#"{"b":true,"a":"y"}"#,
-            r#"{"c":"z","d":-0}"#,
-            r#"{}"#,
-            r#"{"a":"x","a":"twice"}"#,
-            r#"{"a":"x","b":1}"#,
-            // Kinds taking turns: each finds its map among the kept ones.
-            r#"{"c":"z","d":1}"#,
-            r#"{"a":"y","b":2}"#,
-            r#"{"c":"w","d":2}"#,
-            // Maps that look alike (same count, first and last key) and are not.
-            r#"{"c":"v","x":0,"d":3}"#,
-            r#"{"a":"y","b":2}"#,
-            r#"{"c":"v","y":0,"d":3}"#,
-            r#"{"abcd1":1}"#,
-            r#"{"a":"y","b":2}"#,
-            r#"{"abcd2":2}"#,
-            r#"{"c":"u","d":4}"#,
-            // More kinds sharing a first key than are tried: the oldest is rebuilt.
-            r#"{"a":"1","b1":1}"#,
-            r#"{"a":"1","b2":1}"#,
-            r#"{"a":"1","b3":1}"#,
-            r#"{"a":"1","b4":1}"#,
-            r#"{"a":"1","b5":1}"#,
-            r#"{"a":"1","b6":1}"#,
-            r#"{"a":"2","b1":2}"#,
-            r#"{"a":"2","b6":2}"#,
-            r#"{"a":"2","b3":2}"#,
-            // Keys holding a quote or a backslash, then lines whose bytes spell them
-            // without their escapes: other keys.
-            r#"{"a\":1,\"b":5}"#,
-            r#"{"a":1,"b":2}"#,
-            r#"{"x\\":1}"#,
-            r#"{"x\"":1}"#,
-        ];
         let mut event = LogEvent::default();
         let mut maps = FieldMaps::default();
-        for fields in sequence {
+        for fields in SEQUENCE {
             let text = line(fields);
             assert!(scan_into(text.as_bytes(), &mut event, &mut maps), "{text}");
             assert_eq!(
@@ -533,4 +581,88 @@ mod tests {
             );
         }
     }
+
+    /// Fields left as text are the line's own object, and read back (by a reader with
+    /// its own kept maps, as the sealing thread's) into what a fresh decode gives; a line
+    /// this reader does not take leaves no text, and its event holds its fields.
+    #[test]
+    fn fields_left_as_text_read_back_into_what_the_line_holds() {
+        let mut event = LogEvent::default();
+        let mut maps = FieldMaps::default();
+        maps.leave_text();
+        let mut later = FieldMaps::default();
+        let mut read = Map::new();
+        let mut text = String::new();
+        let refused = [
+            r#"{"a":{"nested":1}}"#,
+            r#"{"a":[1,2]}"#,
+            r#"{ "a":1}"#,
+            r#"{"a":01}"#,
+        ];
+        for fields in SEQUENCE.iter().chain(&refused) {
+            let whole = line(fields);
+            let fresh = decode_line(whole.as_bytes(), &DecodeContext::now());
+            let scanned = scan_into(whole.as_bytes(), &mut event, &mut maps);
+            maps.take_text(&mut text);
+            assert_eq!(scanned, !refused.contains(fields), "{whole}");
+            if !scanned {
+                assert!(text.is_empty(), "{whole}: text left behind");
+                continue;
+            }
+            assert_eq!(&text, fields);
+            assert!(event.fields.is_empty(), "{whole}: fields read as well");
+            read_fields_text(&text, &mut read, &mut later);
+            event.fields = read.clone();
+            assert_eq!(event, fresh, "{whole}");
+        }
+    }
+
+    #[test]
+    fn fields_text_no_reader_takes_is_kept_whole() {
+        let mut map = Map::new();
+        read_fields_text("{\"a\":", &mut map, &mut FieldMaps::default());
+        assert_eq!(map["fields_text"], "{\"a\":");
+        read_fields_text(r#"{"a": {"b": [1]}}"#, &mut map, &mut FieldMaps::default());
+        assert_eq!(map["a"]["b"][0], 1);
+    }
+
+    const SEQUENCE: [&str; 32] = [
+        r#"{"a":"x","b":1}"#,
+        r#"{"a":"longer text","b":2.5}"#,
+        r#"{"a":"x"}"#,
+        r#"{"a":"x","b":1,"c":null}"#,
+        r#"{"b":true,"a":"y"}"#,
+        r#"{"c":"z","d":-0}"#,
+        r#"{}"#,
+        r#"{"a":"x","a":"twice"}"#,
+        r#"{"a":"x","b":1}"#,
+        // Kinds taking turns: each finds its map among the kept ones.
+        r#"{"c":"z","d":1}"#,
+        r#"{"a":"y","b":2}"#,
+        r#"{"c":"w","d":2}"#,
+        // Maps that look alike (same count, first and last key) and are not.
+        r#"{"c":"v","x":0,"d":3}"#,
+        r#"{"a":"y","b":2}"#,
+        r#"{"c":"v","y":0,"d":3}"#,
+        r#"{"abcd1":1}"#,
+        r#"{"a":"y","b":2}"#,
+        r#"{"abcd2":2}"#,
+        r#"{"c":"u","d":4}"#,
+        // More kinds sharing a first key than are tried: the oldest is rebuilt.
+        r#"{"a":"1","b1":1}"#,
+        r#"{"a":"1","b2":1}"#,
+        r#"{"a":"1","b3":1}"#,
+        r#"{"a":"1","b4":1}"#,
+        r#"{"a":"1","b5":1}"#,
+        r#"{"a":"1","b6":1}"#,
+        r#"{"a":"2","b1":2}"#,
+        r#"{"a":"2","b6":2}"#,
+        r#"{"a":"2","b3":2}"#,
+        // Keys holding a quote or a backslash, then lines whose bytes spell them
+        // without their escapes: other keys.
+        r#"{"a\":1,\"b":5}"#,
+        r#"{"a":1,"b":2}"#,
+        r#"{"x\\":1}"#,
+        r#"{"x\"":1}"#,
+    ];
 }

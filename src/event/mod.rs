@@ -8,7 +8,7 @@ mod json;
 mod level;
 mod timestamp;
 
-pub use canonical_scan::FieldMaps;
+pub use canonical_scan::{read_fields_text, FieldMaps};
 pub use decode::{decode_line, decode_line_into, infer_level, DecodeContext};
 pub use fields::{
     fields_sketch, fields_sketch_of, flatten_fields, key_sketch, sketch_from_keys, FieldValue,

@@ -157,8 +157,22 @@ impl LineDecoder {
         event
     }
 
+    /// From now on the `fields` object of a line in logagg's own JSON form is checked and
+    /// left as text (`take_fields_text`) instead of read into the event, for a sink that
+    /// reads it itself.
+    pub fn leave_fields_text(&mut self) {
+        self.field_maps.leave_text();
+    }
+
+    /// The last line's `fields` object as written, when it was left as text; else `into`
+    /// is emptied and the line's fields are in its event.
+    pub fn take_fields_text(&mut self, into: &mut String) {
+        self.field_maps.take_text(into);
+    }
+
     /// `decode` into an event that may hold an earlier one: its strings keep their room.
     pub fn decode_into(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
+        self.field_maps.forget_text();
         let line = trim_line_end(line);
         let json = matches!(self.format, Format::Json);
         if json || starts_json(line) {
@@ -168,6 +182,7 @@ impl LineDecoder {
                 self.unmatched += u64::from(event.unparsed);
                 return;
             }
+            self.field_maps.forget_text();
         }
         let (text, invalid_utf8) = match std::str::from_utf8(line) {
             Ok(text) => (std::borrow::Cow::Borrowed(text), false),

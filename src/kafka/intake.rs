@@ -87,6 +87,7 @@ impl MessageIntake {
             bytes,
             skipped: oversize,
             original,
+            fields_text: String::new(),
         })
     }
 

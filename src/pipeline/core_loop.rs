@@ -70,6 +70,10 @@ pub fn run(
     options: RunOptions,
     stop: &dyn Fn() -> bool,
 ) -> anyhow::Result<Summary> {
+    // A filter reads the events' fields here, before the sink.
+    if sink.reads_fields_text() && options.filter.is_none() {
+        source.leave_fields_text();
+    }
     source.resume(sink.stored_positions())?;
     let bar = if options.hidden || sink.writes_to_terminal() {
         indicatif::ProgressBar::hidden()
@@ -299,6 +303,7 @@ mod tests {
                     bytes: 10,
                     skipped: false,
                     original: None,
+                    fields_text: String::new(),
                 });
                 self.pulled += 1;
             }

@@ -97,6 +97,7 @@ mod tests {
             bytes: 7,
             skipped: false,
             original: None,
+            fields_text: String::new(),
         };
         letters.put(&record, "mapping \"conflict\"").unwrap();
         assert!(!path.exists(), "nothing is written before settle");

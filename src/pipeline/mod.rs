@@ -36,6 +36,10 @@ pub struct Record {
     /// The message exactly as it arrived, kept only where a refused event's dead letter
     /// must hold it (Kafka into Elasticsearch: a replay sends the original back).
     pub original: Option<Box<Original>>,
+    /// The event's `fields` object as its line wrote it, left unread for a sink that reads
+    /// it itself (`Sink::reads_fields_text`); `event.fields` is then empty. Empty when the
+    /// fields are in the event.
+    pub fields_text: String,
 }
 
 /// A message's own bytes and key, as its source received them.
@@ -125,6 +129,9 @@ pub trait Source {
     fn needs_acks(&self) -> bool {
         false
     }
+    /// Asked before `resume` when the sink reads `fields` objects itself: a source that
+    /// can may then leave them as their lines wrote them (`Record::fields_text`).
+    fn leave_fields_text(&mut self) {}
     /// Lines that no format matched (kept, flagged), for the summary.
     fn unmatched(&self) -> u64 {
         0
@@ -163,6 +170,12 @@ pub trait Sink {
     /// Whether readers see events only after a flush, so the core flushes on a clock.
     fn flush_makes_visible(&self) -> bool {
         true
+    }
+    /// Whether the sink reads a record's `fields_text` itself, so that the source may leave
+    /// the `fields` of its events unread (the store reads them on its sealing thread, off
+    /// the thread that decodes).
+    fn reads_fields_text(&self) -> bool {
+        false
     }
     /// Whether events go to the terminal (standard output), so no progress bar may share it.
     fn writes_to_terminal(&self) -> bool {

@@ -110,6 +110,7 @@ impl Source for SimulatorSource {
                     bytes: 0,
                     skipped: false,
                     original: None,
+                    fields_text: String::new(),
                 },
             };
             self.event.fill(&mut record.event);

@@ -227,6 +227,10 @@ fn say(notices: &[String]) {
 }
 
 impl Source for FileSource {
+    fn leave_fields_text(&mut self) {
+        self.decoding.fields_text_to_sink = true;
+    }
+
     fn describe(&self) -> String {
         match self.files.len() {
             0 => "standard input".into(),

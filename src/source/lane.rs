@@ -26,6 +26,10 @@ pub struct Decoding {
     /// `--field` context added to every event.
     pub extra: Map<String, Value>,
     pub multiline: Option<regex::bytes::Regex>,
+    /// Whether a JSON line's `fields` object is left as text in its record, for a sink
+    /// that reads it itself (see `Sink::reads_fields_text`). Not with `extra` context,
+    /// which is added to the event's fields.
+    pub fields_text_to_sink: bool,
 }
 
 impl Decoding {
@@ -40,6 +44,9 @@ impl Decoding {
         );
         decoder.context.service = self.service.clone();
         decoder.context.host = self.host.clone();
+        if self.fields_text_to_sink && self.extra.is_empty() {
+            decoder.leave_fields_text();
+        }
         decoder
     }
 }
@@ -524,12 +531,14 @@ fn emit(
         bytes: 0,
         skipped: false,
         original: None,
+        fields_text: String::new(),
     });
     out.records.push(spare);
     let Some(record) = out.records.last_mut() else {
         return;
     };
     decoder.decode_into(entry, received_at, &mut record.event);
+    decoder.take_fields_text(&mut record.fields_text);
     for (key, value) in &decoding.extra {
         record
             .event

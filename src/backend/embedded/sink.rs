@@ -46,6 +46,10 @@ impl Sink for EmbeddedSink {
         Some(&self.store)
     }
 
+    fn reads_fields_text(&self) -> bool {
+        self.store.reads_fields_text()
+    }
+
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         // The store copies each event into its columns: the records go back to the source
         // to be filled again.
@@ -58,7 +62,7 @@ impl Sink for EmbeddedSink {
                 continue;
             }
             self.store
-                .append(&record.event, position.as_ref())
+                .append_with_fields_text(&record.event, &record.fields_text, position.as_ref())
                 .map_err(|e| {
                     anyhow::anyhow!("cannot write to the store at {}: {e}", self.dir.display())
                 })?;

@@ -110,9 +110,33 @@ impl StoreWriter {
     /// Adds an event; it becomes visible and durable at the next commit, with its stream's
     /// position when it has one worth keeping.
     pub fn append(&mut self, event: &LogEvent, position: Option<&Position>) -> Result<()> {
+        self.append_with_fields_text(event, "", position)
+    }
+
+    /// Whether `append_with_fields_text` keeps a `fields` object as text until its block
+    /// is sealed (the column engine), rather than reading it at once.
+    pub fn reads_fields_text(&self) -> bool {
+        matches!(self.engine, Writing::Columns { .. })
+    }
+
+    /// `append` of an event whose `fields` are the object `fields_text` when that is not
+    /// empty (`event.fields` is then unread).
+    pub fn append_with_fields_text(
+        &mut self,
+        event: &LogEvent,
+        fields_text: &str,
+        position: Option<&Position>,
+    ) -> Result<()> {
         match &mut self.engine {
-            Writing::Indexed(w) => w.append(event, position),
-            Writing::Columns { writer, .. } => writer.append(event, position),
+            Writing::Columns { writer, .. } => {
+                writer.append_with_fields_text(event, fields_text, position)
+            }
+            Writing::Indexed(w) if fields_text.is_empty() => w.append(event, position),
+            Writing::Indexed(w) => {
+                let mut whole = event.clone();
+                whole.fields = fields_of_text(fields_text);
+                w.append(&whole, position)
+            }
         }
     }
 
@@ -181,4 +205,11 @@ impl StoreWriter {
             Writing::Columns { mut writer, .. } => writer.expire_older_than(cutoff),
         }
     }
+}
+
+/// A `fields` object kept as text, read for the engine that stores maps.
+fn fields_of_text(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    crate::event::read_fields_text(text, &mut map, &mut crate::event::FieldMaps::default());
+    map
 }

@@ -60,11 +60,11 @@ pub struct Sealed {
 /// Encodes one block of a stream's events (all of one service and host) with their
 /// sequence numbers.
 pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, BlockError> {
-    seal_pending(&PendingBlock::of(events, seqs)?)
+    seal_pending(&mut PendingBlock::of(events, seqs)?)
 }
 
 /// Encodes the block `pending` is building.
-pub fn seal_pending(pending: &PendingBlock) -> std::result::Result<Sealed, BlockError> {
+pub fn seal_pending(pending: &mut PendingBlock) -> std::result::Result<Sealed, BlockError> {
     let bytes = pending.encode()?;
     let entry = entry_of(pending, &bytes)?;
     Ok(Sealed { entry, bytes })

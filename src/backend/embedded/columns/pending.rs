@@ -8,7 +8,7 @@ use super::block::{self, BlockError, MAGIC, MAX_EVENTS};
 use super::bloom::WordBloom;
 use super::fields::{self, FieldColumns};
 use super::varint::{self, put_text};
-use crate::event::{LogEvent, Timestamp};
+use crate::event::{read_fields_text, FieldMaps, LogEvent, Timestamp};
 use crate::short_text::equal;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -28,6 +28,12 @@ pub struct PendingBlock {
     /// Each trace id held, as the block stores it (see `put_trace_id`).
     trace_ids: Vec<u8>,
     fields: FieldColumns,
+    /// The `fields` objects of the rows from `first_text_row` on, as their lines wrote
+    /// them (one after another, `fields_text_ends` says where each stops): read into
+    /// `fields` when the block is encoded, on the sealing thread.
+    fields_text: String,
+    fields_text_ends: Vec<usize>,
+    first_text_row: Option<usize>,
 }
 
 impl PendingBlock {
@@ -50,6 +56,12 @@ impl PendingBlock {
 
     /// Appends `event`, numbered `seq` in the store.
     pub fn push(&mut self, event: &LogEvent, seq: u64) {
+        self.push_with_fields_text(event, "", seq);
+    }
+
+    /// Appends `event`, whose `fields` are the object `fields_text` when that is not empty
+    /// (a line's own, checked by the reader that left it; `event.fields` is then unread).
+    pub fn push_with_fields_text(&mut self, event: &LogEvent, fields_text: &str, seq: u64) {
         let row = self.seqs.len();
         self.seqs.push(seq);
         self.times.push(event.timestamp.0);
@@ -65,7 +77,49 @@ impl PendingBlock {
         if let Some(id) = &event.trace_id {
             put_trace_id(&mut self.trace_ids, id);
         }
-        self.fields.push(row, &event.fields);
+        self.push_fields(row, event, fields_text);
+    }
+
+    /// Rows keep their order in each key's column: once a row's fields wait as text, the
+    /// rows after it wait as text too (an event's map written out as an object).
+    fn push_fields(&mut self, row: usize, event: &LogEvent, fields_text: &str) {
+        if self.first_text_row.is_none() {
+            if fields_text.is_empty() {
+                self.fields.push(row, &event.fields);
+                return;
+            }
+            self.first_text_row = Some(row);
+        }
+        if fields_text.is_empty() {
+            let mut text = std::mem::take(&mut self.fields_text).into_bytes();
+            // A map of JSON values always writes out; the `{}` is for what cannot happen.
+            if serde_json::to_writer(&mut text, &event.fields).is_err() {
+                text.extend_from_slice(b"{}");
+            }
+            self.fields_text = String::from_utf8(text).unwrap_or_default();
+        } else {
+            self.fields_text.push_str(fields_text);
+        }
+        self.fields_text_ends.push(self.fields_text.len());
+    }
+
+    /// Reads the fields still waiting as text into their columns.
+    fn read_fields_text(&mut self) {
+        let Some(first) = self.first_text_row.take() else {
+            return;
+        };
+        FIELDS_READING.with(|reading| {
+            let (map, maps) = &mut *reading.borrow_mut();
+            let mut start = 0;
+            for (i, &end) in self.fields_text_ends.iter().enumerate() {
+                let text = &self.fields_text[start..end];
+                read_fields_text(text, map, maps);
+                self.fields.push(first + i, map);
+                start = end;
+            }
+        });
+        self.fields_text.clear();
+        self.fields_text_ends.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -87,6 +141,9 @@ impl PendingBlock {
         self.message_ends.clear();
         self.trace_ids.clear();
         self.fields.clear();
+        self.fields_text.clear();
+        self.fields_text_ends.clear();
+        self.first_text_row = None;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -128,7 +185,7 @@ impl PendingBlock {
     }
 
     /// The block: summary and column directory in a checksummed head, then the columns.
-    pub fn encode(&self) -> Result<Vec<u8>, BlockError> {
+    pub fn encode(&mut self) -> Result<Vec<u8>, BlockError> {
         let mut block = Vec::new();
         self.encode_into(&mut block)?;
         Ok(block)
@@ -136,7 +193,8 @@ impl PendingBlock {
 
     /// Like `encode`, into `block` (emptied first), so a caller that writes one block after
     /// another reuses one buffer.
-    pub fn encode_into(&self, block: &mut Vec<u8>) -> Result<(), BlockError> {
+    pub fn encode_into(&mut self, block: &mut Vec<u8>) -> Result<(), BlockError> {
+        self.read_fields_text();
         ENCODING.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let encoded = self.encode_with(block, &mut scratch);
@@ -351,4 +409,10 @@ fn put_trace_id(out: &mut Vec<u8>, id: &str) {
             put_text(out, id);
         }
     }
+}
+
+thread_local! {
+    /// A map and the reader's kept maps, for the fields a sealing thread reads from text.
+    static FIELDS_READING: std::cell::RefCell<(serde_json::Map<String, serde_json::Value>, FieldMaps)> =
+        std::cell::RefCell::default();
 }

@@ -48,7 +48,7 @@ impl SealingThread {
         for message in inbox {
             match message {
                 ToSeal::Block(mut pending) => {
-                    if let Err(e) = self.seal(&pending) {
+                    if let Err(e) = self.seal(&mut pending) {
                         self.failed.get_or_insert(e);
                     }
                     pending.clear();
@@ -70,7 +70,7 @@ impl SealingThread {
         }
     }
 
-    fn seal(&mut self, pending: &PendingBlock) -> Result<()> {
+    fn seal(&mut self, pending: &mut PendingBlock) -> Result<()> {
         if self.failed.is_some() {
             return Ok(());
         }

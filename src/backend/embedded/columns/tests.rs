@@ -86,6 +86,31 @@ fn columns_left_out_stay_empty_and_the_rest_come_back() {
     }
 }
 
+proptest! {
+    /// Fields that wait as text (any rows of a block, the rows after them then waiting as
+    /// text too) make the very block their maps make.
+    #[test]
+    fn fields_kept_as_text_make_the_same_block(as_text in proptest::collection::vec(any::<bool>(), 60)) {
+        let mut events = simulated(5, 56);
+        events.extend(odd_events());
+        let seqs: Vec<u64> = (0..events.len() as u64).collect();
+        let mut expected = super::pending::PendingBlock::of(&events, &seqs).unwrap();
+        let mut mixed = super::pending::PendingBlock::default();
+        for ((event, &seq), &text) in events.iter().zip(&seqs).zip(&as_text) {
+            if text {
+                let written = serde_json::to_string(&event.fields).unwrap();
+                let unread = LogEvent { fields: serde_json::Map::new(), ..event.clone() };
+                mixed.push_with_fields_text(&unread, &written, seq);
+            } else {
+                mixed.push(event, seq);
+            }
+        }
+        let block = mixed.encode().unwrap();
+        prop_assert_eq!(&block, &expected.encode().unwrap());
+        prop_assert_eq!(block::decode(&block).unwrap(), events);
+    }
+}
+
 #[test]
 fn odd_values_and_the_empty_block_come_back_exactly() {
     let events = odd_events();

@@ -112,13 +112,24 @@ impl ColumnWriter {
 
     /// Adds `event` (copied into its stream's columns: the caller may fill it again).
     pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) -> Result<()> {
+        self.append_with_fields_text(event, "", position)
+    }
+
+    /// `append` of an event whose `fields` are the object `fields_text` (see
+    /// `PendingBlock::push_with_fields_text`), read when its block is sealed.
+    pub fn append_with_fields_text(
+        &mut self,
+        event: &LogEvent,
+        fields_text: &str,
+        position: Option<&Position<'_>>,
+    ) -> Result<()> {
         if let Some(position) = position {
             self.skip(position);
         }
         let pending = self
             .streams
             .get_or_open(&event.service, &event.host, Box::default);
-        pending.push(event, self.next_seq);
+        pending.push_with_fields_text(event, fields_text, self.next_seq);
         self.next_seq += 1;
         self.uncommitted += 1;
         if pending.len() >= self.block_events {
@@ -164,12 +175,12 @@ impl ColumnWriter {
         self.streams.close_empty();
         let mut rest = Vec::with_capacity(self.streams.len());
         for stream in self.streams.sorted_mut() {
-            rest.push(
-                part::seal_pending(&stream.pending).map_err(|e| StoreError::Damaged {
+            rest.push(part::seal_pending(&mut stream.pending).map_err(|e| {
+                StoreError::Damaged {
                     dir: self.dir.clone(),
                     reason: e.to_string(),
-                })?,
-            );
+                }
+            })?);
             stream.pending.clear();
         }
         self.last_commit = Instant::now();
