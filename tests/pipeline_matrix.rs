@@ -200,6 +200,36 @@ fn every_source_into_every_sink_delivers_each_event_once() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// Ingested into the store, events keep every part they were produced with (the store
+/// reads their `fields` itself, on its sealing thread), across full blocks of a stream.
+#[test]
+fn events_ingested_into_the_store_are_those_produced() {
+    let broker = Broker::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let count = "30000";
+    simulate_to(dir.path(), broker, "whole-events", SEED, START, count, "2");
+    stdout_of(logagg(dir.path()).args([
+        "ingest",
+        "--exit-at-end",
+        "--brokers",
+        &broker.address,
+        "--topic",
+        "whole-events",
+        "--to",
+        "embedded",
+    ]));
+    let sorted = |text: &str| {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    let stored =
+        stdout_of(logagg(dir.path()).args(["query", "*", "--limit", "0", "--output", "json"]));
+    let produced = simulation(dir.path(), SEED, START, count);
+    assert!(produced.contains(r#""fields":{"#));
+    assert_eq!(sorted(&stored), sorted(&produced));
+}
+
 #[test]
 fn ingest_filter_passes_only_matching_events_and_moves_past_the_rest() {
     let broker = Broker::shared();

@@ -48,6 +48,7 @@ pub fn decode_line_into(
     event: &mut LogEvent,
     maps: &mut FieldMaps,
 ) {
+    maps.forget_text();
     let line = trim_line_end(line);
     if first_non_space(line) == Some(b'{') {
         if super::canonical_scan::scan_into(line, event, maps)

@@ -172,6 +172,7 @@ impl LineDecoder {
 
     /// `decode` into an event that may hold an earlier one: its strings keep their room.
     pub fn decode_into(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
+        // A line that is not JSON leaves no text of an earlier one behind.
         self.field_maps.forget_text();
         let line = trim_line_end(line);
         let json = matches!(self.format, Format::Json);

@@ -50,6 +50,12 @@ impl MessageIntake {
         }
     }
 
+    /// From now on a message's `fields` object is left as text in its record (see
+    /// `Source::leave_fields_text`).
+    pub fn leave_fields_text(&mut self) {
+        self.field_maps.leave_text();
+    }
+
     pub fn record(&mut self, message: &BorrowedMessage<'_>) -> anyhow::Result<Record> {
         let bytes = message.payload_len();
         let partition = message.partition();
@@ -59,7 +65,12 @@ impl MessageIntake {
             .or_insert_with(|| stream_name(&self.topic, partition).into())
             .clone();
         let oversize = bytes > self.max_event_bytes;
-        let mut event = self.spares.pop().map(|r| r.event).unwrap_or_default();
+        let (mut event, mut fields_text) = self
+            .spares
+            .pop()
+            .map(|r| (r.event, r.fields_text))
+            .unwrap_or_default();
+        fields_text.clear();
         if oversize {
             self.dead_letter(message)?;
             *event = LogEvent::default();
@@ -73,6 +84,7 @@ impl MessageIntake {
             if event.unparsed {
                 self.unparsed += 1;
             }
+            self.field_maps.take_text(&mut fields_text);
         }
         let original = (self.keep_originals && !oversize).then(|| {
             Box::new(Original {
@@ -87,7 +99,7 @@ impl MessageIntake {
             bytes,
             skipped: oversize,
             original,
-            fields_text: String::new(),
+            fields_text,
         })
     }
 

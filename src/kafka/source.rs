@@ -308,6 +308,10 @@ impl Drop for KafkaSource {
 }
 
 impl Source for KafkaSource {
+    fn leave_fields_text(&mut self) {
+        self.intake.leave_fields_text();
+    }
+
     fn describe(&self) -> String {
         format!("'{}' on {}", self.topic, self.brokers)
     }
