@@ -46,15 +46,23 @@ impl FieldMaps {
     }
 
     /// The last line's `fields` object as written, moved into `into` (emptied when the
-    /// line's fields are in its event, as every line's are unless `leave_text` was asked).
+    /// line's fields are in its event; left as it is, empty, unless `leave_text` was
+    /// asked).
+    #[inline]
     pub fn take_text(&mut self, into: &mut String) {
-        into.clear();
-        std::mem::swap(into, &mut self.text);
+        // Asked of every line: a decoder that never leaves text does nothing here.
+        if self.leave_text {
+            into.clear();
+            std::mem::swap(into, &mut self.text);
+        }
     }
 
     /// Forgets the text of a line that was then read another way.
+    #[inline]
     pub fn forget_text(&mut self) {
-        self.text.clear();
+        if self.leave_text {
+            self.text.clear();
+        }
     }
 
     fn keep(&mut self, map: Map<String, Value>) {

@@ -103,23 +103,36 @@ impl PendingBlock {
         self.fields_text_ends.push(self.fields_text.len());
     }
 
-    /// Reads the fields still waiting as text into their columns.
-    fn read_fields_text(&mut self) {
+    /// Each key of the block's fields with its summary and column, the fields still
+    /// waiting as text read first. A block whose every row waits as text is read into
+    /// the encoding thread's columns, not its own: a block's room then holds text only,
+    /// and the columns' room is kept once per thread rather than once per block.
+    fn field_columns(&mut self) -> Vec<(fields::KeyStats, Vec<u8>)> {
+        let events = self.len();
         let Some(first) = self.first_text_row.take() else {
-            return;
+            return self.fields.columns(events);
         };
-        FIELDS_READING.with(|reading| {
-            let (map, maps) = &mut *reading.borrow_mut();
+        let keys = FIELDS_READING.with(|reading| {
+            let reading = &mut *reading.borrow_mut();
+            let columns = if first == 0 {
+                &mut reading.columns
+            } else {
+                &mut self.fields
+            };
             let mut start = 0;
             for (i, &end) in self.fields_text_ends.iter().enumerate() {
                 let text = &self.fields_text[start..end];
-                read_fields_text(text, map, maps);
-                self.fields.push(first + i, map);
+                read_fields_text(text, &mut reading.map, &mut reading.maps);
+                columns.push(first + i, &reading.map);
                 start = end;
             }
+            let keys = columns.columns(events);
+            reading.columns.clear();
+            keys
         });
         self.fields_text.clear();
         self.fields_text_ends.clear();
+        keys
     }
 
     pub fn len(&self) -> usize {
@@ -194,16 +207,21 @@ impl PendingBlock {
     /// Like `encode`, into `block` (emptied first), so a caller that writes one block after
     /// another reuses one buffer.
     pub fn encode_into(&mut self, block: &mut Vec<u8>) -> Result<(), BlockError> {
-        self.read_fields_text();
+        let keys = self.field_columns();
         ENCODING.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let encoded = self.encode_with(block, &mut scratch);
+            let encoded = self.encode_with(block, &keys, &mut scratch);
             scratch.trim();
             encoded
         })
     }
 
-    fn encode_with(&self, block: &mut Vec<u8>, scratch: &mut Scratch) -> Result<(), BlockError> {
+    fn encode_with(
+        &self,
+        block: &mut Vec<u8>,
+        keys: &[(fields::KeyStats, Vec<u8>)],
+        scratch: &mut Scratch,
+    ) -> Result<(), BlockError> {
         block.clear();
         let events = self.len();
         if events > MAX_EVENTS {
@@ -225,7 +243,6 @@ impl PendingBlock {
             varint::put(head, count);
         }
         WordBloom::of(self.messages()).to_bytes(head);
-        let keys = self.fields.columns(events);
         fields::put_stats(head, keys.iter().map(|(stats, _)| stats));
         self.message_column(messages);
         // Columns already in their layout are compressed where they lie.
@@ -411,8 +428,14 @@ fn put_trace_id(out: &mut Vec<u8>, id: &str) {
     }
 }
 
+/// What a thread that encodes blocks keeps for reading fields that wait as text.
+#[derive(Default)]
+struct FieldsReading {
+    map: serde_json::Map<String, serde_json::Value>,
+    maps: FieldMaps,
+    columns: FieldColumns,
+}
+
 thread_local! {
-    /// A map and the reader's kept maps, for the fields a sealing thread reads from text.
-    static FIELDS_READING: std::cell::RefCell<(serde_json::Map<String, serde_json::Value>, FieldMaps)> =
-        std::cell::RefCell::default();
+    static FIELDS_READING: std::cell::RefCell<FieldsReading> = std::cell::RefCell::default();
 }
