@@ -5,8 +5,8 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use logagg::backend::embedded::{Engine, Order, StoreReader, StoreWriter};
 use logagg::event::{
-    decode_line, decode_line_into, DecodeContext, EventWriter, FieldMaps, LogEvent, Position,
-    Timestamp,
+    decode_line, decode_line_into, read_fields_text, DecodeContext, EventWriter, FieldMaps,
+    LogEvent, Position, Timestamp,
 };
 use logagg::query::{matches, parse};
 use logagg::simulator::{SimConfig, SimEvent, Simulator};
@@ -108,6 +108,51 @@ fn decoding(c: &mut Criterion) {
                 .map(|(l, e)| {
                     decode_line_into(l, &ctx, e, &mut maps);
                     e.message.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    // As `ship` and `ingest` decode into the column store: `fields` checked and left as
+    // text for the sealing thread, which reads it (`read_fields_text`, the second half).
+    group.bench_function("json_lines_1k_fields_left_as_text", |b| {
+        let mut events = vec![LogEvent::default(); lines.len()];
+        let mut texts = vec![String::new(); lines.len()];
+        let mut maps = FieldMaps::default();
+        maps.leave_text();
+        b.iter(|| {
+            lines
+                .iter()
+                .zip(events.iter_mut().zip(texts.iter_mut()))
+                .map(|(l, (e, text))| {
+                    decode_line_into(l, &ctx, e, &mut maps);
+                    maps.take_text(text);
+                    e.message.len() + text.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("fields_text_1k_read", |b| {
+        let mut maps = FieldMaps::default();
+        maps.leave_text();
+        let texts: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let mut event = LogEvent::default();
+                let mut text = String::new();
+                decode_line_into(l, &ctx, &mut event, &mut maps);
+                maps.take_text(&mut text);
+                text
+            })
+            .filter(|text| !text.is_empty())
+            .collect();
+        let mut map = serde_json::Map::new();
+        let mut kept = FieldMaps::default();
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    read_fields_text(t, &mut map, &mut kept);
+                    map.len()
                 })
                 .sum::<usize>()
         })
