@@ -17,8 +17,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Events per block: large enough for columns to compress, small enough that a selective
-/// query decodes little.
-pub const BLOCK_EVENTS: usize = 8192;
+/// query decodes little, and that the blocks waiting in memory (one per stream) stay
+/// small: each is filled in memory the kernel must zero first. Halving 8,192 cost 1 % on
+/// disk and sped `simulate` and `ship` into the store by a tenth to a sixth.
+pub const BLOCK_EVENTS: usize = 4096;
 
 pub struct ColumnWriter {
     dir: PathBuf,
