@@ -5,6 +5,7 @@
 //! bound by parsing). Anything else is left to the serde reader (`canonical.rs`), so the
 //! three readers agree on every line: where this one answers, it gives what they give.
 
+use super::string_marks::StringMarks;
 use super::{key_sketch, set_keyword, Level, LogEvent, Timestamp};
 use crate::premixed::Premixed;
 use serde_json::{Map, Value};
@@ -24,6 +25,8 @@ pub struct FieldMaps {
     leave_text: bool,
     /// The last line's `fields` object as written, when it was left as text.
     text: String,
+    /// Room for the marks of the line being read, kept from one line to the next.
+    marks: StringMarks,
 }
 
 impl FieldMaps {
@@ -170,21 +173,27 @@ impl Key {
 /// Fills `event` from a line in the scanned form; `false` (with `event` left in no useful
 /// state) when the line is not in it.
 pub fn scan_into(line: &[u8], event: &mut LogEvent, maps: &mut FieldMaps) -> bool {
+    let mut marks = std::mem::take(&mut maps.marks);
+    let read = scan_marked(line, event, maps, &mut marks);
+    maps.marks = marks;
+    read
+}
+
+fn scan_marked(
+    line: &[u8],
+    event: &mut LogEvent,
+    maps: &mut FieldMaps,
+    marks: &mut StringMarks,
+) -> bool {
     // Control characters are not allowed raw inside JSON strings, and the form has none
     // outside them: a line holding one is for the general readers to judge.
-    // (Folded without stopping early, so that it runs many bytes at a time.)
-    if line.iter().fold(false, |found, &b| found | (b < 0x20)) {
+    if !marks.mark(line) {
         return false;
     }
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };
-    let mut scanner = Scanner {
-        bytes: line,
-        text,
-        at: 0,
-        scratch: String::new(),
-    };
+    let mut scanner = Scanner::new(text, marks);
     maps.text.clear();
     let read = scanner.event_into(event, maps).is_some() && scanner.at == line.len();
     if !read {
@@ -199,13 +208,13 @@ pub fn scan_into(line: &[u8], event: &mut LogEvent, maps: &mut FieldMaps) -> boo
 /// last resort (the text kept whole under `fields_text`: nothing is lost) are for what
 /// cannot happen.
 pub fn read_fields_text(text: &str, map: &mut Map<String, Value>, maps: &mut FieldMaps) {
-    let mut scanner = Scanner {
-        bytes: text.as_bytes(),
-        text,
-        at: 0,
-        scratch: String::new(),
+    let mut marks = std::mem::take(&mut maps.marks);
+    let read = marks.mark(text.as_bytes()) && {
+        let mut scanner = Scanner::new(text, &marks);
+        scanner.fields_into(map, maps).is_some() && scanner.at == text.len()
     };
-    if scanner.fields_into(map, maps).is_some() && scanner.at == text.len() {
+    maps.marks = marks;
+    if read {
         return;
     }
     *map = serde_json::from_str(text).unwrap_or_else(|_| {
@@ -215,15 +224,62 @@ pub fn read_fields_text(text: &str, map: &mut Map<String, Value>, maps: &mut Fie
     });
 }
 
+/// A value of a `fields` object as the scanner reads it.
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Text(&'a str),
+}
+
+/// Takes a `fields` object's entries in the order they are written.
+pub trait FieldsVisitor {
+    /// The next entry's key; `false` stops the reading (the visitor cannot take it).
+    fn key(&mut self, key: &str) -> bool;
+    /// The value of the key just taken.
+    fn value(&mut self, value: Scalar<'_>);
+}
+
+/// Hands the entries of a `fields` object kept as text (`FieldMaps::leave_text`) to
+/// `visitor`, as `read_fields_text` would read them, without building a map; `false` when
+/// this reader does not take the text (an escape it leaves to serde, a nested value) or
+/// the visitor stopped: the entries handed over are then to be forgotten, and the text read
+/// with `read_fields_text`.
+pub fn visit_fields_text(
+    text: &str,
+    maps: &mut FieldMaps,
+    visitor: &mut impl FieldsVisitor,
+) -> bool {
+    let mut marks = std::mem::take(&mut maps.marks);
+    let read = marks.mark(text.as_bytes()) && {
+        let mut scanner = Scanner::new(text, &marks);
+        scanner.fields_visited(visitor).is_some() && scanner.at == text.len()
+    };
+    maps.marks = marks;
+    read
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     text: &'a str,
+    marks: &'a StringMarks,
     at: usize,
     /// A string with escapes, decoded.
     scratch: String,
 }
 
 impl<'a> Scanner<'a> {
+    /// A scanner of `text`, whose quotes and backslashes `marks` holds.
+    fn new(text: &'a str, marks: &'a StringMarks) -> Scanner<'a> {
+        Scanner {
+            bytes: text.as_bytes(),
+            text,
+            marks,
+            at: 0,
+            scratch: String::new(),
+        }
+    }
+
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
     }
@@ -239,7 +295,7 @@ impl<'a> Scanner<'a> {
         self.eat(b'"')?;
         let text = self.text;
         let start = self.at;
-        let end = quote_or_backslash(self.bytes, start)?;
+        let end = self.marks.next(start)?;
         if self.bytes[end] == b'"' {
             self.at = end + 1;
             return text.get(start..end);
@@ -247,7 +303,7 @@ impl<'a> Scanner<'a> {
         self.scratch.clear();
         let mut at = start;
         loop {
-            let end = quote_or_backslash(self.bytes, at)?;
+            let end = self.marks.next(at)?;
             self.scratch.push_str(text.get(at..end)?);
             if self.bytes[end] == b'"' {
                 self.at = end + 1;
@@ -410,6 +466,31 @@ impl<'a> Scanner<'a> {
         self.text.get(start..self.at)
     }
 
+    fn fields_visited(&mut self, visitor: &mut impl FieldsVisitor) -> Option<()> {
+        self.eat(b'{')?;
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            visitor.key(self.string()?).then_some(())?;
+            self.eat(b':')?;
+            let value = match self.bytes.get(self.at)? {
+                b'"' => Scalar::Text(self.string()?),
+                b't' | b'f' => Scalar::Bool(self.boolean()?),
+                b'n' => {
+                    self.eat_word(b"null")?;
+                    Scalar::Null
+                }
+                b'-' | b'0'..=b'9' => Scalar::Number(self.number()?),
+                _ => return None,
+            };
+            visitor.value(value);
+            if self.eat(b',').is_none() {
+                return self.eat(b'}');
+            }
+        }
+    }
+
     /// `Some(false)`: the keys are not the map's (what was written over is read again).
     fn fields_in_place(&mut self, map: &mut Map<String, Value>) -> Option<bool> {
         self.eat(b'{')?;
@@ -548,18 +629,6 @@ fn refill(target: &mut String, text: &str) {
         target.reserve(text.len().next_power_of_two().max(128));
     }
     target.push_str(text);
-}
-
-/// Where the string from `from` ends (its closing quote) or has its first escape.
-fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
-    // Most strings of a line are short (levels, names, field values): looking at a few
-    // bytes one by one finds their end before a vectorised search would have started.
-    let rest = bytes.get(from..)?;
-    let near = rest.len().min(16);
-    if let Some(i) = rest[..near].iter().position(|&b| b == b'"' || b == b'\\') {
-        return Some(from + i);
-    }
-    memchr::memchr2(b'"', b'\\', &rest[near..]).map(|i| from + near + i)
 }
 
 #[cfg(test)]

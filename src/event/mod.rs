@@ -6,9 +6,10 @@ mod decode;
 mod fields;
 mod json;
 mod level;
+mod string_marks;
 mod timestamp;
 
-pub use canonical_scan::{read_fields_text, FieldMaps};
+pub use canonical_scan::{read_fields_text, visit_fields_text, FieldMaps, FieldsVisitor, Scalar};
 pub use decode::{decode_line, decode_line_into, infer_level, DecodeContext};
 pub use fields::{
     fields_sketch, fields_sketch_of, flatten_fields, key_sketch, sketch_from_keys, FieldValue,

@@ -5,7 +5,7 @@
 //! block's summary, so a numeric range rules a block out without opening it.
 
 use super::varint::{self, put_text, Reader};
-use crate::event::LogEvent;
+use crate::event::{visit_fields_text, FieldMaps, FieldsVisitor, LogEvent, Scalar};
 use serde_json::{Number, Value};
 
 const NULL: u8 = 0;
@@ -64,6 +64,97 @@ pub struct FieldColumns {
     index: std::collections::HashMap<String, usize>,
     /// Emptied column buffers of an earlier block, for the keys of the next one.
     spare: Vec<Vec<u8>>,
+    /// The entries of the event `push_text` is reading, added once all are read.
+    staging: Staging,
+    /// Whether `keys` has left increasing order of key (while it has not, a key's place
+    /// orders it).
+    keys_out_of_order: bool,
+}
+
+/// An event's entries read from its text, each value as its column holds it.
+#[derive(Default)]
+struct Staging {
+    entries: Vec<StagedEntry>,
+    /// The values one after another; an entry says where its own ends.
+    values: Vec<u8>,
+    /// Whether the keys came in increasing order, each once, as a map iterates them.
+    in_map_order: bool,
+    /// Whether the last key taken has its value.
+    valued: bool,
+}
+
+struct StagedEntry {
+    slot: usize,
+    end: usize,
+    /// The value, when a number (for the key's smallest and largest).
+    number: Option<f64>,
+    integer: bool,
+}
+
+impl Staging {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.values.clear();
+        self.in_map_order = true;
+        self.valued = true;
+    }
+
+    fn complete(&self) -> bool {
+        self.in_map_order && self.valued
+    }
+}
+
+struct StagingVisitor<'a> {
+    columns: &'a mut FieldColumns,
+    staging: &'a mut Staging,
+}
+
+impl FieldsVisitor for StagingVisitor<'_> {
+    fn key(&mut self, key: &str) -> bool {
+        let staging = &mut *self.staging;
+        let slot = self.columns.slot(staging.entries.len(), key);
+        if let Some(last) = staging.entries.last() {
+            // The map `push` is given iterates its keys in order, each once: text written
+            // another way is read into one.
+            let columns = &*self.columns;
+            let after = if columns.keys_out_of_order {
+                *columns.keys[last.slot].stats.key < *key
+            } else {
+                slot > last.slot
+            };
+            if !after {
+                staging.in_map_order = false;
+                return false;
+            }
+        }
+        staging.entries.push(StagedEntry {
+            slot,
+            end: staging.values.len(),
+            number: None,
+            integer: false,
+        });
+        staging.valued = false;
+        true
+    }
+
+    fn value(&mut self, value: Scalar<'_>) {
+        let staging = &mut *self.staging;
+        let Some(entry) = staging.entries.last_mut() else {
+            return;
+        };
+        match value {
+            Scalar::Null => staging.values.push(NULL),
+            Scalar::Bool(b) => staging.values.push(if b { TRUE } else { FALSE }),
+            Scalar::Text(text) => put_string(&mut staging.values, text),
+            Scalar::Number(n) => {
+                entry.number = n.as_f64();
+                entry.integer = n.is_i64();
+                put_value(&mut staging.values, &Value::Number(n));
+            }
+        }
+        entry.end = staging.values.len();
+        staging.valued = true;
+    }
 }
 
 struct KeyColumn {
@@ -79,33 +170,7 @@ impl FieldColumns {
     /// Adds the fields of the event at `row` (rows come in increasing order).
     pub fn push(&mut self, row: usize, fields: &serde_json::Map<String, Value>) {
         for (at, (key, value)) in fields.iter().enumerate() {
-            // Most events share their keys, in the same order: the key at the same place
-            // is tried first.
-            let slot = match self.keys.get(at) {
-                Some(known)
-                    if crate::short_text::equal(known.stats.key.as_bytes(), key.as_bytes()) =>
-                {
-                    at
-                }
-                _ => match self.index.get(key.as_str()) {
-                    Some(&slot) => slot,
-                    None => {
-                        self.index.insert(key.clone(), self.keys.len());
-                        self.keys.push(KeyColumn {
-                            stats: KeyStats {
-                                key: key.clone(),
-                                holders: 0,
-                                min: f64::INFINITY,
-                                max: f64::NEG_INFINITY,
-                            },
-                            general: self.spare.pop().unwrap_or_default(),
-                            last_row: 0,
-                            integers: true,
-                        });
-                        self.keys.len() - 1
-                    }
-                },
-            };
+            let slot = self.slot(at, key);
             let column = &mut self.keys[slot];
             column.stats.holders += 1;
             widen(&mut column.stats, value);
@@ -116,9 +181,91 @@ impl FieldColumns {
         }
     }
 
+    /// Adds the fields of the event at `row` from the object its line wrote (as
+    /// `read_fields_text` takes it), without building a map: the same columns `push`
+    /// makes of the map read from it. `false`, with nothing added, when the text is not
+    /// one this reader takes (written out of key order, a key twice, nested values, an
+    /// escape left to serde): the caller then reads it into a map.
+    pub fn push_text(&mut self, row: usize, text: &str, maps: &mut FieldMaps) -> bool {
+        let keys_before = self.keys.len();
+        let mut staging = std::mem::take(&mut self.staging);
+        staging.clear();
+        let mut visitor = StagingVisitor {
+            columns: self,
+            staging: &mut staging,
+        };
+        let read = visit_fields_text(text, maps, &mut visitor) && staging.complete();
+        if read {
+            self.commit(row, &staging);
+        } else {
+            self.forget_keys_from(keys_before);
+        }
+        self.staging = staging;
+        read
+    }
+
+    /// The slot of `key`, the `at`th key of its event, made when the block has not met it.
+    fn slot(&mut self, at: usize, key: &str) -> usize {
+        // Most events share their keys, in the same order: the key at the same place is
+        // tried first.
+        match self.keys.get(at) {
+            Some(known) if crate::short_text::equal(known.stats.key.as_bytes(), key.as_bytes()) => {
+                at
+            }
+            _ => match self.index.get(key) {
+                Some(&slot) => slot,
+                None => {
+                    self.keys_out_of_order |=
+                        self.keys.last().is_some_and(|last| *last.stats.key >= *key);
+                    self.index.insert(key.to_owned(), self.keys.len());
+                    self.keys.push(KeyColumn {
+                        stats: KeyStats {
+                            key: key.to_owned(),
+                            holders: 0,
+                            min: f64::INFINITY,
+                            max: f64::NEG_INFINITY,
+                        },
+                        general: self.spare.pop().unwrap_or_default(),
+                        last_row: 0,
+                        integers: true,
+                    });
+                    self.keys.len() - 1
+                }
+            },
+        }
+    }
+
+    fn commit(&mut self, row: usize, staging: &Staging) {
+        let mut start = 0;
+        for entry in &staging.entries {
+            let column = &mut self.keys[entry.slot];
+            column.stats.holders += 1;
+            if let Some(x) = entry.number {
+                column.stats.min = column.stats.min.min(x);
+                column.stats.max = column.stats.max.max(x);
+            }
+            varint::put(&mut column.general, (row - column.last_row) as u64);
+            column.last_row = row;
+            column.integers &= entry.integer;
+            column
+                .general
+                .extend_from_slice(&staging.values[start..entry.end]);
+            start = entry.end;
+        }
+    }
+
+    /// Forgets the keys made from `first` on (an event's, read no further).
+    fn forget_keys_from(&mut self, first: usize) {
+        for key in self.keys.drain(first..) {
+            self.index.remove(&key.stats.key);
+            self.spare.push(key.general);
+        }
+    }
+
     /// Forgets every key, keeping the columns' room for the next block's keys.
     pub fn clear(&mut self) {
         self.index.clear();
+        self.keys_out_of_order = false;
         self.spare.extend(self.keys.drain(..).map(|key| {
             let mut general = key.general;
             general.clear();
@@ -457,16 +604,18 @@ fn put_value(out: &mut Vec<u8>, value: &Value) {
             out.push(FLOAT);
             out.extend_from_slice(&n.as_f64().unwrap_or_default().to_le_bytes());
         }
-        Value::String(s) => {
-            out.push(STRING);
-            put_text(out, s);
-        }
+        Value::String(s) => put_string(out, s),
         // Integers beyond i64, arrays and objects: as their JSON.
         other => {
             out.push(JSON);
             put_text(out, &other.to_string());
         }
     }
+}
+
+fn put_string(out: &mut Vec<u8>, text: &str) {
+    out.push(STRING);
+    put_text(out, text);
 }
 
 fn get_value(reader: &mut Reader<'_>) -> Option<Value> {

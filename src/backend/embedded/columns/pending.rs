@@ -122,8 +122,10 @@ impl PendingBlock {
             let mut start = 0;
             for (i, &end) in self.fields_text_ends.iter().enumerate() {
                 let text = &self.fields_text[start..end];
-                read_fields_text(text, &mut reading.map, &mut reading.maps);
-                columns.push(first + i, &reading.map);
+                if !columns.push_text(first + i, text, &mut reading.maps) {
+                    read_fields_text(text, &mut reading.map, &mut reading.maps);
+                    columns.push(first + i, &reading.map);
+                }
                 start = end;
             }
             let keys = columns.columns(events);

@@ -111,6 +111,79 @@ proptest! {
     }
 }
 
+/// A `fields` object written any way a line may write it: keys in any order or twice,
+/// escapes, numbers serde reads in its own ways, nested values, spaces.
+fn written_fields() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("a"),
+        Just("b"),
+        Just("status"),
+        Just("latency_ms"),
+        Just("\\u00e9"),
+        Just("k\\\"q"),
+        Just("é"),
+    ];
+    let value = prop_oneof![
+        Just("1"),
+        Just("-7"),
+        Just("0"),
+        Just("-0"),
+        Just("12345678901234567890"),
+        Just("9223372036854775808"),
+        Just("0.5"),
+        Just("1e3"),
+        Just("-2.5E-3"),
+        Just("true"),
+        Just("false"),
+        Just("null"),
+        Just("\"text\""),
+        Just("\"a \\\"quoted\\\" \\\\ value\\n\""),
+        Just("\"\\u00e9t\\u00e9\""),
+        Just("\"\""),
+        Just("[1,\"two\"]"),
+        Just("{\"x\":{\"y\":1}}"),
+    ];
+    let entries = proptest::collection::vec((key, value), 0..5);
+    (entries, any::<bool>(), any::<bool>()).prop_map(|(mut entries, sorted, spaced)| {
+        if sorted {
+            entries.sort();
+            entries.dedup_by_key(|(k, _)| *k);
+        }
+        let gap = if spaced { " " } else { "" };
+        let inner: Vec<String> = entries
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":{gap}{v}"))
+            .collect();
+        format!("{{{gap}{}{gap}}}", inner.join(&format!(",{gap}")))
+    })
+}
+
+proptest! {
+    /// Fields read from their text straight into columns make the columns of the maps
+    /// serde reads from the same text, whatever the text.
+    #[test]
+    fn fields_text_read_into_columns_as_into_maps(texts in proptest::collection::vec(written_fields(), 1..40)) {
+        let template = simulated(9, 1).remove(0);
+        let events: Vec<LogEvent> = texts
+            .iter()
+            .map(|text| LogEvent {
+                fields: serde_json::from_str(text).unwrap(),
+                ..template.clone()
+            })
+            .collect();
+        let seqs: Vec<u64> = (0..events.len() as u64).collect();
+        let mut expected = super::pending::PendingBlock::of(&events, &seqs).unwrap();
+        let mut from_text = super::pending::PendingBlock::default();
+        let unread = LogEvent { fields: serde_json::Map::new(), ..template.clone() };
+        for (text, &seq) in texts.iter().zip(&seqs) {
+            from_text.push_with_fields_text(&unread, text, seq);
+        }
+        let block = from_text.encode().unwrap();
+        prop_assert_eq!(&block, &expected.encode().unwrap());
+        prop_assert_eq!(block::decode(&block).unwrap(), events);
+    }
+}
+
 #[test]
 fn odd_values_and_the_empty_block_come_back_exactly() {
     let events = odd_events();
