@@ -187,10 +187,7 @@ fn scan_marked(
 ) -> bool {
     // Control characters are not allowed raw inside JSON strings, and the form has none
     // outside them: a line holding one is for the general readers to judge.
-    if !marks.mark(line) {
-        return false;
-    }
-    let Ok(text) = std::str::from_utf8(line) else {
+    let Some(text) = marked_text(line, marks) else {
         return false;
     };
     let mut scanner = Scanner::new(text, marks);
@@ -209,7 +206,7 @@ fn scan_marked(
 /// cannot happen.
 pub fn read_fields_text(text: &str, map: &mut Map<String, Value>, maps: &mut FieldMaps) {
     let mut marks = std::mem::take(&mut maps.marks);
-    let read = marks.mark(text.as_bytes()) && {
+    let read = !marks.mark(text.as_bytes()).control && {
         let mut scanner = Scanner::new(text, &marks);
         scanner.fields_into(map, maps).is_some() && scanner.at == text.len()
     };
@@ -251,12 +248,26 @@ pub fn visit_fields_text(
     visitor: &mut impl FieldsVisitor,
 ) -> bool {
     let mut marks = std::mem::take(&mut maps.marks);
-    let read = marks.mark(text.as_bytes()) && {
+    let read = !marks.mark(text.as_bytes()).control && {
         let mut scanner = Scanner::new(text, &marks);
         scanner.fields_visited(visitor).is_some() && scanner.at == text.len()
     };
     maps.marks = marks;
     read
+}
+
+/// `line` as text, its marks made; `None` when it holds a control byte or is not UTF-8.
+fn marked_text<'a>(line: &'a [u8], marks: &mut StringMarks) -> Option<&'a str> {
+    let marked = marks.mark(line);
+    if marked.control {
+        return None;
+    }
+    if marked.ascii {
+        // SAFETY: every byte is below 0x80 (the marks looked at each), and a run of ASCII
+        // bytes is UTF-8.
+        return Some(unsafe { std::str::from_utf8_unchecked(line) });
+    }
+    std::str::from_utf8(line).ok()
 }
 
 struct Scanner<'a> {

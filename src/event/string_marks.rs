@@ -3,6 +3,23 @@
 //! walk over its bytes. Half the time of reading a canonical line went to finding where
 //! its many short strings end, byte by byte.
 
+/// What a marked line holds besides its marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marked {
+    /// A control byte (below 0x20): JSON does not allow one raw inside a string, and the
+    /// canonical line has nowhere else.
+    pub control: bool,
+    /// Only ASCII bytes (none from 0x80 up): the line is UTF-8 without checking further.
+    pub ascii: bool,
+}
+
+/// The marks of sixteen bytes.
+struct ChunkMarks {
+    marks: u16,
+    control: bool,
+    high: bool,
+}
+
 /// One bit per byte of the line, set on `"` and `\`: bit `i % 64` of word `i / 64`.
 #[derive(Debug, Clone, Default)]
 pub struct StringMarks {
@@ -10,21 +27,21 @@ pub struct StringMarks {
 }
 
 impl StringMarks {
-    /// Marks the quotes and backslashes of `line`; `false` when it holds a control byte
-    /// (below 0x20), which JSON does not allow raw inside a string and the canonical line
-    /// has nowhere else.
-    pub fn mark(&mut self, line: &[u8]) -> bool {
+    /// Marks the quotes and backslashes of `line`, and says what else it holds.
+    pub fn mark(&mut self, line: &[u8]) -> Marked {
         self.words.clear();
         let mut control = false;
+        let mut high = false;
         let mut blocks = line.chunks_exact(64);
         for block in blocks.by_ref() {
             let mut word = 0u64;
             for (i, chunk) in block.chunks_exact(16).enumerate() {
                 let mut bytes = [0u8; 16];
                 bytes.copy_from_slice(chunk);
-                let (marks, has_control) = chunk_marks(bytes);
-                word |= u64::from(marks) << (16 * i);
-                control |= has_control;
+                let chunk = chunk_marks(bytes);
+                word |= u64::from(chunk.marks) << (16 * i);
+                control |= chunk.control;
+                high |= chunk.high;
             }
             self.words.push(word);
         }
@@ -35,13 +52,17 @@ impl StringMarks {
                 // Padded with spaces: neither a mark nor a control byte.
                 let mut bytes = [b' '; 16];
                 bytes[..chunk.len()].copy_from_slice(chunk);
-                let (marks, has_control) = chunk_marks(bytes);
-                word |= u64::from(marks) << (16 * i);
-                control |= has_control;
+                let chunk = chunk_marks(bytes);
+                word |= u64::from(chunk.marks) << (16 * i);
+                control |= chunk.control;
+                high |= chunk.high;
             }
             self.words.push(word);
         }
-        !control
+        Marked {
+            control,
+            ascii: !high,
+        }
     }
 
     /// The first quote or backslash at or after `from`.
@@ -57,9 +78,10 @@ impl StringMarks {
     }
 }
 
-/// The chunk's quotes and backslashes as 16 bits, and whether it holds a control byte.
+/// The chunk's quotes and backslashes as 16 bits, and whether it holds a control byte
+/// or one from 0x80 up.
 #[inline]
-fn chunk_marks(bytes: [u8; 16]) -> (u16, bool) {
+fn chunk_marks(bytes: [u8; 16]) -> ChunkMarks {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         // SAFETY: the function needs SSE2, which this build's target has (the `cfg` above;
@@ -68,25 +90,30 @@ fn chunk_marks(bytes: [u8; 16]) -> (u16, bool) {
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
-        let mut marks = 0u16;
-        let mut control = false;
+        let mut chunk = ChunkMarks {
+            marks: 0,
+            control: false,
+            high: false,
+        };
         for (i, &b) in bytes.iter().enumerate() {
-            marks |= u16::from((b == b'"') | (b == b'\\')) << i;
-            control |= b < 0x20;
+            chunk.marks |= u16::from((b == b'"') | (b == b'\\')) << i;
+            chunk.control |= b < 0x20;
+            chunk.high |= b >= 0x80;
         }
-        (marks, control)
+        chunk
     }
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
+    use super::ChunkMarks;
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
         _mm_set_epi64x,
     };
 
     #[target_feature(enable = "sse2")]
-    pub fn chunk_marks(bytes: [u8; 16]) -> (u16, bool) {
+    pub fn chunk_marks(bytes: [u8; 16]) -> ChunkMarks {
         let half = |from: usize| {
             let mut eight = [0u8; 8];
             eight.copy_from_slice(&bytes[from..from + 8]);
@@ -95,10 +122,14 @@ mod sse2 {
         let chunk = _mm_set_epi64x(half(8), half(0));
         let quotes = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'"' as i8));
         let backslashes = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'\\' as i8));
-        let marks = _mm_movemask_epi8(_mm_or_si128(quotes, backslashes)) as u16;
         // A byte of at most 0x1f is its own minimum with 0x1f.
         let control = _mm_cmpeq_epi8(_mm_min_epu8(chunk, _mm_set1_epi8(0x1f)), chunk);
-        (marks, _mm_movemask_epi8(control) != 0)
+        ChunkMarks {
+            marks: _mm_movemask_epi8(_mm_or_si128(quotes, backslashes)) as u16,
+            control: _mm_movemask_epi8(control) != 0,
+            // The mask move takes each byte's top bit.
+            high: _mm_movemask_epi8(chunk) != 0,
+        }
     }
 }
 
@@ -124,8 +155,9 @@ mod tests {
             0..300,
         )) {
             let mut marks = StringMarks::default();
-            let clean = marks.mark(&line);
-            prop_assert_eq!(clean, !line.iter().any(|&b| b < 0x20));
+            let marked = marks.mark(&line);
+            prop_assert_eq!(marked.control, line.iter().any(|&b| b < 0x20));
+            prop_assert_eq!(marked.ascii, line.is_ascii());
             let expected: Vec<usize> = line
                 .iter()
                 .enumerate()
@@ -141,7 +173,13 @@ mod tests {
     fn a_line_marked_after_a_longer_one_keeps_none_of_its_marks() {
         let mut marks = StringMarks::default();
         marks.mark(&[b'"'; 200]);
-        assert!(marks.mark(b"{\"a\":1}"));
+        assert_eq!(
+            marks.mark(b"{\"a\":1}"),
+            Marked {
+                control: false,
+                ascii: true
+            }
+        );
         assert_eq!(every_mark(&marks), vec![1, 3]);
         assert_eq!(marks.next(4), None);
     }

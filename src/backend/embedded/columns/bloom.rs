@@ -10,6 +10,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 const BITS_PER_WORD: usize = 10;
 const PROBES: u64 = 7;
+/// Slots of the words seen last (see `WordBloom::of`).
+const RECENT_SLOTS: usize = 1024;
 /// Distinct words whose room a thread keeps for its next block.
 const MAX_KEPT_WORDS: usize = 1 << 16;
 
@@ -33,6 +35,11 @@ impl WordBloom {
         // every block (its rehashing showed in the sealing thread's profile).
         DISTINCT.with_borrow_mut(|distinct| {
             distinct.clear();
+            // Most words of a block's messages are their templates' words, met again and
+            // again: the last word seen in each of a few slots answers for most of them
+            // before the set is asked. (A hash of 0 is always asked: it is the slots'
+            // starting value.)
+            let mut recent = [0u64; RECENT_SLOTS];
             let mut folded = String::new();
             for message in messages {
                 for (_, word) in word_spans(message) {
@@ -46,7 +53,11 @@ impl WordBloom {
                     } else {
                         xxh3_64(word.as_bytes())
                     };
-                    distinct.insert(hash);
+                    let slot = &mut recent[hash as usize % RECENT_SLOTS];
+                    if *slot != hash || hash == 0 {
+                        *slot = hash;
+                        distinct.insert(hash);
+                    }
                 }
             }
             let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
