@@ -172,8 +172,6 @@ impl LineDecoder {
 
     /// `decode` into an event that may hold an earlier one: its strings keep their room.
     pub fn decode_into(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
-        // A line that is not JSON leaves no text of an earlier one behind.
-        self.field_maps.forget_text();
         let line = trim_line_end(line);
         let json = matches!(self.format, Format::Json);
         if json || starts_json(line) {
@@ -183,8 +181,10 @@ impl LineDecoder {
                 self.unmatched += u64::from(event.unparsed);
                 return;
             }
-            self.field_maps.forget_text();
         }
+        // A line read as text leaves no `fields` text behind (of an earlier line, or of its
+        // own reading as JSON).
+        self.field_maps.forget_text();
         let (text, invalid_utf8) = match std::str::from_utf8(line) {
             Ok(text) => (std::borrow::Cow::Borrowed(text), false),
             Err(_) => (String::from_utf8_lossy(line), true),
