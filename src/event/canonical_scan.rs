@@ -237,23 +237,23 @@ pub trait FieldsVisitor {
     fn value(&mut self, value: Scalar<'_>);
 }
 
-/// Hands the entries of a `fields` object kept as text (`FieldMaps::leave_text`) to
-/// `visitor`, as `read_fields_text` would read them, without building a map; `false` when
-/// this reader does not take the text (an escape it leaves to serde, a nested value) or
-/// the visitor stopped: the entries handed over are then to be forgotten, and the text read
-/// with `read_fields_text`.
+/// Hands the entries of the `fields` object at `range` of `texts` (objects kept as text,
+/// `FieldMaps::leave_text`, one after another; `marks` are those of all of `texts`, made
+/// once) to `visitor`, as `read_fields_text` would read them, without building a map;
+/// `false` when this reader does not take the text (an escape it leaves to serde, a nested
+/// value) or the visitor stopped: the entries handed over are then to be forgotten, and the
+/// text read with `read_fields_text`.
 pub fn visit_fields_text(
-    text: &str,
-    maps: &mut FieldMaps,
+    texts: &str,
+    marks: &StringMarks,
+    range: std::ops::Range<usize>,
     visitor: &mut impl FieldsVisitor,
 ) -> bool {
-    let mut marks = std::mem::take(&mut maps.marks);
-    let read = !marks.mark(text.as_bytes()).control && {
-        let mut scanner = Scanner::new(text, &marks);
-        scanner.fields_visited(visitor).is_some() && scanner.at == text.len()
-    };
-    maps.marks = marks;
-    read
+    let mut scanner = Scanner::new(texts, marks);
+    scanner.at = range.start;
+    // Reading stops at the object's closing brace, so it never looks past the range of an
+    // object it takes.
+    scanner.fields_visited(visitor).is_some() && scanner.at == range.end
 }
 
 /// `line` as text, its marks made; `None` when it holds a control byte or is not UTF-8.

@@ -7,6 +7,8 @@ mod fields;
 mod json;
 mod level;
 mod string_marks;
+
+pub use string_marks::StringMarks;
 mod timestamp;
 
 pub use canonical_scan::{read_fields_text, visit_fields_text, FieldMaps, FieldsVisitor, Scalar};

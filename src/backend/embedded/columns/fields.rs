@@ -5,7 +5,7 @@
 //! block's summary, so a numeric range rules a block out without opening it.
 
 use super::varint::{self, put_text, Reader};
-use crate::event::{visit_fields_text, FieldMaps, FieldsVisitor, LogEvent, Scalar};
+use crate::event::{visit_fields_text, FieldsVisitor, LogEvent, Scalar, StringMarks};
 use serde_json::{Number, Value};
 
 const NULL: u8 = 0;
@@ -185,8 +185,15 @@ impl FieldColumns {
     /// `read_fields_text` takes it), without building a map: the same columns `push`
     /// makes of the map read from it. `false`, with nothing added, when the text is not
     /// one this reader takes (written out of key order, a key twice, nested values, an
-    /// escape left to serde): the caller then reads it into a map.
-    pub fn push_text(&mut self, row: usize, text: &str, maps: &mut FieldMaps) -> bool {
+    /// escape left to serde): the caller then reads it into a map. The object is `range`
+    /// of `texts`, whose marks are `marks` (see `visit_fields_text`).
+    pub fn push_text(
+        &mut self,
+        row: usize,
+        texts: &str,
+        marks: &StringMarks,
+        range: std::ops::Range<usize>,
+    ) -> bool {
         let keys_before = self.keys.len();
         let mut staging = std::mem::take(&mut self.staging);
         staging.clear();
@@ -194,7 +201,7 @@ impl FieldColumns {
             columns: self,
             staging: &mut staging,
         };
-        let read = visit_fields_text(text, maps, &mut visitor) && staging.complete();
+        let read = visit_fields_text(texts, marks, range, &mut visitor) && staging.complete();
         if read {
             self.commit(row, &staging);
         } else {

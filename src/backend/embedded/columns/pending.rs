@@ -8,7 +8,7 @@ use super::block::{self, BlockError, MAGIC, MAX_EVENTS};
 use super::bloom::WordBloom;
 use super::fields::{self, FieldColumns};
 use super::varint::{self, put_text};
-use crate::event::{read_fields_text, FieldMaps, LogEvent, Timestamp};
+use crate::event::{read_fields_text, FieldMaps, LogEvent, StringMarks, Timestamp};
 use crate::short_text::equal;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -90,15 +90,15 @@ impl PendingBlock {
             }
             self.first_text_row = Some(row);
         }
-        if fields_text.is_empty() {
-            let mut text = std::mem::take(&mut self.fields_text).into_bytes();
-            // A map of JSON values always writes out; the `{}` is for what cannot happen.
-            if serde_json::to_writer(&mut text, &event.fields).is_err() {
-                text.extend_from_slice(b"{}");
-            }
-            self.fields_text = String::from_utf8(text).unwrap_or_default();
-        } else {
+        if !fields_text.is_empty() {
             self.fields_text.push_str(fields_text);
+        } else if event.fields.is_empty() {
+            // A line without `fields` (common): no serializer needed for it.
+            self.fields_text.push_str("{}");
+        } else {
+            // A map of JSON values always writes out; the `{}` is for what cannot happen.
+            let text = serde_json::to_string(&event.fields);
+            self.fields_text.push_str(text.as_deref().unwrap_or("{}"));
         }
         self.fields_text_ends.push(self.fields_text.len());
     }
@@ -119,12 +119,16 @@ impl PendingBlock {
             } else {
                 &mut self.fields
             };
+            // Marked once for the whole block: the objects are short, and marking each on
+            // its own cost more than reading it.
+            let texts = self.fields_text.as_str();
+            let marked = !reading.marks.mark(texts.as_bytes()).control;
             let mut start = 0;
             for (i, &end) in self.fields_text_ends.iter().enumerate() {
-                let text = &self.fields_text[start..end];
-                if !columns.push_text(first + i, text, &mut reading.maps) {
-                    read_fields_text(text, &mut reading.map, &mut reading.maps);
-                    columns.push(first + i, &reading.map);
+                let row = first + i;
+                if !(marked && columns.push_text(row, texts, &reading.marks, start..end)) {
+                    read_fields_text(&texts[start..end], &mut reading.map, &mut reading.maps);
+                    columns.push(row, &reading.map);
                 }
                 start = end;
             }
@@ -433,6 +437,7 @@ fn put_trace_id(out: &mut Vec<u8>, id: &str) {
 /// What a thread that encodes blocks keeps for reading fields that wait as text.
 #[derive(Default)]
 struct FieldsReading {
+    marks: StringMarks,
     map: serde_json::Map<String, serde_json::Value>,
     maps: FieldMaps,
     columns: FieldColumns,
