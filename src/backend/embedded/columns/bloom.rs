@@ -41,23 +41,20 @@ impl WordBloom {
             // starting value.)
             let mut recent = [0u64; RECENT_SLOTS];
             let mut folded = String::new();
+            let mut add = |hash: u64| {
+                let slot = &mut recent[hash as usize % RECENT_SLOTS];
+                if *slot != hash || hash == 0 {
+                    *slot = hash;
+                    distinct.insert(hash);
+                }
+            };
             for message in messages {
+                if message.is_ascii() {
+                    ascii_word_hashes(message.as_bytes(), &mut folded, &mut add);
+                    continue;
+                }
                 for (_, word) in word_spans(message) {
-                    let hash = if !word.is_ascii() {
-                        xxh3_64(fold(word).as_bytes())
-                    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                        folded.clear();
-                        folded.push_str(word);
-                        folded.make_ascii_lowercase();
-                        xxh3_64(folded.as_bytes())
-                    } else {
-                        xxh3_64(word.as_bytes())
-                    };
-                    let slot = &mut recent[hash as usize % RECENT_SLOTS];
-                    if *slot != hash || hash == 0 {
-                        *slot = hash;
-                        distinct.insert(hash);
-                    }
+                    add(xxh3_64(fold(word).as_bytes()));
                 }
             }
             let words = (distinct.len() * BITS_PER_WORD).div_ceil(64).max(1);
@@ -108,5 +105,52 @@ impl WordBloom {
         Some(WordBloom {
             bytes: raw.to_vec(),
         })
+    }
+}
+/// The hash of each word of an ASCII message, folded, to `add`: words as `word_spans` splits
+/// them (runs of ASCII letters and digits), in one pass that also notes whether a word
+/// needs folding (most are written in lower case already).
+fn ascii_word_hashes(message: &[u8], folded: &mut String, add: &mut impl FnMut(u64)) {
+    let mut at = 0;
+    while at < message.len() {
+        while at < message.len() && !message[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        let start = at;
+        let mut upper = false;
+        while let Some(&b) = message.get(at).filter(|b| b.is_ascii_alphanumeric()) {
+            upper |= b.is_ascii_uppercase();
+            at += 1;
+        }
+        let word = &message[start..at];
+        if word.is_empty() {
+            break;
+        }
+        if upper {
+            folded.clear();
+            folded.extend(word.iter().map(|b| char::from(b.to_ascii_lowercase())));
+            add(xxh3_64(folded.as_bytes()));
+        } else {
+            add(xxh3_64(word));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// An ASCII message gives the hashes of the words the query language sees in it.
+        #[test]
+        fn ascii_messages_hash_the_words_queries_fold(message in "[ -~]{0,80}") {
+            let mut hashes = Vec::new();
+            ascii_word_hashes(message.as_bytes(), &mut String::new(), &mut |h| hashes.push(h));
+            let expected: Vec<u64> = word_spans(&message)
+                .map(|(_, word)| xxh3_64(fold(word).as_bytes()))
+                .collect();
+            prop_assert_eq!(hashes, expected);
+        }
     }
 }
