@@ -7,6 +7,7 @@
 use super::varint::{self, put_text, Reader};
 use crate::event::{visit_fields_text, FieldsVisitor, LogEvent, Scalar, StringMarks};
 use serde_json::{Number, Value};
+use std::borrow::Cow;
 
 const NULL: u8 = 0;
 const FALSE: u8 = 1;
@@ -159,7 +160,8 @@ impl FieldsVisitor for StagingVisitor<'_> {
 
 struct KeyColumn {
     stats: KeyStats,
-    /// Each holder's row (as the gap from the previous holder's) and tagged value.
+    /// The `GENERAL` column: its layout byte, then each holder's row (as the gap from the
+    /// previous holder's) and tagged value.
     general: Vec<u8>,
     last_row: usize,
     /// Whether every value so far is an integer (an `INTEGERS` candidate).
@@ -232,7 +234,12 @@ impl FieldColumns {
                             min: f64::INFINITY,
                             max: f64::NEG_INFINITY,
                         },
-                        general: self.spare.pop().unwrap_or_default(),
+                        general: {
+                            // The column as stored begins with its layout.
+                            let mut general = self.spare.pop().unwrap_or_default();
+                            general.push(GENERAL);
+                            general
+                        },
                         last_row: 0,
                         integers: true,
                     });
@@ -263,8 +270,9 @@ impl FieldColumns {
 
     /// Forgets the keys made from `first` on (an event's, read no further).
     fn forget_keys_from(&mut self, first: usize) {
-        for key in self.keys.drain(first..) {
+        for mut key in self.keys.drain(first..) {
             self.index.remove(&key.stats.key);
+            key.general.clear();
             self.spare.push(key.general);
         }
     }
@@ -282,22 +290,18 @@ impl FieldColumns {
         self.spare.truncate(SPARE_KEY_COLUMNS);
     }
 
-    /// Each key's summary and column, for a block of `n` events.
-    pub fn columns(&self, n: usize) -> Vec<(KeyStats, Vec<u8>)> {
+    /// Each key's summary and column, for a block of `n` events: a `GENERAL` column is
+    /// lent as it was built, an `INTEGERS` one made.
+    pub fn columns(&self, n: usize) -> Vec<(&KeyStats, Cow<'_, [u8]>)> {
         self.keys
             .iter()
             .map(|key| {
                 let packed = key
                     .integers
-                    .then(|| integers(&key.general, key.stats.holders, n))
+                    .then(|| integers(&key.general[1..], key.stats.holders, n))
                     .flatten();
-                let column = packed.unwrap_or_else(|| {
-                    let mut column = Vec::with_capacity(1 + key.general.len());
-                    column.push(GENERAL);
-                    column.extend_from_slice(&key.general);
-                    column
-                });
-                (key.stats.clone(), column)
+                let column = packed.map_or(Cow::Borrowed(key.general.as_slice()), Cow::Owned);
+                (&key.stats, column)
             })
             .collect()
     }

@@ -12,6 +12,9 @@ use crate::event::{read_fields_text, FieldMaps, LogEvent, StringMarks, Timestamp
 use crate::short_text::equal;
 use xxhash_rust::xxh3::xxh3_64;
 
+/// A key of the block's fields: its summary and its column as stored.
+type KeyColumnRef<'a> = (&'a fields::KeyStats, std::borrow::Cow<'a, [u8]>);
+
 #[derive(Default)]
 pub struct PendingBlock {
     seqs: Vec<u64>,
@@ -103,44 +106,6 @@ impl PendingBlock {
         self.fields_text_ends.push(self.fields_text.len());
     }
 
-    /// Each key of the block's fields with its summary and column, the fields still
-    /// waiting as text read first. A block whose every row waits as text is read into
-    /// the encoding thread's columns, not its own: a block's room then holds text only,
-    /// and the columns' room is kept once per thread rather than once per block.
-    fn field_columns(&mut self) -> Vec<(fields::KeyStats, Vec<u8>)> {
-        let events = self.len();
-        let Some(first) = self.first_text_row.take() else {
-            return self.fields.columns(events);
-        };
-        let keys = FIELDS_READING.with(|reading| {
-            let reading = &mut *reading.borrow_mut();
-            let columns = if first == 0 {
-                &mut reading.columns
-            } else {
-                &mut self.fields
-            };
-            // Marked once for the whole block: the objects are short, and marking each on
-            // its own cost more than reading it.
-            let texts = self.fields_text.as_str();
-            let marked = !reading.marks.mark(texts.as_bytes()).control;
-            let mut start = 0;
-            for (i, &end) in self.fields_text_ends.iter().enumerate() {
-                let row = first + i;
-                if !(marked && columns.push_text(row, texts, &reading.marks, start..end)) {
-                    read_fields_text(&texts[start..end], &mut reading.map, &mut reading.maps);
-                    columns.push(row, &reading.map);
-                }
-                start = end;
-            }
-            let keys = columns.columns(events);
-            reading.columns.clear();
-            keys
-        });
-        self.fields_text.clear();
-        self.fields_text_ends.clear();
-        keys
-    }
-
     pub fn len(&self) -> usize {
         self.seqs.len()
     }
@@ -213,10 +178,55 @@ impl PendingBlock {
     /// Like `encode`, into `block` (emptied first), so a caller that writes one block after
     /// another reuses one buffer.
     pub fn encode_into(&mut self, block: &mut Vec<u8>) -> Result<(), BlockError> {
-        let keys = self.field_columns();
+        let events = self.len();
+        let Some(first) = self.first_text_row.take() else {
+            return self.encode_keys(block, &self.fields.columns(events));
+        };
+        // The fields still waiting as text are read first. A block whose every row waits as
+        // text is read into the encoding thread's columns, not its own: a block's room then
+        // holds text only, and the columns' room is kept once per thread, not per block.
+        FIELDS_READING.with(|reading| {
+            let reading = &mut *reading.borrow_mut();
+            let into_own = first > 0;
+            let columns = if into_own {
+                &mut self.fields
+            } else {
+                &mut reading.columns
+            };
+            // Marked once for the whole block: the objects are short, and marking each on
+            // its own cost more than reading it.
+            let texts = self.fields_text.as_str();
+            let marked = !reading.marks.mark(texts.as_bytes()).control;
+            let mut start = 0;
+            for (i, &end) in self.fields_text_ends.iter().enumerate() {
+                let row = first + i;
+                if !(marked && columns.push_text(row, texts, &reading.marks, start..end)) {
+                    read_fields_text(&texts[start..end], &mut reading.map, &mut reading.maps);
+                    columns.push(row, &reading.map);
+                }
+                start = end;
+            }
+            self.fields_text.clear();
+            self.fields_text_ends.clear();
+            let encoded = if into_own {
+                self.encode_keys(block, &self.fields.columns(events))
+            } else {
+                self.encode_keys(block, &reading.columns.columns(events))
+            };
+            reading.columns.clear();
+            encoded
+        })
+    }
+
+    /// The block, its fields' columns being `keys`.
+    fn encode_keys(
+        &self,
+        block: &mut Vec<u8>,
+        keys: &[KeyColumnRef<'_>],
+    ) -> Result<(), BlockError> {
         ENCODING.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let encoded = self.encode_with(block, &keys, &mut scratch);
+            let encoded = self.encode_with(block, keys, &mut scratch);
             scratch.trim();
             encoded
         })
@@ -225,7 +235,7 @@ impl PendingBlock {
     fn encode_with(
         &self,
         block: &mut Vec<u8>,
-        keys: &[(fields::KeyStats, Vec<u8>)],
+        keys: &[KeyColumnRef<'_>],
         scratch: &mut Scratch,
     ) -> Result<(), BlockError> {
         block.clear();
@@ -249,7 +259,7 @@ impl PendingBlock {
             varint::put(head, count);
         }
         WordBloom::of(self.messages()).to_bytes(head);
-        fields::put_stats(head, keys.iter().map(|(stats, _)| stats));
+        fields::put_stats(head, keys.iter().map(|(stats, _)| *stats));
         self.message_column(messages);
         // Columns already in their layout are compressed where they lie.
         let (seqs, times, services, hosts) = (
@@ -271,7 +281,7 @@ impl PendingBlock {
         varint::put(head, (fixed.len() + keys.len()) as u64);
         for column in fixed
             .into_iter()
-            .chain(keys.iter().map(|(_, c)| c.as_slice()))
+            .chain(keys.iter().map(|(_, c)| c.as_ref()))
         {
             let stored = block::compress_into(column, packed);
             varint::put(head, stored.len() as u64);
@@ -421,17 +431,35 @@ fn times(times: &[i64], oldest: i64) -> Vec<u8> {
 
 /// 32 lowercase hex digits as their 16 bytes; anything else as written.
 fn put_trace_id(out: &mut Vec<u8>, id: &str) {
-    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
-    match u128::from_str_radix(id, 16) {
-        Ok(n) if id.len() == 32 && id.bytes().all(lower_hex) => {
+    match lower_hex_128(id.as_bytes()) {
+        Some(bytes) => {
             out.push(0);
-            out.extend_from_slice(&n.to_be_bytes());
+            out.extend_from_slice(&bytes);
         }
-        _ => {
+        None => {
             out.push(1);
             put_text(out, id);
         }
     }
+}
+
+/// The 16 bytes 32 lowercase hex digits spell, in order. (A parse per event: the general
+/// number parser's checks per digit were a third of appending an event to its block.)
+fn lower_hex_128(digits: &[u8]) -> Option<[u8; 16]> {
+    let digits: &[u8; 32] = digits.try_into().ok()?;
+    let value = |d: u8| match d {
+        b'0'..=b'9' => d - b'0',
+        b'a'..=b'f' => d - b'a' + 10,
+        _ => 0xff,
+    };
+    let mut bytes = [0u8; 16];
+    let mut invalid = 0u8;
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = (value(pair[0]), value(pair[1]));
+        invalid |= high | low;
+        *byte = (high << 4) | (low & 0x0f);
+    }
+    (invalid < 16).then_some(bytes)
 }
 
 /// What a thread that encodes blocks keeps for reading fields that wait as text.
@@ -445,4 +473,22 @@ struct FieldsReading {
 
 thread_local! {
     static FIELDS_READING: std::cell::RefCell<FieldsReading> = std::cell::RefCell::default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A trace id is packed exactly when it is 32 lowercase hex digits, into the number
+        /// they spell.
+        #[test]
+        fn trace_ids_pack_as_the_hex_number_they_spell(id in "[0-9a-fA-FxZ-]{30,34}|[0-9a-f]{32}") {
+            let expected = (id.len() == 32
+                && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| u128::from_str_radix(&id, 16).unwrap().to_be_bytes());
+            prop_assert_eq!(lower_hex_128(id.as_bytes()), expected);
+        }
+    }
 }
