@@ -27,6 +27,8 @@ pub struct FieldMaps {
     text: String,
     /// Room for the marks of the line being read, kept from one line to the next.
     marks: StringMarks,
+    /// Room for a string's text with its escapes decoded, kept likewise.
+    scratch: String,
 }
 
 impl FieldMaps {
@@ -191,8 +193,14 @@ fn scan_marked(
         return false;
     };
     let mut scanner = Scanner::new(text, marks);
+    // Kept from one line to the next: a message with escapes is common (quoted values).
+    scanner.scratch = std::mem::take(&mut maps.scratch);
     maps.text.clear();
     let read = scanner.event_into(event, maps).is_some() && scanner.at == line.len();
+    // (Not the room of an unusually long one.)
+    if scanner.scratch.capacity() <= 64 << 10 {
+        maps.scratch = scanner.scratch;
+    }
     if !read {
         maps.text.clear();
     }
