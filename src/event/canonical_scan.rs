@@ -310,6 +310,7 @@ impl<'a> Scanner<'a> {
 
     /// A string, its escapes decoded (into `scratch`, so only strings that have some are
     /// copied here). `\u` escapes are left to the serde reader.
+    #[inline(always)]
     fn string(&mut self) -> Option<&str> {
         self.eat(b'"')?;
         let text = self.text;
@@ -619,6 +620,7 @@ impl<'a> Scanner<'a> {
     /// A number as `serde_json` reads it: plain counts read here, anything with a sign, a
     /// fraction, an exponent or twenty digits handed to it (it decides `-0`, leading zeros,
     /// overflow and rounding).
+    #[inline(always)]
     fn number(&mut self) -> Option<serde_json::Number> {
         let written = self.number_text();
         let len = written.len();
