@@ -7,8 +7,6 @@ mod fields;
 mod json;
 mod level;
 mod string_marks;
-
-pub use string_marks::StringMarks;
 mod timestamp;
 
 pub use canonical_scan::{read_fields_text, visit_fields_text, FieldMaps, FieldsVisitor, Scalar};
@@ -18,6 +16,7 @@ pub use fields::{
 };
 pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};
+pub use string_marks::StringMarks;
 pub use timestamp::{Timestamp, TimestampWriter};
 
 use serde_json::{Map, Value};

@@ -107,6 +107,7 @@ impl WordBloom {
         })
     }
 }
+
 /// The hash of each word of an ASCII message, folded, to `add`: words as `word_spans` splits
 /// them (runs of ASCII letters and digits), in one pass that also notes whether a word
 /// needs folding (most are written in lower case already).

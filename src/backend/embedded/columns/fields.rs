@@ -78,10 +78,6 @@ struct Staging {
     entries: Vec<StagedEntry>,
     /// The values one after another; an entry says where its own ends.
     values: Vec<u8>,
-    /// Whether the keys came in increasing order, each once, as a map iterates them.
-    in_map_order: bool,
-    /// Whether the last key taken has its value.
-    valued: bool,
 }
 
 struct StagedEntry {
@@ -96,12 +92,6 @@ impl Staging {
     fn clear(&mut self) {
         self.entries.clear();
         self.values.clear();
-        self.in_map_order = true;
-        self.valued = true;
-    }
-
-    fn complete(&self) -> bool {
-        self.in_map_order && self.valued
     }
 }
 
@@ -116,7 +106,7 @@ impl FieldsVisitor for StagingVisitor<'_> {
         let slot = self.columns.slot(staging.entries.len(), key);
         if let Some(last) = staging.entries.last() {
             // The map `push` is given iterates its keys in order, each once: text written
-            // another way is read into one.
+            // another way is read into one (stopping here fails the whole reading).
             let columns = &*self.columns;
             let after = if columns.keys_out_of_order {
                 *columns.keys[last.slot].stats.key < *key
@@ -124,7 +114,6 @@ impl FieldsVisitor for StagingVisitor<'_> {
                 slot > last.slot
             };
             if !after {
-                staging.in_map_order = false;
                 return false;
             }
         }
@@ -134,7 +123,6 @@ impl FieldsVisitor for StagingVisitor<'_> {
             number: None,
             integer: false,
         });
-        staging.valued = false;
         true
     }
 
@@ -154,7 +142,6 @@ impl FieldsVisitor for StagingVisitor<'_> {
             }
         }
         entry.end = staging.values.len();
-        staging.valued = true;
     }
 }
 
@@ -203,7 +190,8 @@ impl FieldColumns {
             columns: self,
             staging: &mut staging,
         };
-        let read = visit_fields_text(texts, marks, range, &mut visitor) && staging.complete();
+        // A key without its value, or a key the visitor refused, fails the reading.
+        let read = visit_fields_text(texts, marks, range, &mut visitor);
         if read {
             self.commit(row, &staging);
         } else {
