@@ -395,6 +395,63 @@ mod stored {
         assert_eq!(back.len(), sent.len());
     }
 
+    /// Every file under `dir/parts`, by name, with its bytes.
+    fn parts_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut parts: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("parts"))
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(entry.path()).unwrap())
+            })
+            .collect();
+        parts.sort();
+        parts
+    }
+
+    #[test]
+    fn blocks_the_writer_seals_itself_make_the_parts_the_thread_makes() {
+        let events = simulated(29, 6_000);
+        let write = |help_at: fn(usize) -> usize| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut writer = ColumnWriter::open(dir.path())
+                .unwrap()
+                .with_block_events(97)
+                .with_help_at(help_at);
+            for (i, chunk) in events.chunks(2_500).enumerate() {
+                for (j, event) in chunk.iter().enumerate() {
+                    let offset = (i * 2_500 + j) as u64;
+                    let position = Position {
+                        stream: "sim",
+                        offset,
+                    };
+                    // The second commit's fields wait as text, read when sealed (`ship`).
+                    let text = match i {
+                        1 => serde_json::to_string(&event.fields).unwrap(),
+                        _ => String::new(),
+                    };
+                    writer
+                        .append_with_fields_text(event, &text, Some(&position))
+                        .unwrap();
+                }
+                writer.commit().unwrap();
+            }
+            drop(writer);
+            (parts_of(dir.path()), dir)
+        };
+        let (by_the_thread, _kept) = write(|_| usize::MAX);
+        let (by_the_writer, dir) = write(|_| 0);
+        let (by_both, _) = write(|_| 2);
+        assert!(by_the_thread.len() >= 2);
+        assert!(
+            by_the_thread == by_the_writer,
+            "parts differ when the writer seals"
+        );
+        assert!(by_the_thread == by_both, "parts differ when both seal");
+        let back = everything_in(dir.path());
+        assert_eq!(sorted_json(back.iter()), sorted_json(events.iter()));
+    }
+
     #[test]
     fn what_was_not_committed_is_not_in_the_store() {
         let dir = tempfile::tempdir().unwrap();

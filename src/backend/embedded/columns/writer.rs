@@ -93,6 +93,13 @@ impl ColumnWriter {
         self
     }
 
+    /// Has the writer seal full blocks itself at another backlog of the sealing thread.
+    #[cfg(test)]
+    pub fn with_help_at(mut self, help_at: fn(usize) -> usize) -> ColumnWriter {
+        self.sealer.help_at(help_at);
+        self
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -128,6 +135,7 @@ impl ColumnWriter {
         if let Some(position) = position {
             self.skip(position);
         }
+        let streams = self.streams.len();
         let pending = self
             .streams
             .get_or_open(&event.service, &event.host, Box::default);
@@ -135,8 +143,7 @@ impl ColumnWriter {
         self.next_seq += 1;
         self.uncommitted += 1;
         if pending.len() >= self.block_events {
-            let full = std::mem::replace(pending, self.sealer.empty_block());
-            self.sealer.send(full)?;
+            self.sealer.seal_full(pending, streams)?;
         }
         Ok(())
     }
