@@ -164,6 +164,38 @@ impl Clock {
     }
 }
 
+/// The last second a `Clock` resolved: the lines of a log come many to a second, and a
+/// line of the same second as the one before is that instant plus its fraction (zones
+/// change their offset on whole seconds), without the calendar arithmetic again.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LastSecond {
+    /// The civil time with its fraction zeroed, and the instant it resolved to.
+    last: Option<(Civil, i64)>,
+}
+
+impl LastSecond {
+    /// `clock.resolve(written)`, from the second resolved before when it is the same.
+    pub fn resolve(&mut self, clock: &Clock, written: &Written) -> Option<Timestamp> {
+        // A fraction of a whole second or more is valid in a leap second only: the clock
+        // decides.
+        let &Written::Civil(civil) = written else {
+            return clock.resolve(written);
+        };
+        if civil.micros >= 1_000_000 {
+            return clock.resolve(written);
+        }
+        let second = Civil { micros: 0, ..civil };
+        if let Some((last, at)) = self.last {
+            if last == second {
+                return Some(Timestamp(at + i64::from(civil.micros)));
+            }
+        }
+        let at = clock.resolve(&Written::Civil(second))?;
+        self.last = Some((second, at.0));
+        Some(Timestamp(at.0 + i64::from(civil.micros)))
+    }
+}
+
 fn fixed(naive: NaiveDateTime, secs: i32) -> Option<chrono::DateTime<Utc>> {
     Some(
         FixedOffset::east_opt(secs)?
@@ -657,6 +689,60 @@ pub(crate) fn utc(text: &str) -> Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn civil() -> impl Strategy<Value = Civil> {
+        (
+            proptest::option::of(1990..2040i32),
+            0..14u32,
+            0..33u32,
+            0..25u32,
+            0..3u32,
+            0..3u32,
+            prop_oneof![Just(0u32), 0..1_000_000u32, 1_000_000..2_000_000u32],
+            proptest::option::of(prop_oneof![
+                Just(0),
+                Just(3600),
+                Just(-19_800),
+                Just(86_400)
+            ]),
+        )
+            .prop_map(
+                |(year, month, day, hour, minute, second, micros, offset)| Civil {
+                    year,
+                    month,
+                    day,
+                    hour,
+                    minute,
+                    second,
+                    micros,
+                    has_time: true,
+                    offset,
+                },
+            )
+    }
+
+    proptest! {
+        /// Lines of one second (and of others, invalid ones, times without a date, in any
+        /// order) get from the memo what the clock says.
+        #[test]
+        fn the_last_second_resolves_as_the_clock_does(
+            times in proptest::collection::vec(civil(), 1..40),
+            fixed in any::<bool>(),
+        ) {
+            let clock = Clock {
+                zone: if fixed { Zone::Fixed(7_200) } else { Zone::Utc },
+                reference: utc("2026-01-02T00:30:00Z"),
+            };
+            let mut memo = LastSecond::default();
+            for civil in times {
+                let written = Written::Civil(civil);
+                prop_assert_eq!(memo.resolve(&clock, &written), clock.resolve(&written));
+            }
+            let epoch = Written::Epoch(1_700_000_000_123_456);
+            prop_assert_eq!(memo.resolve(&clock, &epoch), clock.resolve(&epoch));
+        }
+    }
 
     fn at(text: &str) -> Option<(TimeKind, Timestamp)> {
         let clock = Clock {

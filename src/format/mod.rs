@@ -129,6 +129,7 @@ pub struct Header<'a> {
 pub struct LineDecoder {
     pub format: Format,
     pub clock: Clock,
+    last_second: clock::LastSecond,
     /// The service and host used when a line names none (its `received_at` is set per line).
     pub context: DecodeContext,
     /// Lines that did not fit the format (kept with the shipped time, flagged `unparsed`).
@@ -141,6 +142,7 @@ impl LineDecoder {
         LineDecoder {
             format,
             clock,
+            last_second: clock::LastSecond::default(),
             context: DecodeContext {
                 received_at: Timestamp(0),
                 service: None,
@@ -210,7 +212,7 @@ impl LineDecoder {
         let view = header.as_ref();
         event.timestamp = view
             .and_then(|h| h.time.as_ref())
-            .and_then(|w| self.clock.resolve(w))
+            .and_then(|w| self.last_second.resolve(&self.clock, w))
             .unwrap_or(received_at);
         if view.is_none() {
             self.unmatched += 1;
