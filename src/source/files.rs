@@ -17,9 +17,9 @@ use anyhow::Context;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-/// How much one input may be read before the others get their turn.
-const READ_BUDGET: usize = 1024 * 1024;
-/// Spare records kept for the next reads (a read of `READ_BUDGET` is a few thousand lines).
+/// How much one input may be read before the sink and the others get their turn.
+const READ_BUDGET: usize = super::READ_CHUNK;
+/// Spare records kept for the next reads.
 const MAX_SPARES: usize = 8192;
 
 pub struct FileSource {

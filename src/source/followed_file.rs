@@ -104,7 +104,7 @@ impl FollowedFile {
                 open,
                 partial: Vec::new(),
                 partial_from,
-                buffer: vec![0; 256 * 1024],
+                buffer: vec![0; super::READ_CHUNK],
             },
             notices,
         ))

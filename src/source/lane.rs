@@ -172,7 +172,7 @@ impl Lane {
         skip_to: u64,
         decoding: &Decoding,
     ) -> std::io::Result<Lane> {
-        let mut reader = BufReader::with_capacity(256 * 1024, reader);
+        let mut reader = BufReader::with_capacity(super::READ_CHUNK, reader);
         let (stream, identity, reference) = match &path {
             Some(p) => {
                 let identity = FileIdentity::of(&std::fs::metadata(p)?);
