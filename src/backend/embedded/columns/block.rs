@@ -24,7 +24,10 @@ use xxhash_rust::xxh3::xxh3_64;
 pub(super) const MAGIC: &[u8; 4] = b"LGB2";
 /// Magic, head length and head checksum.
 pub const PREFIX_BYTES: usize = 16;
-const ZSTD_LEVEL: i32 = 3;
+/// zstd's fastest level: a block's columns (a few thousand values of one kind each) packed
+/// 0.2 % larger than at level 3 (35.60 against 35.51 MB for a million simulated events) and
+/// the sealing thread spent a quarter less on them.
+const ZSTD_LEVEL: i32 = 1;
 /// Refuses to inflate a column beyond this: a damaged length never allocates the memory.
 const MAX_COLUMN_BYTES: usize = 1 << 28;
 /// The most events one block holds (a store cuts blocks far smaller: a few thousand).

@@ -1011,8 +1011,8 @@ fn fixture_events() -> Vec<LogEvent> {
 }
 
 /// A block in the layout the first format-3 writer wrote (checked byte for byte against it
-/// on 2026-11-27), numbered 7, 10, 13, ...: every later reader must read it back, and while
-/// the layout is unchanged the writer must write it byte for byte.
+/// on 2026-11-27, zstd at level 3), numbered 7, 10, 13, ...: every later reader must read
+/// it back.
 #[test]
 fn a_block_in_the_first_format_3_layout_reads_back() {
     let written = include_bytes!("fixtures/format3-block.lgb2");
@@ -1022,9 +1022,31 @@ fn a_block_in_the_first_format_3_layout_reads_back() {
         block::decode_numbered(written, block::Parts::ALL, None).unwrap();
     assert_eq!(read_events, events);
     assert_eq!(read_seqs, seqs);
-    assert_eq!(
-        block::encode_numbered(&events, &seqs).unwrap(),
-        written.to_vec(),
-        "the block layout changed: keep reading this fixture, add one for the new layout"
+}
+
+/// The same events as the writer writes them today (format 3, zstd at level 1): while the
+/// layout is unchanged the writer must write this byte for byte, and readers read it back.
+/// `LOGAGG_BLESS=1` rewrites it after a deliberate change (keep the older fixtures).
+#[test]
+fn the_writer_writes_the_format_3_block_of_today() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/backend/embedded/columns/fixtures/format3-zstd1-block.lgb2"
+    );
+    let events = fixture_events();
+    let seqs: Vec<u64> = (0..events.len() as u64).map(|s| s * 3 + 7).collect();
+    let encoded = block::encode_numbered(&events, &seqs).unwrap();
+    if std::env::var_os("LOGAGG_BLESS").is_some() {
+        std::fs::write(path, &encoded).unwrap();
+    }
+    let written = std::fs::read(path).unwrap();
+    let (read_seqs, read_events) =
+        block::decode_numbered(&written, block::Parts::ALL, None).unwrap();
+    assert_eq!(read_events, events);
+    assert_eq!(read_seqs, seqs);
+    assert!(
+        encoded == written,
+        "the block the writer writes changed: keep reading the older fixtures, add one for \
+         the new layout (LOGAGG_BLESS=1 rewrites {path})"
     );
 }
