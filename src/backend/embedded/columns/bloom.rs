@@ -6,6 +6,7 @@
 use crate::premixed::Premixed;
 use crate::query::words::{fold, word_spans};
 use std::collections::HashSet;
+use strength_reduce::StrengthReducedU64;
 use xxhash_rust::xxh3::xxh3_64;
 
 const BITS_PER_WORD: usize = 10;
@@ -61,8 +62,11 @@ impl WordBloom {
             let mut bloom = WordBloom {
                 bytes: vec![0; words * 8],
             };
+            // The probes' remainders by the filter's length, by multiplying: a division per
+            // probe was the larger part of setting a block's bits.
+            let len = StrengthReducedU64::new(bloom.bytes.len() as u64 * 8);
             for &hash in distinct.iter() {
-                for bit in bloom.probes(hash) {
+                for bit in probes(hash, len) {
                     bloom.bytes[bit / 8] |= 1 << (bit % 8);
                 }
             }
@@ -81,9 +85,7 @@ impl WordBloom {
     }
 
     fn probes(&self, hash: u64) -> impl Iterator<Item = usize> {
-        let (h1, h2) = (hash, (hash >> 32) | 1);
-        let len = self.bytes.len() as u64 * 8;
-        (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % len) as usize)
+        probes(hash, StrengthReducedU64::new(self.bytes.len() as u64 * 8))
     }
 
     /// The filter's size in bytes.
@@ -108,25 +110,19 @@ impl WordBloom {
     }
 }
 
+/// The bits of the word whose hash is `hash` in a filter of `len` bits (double hashing).
+/// The layout is stored: readers probe the bits writers set.
+fn probes(hash: u64, len: StrengthReducedU64) -> impl Iterator<Item = usize> {
+    let (h1, h2) = (hash, (hash >> 32) | 1);
+    (0..PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % len) as usize)
+}
+
 /// The hash of each word of an ASCII message, folded, to `add`: words as `word_spans` splits
-/// them (runs of ASCII letters and digits), in one pass that also notes whether a word
-/// needs folding (most are written in lower case already).
+/// them (runs of ASCII letters and digits, found by `ascii_words`, which also notes
+/// whether a word needs folding: most are written in lower case already).
 fn ascii_word_hashes(message: &[u8], folded: &mut String, add: &mut impl FnMut(u64)) {
-    let mut at = 0;
-    while at < message.len() {
-        while at < message.len() && !message[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        let start = at;
-        let mut upper = false;
-        while let Some(&b) = message.get(at).filter(|b| b.is_ascii_alphanumeric()) {
-            upper |= b.is_ascii_uppercase();
-            at += 1;
-        }
-        let word = &message[start..at];
-        if word.is_empty() {
-            break;
-        }
+    super::ascii_words::each_word(message, |start, end, upper| {
+        let word = &message[start..end];
         if upper {
             folded.clear();
             folded.extend(word.iter().map(|b| char::from(b.to_ascii_lowercase())));
@@ -134,7 +130,7 @@ fn ascii_word_hashes(message: &[u8], folded: &mut String, add: &mut impl FnMut(u
         } else {
             add(xxh3_64(word));
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! second thread (`sealer.rs`), merges of small parts (`merge.rs`), retention by dropping or
 //! rewriting parts (`expire.rs`). Figures in BENCHMARKS.md.
 
+mod ascii_words;
 pub mod block;
 pub mod bloom;
 mod decide;
