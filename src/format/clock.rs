@@ -115,7 +115,7 @@ impl Zone {
 
 /// What turns a written time into an instant: the zone of zone-less times and the moment
 /// that supplies a missing year or date (the file's modification time, or now).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     pub zone: Zone,
     pub reference: Timestamp,
@@ -169,29 +169,30 @@ impl Clock {
 /// change their offset on whole seconds), without the calendar arithmetic again.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LastSecond {
-    /// The civil time with its fraction zeroed, and the instant it resolved to.
-    last: Option<(Civil, i64)>,
+    /// The civil time with its fraction zeroed, the clock that resolved it, and the
+    /// instant it resolved to.
+    last: Option<(Civil, Clock, i64)>,
 }
 
 impl LastSecond {
     /// `clock.resolve(written)`, from the second resolved before when it is the same.
     pub fn resolve(&mut self, clock: &Clock, written: &Written) -> Option<Timestamp> {
-        // A fraction of a whole second or more is valid in a leap second only: the clock
-        // decides.
         let &Written::Civil(civil) = written else {
             return clock.resolve(written);
         };
+        // A fraction of a whole second or more is valid in a leap second only: the clock
+        // decides.
         if civil.micros >= 1_000_000 {
             return clock.resolve(written);
         }
         let second = Civil { micros: 0, ..civil };
-        if let Some((last, at)) = self.last {
-            if last == second {
+        if let Some((last, by, at)) = self.last {
+            if last == second && by == *clock {
                 return Some(Timestamp(at + i64::from(civil.micros)));
             }
         }
         let at = clock.resolve(&Written::Civil(second))?;
-        self.last = Some((second, at.0));
+        self.last = Some((second, *clock, at.0));
         Some(Timestamp(at.0 + i64::from(civil.micros)))
     }
 }
@@ -727,18 +728,26 @@ mod tests {
         /// order) get from the memo what the clock says.
         #[test]
         fn the_last_second_resolves_as_the_clock_does(
-            times in proptest::collection::vec(civil(), 1..40),
-            fixed in any::<bool>(),
+            pool in proptest::collection::vec(civil(), 1..4),
+            picks in proptest::collection::vec((0..4usize, 0..3u32, any::<bool>()), 1..40),
         ) {
-            let clock = Clock {
-                zone: if fixed { Zone::Fixed(7_200) } else { Zone::Utc },
-                reference: utc("2026-01-02T00:30:00Z"),
-            };
             let mut memo = LastSecond::default();
-            for civil in times {
+            // Times drawn again and again from a few, with other fractions: many lines of
+            // one second, as logs have.
+            for (pick, fraction, fixed) in picks {
+                let mut civil = pool[pick % pool.len()];
+                if civil.micros < 1_000_000 {
+                    civil.micros = fraction * 250_000;
+                }
+                // The clock may change between lines (a zone given later).
+                let clock = Clock {
+                    zone: if fixed { Zone::Fixed(7_200) } else { Zone::Utc },
+                    reference: utc("2026-01-02T00:30:00Z"),
+                };
                 let written = Written::Civil(civil);
                 prop_assert_eq!(memo.resolve(&clock, &written), clock.resolve(&written));
             }
+            let clock = Clock { zone: Zone::Utc, reference: utc("2026-01-02T00:30:00Z") };
             let epoch = Written::Epoch(1_700_000_000_123_456);
             prop_assert_eq!(memo.resolve(&clock, &epoch), clock.resolve(&epoch));
         }
