@@ -65,14 +65,23 @@ pub fn seal(events: &[LogEvent], seqs: &[u64]) -> std::result::Result<Sealed, Bl
 
 /// Encodes the block `pending` is building.
 pub fn seal_pending(pending: &mut PendingBlock) -> std::result::Result<Sealed, BlockError> {
-    let bytes = pending.encode()?;
-    let entry = entry_of(pending, &bytes)?;
+    let mut bytes = Vec::new();
+    let entry = seal_pending_into(pending, &mut bytes)?;
     Ok(Sealed { entry, bytes })
+}
+
+/// `seal_pending` into `bytes` (emptied first, its room kept): the block's index entry.
+pub fn seal_pending_into(
+    pending: &mut PendingBlock,
+    bytes: &mut Vec<u8>,
+) -> std::result::Result<BlockEntry, BlockError> {
+    pending.encode_into(bytes)?;
+    entry_of(pending, bytes)
 }
 
 /// The index entry of `bytes`, the block `pending` encoded (its offset is set when it
 /// goes into a part).
-pub fn entry_of(
+fn entry_of(
     pending: &PendingBlock,
     bytes: &[u8],
 ) -> std::result::Result<BlockEntry, BlockError> {

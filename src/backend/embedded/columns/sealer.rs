@@ -242,13 +242,10 @@ impl Drop for Sealer {
 
 /// Encodes `pending` into `bytes` and returns the block's index entry.
 fn seal_into(pending: &mut PendingBlock, bytes: &mut Vec<u8>, dir: &Path) -> Result<BlockEntry> {
-    pending
-        .encode_into(bytes)
-        .and_then(|()| part::entry_of(pending, bytes))
-        .map_err(|e: block::BlockError| StoreError::Damaged {
-            dir: dir.to_path_buf(),
-            reason: format!("cannot seal a block: {e}"),
-        })
+    part::seal_pending_into(pending, bytes).map_err(|e: block::BlockError| StoreError::Damaged {
+        dir: dir.to_path_buf(),
+        reason: format!("cannot seal a block: {e}"),
+    })
 }
 
 fn stopped() -> StoreError {
