@@ -81,10 +81,7 @@ pub fn seal_pending_into(
 
 /// The index entry of `bytes`, the block `pending` encoded (its offset is set when it
 /// goes into a part).
-fn entry_of(
-    pending: &PendingBlock,
-    bytes: &[u8],
-) -> std::result::Result<BlockEntry, BlockError> {
+fn entry_of(pending: &PendingBlock, bytes: &[u8]) -> std::result::Result<BlockEntry, BlockError> {
     let (first_seq, last_seq) = pending.seq_range();
     let (oldest, newest) = pending.time_range();
     Ok(BlockEntry {
