@@ -43,6 +43,9 @@ _logagg() {
             logagg,query)
                 cmd="logagg__subcmd__query"
                 ;;
+            logagg,repair)
+                cmd="logagg__subcmd__repair"
+                ;;
             logagg,retention)
                 cmd="logagg__subcmd__retention"
                 ;;
@@ -121,6 +124,9 @@ _logagg() {
             logagg__subcmd__help,query)
                 cmd="logagg__subcmd__help__subcmd__query"
                 ;;
+            logagg__subcmd__help,repair)
+                cmd="logagg__subcmd__help__subcmd__repair"
+                ;;
             logagg__subcmd__help,retention)
                 cmd="logagg__subcmd__help__subcmd__retention"
                 ;;
@@ -158,7 +164,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo serve up down status es retention completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,7 +662,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help)
-            opts="simulate ship ingest dlq query tail dash demo serve up down status es retention completions help"
+            opts="simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,6 +830,20 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help__subcmd__query)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1100,6 +1120,36 @@ _logagg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__repair)
+            opts="-h --dry-run --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

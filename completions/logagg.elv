@@ -40,6 +40,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand status 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
             cand es 'Elasticsearch housekeeping: install the index template'
             cand retention 'Remove old events from the store, by age and/or total size'
+            cand repair 'Rebuild a damaged embedded store''s manifest from its parts (nothing is deleted)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -355,6 +356,15 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'logagg;repair'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --dry-run 'Say what is wrong and what would be done, change nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'logagg;completions'= {
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
@@ -378,6 +388,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand status 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
             cand es 'Elasticsearch housekeeping: install the index template'
             cand retention 'Remove old events from the store, by age and/or total size'
+            cand repair 'Rebuild a damaged embedded store''s manifest from its parts (nothing is deleted)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -417,6 +428,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;es;setup'= {
         }
         &'logagg;help;retention'= {
+        }
+        &'logagg;help;repair'= {
         }
         &'logagg;help;completions'= {
         }

@@ -178,6 +178,18 @@ Examples:
   logagg retention --keep 30d --max-size 20GiB
   logagg retention --keep 7d --store elasticsearch --dry-run")]
     Retention(RetentionArgs),
+    /// Rebuild a damaged embedded store's manifest from its parts (nothing is deleted)
+    #[command(after_help = "\
+Examples:
+  logagg repair --dry-run                 say what is wrong and what repair would do
+  logagg repair --data-dir /var/lib/logagg
+
+Each part of the store records its own number, the sequence numbers of its events and the
+source positions its commit reached, so a lost or unreadable manifest.json (or store.json)
+is rebuilt from the parts alone. Files that cannot belong to the store (unreadable, or
+holding events another part holds) are moved to orphans/ or damaged/, never deleted.
+Needs the writer lock: stop writers first.")]
+    Repair(RepairArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  logagg completions bash > ~/.local/share/bash-completion/completions/logagg"
@@ -635,6 +647,13 @@ pub struct ServeArgs {
     /// refused, saying to narrow it
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub max_events: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// Say what is wrong and what would be done, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ mod output;
 mod patterns_out;
 mod query_cmd;
 mod query_es;
+mod repair_cmd;
 mod retention_cmd;
 mod serve_api;
 mod serve_cmd;
@@ -72,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Query(args) => query_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),
+        Command::Repair(args) => repair_cmd::run(&args, &settings),
         Command::Serve(args) => serve_cmd::run(&args, &settings),
         Command::Completions { .. } => Ok(Outcome::Done),
     }

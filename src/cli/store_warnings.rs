@@ -43,4 +43,10 @@ pub fn set_aside(writer: &StoreWriter) {
             writer.dir().join("damaged").display()
         );
     }
+    for orphan in writer.orphaned() {
+        eprintln!(
+            "warning: the store's manifest did not name a part file; it was moved to {} (a commit cut short leaves one behind, and its events come again from a source that resumes; check it, then remove it)",
+            orphan.display()
+        );
+    }
 }

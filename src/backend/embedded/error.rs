@@ -18,6 +18,10 @@ pub enum StoreError {
     },
     #[error("the store at {dir} is damaged ({reason}); move it aside and ingest again")]
     Damaged { dir: PathBuf, reason: String },
+    /// Damage that `logagg repair` mends from what the store still holds (its parts carry
+    /// their own identity): readers and writers refuse it rather than guess.
+    #[error("the store at {dir} cannot be used as it is: {reason}; run `logagg repair --data-dir {dir}` (add --dry-run to see what it would do first)")]
+    NeedsRepair { dir: PathBuf, reason: String },
     // The cause is part of the message rather than a `source`, so that it is said once
     // however the error is printed.
     #[error("{context}: {cause}")]

@@ -171,6 +171,29 @@ pub fn format_of(dir: &Path) -> Result<Option<u32>> {
     check_marker(dir).map(Some)
 }
 
+/// The error for a directory that holds a column store's files but no marker: the data is
+/// there, so "no store" would be wrong, and a writer must not start a new store over it.
+pub fn check_unmarked(dir: &Path) -> Result<()> {
+    let manifest = super::columns::manifest::Manifest::path(dir);
+    let parts = super::columns::manifest::part_files(dir)?;
+    if manifest.exists() || !parts.is_empty() {
+        return Err(StoreError::NeedsRepair {
+            dir: dir.to_path_buf(),
+            reason: format!(
+                "{} is missing while {} part file(s){} are there",
+                dir.join(MARKER).display(),
+                parts.len(),
+                if manifest.exists() {
+                    " and a manifest"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Whether `dir` holds an indexed store (possibly one whose marker is lost).
 pub fn has_index(dir: &Path) -> bool {
     dir.join(INDEX_DIR).join(META_FILE).exists()
@@ -179,15 +202,15 @@ pub fn has_index(dir: &Path) -> bool {
 /// The store's format, refusing formats newer than this logagg knows.
 fn check_marker(dir: &Path) -> Result<u32> {
     let path = dir.join(MARKER);
-    let text = std::fs::read_to_string(&path).map_err(|_| StoreError::Damaged {
-        dir: dir.to_path_buf(),
-        reason: format!("{} is missing", path.display()),
+    let text = std::fs::read_to_string(&path).map_err(|cause| StoreError::Io {
+        context: format!("cannot read {}", path.display()),
+        cause,
     })?;
     let found = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("format").and_then(|f| f.as_u64()))
         .and_then(|f| u32::try_from(f).ok())
-        .ok_or_else(|| StoreError::Damaged {
+        .ok_or_else(|| StoreError::NeedsRepair {
             dir: dir.to_path_buf(),
             reason: format!("{} is unreadable", path.display()),
         })?;

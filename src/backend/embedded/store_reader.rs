@@ -7,7 +7,7 @@ use super::collect::Order;
 use super::columns::{ColumnReader, Found};
 use super::damage::DamagedSegment;
 use super::error::{Result, StoreError};
-use super::layout::{format_of, has_index, COLUMNS_FORMAT};
+use super::layout::{check_unmarked, format_of, has_index, COLUMNS_FORMAT};
 use super::reader::{Hit, IndexedReader, StoreStats};
 use crate::event::EventWriter;
 use crate::query::{Query, Target};
@@ -34,9 +34,12 @@ impl StoreReader {
             )?)),
             Some(_) => Ok(StoreReader::Indexed(IndexedReader::open(dir)?)),
             None if has_index(dir) => Ok(StoreReader::Indexed(IndexedReader::open(dir)?)),
-            None => Err(StoreError::NotFound {
-                dir: dir.to_path_buf(),
-            }),
+            None => {
+                check_unmarked(dir)?;
+                Err(StoreError::NotFound {
+                    dir: dir.to_path_buf(),
+                })
+            }
         }
     }
 

@@ -5,7 +5,7 @@
 use super::columns::ColumnWriter;
 use super::damage::DamagedSegment;
 use super::error::{Context, Result};
-use super::layout::{format_of, has_index, write_marker, COLUMNS_FORMAT};
+use super::layout::{check_unmarked, format_of, has_index, write_marker, COLUMNS_FORMAT};
 use super::lock::WriterLock;
 use super::writer::{Committed, IndexedWriter};
 use crate::event::{LogEvent, Position, Timestamp};
@@ -50,6 +50,7 @@ impl StoreWriter {
             Some(format) => format == COLUMNS_FORMAT,
             None if has_index(dir) => false,
             None => {
+                check_unmarked(dir)?;
                 if engine == Engine::Columns {
                     write_marker(dir, COLUMNS_FORMAT)?;
                 }
@@ -88,6 +89,15 @@ impl StoreWriter {
         match &self.engine {
             Writing::Indexed(w) => w.set_aside(),
             Writing::Columns { writer, .. } => writer.set_aside(),
+        }
+    }
+
+    /// Files in the store the manifest did not account for, moved to `DIR/orphans/` when
+    /// this writer opened it.
+    pub fn orphaned(&self) -> &[PathBuf] {
+        match &self.engine {
+            Writing::Indexed(_) => &[],
+            Writing::Columns { writer, .. } => writer.orphaned(),
         }
     }
 

@@ -174,6 +174,18 @@ pub fn open(block: &[u8]) -> Result<Opened<'_>, BlockError> {
     open_head(&block[..end], Columns::Memory(&block[end..]))
 }
 
+/// Checks a whole block in memory: its head and every column against their checksums.
+pub fn verify(block: &[u8]) -> Result<(), BlockError> {
+    let opened = open(block)?;
+    for place in opened.directory.iter() {
+        let stored = opened.columns.read(place)?;
+        if xxh3_64(&stored) != place.sum {
+            return Err(BlockError::Checksum);
+        }
+    }
+    Ok(())
+}
+
 /// Checks a block's prefix and head (`PREFIX_BYTES` plus `head_len` bytes) and reads them;
 /// its columns are `columns`.
 pub fn open_head<'a>(

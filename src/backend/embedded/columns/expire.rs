@@ -2,7 +2,7 @@
 //! dropped whole; a part with some of them is written again without them (blocks wholly
 //! newer copied as they are, mixed blocks sealed again with their newer events).
 
-use super::part::{self, Part, Sealed};
+use super::part::{self, Part, PartIdentity, Sealed};
 use crate::backend::embedded::error::Result;
 use crate::event::Timestamp;
 use std::path::Path;
@@ -17,9 +17,9 @@ pub enum Expired {
     Rewritten { removed: u64 },
 }
 
-/// Works out what `cutoff` leaves of `part`, writing the rest to `out` when that is a new
-/// part.
-pub fn expire(part: &Part, cutoff: Timestamp, out: &Path) -> Result<Expired> {
+/// Works out what `cutoff` leaves of `part`, writing the rest to `out` (numbered `number`)
+/// when that is a new part.
+pub fn expire(part: &Part, cutoff: Timestamp, out: &Path, number: u64) -> Result<Expired> {
     if part
         .blocks
         .iter()
@@ -59,6 +59,7 @@ pub fn expire(part: &Part, cutoff: Timestamp, out: &Path) -> Result<Expired> {
         removed += entry.events - events.len() as u64;
         kept.push(part::seal_for(out, &events, &seqs)?);
     }
-    part::write_sealed(out, &kept)?;
+    let identity = PartIdentity::merged(number, part.identity.as_ref());
+    part::write_sealed(out, &kept, &identity)?;
     Ok(Expired::Rewritten { removed })
 }

@@ -10,7 +10,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "manifest.json";
-pub const FORMAT: u32 = 1;
+/// Format 2: parts carry their own identity (see `part::PartIdentity`) and the manifest
+/// names the parts a merge or retention replaced until they are removed (`retired`).
+/// Format 1 manifests still open; the next commit writes format 2.
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +27,10 @@ pub struct Manifest {
     pub next_seq: u64,
     /// Per source stream, the offset to resume at.
     pub positions: BTreeMap<String, u64>,
+    /// Parts a merge or retention replaced, removed once this manifest is stored: a
+    /// writer that finds them still there (a crash in between) knows they may go.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<String>,
 }
 
 impl Manifest {
@@ -31,12 +38,27 @@ impl Manifest {
         dir.join(FILE)
     }
 
-    /// The store's manifest, or `None` when the directory holds no column store.
+    /// The store's manifest, or `None` when there is none and no part either (a store
+    /// just created). A manifest that is missing while parts are there, or unreadable, is
+    /// damage: nothing may be written (or deleted) until `logagg repair` rebuilds it from
+    /// the parts, and a reader would answer from nothing.
     pub fn load(dir: &Path) -> Result<Option<Manifest>> {
         let path = Manifest::path(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let parts = part_files(dir)?;
+                if parts.is_empty() {
+                    return Ok(None);
+                }
+                return Err(StoreError::NeedsRepair {
+                    dir: dir.to_path_buf(),
+                    reason: format!(
+                        "{FILE} is missing while parts/ holds {} part file(s)",
+                        parts.len()
+                    ),
+                });
+            }
             Err(cause) => {
                 return Err(StoreError::Io {
                     context: format!("cannot read {}", path.display()),
@@ -44,10 +66,11 @@ impl Manifest {
                 })
             }
         };
-        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
-            dir: dir.to_path_buf(),
-            reason: format!("{} is unreadable: {e}", path.display()),
-        })?;
+        let manifest: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| StoreError::NeedsRepair {
+                dir: dir.to_path_buf(),
+                reason: format!("{FILE} is unreadable ({e})"),
+            })?;
         if manifest.format > FORMAT {
             return Err(StoreError::NewerFormat {
                 dir: dir.to_path_buf(),
@@ -55,7 +78,26 @@ impl Manifest {
                 supported: FORMAT,
             });
         }
+        if let Some(twice) = first_listed_twice(&manifest.parts) {
+            return Err(StoreError::NeedsRepair {
+                dir: dir.to_path_buf(),
+                reason: format!("{FILE} lists the part {twice} twice"),
+            });
+        }
         Ok(Some(manifest))
+    }
+
+    /// The number the part `name` was given when it was written (`{:016}.part`).
+    pub fn part_number(name: &str) -> Option<u64> {
+        let digits = name.strip_suffix(PART_SUFFIX)?;
+        (digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten()
+    }
+
+    /// The file name of part number `number`.
+    pub fn part_name(number: u64) -> String {
+        format!("{number:016}{PART_SUFFIX}")
     }
 
     /// Replaces the manifest: written aside, synced, renamed over the old one, and the
@@ -78,4 +120,34 @@ impl Manifest {
             .and_then(|d| d.sync_all())
             .context(|| format!("cannot sync {}", dir.display()))
     }
+}
+
+const PART_SUFFIX: &str = ".part";
+
+/// The names of the finished part files in `dir/parts` (not the temporary files of a part
+/// or manifest being written), sorted.
+pub fn part_files(dir: &Path) -> Result<Vec<String>> {
+    let parts = dir.join("parts");
+    let entries = match std::fs::read_dir(&parts) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(cause) => {
+            return Err(StoreError::Io {
+                context: format!("cannot list {}", parts.display()),
+                cause,
+            })
+        }
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(PART_SUFFIX))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+fn first_listed_twice(parts: &[String]) -> Option<&String> {
+    let mut seen = std::collections::HashSet::with_capacity(parts.len());
+    parts.iter().find(|name| !seen.insert(name.as_str()))
 }

@@ -9,7 +9,7 @@
 //! event is rewritten about once per tier it climbs, never once per commit.
 
 use super::block;
-use super::part::{self, Part, Sealed};
+use super::part::{self, Part, PartIdentity, Sealed};
 use crate::backend::embedded::error::Result;
 use crate::event::LogEvent;
 use std::collections::BTreeMap;
@@ -45,10 +45,10 @@ pub fn run_to_merge(sizes: &[Option<u64>]) -> Option<Range<usize>> {
     None
 }
 
-/// Writes the events of `parts` as one part at `out`; blocks of at least half of
-/// `block_events` events are copied, smaller ones sealed again per stream in arrival order.
-/// Returns the events the new part holds.
-pub fn merge(parts: &[&Part], out: &Path, block_events: usize) -> Result<u64> {
+/// Writes the events of `parts` as one part at `out`, numbered `number`; blocks of at least
+/// half of `block_events` events are copied, smaller ones sealed again per stream in
+/// arrival order. Returns the events the new part holds.
+pub fn merge(parts: &[&Part], out: &Path, number: u64, block_events: usize) -> Result<u64> {
     let mut blocks: Vec<Sealed> = Vec::new();
     let mut streams: BTreeMap<(String, String), (Vec<u64>, Vec<LogEvent>)> = BTreeMap::new();
     for part in parts {
@@ -75,7 +75,8 @@ pub fn merge(parts: &[&Part], out: &Path, block_events: usize) -> Result<u64> {
             blocks.push(part::seal_for(out, events, seqs)?);
         }
     }
-    part::write_sealed(out, &blocks)?;
+    let identity = PartIdentity::merged(number, parts.iter().filter_map(|p| p.identity.as_ref()));
+    part::write_sealed(out, &blocks, &identity)?;
     Ok(blocks.iter().map(|b| b.entry.events).sum())
 }
 

@@ -27,12 +27,17 @@ pub mod part;
 mod pending;
 mod prune;
 mod reader;
+pub mod repair;
 mod sealer;
 mod varint;
 mod writer;
 
 pub use reader::{disk_bytes, ColumnReader, Found};
+#[cfg(test)]
+pub use writer::Step;
 pub use writer::{ColumnWriter, BLOCK_EVENTS};
 
+#[cfg(test)]
+mod fault_tests;
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,10 @@
 //! Layout: the blocks one after another, then the index, its xxh3 checksum (8 bytes), its
 //! length (8 bytes) and `LGP2`. A part is written to a temporary name, synced and renamed
 //! into place, so a part file either is whole or does not exist under its name.
+//!
+//! The index ends with the part's identity (`PartIdentity`; parts written before manifest
+//! format 2 have none): the file under a part's name is checked to be that part when it
+//! is opened, and a lost manifest can be rebuilt from the parts alone (`repair.rs`).
 
 use super::block::{self, BlockError};
 use super::head_cache::{HeadBudget, PartHeads};
@@ -20,6 +24,37 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 const TRAILER: &[u8; 4] = b"LGP2";
+/// Starts the identity after the index's block entries.
+const IDENTITY_TAG: u8 = b'I';
+const IDENTITY_VERSION: u64 = 1;
+
+/// What a part says of itself: its number (the one its file is named after), and as of
+/// the commit that wrote it, the sequence number the next event got and each source
+/// stream's position. A merged part takes the newest of its inputs' figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PartIdentity {
+    pub number: u64,
+    pub next_seq: u64,
+    pub positions: std::collections::BTreeMap<String, u64>,
+}
+
+impl PartIdentity {
+    /// The identity of a part numbered `number` that holds what `inputs` held.
+    pub fn merged<'a>(number: u64, inputs: impl IntoIterator<Item = &'a PartIdentity>) -> Self {
+        let mut merged = PartIdentity {
+            number,
+            ..PartIdentity::default()
+        };
+        for input in inputs {
+            merged.next_seq = merged.next_seq.max(input.next_seq);
+            for (stream, &offset) in &input.positions {
+                let slot = merged.positions.entry(stream.clone()).or_insert(offset);
+                *slot = (*slot).max(offset);
+            }
+        }
+        merged
+    }
+}
 
 /// Where one block lies in its part, and what its summary says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +82,11 @@ pub struct Part {
     path: PathBuf,
     file: File,
     pub blocks: Vec<BlockEntry>,
+    /// `None` for a part written before parts carried one.
+    pub identity: Option<PartIdentity>,
     heads: Option<PartHeads>,
+    /// Blocks whose every column was found to match its checksum (see `verify_block`).
+    verified: Vec<std::sync::atomic::AtomicBool>,
 }
 
 /// A block encoded and ready to go into a part.
@@ -106,8 +145,8 @@ pub fn seal_for(out: &Path, events: &[LogEvent], seqs: &[u64]) -> Result<Sealed>
 }
 
 /// Writes the blocks of `streams` (each stream's events in arrival order, cut into blocks
-/// of at most `block_events`) as the part `path`, numbering the events from `first_seq`
-/// stream after stream.
+/// of at most `block_events`) as the part `path` (numbered as its name says), numbering
+/// the events from `first_seq` stream after stream.
 pub fn write(
     path: &Path,
     streams: &[&[LogEvent]],
@@ -123,16 +162,27 @@ pub fn write(
             sealed.push(seal(events, &seqs).map_err(|e| damaged(path, &e))?);
         }
     }
-    write_sealed(path, &sealed)
+    let identity = PartIdentity {
+        number: path
+            .file_name()
+            .and_then(|n| super::manifest::Manifest::part_number(&n.to_string_lossy()))
+            .unwrap_or_default(),
+        next_seq: seq,
+        positions: Default::default(),
+    };
+    write_sealed(path, &sealed, &identity)
 }
 
 /// Writes blocks already sealed, in their order, as the part `path`.
-pub fn write_sealed(path: &Path, blocks: &[Sealed]) -> Result<()> {
+pub fn write_sealed(path: &Path, blocks: &[Sealed], identity: &PartIdentity) -> Result<()> {
     let mut part = PartFile::create(path.with_extension("part.tmp"))?;
     for block in blocks {
-        part.add(&block.bytes, block.entry.clone())?;
+        if let Err(e) = part.add(&block.bytes, block.entry.clone()) {
+            part.abandon();
+            return Err(e);
+        }
     }
-    part.finish(path)
+    part.finish(path, identity)
 }
 
 /// A part being written: its blocks go to a temporary file as they come (a part is up to
@@ -174,31 +224,66 @@ impl PartFile {
         self.entries.iter().map(|e| e.events).sum()
     }
 
-    /// Writes the index, syncs the file and moves it into place at `path`.
-    pub fn finish(self, path: &Path) -> Result<()> {
+    /// Writes the index (ending with `identity`), syncs the file and moves it into place
+    /// at `path`. On failure (a full disk) the temporary file goes.
+    pub fn finish(self, path: &Path, identity: &PartIdentity) -> Result<()> {
         let PartFile {
             temporary,
             mut out,
             entries,
             ..
         } = self;
-        let index = index_of(&entries);
+        let mut index = index_of(&entries);
+        put_identity(&mut index, identity);
         let index_sum = xxh3_64(&index).to_le_bytes();
         let index_len = (index.len() as u64).to_le_bytes();
-        [&index[..], &index_sum, &index_len, TRAILER]
+        let finished = [&index[..], &index_sum, &index_len, TRAILER]
             .iter()
             .try_for_each(|bytes| out.write_all(bytes))
             .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
             .and_then(|file| file.sync_all())
-            .context(|| format!("cannot write the part {}", temporary.display()))?;
-        std::fs::rename(&temporary, path)
-            .context(|| format!("cannot move the part into place at {}", path.display()))
+            .and_then(|()| std::fs::rename(&temporary, path));
+        if finished.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        finished.context(|| format!("cannot write the part {}", path.display()))
     }
 
     /// Gives up the part: its temporary file goes.
     pub fn abandon(self) {
         let _ = std::fs::remove_file(&self.temporary);
     }
+}
+
+fn put_identity(index: &mut Vec<u8>, identity: &PartIdentity) {
+    index.push(IDENTITY_TAG);
+    varint::put(index, IDENTITY_VERSION);
+    varint::put(index, identity.number);
+    varint::put(index, identity.next_seq);
+    varint::put(index, identity.positions.len() as u64);
+    for (stream, &offset) in &identity.positions {
+        put_text(index, stream);
+        varint::put(index, offset);
+    }
+}
+
+fn read_identity(r: &mut Reader<'_>) -> Option<PartIdentity> {
+    if r.byte()? != IDENTITY_TAG || r.get()? != IDENTITY_VERSION {
+        return None;
+    }
+    let number = r.get()?;
+    let next_seq = r.get()?;
+    let count = r.get_len()?;
+    let mut positions = std::collections::BTreeMap::new();
+    for _ in 0..count {
+        let stream = r.text()?;
+        positions.insert(stream, r.get()?);
+    }
+    Some(PartIdentity {
+        number,
+        next_seq,
+        positions,
+    })
 }
 
 fn index_of(entries: &[BlockEntry]) -> Vec<u8> {
@@ -259,12 +344,29 @@ impl Part {
         if xxh3_64(&index) != sum {
             return Err(bad("index checksum mismatch"));
         }
-        let blocks = read_index(&index, size - 20 - len).ok_or_else(|| bad("index unreadable"))?;
+        let (blocks, identity) =
+            read_index(&index, size - 20 - len).ok_or_else(|| bad("index unreadable"))?;
+        let named = path
+            .file_name()
+            .and_then(|n| super::manifest::Manifest::part_number(&n.to_string_lossy()));
+        if let (Some(identity), Some(named)) = (&identity, named) {
+            if identity.number != named {
+                return Err(bad(&format!(
+                    "file holds part {} (copied or renamed over this one?)",
+                    super::manifest::Manifest::part_name(identity.number)
+                )));
+            }
+        }
         Ok(Part {
             path: path.to_path_buf(),
             file,
             heads: budget.map(|b| PartHeads::new(b.clone(), blocks.len())),
+            verified: blocks
+                .iter()
+                .map(|_| std::sync::atomic::AtomicBool::new(false))
+                .collect(),
             blocks,
+            identity,
         })
     }
 
@@ -304,6 +406,34 @@ impl Part {
         block::with_head(&head, columns)
     }
 
+    /// The lowest and highest sequence numbers of its events (`None` when it has none).
+    pub fn seq_span(&self) -> Option<(u64, u64)> {
+        let held = self.blocks.iter().filter(|b| b.events > 0);
+        let first = held.clone().map(|b| b.first_seq).min()?;
+        let last = held.map(|b| b.last_seq).max()?;
+        Some((first, last))
+    }
+
+    /// Checks block `i` whole (its head and every column against their checksums), once
+    /// per open part. Answers leave out a block with any damaged column, whichever columns
+    /// they read, so that a count and a listing of the same query agree.
+    pub fn verify_block(&self, i: usize) -> std::result::Result<(), BlockError> {
+        use std::sync::atomic::Ordering;
+        let (Some(entry), Some(verified)) = (self.blocks.get(i), self.verified.get(i)) else {
+            return Err(BlockError::Damaged("no such block"));
+        };
+        if verified.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let mut bytes = vec![0u8; entry.len as usize];
+        self.file
+            .read_exact_at(&mut bytes, entry.offset)
+            .map_err(|e| BlockError::Unreadable(e.to_string()))?;
+        block::verify(&bytes)?;
+        verified.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Every event of a block of this part (its `bytes`, as read) with its sequence number.
     pub fn numbered_events(&self, bytes: &[u8]) -> Result<(Vec<u64>, Vec<LogEvent>)> {
         block::decode_numbered(bytes, block::Parts::ALL, None).map_err(|e| self.damaged(&e))
@@ -335,7 +465,7 @@ fn damaged(path: &Path, error: &BlockError) -> StoreError {
     }
 }
 
-fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
+fn read_index(index: &[u8], data_end: u64) -> Option<(Vec<BlockEntry>, Option<PartIdentity>)> {
     let mut r = Reader::new(index);
     let count = r.get_len()?;
     if count > index.len() {
@@ -377,5 +507,30 @@ fn read_index(index: &[u8], data_end: u64) -> Option<Vec<BlockEntry>> {
             levels,
         });
     }
-    r.is_empty().then_some(blocks)
+    let identity = if r.is_empty() {
+        None
+    } else {
+        Some(read_identity(&mut r)?)
+    };
+    r.is_empty().then_some((blocks, identity))
+}
+
+/// Of parts listed oldest first (by their `seq_span`), each one whose sequence numbers
+/// reach back into an earlier part's, with that earlier part: the same events held twice
+/// (a part copied over another). Every commit, merge and retention keeps the listed parts'
+/// spans apart and rising, so anything else is damage.
+pub fn overlapping(spans: &[Option<(u64, u64)>]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut highest: Option<(u64, usize)> = None;
+    for (i, span) in spans.iter().enumerate() {
+        let Some((first, last)) = *span else {
+            continue;
+        };
+        match highest {
+            Some((reached, by)) if first <= reached => found.push((i, by)),
+            Some((reached, _)) if last <= reached => {}
+            _ => highest = Some((last, i)),
+        }
+    }
+    found
 }

@@ -12,7 +12,7 @@ mod reading;
 use super::block::{self, Parts};
 use super::head_cache::HeadBudget;
 use super::manifest::Manifest;
-use super::part::{BlockEntry, Part};
+use super::part::{self, BlockEntry, Part};
 use super::prune::{field_paths, may_match, parts_needed, required_words};
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Result, StoreError};
@@ -239,6 +239,25 @@ impl ColumnReader {
                 Err(e) => return Err(e),
             }
         }
+        let spans: Vec<Option<(u64, u64)>> = parts.iter().map(|p| p.seq_span()).collect();
+        let twice = part::overlapping(&spans);
+        for &(copy, first) in &twice {
+            self.note(DamagedSegment {
+                id: file_name(parts[copy].path()),
+                files: parts[copy].path().to_path_buf(),
+                events: None,
+                reason: format!(
+                    "its events are already in the part {} (a copy?)",
+                    file_name(parts[first].path())
+                ),
+                set_aside_by_writer: true,
+            });
+        }
+        let mut p = 0;
+        parts.retain(|_| {
+            p += 1;
+            !twice.iter().any(|&(copy, _)| copy == p - 1)
+        });
         Ok(View { manifest, parts })
     }
 
@@ -257,11 +276,7 @@ impl ColumnReader {
     }
 
     fn note_block(&self, part: &Part, b: usize, reason: String) {
-        let name = part
-            .path()
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = file_name(part.path());
         let events = part.blocks.get(b).map_or(0, |e| e.events);
         self.note(DamagedSegment {
             id: format!("{name} block {b}"),
@@ -276,7 +291,7 @@ impl ColumnReader {
     pub fn count(&self, query: &Query) -> Result<u64> {
         let view = self.view();
         if matches!(query, Query::All) {
-            return Ok(entries(&view).map(|e| e.events).sum());
+            return Ok(self.whole_entries(&view)?.iter().map(|e| e.events).sum());
         }
         let plan = Plan::of(query);
         let blocks: Vec<(usize, usize)> = view
@@ -304,6 +319,34 @@ impl ColumnReader {
             Ok(n)
         };
         shared_out(blocks, count_some)?.into_iter().sum()
+    }
+
+    /// The index entries of the blocks that are whole (each checked once, see
+    /// `Part::verify_block`): what an answer from the index alone may add up, so that it
+    /// leaves out the same damaged blocks as an answer that reads them.
+    fn whole_entries<'v>(&self, view: &'v View) -> Result<Vec<&'v BlockEntry>> {
+        let blocks: Vec<(usize, usize)> = view
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| (0..part.blocks.len()).map(move |b| (p, b)))
+            .collect();
+        let check = |share: Vec<(usize, usize)>| -> Result<Vec<&'v BlockEntry>> {
+            let mut whole = Vec::with_capacity(share.len());
+            for (p, b) in share {
+                let part = &view.parts[p];
+                match part.verify_block(b) {
+                    Ok(()) => whole.extend(part.blocks.get(b)),
+                    Err(e) => self.note_block(part, b, e.to_string()),
+                }
+            }
+            Ok(whole)
+        };
+        let mut whole = Vec::new();
+        for share in shared_out(blocks, check)? {
+            whole.extend(share?);
+        }
+        Ok(whole)
     }
 
     /// Matching events in `order`, at most `limit` of them (`None` = all).
@@ -466,7 +509,8 @@ impl ColumnReader {
         for ((p, b), rows) in rows_by_block {
             let part = &view.parts[p];
             match part
-                .open_block(b)
+                .verify_block(b)
+                .and_then(|()| part.open_block(b))
                 .and_then(|opened| opened.decode_rows(&rows))
             {
                 Ok(events) => {
@@ -492,7 +536,7 @@ impl ColumnReader {
         let from_index = matches!(query, Query::All)
             && matches!(target, Target::Service | Target::Host | Target::Level);
         if from_index {
-            for entry in entries(&view) {
+            for entry in self.whole_entries(&view)? {
                 let mut add = |value: &str, n: u64| {
                     if n > 0 {
                         *counts.entry(value.to_string()).or_default() += n;
@@ -557,7 +601,8 @@ impl ColumnReader {
         for part in &view.parts {
             for b in 0..part.blocks.len() {
                 match part
-                    .open_block(b)
+                    .verify_block(b)
+                    .and_then(|()| part.open_block(b))
                     .and_then(|opened| opened.seqs_and_times())
                 {
                     Ok((_, block_times)) => times.extend(block_times),
@@ -625,6 +670,12 @@ impl ColumnReader {
         }
         Ok(n)
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn entries(view: &View) -> impl Iterator<Item = &BlockEntry> {

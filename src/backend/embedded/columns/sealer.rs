@@ -3,7 +3,7 @@
 //! (the writer's last blocks, the index, its name) when the writer commits.
 
 use super::block;
-use super::part::{self, BlockEntry, PartFile, Sealed};
+use super::part::{self, BlockEntry, PartFile, PartIdentity, Sealed};
 use super::pending::PendingBlock;
 use crate::backend::embedded::error::{Context, Result, StoreError};
 use std::path::{Path, PathBuf};
@@ -49,11 +49,12 @@ enum ToSeal {
     /// A full block the writer sealed itself, to go into the part in its turn.
     Sealed(Sealed),
     /// The commit: after the blocks sent before, `rest` (each stream's last block, sealed
-    /// by the writer meanwhile), then the index; the part is moved to `part` and the
-    /// events it holds are the answer.
+    /// by the writer meanwhile), then the index ending with `identity`; the part is moved
+    /// to `part` and the events it holds are the answer.
     Finish {
         rest: Vec<Sealed>,
         part: PathBuf,
+        identity: PartIdentity,
         answer: mpsc::Sender<Result<u64>>,
     },
 }
@@ -94,8 +95,13 @@ impl SealingThread {
                     bytes.clear();
                     let _ = back.written.send(bytes);
                 }
-                ToSeal::Finish { rest, part, answer } => {
-                    let _ = answer.send(self.finish(rest, &part));
+                ToSeal::Finish {
+                    rest,
+                    part,
+                    identity,
+                    answer,
+                } => {
+                    let _ = answer.send(self.finish(rest, &part, &identity));
                 }
             }
         }
@@ -135,7 +141,7 @@ impl SealingThread {
         Ok(self.part.insert(part))
     }
 
-    fn finish(&mut self, rest: Vec<Sealed>, path: &Path) -> Result<u64> {
+    fn finish(&mut self, rest: Vec<Sealed>, path: &Path, identity: &PartIdentity) -> Result<u64> {
         if let Some(e) = self.failed.take() {
             self.abandon();
             return Err(e);
@@ -153,7 +159,7 @@ impl SealingThread {
             return Ok(0);
         };
         let events = part.events();
-        part.finish(path)?;
+        part.finish(path, identity)?;
         Ok(events)
     }
 }
@@ -221,11 +227,21 @@ impl Sealer {
 
     /// Ends the part with `rest` after every block sent so far and names it `part`;
     /// returns the events it holds (0, and no part, when there were none).
-    pub fn finish(&mut self, rest: Vec<Sealed>, part: PathBuf) -> Result<u64> {
+    pub fn finish(
+        &mut self,
+        rest: Vec<Sealed>,
+        part: PathBuf,
+        identity: PartIdentity,
+    ) -> Result<u64> {
         let to_seal = self.to_seal.as_ref().ok_or_else(stopped)?;
         let (answer, answered) = mpsc::channel();
         to_seal
-            .send(ToSeal::Finish { rest, part, answer })
+            .send(ToSeal::Finish {
+                rest,
+                part,
+                identity,
+                answer,
+            })
             .map_err(|_| stopped())?;
         answered.recv().map_err(|_| stopped())?
     }

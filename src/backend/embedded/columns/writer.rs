@@ -7,7 +7,7 @@ use super::expire::{expire, Expired};
 use super::manifest::{Manifest, FORMAT};
 use super::merge::{merge, run_to_merge};
 use super::open_streams::OpenStreams;
-use super::part::{self, Part};
+use super::part::{self, Part, PartIdentity};
 use super::sealer::Sealer;
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Context, Result, StoreError};
@@ -21,6 +21,19 @@ use std::time::{Duration, Instant};
 /// small: each is filled in memory the kernel must zero first. Halving 8,192 cost 1 % on
 /// disk and sped `simulate` and `ship` into the store by a tenth to a sixth.
 pub const BLOCK_EVENTS: usize = 4096;
+
+/// The steps of a commit, merge or retention after which a test stops the writer, as if
+/// its process died there.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A commit's part is in place; the manifest naming it is not stored.
+    PartWritten,
+    /// A merge's or retention's new part is in place; the manifest naming it is not stored.
+    ReplacementWritten,
+    /// The manifest naming the replacement is stored; the parts it replaced are not removed.
+    ManifestStored,
+}
 
 pub struct ColumnWriter {
     dir: PathBuf,
@@ -40,19 +53,27 @@ pub struct ColumnWriter {
     /// Parts a merge could not read (a damaged block): left as they are.
     unmergeable: BTreeSet<String>,
     set_aside: Vec<DamagedSegment>,
+    /// Files in `parts/` the manifest did not account for, moved to `orphans/` on open.
+    orphaned: Vec<PathBuf>,
+    #[cfg(test)]
+    dies_at: Option<Step>,
 }
 
 impl ColumnWriter {
-    /// Opens the store in `dir`, creating it when there is none. Part files the manifest
-    /// does not name (a crash after writing a part and before the manifest) are removed;
-    /// parts named there that cannot be opened are moved to `DIR/damaged/` and taken out of
-    /// the manifest (see `set_aside`), so writing can go on.
+    /// Opens the store in `dir`, creating it when there is none. A missing or unreadable
+    /// manifest while parts exist is refused (`logagg repair` rebuilds it). Nothing the
+    /// manifest does not account for is deleted: temporary files of an unfinished part or
+    /// manifest go, parts a merge or retention retired go, and any other file in `parts/`
+    /// (a part written by a commit that never finished, or a stranger) moves to
+    /// `DIR/orphans/` (see `orphaned`). Parts named there that cannot be opened are moved to
+    /// `DIR/damaged/` and taken out of the manifest (see `set_aside`), so writing can go on.
     pub fn open(dir: &Path) -> Result<ColumnWriter> {
         let parts = dir.join("parts");
-        std::fs::create_dir_all(&parts).context(|| format!("cannot create {}", parts.display()))?;
         let mut manifest = match Manifest::load(dir)? {
             Some(manifest) => manifest,
             None => {
+                std::fs::create_dir_all(&parts)
+                    .context(|| format!("cannot create {}", parts.display()))?;
                 let fresh = Manifest {
                     format: FORMAT,
                     ..Manifest::default()
@@ -61,16 +82,8 @@ impl ColumnWriter {
                 fresh
             }
         };
-        for entry in std::fs::read_dir(&parts)
-            .context(|| format!("cannot list {}", parts.display()))?
-            .flatten()
-        {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !manifest.parts.contains(&name) {
-                std::fs::remove_file(entry.path())
-                    .context(|| format!("cannot remove the unfinished part {name}"))?;
-            }
-        }
+        std::fs::create_dir_all(&parts).context(|| format!("cannot create {}", parts.display()))?;
+        let orphaned = tidy_parts(dir, &mut manifest)?;
         let set_aside = set_aside_damaged(dir, &mut manifest)?;
         Ok(ColumnWriter {
             dir: dir.to_path_buf(),
@@ -84,7 +97,34 @@ impl ColumnWriter {
             last_commit: Instant::now(),
             unmergeable: BTreeSet::new(),
             set_aside,
+            orphaned,
+            #[cfg(test)]
+            dies_at: None,
         })
+    }
+
+    /// Has the writer fail at `step` (the test then forgets it, as a killed process would).
+    #[cfg(test)]
+    pub fn dying_at(mut self, step: Step) -> ColumnWriter {
+        self.dies_at = Some(step);
+        self
+    }
+
+    #[cfg(test)]
+    fn reached(&self, step: Step) -> Result<()> {
+        if self.dies_at == Some(step) {
+            return Err(StoreError::Io {
+                context: format!("died at {step:?}"),
+                cause: std::io::Error::other("a test stopped the writer"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Files this writer found in `parts/` that the manifest did not account for, and
+    /// moved to `DIR/orphans/` (where they now are) when it opened the store.
+    pub fn orphaned(&self) -> &[PathBuf] {
+        &self.orphaned
     }
 
     /// Blocks of at most `events` events instead of `BLOCK_EVENTS`.
@@ -196,10 +236,14 @@ impl ColumnWriter {
         let appended = std::mem::take(&mut self.uncommitted);
         // A part number is spent only on a part that will exist.
         let events = if appended > 0 {
+            let number = self.manifest.next_part;
             let name = self.next_part_name();
-            let events = self.sealer.finish(rest, self.part_path(&name))?;
+            let identity = self.identity_after_commit(number);
+            let events = self.sealer.finish(rest, self.part_path(&name), identity)?;
             // No events, no part file: nothing to name.
             if events > 0 {
+                #[cfg(test)]
+                self.reached(Step::PartWritten)?;
                 self.manifest.parts.push(name);
             }
             events
@@ -224,9 +268,21 @@ impl ColumnWriter {
     }
 
     fn next_part_name(&mut self) -> String {
-        let name = format!("{:016}.part", self.manifest.next_part);
+        let name = Manifest::part_name(self.manifest.next_part);
         self.manifest.next_part += 1;
         name
+    }
+
+    /// The identity of part `number`, written by the commit under way: what the manifest
+    /// will say once it is stored.
+    fn identity_after_commit(&self, number: u64) -> PartIdentity {
+        let mut positions = self.manifest.positions.clone();
+        positions.extend(self.positions.iter().map(|(s, &o)| (s.clone(), o)));
+        PartIdentity {
+            number,
+            next_seq: self.next_seq,
+            positions,
+        }
     }
 
     fn part_path(&self, name: &str) -> PathBuf {
@@ -266,10 +322,11 @@ impl ColumnWriter {
             if opened.len() < names.len() {
                 continue;
             }
+            let number = self.manifest.next_part;
             let merged = self.next_part_name();
             let out = self.part_path(&merged);
             let parts: Vec<&Part> = opened.iter().collect();
-            if let Err(e) = merge(&parts, &out, self.block_events) {
+            if let Err(e) = merge(&parts, &out, number, self.block_events) {
                 let _ = std::fs::remove_file(&out);
                 if let StoreError::Damaged { dir, .. } = &e {
                     self.unmergeable
@@ -280,15 +337,21 @@ impl ColumnWriter {
                 }
                 continue;
             }
+            #[cfg(test)]
+            self.reached(Step::ReplacementWritten)?;
             self.manifest.parts.splice(run, [merged]);
             self.replace_manifest(&names)?;
         }
     }
 
-    /// Stores the manifest, then removes the part files it no longer names. Readers that
-    /// still have them open go on reading them; new readers see the new manifest.
+    /// Stores the manifest, naming `gone` as retired, then removes those part files (a
+    /// crash in between leaves them retired, and the next writer removes them). Readers
+    /// that still have them open go on reading them; new readers see the new manifest.
     fn replace_manifest(&mut self, gone: &[String]) -> Result<()> {
+        self.manifest.retired = gone.to_vec();
         self.manifest.store(&self.dir)?;
+        #[cfg(test)]
+        self.reached(Step::ManifestStored)?;
         for name in gone {
             let path = self.part_path(name);
             std::fs::remove_file(&path)
@@ -306,9 +369,9 @@ impl ColumnWriter {
         let (mut kept, mut gone, mut written) = (Vec::new(), Vec::new(), Vec::new());
         let mut next_part = self.manifest.next_part;
         for name in &self.manifest.parts {
-            let fresh = format!("{next_part:016}.part");
+            let fresh = Manifest::part_name(next_part);
             let expired = Part::open(&self.part_path(name))
-                .and_then(|part| expire(&part, cutoff, &self.part_path(&fresh)));
+                .and_then(|part| expire(&part, cutoff, &self.part_path(&fresh), next_part));
             match expired {
                 Ok(Expired::Untouched) => kept.push(name.clone()),
                 Ok(Expired::Whole { removed: n }) => {
@@ -331,6 +394,8 @@ impl ColumnWriter {
                 }
             }
         }
+        #[cfg(test)]
+        self.reached(Step::ReplacementWritten)?;
         self.manifest.parts = kept;
         self.manifest.next_part = next_part;
         self.replace_manifest(&gone)?;
@@ -338,15 +403,79 @@ impl ColumnWriter {
     }
 }
 
+/// Accounts for every file in `DIR/parts`: a temporary file (a part or manifest whose
+/// writing never finished) is removed, as is a part the manifest names as retired; any
+/// other file the manifest does not list moves to `DIR/orphans/`, never deleted. Returns
+/// where the orphans went. The manifest is stored again when its retired list changed.
+fn tidy_parts(dir: &Path, manifest: &mut Manifest) -> Result<Vec<PathBuf>> {
+    let parts = dir.join("parts");
+    let temporary = dir.join(format!(
+        "{}.tmp",
+        Manifest::path(dir)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    if temporary.exists() {
+        std::fs::remove_file(&temporary)
+            .context(|| format!("cannot remove {}", temporary.display()))?;
+    }
+    let listed: BTreeSet<&String> = manifest.parts.iter().collect();
+    let mut orphaned = Vec::new();
+    for entry in std::fs::read_dir(&parts)
+        .context(|| format!("cannot list {}", parts.display()))?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if listed.contains(&name) {
+            continue;
+        }
+        if name.ends_with(".tmp") || manifest.retired.contains(&name) {
+            std::fs::remove_file(entry.path())
+                .context(|| format!("cannot remove {}", entry.path().display()))?;
+            continue;
+        }
+        let aside = dir.join("orphans");
+        std::fs::create_dir_all(&aside).context(|| format!("cannot create {}", aside.display()))?;
+        let to = free_name(&aside, &name);
+        std::fs::rename(entry.path(), &to)
+            .context(|| format!("cannot move {} to {}", entry.path().display(), to.display()))?;
+        orphaned.push(to);
+    }
+    if !manifest.retired.is_empty() {
+        manifest.retired.clear();
+        manifest.store(dir)?;
+    }
+    Ok(orphaned)
+}
+
+/// `dir/name`, or `dir/name.1`, `.2`, ... when that is taken: nothing set aside is overwritten.
+pub(super) fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let mut candidate = dir.join(name);
+    let mut n = 0;
+    while candidate.exists() {
+        n += 1;
+        candidate = dir.join(format!("{name}.{n}"));
+    }
+    candidate
+}
+
 /// Opens every part the manifest names; those that cannot be opened move to `DIR/damaged/`
 /// (those missing are only forgotten) and leave the manifest, which is stored again. Their
 /// events are lost to queries; the sources' positions stay past them.
 fn set_aside_damaged(dir: &Path, manifest: &mut Manifest) -> Result<Vec<DamagedSegment>> {
     let mut damaged = Vec::new();
+    let mut spans = Vec::with_capacity(manifest.parts.len());
     for name in &manifest.parts {
         let path = dir.join("parts").join(name);
+        spans.push(None);
         let reason = match Part::open(&path) {
-            Ok(_) => continue,
+            Ok(part) => {
+                if let Some(slot) = spans.last_mut() {
+                    *slot = part.seq_span();
+                }
+                continue;
+            }
             Err(StoreError::Damaged { reason, .. }) => reason,
             Err(StoreError::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
                 "the file is missing".to_string()
@@ -361,13 +490,25 @@ fn set_aside_damaged(dir: &Path, manifest: &mut Manifest) -> Result<Vec<DamagedS
             set_aside_by_writer: true,
         });
     }
+    for (twice, first) in part::overlapping(&spans) {
+        damaged.push(DamagedSegment {
+            id: manifest.parts[twice].clone(),
+            files: dir.join("parts").join(&manifest.parts[twice]),
+            events: None,
+            reason: format!(
+                "its events are already in the part {} (a copy?)",
+                manifest.parts[first]
+            ),
+            set_aside_by_writer: true,
+        });
+    }
     if damaged.is_empty() {
         return Ok(damaged);
     }
     let aside = dir.join("damaged");
     std::fs::create_dir_all(&aside).context(|| format!("cannot create {}", aside.display()))?;
     for segment in damaged.iter().filter(|d| d.files.exists()) {
-        std::fs::rename(&segment.files, aside.join(&segment.id))
+        std::fs::rename(&segment.files, free_name(&aside, &segment.id))
             .context(|| format!("cannot move {} aside", segment.files.display()))?;
     }
     manifest

@@ -97,7 +97,7 @@ impl ColumnReader {
     ) -> Option<block::Opened<'v>> {
         let part = &view.parts[p];
         part.blocks.get(b).filter(|entry| may_match(query, entry))?;
-        let opened = match part.open_block(b) {
+        let opened = match part.verify_block(b).and_then(|()| part.open_block(b)) {
             Ok(opened) => opened,
             Err(e) => {
                 self.note_block(part, b, e.to_string());
