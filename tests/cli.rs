@@ -168,6 +168,11 @@ fn exit_statuses_and_query_errors() {
         .args(["query", "--limit", "x"])
         .assert()
         .code(2);
+    // Deeper than the parser goes: one clear line, never a stack overflow.
+    let deep = format!("{}x{}", "(".repeat(9_000), ")".repeat(9_000));
+    let out = stderr_of(dir.path(), &["query", &deep, "--count"], 2);
+    assert!(out.contains("nested more than 64 levels"), "{out}");
+    assert!(out.len() < 500, "the pointer shows the place, not the whole query");
     let warn = stderr_of(dir.path(), &["query", "lvl:error"], 1);
     assert!(warn.contains("no stored event has a field 'lvl'"));
     let explain =
@@ -343,6 +348,62 @@ fn a_writer_killed_with_sigkill_resumes_exactly() {
     assert!(
         stored == expected,
         "stored events differ from the simulator's own output"
+    );
+}
+
+#[test]
+fn a_live_run_without_a_start_killed_and_restarted_continues_its_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "simulate",
+        "--to",
+        "embedded",
+        "--seed",
+        "78",
+        "--count",
+        "30000",
+        "--rate",
+        "20000",
+        "--commit-interval",
+        "200ms",
+    ];
+    let mut child = std_logagg(dir.path())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(|| {
+        logagg(dir.path())
+            .args(["query", "--count"])
+            .output()
+            .is_ok_and(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .trim()
+                    .parse::<u64>()
+                    .unwrap_or(0)
+                    > 2_000
+            })
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let output = std_logagg(dir.path()).args(args).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("resumed") && stderr.contains("began at"),
+        "{stderr}"
+    );
+    let stored = stdout_of(
+        logagg(dir.path()).args(["query", "*", "--limit", "0", "--asc", "--output", "json"]),
+    );
+    let lines = ids_of(&stored);
+    assert_eq!(lines.len(), 30_000, "every event of the run once");
+    assert_eq!(
+        lines.iter().collect::<HashSet<_>>().len(),
+        lines.len(),
+        "no duplicates"
     );
 }
 

@@ -198,6 +198,11 @@ fn bad_requests_are_refused_with_the_reason() {
         ("/api/v1/count?q=service%3A%28auth", 400, "column 9"),
         ("/api/v1/count?lmit=3", 400, "unknown parameter 'lmit'"),
         (
+            &format!("/api/v1/count?q={}x{}", "%28".repeat(3_000), "%29".repeat(3_000)),
+            400,
+            "nested more than",
+        ),
+        (
             "/api/v1/query?limit=many",
             400,
             "limit 'many' is not a number",

@@ -277,6 +277,45 @@ fn follow_into_the_store_is_exactly_once_across_sigkill_and_rotation() {
 }
 
 #[test]
+fn every_generation_rotated_while_ship_was_down_is_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let app = logs.join("app.log");
+    let args = follow_args(&app, &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    append(&app, &lines(0, 1000));
+    let first = spawn(dir.path(), "ship1", &args);
+    wait_until(60, "the first file is stored", || {
+        stored_count(dir.path()) >= 1000
+    });
+    interrupt(first);
+    // Two rotations while nobody ships (logrotate's scheme), each generation with lines
+    // of its own: the middle one never had a position committed.
+    std::fs::rename(&app, logs.join("app.log.1")).unwrap();
+    append(&app, &lines(1000, 2000));
+    std::fs::rename(logs.join("app.log.1"), logs.join("app.log.2")).unwrap();
+    std::fs::rename(&app, logs.join("app.log.1")).unwrap();
+    append(&app, &lines(2000, 2500));
+    let second = spawn(dir.path(), "ship2", &args);
+    wait_until(60, "every generation is stored", || {
+        stored_count(dir.path()) >= 2500
+    });
+    interrupt(second);
+    let seen = line_numbers(dir.path());
+    let missing: Vec<_> = (0..2500u64).filter(|n| !seen.contains_key(n)).collect();
+    let repeated: Vec<_> = seen.iter().filter(|(_, &c)| c > 1).collect();
+    assert!(
+        missing.is_empty(),
+        "missing lines: {} of them",
+        missing.len()
+    );
+    assert!(repeated.is_empty(), "stored twice: {repeated:?}");
+    let (_, err) = output_of(dir.path(), "ship2");
+    assert!(err.contains("app.log.1"), "{err}");
+}
+
+#[test]
 fn bad_format_flags_are_refused_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let err = common::error_of(logagg(dir.path()).args([

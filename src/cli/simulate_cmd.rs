@@ -97,6 +97,10 @@ pub fn run(args: &SimulateArgs, settings: &Settings) -> Result<Outcome> {
     }
     let place = sink.describe();
     let mut source = SimulatorSource::new(plan.config.clone(), plan.pace, plan.span);
+    if args.start.is_none() && args.seed.is_some() {
+        // The same flags are the same run: continue the one stored, whenever it began.
+        source = source.starting_now();
+    }
     let limits = Limits {
         interval,
         ..Limits::default()
@@ -109,8 +113,12 @@ pub fn run(args: &SimulateArgs, settings: &Settings) -> Result<Outcome> {
     let summary = pipeline::run(&mut source, sink, limits, options, &|| shutdown.requested())?;
     let resumed = source.resumed_at();
     if resumed > 0 {
+        let began = source
+            .continued_from()
+            .map(|start| format!(", which began at {start}; give --start to begin another"))
+            .unwrap_or_default();
         eprintln!(
-            "resumed: {place} already held the first {resumed} events of this run (seed {})",
+            "resumed: {place} already held the first {resumed} events of this run (seed {}{began})",
             source.seed()
         );
     }

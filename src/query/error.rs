@@ -11,14 +11,27 @@ pub struct QueryError {
 }
 
 impl QueryError {
-    /// The query with a caret under the failing column.
+    /// The query with a caret under the failing column; of a long query, the part around
+    /// that column, its cuts marked with `...`.
     pub fn pointer(&self) -> String {
-        let line: String = self
+        const AROUND: usize = 60;
+        let chars: Vec<char> = self
             .query
             .chars()
-            .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+            .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        format!("  {line}\n  {}^", " ".repeat(self.column))
+        let from = self.column.saturating_sub(AROUND);
+        let to = (self.column + AROUND).min(chars.len());
+        let mut line: String = chars[from.min(to)..to].iter().collect();
+        let mut caret = self.column - from;
+        if from > 0 {
+            line.insert_str(0, "...");
+            caret += 3;
+        }
+        if to < chars.len() {
+            line.push_str("...");
+        }
+        format!("  {line}\n  {}^", " ".repeat(caret))
     }
 }
 

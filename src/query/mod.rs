@@ -10,7 +10,7 @@ pub mod words;
 
 pub use ast::{Clause, Query, Target, Test};
 pub use error::QueryError;
-pub use parser::parse;
+pub use parser::{parse, MAX_CLAUSES, MAX_DEPTH, MAX_QUERY_BYTES};
 
 pub use predicate::{clause_matches, matches};
 

@@ -1,4 +1,4 @@
-//! A recursive-descent parser for the query language (see DESIGN.md, "Query language").
+//! A recursive-descent parser for the query language (its rules: README, "Query language").
 //!
 //! Precedence, loosest first: `OR`, then `AND` (also juxtaposition), then `NOT`/`-`.
 
@@ -9,14 +9,38 @@ use super::words::{fold, folded_words};
 use crate::event::{Level, Timestamp};
 use std::ops::Bound;
 
-/// Parses a query; `now` anchors relative times such as `now-15m`.
+/// The longest query taken, in bytes: a query is typed or generated, never a document.
+pub const MAX_QUERY_BYTES: usize = 64 * 1024;
+/// The deepest nesting of parentheses and negations taken: parsing, matching and
+/// translating recurse once per level, so this bounds the stack they use.
+pub const MAX_DEPTH: usize = 64;
+/// The most clauses (field tests, words, phrases, regexes) one query may hold.
+pub const MAX_CLAUSES: usize = 2048;
+
+/// Parses a query; `now` anchors relative times such as `now-15m`. A query longer, deeper
+/// or with more clauses than the limits above is refused at the place it crosses them.
 pub fn parse(query: &str, now: Timestamp) -> Result<Query, QueryError> {
     let mut parser = Parser {
         source: query,
         chars: query.chars().collect(),
         pos: 0,
         now,
+        depth: 0,
+        clauses: 0,
     };
+    if query.len() > MAX_QUERY_BYTES {
+        let column = query
+            .char_indices()
+            .take_while(|(at, _)| *at < MAX_QUERY_BYTES)
+            .count();
+        return Err(parser.error_at(
+            column,
+            format!(
+                "the query is {} bytes long, more than the {MAX_QUERY_BYTES} taken; narrow it (a saved list of values belongs in a field, not in the query)",
+                query.len()
+            ),
+        ));
+    }
     parser.skip_space();
     if parser.at_end() {
         return Ok(Query::All);
@@ -34,6 +58,10 @@ struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
     now: Timestamp,
+    /// Parentheses and negations open around the position being read.
+    depth: usize,
+    /// Clauses built so far.
+    clauses: usize,
 }
 
 /// One character of an unquoted term, remembering whether a backslash protected it.
@@ -238,7 +266,7 @@ impl Parser<'_> {
             if self.at_clause_end() || self.at_operator(&["AND", "&&"]).is_some() {
                 return Err(self.error_at(start, "NOT needs something after it"));
             }
-            let inner = self.parse_unary(field)?;
+            let inner = self.nested(start, |parser| parser.parse_unary(field))?;
             return Ok(Query::Not(Box::new(inner)));
         }
         self.parse_primary(field)
@@ -302,7 +330,7 @@ impl Parser<'_> {
         if self.at_end() {
             return Err(self.error_at(open, "missing closing ')' for this '('"));
         }
-        let inner = self.parse_or(field)?;
+        let inner = self.nested(open, |parser| parser.parse_or(field))?;
         self.skip_space();
         if self.peek() != Some(')') {
             return Err(self.error_at(open, "missing closing ')' for this '('"));
@@ -529,7 +557,32 @@ impl Parser<'_> {
         }
     }
 
-    fn build(&self, target: &Target, value: Value) -> Result<Query, QueryError> {
+    /// Parses one level deeper with `inner`, refusing to go past `MAX_DEPTH`.
+    fn nested(
+        &mut self,
+        at: usize,
+        inner: impl FnOnce(&mut Self) -> Result<Query, QueryError>,
+    ) -> Result<Query, QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_at(
+                at,
+                format!("nested more than {MAX_DEPTH} levels deep (parentheses and NOTs); write it flatter"),
+            ));
+        }
+        self.depth += 1;
+        let parsed = inner(self);
+        self.depth -= 1;
+        parsed
+    }
+
+    fn build(&mut self, target: &Target, value: Value) -> Result<Query, QueryError> {
+        self.clauses += 1;
+        if self.clauses > MAX_CLAUSES {
+            return Err(self.error_at(
+                self.pos.saturating_sub(1),
+                format!("more than {MAX_CLAUSES} clauses; narrow the query"),
+            ));
+        }
         let clause = |test| {
             Ok(Query::Clause(Clause {
                 target: target.clone(),

@@ -307,3 +307,35 @@ fn escaped_terms_read_back_as_literals() {
     let q = parse(&format!("service:{}", escape_term("pay me*", true)), now()).unwrap();
     assert_eq!(q.to_string(), "service:pay\\ me*");
 }
+
+#[test]
+fn deep_long_and_wide_queries_are_refused_at_the_place_they_cross_a_limit() {
+    // Far past any stack: refused as soon as the nesting passes the limit.
+    let deepest = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(parse(&deepest, now())
+        .unwrap_err()
+        .message
+        .contains("bytes long"));
+    let deep = format!("{}x{}", "(".repeat(30_000), ")".repeat(30_000));
+    let err = parse(&deep, now()).unwrap_err();
+    assert!(err.message.contains("nested more than"), "{}", err.message);
+    assert_eq!(err.column, MAX_DEPTH);
+    assert!(err.to_string().len() < 400, "the pointer shows a window");
+    let nots = format!("{}x", "NOT ".repeat(10_000));
+    assert!(parse(&nots, now()).unwrap_err().message.contains("nested"));
+    let dashes = format!("{}x", "-".repeat(10_000));
+    assert!(parse(&dashes, now()).is_err());
+    // At the limit it parses and means what it says.
+    let at_limit = format!("{}x{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+    assert!(parse(&at_limit, now()).is_ok());
+    let twice_not = format!("{}connection", "NOT ".repeat(MAX_DEPTH));
+    assert!(check(&twice_not), "an even number of NOTs keeps the match");
+    let wide = (0..MAX_CLAUSES + 1)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    assert!(parse(&wide, now()).unwrap_err().message.contains("clauses"));
+    let long = format!("\"{}\"", "a".repeat(MAX_QUERY_BYTES));
+    let err = parse(&long, now()).unwrap_err();
+    assert!(err.message.contains("bytes long"), "{}", err.message);
+}

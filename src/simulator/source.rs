@@ -1,6 +1,8 @@
 //! The simulator as a pipeline source. Its stream is named after the seed, start and
 //! rate, and its positions are sequence numbers: the generator is deterministic, so a
 //! resumed run regenerates (without storing) what the sink already holds and goes on.
+//! A run given no start (it starts "now") resumes the latest stored run of the same seed
+//! and rate, with that run's start, so its events continue that run's stream.
 
 use super::spares::Spares;
 use super::{Pacer, SimConfig, SimEvent, Simulator};
@@ -26,6 +28,10 @@ pub struct SimulatorSource {
     resumed_at: u64,
     event: SimEvent,
     spares: Spares,
+    /// Whether the start was chosen by the caller (`--start`) rather than taken as now.
+    start_given: bool,
+    /// The start of the stored run this one continues, when it continues one.
+    continued_from: Option<crate::event::Timestamp>,
 }
 
 /// Records handed out per pull, fewer than the core allows: the events of a smaller batch
@@ -35,13 +41,7 @@ const PULL_AT_MOST: usize = 128;
 impl SimulatorSource {
     /// `pace`: events per second of wall-clock time, `None` as fast as possible.
     pub fn new(config: SimConfig, pace: Option<f64>, span: Span) -> SimulatorSource {
-        let stream: Arc<str> = format!(
-            "simulate:seed={}:start={}:rate={}",
-            config.seed,
-            config.start.micros(),
-            config.rate
-        )
-        .into();
+        let stream = stream_name(&config);
         SimulatorSource {
             sim: Simulator::new(&config),
             config,
@@ -55,7 +55,37 @@ impl SimulatorSource {
             resumed_at: 0,
             event: SimEvent::default(),
             spares: Spares::default(),
+            start_given: true,
+            continued_from: None,
         }
+    }
+
+    /// A run whose start is "now" rather than chosen: on resume it continues the latest
+    /// stored run of the same seed and rate instead of starting a stream of its own.
+    pub fn starting_now(mut self) -> SimulatorSource {
+        self.start_given = false;
+        self
+    }
+
+    /// The start of the stored run this one continued (see `starting_now`).
+    pub fn continued_from(&self) -> Option<crate::event::Timestamp> {
+        self.continued_from
+    }
+
+    /// The latest stored run of this seed and rate, by its start.
+    fn latest_stored_run(&self, stored: &dyn StoredPositions) -> Option<i64> {
+        let prefix = format!("simulate:seed={}:start=", self.config.seed);
+        let rate = format!(":rate={}", self.config.rate);
+        stored
+            .streams_with_prefix(&prefix)
+            .into_iter()
+            .filter_map(|(name, _)| {
+                name.strip_prefix(&prefix)?
+                    .strip_suffix(&rate)?
+                    .parse::<i64>()
+                    .ok()
+            })
+            .max()
     }
 
     /// Events of this run the sink already held when it started.
@@ -82,6 +112,14 @@ impl Source for SimulatorSource {
     }
 
     fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
+        if !self.start_given {
+            if let Some(start) = stored.and_then(|s| self.latest_stored_run(s)) {
+                self.config.start = crate::event::Timestamp(start);
+                self.sim = Simulator::new(&self.config);
+                self.stream = stream_name(&self.config);
+                self.continued_from = Some(self.config.start);
+            }
+        }
         let resume = stored
             .and_then(|s| s.resume_offset(&self.stream))
             .unwrap_or(0);
@@ -135,4 +173,14 @@ impl Source for SimulatorSource {
     fn recycle(&mut self, spent: &mut Vec<Record>) {
         self.spares.take_back(spent);
     }
+}
+
+fn stream_name(config: &SimConfig) -> Arc<str> {
+    format!(
+        "simulate:seed={}:start={}:rate={}",
+        config.seed,
+        config.start.micros(),
+        config.rate
+    )
+    .into()
 }

@@ -5,7 +5,6 @@
 //! entry once, across rotation. Into other sinks, `--follow` keeps a checkpoint file that
 //! is saved only after the sink confirmed what was read.
 
-use super::followed_file::find_by_identity;
 use super::lane::{
     file_of_stream, file_stream, file_stream_prefix, Decoding, Lane, Out, ENTRY_WAIT,
 };
@@ -109,12 +108,18 @@ impl FileSource {
             }
         }
         for path in self.files.clone() {
-            let resume = match stored {
-                Some(stored) => stored_position(&path, stored),
-                None => self.checkpoint.files.get(&path).copied(),
+            let known = match stored {
+                Some(stored) => stored_positions(&path, stored),
+                None => self
+                    .checkpoint
+                    .files
+                    .get(&path)
+                    .copied()
+                    .into_iter()
+                    .collect(),
             };
             let (file, notices) =
-                FollowedFile::open(&path, resume).map_err(|e| unreadable(&path, e))?;
+                FollowedFile::open(&path, &known).map_err(|e| unreadable(&path, e))?;
             say(&notices);
             self.lanes.push(Lane::followed(path, file, &self.decoding));
         }
@@ -177,11 +182,10 @@ fn unreadable(path: &Path, error: std::io::Error) -> anyhow::Error {
     anyhow::anyhow!("cannot read {}: {error}{hint}", path.display())
 }
 
-/// Where to resume `path` from the positions the store holds for it: a rotated-away file
-/// with unread lines comes first (it is finished before the new one); else the current
-/// file where it was left; else the top of whatever file is there now.
-fn stored_position(path: &Path, stored: &dyn StoredPositions) -> Option<FilePosition> {
-    // Of each file, only its stream after its latest truncation tells where it is.
+/// The files of `path` the store holds positions for (the live one and generations rotated
+/// since), each where it was left: of a file truncated in place, its position after the
+/// latest truncation. `FollowedFile::open` picks where to start among them.
+fn stored_positions(path: &Path, stored: &dyn StoredPositions) -> Vec<FilePosition> {
     let mut latest: BTreeMap<(u64, u64), FilePosition> = BTreeMap::new();
     for (name, offset) in stored.streams_with_prefix(&file_stream_prefix(path)) {
         let Some((identity, truncations)) = file_of_stream(&name) else {
@@ -201,23 +205,7 @@ fn stored_position(path: &Path, stored: &dyn StoredPositions) -> Option<FilePosi
             })
             .or_insert(position);
     }
-    let known: Vec<FilePosition> = latest.into_values().collect();
-    let current = std::fs::metadata(path).ok().map(|m| FileIdentity::of(&m));
-    let unread = |pos: &FilePosition| {
-        let located = if Some(pos.identity) == current {
-            Some(path.to_path_buf())
-        } else {
-            find_by_identity(path, pos.identity).ok().flatten()
-        };
-        located
-            .and_then(|p| std::fs::metadata(p).ok())
-            .is_some_and(|m| m.len() > pos.offset)
-    };
-    known
-        .iter()
-        .find(|pos| Some(pos.identity) != current && unread(pos))
-        .or_else(|| known.iter().find(|pos| Some(pos.identity) == current))
-        .copied()
+    latest.into_values().collect()
 }
 
 fn say(notices: &[String]) {

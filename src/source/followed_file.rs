@@ -1,8 +1,10 @@
 //! One file followed like `tail -F`: lines as they are appended, across rename-and-create
 //! rotation (the old file is read to its end first) and copytruncate rotation (reading
-//! starts again at the top), resuming from a saved position even if the file was rotated
-//! while nobody was reading it.
+//! starts again at the top), resuming from saved positions even if the file was rotated,
+//! once or many times, while nobody was reading it: every generation between the one
+//! reading stopped in and the live file is read, in order (`generations.rs`).
 
+use super::generations::{self, Generation};
 use super::FilePosition;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, Metadata};
@@ -51,6 +53,11 @@ struct OpenFile {
 pub struct FollowedFile {
     path: PathBuf,
     open: Option<OpenFile>,
+    /// Where each file known from saved positions was left: a generation met again on the
+    /// way to the live file resumes there.
+    known: Vec<FilePosition>,
+    /// Rotated generations read to their end (or given up on) since following began.
+    finished: Vec<FileIdentity>,
     /// The start of a line whose newline has not been written yet.
     partial: Vec<u8>,
     partial_from: u64,
@@ -61,37 +68,63 @@ pub struct FollowedFile {
 pub type Notice = String;
 
 impl FollowedFile {
-    /// Starts following `path` from `resume` (when it still describes this file, or a
-    /// rotated predecessor found in the same directory), else from the beginning.
-    pub fn open(
-        path: &Path,
-        resume: Option<FilePosition>,
-    ) -> io::Result<(FollowedFile, Vec<Notice>)> {
+    /// Starts following `path` from the saved positions `known` (each a file that was
+    /// read, as far as it was read): in the oldest of them that still has lines unread,
+    /// else in the newest of them; a generation rotated away since is found by its
+    /// identity. With no position, or none whose file is still there, reading starts at
+    /// the top of the live file.
+    pub fn open(path: &Path, known: &[FilePosition]) -> io::Result<(FollowedFile, Vec<Notice>)> {
         let mut notices = Vec::new();
-        let current = match std::fs::metadata(path) {
+        let live = match std::fs::metadata(path) {
             Ok(meta) => Some(FileIdentity::of(&meta)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
-        let open = match resume {
-            Some(pos) if current == Some(pos.identity) => Some(open_at(path, pos, &mut notices)?),
-            Some(pos) => match find_by_identity(path, pos.identity)? {
-                Some(rotated) => {
-                    notices.push(format!(
-                        "{} was rotated to {} while not shipping; finishing that first",
-                        path.display(),
-                        rotated.display()
-                    ));
-                    Some(open_at(&rotated, pos, &mut notices)?)
+        let mut located = Vec::new();
+        for pos in known {
+            let at = if Some(pos.identity) == live {
+                Some(path.to_path_buf())
+            } else {
+                find_by_identity(path, pos.identity)?
+            };
+            if let Some(at) = at {
+                if let Ok(generation) = Generation::of(path, &at) {
+                    located.push((*pos, generation));
                 }
-                None => {
-                    notices.push(format!(
-                        "the file shipped before as {} is gone; starting at the top of the current one",
-                        path.display()
-                    ));
-                    open_from_top(path)?
-                }
-            },
+            }
+        }
+        located.sort_by(|a, b| {
+            if a.1.older_than(&b.1) {
+                std::cmp::Ordering::Less
+            } else if b.1.older_than(&a.1) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        let unread = |(pos, generation): &&(FilePosition, Generation)| {
+            std::fs::metadata(&generation.path).is_ok_and(|m| m.len() > pos.offset)
+        };
+        let start = located.iter().find(unread).or(located.last());
+        let open = match start {
+            Some((pos, generation)) if Some(pos.identity) == live => {
+                Some(open_at(&generation.path, *pos, &mut notices)?)
+            }
+            Some((pos, generation)) => {
+                notices.push(format!(
+                    "{} was rotated to {} while not shipping; finishing that first",
+                    path.display(),
+                    generation.path.display()
+                ));
+                Some(open_at(&generation.path, *pos, &mut notices)?)
+            }
+            None if !known.is_empty() => {
+                notices.push(format!(
+                    "the file shipped before as {} is gone (deleted, or compressed by rotation): the lines written to it after shipping stopped are not shipped (how many is unknown); starting at the top of the current one",
+                    path.display()
+                ));
+                open_from_top(path)?
+            }
             None => open_from_top(path)?,
         };
         if open.is_none() {
@@ -102,6 +135,8 @@ impl FollowedFile {
             FollowedFile {
                 path: path.to_path_buf(),
                 open,
+                known: known.to_vec(),
+                finished: Vec::new(),
                 partial: Vec::new(),
                 partial_from,
                 buffer: vec![0; super::READ_CHUNK],
@@ -206,13 +241,8 @@ impl FollowedFile {
         };
         let identity = FileIdentity::of(&meta);
         if identity != open.identity {
-            notices.push(format!(
-                "{} was rotated; following the new file",
-                self.path.display()
-            ));
             self.flush_partial(line)?;
-            self.open = open_from_top(&self.path)?;
-            self.partial_from = 0;
+            self.open_next_generation(notices)?;
             // Stop here so the caller can close what it built from the old file.
             return Ok(false);
         }
@@ -229,6 +259,72 @@ impl FollowedFile {
             return Ok(false);
         }
         Ok(false)
+    }
+
+    /// The open file, a generation the live file no longer is, has been read to its end:
+    /// opens the next newer generation not read yet (where a saved position left it, else
+    /// at its top), or the live file when there is none. A newer generation that rotation
+    /// compressed before it was read is named: its lines are lost to shipping.
+    fn open_next_generation(&mut self, notices: &mut Vec<Notice>) -> io::Result<()> {
+        let Some(done) = self.open.take() else {
+            return Ok(());
+        };
+        self.finished.push(done.identity);
+        let done_at = find_by_identity(&self.path, done.identity)?
+            .and_then(|at| Generation::of(&self.path, &at).ok());
+        let live = std::fs::metadata(&self.path)
+            .ok()
+            .map(|m| FileIdentity::of(&m));
+        let newer = match &done_at {
+            Some(done_at) => generations::rotated(&self.path)?
+                .into_iter()
+                .filter(|g| g.identity != done.identity && Some(g.identity) != live)
+                .filter(|g| !self.finished.contains(&g.identity))
+                .filter(|g| done_at.older_than(g))
+                .collect(),
+            // Deleted once read: nothing tells which generations came after it.
+            None => Vec::new(),
+        };
+        for generation in newer {
+            self.finished.push(generation.identity);
+            if generation.compressed {
+                notices.push(format!(
+                    "{} was compressed by rotation before it was shipped: its lines are not shipped (how many is unknown)",
+                    generation.path.display()
+                ));
+                continue;
+            }
+            notices.push(format!(
+                "{} was rotated more than once; reading the generation {} before the new file",
+                self.path.display(),
+                generation.path.display()
+            ));
+            let resume = self
+                .known
+                .iter()
+                .find(|p| p.identity == generation.identity)
+                .copied()
+                .unwrap_or(FilePosition {
+                    identity: generation.identity,
+                    offset: 0,
+                    truncations: 0,
+                });
+            let open = open_at(&generation.path, resume, notices)?;
+            self.partial_from = open.offset;
+            self.open = Some(open);
+            return Ok(());
+        }
+        notices.push(format!(
+            "{} was rotated; following the new file",
+            self.path.display()
+        ));
+        let resume = live.and_then(|id| self.known.iter().find(|p| p.identity == id).copied());
+        self.open = match resume {
+            Some(resume) => Some(open_at(&self.path, resume, notices)?),
+            None => open_from_top(&self.path)?,
+        };
+        self.partial_from = self.open.as_ref().map_or(0, |o| o.offset);
+        Ok(())
     }
 
     fn flush_partial(
@@ -281,7 +377,7 @@ fn open_at(path: &Path, pos: FilePosition, notices: &mut Vec<Notice>) -> io::Res
 }
 
 /// A rotated file keeps its identity under a new name in the same directory (app.log.1).
-pub(crate) fn find_by_identity(path: &Path, identity: FileIdentity) -> io::Result<Option<PathBuf>> {
+fn find_by_identity(path: &Path, identity: FileIdentity) -> io::Result<Option<PathBuf>> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -336,7 +432,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         append(&path, "one\ntw");
-        let (mut file, _) = FollowedFile::open(&path, None).unwrap();
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
         assert_eq!(drain(&mut file), [("one".to_string(), 0)]);
         assert_eq!(file.position().unwrap().offset, 4);
         append(&path, "o\nthree\n");
@@ -352,7 +448,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         append(&path, "a\n");
-        let (mut file, _) = FollowedFile::open(&path, None).unwrap();
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
         assert_eq!(texts(drain(&mut file)), ["a"]);
         append(&path, "b\nunfinished");
         std::fs::rename(&path, dir.path().join("app.log.1")).unwrap();
@@ -375,7 +471,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         append(&path, "first line\n");
-        let (mut file, _) = FollowedFile::open(&path, None).unwrap();
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
         assert_eq!(texts(drain(&mut file)), ["first line"]);
         std::fs::copy(&path, dir.path().join("app.log.1")).unwrap();
         std::fs::File::create(&path).unwrap();
@@ -398,7 +494,7 @@ mod tests {
         drop(file);
         std::fs::File::create(&path).unwrap();
         append(&path, "y\n");
-        let (mut file, notices) = FollowedFile::open(&path, Some(at)).unwrap();
+        let (mut file, notices) = FollowedFile::open(&path, &[at]).unwrap();
         assert!(notices[0].contains("shorter"), "{notices:?}");
         assert_eq!(texts(drain(&mut file)), ["y"]);
         assert_eq!(file.position().unwrap().truncations, 2);
@@ -409,7 +505,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         append(&path, "a\nb\n");
-        let (mut file, _) = FollowedFile::open(&path, None).unwrap();
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
         drain(&mut file);
         let saved = FilePosition {
             identity: file.position().unwrap().identity,
@@ -419,7 +515,7 @@ mod tests {
         drop(file);
         std::fs::rename(&path, dir.path().join("app.log.1")).unwrap();
         append(&path, "c\n");
-        let (mut file, notices) = FollowedFile::open(&path, Some(saved)).unwrap();
+        let (mut file, notices) = FollowedFile::open(&path, &[saved]).unwrap();
         assert!(notices[0].contains("rotated to"), "{notices:?}");
         assert_eq!(texts(drain(&mut file)), ["b"]);
         assert_eq!(texts(drain(&mut file)), ["c"]);
@@ -429,10 +525,236 @@ mod tests {
     fn a_file_that_does_not_exist_yet_is_waited_for() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("later.log");
-        let (mut file, notices) = FollowedFile::open(&path, None).unwrap();
+        let (mut file, notices) = FollowedFile::open(&path, &[]).unwrap();
         assert!(notices[0].contains("waiting"));
         assert!(drain(&mut file).is_empty());
         append(&path, "hello\n");
         assert_eq!(texts(drain(&mut file)), ["hello"]);
+    }
+
+    /// Renames app.log.N to app.log.N+1 (oldest first), app.log to app.log.1, and creates
+    /// an empty app.log: logrotate's default scheme.
+    fn rotate(path: &Path) {
+        let dir = path.parent().unwrap();
+        let mut n = 1;
+        while dir.join(format!("app.log.{n}")).exists() {
+            n += 1;
+        }
+        for k in (1..n).rev() {
+            std::fs::rename(
+                dir.join(format!("app.log.{k}")),
+                dir.join(format!("app.log.{}", k + 1)),
+            )
+            .unwrap();
+        }
+        std::fs::rename(path, dir.join("app.log.1")).unwrap();
+        std::fs::File::create(path).unwrap();
+    }
+
+    #[test]
+    fn every_generation_rotated_while_stopped_is_read_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        append(&path, "a1\na2\n");
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
+        assert_eq!(texts(drain(&mut file)), ["a1", "a2"]);
+        let stopped_at = file.position().unwrap();
+        drop(file);
+        // Stopped at the end of the first file; two rotations while not shipping.
+        rotate(&path);
+        append(&path, "b1\nb2\n");
+        rotate(&path);
+        append(&path, "c1\n");
+        let (mut file, notices) = FollowedFile::open(&path, &[stopped_at]).unwrap();
+        assert!(notices[0].contains("rotated to"), "{notices:?}");
+        let mut read = Vec::new();
+        for _ in 0..4 {
+            read.extend(texts(drain(&mut file)));
+        }
+        assert_eq!(read, ["b1", "b2", "c1"]);
+    }
+
+    #[test]
+    fn two_rotations_between_two_reads_skip_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        append(&path, "a1\n");
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
+        assert_eq!(texts(drain(&mut file)), ["a1"]);
+        append(&path, "a2\n");
+        rotate(&path);
+        append(&path, "b1\n");
+        rotate(&path);
+        append(&path, "c1\n");
+        let mut read = Vec::new();
+        for _ in 0..4 {
+            read.extend(texts(drain(&mut file)));
+        }
+        assert_eq!(read, ["a2", "b1", "c1"]);
+    }
+
+    #[test]
+    fn a_generation_compressed_before_it_was_read_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        append(&path, "a1\n");
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
+        drain(&mut file);
+        let stopped_at = file.position().unwrap();
+        drop(file);
+        rotate(&path);
+        append(&path, "b1\n");
+        rotate(&path);
+        // The newer rotated generation was compressed (as logrotate's `compress` does
+        // without `delaycompress`): written anew under a .gz name.
+        let one = dir.path().join("app.log.1");
+        std::fs::write(dir.path().join("app.log.1.gz"), b"\x1f\x8b").unwrap();
+        std::fs::remove_file(&one).unwrap();
+        append(&path, "c1\n");
+        let (mut file, _) = FollowedFile::open(&path, &[stopped_at]).unwrap();
+        let mut notices = Vec::new();
+        let mut read = Vec::new();
+        for _ in 0..4 {
+            file.read_available(usize::MAX, &mut notices, &mut |l, _| {
+                read.push(String::from_utf8(l.to_vec()).unwrap());
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(read, ["c1"]);
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains("compressed") && n.contains("app.log.1.gz")),
+            "{notices:?}"
+        );
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Write(usize),
+        Rotate,
+        Read,
+        Commit,
+        Kill,
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (1usize..6).prop_map(Op::Write),
+            2 => Just(Op::Rotate),
+            3 => Just(Op::Read),
+            2 => Just(Op::Commit),
+            1 => Just(Op::Kill),
+        ]
+    }
+
+    /// A follower and the store it feeds, as the embedded store keeps them: lines handed
+    /// out are committed with the position each reaches in its file (by identity), and a
+    /// kill loses what was handed out since the last commit.
+    struct Follower {
+        path: PathBuf,
+        file: Option<FollowedFile>,
+        handed_out: Vec<(FileIdentity, u64, String)>,
+        committed: Vec<String>,
+        known: std::collections::BTreeMap<(u64, u64), FilePosition>,
+    }
+
+    impl Follower {
+        fn file(&mut self) -> &mut FollowedFile {
+            if self.file.is_none() {
+                let known: Vec<FilePosition> = self.known.values().copied().collect();
+                self.file = Some(FollowedFile::open(&self.path, &known).unwrap().0);
+            }
+            self.file.as_mut().unwrap()
+        }
+
+        fn read(&mut self) {
+            let file = self.file();
+            let before = file.position();
+            let mut lines = Vec::new();
+            let mut notices = Vec::new();
+            file.read_available(usize::MAX, &mut notices, &mut |l, at| {
+                lines.push((
+                    String::from_utf8(l.to_vec()).unwrap(),
+                    at + l.len() as u64 + 1,
+                ));
+                Ok(())
+            })
+            .unwrap();
+            // As a lane does: what one call read comes from the file open when it began.
+            let Some(from) = before.or(file.position()) else {
+                assert!(lines.is_empty());
+                return;
+            };
+            for (line, end) in lines {
+                self.handed_out.push((from.identity, end, line));
+            }
+        }
+
+        fn commit(&mut self) {
+            for (identity, end, line) in self.handed_out.drain(..) {
+                self.known.insert(
+                    (identity.device, identity.inode),
+                    FilePosition {
+                        identity,
+                        offset: end,
+                        truncations: 0,
+                    },
+                );
+                self.committed.push(line);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn writes_rotations_and_kills_lose_and_repeat_nothing(
+            ops in proptest::collection::vec(op(), 1..40)
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("app.log");
+            std::fs::File::create(&path).unwrap();
+            let mut written = Vec::new();
+            // Following starts before the first write, from a first position at the top.
+            let (first, _) = FollowedFile::open(&path, &[]).unwrap();
+            let start = first.position().unwrap();
+            let mut follower = Follower {
+                path: path.clone(),
+                file: Some(first),
+                handed_out: Vec::new(),
+                committed: Vec::new(),
+                known: [((start.identity.device, start.identity.inode), start)].into(),
+            };
+            for op in ops {
+                match op {
+                    Op::Write(n) => {
+                        let mut text = String::new();
+                        for _ in 0..n {
+                            let line = format!("line-{}", written.len());
+                            text.push_str(&line);
+                            text.push('\n');
+                            written.push(line);
+                        }
+                        append(&path, &text);
+                    }
+                    Op::Rotate => rotate(&path),
+                    Op::Read => follower.read(),
+                    Op::Commit => follower.commit(),
+                    Op::Kill => {
+                        follower.file = None;
+                        follower.handed_out.clear();
+                    }
+                }
+            }
+            // Running on until nothing is left: every line once, in the order written.
+            for _ in 0..(written.len() + 60) {
+                follower.read();
+            }
+            follower.commit();
+            proptest::prop_assert_eq!(&follower.committed, &written);
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod followed_file;
+mod generations;
 pub mod lane;
 pub mod multiline;
 mod quiet_pipe;

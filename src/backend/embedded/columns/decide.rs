@@ -1,6 +1,5 @@
-//! Deciding a query's required clauses on a block's columns, without building events. For
-//! each row: `No` (some required clause fails: the row cannot match), `Yes` (every required
-//! clause holds and they are the whole query) or `Maybe` (the predicate must look). A count
+//! Deciding a query on a block's columns, without building events. For each row: `No`
+//! (the row cannot match), `Yes` (it matches) or `Maybe` (the predicate must look). A count
 //! adds the `Yes` rows and asks `query::matches` only about the `Maybe` ones; a search builds
 //! no event for a `No` row.
 //!
@@ -18,7 +17,7 @@ use super::fields::{visit_cells, Cell};
 use super::part::BlockEntry;
 use crate::event::{Level, LogEvent};
 use crate::query::ast::{within, Range};
-use crate::query::words::contains_phrase;
+use crate::query::words::{contains_phrase, fold, word_spans};
 use crate::query::{clause_matches, Clause, Query, Target, Test};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,40 +28,28 @@ pub enum Verdict {
 }
 
 /// Each row's verdict, or `None` when no clause of `query` can be decided on columns.
+/// The query is decided as a tree in three-valued logic: `AND` takes the lowest verdict of
+/// its parts, `OR` the highest, `NOT` swaps `Yes` and `No`, and a clause not decided here is
+/// `Maybe`; so a row is `Yes` or `No` only when the whole query is settled for it.
 pub fn verdicts(
     query: &Query,
     entry: &BlockEntry,
     opened: &Opened<'_>,
 ) -> Result<Option<Vec<Verdict>>, BlockError> {
-    let required: &[Query] = match query {
-        Query::And(all) => all,
-        Query::Clause(_) => std::slice::from_ref(query),
-        _ => return Ok(None),
+    let mut deciding = Deciding {
+        entry,
+        opened,
+        ranks: None,
+        decided_any: false,
     };
-    let n = opened.summary.events;
-    let mut rows = vec![Verdict::Yes; n];
-    let mut decided_any = false;
-    let mut ranks: Option<Vec<u8>> = None;
-    for conjunct in required {
-        let Query::Clause(clause) = conjunct else {
-            lower_all(&mut rows, Verdict::Maybe);
-            continue;
-        };
-        match decide(clause, entry, opened, &mut ranks)? {
-            Some(Decided::Uniform(verdict)) => lower_all(&mut rows, verdict),
-            Some(Decided::PerRow(verdicts)) => {
-                for (row, verdict) in rows.iter_mut().zip(verdicts) {
-                    *row = (*row).min(verdict);
-                }
-            }
-            None => {
-                lower_all(&mut rows, Verdict::Maybe);
-                continue;
-            }
-        }
-        decided_any = true;
+    let decided = deciding.evaluate(query)?;
+    if !deciding.decided_any {
+        return Ok(None);
     }
-    Ok(decided_any.then_some(rows))
+    Ok(Some(match decided {
+        Decided::Uniform(verdict) => vec![verdict; opened.summary.events],
+        Decided::PerRow(rows) => rows,
+    }))
 }
 
 enum Decided {
@@ -70,10 +57,189 @@ enum Decided {
     PerRow(Vec<Verdict>),
 }
 
-fn lower_all(rows: &mut [Verdict], to: Verdict) {
-    for row in rows {
-        *row = (*row).min(to);
+impl Decided {
+    /// Both verdicts combined row by row with `f`.
+    fn combine(self, other: Decided, f: fn(Verdict, Verdict) -> Verdict) -> Decided {
+        match (self, other) {
+            (Decided::Uniform(a), Decided::Uniform(b)) => Decided::Uniform(f(a, b)),
+            (Decided::PerRow(mut rows), Decided::Uniform(v))
+            | (Decided::Uniform(v), Decided::PerRow(mut rows)) => {
+                rows.iter_mut().for_each(|r| *r = f(*r, v));
+                Decided::PerRow(rows)
+            }
+            (Decided::PerRow(mut rows), Decided::PerRow(more)) => {
+                rows.iter_mut().zip(more).for_each(|(r, m)| *r = f(*r, m));
+                Decided::PerRow(rows)
+            }
+        }
     }
+
+    fn is(&self, verdict: Verdict) -> bool {
+        matches!(self, Decided::Uniform(v) if *v == verdict)
+    }
+}
+
+fn negate(verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Yes => Verdict::No,
+        Verdict::No => Verdict::Yes,
+        Verdict::Maybe => Verdict::Maybe,
+    }
+}
+
+/// One block's columns being used to decide a query.
+struct Deciding<'b, 'o> {
+    entry: &'b BlockEntry,
+    opened: &'b Opened<'o>,
+    /// The level column, once read.
+    ranks: Option<Vec<u8>>,
+    decided_any: bool,
+}
+
+impl Deciding<'_, '_> {
+    fn evaluate(&mut self, query: &Query) -> Result<Decided, BlockError> {
+        Ok(match query {
+            Query::All => Decided::Uniform(Verdict::Yes),
+            Query::Clause(clause) => {
+                match decide(clause, self.entry, self.opened, &mut self.ranks)? {
+                    Some(decided) => {
+                        self.decided_any = true;
+                        decided
+                    }
+                    None => Decided::Uniform(Verdict::Maybe),
+                }
+            }
+            Query::Not(inner) => match self.evaluate(inner)? {
+                Decided::Uniform(v) => Decided::Uniform(negate(v)),
+                Decided::PerRow(mut rows) => {
+                    rows.iter_mut().for_each(|r| *r = negate(*r));
+                    Decided::PerRow(rows)
+                }
+            },
+            Query::And(all) => {
+                let mut decided = Decided::Uniform(Verdict::Yes);
+                for part in all {
+                    decided = decided.combine(self.evaluate(part)?, Verdict::min);
+                    if decided.is(Verdict::No) {
+                        break;
+                    }
+                }
+                decided
+            }
+            Query::Or(any) => {
+                // Single words of the message are looked for together, in one pass over
+                // the messages: an OR of a hundred words reads each message once.
+                let words: Vec<&str> = any.iter().filter_map(single_word).collect();
+                let mut decided = Decided::Uniform(Verdict::No);
+                if words.len() > 1 {
+                    decided = Decided::PerRow(self.opened.with_messages(|column| {
+                        any_word(self.opened.summary.events, column, &words)
+                    })??);
+                    self.decided_any = true;
+                }
+                for part in any {
+                    if words.len() > 1 && single_word(part).is_some() {
+                        continue;
+                    }
+                    decided = decided.combine(self.evaluate(part)?, Verdict::max);
+                    if decided.is(Verdict::Yes) {
+                        break;
+                    }
+                }
+                decided
+            }
+        })
+    }
+}
+
+/// The word of a clause that looks for one word of the message.
+fn single_word(query: &Query) -> Option<&str> {
+    match query {
+        Query::Clause(Clause {
+            target: Target::Message,
+            test: Test::Words(words),
+        }) if words.len() == 1 => words.first().map(String::as_str),
+        _ => None,
+    }
+}
+
+/// Whether each message holds any of `words` (folded). When the words are ASCII, one
+/// Aho-Corasick pass over the lower-cased column finds the messages that hold any of them
+/// as a substring; only those (and messages that are not ASCII) have their words read.
+fn any_word(events: usize, column: &[u8], words: &[&str]) -> Result<Vec<Verdict>, BlockError> {
+    let damaged = || BlockError::Damaged("messages");
+    let mut spans = Vec::with_capacity(events);
+    let mut reader = super::varint::Reader::new(column);
+    for _ in 0..events {
+        let bytes = reader.bytes_ref().ok_or_else(damaged)?;
+        let start = bytes.as_ptr() as usize - column.as_ptr() as usize;
+        spans.push(start..start + bytes.len());
+    }
+    let open = if words.iter().all(|w| w.is_ascii()) {
+        candidates_of_any(column, &spans, words)
+    } else {
+        vec![true; events]
+    };
+    let wanted: std::collections::HashSet<&str> = words.iter().copied().collect();
+    let mut folded = String::new();
+    let mut rows = Vec::with_capacity(events);
+    for (span, open) in spans.into_iter().zip(open) {
+        if !open {
+            rows.push(Verdict::No);
+            continue;
+        }
+        let message = std::str::from_utf8(&column[span]).map_err(|_| damaged())?;
+        let holds = word_spans(message).any(|(_, word)| {
+            if word.is_ascii() {
+                folded.clear();
+                folded.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                wanted.contains(folded.as_str())
+            } else {
+                wanted.contains(fold(word).as_str())
+            }
+        });
+        rows.push(yes_if(holds));
+    }
+    Ok(rows)
+}
+
+/// Which messages can hold one of the ASCII `words`: those with one of them as a
+/// substring (case aside), and those that are not ASCII.
+fn candidates_of_any(column: &[u8], spans: &[std::ops::Range<usize>], words: &[&str]) -> Vec<bool> {
+    let Ok(finder) = aho_corasick::AhoCorasick::new(words) else {
+        return vec![true; spans.len()];
+    };
+    let mut open: Vec<bool> = spans
+        .iter()
+        .map(|span| !column[span.clone()].is_ascii())
+        .collect();
+    with_lower_case(column, |lower| {
+        let mut row = 0;
+        for found in finder.find_overlapping_iter(lower) {
+            while row < spans.len() && spans[row].end < found.end() {
+                row += 1;
+            }
+            if row < spans.len() && spans[row].start <= found.start() {
+                open[row] = true;
+            }
+        }
+    });
+    open
+}
+
+/// Hands `column` in ASCII lower case to `f`, in a buffer this thread keeps.
+fn with_lower_case<R>(column: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    LOWER.with(|lower| {
+        let mut fresh = Vec::new();
+        let mut kept = lower.try_borrow_mut();
+        let lower = match kept.as_deref_mut() {
+            Ok(kept) => kept,
+            Err(_) => &mut fresh,
+        };
+        lower.clear();
+        lower.extend(column.iter().map(u8::to_ascii_lowercase));
+        f(lower)
+    })
 }
 
 fn yes_if(holds: bool) -> Verdict {
@@ -208,15 +374,7 @@ fn candidates(column: &[u8], spans: &[std::ops::Range<usize>], words: &[String])
         .iter()
         .map(|span| !column[span.clone()].is_ascii())
         .collect();
-    LOWER.with(|lower| {
-        let mut fresh = Vec::new();
-        let mut kept = lower.try_borrow_mut();
-        let lower = match kept.as_deref_mut() {
-            Ok(kept) => kept,
-            Err(_) => &mut fresh,
-        };
-        lower.clear();
-        lower.extend(column.iter().map(u8::to_ascii_lowercase));
+    with_lower_case(column, |lower| {
         let mut row = 0;
         for found in memchr::memmem::find_iter(lower, longest.as_bytes()) {
             while row < spans.len() && spans[row].end < found + longest.len() {

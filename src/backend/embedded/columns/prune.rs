@@ -105,14 +105,55 @@ pub fn field_paths(query: &Query, out: &mut Vec<String>) {
     }
 }
 
-/// Words every match must contain (those of a message clause that all matches need).
-pub fn required_words(query: &Query) -> Vec<String> {
-    match query {
-        Query::Clause(Clause {
-            target: Target::Message,
-            test: Test::Words(words),
-        }) => words.clone(),
-        Query::And(all) => all.iter().flat_map(required_words).collect(),
-        _ => Vec::new(),
+/// The words a block's word filter must hold for the block to hold a match: every word
+/// of a message clause all matches need, and of an `OR`, the words of one of its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WordsNeeded {
+    /// The filter rules nothing out.
+    Nothing,
+    Every(Vec<String>),
+    All(Vec<WordsNeeded>),
+    OneOf(Vec<WordsNeeded>),
+}
+
+impl WordsNeeded {
+    pub fn of(query: &Query) -> WordsNeeded {
+        match query {
+            Query::Clause(Clause {
+                target: Target::Message,
+                test: Test::Words(words),
+            }) if !words.is_empty() => WordsNeeded::Every(words.clone()),
+            Query::And(all) => {
+                let needed: Vec<WordsNeeded> = all
+                    .iter()
+                    .map(WordsNeeded::of)
+                    .filter(|n| *n != WordsNeeded::Nothing)
+                    .collect();
+                if needed.is_empty() {
+                    WordsNeeded::Nothing
+                } else {
+                    WordsNeeded::All(needed)
+                }
+            }
+            Query::Or(any) => {
+                let needed: Vec<WordsNeeded> = any.iter().map(WordsNeeded::of).collect();
+                if needed.contains(&WordsNeeded::Nothing) {
+                    WordsNeeded::Nothing
+                } else {
+                    WordsNeeded::OneOf(needed)
+                }
+            }
+            _ => WordsNeeded::Nothing,
+        }
+    }
+
+    /// Whether a block whose filter says `may_hold` of its words can hold a match.
+    pub fn may_be_in(&self, may_hold: &dyn Fn(&str) -> bool) -> bool {
+        match self {
+            WordsNeeded::Nothing => true,
+            WordsNeeded::Every(words) => words.iter().all(|w| may_hold(w)),
+            WordsNeeded::All(all) => all.iter().all(|n| n.may_be_in(may_hold)),
+            WordsNeeded::OneOf(any) => any.iter().any(|n| n.may_be_in(may_hold)),
+        }
     }
 }

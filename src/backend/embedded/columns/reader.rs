@@ -13,7 +13,7 @@ use super::block::{self, Parts};
 use super::head_cache::HeadBudget;
 use super::manifest::Manifest;
 use super::part::{self, BlockEntry, Part};
-use super::prune::{field_paths, may_match, parts_needed, required_words};
+use super::prune::{field_paths, may_match, parts_needed, WordsNeeded};
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Result, StoreError};
 use crate::backend::embedded::{Checkpoint, Order, StoreStats};
@@ -31,8 +31,8 @@ const ALL_SEQS: Range<u64> = 0..u64::MAX;
 
 /// What a query needs of the blocks it reads, worked out once per query.
 struct Plan {
-    /// Words every match contains (checked against each block's word filter).
-    words: Vec<String>,
+    /// Words a block's word filter must hold for it to hold a match.
+    words: WordsNeeded,
     needed: Parts,
     /// The `fields` paths it names.
     paths: Vec<String>,
@@ -43,7 +43,7 @@ impl Plan {
         let mut paths = Vec::new();
         field_paths(query, &mut paths);
         Plan {
-            words: required_words(query),
+            words: WordsNeeded::of(query),
             needed: parts_needed(query),
             paths,
         }

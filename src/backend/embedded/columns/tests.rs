@@ -641,6 +641,12 @@ mod stored {
             "status:[500 TO 599] AND service:gateway",
             "nope:>1",
             "NOT latency_ms:<1000",
+            "timeout OR refused OR declined OR Cache OR miss OR ORDER OR nosuchword",
+            "NOT (timeout OR refused OR declined) AND level:>=warn",
+            "(timeout OR refused) AND NOT service:payments",
+            "timeout OR \"connection refused\" OR level:fatal OR status:>=500",
+            "(level:error OR level:fatal) OR (service:auth AND NOT login)",
+            "ünïcode OR timeout OR ORDERS",
         ] {
             let query = parse(text, Timestamp::now()).unwrap();
             let expected: Vec<&LogEvent> = events.iter().filter(|e| matches(&query, e)).collect();

@@ -104,7 +104,9 @@ impl ColumnReader {
                 return None;
             }
         };
-        let admitted = plan.words.iter().all(|w| opened.summary.words.may_hold(w))
+        let admitted = plan
+            .words
+            .may_be_in(&|word| opened.summary.words.may_hold(word))
             && fields_may_match(query, &opened.summary);
         admitted.then_some(opened)
     }
