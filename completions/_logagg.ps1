@@ -285,6 +285,8 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
         'logagg;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one, printed at start)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Requests answered at once [default: the number of cores]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'A query still running after this long is stopped and answered 503')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections held at once; more are answered 503 and closed')
             [CompletionResult]::new('--head-cache', '--head-cache', [CompletionResultType]::ParameterName, 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none')
             [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')

@@ -1236,7 +1236,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__serve)
-            opts="-h --listen --threads --head-cache --max-events --data-dir --config --profile --color --help"
+            opts="-h --listen --threads --timeout --max-connections --head-cache --max-events --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1247,6 +1247,14 @@ _logagg() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

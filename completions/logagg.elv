@@ -267,6 +267,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;serve'= {
             cand --listen 'Address to listen on (port 0 picks a free one, printed at start)'
             cand --threads 'Requests answered at once [default: the number of cores]'
+            cand --timeout 'A query still running after this long is stopped and answered 503'
+            cand --max-connections 'Connections held at once; more are answered 503 and closed'
             cand --head-cache 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none'
             cand --max-events 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it'
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'

@@ -282,6 +282,8 @@ complete -c logagg -n "__fish_logagg_using_subcommand demo" -l headless -d 'Run 
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free one, printed at start)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l threads -d 'Requests answered at once [default: the number of cores]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l timeout -d 'A query still running after this long is stopped and answered 503' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l max-connections -d 'Connections held at once; more are answered 503 and closed' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l head-cache -d 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l max-events -d 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F

@@ -172,7 +172,10 @@ fn exit_statuses_and_query_errors() {
     let deep = format!("{}x{}", "(".repeat(9_000), ")".repeat(9_000));
     let out = stderr_of(dir.path(), &["query", &deep, "--count"], 2);
     assert!(out.contains("nested more than 64 levels"), "{out}");
-    assert!(out.len() < 500, "the pointer shows the place, not the whole query");
+    assert!(
+        out.len() < 500,
+        "the pointer shows the place, not the whole query"
+    );
     let warn = stderr_of(dir.path(), &["query", "lvl:error"], 1);
     assert!(warn.contains("no stored event has a field 'lvl'"));
     let explain =

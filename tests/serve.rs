@@ -198,7 +198,11 @@ fn bad_requests_are_refused_with_the_reason() {
         ("/api/v1/count?q=service%3A%28auth", 400, "column 9"),
         ("/api/v1/count?lmit=3", 400, "unknown parameter 'lmit'"),
         (
-            &format!("/api/v1/count?q={}x{}", "%28".repeat(3_000), "%29".repeat(3_000)),
+            &format!(
+                "/api/v1/count?q={}x{}",
+                "%28".repeat(3_000),
+                "%29".repeat(3_000)
+            ),
             400,
             "nested more than",
         ),
@@ -306,4 +310,125 @@ fn a_missing_store_or_a_taken_port_is_a_clear_error() {
         said.contains("--listen 'localhost' is not an address"),
         "{said}"
     );
+}
+
+/// A query that reads every message with 2,000 regexes: seconds per few blocks.
+fn costly_query() -> String {
+    let q = (0..2000)
+        .map(|i| format!("message:/x{i}q/"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!("/api/v1/count?{}", encoded(&[("q", &q)]))
+}
+
+fn threads_of(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn one_request_cannot_take_the_server_down() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 16, 300_000);
+    let server = Server::start_with(dir.path(), &["--threads", "1", "--timeout", "2s"]);
+    // Past its time: stopped and answered 503, saying which limit.
+    let started = Instant::now();
+    let (status, body) = server.get(&costly_query());
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("--timeout"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    // A client that leaves: its query stops (no timeout would stop it here), and the one
+    // worker answers the next request.
+    let patient = Server::start_with(dir.path(), &["--threads", "1", "--timeout", "1h"]);
+    for _ in 0..3 {
+        let mut gone = TcpStream::connect(&patient.addr).unwrap();
+        write!(
+            gone,
+            "GET {} HTTP/1.0\r\nHost: test\r\n\r\n",
+            costly_query()
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        drop(gone);
+    }
+    let mut next = TcpStream::connect(&patient.addr).unwrap();
+    next.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        next,
+        "GET /api/v1/count?q=level:error HTTP/1.0\r\nHost: test\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    next.read_to_string(&mut answer)
+        .expect("the worker is still busy with queries whose clients left");
+    assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
+    drop(patient);
+    // Bytes that are not UTF-8 once decoded are refused, not replaced.
+    let (status, body) = server.get("/api/v1/count?q=%FF%FE");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("not UTF-8"), "{body}");
+    // Many connections that never send a request hold no thread each, and health answers.
+    let idle: Vec<TcpStream> = (0..600)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        threads_of(server.child.id()) < 40,
+        "{} threads",
+        threads_of(server.child.id())
+    );
+    let (status, _) = server.get("/health");
+    assert!(status == 200 || status == 503, "{status}");
+    drop(idle);
+    // SIGTERM stops it while a query runs.
+    let mut busy = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        busy,
+        "GET {} HTTP/1.0\r\nHost: test\r\n\r\n",
+        costly_query()
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn connections_past_the_limit_are_refused_and_idle_ones_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 17, 100);
+    let server = Server::start_with(dir.path(), &["--max-connections", "4"]);
+    let held: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, body) = server.get("/health");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("--max-connections"), "{body}");
+    // A connection that sends nothing is closed after the idle time, freeing its place.
+    let mut first = held.into_iter().next().unwrap();
+    first
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let read = first.read_to_end(&mut rest);
+    assert!(read.is_ok(), "{read:?}");
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, _) = server.get("/health");
+    assert_eq!(status, 200);
 }

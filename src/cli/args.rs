@@ -639,6 +639,12 @@ pub struct ServeArgs {
     /// Requests answered at once [default: the number of cores]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// A query still running after this long is stopped and answered 503
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub timeout: String,
+    /// Connections held at once; more are answered 503 and closed
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_connections: usize,
     /// Memory for block heads (Bloom filters, summaries) kept between requests, so word
     /// queries do not read them again; 0 keeps none
     #[arg(long, default_value = "256MiB", value_name = "SIZE")]

@@ -70,7 +70,9 @@ struct Params {
 impl Params {
     fn parse(query_string: &str) -> Result<Params, String> {
         let mut params = Params::default();
-        for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        for pair in query_string.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (name, value) = (decoded(name)?, decoded(value)?);
             let Some(known) = KNOWN.into_iter().find(|k| *k == name) else {
                 return Err(format!(
                     "unknown parameter '{name}'; the API takes {}",
@@ -85,7 +87,7 @@ impl Params {
                 "order" => &mut params.order,
                 _ => &mut params.by,
             };
-            if slot.replace(value.into_owned()).is_some() {
+            if slot.replace(value).is_some() {
                 return Err(format!("parameter '{name}' is given twice"));
             }
             params.given.push(known);
@@ -142,12 +144,35 @@ impl Params {
     }
 }
 
+/// A part of a query string decoded (`+` is a space, `%XX` a byte), refused when the
+/// bytes are not UTF-8: replacing them would search for something the client never sent.
+fn decoded(part: &str) -> Result<String, String> {
+    let spaced = part.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| {
+            format!(
+                "'{part}' is not UTF-8 once decoded; percent-encode the UTF-8 bytes of the text"
+            )
+        })
+}
+
 /// What one request may ask for.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Events one answer holds at most: an answer is built whole in memory, so a request
     /// for every event of a large store must not take the server down.
     pub max_events: usize,
+}
+
+/// Answers `GET /health` (which takes no parameter).
+pub fn answer_health(url: &str) -> Reply {
+    let (_, query_string) = url.split_once('?').unwrap_or((url, ""));
+    match Params::parse(query_string).and_then(|p| p.only("/health", &[])) {
+        Ok(()) => Reply::ok(TEXT, b"ok\n".to_vec()),
+        Err(message) => bad(message),
+    }
 }
 
 /// Answers the request for `url` (path and query string) from `reader`, as of `now`.
@@ -158,10 +183,7 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -
         Err(message) => return Reply::error(400, &message),
     };
     let answered = match path {
-        "/health" => match params.only("/health", &[]) {
-            Ok(()) => return Reply::ok(TEXT, b"ok\n".to_vec()),
-            Err(message) => return bad(message),
-        },
+        "/health" => return answer_health(url),
         "/api/v1/query" => events(reader, &params, now, limits),
         "/api/v1/count" => count(reader, &params, now),
         "/api/v1/count_by" => count_by(reader, &params, now),

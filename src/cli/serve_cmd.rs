@@ -1,7 +1,13 @@
-//! `logagg serve`: the embedded store's HTTP API (`serve_api.rs`), answered by a few threads
-//! sharing one reader until Ctrl-C or SIGTERM. The reader stays open between requests and
-//! moves to the store's last commit before each one, so a writer (`ship`, `simulate`,
-//! `ingest`) may run beside it.
+//! `logagg serve`: the embedded store's HTTP API (`serve_api.rs`). Connections are held by
+//! an async server (HTTP/1.1, keep-alive), each request's query runs on one of `--threads`
+//! workers sharing one reader, which stays open between requests and moves to the store's
+//! last commit before each one, so a writer (`ship`, `simulate`, `ingest`) may run beside it.
+//!
+//! What one client can cost is bounded: at most `--max-connections` connections (more are
+//! answered 503 and closed), a connection that sends no complete request head within
+//! `IDLE` is closed, a query that runs past `--timeout` is stopped and answered 503, and a
+//! query whose client went away is stopped at its next block. `/health` never waits for a
+//! worker. Ctrl-C or SIGTERM stops it within a fraction of a second, queries included.
 
 use super::args::ServeArgs;
 use super::serve_api::{self, Limits, Reply};
@@ -9,15 +15,38 @@ use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::store_warnings::DamageReport;
 use super::Outcome;
+use crate::backend::embedded::columns::interruptible;
 use crate::backend::embedded::StoreReader;
 use crate::event::Timestamp;
+use crate::query::time::parse_duration;
 use anyhow::{anyhow, Context, Result};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::{Request, Response};
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
-/// How often an idle thread looks whether it was asked to stop.
-const STOP_CHECK: Duration = Duration::from_millis(200);
+/// How long a connection may take to send a request's head (and how long an idle
+/// keep-alive connection is kept).
+const IDLE: Duration = Duration::from_secs(10);
+/// How often the server looks whether it was asked to stop.
+const STOP_CHECK: Duration = Duration::from_millis(100);
+
+/// What the request handlers share.
+struct Shared {
+    reader: StoreReader,
+    limits: Limits,
+    /// One permit per worker: a query waits for one.
+    workers: Semaphore,
+    timeout: Duration,
+    damage: Mutex<DamageReport>,
+    /// The stop flags of the queries running, raised all at once on shutdown.
+    running: Mutex<Vec<Arc<AtomicBool>>>,
+}
 
 pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
     let addr: SocketAddr = args.listen.parse().with_context(|| {
@@ -26,84 +55,241 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
             args.listen
         )
     })?;
+    let timeout = parse_duration(&args.timeout)
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| anyhow!("--timeout '{}' is not a duration such as 30s", args.timeout))?;
     let head_bytes = super::settings::parse_size("--head-cache", &args.head_cache)?;
     let reader = StoreReader::open_keeping_heads(
         &settings.data_dir,
         usize::try_from(head_bytes).unwrap_or(usize::MAX),
     )?;
-    let server = tiny_http::Server::http(addr).map_err(|e| {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
         anyhow!("cannot listen on {addr}: {e}; pick another --listen (port 0 picks a free one)")
     })?;
-    let bound = server.server_addr().to_ip().unwrap_or(addr);
+    listener
+        .set_nonblocking(true)
+        .context("cannot set up the listening socket")?;
+    let bound = listener.local_addr().unwrap_or(addr);
+    if !bound.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {bound}, which other hosts can reach: the API has no authentication, so anyone who can reach it reads the whole store"
+        );
+    }
     let shutdown = Shutdown::install()?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .clamp(1, 64);
+    let shared = Arc::new(Shared {
+        reader,
+        limits: Limits {
+            max_events: args.max_events.max(1),
+        },
+        workers: Semaphore::new(threads),
+        timeout,
+        damage: Mutex::new(DamageReport::default()),
+        running: Mutex::new(Vec::new()),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(threads)
+        .thread_name("serve")
+        .enable_all()
+        .build()
+        .context("cannot start the server's threads")?;
     println!(
         "serving the store at {} on http://{bound} (GET /api/v1/query, /api/v1/count, /api/v1/count_by, /health); Ctrl-C stops",
         settings.data_dir.display()
     );
     use std::io::Write;
     std::io::stdout().flush()?;
-    let limits = Limits {
-        max_events: args.max_events.max(1),
-    };
-    let damage = Mutex::new(DamageReport::default());
-    let stopped = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| answer_until_stopped(&server, &reader, limits, &shutdown, &damage))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(anyhow!("a thread answering requests stopped")))
-            })
-            .collect::<Result<Vec<()>>>()
-    });
-    stopped?;
+    let connections = args.max_connections.max(1);
+    runtime.block_on(accept_until_stopped(
+        listener,
+        shared.clone(),
+        connections,
+        shutdown,
+    ))?;
+    // Queries still running stop at their next block; nobody waits for their answers.
+    stop_all(&shared);
+    runtime.shutdown_timeout(Duration::from_secs(2));
     Ok(Outcome::Done)
 }
 
-fn answer_until_stopped(
-    server: &tiny_http::Server,
-    reader: &StoreReader,
-    limits: Limits,
-    shutdown: &Shutdown,
-    damage: &Mutex<DamageReport>,
+async fn accept_until_stopped(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    connections: usize,
+    shutdown: Shutdown,
 ) -> Result<()> {
-    while !shutdown.requested() {
-        let request = match server.recv_timeout(STOP_CHECK) {
-            Ok(Some(request)) => request,
-            Ok(None) => continue,
-            Err(e) => return Err(anyhow!("cannot take requests any more: {e}")),
+    let listener =
+        tokio::net::TcpListener::from_std(listener).context("cannot take connections")?;
+    let open = Arc::new(Semaphore::new(connections));
+    let mut tick = tokio::time::interval(STOP_CHECK);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors or the like: the next accept may do.
+                Err(_) => {
+                    tokio::time::sleep(STOP_CHECK).await;
+                    continue;
+                }
+            },
+            _ = tick.tick() => {
+                if shutdown.requested() {
+                    return Ok(());
+                }
+                continue;
+            }
         };
-        let reply = reply_to(&request, reader, limits);
-        if let Ok(mut report) = damage.lock() {
-            report.say_new(reader);
-        }
-        let mut response =
-            tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-        if let Ok(header) =
-            tiny_http::Header::from_bytes(&b"Content-Type"[..], reply.content_type.as_bytes())
-        {
-            response.add_header(header);
-        }
-        // A client that went away before its answer is its own business.
-        let _ = request.respond(response);
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tokio::spawn(refuse_busy(stream, connections));
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, std::convert::Infallible>(respond(&shared, request).await) }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(IDLE)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            // A client that goes away mid-request drops the request's future, which stops
+            // its query (see `StopOnDrop`).
+            let _ = connection.await;
+            drop(permit);
+        });
     }
-    Ok(())
 }
 
-fn reply_to(request: &tiny_http::Request, reader: &StoreReader, limits: Limits) -> Reply {
-    if *request.method() != tiny_http::Method::Get {
-        return Reply::error(405, "only GET is answered");
+/// Answers a connection over the limit with 503 and closes it. What the client sent is
+/// read first (for a moment at most): closing a socket with unread bytes resets it, and
+/// the client would see the reset instead of the answer.
+async fn refuse_busy(mut stream: tokio::net::TcpStream, connections: usize) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = serde_json::json!({
+        "error": format!("the server holds {connections} connections already (its --max-connections); try again shortly")
+    })
+    .to_string();
+    let response = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\nRetry-After: 1\r\n\r\n{body}",
+        body.len()
+    );
+    let answered = async {
+        let mut head = [0u8; 4096];
+        let _ = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut head)).await;
+        stream.write_all(response.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut rest = [0u8; 4096];
+        while stream.read(&mut rest).await? > 0 {}
+        Ok::<(), std::io::Error>(())
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), answered).await;
+}
+
+/// A query's stop flag, known to the server while the query runs and raised when this is
+/// dropped: when the answer is given up on (the client went away, or the time ran out) the
+/// query stops at its next block.
+struct Running {
+    shared: Arc<Shared>,
+    flag: Arc<AtomicBool>,
+}
+
+impl Running {
+    fn start(shared: &Arc<Shared>) -> Running {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Ok(mut running) = shared.running.lock() {
+            running.push(flag.clone());
+        }
+        Running {
+            shared: shared.clone(),
+            flag,
+        }
     }
-    if let Err(e) = reader.refresh() {
-        return Reply::error(500, &format!("cannot read the store's last commit: {e}"));
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.flag.store(true, Ordering::Relaxed);
+        if let Ok(mut running) = self.shared.running.lock() {
+            running.retain(|f| !Arc::ptr_eq(f, &self.flag));
+        }
     }
-    serve_api::answer(reader, request.url(), Timestamp::now(), limits)
+}
+
+async fn respond(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let url = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_string(),
+        |p| p.as_str().to_string(),
+    );
+    let reply = if request.method() != hyper::Method::GET {
+        Reply::error(405, "only GET is answered")
+    } else if url == "/health" || url.starts_with("/health?") {
+        serve_api::answer_health(&url)
+    } else {
+        answer_query(shared, url).await
+    };
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(reply.status).unwrap_or(hyper::StatusCode::OK);
+    if let Ok(value) = hyper::header::HeaderValue::from_str(reply.content_type) {
+        response
+            .headers_mut()
+            .insert(hyper::header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+async fn answer_query(shared: &Arc<Shared>, url: String) -> Reply {
+    let running = Running::start(shared);
+    let deadline = tokio::time::Instant::now() + shared.timeout;
+    let too_long = || {
+        Reply::error(
+            503,
+            &format!(
+                "the query took longer than this server allows ({:?}, its --timeout) and was stopped; narrow it or its time range",
+                shared.timeout
+            ),
+        )
+    };
+    let Ok(Ok(worker)) = tokio::time::timeout_at(deadline, shared.workers.acquire()).await else {
+        return too_long();
+    };
+    let work = {
+        let (shared, flag) = (shared.clone(), running.flag.clone());
+        tokio::task::spawn_blocking(move || {
+            interruptible(&flag, || {
+                let reply = match shared.reader.refresh() {
+                    Ok(()) => {
+                        serve_api::answer(&shared.reader, &url, Timestamp::now(), shared.limits)
+                    }
+                    Err(e) => {
+                        Reply::error(500, &format!("cannot read the store's last commit: {e}"))
+                    }
+                };
+                if let Ok(mut report) = shared.damage.lock() {
+                    report.say_new(&shared.reader);
+                }
+                reply
+            })
+        })
+    };
+    let reply = match tokio::time::timeout_at(deadline, work).await {
+        Ok(Ok(reply)) => reply,
+        Ok(Err(_)) => Reply::error(500, "the query stopped unexpectedly"),
+        Err(_) => too_long(),
+    };
+    drop(worker);
+    reply
+}
+
+fn stop_all(shared: &Shared) {
+    if let Ok(running) = shared.running.lock() {
+        for flag in running.iter() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
 }

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// their own identity): readers and writers refuse it rather than guess.
     #[error("the store at {dir} cannot be used as it is: {reason}; run `logagg repair --data-dir {dir}` (add --dry-run to see what it would do first)")]
     NeedsRepair { dir: PathBuf, reason: String },
+    /// The query's caller asked it to stop (see `columns::interruptible`).
+    #[error("the query was stopped before it finished")]
+    Interrupted,
     // The cause is part of the message rather than a `source`, so that it is said once
     // however the error is printed.
     #[error("{context}: {cause}")]

@@ -32,7 +32,7 @@ mod sealer;
 mod varint;
 mod writer;
 
-pub use reader::{disk_bytes, ColumnReader, Found};
+pub use reader::{disk_bytes, interruptible, ColumnReader, Found};
 #[cfg(test)]
 pub use writer::Step;
 pub use writer::{ColumnWriter, BLOCK_EVENTS};

@@ -7,7 +7,10 @@
 //! cannot be opened, or a block that fails its checksum, is left out and listed in
 //! `damaged`: one damaged file costs its own events, not the store.
 
+mod interrupt;
 mod reading;
+
+pub use interrupt::interruptible;
 
 use super::block::{self, Parts};
 use super::head_cache::HeadBudget;
@@ -334,6 +337,9 @@ impl ColumnReader {
         let check = |share: Vec<(usize, usize)>| -> Result<Vec<&'v BlockEntry>> {
             let mut whole = Vec::with_capacity(share.len());
             for (p, b) in share {
+                if interrupt::requested() {
+                    return Err(StoreError::Interrupted);
+                }
                 let part = &view.parts[p];
                 match part.verify_block(b) {
                     Ok(()) => whole.extend(part.blocks.get(b)),

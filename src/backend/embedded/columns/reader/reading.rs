@@ -79,6 +79,9 @@ impl ColumnReader {
         b: usize,
         want: Want,
     ) -> Result<Option<DecodedBlock<'v>>> {
+        if super::interrupt::requested() {
+            return Err(StoreError::Interrupted);
+        }
         match self.admit(view, query, plan, p, b) {
             Some(opened) => self.decide_block(view, opened, query, plan, (p, b), want),
             None => Ok(None),
@@ -194,10 +197,17 @@ pub(super) fn shared_out<B: Send, T: Send>(
         shares[i % threads].push(block);
     }
     let work = &work;
+    let stop = super::interrupt::current();
     std::thread::scope(|scope| {
         let running: Vec<_> = shares
             .into_iter()
-            .map(|share| scope.spawn(move || work(share)))
+            .map(|share| {
+                let stop = stop.clone();
+                scope.spawn(move || match &stop {
+                    Some(stop) => super::interrupt::interruptible(stop, || work(share)),
+                    None => work(share),
+                })
+            })
             .collect();
         running
             .into_iter()
