@@ -529,6 +529,54 @@ fn retention_removes_what_dry_run_announced() {
     logagg(dir.path()).args(["retention"]).assert().code(2);
 }
 
+fn store_bytes(dir: &Path) -> u64 {
+    let parts: u64 = std::fs::read_dir(dir.join("parts"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    parts + std::fs::metadata(dir.join("manifest.json")).unwrap().len()
+}
+
+#[test]
+fn retention_by_size_gets_under_the_size_and_takes_the_lock_before_it_speaks() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 3, 300_000);
+    let before = store_bytes(dir.path());
+    let max = before * 6 / 10;
+    let done = stdout_of(logagg(dir.path()).args(["retention", "--max-size", &max.to_string()]));
+    assert!(done.contains("removed"), "{done}");
+    let after = store_bytes(dir.path());
+    assert!(
+        after <= max,
+        "{after} bytes left, more than the {max} asked"
+    );
+    assert!(
+        after > max * 9 / 10,
+        "{after} bytes: far more was removed than needed"
+    );
+    // A writer holds the store: refused before anything is announced.
+    let mut writer = std_logagg(dir.path())
+        .args([
+            "simulate", "--to", "embedded", "--rate", "100", "--seed", "9",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(|| {
+        std::fs::read_to_string(dir.path().join("writer.lock"))
+            .is_ok_and(|holder| holder.contains("simulate"))
+    });
+    let refused = std_logagg(dir.path())
+        .args(["retention", "--keep", "1s"])
+        .output()
+        .unwrap();
+    stop(&mut writer);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&refused.stdout), "");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("in use by another writer"));
+}
+
 #[test]
 fn completions_are_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
@@ -626,9 +674,10 @@ fn a_damaged_part_is_reported_by_path_and_the_rest_still_answers() {
     let mut bytes = std::fs::read(victim).unwrap();
     bytes[64] ^= 0x40;
     std::fs::write(victim, &bytes).unwrap();
-    // (A count of every event comes from the parts' checksummed indexes; a query that
-    // reads the events meets the damage.)
-    let (count, warning) = count_matching_and_stderr(dir.path(), "service:*");
+    // Every answer leaves out the same damaged block, and exits 3: printed, but partial.
+    let (count, warning) = count_matching_and_stderr(dir.path(), "service:*", 3);
+    let (all, _) = count_matching_and_stderr(dir.path(), "*", 3);
+    assert_eq!(all, count, "a total count leaves out what a query does");
     let left: u64 = count.parse().unwrap();
     assert!((300..800).contains(&left), "{left}");
     assert!(
@@ -643,7 +692,7 @@ fn a_damaged_part_is_reported_by_path_and_the_rest_still_answers() {
     // A part cut short (its index lost): the whole part is left out, and the next writer
     // moves it aside.
     std::fs::write(victim, &bytes[..bytes.len() - 10]).unwrap();
-    let (count, warning) = count_and_stderr(dir.path());
+    let (count, warning) = count_matching_and_stderr(dir.path(), "*", 3);
     assert_eq!(count, "300");
     assert!(
         warning.contains(&victim.display().to_string())
@@ -671,15 +720,16 @@ fn a_damaged_part_is_reported_by_path_and_the_rest_still_answers() {
 
 /// `query --count`, which must succeed: the number it printed and its standard error.
 fn count_and_stderr(dir: &Path) -> (String, String) {
-    count_matching_and_stderr(dir, "*")
+    count_matching_and_stderr(dir, "*", 0)
 }
 
-/// `query --count QUERY`, which must succeed: the number it printed and its standard error.
-fn count_matching_and_stderr(dir: &Path, query: &str) -> (String, String) {
+/// `query --count QUERY`, which must exit with `code`: the number it printed and its
+/// standard error.
+fn count_matching_and_stderr(dir: &Path, query: &str, code: i32) -> (String, String) {
     let out = logagg(dir)
         .args(["query", "--count", query])
         .assert()
-        .success()
+        .code(code)
         .get_output()
         .clone();
     (

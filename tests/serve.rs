@@ -432,3 +432,42 @@ fn connections_past_the_limit_are_refused_and_idle_ones_are_closed() {
     let (status, _) = server.get("/health");
     assert_eq!(status, 200);
 }
+
+#[test]
+fn an_answer_that_left_out_damage_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 18, 3000);
+    let part = std::fs::read_dir(dir.path().join("parts"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes[100] ^= 0x10;
+    std::fs::write(&part, &bytes).unwrap();
+    let server = Server::start(dir.path());
+    let (status, body) = server.get("/api/v1/count");
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(answer["count"].as_u64().unwrap() < 3000, "{body}");
+    assert_eq!(answer["partial"], true, "{body}");
+    assert!(
+        answer["warnings"][0].as_str().unwrap().contains("left out"),
+        "{body}"
+    );
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET /api/v1/query?limit=5 HTTP/1.0\r\nHost: test\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let head = response
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(head.contains("\r\nwarning: 199 logagg"), "{head}");
+}

@@ -39,7 +39,13 @@ use std::process::ExitCode;
 pub enum Outcome {
     Done,
     NothingMatched,
+    /// An answer was printed, but damaged parts of the store were left out of it (and
+    /// named on standard error): neither "matched" nor "nothing matched" can be promised.
+    Partial,
 }
+
+/// Exit status of an answer that left out damaged parts of the store.
+const EXIT_PARTIAL: u8 = 3;
 
 /// Exit status for bad usage, bad queries and failures.
 const EXIT_ERROR: u8 = 2;
@@ -49,6 +55,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NothingMatched) => ExitCode::from(1),
+        Ok(Outcome::Partial) => ExitCode::from(EXIT_PARTIAL),
         Err(error) => report(&error),
     }
 }

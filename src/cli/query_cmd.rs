@@ -86,7 +86,10 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     let answered = answer(args, settings, &reader, &query, target);
     // After answering: damage may be met only where the answer reads the store.
     super::store_warnings::damaged(&reader);
-    answered
+    match answered {
+        Ok(_) if !reader.damaged().is_empty() => Ok(Outcome::Partial),
+        answered => answered,
+    }
 }
 
 /// Answers `query` from the embedded store.

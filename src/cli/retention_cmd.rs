@@ -7,6 +7,7 @@ use crate::backend::embedded::{retention, StoreReader, StoreWriter};
 use crate::event::Timestamp;
 use crate::query::time::parse_duration;
 use anyhow::{anyhow, Result};
+use std::io::Write;
 
 pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
     let now = Timestamp::now();
@@ -27,15 +28,23 @@ pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
     if settings.store(args.store)? == StoreKind::Elasticsearch {
         return on_elasticsearch(args, settings, keep_since, max_bytes);
     }
+    // The lock first: a run that would fail on it says so before announcing anything.
+    let writer = if args.dry_run {
+        None
+    } else {
+        Some(StoreWriter::open(&settings.data_dir, "logagg retention")?)
+    };
     let reader = StoreReader::open(&settings.data_dir)?;
     let plan = retention::plan(&reader, keep_since, max_bytes)?;
     let size = bytesize::ByteSize(plan.disk_bytes);
+    let mut out = std::io::stdout().lock();
     let Some(cutoff) = plan.cutoff.filter(|_| plan.events > 0) else {
-        println!(
+        writeln!(
+            out,
             "nothing to remove: {} events, {size} in {}",
             plan.total_events,
             settings.data_dir.display()
-        );
+        )?;
         return Ok(Outcome::Done);
     };
     let verb = if args.dry_run {
@@ -43,28 +52,45 @@ pub fn run(args: &RetentionArgs, settings: &Settings) -> Result<Outcome> {
     } else {
         "removing"
     };
-    println!(
+    writeln!(
+        out,
         "{verb} {} of {} events older than {} ({size} in {})",
         plan.events,
         plan.total_events,
         cutoff,
         settings.data_dir.display()
-    );
-    if args.dry_run {
+    )?;
+    let Some(writer) = writer else {
         return Ok(Outcome::Done);
-    }
+    };
     drop(reader);
-    let writer = StoreWriter::open(&settings.data_dir, "logagg retention")?;
     super::store_warnings::set_aside(&writer);
-    let removed = retention::apply(writer, &plan)?;
+    let mut removed = retention::apply(writer, &plan)?;
+    // The size is planned from the average event; events written again into fewer,
+    // smaller blocks take a little more each. A few more rounds take what is still over.
+    for _ in 0..ROUNDS_FOR_SIZE {
+        let Some(max) = max_bytes else { break };
+        let reader = StoreReader::open(&settings.data_dir)?;
+        let again = retention::plan(&reader, None, Some(max))?;
+        if again.disk_bytes <= max || again.events == 0 {
+            break;
+        }
+        drop(reader);
+        let writer = StoreWriter::open(&settings.data_dir, "logagg retention")?;
+        removed += retention::apply(writer, &again)?;
+    }
     let after = StoreReader::open(&settings.data_dir)?.stats()?;
-    println!(
+    writeln!(
+        out,
         "removed {removed} events; {} events, {} remain",
         after.events,
         bytesize::ByteSize(after.disk_bytes)
-    );
+    )?;
     Ok(Outcome::Done)
 }
+
+/// Rounds after the first that `--max-size` may take to get the store under its size.
+const ROUNDS_FOR_SIZE: usize = 3;
 
 fn on_elasticsearch(
     args: &RetentionArgs,

@@ -19,6 +19,9 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// What the answer could not do (damaged parts left out), sent as `Warning` headers;
+    /// `/api/v1/count` also has them in its JSON.
+    pub warnings: Vec<String>,
 }
 
 const JSON_LINES: &str = "application/x-ndjson";
@@ -31,6 +34,7 @@ impl Reply {
             status: 200,
             content_type,
             body,
+            warnings: Vec::new(),
         }
     }
 
@@ -45,6 +49,7 @@ impl Reply {
             status,
             content_type: JSON,
             body,
+            warnings: Vec::new(),
         }
     }
 }
@@ -194,7 +199,16 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -
             )
         }
     };
-    answered.unwrap_or_else(|failure| failure)
+    let mut reply = answered.unwrap_or_else(|failure| failure);
+    if reply.status == 200 {
+        reply.warnings = left_out(reader);
+    }
+    reply
+}
+
+/// What the reader has had to leave out of its answers (damaged parts and blocks).
+fn left_out(reader: &StoreReader) -> Vec<String> {
+    reader.damaged().iter().map(ToString::to_string).collect()
 }
 
 /// The request's fault.
@@ -252,7 +266,13 @@ fn count(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply,
         .map_err(bad)?;
     let query = params.query(now).map_err(bad)?;
     let n = reader.count(&query).map_err(unreadable)?;
-    let mut body = serde_json::json!({ "count": n }).to_string().into_bytes();
+    let warnings = left_out(reader);
+    let answer = if warnings.is_empty() {
+        serde_json::json!({ "count": n })
+    } else {
+        serde_json::json!({ "count": n, "partial": true, "warnings": warnings })
+    };
+    let mut body = answer.to_string().into_bytes();
     body.push(b'\n');
     Ok(Reply::ok(JSON, body))
 }

@@ -240,6 +240,22 @@ async fn respond(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<F
             .headers_mut()
             .insert(hyper::header::CONTENT_TYPE, value);
     }
+    for warning in &reply.warnings {
+        // RFC 7234's form: code, agent, quoted text (the text made header-safe).
+        let text: String = warning
+            .chars()
+            .map(|c| {
+                if c == '"' || c.is_control() || !c.is_ascii() {
+                    '\''
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if let Ok(value) = hyper::header::HeaderValue::from_str(&format!("199 logagg \"{text}\"")) {
+            response.headers_mut().append(hyper::header::WARNING, value);
+        }
+    }
     response
 }
 

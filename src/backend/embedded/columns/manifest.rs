@@ -109,13 +109,14 @@ impl Manifest {
             dir: dir.to_path_buf(),
             reason: format!("cannot encode the manifest: {e}"),
         })?;
-        let mut file = std::fs::File::create(&temporary)
-            .context(|| format!("cannot create {}", temporary.display()))?;
-        file.write_all(&text)
-            .and_then(|()| file.sync_all())
-            .context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, &path)
-            .context(|| format!("cannot replace {}", path.display()))?;
+        let written = std::fs::File::create(&temporary)
+            .and_then(|mut file| file.write_all(&text).and_then(|()| file.sync_all()))
+            .and_then(|()| std::fs::rename(&temporary, &path));
+        if written.is_err() {
+            // A full disk leaves no half-written file behind.
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written.context(|| format!("cannot write {}", path.display()))?;
         std::fs::File::open(dir)
             .and_then(|d| d.sync_all())
             .context(|| format!("cannot sync {}", dir.display()))
