@@ -289,9 +289,10 @@ fn record_progress(
         }
     }
     if progress.count() > 0 {
-        consumer
-            .commit(&progress, CommitMode::Sync)
-            .map_err(|cause| KafkaIssue::Client {
+        super::retry::retrying("recording the replay's progress", || {
+            consumer.commit(&progress, CommitMode::Sync)
+        })
+        .map_err(|cause| KafkaIssue::Client {
                 context: format!(
                     "replayed {sent} dead letters but cannot record it in group '{REPLAY_GROUP}' (a second replay would send them again)"
                 ),
@@ -311,12 +312,13 @@ fn committed(
     for &partition in partitions {
         asked.add_partition(topic, partition);
     }
-    let found = consumer
-        .committed_offsets(asked, CONNECT_TIMEOUT)
-        .map_err(|cause| KafkaIssue::Client {
-            context: format!("cannot read the replay progress of '{topic}'"),
-            cause,
-        })?;
+    let found = super::retry::retrying("reading the replay's progress", || {
+        consumer.committed_offsets(asked.clone(), CONNECT_TIMEOUT)
+    })
+    .map_err(|cause| KafkaIssue::Client {
+        context: format!("cannot read the replay progress of '{topic}'"),
+        cause,
+    })?;
     Ok(partitions
         .iter()
         .map(|&p| {

@@ -28,8 +28,10 @@ impl EndOfLog {
     ) -> Result<EndOfLog, KafkaIssue> {
         let mut ends = BTreeMap::new();
         for &partition in partitions {
-            let (_, high) = consumer
-                .fetch_watermarks(topic, partition, CONNECT_TIMEOUT)
+            let (_, high) =
+                super::retry::retrying(&format!("reading the end of {topic}/{partition}"), || {
+                    consumer.fetch_watermarks(topic, partition, CONNECT_TIMEOUT)
+                })
                 .map_err(|cause| KafkaIssue::Client {
                     context: format!("cannot read the end of {topic}/{partition}"),
                     cause,

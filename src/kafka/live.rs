@@ -112,13 +112,14 @@ fn start_offsets(
     start: &StartAt,
 ) -> Result<BTreeMap<i32, i64>, KafkaIssue> {
     let end_of = |partition: i32| {
-        consumer
-            .fetch_watermarks(topic, partition, CONNECT_TIMEOUT)
-            .map(|(_, high)| high)
-            .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot read the end of {topic}/{partition}"),
-                cause,
-            })
+        super::retry::retrying(&format!("reading the end of {topic}/{partition}"), || {
+            consumer.fetch_watermarks(topic, partition, CONNECT_TIMEOUT)
+        })
+        .map(|(_, high)| high)
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot read the end of {topic}/{partition}"),
+            cause,
+        })
     };
     let mut starts = BTreeMap::new();
     match start {
@@ -142,8 +143,10 @@ fn start_offsets(
                         cause,
                     })?;
             }
-            let found = consumer
-                .offsets_for_times(asked, CONNECT_TIMEOUT)
+            let found =
+                super::retry::retrying(&format!("looking up offsets by time in '{topic}'"), || {
+                    consumer.offsets_for_times(asked.clone(), CONNECT_TIMEOUT)
+                })
                 .map_err(|cause| KafkaIssue::Client {
                     context: format!("cannot look up offsets by time in '{topic}'"),
                     cause,

@@ -125,9 +125,17 @@ fn starting_offsets(
     consumer: &BaseConsumer<GroupEvents>,
     partitions: &TopicPartitionList,
 ) -> Vec<(i32, i64)> {
-    let committed = consumer
-        .committed_offsets(partitions.clone(), CONNECT_TIMEOUT)
-        .ok();
+    let committed = match super::retry::retrying("reading the group's committed offsets", || {
+        consumer.committed_offsets(partitions.clone(), CONNECT_TIMEOUT)
+    }) {
+        Ok(committed) => Some(committed),
+        Err(cause) => {
+            eprintln!(
+                "warning: kafka: cannot read the group's committed offsets ({cause}); the partitions just assigned start at their beginning, so messages before those offsets are handled again"
+            );
+            None
+        }
+    };
     partitions
         .elements()
         .iter()
@@ -202,7 +210,12 @@ pub fn commit_owned<C: ConsumerContext>(
     if list.count() == 0 {
         return Ok(());
     }
-    consumer.commit(&list, CommitMode::Sync)
+    // Briefly: the caller tries again with its next batch, and the pipeline must not stall.
+    super::retry::retrying_for(
+        "committing the group's offsets",
+        std::time::Duration::from_secs(5),
+        || consumer.commit(&list, CommitMode::Sync),
+    )
 }
 
 /// Whether the group as a whole has reached `end`: the partitions in `ours` are judged by
@@ -223,12 +236,13 @@ pub fn others_reached<C: ConsumerContext>(
     if others.count() == 0 {
         return Ok(true);
     }
-    let committed = consumer
-        .committed_offsets(others, CONNECT_TIMEOUT)
-        .map_err(|cause| KafkaIssue::Client {
-            context: format!("cannot read the group's committed offsets of '{topic}'"),
-            cause,
-        })?;
+    let committed = super::retry::retrying("reading the group's committed offsets", || {
+        consumer.committed_offsets(others.clone(), CONNECT_TIMEOUT)
+    })
+    .map_err(|cause| KafkaIssue::Client {
+        context: format!("cannot read the group's committed offsets of '{topic}'"),
+        cause,
+    })?;
     Ok(committed.elements().iter().all(|e| match e.offset() {
         Offset::Offset(o) => end.ends.get(&e.partition()).is_none_or(|&last| o >= last),
         _ => false,

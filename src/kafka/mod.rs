@@ -11,6 +11,7 @@ mod membership;
 pub mod producer;
 mod progress;
 pub mod reorder;
+pub mod retry;
 pub mod sink;
 pub mod source;
 pub mod topic;

@@ -141,26 +141,15 @@ impl KafkaSource {
             wanted.add_partition(&self.topic, p);
         }
         // A group's coordinator may still be loading on a broker that just started (or
-        // moving): those answers are worth waiting out, within the usual patience.
-        let deadline = Instant::now() + CONNECT_TIMEOUT;
-        let committed = loop {
-            match self
-                .consumer
+        // moving): those answers are waited out.
+        let committed = super::retry::retrying("reading the group's committed offsets", || {
+            self.consumer
                 .committed_offsets(wanted.clone(), CONNECT_TIMEOUT)
-            {
-                Ok(committed) => break committed,
-                Err(cause) if coordinator_busy(&cause) && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                Err(cause) => {
-                    return Err(KafkaIssue::Client {
-                        context: format!("cannot read group '{}''s offsets", self.group),
-                        cause,
-                    }
-                    .into())
-                }
-            }
-        };
+        })
+        .map_err(|cause| KafkaIssue::Client {
+            context: format!("cannot read group '{}''s offsets", self.group),
+            cause,
+        })?;
         Ok(partitions
             .iter()
             .filter_map(
@@ -435,13 +424,5 @@ fn eager(consumer: &BaseConsumer<GroupEvents>) -> bool {
     !matches!(
         consumer.rebalance_protocol(),
         RebalanceProtocol::Cooperative
-    )
-}
-
-fn coordinator_busy(error: &rdkafka::error::KafkaError) -> bool {
-    use rdkafka::types::RDKafkaErrorCode::*;
-    matches!(
-        error.rdkafka_error_code(),
-        Some(NotCoordinator | CoordinatorLoadInProgress | CoordinatorNotAvailable)
     )
 }

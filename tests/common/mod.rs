@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod kafka;
+pub mod kafka_cluster;
 pub mod mock_es;
 pub mod query_strategies;
 pub mod search_engine;
