@@ -116,10 +116,15 @@ impl Drop for Broker {
 
 /// Creates a topic (the test brokers keep Kafka's auto-creation, which logagg never relies on).
 pub fn create_topic(broker: &Broker, topic: &str, partitions: i32) {
+    create_topic_on(&broker.address, topic, partitions, 1);
+}
+
+/// Creates a topic on the cluster reached at `bootstrap`, each partition on `replicas` nodes.
+pub fn create_topic_on(bootstrap: &str, topic: &str, partitions: i32, replicas: i32) {
     use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
     use rdkafka::client::DefaultClientContext;
     let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
-        .set("bootstrap.servers", &broker.address)
+        .set("bootstrap.servers", bootstrap)
         .create()
         .unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -128,7 +133,11 @@ pub fn create_topic(broker: &Broker, topic: &str, partitions: i32) {
         .unwrap();
     let results = runtime
         .block_on(admin.create_topics(
-            &[NewTopic::new(topic, partitions, TopicReplication::Fixed(1))],
+            &[NewTopic::new(
+                topic,
+                partitions,
+                TopicReplication::Fixed(replicas),
+            )],
             &AdminOptions::new(),
         ))
         .unwrap();

@@ -111,25 +111,7 @@ impl Cluster {
 
     /// Creates a topic replicated on every node.
     pub fn create_topic(&self, topic: &str, partitions: i32) {
-        use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-        use rdkafka::client::DefaultClientContext;
-        let admin: AdminClient<DefaultClientContext> = rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", self.bootstrap())
-            .create()
-            .unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let results = runtime
-            .block_on(admin.create_topics(
-                &[NewTopic::new(topic, partitions, TopicReplication::Fixed(3))],
-                &AdminOptions::new(),
-            ))
-            .unwrap();
-        for result in results {
-            result.unwrap();
-        }
+        super::kafka::create_topic_on(&self.bootstrap(), topic, partitions, 3);
     }
 }
 

@@ -168,13 +168,7 @@ fn single_word(query: &Query) -> Option<&str> {
 /// as a substring; only those (and messages that are not ASCII) have their words read.
 fn any_word(events: usize, column: &[u8], words: &[&str]) -> Result<Vec<Verdict>, BlockError> {
     let damaged = || BlockError::Damaged("messages");
-    let mut spans = Vec::with_capacity(events);
-    let mut reader = super::varint::Reader::new(column);
-    for _ in 0..events {
-        let bytes = reader.bytes_ref().ok_or_else(damaged)?;
-        let start = bytes.as_ptr() as usize - column.as_ptr() as usize;
-        spans.push(start..start + bytes.len());
-    }
+    let spans = message_spans(events, column)?;
     let open = if words.iter().all(|w| w.is_ascii()) {
         candidates_of_any(column, &spans, words)
     } else {
@@ -209,22 +203,50 @@ fn candidates_of_any(column: &[u8], spans: &[std::ops::Range<usize>], words: &[&
     let Ok(finder) = aho_corasick::AhoCorasick::new(words) else {
         return vec![true; spans.len()];
     };
+    rows_holding(column, spans, |lower, found| {
+        for hit in finder.find_overlapping_iter(lower) {
+            found(hit.start()..hit.end());
+        }
+    })
+}
+
+/// The rows whose message may hold what `find` finds in the lower-cased column (it hands
+/// each match's byte range to its second argument, in order): a match within one message
+/// opens that row, a match across two (through a length between them) opens neither, and
+/// messages that are not ASCII stay open.
+fn rows_holding(
+    column: &[u8],
+    spans: &[std::ops::Range<usize>],
+    find: impl FnOnce(&[u8], &mut dyn FnMut(std::ops::Range<usize>)),
+) -> Vec<bool> {
     let mut open: Vec<bool> = spans
         .iter()
         .map(|span| !column[span.clone()].is_ascii())
         .collect();
     with_lower_case(column, |lower| {
         let mut row = 0;
-        for found in finder.find_overlapping_iter(lower) {
-            while row < spans.len() && spans[row].end < found.end() {
+        find(lower, &mut |hit| {
+            while row < spans.len() && spans[row].end < hit.end {
                 row += 1;
             }
-            if row < spans.len() && spans[row].start <= found.start() {
+            if row < spans.len() && spans[row].start <= hit.start {
                 open[row] = true;
             }
-        }
+        });
     });
     open
+}
+
+/// Where each of the `events` messages lies in the messages column.
+fn message_spans(events: usize, column: &[u8]) -> Result<Vec<std::ops::Range<usize>>, BlockError> {
+    let mut spans = Vec::with_capacity(events);
+    let mut reader = super::varint::Reader::new(column);
+    for _ in 0..events {
+        let bytes = reader.bytes_ref().ok_or(BlockError::Damaged("messages"))?;
+        let start = bytes.as_ptr() as usize - column.as_ptr() as usize;
+        spans.push(start..start + bytes.len());
+    }
+    Ok(spans)
 }
 
 /// Hands `column` in ASCII lower case to `f`, in a buffer this thread keeps.
@@ -333,13 +355,7 @@ fn decide_messages(
     test: &MessageTest<'_>,
 ) -> Result<Vec<Verdict>, BlockError> {
     let damaged = || BlockError::Damaged("messages");
-    let mut spans = Vec::with_capacity(events);
-    let mut reader = super::varint::Reader::new(column);
-    for _ in 0..events {
-        let bytes = reader.bytes_ref().ok_or_else(damaged)?;
-        let start = bytes.as_ptr() as usize - column.as_ptr() as usize;
-        spans.push(start..start + bytes.len());
-    }
+    let spans = message_spans(events, column)?;
     let message =
         |row: usize| std::str::from_utf8(&column[spans[row].clone()]).map_err(|_| damaged());
     let mut rows = Vec::with_capacity(spans.len());
@@ -370,23 +386,11 @@ fn candidates(column: &[u8], spans: &[std::ops::Range<usize>], words: &[String])
     else {
         return vec![true; spans.len()];
     };
-    let mut open: Vec<bool> = spans
-        .iter()
-        .map(|span| !column[span.clone()].is_ascii())
-        .collect();
-    with_lower_case(column, |lower| {
-        let mut row = 0;
-        for found in memchr::memmem::find_iter(lower, longest.as_bytes()) {
-            while row < spans.len() && spans[row].end < found + longest.len() {
-                row += 1;
-            }
-            // A match across two messages (through a length between them) opens neither.
-            if row < spans.len() && spans[row].start <= found {
-                open[row] = true;
-            }
+    rows_holding(column, spans, |lower, found| {
+        for at in memchr::memmem::find_iter(lower, longest.as_bytes()) {
+            found(at..at + longest.len());
         }
-    });
-    open
+    })
 }
 
 thread_local! {

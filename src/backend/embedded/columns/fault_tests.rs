@@ -4,27 +4,12 @@
 //! leave out the same damaged blocks.
 
 use super::repair::{self, RepairPlan};
+use super::tests::simulated;
 use super::{ColumnReader, ColumnWriter, Step};
 use crate::backend::embedded::error::StoreError;
 use crate::event::{LogEvent, Position, Timestamp};
 use crate::query::{parse, Query};
-use crate::simulator::{SimConfig, SimEvent, Simulator};
 use std::path::Path;
-
-fn simulated(seed: u64, n: usize) -> Vec<LogEvent> {
-    let mut sim = Simulator::new(&SimConfig {
-        seed,
-        start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap(),
-        rate: 1000.0,
-    });
-    let mut event = SimEvent::default();
-    (0..n)
-        .map(|_| {
-            sim.next_into(&mut event);
-            event.to_log_event()
-        })
-        .collect()
-}
 
 fn append_all(writer: &mut ColumnWriter, events: &[LogEvent], from: u64) {
     for (i, event) in events.iter().enumerate() {

@@ -5,7 +5,7 @@ use crate::simulator::{SimConfig, SimEvent, Simulator};
 use proptest::prelude::*;
 use serde_json::json;
 
-fn simulated(seed: u64, n: usize) -> Vec<LogEvent> {
+pub(super) fn simulated(seed: u64, n: usize) -> Vec<LogEvent> {
     let mut sim = Simulator::new(&SimConfig {
         seed,
         start: Timestamp::parse("2026-11-24T00:00:00Z").unwrap(),
