@@ -38,6 +38,15 @@ pub fn build_query_named(
     };
     let lower = since.map(|s| when(since_name, s)).transpose()?;
     let upper = until.map(|u| when(until_name, u)).transpose()?;
+    if let (Some(from), Some(to)) = (lower, upper) {
+        if from >= to {
+            return Err(anyhow!(
+                "{since_name} '{}' ({from}) is not before {until_name} '{}' ({to}): nothing can match; give the earlier time to {since_name}",
+                since.unwrap_or_default(),
+                until.unwrap_or_default()
+            ));
+        }
+    }
     if lower.is_some() || upper.is_some() {
         let range = Range::Time(
             lower.map_or(Bound::Unbounded, Bound::Included),

@@ -288,7 +288,7 @@ impl Parser<'_> {
                 let (text, pos) = self.read_quoted()?;
                 self.build(&Target::Message, Value::Quoted(text, pos))
             }
-            Some('/') => {
+            Some('/') if self.at_whole_regex() => {
                 let regex = self.read_regex()?;
                 self.build(&Target::Message, Value::Regex(regex))
             }
@@ -373,7 +373,7 @@ impl Parser<'_> {
                 let (text, pos) = self.read_quoted()?;
                 Ok(Value::Quoted(text, pos))
             }
-            Some('/') => Ok(Value::Regex(self.read_regex()?)),
+            Some('/') if self.at_whole_regex() => Ok(Value::Regex(self.read_regex()?)),
             Some('[') | Some('{') => self.read_range(),
             Some('>') | Some('<') => {
                 let greater = self.peek() == Some('>');
@@ -460,6 +460,26 @@ impl Parser<'_> {
                 }
             }
         }
+    }
+
+    /// Whether the `/` here opens a regex: only a whole token is one, `/.../` closed
+    /// where the term ends (a space, `)` or the end); `/api/v1/orders` is a literal. A `/`
+    /// never closed is a regex too, so that the error says to close it.
+    fn at_whole_regex(&self) -> bool {
+        let mut i = self.pos + 1;
+        while let Some(&c) = self.chars.get(i) {
+            match c {
+                '\\' => i += 2,
+                '/' => {
+                    return self
+                        .chars
+                        .get(i + 1)
+                        .is_none_or(|&next| next.is_whitespace() || next == ')');
+                }
+                _ => i += 1,
+            }
+        }
+        true
     }
 
     fn read_regex(&mut self) -> Result<RegexTest, QueryError> {
@@ -612,7 +632,10 @@ impl Parser<'_> {
                 clause(Test::Range(Range::Time(Bound::Included(t), Bound::Included(t))))
             }
             (Target::Timestamp, Value::Range(lo, hi)) => {
-                clause(Test::Range(Range::Time(self.map_bound(lo, |b| self.time_at(&b.text, b.pos))?, self.map_bound(hi, |b| self.time_at(&b.text, b.pos))?)))
+                let at = range_position(&lo, &hi);
+                let (lo, hi) = (self.map_bound(lo, |b| self.time_at(&b.text, b.pos))?, self.map_bound(hi, |b| self.time_at(&b.text, b.pos))?);
+                self.not_empty(&lo, &hi, at)?;
+                clause(Test::Range(Range::Time(lo, hi)))
             }
             (Target::Message, Value::Term(term)) if term.has_wildcard() => clause(Test::WordPattern(wildcard(&term, true)?)),
             (Target::Message, Value::Term(term)) => clause(Test::Words(folded_words(&term.text()))),
@@ -621,25 +644,36 @@ impl Parser<'_> {
                 self.pos.saturating_sub(1),
                 "message is full text and cannot be compared; search words, \"a phrase\" or a /regex/",
             )),
+            (Target::Level, Value::Term(term)) if !term.has_wildcard() => {
+                clause(Test::Equals(Literal::new(self.level_at(&term.text(), term.start)?.as_str().to_string())))
+            }
+            (Target::Level, Value::Quoted(text, pos)) => {
+                clause(Test::Equals(Literal::new(self.level_at(&text, pos)?.as_str().to_string())))
+            }
             (_, Value::Regex(regex)) => clause(Test::Regex(regex)),
             (_, Value::Term(term)) if term.has_wildcard() => clause(Test::Pattern(wildcard(&term, false)?)),
             (_, Value::Term(term)) => clause(Test::Equals(Literal::new(term.text()))),
             (_, Value::Quoted(text, _)) => clause(Test::Equals(Literal::new(text))),
             (Target::Level, Value::Range(lo, hi)) => {
-                let level = |b: RangeBound| {
-                    Level::from_word(&b.text).ok_or_else(|| {
-                        self.error_at(b.pos, format!("unknown level '{}': levels compare in the order trace < debug < info < warn < error < fatal", b.text))
-                    })
-                };
-                clause(Test::Range(Range::Level(self.map_bound(lo, level)?, self.map_bound(hi, level)?)))
+                let at = range_position(&lo, &hi);
+                let level = |b: RangeBound| self.level_at(&b.text, b.pos);
+                let (lo, hi) = (self.map_bound(lo, level)?, self.map_bound(hi, level)?);
+                self.not_empty(&lo, &hi, at)?;
+                clause(Test::Range(Range::Level(lo, hi)))
             }
             (Target::Field(_), Value::Range(lo, hi)) if bound_is_number(&lo) && bound_is_number(&hi) => {
+                let at = range_position(&lo, &hi);
                 let number = |b: RangeBound| super::ast::parse_number(&b.text).ok_or_else(|| self.error_at(b.pos, "expected a number"));
-                clause(Test::Range(Range::Number(self.map_bound(lo, number)?, self.map_bound(hi, number)?)))
+                let (lo, hi) = (self.map_bound(lo, number)?, self.map_bound(hi, number)?);
+                self.not_empty(&lo, &hi, at)?;
+                clause(Test::Range(Range::Number(lo, hi)))
             }
             (_, Value::Range(lo, hi)) => {
+                let at = range_position(&lo, &hi);
                 let text = |b: RangeBound| Ok(b.text);
-                clause(Test::Range(Range::Text(self.map_bound(lo, text)?, self.map_bound(hi, text)?)))
+                let (lo, hi) = (self.map_bound(lo, text)?, self.map_bound(hi, text)?);
+                self.not_empty(&lo, &hi, at)?;
+                clause(Test::Range(Range::Text(lo, hi)))
             }
         }
     }
@@ -656,6 +690,40 @@ impl Parser<'_> {
         })
     }
 
+    /// The level `text` names (any case, and the spellings logs use: `warning`, `err`,
+    /// `critical`, ...), or an error listing the levels.
+    fn level_at(&self, text: &str, pos: usize) -> Result<Level, QueryError> {
+        Level::from_word(text).ok_or_else(|| {
+            self.error_at(
+                pos,
+                format!("unknown level '{text}': the levels are trace < debug < info < warn < error < fatal (any case; warning, err, critical and the like also work)"),
+            )
+        })
+    }
+
+    /// Refuses a range that nothing can fall in (its ends reversed, or one value with an
+    /// end left out): a query that can only match nothing is a mistake, not an answer.
+    fn not_empty<T: PartialOrd + std::fmt::Debug>(
+        &self,
+        lo: &Bound<T>,
+        hi: &Bound<T>,
+        at: usize,
+    ) -> Result<(), QueryError> {
+        let empty = match (lo, hi) {
+            (Bound::Included(a), Bound::Included(b)) => a > b,
+            (Bound::Included(a) | Bound::Excluded(a), Bound::Excluded(b))
+            | (Bound::Excluded(a), Bound::Included(b)) => a >= b,
+            _ => false,
+        };
+        if empty {
+            return Err(self.error_at(
+                at,
+                "this range is empty: its lower end is not below its upper end (write the lower end first, as in [400 TO 499] or [now-1h TO now])",
+            ));
+        }
+        Ok(())
+    }
+
     fn time_at(&self, text: &str, pos: usize) -> Result<Timestamp, QueryError> {
         parse_time(text, self.now).ok_or_else(|| {
             self.error_at(
@@ -665,6 +733,15 @@ impl Parser<'_> {
                 ),
             )
         })
+    }
+}
+
+/// Where a range's text starts (its first written end), for errors about the range.
+fn range_position(lo: &Bound<RangeBound>, hi: &Bound<RangeBound>) -> usize {
+    match (lo, hi) {
+        (Bound::Included(b) | Bound::Excluded(b), _)
+        | (_, Bound::Included(b) | Bound::Excluded(b)) => b.pos,
+        _ => 0,
     }
 }
 

@@ -59,7 +59,42 @@ fn keywords_are_exact_and_case_sensitive() {
     assert!(!check("service:\"au*\""), "quotes turn wildcards off");
     assert!(check("trace_id:4bf92f3577b34da6"));
     assert!(check("level:warn"));
-    assert!(!check("level:WARN"));
+    // Levels are names, not keywords: any case and the spellings logs use.
+    assert!(check("level:WARN"));
+    assert!(check("level:warning"));
+    assert!(check("level:\"Warning\""));
+    assert!(!check("level:ERROR"));
+    assert!(parse("level:eror", now())
+        .unwrap_err()
+        .message
+        .contains("unknown level"));
+}
+
+#[test]
+fn empty_ranges_and_slashes_inside_a_term() {
+    for q in [
+        "status:[500 TO 400]",
+        "status:{5 TO 5]",
+        "code:[n TO a]",
+        "level:[error TO warn]",
+        "@timestamp:[now TO now-1h]",
+    ] {
+        let err = parse(q, now()).unwrap_err();
+        assert!(
+            err.message.contains("range is empty"),
+            "{q}: {}",
+            err.message
+        );
+    }
+    assert!(parse("status:[500 TO 500]", now()).is_ok());
+    // A regex is /.../ as a whole token; anything else with slashes is a literal.
+    let mut e = event();
+    e.fields.insert("path".into(), json!("/api/v1/orders"));
+    let q = |text: &str| matches(&parse(text, now()).unwrap(), &e);
+    assert!(q("path:/api/v1/orders"));
+    assert!(!q("NOT path:/api/v1/orders"));
+    assert!(q("path:/v1/"), "a whole /.../ token is a regex");
+    assert!(q("message:/time(d)? ?out/"));
 }
 
 #[test]

@@ -93,7 +93,9 @@ pub fn arb_leaf(relative_times: bool) -> impl Strategy<Value = String> {
             level.clone()
         )
             .prop_map(|(op, l)| format!("level:{op}{l}")),
-        (level.clone(), level).prop_map(|(a, b)| format!("level:[{a} TO {b}]")),
+        // Ranges are written low end first: a reversed one is refused as a query error.
+        (0..LEVELS.len(), 0..LEVELS.len())
+            .prop_map(|(a, b)| { format!("level:[{} TO {}]", LEVELS[a.min(b)], LEVELS[a.max(b)]) }),
         prop::sample::select(WORDS).prop_map(str::to_string),
         (prop::sample::select(WORDS), prop::sample::select(WORDS))
             .prop_map(|(a, b)| format!("\"{a} {b}\"")),
@@ -102,7 +104,7 @@ pub fn arb_leaf(relative_times: bool) -> impl Strategy<Value = String> {
         (0i64..1000).prop_map(|n| format!("status:{n}")),
         (prop::sample::select(vec![">", ">=", "<", "<="]), 0i64..1000)
             .prop_map(|(op, n)| format!("latency_ms:{op}{n}")),
-        (0i64..500, 0i64..500).prop_map(|(a, b)| format!("status:[{a} TO {}}}", a + b)),
+        (0i64..500, 1i64..500).prop_map(|(a, b)| format!("status:[{a} TO {}}}", a + b)),
         prop::sample::select(fixed).prop_map(str::to_string),
     ]
 }
