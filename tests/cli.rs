@@ -176,6 +176,22 @@ fn exit_statuses_and_query_errors() {
         out.len() < 500,
         "the pointer shows the place, not the whole query"
     );
+    // A mistyped option is an error, never a query; a negation is a query.
+    let out = stderr_of(dir.path(), &["query", "--json"], 2);
+    assert!(out.contains("'--json' is not an option"), "{out}");
+    logagg(dir.path())
+        .args(["query", "-host:nosuch*", "--count"])
+        .assert()
+        .code(0)
+        .stdout("500\n");
+    // -n as tail has it, and a time ago written with a minus.
+    let two = stdout_of(logagg(dir.path()).args(["query", "-n", "2", "-o", "json"]));
+    assert_eq!(two.lines().count(), 2);
+    logagg(dir.path())
+        .args(["query", "--count", "--since", "-5m"])
+        .assert()
+        .code(1)
+        .stdout("0\n");
     let warn = stderr_of(dir.path(), &["query", "lvl:error"], 1);
     assert!(warn.contains("no stored event has a field 'lvl'"));
     let explain =
@@ -736,4 +752,39 @@ fn count_matching_and_stderr(dir: &Path, query: &str, code: i32) -> (String, Str
         String::from_utf8(out.stdout).unwrap().trim().to_string(),
         String::from_utf8(out.stderr).unwrap(),
     )
+}
+
+#[test]
+fn every_command_ends_quietly_into_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 4, 20_000);
+    for args in [
+        &["status"][..],
+        &["query", "--explain", "service:auth"],
+        &["query", "*", "--limit", "0", "-o", "json"],
+        &["query", "*", "--count-by", "service"],
+        &["query", "--count"],
+        &["query", "--patterns"],
+        &["retention", "--keep", "1d", "--dry-run"],
+        &["repair", "--dry-run"],
+        &["completions", "bash"],
+        &["--help"],
+    ] {
+        let mut child = std_logagg(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
 }

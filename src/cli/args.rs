@@ -366,7 +366,7 @@ pub struct IngestArgs {
     pub to_topic: Option<String>,
     /// Only events matching this query go to the sink, e.g. --filter 'level:>=warn'; the
     /// rest are passed over and not read again
-    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true, value_parser = query_text)]
     pub filter: Option<String>,
     #[command(flatten)]
     pub kafka: KafkaArgs,
@@ -454,16 +454,22 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query, e.g. 'service:auth AND level:>=warn' (default: every event)
-    #[arg(default_value = "*", allow_hyphen_values = true)]
+    #[arg(default_value = "*", allow_hyphen_values = true, value_parser = query_text)]
     pub query: String,
     /// Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Only events before this: a duration ago, now-5m, or RFC 3339
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// At most this many events (or groups with --count-by); 0 = all
-    #[arg(long, short = 'l', default_value_t = 100, value_name = "N")]
+    #[arg(
+        long,
+        short = 'l',
+        short_alias = 'n',
+        default_value_t = 100,
+        value_name = "N"
+    )]
     pub limit: usize,
     /// Oldest first (default: newest first)
     #[arg(long)]
@@ -502,7 +508,7 @@ pub struct QueryArgs {
 #[derive(Debug, Args)]
 pub struct TailArgs {
     /// Only events matching this query
-    #[arg(default_value = "*", allow_hyphen_values = true)]
+    #[arg(default_value = "*", allow_hyphen_values = true, value_parser = query_text)]
     pub query: String,
     /// Minimum level (trace, debug, info, warn, error, fatal)
     #[arg(long, value_name = "LEVEL")]
@@ -526,7 +532,7 @@ pub struct TailArgs {
     #[arg(long)]
     pub patterns: bool,
     /// With --source kafka: start at this time instead of the end (15m, now-1h or RFC 3339)
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// With --source kafka: how long events wait so partitions merge in time order
     #[arg(long, default_value = "100ms", value_name = "DURATION")]
@@ -582,7 +588,7 @@ pub enum EsCommand {
 #[derive(Debug, Args)]
 pub struct DashArgs {
     /// Show only events matching this query (change it with / in the dashboard)
-    #[arg(default_value = "", allow_hyphen_values = true)]
+    #[arg(default_value = "", allow_hyphen_values = true, value_parser = query_text)]
     pub query: String,
     /// Where events come from: the store as writers commit, or Kafka (before indexing)
     #[arg(long, value_enum, default_value_t = TailSource::Store)]
@@ -680,4 +686,19 @@ pub struct RetentionArgs {
     pub store: Option<StoreKind>,
     #[command(flatten)]
     pub es: EsArgs,
+}
+
+/// A query given where an option could be: a word that starts with `-` is a query only
+/// when it negates something (`-host:canary*`, `-"text"`, `-timeout`); `--json` is a
+/// mistyped option, and taking it for a query would answer the wrong question.
+fn query_text(text: &str) -> Result<String, String> {
+    if let Some(name) = text.strip_prefix("--") {
+        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let flag = text.split('=').next().unwrap_or(text);
+            return Err(format!(
+                "'{flag}' is not an option of this command (see --help); to search for the text, quote it: '\"{name}\"'"
+            ));
+        }
+    }
+    Ok(text.to_string())
 }

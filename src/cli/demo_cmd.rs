@@ -14,6 +14,7 @@ use crate::query::{Query, Target};
 use crate::simulator::{SimConfig, SimulatorSource, Span};
 use crate::tui::feed;
 use anyhow::{anyhow, Context, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -131,11 +132,12 @@ fn summarise(dir: &Path, written: u64, secs: f64) -> Result<()> {
     let levels = reader.count_by(&Query::All, &Target::Level)?;
     let services = reader.count_by(&Query::All, &Target::Service)?;
     let stored = reader.count(&Query::All)?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "demo: simulated {written} events in {secs:.1}s ({:.0}/s), {stored} stored in {}",
         written as f64 / secs.max(1e-9),
         dir.display()
-    );
+    )?;
     let join = |counts: &[(String, u64)]| {
         counts
             .iter()
@@ -143,7 +145,11 @@ fn summarise(dir: &Path, written: u64, secs: f64) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!("by level: {}", join(&levels));
-    println!("top services: {}", join(&services[..services.len().min(5)]));
+    writeln!(std::io::stdout(), "by level: {}", join(&levels))?;
+    writeln!(
+        std::io::stdout(),
+        "top services: {}",
+        join(&services[..services.len().min(5)])
+    )?;
     Ok(())
 }

@@ -85,7 +85,7 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     )?;
     let target = args.count_by.as_deref().map(count_target).transpose()?;
     if args.explain {
-        explain(args, &query, now);
+        explain(args, &query, now)?;
         return Ok(Outcome::Done);
     }
     if settings.store(args.store)? == StoreKind::Elasticsearch {
@@ -189,15 +189,16 @@ fn print_each(
 }
 
 /// `--explain`: the query as parsed, and as Elasticsearch would be asked it.
-fn explain(args: &QueryArgs, query: &Query, now: Timestamp) {
-    println!("query:   {}", args.query);
-    println!("parsed:  {query}");
-    println!("now:     {now}");
+fn explain(args: &QueryArgs, query: &Query, now: Timestamp) -> std::io::Result<()> {
+    writeln!(std::io::stdout(), "query:   {}", args.query)?;
+    writeln!(std::io::stdout(), "parsed:  {query}")?;
+    writeln!(std::io::stdout(), "now:     {now}")?;
     let dsl = crate::backend::elasticsearch::dsl::to_dsl(query);
-    println!(
+    writeln!(
+        std::io::stdout(),
         "elasticsearch query DSL:\n{}",
         serde_json::to_string_pretty(&dsl).unwrap_or_default()
-    );
+    )
 }
 
 /// `--patterns` (mined from every match, or from the newest `--sample`) or `--sample`.

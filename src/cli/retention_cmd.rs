@@ -104,12 +104,13 @@ fn on_elasticsearch(
     let indices = es_retention::list(&client, &config.index_prefix)?;
     let doomed = es_retention::plan(&indices, keep_since, max_bytes);
     if doomed.is_empty() {
-        println!(
+        writeln!(
+            std::io::stdout(),
             "nothing to remove: {} daily indices {}-* on {}",
             indices.len(),
             config.index_prefix,
             client.urls()
-        );
+        )?;
         return Ok(Outcome::Done);
     }
     let verb = if args.dry_run {
@@ -118,12 +119,13 @@ fn on_elasticsearch(
         "deleting"
     };
     for index in &doomed {
-        println!(
+        writeln!(
+            std::io::stdout(),
             "{verb} {} ({} events, {})",
             index.name,
             index.docs,
             bytesize::ByteSize(index.bytes)
-        );
+        )?;
         if !args.dry_run {
             es_retention::delete(&client, &index.name)?;
         }

@@ -97,10 +97,10 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
         .enable_all()
         .build()
         .context("cannot start the server's threads")?;
-    println!(
+    writeln!(std::io::stdout(), 
         "serving the store at {} on http://{bound} (GET /api/v1/query, /api/v1/count, /api/v1/count_by, /health); Ctrl-C stops",
         settings.data_dir.display()
-    );
+    )?;
     use std::io::Write;
     std::io::stdout().flush()?;
     let connections = args.max_connections.max(1);

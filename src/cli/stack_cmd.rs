@@ -9,6 +9,7 @@ use crate::stack::compose::{engine_reachable, Compose};
 use crate::stack::health::{parse_ps, ServiceState};
 use crate::stack::{files, port, PORTS};
 use anyhow::{anyhow, bail, Context, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -143,13 +144,17 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
         &format!("127.0.0.1:{}", port("LOGAGG_KAFKA_PORT", 9092)),
         &es_url,
     )?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "the stack is up; profile \"docker\" is now current ({})",
         config.display()
-    );
-    print_endpoints();
+    )?;
+    print_endpoints()?;
     if let Some(keep) = &args.es_retention {
-        println!("Elasticsearch deletes daily indices older than {keep} (ILM policy logs-logagg)");
+        writeln!(
+            std::io::stdout(),
+            "Elasticsearch deletes daily indices older than {keep} (ILM policy logs-logagg)"
+        )?;
     }
     Ok(Outcome::Done)
 }
@@ -250,14 +255,15 @@ pub fn down(args: &DownArgs, settings: &Settings) -> Result<Outcome> {
         &[],
         "docker compose down",
     )?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "the stack is stopped{}",
         if args.volumes {
             " and its data deleted"
         } else {
             " (data kept; --volumes deletes it)"
         }
-    );
+    )?;
     Ok(Outcome::Done)
 }
 
@@ -273,32 +279,45 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
             };
             let writer = crate::backend::embedded::writer_holder(&settings.data_dir)
                 .map_or("no writer running".to_string(), |h| format!("writer: {h}"));
-            println!(
+            writeln!(
+                std::io::stdout(),
                 "embedded store {}: {} events, {}{span}; {writer}",
                 settings.data_dir.display(),
                 stats.events,
                 bytesize::ByteSize(stats.disk_bytes)
-            );
+            )?;
         }
-        Err(_) => println!("embedded store {}: none yet", settings.data_dir.display()),
+        Err(_) => writeln!(
+            std::io::stdout(),
+            "embedded store {}: none yet",
+            settings.data_dir.display()
+        )?,
     }
     let compose = match compose(settings) {
         Ok(compose) => compose,
         Err(e) => {
-            println!("docker stack: {e}");
+            writeln!(std::io::stdout(), "docker stack: {e}")?;
             return Ok(Outcome::Done);
         }
     };
     let states = services(&compose);
     if states.is_empty() {
-        println!("docker stack: not running (`logagg up` starts it)");
+        writeln!(
+            std::io::stdout(),
+            "docker stack: not running (`logagg up` starts it)"
+        )?;
         return Ok(Outcome::Done);
     }
-    println!("docker stack:");
+    writeln!(std::io::stdout(), "docker stack:")?;
     for state in &states {
-        println!("  {:<14} {}", state.service, state.describe());
+        writeln!(
+            std::io::stdout(),
+            "  {:<14} {}",
+            state.service,
+            state.describe()
+        )?;
     }
-    print_endpoints();
+    print_endpoints()?;
     let prometheus = format!("http://127.0.0.1:{}", port("LOGAGG_PROMETHEUS_PORT", 9090));
     for (label, query) in [
         (
@@ -308,22 +327,31 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
         ("consumer lag", "sum(logagg_ingest_consumer_lag)"),
     ] {
         match prometheus_value(&prometheus, query) {
-            Some(v) => println!("  {label:<14} {v:.0}"),
-            None => println!("  {label:<14} unknown (Prometheus at {prometheus} did not answer)"),
+            Some(v) => writeln!(std::io::stdout(), "  {label:<14} {v:.0}")?,
+            None => writeln!(
+                std::io::stdout(),
+                "  {label:<14} unknown (Prometheus at {prometheus} did not answer)"
+            )?,
         }
     }
     Ok(Outcome::Done)
 }
 
-fn print_endpoints() {
+fn print_endpoints() -> std::io::Result<()> {
     let kafka = port("LOGAGG_KAFKA_PORT", 9092);
     let es = port("LOGAGG_ES_PORT", 9200);
     let grafana = port("LOGAGG_GRAFANA_PORT", 3000);
     let prometheus = port("LOGAGG_PROMETHEUS_PORT", 9090);
-    println!("  Kafka          127.0.0.1:{kafka}");
-    println!("  Elasticsearch  http://127.0.0.1:{es}");
-    println!("  Grafana        http://127.0.0.1:{grafana}  (dashboard \"logagg pipeline\")");
-    println!("  Prometheus     http://127.0.0.1:{prometheus}");
+    writeln!(std::io::stdout(), "  Kafka          127.0.0.1:{kafka}")?;
+    writeln!(std::io::stdout(), "  Elasticsearch  http://127.0.0.1:{es}")?;
+    writeln!(
+        std::io::stdout(),
+        "  Grafana        http://127.0.0.1:{grafana}  (dashboard \"logagg pipeline\")"
+    )?;
+    writeln!(
+        std::io::stdout(),
+        "  Prometheus     http://127.0.0.1:{prometheus}"
+    )
 }
 
 /// One number from Prometheus's query API.

@@ -34,6 +34,11 @@ pub fn parse_time(text: &str, now: Timestamp) -> Option<Timestamp> {
 
 /// `--since`/`--until`: a duration ago (`15m`), a relative time (`now-1h`) or a date.
 pub fn parse_instant_or_ago(text: &str, now: Timestamp) -> Option<Timestamp> {
+    // `-5m` reads as it is meant: five minutes ago, like `5m`.
+    let text = text
+        .strip_prefix('-')
+        .filter(|rest| parse_duration(rest).is_some())
+        .unwrap_or(text);
     if let Some(ago) = parse_duration(text) {
         let micros = i64::try_from(ago.as_micros()).ok()?;
         return Some(Timestamp(now.micros().checked_sub(micros)?));
