@@ -97,7 +97,7 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
         .enable_all()
         .build()
         .context("cannot start the server's threads")?;
-    writeln!(std::io::stdout(), 
+    writeln!(std::io::stdout(),
         "serving the store at {} on http://{bound} (GET /api/v1/query, /api/v1/count, /api/v1/count_by, /health); Ctrl-C stops",
         settings.data_dir.display()
     )?;
