@@ -184,6 +184,16 @@ fn exit_statuses_and_query_errors() {
         .assert()
         .code(0)
         .stdout("500\n");
+    // A cut is said.
+    let out = logagg(dir.path())
+        .args(["query", "*", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 100);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "note: 100 of 500 matching events (the newest); --limit 0 for all\n"
+    );
     // -n as tail has it, and a time ago written with a minus.
     let two = stdout_of(logagg(dir.path()).args(["query", "-n", "2", "-o", "json"]));
     assert_eq!(two.lines().count(), 2);

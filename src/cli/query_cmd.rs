@@ -149,6 +149,19 @@ fn answer(
             for hit in &hits {
                 printer.source(&hit.source)?;
             }
+            if hits.len() == limit {
+                // Every cut is said: how many matched, and how to have them all.
+                let matching = reader.count(query)?;
+                if matching > limit as u64 {
+                    printer.flush()?;
+                    eprintln!(
+                        "note: {} of {} matching events ({}); --limit 0 for all",
+                        super::output::thousands(limit as u64),
+                        super::output::thousands(matching),
+                        if args.asc { "the oldest" } else { "the newest" }
+                    );
+                }
+            }
             hits.len() as u64
         }
         // Everything: printed as found, not gathered first (`--limit 0 > all.ndjson` of a
