@@ -184,6 +184,13 @@ fn exit_statuses_and_query_errors() {
         .assert()
         .code(0)
         .stdout("500\n");
+    let out = stderr_of(dir.path(), &["query", "--pattern", "notanid"], 2);
+    assert!(out.contains("pattern ids are 8 hex digits"), "{out}");
+    logagg(dir.path())
+        .args(["query", "--count", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout("{\"count\":500}\n");
     // A cut is said.
     let out = logagg(dir.path())
         .args(["query", "*", "-o", "json"])

@@ -490,7 +490,7 @@ pub struct QueryArgs {
     #[arg(long, conflicts_with_all = ["count", "count_by"])]
     pub patterns: bool,
     /// Only the events of this pattern (an ID that --patterns printed)
-    #[arg(long, value_name = "ID", conflicts_with_all = ["count", "count_by", "patterns"])]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["count", "count_by", "patterns"], value_parser = pattern_id)]
     pub pattern: Option<String>,
     /// With JSON output, add each event's pattern: "pattern": {"id": ..., "template": ...}
     #[arg(long, conflicts_with_all = ["count", "count_by", "patterns"])]
@@ -701,4 +701,17 @@ fn query_text(text: &str) -> Result<String, String> {
         }
     }
     Ok(text.to_string())
+}
+
+/// A pattern id as `--patterns` prints them (8 hex digits), refused at once otherwise:
+/// mining the store to find that no pattern has an impossible id would take seconds.
+fn pattern_id(text: &str) -> Result<String, String> {
+    let id = text.to_ascii_lowercase();
+    if id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(format!(
+            "no pattern '{text}': pattern ids are 8 hex digits, as `logagg query --patterns` prints them"
+        ))
+    }
 }

@@ -82,6 +82,14 @@ fn print_events(
                 .is_none_or(|id| mined.patterns[mined.of_event[i]].id == id)
         })
         .collect();
+    if let Some(id) = args.pattern.as_deref() {
+        if !mined.patterns.iter().any(|p| p.id == id) {
+            eprintln!(
+                "note: no pattern '{id}' among the {} events mined; `logagg query --patterns` with the same query and time range lists those there are",
+                events.len()
+            );
+        }
+    }
     if !args.asc {
         chosen.reverse();
     }

@@ -1,6 +1,6 @@
 //! `logagg query`: search the store, count, or count by a field.
 
-use super::args::{QueryArgs, StoreKind};
+use super::args::{OutputFormat, QueryArgs, StoreKind};
 use super::output::{Format, Printer};
 use super::settings::Settings;
 use super::Outcome;
@@ -115,7 +115,11 @@ fn answer(
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     if args.count {
         let n = reader.count(query)?;
-        writeln!(stdout, "{n}")?;
+        if args.output == OutputFormat::Json {
+            writeln!(stdout, "{}", serde_json::json!({ "count": n }))?;
+        } else {
+            writeln!(stdout, "{n}")?;
+        }
         stdout.flush()?;
         return Ok(if n > 0 {
             Outcome::Done

@@ -165,10 +165,15 @@ pub fn write_marker(dir: &Path, format: u32) -> Result<()> {
 /// The format of the store in `dir`: `None` when the directory holds no store marker.
 /// Formats newer than this logagg knows are refused.
 pub fn format_of(dir: &Path) -> Result<Option<u32>> {
-    if !dir.join(MARKER).exists() {
-        return Ok(None);
+    match std::fs::metadata(dir.join(MARKER)) {
+        Ok(_) => check_marker(dir).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // A directory this user may not read is not "no store".
+        Err(cause) => Err(StoreError::Io {
+            context: format!("cannot read the store at {}", dir.display()),
+            cause,
+        }),
     }
-    check_marker(dir).map(Some)
 }
 
 /// The error for a directory that holds a column store's files but no marker: the data is

@@ -631,7 +631,7 @@ mod stored {
             "message:/time(d)? ?out/",
             "timeout OR refused",
             "service:nope",
-            "level:nope",
+            "level:WARNING",
             "status:>=500 OR user_id:*",
             "NOT status:500",
             "latency_ms:[100 TO 500]",
