@@ -191,6 +191,11 @@ fn exit_statuses_and_query_errors() {
         .assert()
         .code(0)
         .stdout("{\"count\":500}\n");
+    // An explicit --color always wins over NO_COLOR (which the test environment sets).
+    let colored = stdout_of(
+        logagg(dir.path()).args(["--color", "always", "query", "*", "-n", "1", "-o", "table"]),
+    );
+    assert!(colored.contains('\u{1b}'), "{colored:?}");
     // A cut is said.
     let out = logagg(dir.path())
         .args(["query", "*", "-o", "json"])

@@ -227,7 +227,12 @@ fn expand_home(path: &Path) -> PathBuf {
 
 fn color_enabled(choice: ColorChoice) -> bool {
     match choice {
-        ColorChoice::Always => true,
+        ColorChoice::Always => {
+            // The terminal library drops colour whenever NO_COLOR is set; an explicit
+            // `--color always` is the user's later word and wins.
+            crossterm::style::force_color_output(true);
+            true
+        }
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
