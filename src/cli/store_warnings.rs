@@ -45,7 +45,7 @@ pub fn set_aside(writer: &StoreWriter) {
     }
     for orphan in writer.orphaned() {
         eprintln!(
-            "warning: the store's manifest did not name a part file; it was moved to {} (a commit cut short leaves one behind, and its events come again from a source that resumes; check it, then remove it)",
+            "warning: the store's manifest did not name a part file; it was moved to {} (a commit, merge or retention cut short leaves one behind: a commit's events come again from a source that resumes, a merge's or retention's are still in the store; check it, then remove it)",
             orphan.display()
         );
     }
