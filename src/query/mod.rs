@@ -1,5 +1,5 @@
 //! The query language: parse once into an AST, then evaluate in memory or translate
-//! for a store. Semantics are in DESIGN.md ("Query language").
+//! for a store. Its rules for users are in the README ("Query language").
 
 pub mod ast;
 mod error;

@@ -1,4 +1,4 @@
-//! The semantics of DESIGN.md, one pinned case at a time.
+//! The query language's semantics (README, "Query language"), one pinned case at a time.
 
 use super::*;
 use crate::event::{Level, LogEvent, Timestamp};
