@@ -810,3 +810,34 @@ fn every_command_ends_quietly_into_a_closed_pipe() {
         );
     }
 }
+
+#[test]
+fn control_characters_in_logs_never_reach_a_terminal_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("evil.log");
+    std::fs::write(
+        &log,
+        "2026-12-07T10:00:00Z ERROR \u{1b}]0;pwned\u{7} title \u{1b}[2J cleared \u{9b}31m \u{202e}txt\n",
+    )
+    .unwrap();
+    logagg(dir.path()).arg("ship").arg(&log).assert().success();
+    for args in [
+        &["query", "-o", "table"][..],
+        &["query", "-o", "logfmt"],
+        &["query", "--patterns", "-o", "table"],
+    ] {
+        let shown = stdout_of(logagg(dir.path()).args(args));
+        assert!(
+            !shown.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{args:?}: {shown:?}"
+        );
+        // Written out (`\e` in the table, JSON's `\u001b` in a logfmt value).
+        assert!(
+            shown.contains("\\e]0;pwned") || shown.contains("\\u001b]0;pwned"),
+            "{args:?}: {shown:?}"
+        );
+    }
+    // JSON carries the text exactly (escaped the JSON way).
+    let json = stdout_of(logagg(dir.path()).args(["query", "-o", "json"]));
+    assert!(json.contains("\\u001b]0;pwned\\u0007"), "{json}");
+}

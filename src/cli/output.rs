@@ -1,6 +1,7 @@
 //! How events reach the user: a table on a terminal, NDJSON in a pipe, raw or logfmt.
 
 use super::args::OutputFormat;
+use super::visible::visible;
 use crate::backend::embedded::format_number;
 use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, Level, LogEvent};
 use crossterm::style::{Color, Stylize};
@@ -76,6 +77,10 @@ impl<W: Write> Printer<W> {
     pub fn event(&mut self, event: &LogEvent) -> io::Result<()> {
         match self.format {
             Format::Json => writeln!(self.out, "{}", event.to_json()),
+            // Raw bytes only into a pipe: to a terminal, control characters are written out.
+            Format::Raw if self.width.is_some() => {
+                writeln!(self.out, "{}", super::visible::visible(&event.message))
+            }
             Format::Raw => writeln!(self.out, "{}", event.message),
             Format::Logfmt => writeln!(self.out, "{}", logfmt(event)),
             Format::Table => {
@@ -112,10 +117,10 @@ const HOST_WIDTH: usize = 13;
 fn table_row(event: &LogEvent, width: Option<usize>, color: bool) -> String {
     let time = event.timestamp.to_display();
     let level = format!("{:<5}", event.level.as_str().to_uppercase());
-    let service = fit(&event.service, SERVICE_WIDTH);
-    let host = fit(&event.host, HOST_WIDTH);
+    let service = fit(&visible(&event.service), SERVICE_WIDTH);
+    let host = fit(&visible(&event.host), HOST_WIDTH);
     let used = time.len() + 1 + 5 + 1 + SERVICE_WIDTH + 1 + HOST_WIDTH + 1;
-    let mut message = event.message.lines().next().unwrap_or("").to_string();
+    let mut message = visible(event.message.lines().next().unwrap_or("")).into_owned();
     let more_lines = event.message.contains('\n');
     if more_lines {
         message.push_str(" ⏎");
@@ -192,7 +197,8 @@ fn logfmt(event: &LogEvent) -> String {
 }
 
 fn logfmt_key(key: &str) -> String {
-    key.chars()
+    visible(key)
+        .chars()
         .map(|c| {
             if c.is_whitespace() || c == '=' || c == '"' {
                 '_'
@@ -211,7 +217,8 @@ fn logfmt_value(value: &str) -> String {
     {
         return value.to_string();
     }
-    serde_json::to_string(value).unwrap_or_default()
+    // JSON's escapes cover C0; C1 and bidi controls are written out too.
+    visible(&serde_json::to_string(value).unwrap_or_default()).into_owned()
 }
 
 #[cfg(test)]

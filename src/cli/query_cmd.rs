@@ -269,8 +269,9 @@ pub fn print_groups(
         for (value, count) in &groups {
             writeln!(
                 stdout,
-                "{count:>width$}  {:>5.1}%  {value}",
-                *count as f64 * 100.0 / total.max(1) as f64
+                "{count:>width$}  {:>5.1}%  {}",
+                *count as f64 * 100.0 / total.max(1) as f64,
+                super::visible::visible(value)
             )?;
         }
     } else {
