@@ -93,15 +93,7 @@ impl FollowedFile {
                 }
             }
         }
-        located.sort_by(|a, b| {
-            if a.1.older_than(&b.1) {
-                std::cmp::Ordering::Less
-            } else if b.1.older_than(&a.1) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        located.sort_by(|a, b| a.1.order(&b.1));
         let unread = |(pos, generation): &&(FilePosition, Generation)| {
             std::fs::metadata(&generation.path).is_ok_and(|m| m.len() > pos.offset)
         };

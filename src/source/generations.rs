@@ -52,7 +52,8 @@ impl Generation {
         self.order(other) == Ordering::Less
     }
 
-    fn order(&self, other: &Generation) -> Ordering {
+    /// The order generations were written in, oldest first.
+    pub fn order(&self, other: &Generation) -> Ordering {
         self.modified.cmp(&other.modified).then_with(|| {
             match (self.suffix, other.suffix) {
                 // Counters count back in time, dates forward; the live file (no suffix)

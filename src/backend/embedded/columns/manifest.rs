@@ -38,6 +38,11 @@ impl Manifest {
         dir.join(FILE)
     }
 
+    /// Where a new manifest is written before it replaces the old one.
+    pub fn temporary_path(dir: &Path) -> PathBuf {
+        dir.join(format!("{FILE}.tmp"))
+    }
+
     /// The store's manifest, or `None` when there is none and no part either (a store
     /// just created). A manifest that is missing while parts are there, or unreadable, is
     /// damage: nothing may be written (or deleted) until `logagg repair` rebuilds it from
@@ -104,7 +109,7 @@ impl Manifest {
     /// directory synced, so a crash leaves either the old manifest or the new one.
     pub fn store(&self, dir: &Path) -> Result<()> {
         let path = Manifest::path(dir);
-        let temporary = dir.join(format!("{FILE}.tmp"));
+        let temporary = Manifest::temporary_path(dir);
         let text = serde_json::to_vec_pretty(self).map_err(|e| StoreError::Damaged {
             dir: dir.to_path_buf(),
             reason: format!("cannot encode the manifest: {e}"),

@@ -409,13 +409,7 @@ impl ColumnWriter {
 /// where the orphans went. The manifest is stored again when its retired list changed.
 fn tidy_parts(dir: &Path, manifest: &mut Manifest) -> Result<Vec<PathBuf>> {
     let parts = dir.join("parts");
-    let temporary = dir.join(format!(
-        "{}.tmp",
-        Manifest::path(dir)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
+    let temporary = Manifest::temporary_path(dir);
     if temporary.exists() {
         std::fs::remove_file(&temporary)
             .context(|| format!("cannot remove {}", temporary.display()))?;
