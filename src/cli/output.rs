@@ -115,11 +115,18 @@ const SERVICE_WIDTH: usize = 13;
 const HOST_WIDTH: usize = 13;
 
 fn table_row(event: &LogEvent, width: Option<usize>, color: bool) -> String {
-    let time = event.timestamp.to_display();
+    // A time not wholly read from the line is marked where the eye reads it: `?` (what
+    // part was supplied is `time_from` in JSON and logfmt).
+    let mut time = event.timestamp.to_display();
+    time.push_str(if event.time_from.is_exact() {
+        "  "
+    } else {
+        "? "
+    });
     let level = format!("{:<5}", event.level.as_str().to_uppercase());
     let service = fit(&visible(&event.service), SERVICE_WIDTH);
     let host = fit(&visible(&event.host), HOST_WIDTH);
-    let used = time.len() + 1 + 5 + 1 + SERVICE_WIDTH + 1 + HOST_WIDTH + 1;
+    let used = time.len() + 5 + 1 + SERVICE_WIDTH + 1 + HOST_WIDTH + 1;
     let mut message = visible(event.message.lines().next().unwrap_or("")).into_owned();
     let more_lines = event.message.contains('\n');
     if more_lines {
@@ -131,7 +138,7 @@ fn table_row(event: &LogEvent, width: Option<usize>, color: bool) -> String {
     };
     if color {
         format!(
-            "{} {} {} {} {}",
+            "{}{} {} {} {}",
             time.dark_grey(),
             level.with(level_color(event.level)).bold(),
             service.cyan(),
@@ -143,7 +150,7 @@ fn table_row(event: &LogEvent, width: Option<usize>, color: bool) -> String {
             }
         )
     } else {
-        format!("{time} {level} {service} {host} {message}")
+        format!("{time}{level} {service} {host} {message}")
     }
 }
 
@@ -181,6 +188,9 @@ fn logfmt(event: &LogEvent) -> String {
         format!("service={}", logfmt_value(&event.service)),
         format!("host={}", logfmt_value(&event.host)),
     ];
+    if !event.time_from.is_exact() {
+        parts.push(format!("time_from={}", event.time_from));
+    }
     if let Some(trace) = &event.trace_id {
         parts.push(format!("trace_id={}", logfmt_value(trace)));
     }
@@ -256,7 +266,17 @@ mod tests {
             render(Format::Logfmt, None),
             "ts=2026-11-24T13:00:00.123Z level=error service=payments host=payments-1 msg=\"declined: insufficient funds\\n\\tat x\" status=402 user.id=\"u 1\"\n"
         );
-        assert_eq!(render(Format::Table, None), "2026-11-24 13:00:00.123 ERROR payments      payments-1    declined: insufficient funds ⏎\n");
+        assert_eq!(render(Format::Table, None), "2026-11-24 13:00:00.123  ERROR payments      payments-1    declined: insufficient funds ⏎\n");
+        let mut guessed = sample();
+        guessed.time_from = crate::event::TimeFrom::YearAssumed;
+        let mut p = Printer::new(Vec::new(), Format::Table, false, None);
+        p.event(&guessed).unwrap();
+        let row = String::from_utf8(p.into_inner()).unwrap();
+        assert!(row.starts_with("2026-11-24 13:00:00.123? ERROR "), "{row}");
+        let mut p = Printer::new(Vec::new(), Format::Logfmt, false, None);
+        p.event(&guessed).unwrap();
+        let line = String::from_utf8(p.into_inner()).unwrap();
+        assert!(line.contains(" time_from=year_assumed "), "{line}");
         let narrow = render(Format::Table, Some(70));
         assert_eq!(narrow.trim_end().chars().count(), 70, "{narrow}");
         assert!(narrow.trim_end().ends_with('…'));

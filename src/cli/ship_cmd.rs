@@ -169,6 +169,9 @@ fn report(source: &FileSource, summary: &pipeline::Summary, place: &str) {
             summary.unmatched
         );
     }
+    for line in time_from_lines(&summary.time_from) {
+        eprintln!("{line}");
+    }
     if source.resumed_bytes > 0 {
         eprintln!(
             "resumed: the first {} bytes were already stored by an earlier run",
@@ -178,6 +181,26 @@ fn report(source: &FileSource, summary: &pipeline::Summary, place: &str) {
     for line in sinks::describe_outcome(summary, place) {
         eprintln!("{line}");
     }
+}
+
+/// What was not read whole from the lines' own times, one line per kind, with the query
+/// that finds those events.
+fn time_from_lines(counts: &[u64]) -> Vec<String> {
+    use crate::event::TimeFrom;
+    TimeFrom::ALL
+        .into_iter()
+        .zip(counts)
+        .filter(|(from, &n)| !from.is_exact() && n > 0)
+        .map(|(from, &n)| {
+            let what = match from {
+                TimeFrom::YearAssumed => "have no year in their time: the year was taken from the file's last change (now, for a pipe)",
+                TimeFrom::DateAssumed => "have a time of day but no date: the date was taken from the file's last change (now, for a pipe)",
+                TimeFrom::TimeAssumed => "have a date but no time of day: midnight was assumed",
+                _ => "have no time of their own: they carry the time they were shipped",
+            };
+            format!("{n} events {what} (find them with time_from:{from})")
+        })
+        .collect()
 }
 
 /// One checkpoint per sink and set of files, so separate `ship --follow` runs don't share one.

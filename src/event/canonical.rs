@@ -5,7 +5,7 @@
 //! value of another type, a time or level that does not read, a key twice) is `None`, and
 //! `decode_line` reads the line the general way, so every way gives the same event.
 
-use super::{keyword, Level, LogEvent, Timestamp};
+use super::{keyword, Level, LogEvent, TimeFrom, Timestamp};
 use serde::de::Deserializer;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -27,6 +27,8 @@ struct Canonical<'a> {
     fields: Given<Map<String, Value>>,
     #[serde(default, deserialize_with = "given")]
     unparsed: Given<bool>,
+    #[serde(default, deserialize_with = "given")]
+    time_from: Given<TimeFrom>,
 }
 
 /// An optional key: absent, present with a value of the expected type, or present with
@@ -61,6 +63,12 @@ impl FromValue for String {
             Value::String(text) => Some(text),
             _ => None,
         }
+    }
+}
+
+impl FromValue for TimeFrom {
+    fn from_value(value: Value) -> Option<TimeFrom> {
+        TimeFrom::from_name(value.as_str()?)
     }
 }
 
@@ -111,6 +119,11 @@ pub fn decode(line: &[u8]) -> Option<LogEvent> {
         Given::Value(flag) => flag,
         Given::Other => return None,
     };
+    let time_from = match wire.time_from {
+        Given::Absent => TimeFrom::Line,
+        Given::Value(from) => from,
+        Given::Other => return None,
+    };
     Some(LogEvent {
         timestamp,
         level,
@@ -120,5 +133,6 @@ pub fn decode(line: &[u8]) -> Option<LogEvent> {
         trace_id,
         fields,
         unparsed,
+        time_from,
     })
 }

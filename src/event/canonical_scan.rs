@@ -6,7 +6,7 @@
 //! three readers agree on every line: where this one answers, it gives what they give.
 
 use super::string_marks::StringMarks;
-use super::{key_sketch, set_keyword, Level, LogEvent, Timestamp};
+use super::{key_sketch, set_keyword, Level, LogEvent, TimeFrom, Timestamp};
 use crate::premixed::Premixed;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -95,6 +95,7 @@ enum Key {
     TraceId,
     Fields,
     Unparsed,
+    TimeFrom,
 }
 
 impl Key {
@@ -108,6 +109,7 @@ impl Key {
             "trace_id" => Key::TraceId,
             "fields" => Key::Fields,
             "unparsed" => Key::Unparsed,
+            "time_from" => Key::TimeFrom,
             _ => return None,
         })
     }
@@ -138,24 +140,25 @@ impl Key {
             Key::TraceId => b"\"trace_id\":",
             Key::Fields => b"\"fields\":",
             Key::Unparsed => b"\"unparsed\":",
+            Key::TimeFrom => b"\"time_from\":",
         }
     }
 
     /// The keys every canonical line has.
-    const REQUIRED: u8 = (1 << Key::Timestamp as u8)
-        | (1 << Key::Level as u8)
-        | (1 << Key::Service as u8)
-        | (1 << Key::Host as u8)
-        | (1 << Key::Message as u8);
+    const REQUIRED: u16 = (1 << Key::Timestamp as u16)
+        | (1 << Key::Level as u16)
+        | (1 << Key::Service as u16)
+        | (1 << Key::Host as u16)
+        | (1 << Key::Message as u16);
 
-    fn bit(self) -> u8 {
-        1 << self as u8
+    fn bit(self) -> u16 {
+        1 << self as u16
     }
 
     /// After a line's keys (`seen`, one bit each): whether the line had every key it must
     /// have; the optional ones it lacked are reset in `event`, which may hold an earlier
     /// event's.
-    fn complete(seen: u8, event: &mut LogEvent) -> bool {
+    fn complete(seen: u16, event: &mut LogEvent) -> bool {
         if seen & Key::REQUIRED != Key::REQUIRED {
             return false;
         }
@@ -167,6 +170,9 @@ impl Key {
         }
         if seen & Key::Unparsed.bit() == 0 {
             event.unparsed = false;
+        }
+        if seen & Key::TimeFrom.bit() == 0 {
+            event.time_from = TimeFrom::Line;
         }
         true
     }
@@ -365,7 +371,7 @@ impl<'a> Scanner<'a> {
 
     fn event_into(&mut self, event: &mut LogEvent, maps: &mut FieldMaps) -> Option<()> {
         self.eat(b'{')?;
-        let mut seen = 0u8;
+        let mut seen = 0u16;
         loop {
             let key = self.key()?;
             if seen & key.bit() != 0 {
@@ -392,6 +398,7 @@ impl<'a> Scanner<'a> {
                 }
                 Key::Fields => self.fields_into(&mut event.fields, maps)?,
                 Key::Unparsed => event.unparsed = self.boolean()?,
+                Key::TimeFrom => event.time_from = TimeFrom::from_name(self.string()?)?,
             }
             if self.eat(b',').is_none() {
                 break;

@@ -1,7 +1,7 @@
 //! Turning one line of input into an event. JSON objects keep their structure; anything
 //! else (plain text, broken JSON, invalid UTF-8) is kept whole as a flagged raw event.
 
-use super::{keyword, FieldMaps, Level, LogEvent, Timestamp, UNKNOWN};
+use super::{keyword, FieldMaps, Level, LogEvent, TimeFrom, Timestamp, UNKNOWN};
 use serde_json::{Map, Value};
 
 /// What the caller knows about a line besides its bytes.
@@ -80,14 +80,18 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
         Ok(text) => (std::borrow::Cow::Borrowed(text), false),
         Err(_) => (String::from_utf8_lossy(line), true),
     };
+    let leading = leading_timestamp(&text);
     let mut event = LogEvent::new(
-        leading_timestamp(&text).unwrap_or(ctx.received_at),
+        leading.unwrap_or(ctx.received_at),
         infer_level(&text).unwrap_or_default(),
         ctx.service.as_deref().unwrap_or(UNKNOWN),
         ctx.host.as_deref().unwrap_or(UNKNOWN),
         &text,
     );
     event.unparsed = true;
+    if leading.is_none() {
+        event.time_from = TimeFrom::Received;
+    }
     if invalid_utf8 {
         event.fields.insert(
             "decode_error".into(),
@@ -175,6 +179,11 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
             })
     });
     let trace_id = take_nested(&mut map, TRACE_KEYS, "trace");
+    // logagg's own JSON names where the time came from; a producer's own `time_from` with
+    // another value stays one of its fields.
+    let written_from = take_first(&mut map, &["time_from"], |v| {
+        v.as_str().and_then(TimeFrom::from_name)
+    });
     let unparsed = matches!(map.get("unparsed"), Some(Value::Bool(true)));
     if map.get("unparsed").is_some_and(Value::is_boolean) {
         map.remove("unparsed");
@@ -193,6 +202,10 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     }
     let level =
         level.unwrap_or_else(|| message.as_deref().and_then(infer_level).unwrap_or_default());
+    let time_from = match timestamp {
+        Some(_) => written_from.unwrap_or(TimeFrom::Line),
+        None => TimeFrom::Received,
+    };
     LogEvent {
         timestamp: timestamp.unwrap_or(ctx.received_at),
         level,
@@ -207,6 +220,7 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
         trace_id: trace_id.map(|t| keyword(&t)),
         fields,
         unparsed,
+        time_from,
     }
 }
 

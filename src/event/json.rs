@@ -28,6 +28,10 @@ impl EventWriter {
             write_key(out, "fields");
             write_object(out, &event.fields);
         }
+        if !event.time_from.is_exact() {
+            write_key(out, "time_from");
+            write_str(out, event.time_from.as_str());
+        }
         self.end(event.unparsed, out);
     }
 

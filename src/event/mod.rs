@@ -7,6 +7,7 @@ mod fields;
 mod json;
 mod level;
 mod string_marks;
+mod time_from;
 mod timestamp;
 
 pub use canonical_scan::{read_fields_text, visit_fields_text, FieldMaps, FieldsVisitor, Scalar};
@@ -17,6 +18,7 @@ pub use fields::{
 pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};
 pub use string_marks::StringMarks;
+pub use time_from::TimeFrom;
 pub use timestamp::{Timestamp, TimestampWriter};
 
 use serde_json::{Map, Value};
@@ -36,8 +38,10 @@ pub struct LogEvent {
     pub trace_id: Option<String>,
     /// Free-form structured context (`status`, `latency_ms`, `user_id`, ...).
     pub fields: Map<String, Value>,
-    /// Set when the source line was not a JSON event and was kept as raw text.
+    /// Set when the source line matched no format and was kept as raw text.
     pub unparsed: bool,
+    /// Where `timestamp` came from: the line, partly supplied, or the time received.
+    pub time_from: TimeFrom,
 }
 
 impl LogEvent {
@@ -57,6 +61,7 @@ impl LogEvent {
             trace_id: None,
             fields: Map::new(),
             unparsed: false,
+            time_from: TimeFrom::Line,
         }
     }
 

@@ -5,7 +5,7 @@
 //! and gives up at the first that does not fit, so trying the line's known form costs tens
 //! of nanoseconds, which is what keeps parsing above a million lines a second.
 
-use crate::event::Timestamp;
+use crate::event::{TimeFrom, Timestamp};
 use chrono::{Datelike, FixedOffset, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// The shape of a written time; a file's lines keep one, so detection learns it once.
@@ -32,6 +32,9 @@ pub enum TimeKind {
     Epoch,
     /// `21:00:00.123` with no date.
     TimeOnly,
+    /// `@4000000068f1c2a41d0b7a3c` (TAI64N, written by daemontools' multilog and runit's
+    /// svlogd).
+    Tai64n,
 }
 
 impl TimeKind {
@@ -68,6 +71,19 @@ pub enum Written {
     Civil(Civil),
     /// Microseconds since the epoch.
     Epoch(i64),
+}
+
+impl Written {
+    /// Which part of the instant the line does not write (and the clock supplies).
+    pub fn supplied(&self) -> TimeFrom {
+        match self {
+            Written::Epoch(_) => TimeFrom::Line,
+            Written::Civil(c) if c.month == 0 => TimeFrom::DateAssumed,
+            Written::Civil(c) if c.year.is_none() => TimeFrom::YearAssumed,
+            Written::Civil(c) if !c.has_time => TimeFrom::TimeAssumed,
+            Written::Civil(_) => TimeFrom::Line,
+        }
+    }
 }
 
 /// A time found at the start of a slice: what it says and how many bytes it took.
@@ -147,8 +163,23 @@ impl Clock {
                 }
             }
         }
-        let naive =
+        let mut naive =
             date?.and_hms_micro_opt(civil.hour, civil.minute, civil.second, civil.micros)?;
+        // A time of day later than the moment that supplies the date was written the day
+        // before (a file last touched at 01:00 holds lines of 23:00).
+        if civil.month == 0 {
+            let offset = civil.offset.unwrap_or(match self.zone {
+                Zone::Utc => 0,
+                Zone::Fixed(secs) => secs,
+                Zone::Local => Local
+                    .offset_from_utc_datetime(&reference.naive_utc())
+                    .local_minus_utc(),
+            });
+            let now_there = reference.naive_utc() + chrono::Duration::seconds(offset.into());
+            if naive > now_there + chrono::Duration::minutes(1) {
+                naive = naive.checked_sub_days(chrono::Days::new(1))?;
+            }
+        }
         let utc = match civil.offset {
             Some(secs) => fixed(naive, secs)?,
             None => match self.zone {
@@ -224,6 +255,7 @@ pub fn find_any(s: &[u8]) -> Option<Found> {
         b'A'..=b'Z' | b'a'..=b'z' => {
             find(TimeKind::MonthName, s).or_else(|| find(TimeKind::Weekday, s))
         }
+        b'@' => find(TimeKind::Tai64n, s),
         _ => None,
     }
 }
@@ -243,6 +275,7 @@ pub fn find(kind: TimeKind, s: &[u8]) -> Option<Found> {
         TimeKind::DayFirst => day_first(&mut c),
         TimeKind::Epoch => epoch(&mut c),
         TimeKind::TimeOnly => time_only(&mut c),
+        TimeKind::Tai64n => tai64n(&mut c),
     }?;
     if s.get(c.at).is_some_and(|b| b.is_ascii_alphanumeric()) {
         return None;
@@ -333,15 +366,16 @@ fn civil(year: Option<i32>, month: u32, day: u32) -> Civil {
     }
 }
 
-/// `HH:MM[:SS][(.|,|:)fraction]`, also `HH.MM.SS` when `dots` allows it.
+/// `HH:MM[:SS][(.|,|:)fraction]`, also `HH.MM.SS` when `dots` allows it. Some programs
+/// write the fields without leading zeros (`1:2:35:789`): one digit is read as one.
 fn time_of_day(c: &mut Cursor, date: &mut Civil, dots: bool) -> Option<()> {
-    let hour = c.digits(2)?;
+    let hour = c.digits_1_2()?;
     let sep = c.byte(if dots { b":." } else { b":" })?;
-    let minute = c.digits(2)?;
+    let minute = c.digits_1_2()?;
     let second = c
         .attempt(|c| {
             c.byte(&[sep])?;
-            c.digits(2)
+            c.digits_1_2()
         })
         .unwrap_or(0);
     if hour > 23 || minute > 59 || second > 60 {
@@ -393,14 +427,18 @@ fn zone(c: &mut Cursor, date: &mut Civil) {
                 c.at += 1;
                 Some(0)
             }
-            b'U' | b'G' => {
-                let word = c.s.get(c.at..c.at + 3)?;
-                if word == b"UTC" || word == b"GMT" {
-                    c.at += 3;
-                    Some(0)
-                } else {
-                    None
+            b'A'..=b'Z' if spaced == 1 => {
+                let start = c.at;
+                let mut end = start;
+                while c.s.get(end).is_some_and(u8::is_ascii_uppercase) {
+                    end += 1;
                 }
+                if c.s.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    return None;
+                }
+                let offset = zone_abbreviation(&c.s[start..end])?;
+                c.at = end;
+                Some(offset)
             }
             b'+' | b'-' => {
                 let sign = if c.peek()? == b'-' { -1 } else { 1 };
@@ -420,6 +458,70 @@ fn zone(c: &mut Cursor, date: &mut Civil) {
     date.offset = parsed;
 }
 
+/// Zone abbreviations as logs write them after a time, with their offset in seconds east
+/// of UTC. Where an abbreviation names more than one zone, the one that writes it in
+/// logs most is taken (README, "Times"): CST is North American Central, IST India, AST
+/// Atlantic, BST British Summer Time.
+const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("UT", 0),
+    ("Z", 0),
+    // North America
+    ("EST", -5 * 3600),
+    ("EDT", -4 * 3600),
+    ("CST", -6 * 3600),
+    ("CDT", -5 * 3600),
+    ("MST", -7 * 3600),
+    ("MDT", -6 * 3600),
+    ("PST", -8 * 3600),
+    ("PDT", -7 * 3600),
+    ("AKST", -9 * 3600),
+    ("AKDT", -8 * 3600),
+    ("HST", -10 * 3600),
+    ("AST", -4 * 3600),
+    ("ADT", -3 * 3600),
+    ("NST", -(3 * 3600 + 1800)),
+    ("NDT", -(2 * 3600 + 1800)),
+    // Europe
+    ("WET", 0),
+    ("WEST", 3600),
+    ("BST", 3600),
+    ("CET", 3600),
+    ("CEST", 2 * 3600),
+    ("MET", 3600),
+    ("MEST", 2 * 3600),
+    ("EET", 2 * 3600),
+    ("EEST", 3 * 3600),
+    ("MSK", 3 * 3600),
+    // Asia
+    ("IST", 5 * 3600 + 1800),
+    ("PKT", 5 * 3600),
+    ("ICT", 7 * 3600),
+    ("WIB", 7 * 3600),
+    ("SGT", 8 * 3600),
+    ("HKT", 8 * 3600),
+    ("PHT", 8 * 3600),
+    ("JST", 9 * 3600),
+    ("KST", 9 * 3600),
+    // Australia and New Zealand
+    ("AWST", 8 * 3600),
+    ("ACST", 9 * 3600 + 1800),
+    ("ACDT", 10 * 3600 + 1800),
+    ("AEST", 10 * 3600),
+    ("AEDT", 11 * 3600),
+    ("NZST", 12 * 3600),
+    ("NZDT", 13 * 3600),
+];
+
+/// The offset a zone abbreviation names.
+pub fn zone_abbreviation(word: &[u8]) -> Option<i32> {
+    ZONE_ABBREVIATIONS
+        .iter()
+        .find(|(name, _)| name.as_bytes() == word)
+        .map(|&(_, offset)| offset)
+}
+
 /// `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, then optionally a time after `T`, a space,
 /// `-` or `_`, then optionally a zone.
 fn year_first(c: &mut Cursor) -> Option<Written> {
@@ -434,6 +536,10 @@ fn year_first(c: &mut Cursor) -> Option<Written> {
     let mut date = civil(Some(year), month, day);
     c.attempt(|c| {
         let joint = c.byte(b"T -_")?;
+        if joint == b' ' {
+            // apt's history log: `Start-Date: 2025-06-24  14:42:05`.
+            c.spaces();
+        }
         // `2005-06-03-15.42.50.675872` (BGL) writes its time with dots.
         time_of_day(c, &mut date, joint == b'-')
     });
@@ -573,9 +679,128 @@ fn name3(c: &mut Cursor, names: &[&str]) -> Option<u32> {
     Some(index as u32 + 1)
 }
 
-/// `Nov 26 21:00:00`, `Nov  6 21:00:00.123`, optionally followed by ` 2026`.
+/// Month names and abbreviations besides English's, as the C library of each locale
+/// writes them in `%b` and `%B` (lower case; a trailing dot is allowed): French, German,
+/// Spanish, Italian, Portuguese and Dutch.
+const LOCAL_MONTHS: &[(&str, u32)] = &[
+    // French
+    ("janv", 1),
+    ("janvier", 1),
+    ("févr", 2),
+    ("février", 2),
+    ("mars", 3),
+    ("avr", 4),
+    ("avril", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juil", 7),
+    ("juillet", 7),
+    ("août", 8),
+    ("sept", 9),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("déc", 12),
+    ("décembre", 12),
+    // German
+    ("januar", 1),
+    ("februar", 2),
+    ("mär", 3),
+    ("mrz", 3),
+    ("märz", 3),
+    ("juni", 6),
+    ("juli", 7),
+    ("okt", 10),
+    ("oktober", 10),
+    ("dez", 12),
+    ("dezember", 12),
+    // Spanish
+    ("ene", 1),
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abr", 4),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("ago", 8),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("dic", 12),
+    ("diciembre", 12),
+    // Italian
+    ("gen", 1),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("mag", 5),
+    ("maggio", 5),
+    ("giu", 6),
+    ("giugno", 6),
+    ("lug", 7),
+    ("luglio", 7),
+    ("set", 9),
+    ("settembre", 9),
+    ("ott", 10),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    // Portuguese
+    ("janeiro", 1),
+    ("fev", 2),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("out", 10),
+    ("outubro", 10),
+    ("dez", 12),
+    ("dezembro", 12),
+    // Dutch
+    ("januari", 1),
+    ("februari", 2),
+    ("mrt", 3),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
+];
+
+/// A month by its English name (three letters or whole) or by a name of `LOCAL_MONTHS`,
+/// in any ASCII case, with an optional trailing dot after a local abbreviation.
+fn month_name(c: &mut Cursor) -> Option<u32> {
+    if let Some(month) = c.attempt(|c| name3(c, &MONTHS)) {
+        return Some(month);
+    }
+    let start = c.at;
+    let mut end = start;
+    // Letters: ASCII ones and the bytes of accented ones (é, û, ä, ç).
+    while c
+        .s
+        .get(end)
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+    {
+        end += 1;
+    }
+    let word = &c.s[start..end];
+    let month = LOCAL_MONTHS
+        .iter()
+        .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(word))
+        .map(|&(_, month)| month)?;
+    c.at = end;
+    if c.peek() == Some(b'.') {
+        c.at += 1;
+    }
+    Some(month)
+}
+
+/// `Nov 26 21:00:00`, `Nov  6 21:00:00.123`, optionally followed by ` 2026`; also with
+/// the month named in another language (`août 19 11:08:37`).
 fn month_name_first(c: &mut Cursor) -> Option<Written> {
-    let month = name3(c, &MONTHS)?;
+    let month = month_name(c)?;
     c.byte(b" ")?;
     c.spaces();
     let day = c.digits_1_2()?;
@@ -617,18 +842,22 @@ fn weekday(c: &mut Cursor) -> Option<Written> {
     month_name_first(c)
 }
 
-/// `26/Nov/2026:21:00:00 +0000`, `26-Nov-2026 21:00:00.123`, `26 Nov 2026 21:00:00,123`.
+/// `26/Nov/2026:21:00:00 +0000`, `26-Nov-2026 21:00:00.123`, `26 Nov 2026 21:00:00,123`,
+/// and without a year `30 May 12:50:13.463` (redis).
 fn day_first(c: &mut Cursor) -> Option<Written> {
     let day = c.digits_1_2()?;
     let sep = c.byte(b"/- ")?;
-    let month = name3(c, &MONTHS)?;
+    let month = month_name(c)?;
     c.byte(&[sep])?;
-    let year = c.digits(4)? as i32;
-    if !valid_date(month, day) {
+    let year = c.attempt(|c| {
+        let year = c.digits(4)? as i32;
+        c.byte(b": ")?;
+        Some(year)
+    });
+    if !valid_date(month, day) || (year.is_none() && sep != b' ') {
         return None;
     }
-    let mut date = civil(Some(year), month, day);
-    c.byte(b": ")?;
+    let mut date = civil(year, month, day);
     time_of_day(c, &mut date, false)?;
     zone(c, &mut date);
     Some(Written::Civil(date))
@@ -664,6 +893,27 @@ fn epoch(c: &mut Cursor) -> Option<Written> {
         .then_some(Written::Epoch(micros))
 }
 
+/// `@` and 24 hex digits: a TAI64 label (2^62 plus the seconds since 1970 in TAI, which
+/// daemontools counts as UTC plus ten seconds) and nanoseconds.
+fn tai64n(c: &mut Cursor) -> Option<Written> {
+    c.byte(b"@")?;
+    let hex = c.s.get(c.at..c.at + 24)?;
+    if !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let text = std::str::from_utf8(hex).ok()?;
+    let label = u64::from_str_radix(&text[..16], 16).ok()?;
+    let nanos = u32::from_str_radix(&text[16..], 16).ok()?;
+    let seconds = i64::try_from(label.checked_sub(1 << 62)?).ok()? - 10;
+    if nanos >= 1_000_000_000 || !(631_152_000..4_102_444_800).contains(&seconds) {
+        return None;
+    }
+    c.at += 24;
+    Some(Written::Epoch(
+        seconds * 1_000_000 + i64::from(nanos / 1000),
+    ))
+}
+
 /// `21:00:00.123` with no date: the date is the reference's.
 fn time_only(c: &mut Cursor) -> Option<Written> {
     let mut date = civil(None, 0, 0);
@@ -679,7 +929,8 @@ fn time_only(c: &mut Cursor) -> Option<Written> {
 /// Whether a time that `find_any` would return could start at `s`: cheap enough to call at
 /// every token while detecting.
 pub fn may_start(s: &[u8]) -> bool {
-    s.first().is_some_and(|b| b.is_ascii_alphanumeric())
+    s.first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'@')
 }
 
 #[cfg(test)]
@@ -792,13 +1043,38 @@ mod tests {
             ("1117838570 2005.06.03", "2005-06-03T22:42:50Z"),
             ("1700000000123 x", "2023-11-14T22:13:20.123Z"),
             ("1700000000.5 x", "2023-11-14T22:13:20.500Z"),
-            ("21:00:00.250 [main]", "2026-11-26T21:00:00.250Z"),
+            ("21:00:00.250 [main]", "2026-11-25T21:00:00.250Z"),
+            ("11:00:00.250 [main]", "2026-11-26T11:00:00.250Z"),
             (
                 "2016-10-06T00:17:09.669794202Z stdout",
                 "2016-10-06T00:17:09.669794Z",
             ),
             ("11/26/2026 21:00:00 x", "2026-11-26T21:00:00Z"),
             ("Nov 26 2026 21:00:00 x", "2026-11-26T21:00:00Z"),
+            // Fields without leading zeros, milliseconds after a colon (HealthApp).
+            ("20171224-1:2:35:789|Step", "2017-12-24T01:02:35.789Z"),
+            ("20171223-23:46:7:467|Step", "2017-12-23T23:46:07.467Z"),
+            ("2026-11-26 9:05:03 x", "2026-11-26T09:05:03Z"),
+            // Zone abbreviations.
+            ("2017-07-31 13:36:42.585 CEST x", "2017-07-31T11:36:42.585Z"),
+            ("2017-07-31 13:36:42 PDT x", "2017-07-31T20:36:42Z"),
+            ("2017-07-31 13:36:42 GMT x", "2017-07-31T13:36:42Z"),
+            ("Thu Nov 26 21:00:00 EST 2026", "2026-11-27T02:00:00Z"),
+            ("2026-11-26 21:00:00 AEDT", "2026-11-26T10:00:00Z"),
+            ("2026-11-26 21:00:00 IST", "2026-11-26T15:30:00Z"),
+            // Month names of other languages.
+            ("août 19 11:08:37 host", "2026-08-19T11:08:37Z"),
+            ("déc. 1 01:00:00 host", "2025-12-01T01:00:00Z"),
+            ("Mär 3 10:00:00 host", "2026-03-03T10:00:00Z"),
+            ("okt 3 10:00:00 host", "2026-10-03T10:00:00Z"),
+            ("19 août 2026 11:08:37 x", "2026-08-19T11:08:37Z"),
+            ("3 mei 2026 10:00:00 x", "2026-05-03T10:00:00Z"),
+            // Day before month, no year (redis).
+            ("30 May 12:50:13.463 # x", "2026-05-30T12:50:13.463Z"),
+            // apt's history: two spaces between date and time.
+            ("2025-06-24  14:42:05", "2025-06-24T14:42:05Z"),
+            // TAI64N (daemontools, runit).
+            ("@400000006553f10a1dcd6500 x", "2023-11-14T22:13:20.500Z"),
         ];
         for (line, expected) in cases {
             let (_, ts) = at(line).unwrap_or_else(|| panic!("no time found in {line:?}"));
@@ -816,9 +1092,21 @@ mod tests {
             "1.2.3.4 - -",
             "404 not found",
             "12:30 meeting",
+            "ago 5 minutes",
+            "@4000zz",
         ] {
             assert_eq!(at(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn a_word_after_the_time_is_a_zone_only_when_it_names_one() {
+        let line = b"2026-11-26 21:00:00 INFO x";
+        assert_eq!(find_any(line).map(|f| f.len), Some(19));
+        let line = b"2026-11-26 21:00:00 CESTX x";
+        assert_eq!(find_any(line).map(|f| f.len), Some(19));
+        let line = b"2026-11-26 21:00:00 CEST x";
+        assert_eq!(find_any(line).map(|f| f.len), Some(24));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use header::Layout;
 
 use crate::event::{
     decode_line_into, infer_level, set_keyword, DecodeContext, FieldMaps, Level, LogEvent,
-    Timestamp, UNKNOWN,
+    TimeFrom, Timestamp, UNKNOWN,
 };
 use clock::Written;
 use serde_json::{Map, Value};
@@ -210,10 +210,17 @@ impl LineDecoder {
         received_at: Timestamp,
     ) {
         let view = header.as_ref();
-        event.timestamp = view
-            .and_then(|h| h.time.as_ref())
-            .and_then(|w| self.last_second.resolve(&self.clock, w))
-            .unwrap_or(received_at);
+        let written = view.and_then(|h| h.time.as_ref());
+        match written.and_then(|w| Some((self.last_second.resolve(&self.clock, w)?, w))) {
+            Some((at, written)) => {
+                event.timestamp = at;
+                event.time_from = written.supplied();
+            }
+            None => {
+                event.timestamp = received_at;
+                event.time_from = TimeFrom::Received;
+            }
+        }
         if view.is_none() {
             self.unmatched += 1;
         }

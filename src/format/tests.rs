@@ -52,6 +52,7 @@ fn check(name: &str, lines: &[&str], expected: &[Expect]) {
             "decoded into the event of the line before: {line}"
         );
         assert!(!event.unparsed, "{line}");
+        assert_ne!(event.time_from, crate::event::TimeFrom::Received, "{line}");
         assert_eq!(event.timestamp, utc(want.time), "time of {line}");
         assert_eq!(event.level, want.level, "level of {line}");
         assert_eq!(event.host, want.host, "host of {line}");
@@ -214,7 +215,8 @@ fn java_layouts() {
             at("2015-07-29T19:04:29.079Z", Error),
         ],
     );
-    // logback's default console pattern has a time of day only: the date is the file's.
+    // logback's default console pattern has a time of day only: the date is the file's
+    // (the day before, for a time later than the file's last change at 12:00).
     check(
         "header",
         &[
@@ -222,8 +224,8 @@ fn java_layouts() {
             "21:00:03.001 [http-nio-8080-exec-1] ERROR com.example.Api - request failed",
         ],
         &[
-            at("2026-11-26T21:00:00.250Z", Info),
-            at("2026-11-26T21:00:03.001Z", Error),
+            at("2026-11-25T21:00:00.250Z", Info),
+            at("2026-11-25T21:00:03.001Z", Error),
         ],
     );
     // java.util.logging's level names.

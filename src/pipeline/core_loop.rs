@@ -51,6 +51,8 @@ pub struct RunOptions {
 pub struct Summary {
     pub read: u64,
     pub unmatched: u64,
+    /// Events counted by where their time came from (`TimeFrom::code` order).
+    pub time_from: [u64; crate::event::TimeFrom::ALL.len()],
     pub sink: SinkReport,
     pub seconds: f64,
     /// Records the filter passed over.
@@ -105,6 +107,9 @@ pub fn run(
                 }
             }
             summary.read += batch.len() as u64;
+            for record in batch.iter() {
+                summary.time_from[usize::from(record.event.time_from.code())] += 1;
+            }
             acks.written(&batch);
             sink.write(&mut batch)?;
             source.recycle(&mut batch);

@@ -30,11 +30,24 @@ pub enum Target {
     Level,
     TraceId,
     Timestamp,
+    /// Where the event's time came from (`line`, `year_assumed`, ..., `received`).
+    TimeFrom,
+    /// Whether the line matched no format (`true` or `false`).
+    Unparsed,
     /// A key of `fields`, dotted for nested objects.
     Field(String),
 }
 
 impl Target {
+    /// The values a flag target can have; `None` for targets of open values.
+    pub fn flag_values(&self) -> Option<Vec<&'static str>> {
+        match self {
+            Target::TimeFrom => Some(crate::event::TimeFrom::ALL.map(|t| t.as_str()).to_vec()),
+            Target::Unparsed => Some(vec!["false", "true"]),
+            _ => None,
+        }
+    }
+
     /// Keyword targets match exact, case-sensitive values.
     pub fn is_keyword(&self) -> bool {
         matches!(self, Target::Service | Target::Host | Target::TraceId)
@@ -212,6 +225,8 @@ impl fmt::Display for Target {
             Target::Level => f.write_str("level"),
             Target::TraceId => f.write_str("trace_id"),
             Target::Timestamp => f.write_str("@timestamp"),
+            Target::TimeFrom => f.write_str("time_from"),
+            Target::Unparsed => f.write_str("unparsed"),
             Target::Field(key) => write!(f, "fields.{key}"),
         }
     }

@@ -354,6 +354,8 @@ impl Parser<'_> {
             "level" | "log.level" => Target::Level,
             "trace_id" | "trace.id" => Target::TraceId,
             "@timestamp" => Target::Timestamp,
+            "time_from" | "logagg.time_from" => Target::TimeFrom,
+            "unparsed" | "logagg.unparsed" => Target::Unparsed,
             "fields" => {
                 return Err(self.error_at(
                     term.start,
@@ -650,6 +652,16 @@ impl Parser<'_> {
             (Target::Level, Value::Quoted(text, pos)) => {
                 clause(Test::Equals(Literal::new(self.level_at(&text, pos)?.as_str().to_string())))
             }
+            (Target::TimeFrom | Target::Unparsed, Value::Term(term)) if !term.has_wildcard() => {
+                clause(Test::Equals(Literal::new(self.flag_at(target, &term.text(), term.start)?)))
+            }
+            (Target::TimeFrom | Target::Unparsed, Value::Quoted(text, pos)) => {
+                clause(Test::Equals(Literal::new(self.flag_at(target, &text, pos)?)))
+            }
+            (Target::TimeFrom | Target::Unparsed, Value::Range(..)) => Err(self.error_at(
+                self.pos.saturating_sub(1),
+                format!("{target} is a flag and cannot be compared; name a value: {}", target.flag_values().unwrap_or_default().join(", ")),
+            )),
             (_, Value::Regex(regex)) => clause(Test::Regex(regex)),
             (_, Value::Term(term)) if term.has_wildcard() => clause(Test::Pattern(wildcard(&term, false)?)),
             (_, Value::Term(term)) => clause(Test::Equals(Literal::new(term.text()))),
@@ -688,6 +700,22 @@ impl Parser<'_> {
             Bound::Excluded(b) => Bound::Excluded(convert(b)?),
             Bound::Unbounded => Bound::Unbounded,
         })
+    }
+
+    /// The value of a flag target `text` names, or an error listing its values.
+    fn flag_at(&self, target: &Target, text: &str, pos: usize) -> Result<String, QueryError> {
+        let values = target.flag_values().unwrap_or_default();
+        let lower = text.to_ascii_lowercase();
+        match values.iter().find(|v| **v == lower) {
+            Some(value) => Ok(value.to_string()),
+            None => Err(self.error_at(
+                pos,
+                format!(
+                    "unknown {target} value '{text}': it is one of {}",
+                    values.join(", ")
+                ),
+            )),
+        }
     }
 
     /// The level `text` names (any case, and the spellings logs use: `warning`, `err`,

@@ -34,6 +34,10 @@ pub fn clause_matches(clause: &Clause, event: &LogEvent) -> bool {
             Test::Range(Range::Time(lo, hi)) => within(&event.timestamp, lo, hi),
             _ => false,
         },
+        Target::TimeFrom => keyword_matches(&clause.test, event.time_from.as_str()),
+        Target::Unparsed => {
+            keyword_matches(&clause.test, if event.unparsed { "true" } else { "false" })
+        }
         Target::Field(key) => {
             let mut found = false;
             flatten_fields(&event.fields, |k, value| {

@@ -374,3 +374,39 @@ fn deep_long_and_wide_queries_are_refused_at_the_place_they_cross_a_limit() {
     let err = parse(&long, now()).unwrap_err();
     assert!(err.message.contains("bytes long"), "{}", err.message);
 }
+
+#[test]
+fn where_the_time_came_from_and_unparsed_are_flags_with_known_values() {
+    use crate::event::TimeFrom;
+    let mut e = event();
+    assert!(matches(&parse("time_from:line", now()).unwrap(), &e));
+    assert!(matches(&parse("unparsed:false", now()).unwrap(), &e));
+    e.time_from = TimeFrom::YearAssumed;
+    e.unparsed = true;
+    for (query, expected) in [
+        ("time_from:year_assumed", true),
+        ("time_from:YEAR_ASSUMED", true),
+        ("logagg.time_from:\"year_assumed\"", true),
+        ("time_from:*assumed", true),
+        ("time_from:line", false),
+        ("-time_from:line", true),
+        ("unparsed:true", true),
+        ("logagg.unparsed:TRUE", true),
+        ("time_from:*", true),
+    ] {
+        assert_eq!(
+            matches(&parse(query, now()).unwrap(), &e),
+            expected,
+            "{query}"
+        );
+    }
+    let (_, message) = err("time_from:guessed");
+    assert!(
+        message.contains("line, year_assumed, date_assumed, time_assumed, received"),
+        "{message}"
+    );
+    let (_, message) = err("unparsed:yes");
+    assert!(message.contains("false, true"), "{message}");
+    let (_, message) = err("time_from:[a TO b]");
+    assert!(message.contains("flag"), "{message}");
+}

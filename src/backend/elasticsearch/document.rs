@@ -3,11 +3,13 @@
 //! them too; and back again from a hit's `_source`.
 
 use crate::event::{write_key, write_str};
-use crate::event::{Level, LogEvent, Timestamp};
+use crate::event::{Level, LogEvent, TimeFrom, Timestamp};
 use serde_json::{Map, Value};
 
 pub const TIMESTAMP: &str = "@timestamp";
 pub const LEVEL: &str = "log.level";
+pub const TIME_FROM: &str = "logagg.time_from";
+pub const UNPARSED: &str = "logagg.unparsed";
 pub const SERVICE: &str = "service.name";
 pub const HOST: &str = "host.name";
 pub const TRACE: &str = "trace.id";
@@ -43,8 +45,19 @@ pub fn write_document(event: &LogEvent, out: &mut Vec<u8>) {
         // serde_json writes a Map with escaped keys and values; infallible into a Vec.
         let _ = serde_json::to_writer(&mut *out, &event.fields);
     }
-    if event.unparsed {
-        out.extend_from_slice(b",\"logagg\":{\"unparsed\":true}");
+    // Flags only where they say something: most events have neither.
+    match (event.unparsed, event.time_from.is_exact()) {
+        (false, true) => {}
+        (true, true) => out.extend_from_slice(b",\"logagg\":{\"unparsed\":true}"),
+        (unparsed, false) => {
+            out.extend_from_slice(b",\"logagg\":{\"time_from\":\"");
+            out.extend_from_slice(event.time_from.as_str().as_bytes());
+            out.push(b'"');
+            if unparsed {
+                out.extend_from_slice(b",\"unparsed\":true");
+            }
+            out.push(b'}');
+        }
     }
     out.push(b'}');
 }
@@ -83,6 +96,9 @@ pub fn from_source(source: &Value) -> LogEvent {
         .and_then(|l| l.get("unparsed"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    event.time_from = text(&["logagg", "time_from"])
+        .and_then(|t| TimeFrom::from_name(&t))
+        .unwrap_or(TimeFrom::Line);
     event
 }
 

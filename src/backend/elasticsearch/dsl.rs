@@ -3,9 +3,10 @@
 //! template's `logagg_words` analyzer (runs of letters and digits, lower-cased), levels by
 //! order, `fields.KEY` numbers as numbers, regexes found anywhere in the value.
 
-use super::document::{HOST, LEVEL, MESSAGE, SERVICE, TIMESTAMP, TRACE};
-use crate::event::Level;
+use super::document::{HOST, LEVEL, MESSAGE, SERVICE, TIMESTAMP, TIME_FROM, TRACE, UNPARSED};
+use crate::event::{Level, LogEvent, TimeFrom};
 use crate::query::ast::{Literal, Range, WildPart, Wildcard};
+use crate::query::clause_matches;
 use crate::query::{Clause, Query, Target, Test};
 use serde_json::{json, Value};
 use std::ops::Bound;
@@ -38,12 +39,17 @@ pub fn field_of(target: &Target) -> String {
         Target::Level => LEVEL.to_string(),
         Target::TraceId => TRACE.to_string(),
         Target::Timestamp => TIMESTAMP.to_string(),
+        Target::TimeFrom => TIME_FROM.to_string(),
+        Target::Unparsed => UNPARSED.to_string(),
         Target::Field(key) => format!("fields.{key}"),
     }
 }
 
 fn clause_dsl(clause: &Clause) -> Value {
     let field = field_of(&clause.target);
+    if let Some(values) = clause.target.flag_values() {
+        return flag_dsl(clause, &field, &values);
+    }
     match (&clause.target, &clause.test) {
         (Target::Timestamp, Test::Exists) => json!({"match_all": {}}),
         (_, Test::Exists) => json!({"exists": {"field": field}}),
@@ -93,6 +99,39 @@ fn clause_dsl(clause: &Clause) -> Value {
             hi.as_ref().map(|s| json!(s)),
         ),
         _ => match_none(),
+    }
+}
+
+/// A flag is written only where it is not the usual value (`line`, `false`): the values
+/// the clause accepts are found by asking the reference predicate of each, and the usual
+/// one is matched by the flag's absence.
+fn flag_dsl(clause: &Clause, field: &str, values: &[&str]) -> Value {
+    let usual = values[0];
+    let accepted: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|value| {
+            let mut probe = LogEvent::default();
+            match clause.target {
+                Target::Unparsed => probe.unparsed = *value == "true",
+                _ => probe.time_from = TimeFrom::from_name(value).unwrap_or_default(),
+            }
+            clause_matches(clause, &probe)
+        })
+        .collect();
+    let others: Vec<&str> = accepted.iter().copied().filter(|v| *v != usual).collect();
+    let present = match others.as_slice() {
+        [] => None,
+        [one] if *one == "true" => Some(json!({"term": {field: true}})),
+        _ => Some(json!({"terms": {field: others}})),
+    };
+    let absent = accepted
+        .contains(&usual)
+        .then(|| json!({"bool": {"must_not": {"exists": {"field": field}}}}));
+    match (present, absent) {
+        (None, None) => match_none(),
+        (Some(q), None) | (None, Some(q)) => q,
+        (Some(a), Some(b)) => json!({"bool": {"should": [a, b], "minimum_should_match": 1}}),
     }
 }
 

@@ -45,7 +45,10 @@ pub fn index_template(prefix: &str) -> Value {
                         "fields": {"raw": {"type": "wildcard"}}
                     },
                     "fields": {"type": "object", "dynamic": true},
-                    "logagg": {"properties": {"unparsed": {"type": "boolean"}}}
+                    "logagg": {"properties": {
+                        "unparsed": {"type": "boolean"},
+                        "time_from": {"type": "keyword"}
+                    }}
                 }
             }
         }

@@ -396,6 +396,8 @@ pub fn values_of(event: &LogEvent, target: &Target) -> Vec<String> {
         Target::Level => vec![event.level.as_str().to_string()],
         Target::TraceId => event.trace_id.iter().cloned().collect(),
         Target::Timestamp => vec![event.timestamp.to_rfc3339()],
+        Target::TimeFrom => vec![event.time_from.as_str().to_string()],
+        Target::Unparsed => vec![event.unparsed.to_string()],
         Target::Field(key) => {
             let mut values = Vec::new();
             flatten_fields(&event.fields, |k, v| {

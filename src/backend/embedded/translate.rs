@@ -152,6 +152,8 @@ fn translate_clause(clause: &Clause, f: &StoreFields) -> Q {
         }
         (Target::Timestamp, Test::Exists) => Box::new(AllQuery),
         (Target::Timestamp, _) => Box::new(EmptyQuery),
+        // Formats 1 and 2 index no flags: the stored event decides.
+        (Target::TimeFrom | Target::Unparsed, _) => checked(clause, Box::new(AllQuery)),
         (Target::Field(key), _) if key.contains(SEP) => checked(clause, Box::new(AllQuery)),
         (Target::Field(key), test) => field(clause, key, test, f),
     }

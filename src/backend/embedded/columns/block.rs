@@ -444,6 +444,15 @@ impl Opened<'_> {
         Ok(levels)
     }
 
+    /// Each event's flags byte (see `pending::flags_of`).
+    pub fn flags(&self) -> Result<Vec<u8>, BlockError> {
+        let flags = self.column(FLAGS)?;
+        if flags.len() != self.summary.events {
+            return Err(BlockError::Damaged("flags"));
+        }
+        Ok(flags)
+    }
+
     /// Hands the messages column (each event's message as `varint::Reader::text_ref` reads
     /// it) to `f`.
     pub fn with_messages<R>(&self, f: impl FnOnce(&[u8]) -> R) -> Result<R, BlockError> {

@@ -13,6 +13,7 @@
 //! `Maybe`.
 
 use super::block::{BlockError, Opened};
+use super::decode::time_from_flags;
 use super::fields::{visit_cells, Cell};
 use super::part::BlockEntry;
 use crate::event::{Level, LogEvent};
@@ -303,6 +304,23 @@ fn decide(
                             .get(usize::from(r))
                             .copied()
                             .unwrap_or(Verdict::Maybe)
+                    })
+                    .collect(),
+            )
+        }
+        Target::TimeFrom | Target::Unparsed => {
+            let mut by_byte: [Option<Verdict>; 256] = [None; 256];
+            let flags = opened.flags()?;
+            Decided::PerRow(
+                flags
+                    .iter()
+                    .map(|&f| {
+                        *by_byte[usize::from(f)].get_or_insert_with(|| {
+                            yes_if(probe(&|e| {
+                                e.unparsed = f & 1 != 0;
+                                e.time_from = time_from_flags(f);
+                            }))
+                        })
                     })
                     .collect(),
             )

@@ -7,7 +7,7 @@ use super::block::{
 };
 use super::fields;
 use super::varint::Reader;
-use crate::event::{Level, LogEvent, Timestamp};
+use crate::event::{Level, LogEvent, TimeFrom, Timestamp};
 
 /// The rows a decode built, in ascending order, with their sequence numbers and events.
 pub struct Rows {
@@ -139,6 +139,7 @@ fn fill_basics(
             event.timestamp = Timestamp(times[row]);
             event.level = Level::from_rank(u64::from(levels[row])).ok_or(damaged("levels"))?;
             event.unparsed = flags[row] & 1 != 0;
+            event.time_from = time_from_flags(flags[row]);
         }
     }
     Ok((seqs, flags))
@@ -214,5 +215,16 @@ fn trace_id(reader: &mut Reader<'_>) -> Option<String> {
         }
         1 => reader.text(),
         _ => None,
+    }
+}
+
+/// Where an event's time came from, from its flags byte (see `pending::flags_of`). Parts
+/// written before this was recorded say 0: an unparsed event of theirs took the time it
+/// was received, any other the time it wrote.
+pub(super) fn time_from_flags(flags: u8) -> TimeFrom {
+    match (flags >> 2) & 0b111 {
+        0 if flags & 1 != 0 => TimeFrom::Received,
+        0 => TimeFrom::Line,
+        code => TimeFrom::from_code(code - 1),
     }
 }

@@ -71,8 +71,7 @@ impl PendingBlock {
         let rank = event.level.rank();
         self.level_counts[rank as usize] += 1;
         self.levels.push(rank as u8);
-        self.flags
-            .push(u8::from(event.unparsed) | (u8::from(event.trace_id.is_some()) << 1));
+        self.flags.push(flags_of(event));
         self.services.push(&event.service);
         self.hosts.push(&event.host);
         self.text.push_str(&event.message);
@@ -473,6 +472,14 @@ struct FieldsReading {
 
 thread_local! {
     static FIELDS_READING: std::cell::RefCell<FieldsReading> = std::cell::RefCell::default();
+}
+
+/// An event's flags byte: bit 0 unparsed, bit 1 has a trace id, bits 2-4 where its time
+/// came from, plus one (0 in parts written before that was recorded).
+pub(super) fn flags_of(event: &LogEvent) -> u8 {
+    u8::from(event.unparsed)
+        | (u8::from(event.trace_id.is_some()) << 1)
+        | ((event.time_from.code() + 1) << 2)
 }
 
 #[cfg(test)]

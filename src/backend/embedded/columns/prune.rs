@@ -84,7 +84,8 @@ pub fn parts_needed(query: &Query) -> Parts {
                 Target::Host => parts.host = true,
                 Target::TraceId => parts.trace_id = true,
                 Target::Field(_) => parts.fields = true,
-                Target::Level | Target::Timestamp => {}
+                // Time, level and flags always come.
+                Target::Level | Target::Timestamp | Target::TimeFrom | Target::Unparsed => {}
             }
             parts
         }

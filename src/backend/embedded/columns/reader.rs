@@ -63,7 +63,7 @@ impl Plan {
                 self.needed.fields = true;
                 self.paths.push(key.clone());
             }
-            Target::Level | Target::Timestamp => {}
+            Target::Level | Target::Timestamp | Target::TimeFrom | Target::Unparsed => {}
         }
         self
     }

@@ -20,6 +20,17 @@ pub(super) fn simulated(seed: u64, n: usize) -> Vec<LogEvent> {
         .collect()
 }
 
+/// `events` with where their time came from and the unparsed flag varied, as a real
+/// file's events have them.
+pub(super) fn flagged(mut events: Vec<LogEvent>) -> Vec<LogEvent> {
+    use crate::event::TimeFrom;
+    for (i, event) in events.iter_mut().enumerate() {
+        event.time_from = TimeFrom::ALL[(i / 3) % TimeFrom::ALL.len()];
+        event.unparsed = event.time_from == TimeFrom::Received && i % 2 == 0;
+    }
+    events
+}
+
 fn odd_events() -> Vec<LogEvent> {
     let mut plain = LogEvent::new(
         Timestamp(1_700_000_000_000_000),
@@ -31,6 +42,7 @@ fn odd_events() -> Vec<LogEvent> {
     plain.trace_id = Some("0af7651916cd43dd8448eb211c80319c".into());
     let mut raw = LogEvent::new(Timestamp(-5), Level::Trace, "", "", "");
     raw.unparsed = true;
+    raw.time_from = crate::event::TimeFrom::Received;
     raw.trace_id = Some("NOT-HEX-0AF7651916CD43DD8448EB211C80319C".into());
     let mut typed = LogEvent::new(Timestamp(i64::MAX), Level::Warn, "svc", "h2", "x");
     typed.fields = json!({
@@ -617,7 +629,7 @@ mod stored {
     #[test]
     fn the_store_returns_what_the_predicate_does() {
         let dir = tempfile::tempdir().unwrap();
-        let events = simulated(23, 30_000);
+        let events = super::flagged(simulated(23, 30_000));
         fill(dir.path(), &events, 0);
         let reader = ColumnReader::open(dir.path()).unwrap();
         for text in [
@@ -647,6 +659,11 @@ mod stored {
             "timeout OR \"connection refused\" OR level:fatal OR status:>=500",
             "(level:error OR level:fatal) OR (service:auth AND NOT login)",
             "ünïcode OR timeout OR ORDERS",
+            "time_from:received",
+            "-time_from:line",
+            "time_from:*assumed AND level:>=warn",
+            "unparsed:true",
+            "unparsed:false AND NOT time_from:year_assumed",
         ] {
             let query = parse(text, Timestamp::now()).unwrap();
             let expected: Vec<&LogEvent> = events.iter().filter(|e| matches(&query, e)).collect();
@@ -891,7 +908,7 @@ mod stored {
         use crate::backend::embedded::values_of;
         use crate::query::Target;
         let dir = tempfile::tempdir().unwrap();
-        let events = simulated(43, 8_000);
+        let events = super::flagged(simulated(43, 8_000));
         fill(dir.path(), &events, 0);
         let reader = ColumnReader::open(dir.path()).unwrap();
         for text in ["*", "level:>=warn", "service:auth", "latency_ms:>100"] {
@@ -902,6 +919,8 @@ mod stored {
                 Target::Level,
                 Target::Field("status".into()),
                 Target::Field("latency_ms".into()),
+                Target::TimeFrom,
+                Target::Unparsed,
             ] {
                 let mut expected: std::collections::BTreeMap<String, u64> = Default::default();
                 for event in events.iter().filter(|e| matches(&query, e)) {
@@ -1022,6 +1041,19 @@ fn fixture_events() -> Vec<LogEvent> {
 #[test]
 fn a_block_in_the_first_format_3_layout_reads_back() {
     let written = include_bytes!("fixtures/format3-block.lgb2");
+    let events = fixture_events();
+    let seqs: Vec<u64> = (0..events.len() as u64).map(|s| s * 3 + 7).collect();
+    let (read_seqs, read_events) =
+        block::decode_numbered(written, block::Parts::ALL, None).unwrap();
+    assert_eq!(read_events, events);
+    assert_eq!(read_seqs, seqs);
+}
+
+/// The same events as the writer wrote them before events recorded where their time came
+/// from (flag bits 2-4 zero): an unparsed event of then took the time it was received.
+#[test]
+fn a_block_written_before_time_from_reads_back() {
+    let written = include_bytes!("fixtures/format3-zstd1-before-time-from.lgb2");
     let events = fixture_events();
     let seqs: Vec<u64> = (0..events.len() as u64).map(|s| s * 3 + 7).collect();
     let (read_seqs, read_events) =
