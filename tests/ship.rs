@@ -565,3 +565,92 @@ fn lines_piped_in_are_shipped_as_they_come_not_when_the_pipe_closes() {
     assert_eq!(event["level"], "error");
     ship.close();
 }
+
+#[test]
+fn entries_span_lines_without_a_setting_and_every_time_says_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let java = dir.path().join("app.log");
+    // Cut mid-entry at the top, a blank line, a stack trace with a cause.
+    write(
+        &java,
+        "\tat com.shop.Pool.take(Pool.java:88)\n\
+         2026-11-24 13:00:00,001 INFO  [main] com.shop.App - started\n\
+         \n\
+         2026-11-24 13:00:01,002 ERROR [http-1] com.shop.Api - request failed\n\
+         java.lang.IllegalStateException: boom\n\
+         \tat com.shop.Api.handle(Api.java:42)\n\
+         Caused by: java.io.IOException: closed\n\
+         \t... 3 more\n\
+         2026-11-24 13:00:02,003 WARN  [main] com.shop.App - slow\n",
+    );
+    let python = dir.path().join("worker.log");
+    write(
+        &python,
+        "2026-11-24 13:00:03,100 - worker - ERROR - job 7 failed\n\
+         Traceback (most recent call last):\n\
+         \x20 File \"/srv/worker.py\", line 12, in run\n\
+         \x20   step()\n\
+         ValueError: bad input\n\
+         2026-11-24 13:00:04,200 - worker - INFO - job 8 done\n",
+    );
+    let syslog = dir.path().join("syslog");
+    write(
+        &syslog,
+        "Nov 24 13:00:05 web-1 cron[7]: (root) CMD (run-parts)\n",
+    );
+    let out = logagg(dir.path())
+        .args([
+            "ship".as_ref(),
+            java.as_os_str(),
+            python.as_os_str(),
+            syslog.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("1 blank lines left out"), "{said}");
+    assert!(said.contains("time_from:year_assumed"), "{said}");
+    let stored = events(dir.path(), "*");
+    let messages: Vec<&str> = stored
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(stored.len(), 7, "{messages:#?}");
+    let failed = events(dir.path(), "\"request failed\"");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        failed[0]["message"],
+        "2026-11-24 13:00:01,002 ERROR [http-1] com.shop.Api - request failed\n\
+         java.lang.IllegalStateException: boom\n\tat com.shop.Api.handle(Api.java:42)\n\
+         Caused by: java.io.IOException: closed\n\t... 3 more"
+    );
+    assert_eq!(failed[0]["level"], "error");
+    let job = events(dir.path(), "\"job 7 failed\"");
+    assert_eq!(job.len(), 1);
+    assert!(job[0]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("ValueError: bad input"));
+    // The line the file began with has no time: flagged, not given one silently.
+    let orphan = events(dir.path(), "time_from:received");
+    assert_eq!(orphan.len(), 1);
+    assert_eq!(
+        orphan[0]["message"],
+        "\tat com.shop.Pool.take(Pool.java:88)"
+    );
+    assert_eq!(orphan[0]["unparsed"], true);
+    let cron = events(dir.path(), "time_from:year_assumed");
+    assert_eq!(cron.len(), 1);
+    assert_eq!(cron[0]["service"], "cron");
+    assert_eq!(
+        stdout_of(logagg(dir.path()).args(["query", "time_from:line", "--count"])).trim(),
+        "5"
+    );
+    // A binary file is refused, naming it, and nothing of it is stored.
+    let binary = dir.path().join("core.bin");
+    std::fs::write(&binary, b"\x7fELF\x02\x01\x01\x00\x00\x00garbage\n").unwrap();
+    let err = common::error_of(logagg(dir.path()).args(["ship".as_ref(), binary.as_os_str()]));
+    assert!(err.contains("core.bin") && err.contains("binary"), "{err}");
+    assert_eq!(events(dir.path(), "*").len(), 7);
+}

@@ -169,6 +169,10 @@ fn report(source: &FileSource, summary: &pipeline::Summary, place: &str) {
             summary.unmatched
         );
     }
+    let blank = source.blank_lines();
+    if blank > 0 {
+        eprintln!("{blank} blank lines left out");
+    }
     for line in time_from_lines(&summary.time_from) {
         eprintln!("{line}");
     }

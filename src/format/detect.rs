@@ -15,6 +15,10 @@ fn sample_lines(sample: &[u8]) -> Vec<String> {
         .into_iter()
         .map(super::trim_line_end)
         .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        // Comments and directives (`#Version:`, `#Fields:` of W3C and IIS logs) and the
+        // continuation lines a file may begin with (it was cut mid-entry) say nothing of
+        // how its entries start.
+        .filter(|l| !l.starts_with(b"#") && !l.starts_with(b" ") && !l.starts_with(b"\t"))
         .take(SAMPLE_LINES)
         .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect()
@@ -65,6 +69,12 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
     }
     let count = |read: &dyn Fn(&str) -> bool| refs.iter().filter(|l| read(l)).count();
     let header = learned();
+    let header_hits = count(&|l| header.read(l).is_some());
+    // `2026-12-07 08:00:00.001 WARN svc seq=1 user=u1` is logfmt after a header: the
+    // header's time wins over pairs that hold none.
+    let timed_header = matches!(&header, Format::Header(layout) if layout.time.is_some());
+    let logfmt_hits =
+        count(&|l| logfmt::read(l).is_some_and(|h| h.time.is_some() || !timed_header));
     let candidates: [(Format, usize); 8] = [
         (Format::Cri, count(&|l| container::read_cri(l).is_some())),
         (Format::Rfc5424, count(&|l| syslog::read_5424(l).is_some())),
@@ -72,8 +82,8 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
         (Format::Access, count(&|l| web::read_access(l).is_some())),
         (Format::Logcat, count(&|l| logcat::read(l).is_some())),
         (Format::Klog, count(&|l| logcat::read_klog(l).is_some())),
-        (Format::Logfmt, count(&|l| logfmt::read(l).is_some())),
-        (header.clone(), count(&|l| header.read(l).is_some())),
+        (Format::Logfmt, logfmt_hits),
+        (header.clone(), header_hits),
     ];
     let mut best: Option<(Format, usize)> = None;
     for (format, hits) in candidates {

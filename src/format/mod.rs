@@ -109,6 +109,21 @@ impl Format {
     }
 }
 
+impl Format {
+    /// Whether `line` begins an entry in this format: it has the format's header. A line
+    /// that starts with a space or a tab continues the entry before it (stack frames,
+    /// wrapped messages), whatever it holds.
+    pub fn starts_entry(&self, line: &str) -> bool {
+        if line.starts_with([' ', '\t']) {
+            return false;
+        }
+        match self {
+            Format::Json | Format::Raw => true,
+            other => other.read(line).is_some(),
+        }
+    }
+}
+
 /// What a line's header says. Borrowed from the line: nothing is copied until an event is
 /// built.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -715,6 +715,22 @@ mod never_panics {
                 prop_assert_eq!(event.message, line.trim_end_matches(['\n', '\r']));
             }
         }
+
+        /// Whatever the bytes, an event's time is read from the line or says what was
+        /// not: the shipping time only ever comes flagged `received`, and a time read
+        /// from the line is never the shipping time passed off.
+        #[test]
+        fn times_are_read_or_flagged(line in r"(<[0-9]{1,3}>)?([0-9]{1,4}[-/:. T,]){0,8}[A-Za-zéû]{0,5}[ 0-9:.,+-]{0,20}[A-Z]{0,4} [a-z=0-9 ]{0,20}") {
+            let shipped = utc("2099-01-01T00:00:00Z");
+            let sample = format!("{line}\n{line}\n");
+            let detected = detect(sample.as_bytes(), FormatChoice::Auto, None);
+            for format in formats().into_iter().chain([detected]) {
+                let mut decoder = LineDecoder::new(format.clone(), Clock { zone: Zone::Utc, reference: utc(REFERENCE) });
+                let event = decoder.decode(line.as_bytes(), shipped);
+                let received = event.time_from == crate::event::TimeFrom::Received;
+                prop_assert_eq!(received, event.timestamp == shipped, "{:?} {:?}: {:?}", format, line, event);
+            }
+        }
     }
 }
 
@@ -746,4 +762,58 @@ fn header_fields_follow_the_line_whatever_the_event_held() {
             assert_eq!(fields, map(expected.clone()), "after {before}");
         }
     }
+}
+
+#[test]
+fn detection_reads_entry_lines_only() {
+    // A time and a level, then pairs: the header's time, not logfmt without one.
+    let pairs = [
+        "2026-12-07 08:00:00.001 WARN svc-1 seq=1 user=u1",
+        "2026-12-07 08:00:00.002 INFO svc-1 seq=2 user=u2",
+    ];
+    check(
+        "header",
+        &pairs,
+        &[
+            at("2026-12-07T08:00:00.001Z", Level::Warn),
+            at("2026-12-07T08:00:00.002Z", Level::Info),
+        ],
+    );
+    // W3C directives, and a file that begins with the rest of an entry cut off.
+    let lines = [
+        "#Software: Microsoft Internet Information Services 10.0",
+        "#Version: 1.0",
+        "#Date: 2026-11-26 21:00:00",
+        "#Fields: date time s-ip cs-method cs-uri-stem sc-status",
+        "\tat com.shop.Pool.take(Pool.java:88)",
+        "    at com.shop.Pool.take(Pool.java:89)",
+        "2026-11-26 21:00:01 10.0.0.1 GET /index.html 200",
+        "2026-11-26 21:00:02 10.0.0.1 GET /missing 404",
+    ];
+    let decoder = decoder_for(&lines);
+    assert_eq!(decoder.format.name(), "header", "{:?}", decoder.format);
+}
+
+#[test]
+fn entry_starts_follow_the_format() {
+    use crate::source::{Entries, EntryStart};
+    let lines = [
+        "2026-11-26 21:00:00,001 ERROR [main] boom",
+        "java.lang.IllegalStateException: boom",
+        "\tat a.b(C.java:1)",
+        "Caused by: x",
+        "2026-11-26 21:00:01,001 INFO [main] fine",
+    ];
+    let decoder = decoder_for(&lines);
+    let mut entries = Entries::new(EntryStart::for_format(&decoder.format));
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for line in lines {
+        out.extend(entries.push(line.as_bytes(), 0).map(|e| e.into_owned()));
+    }
+    out.extend(entries.finish());
+    assert_eq!(out.len(), 2);
+    assert!(out[0].ends_with(b"Caused by: x"));
+    // JSON lines and raw text are each an entry.
+    assert!(!Entries::new(EntryStart::for_format(&Format::Json)).joins());
+    assert!(!Entries::new(EntryStart::for_format(&Format::Raw)).joins());
 }

@@ -6,11 +6,13 @@
 //! is saved only after the sink confirmed what was read.
 
 use super::lane::{
-    file_of_stream, file_stream, file_stream_prefix, Decoding, Lane, Out, ENTRY_WAIT,
+    file_of_stream, file_stream, file_stream_prefix, head_of, refuse_binary, Decoding, Lane, Out,
+    ENTRY_WAIT,
 };
 use super::quiet_pipe::QuietPipe;
 use super::read_ahead::ReadAhead;
 use super::{FileIdentity, FilePosition, FollowedFile, ShipCheckpoint};
+use crate::format::FormatChoice;
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
 use anyhow::Context;
 use std::collections::{BTreeMap, VecDeque};
@@ -81,6 +83,12 @@ impl FileSource {
         ahead + self.lanes.iter().map(Lane::lines).sum::<u64>()
     }
 
+    /// Blank lines left out, of every input.
+    pub fn blank_lines(&self) -> u64 {
+        let ahead = self.ahead.as_ref().map_or(0, ReadAhead::blank);
+        ahead + self.lanes.iter().map(Lane::blank).sum::<u64>()
+    }
+
     /// The format detected for each input, for the summary.
     pub fn formats(&self) -> Vec<(String, &'static str)> {
         if let Some(ahead) = &self.ahead {
@@ -121,6 +129,7 @@ impl FileSource {
             let (file, notices) =
                 FollowedFile::open(&path, &known).map_err(|e| unreadable(&path, e))?;
             say(&notices);
+            refuse_binary(&head_of(&path)).map_err(|e| unreadable(&path, e))?;
             self.lanes.push(Lane::followed(path, file, &self.decoding));
         }
         Ok(())
@@ -128,14 +137,17 @@ impl FileSource {
 
     fn open_once(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
         if self.files.is_empty() {
-            // Only a multi-line entry waits for what comes next: without a joiner, the
-            // pipe is read as it is.
-            let stdin: Box<dyn std::io::Read + Send> = match self.decoding.multiline {
-                Some(_) => Box::new(
+            // An entry may take more lines than have come: the last one is handed on once
+            // the pipe has been quiet a while. Lines that are each an entry (JSON, raw)
+            // are read as they come.
+            let joins = self.decoding.multiline.is_some()
+                || !matches!(self.decoding.choice, FormatChoice::Json | FormatChoice::Raw);
+            let stdin: Box<dyn std::io::Read + Send> = match joins {
+                true => Box::new(
                     QuietPipe::stdin(ENTRY_WAIT)
                         .context("cannot start the thread that reads standard input")?,
                 ),
-                None => Box::new(std::io::stdin()),
+                false => Box::new(std::io::stdin()),
             };
             let decoding = self.decoding.clone();
             self.ahead = Some(ReadAhead::start(stdin, decoding, READ_BUDGET, MAX_SPARES)?);
@@ -177,6 +189,9 @@ fn unreadable(path: &Path, error: std::io::Error) -> anyhow::Error {
             "; run as a user allowed to read it (for /var/log, often one in the adm group)"
         }
         ErrorKind::IsADirectory => "; name the files in it, e.g. DIR/*.log",
+        ErrorKind::InvalidData => {
+            "; logagg ships text logs (convert UTF-16 ones with iconv -f UTF-16 -t UTF-8)"
+        }
         _ => "",
     };
     anyhow::anyhow!("cannot read {}: {error}{hint}", path.display())

@@ -2,7 +2,7 @@
 //! its bytes into records: the format detected from its first lines, the multi-line
 //! joiner, and the byte offsets that become positions.
 
-use super::{Entries, FileIdentity, FilePosition, FollowedFile};
+use super::{Entries, EntryStart, FileIdentity, FilePosition, FollowedFile};
 use crate::event::Timestamp;
 use crate::format::{self, Clock, LineDecoder};
 use crate::pipeline::Record;
@@ -33,6 +33,16 @@ pub struct Decoding {
 }
 
 impl Decoding {
+    /// How an entry's first line is told: `--multiline`, else by the format detected (or
+    /// each line alone while none is).
+    pub fn entry_start(&self, decoder: Option<&LineDecoder>) -> EntryStart {
+        match (&self.multiline, decoder) {
+            (Some(pattern), _) => EntryStart::Pattern(pattern.clone()),
+            (None, Some(decoder)) => EntryStart::for_format(&decoder.format),
+            (None, None) => EntryStart::Line,
+        }
+    }
+
     fn decoder(&self, sample: &[u8], reference: Timestamp) -> LineDecoder {
         let format = format::detect(sample, self.choice, self.time_format.as_deref());
         let mut decoder = LineDecoder::new(
@@ -102,6 +112,8 @@ struct Recorder {
     /// End of the last line pushed into `entries`.
     last_line_end: u64,
     lines: u64,
+    /// Blank lines left out.
+    blank: u64,
 }
 
 /// `file:/var/log/app.log@2049:1312`: a file is known by its identity, the path only says
@@ -152,6 +164,18 @@ pub fn head_of(path: &Path) -> Vec<u8> {
     sample
 }
 
+/// Refuses input whose first bytes hold a NUL: a binary file (or UTF-16 text), which would
+/// be stored as events of noise.
+pub fn refuse_binary(sample: &[u8]) -> std::io::Result<()> {
+    match sample.iter().position(|&b| b == 0) {
+        Some(at) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("it holds binary data (a NUL byte at offset {at}), not lines of text"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Whether a read failed only because a `QuietPipe`'s writer went quiet.
 fn is_quiet(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::TimedOut
@@ -194,7 +218,11 @@ impl Lane {
             ),
         };
         let decoder = match &path {
-            Some(p) => Some(decoding.decoder(&head_of(p), reference)),
+            Some(p) => {
+                let head = head_of(p);
+                refuse_binary(&head)?;
+                Some(decoding.decoder(&head, reference))
+            }
             None => {
                 // Standard input cannot be read twice: detect on what is buffered, once
                 // something is (a quiet pipe says so while it waits).
@@ -205,6 +233,7 @@ impl Lane {
                 }
                 let sample = reader.fill_buf()?;
                 let cut = sample.len().min(format::SAMPLE_BYTES);
+                refuse_binary(&sample[..cut])?;
                 Some(decoding.decoder(&sample[..cut], reference))
             }
         };
@@ -269,6 +298,10 @@ impl Lane {
 
     pub fn unmatched(&self) -> u64 {
         self.records.decoder.as_ref().map_or(0, |d| d.unmatched)
+    }
+
+    pub fn blank(&self) -> u64 {
+        self.records.blank
     }
 
     /// The stream follows the file now open (after a rotation, the new one; after a
@@ -443,14 +476,16 @@ impl Recorder {
         reference: Timestamp,
         start: u64,
     ) -> Recorder {
+        let entry_start = decoding.entry_start(decoder.as_ref());
         Recorder {
             decoder,
-            entries: Entries::new(decoding.multiline.clone()),
+            entries: Entries::new(entry_start),
             stream: stream.into(),
             identity,
             reference,
             last_line_end: start,
             lines: 0,
+            blank: 0,
         }
     }
 
@@ -468,9 +503,14 @@ impl Recorder {
         self.lines += 1;
         let previous_end = self.last_line_end;
         self.last_line_end = end;
+        // A blank line is no event (and no part of one): counted, not stored.
+        if line.iter().all(u8::is_ascii_whitespace) {
+            self.blank += 1;
+            return;
+        }
         if let Some(entry) = self.entries.push(line, start) {
             // With a joiner, the entry handed back is the one before this line.
-            let entry_end = if decoding.multiline.is_some() {
+            let entry_end = if self.entries.joins() {
                 previous_end.max(start)
             } else {
                 end
@@ -505,6 +545,11 @@ impl Recorder {
         decoding: &Decoding,
     ) -> (&mut LineDecoder, &Arc<str>) {
         let reference = self.reference;
+        if self.decoder.is_none() {
+            let decoder = decoding.decoder(entry, reference);
+            self.entries.set_start(decoding.entry_start(Some(&decoder)));
+            self.decoder = Some(decoder);
+        }
         let decoder = self
             .decoder
             .get_or_insert_with(|| decoding.decoder(entry, reference));

@@ -20,5 +20,5 @@ pub use files::FileSource;
 pub(crate) const READ_CHUNK: usize = 64 * 1024;
 pub use followed_file::{FileIdentity, FollowedFile};
 pub use lane::Decoding;
-pub use multiline::Entries;
+pub use multiline::{Entries, EntryStart};
 pub use ship_checkpoint::{FilePosition, ShipCheckpoint};

@@ -1,19 +1,56 @@
-//! Joining continuation lines (stack traces) onto the entry they belong to.
+//! Joining continuation lines (stack traces, SQL bodies, wrapped messages) onto the entry
+//! they belong to.
 
+use crate::format::Format;
 use regex::bytes::Regex;
 use std::borrow::Cow;
 
-/// Joins lines that do not match the start pattern onto the entry before them, and
-/// remembers where the entry being built began, so a checkpoint never skips past it.
+/// What the first line of an entry looks like.
+#[derive(Debug, Clone)]
+pub enum EntryStart {
+    /// Every line is an entry.
+    Line,
+    /// `--multiline`: lines that match start an entry.
+    Pattern(Regex),
+    /// Lines the file's format reads (a header with a time or a level) start an entry;
+    /// any other line continues the one before. Learned from the sample, no setting.
+    Format(Format),
+}
+
+impl EntryStart {
+    /// How entries of a file in `format` start, unless `--multiline` says.
+    pub fn for_format(format: &Format) -> EntryStart {
+        match format {
+            // A JSON event is one line; a line that is not one is kept alone and flagged.
+            Format::Json | Format::Raw => EntryStart::Line,
+            other => EntryStart::Format(other.clone()),
+        }
+    }
+
+    fn starts(&self, line: &[u8]) -> bool {
+        match self {
+            EntryStart::Line => true,
+            EntryStart::Pattern(start) => start.is_match(line),
+            EntryStart::Format(format) => match std::str::from_utf8(line) {
+                Ok(text) => format.starts_entry(text),
+                // Invalid UTF-8 is kept as it came, an entry of its own.
+                Err(_) => true,
+            },
+        }
+    }
+}
+
+/// Joins lines that do not start an entry onto the entry before them, and remembers
+/// where the entry being built began, so a checkpoint never skips past it.
 pub struct Entries {
-    start: Option<Regex>,
+    start: EntryStart,
     pending: Option<Vec<u8>>,
     /// Offset of the first line of `pending` in its file.
     pending_from: u64,
 }
 
 impl Entries {
-    pub fn new(start: Option<Regex>) -> Entries {
+    pub fn new(start: EntryStart) -> Entries {
         Entries {
             start,
             pending: None,
@@ -21,14 +58,25 @@ impl Entries {
         }
     }
 
+    /// From now on, entries start as `start` says (the format is known once the first
+    /// line of an empty file arrived).
+    pub fn set_start(&mut self, start: EntryStart) {
+        self.start = start;
+    }
+
+    /// Whether an entry may take more than one line (and is handed back a line late).
+    pub fn joins(&self) -> bool {
+        !matches!(self.start, EntryStart::Line)
+    }
+
     /// Feeds one line that began at `offset`; returns an entry that is now complete
     /// (without a joiner, the line itself, not copied).
     pub fn push<'l>(&mut self, line: &'l [u8], offset: u64) -> Option<Cow<'l, [u8]>> {
-        let Some(start) = &self.start else {
+        if !self.joins() {
             return Some(Cow::Borrowed(line));
-        };
+        }
         match &mut self.pending {
-            Some(entry) if !start.is_match(line) => {
+            Some(entry) if !self.start.starts(line) => {
                 entry.push(b'\n');
                 entry.extend_from_slice(line);
                 None
@@ -57,7 +105,7 @@ mod tests {
 
     #[test]
     fn continuation_lines_join_the_entry_before() {
-        let mut entries = Entries::new(Some(Regex::new(r"^\d{4}-").unwrap()));
+        let mut entries = Entries::new(EntryStart::Pattern(Regex::new(r"^\d{4}-").unwrap()));
         let mut out = Vec::new();
         let mut offset = 0;
         for line in [
@@ -87,7 +135,7 @@ mod tests {
 
     #[test]
     fn without_a_pattern_every_line_is_an_entry() {
-        let mut entries = Entries::new(None);
+        let mut entries = Entries::new(EntryStart::Line);
         assert_eq!(entries.push(b"a", 0), Some(Cow::Borrowed(&b"a"[..])));
         assert_eq!(entries.unfinished_from(), None);
     }

@@ -31,6 +31,7 @@ pub struct ReadAhead {
 struct Counts {
     lines: AtomicU64,
     unmatched: AtomicU64,
+    blank: AtomicU64,
     /// The format detected from the first lines, once they came.
     format: OnceLock<&'static str>,
 }
@@ -109,6 +110,10 @@ impl ReadAhead {
         self.counts.unmatched.load(Ordering::Relaxed)
     }
 
+    pub fn blank(&self) -> u64 {
+        self.counts.blank.load(Ordering::Relaxed)
+    }
+
     /// The input and the format detected for it.
     pub fn format(&self) -> (String, &'static str) {
         let format = self.counts.format.get().copied();
@@ -165,6 +170,7 @@ impl Reader {
             self.counts
                 .unmatched
                 .store(lane.unmatched(), Ordering::Relaxed);
+            self.counts.blank.store(lane.blank(), Ordering::Relaxed);
             let sent = match read {
                 Ok(_) if records.is_empty() => Ok(()),
                 Ok(_) => self.send.send(Ok(records)),
