@@ -309,7 +309,12 @@ pub struct ShipArgs {
     #[arg(long, value_name = "PATTERN")]
     pub time_format: Option<String>,
     /// Zone of times written without one: UTC, local, or an offset such as +02:00
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    #[arg(
+        long,
+        value_name = "ZONE",
+        default_value = "UTC",
+        allow_hyphen_values = true
+    )]
     pub timezone: String,
     /// How often the sink commits (and, for the embedded store, becomes visible)
     #[arg(long, value_name = "DURATION", default_value = "1s")]

@@ -25,11 +25,41 @@ impl DecodeContext {
     }
 }
 
-const TIMESTAMP_KEYS: &[&str] = &["@timestamp", "timestamp", "time", "ts"];
-const LEVEL_KEYS: &[&str] = &["level", "log.level", "severity", "lvl", "levelname"];
-const SERVICE_KEYS: &[&str] = &["service", "service.name", "app", "application"];
-const HOST_KEYS: &[&str] = &["host", "host.name", "hostname"];
-const MESSAGE_KEYS: &[&str] = &["message", "msg"];
+// The names producers give these (ECS, Bunyan/pino, logrus, zap, slog, Serilog's CLEF,
+// log4j2's JSON layouts, GCP and Kubernetes structured logging, CloudWatch/Lambda,
+// MongoDB 4.4+, journald's export), first match wins.
+const TIMESTAMP_KEYS: &[&str] = &[
+    "@timestamp",
+    "timestamp",
+    "time",
+    "ts",
+    "@t",
+    "t",
+    "timeMillis",
+    "instant",
+    "__REALTIME_TIMESTAMP",
+    "asctime",
+];
+const LEVEL_KEYS: &[&str] = &[
+    "level",
+    "log.level",
+    "severity",
+    "lvl",
+    "levelname",
+    "@l",
+    "log_level",
+    "loglevel",
+    "severityText",
+];
+const SERVICE_KEYS: &[&str] = &[
+    "service",
+    "service.name",
+    "app",
+    "application",
+    "SYSLOG_IDENTIFIER",
+];
+const HOST_KEYS: &[&str] = &["host", "host.name", "hostname", "_HOSTNAME"];
+const MESSAGE_KEYS: &[&str] = &["message", "msg", "MESSAGE", "@m", "@mt", "textPayload"];
 const TRACE_KEYS: &[&str] = &["trace_id", "trace.id", "traceId", "traceID"];
 
 /// Decodes one line (without its line terminator). Never fails: what cannot be read as
@@ -101,31 +131,40 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
     event
 }
 
-/// The first level word among the first few words of a line (`ERROR`, `[warn]`, `level=info`).
+/// The first level word among the first few words of a line (`ERROR`, `[warn]`,
+/// `level=info`, `WARNING:root:...`). A level is a word of its own: the `error` of the
+/// package `libgpg-error-dev` is part of a name, not a level.
 pub fn infer_level(text: &str) -> Option<Level> {
-    let bytes = &text.as_bytes()[..text.len().min(200)];
-    if bytes.is_ascii() {
-        // Most lines: 200 bytes of ASCII are the first 200 characters, and a letter or a
-        // digit is one byte, so words are found without decoding characters.
-        return bytes
-            .split(|b| !b.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(12)
-            .find_map(Level::from_word_bytes);
-    }
-    // The first 200 characters; a text of at most 200 bytes has no more than that.
-    let head = if text.len() <= 200 {
-        text
-    } else {
-        match text.char_indices().nth(200) {
-            Some((cut, _)) => &text[..cut],
-            None => text,
-        }
+    let head = match text.char_indices().nth(200) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
     };
-    head.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    head.split(|c: char| c.is_ascii_whitespace() || c == ',')
+        .filter(|token| !token.is_empty())
         .take(12)
-        .find_map(Level::from_word)
+        .find_map(|token| Level::from_word_bytes(level_candidate(token.as_bytes())?))
+}
+
+/// The part of a whitespace-separated token that could be a level: after a `key=`,
+/// before a `:`, without brackets and quotes; `None` when what is left is not one word.
+fn level_candidate(token: &[u8]) -> Option<&[u8]> {
+    let mut word = token;
+    if let Some(eq) = word.iter().rposition(|&b| b == b'=') {
+        word = &word[eq + 1..];
+    }
+    // ASCII punctuation around the word goes; letters of other scripts stay (and make
+    // the word no level).
+    let trim = |b: &u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+    let start = word.iter().position(|b| !trim(b))?;
+    word = &word[start..];
+    if let Some(colon) = word.iter().position(|&b| b == b':') {
+        word = &word[..colon];
+    }
+    let end = word.iter().rposition(|b| !trim(b))? + 1;
+    word = &word[..end];
+    word.iter()
+        .all(|b| b.is_ascii_alphanumeric() || !b.is_ascii())
+        .then_some(word)
 }
 
 /// A timestamp at the start of a plain line: `2026-11-24T13:00:00Z ...` or `2026-11-24 13:00:00.123 ...`.
@@ -149,35 +188,59 @@ fn leading_timestamp(text: &str) -> Option<Timestamp> {
 }
 
 fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
-    let timestamp = take_first(&mut map, TIMESTAMP_KEYS, |v| match v {
-        Value::String(s) => Timestamp::parse(s),
-        Value::Number(n) => n.as_f64().map(epoch_number),
+    let shape = Shape::of(&map);
+    let timestamp = take_first(&mut map, TIMESTAMP_KEYS, |v| {
+        // A date with no time of day is read as its midnight, and says so.
+        let date_only = v
+            .as_str()
+            .is_some_and(|s| s.trim().len() == 10 && !s.contains(':'));
+        let from = if date_only {
+            TimeFrom::TimeAssumed
+        } else {
+            TimeFrom::Line
+        };
+        json_time(v).map(|t| (t, from))
+    });
+    let level = match shape {
+        // `"s":"W"`, `"s":"D2"`.
+        Shape::Mongo => take_first(&mut map, &["s"], |v| {
+            Level::from_letter(*v.as_str()?.as_bytes().first()?)
+        }),
+        Shape::Journald => take_first(&mut map, &["PRIORITY"], |v| {
+            let severity: u32 = scalar_text(v)?.parse().ok()?;
+            (severity <= 7).then(|| Level::from_syslog_severity(severity))
+        }),
+        _ => None,
+    }
+    .or_else(|| take_first(&mut map, LEVEL_KEYS, json_level));
+    let service = take_nested(&mut map, SERVICE_KEYS, "service").or_else(|| match shape {
+        // Bunyan names the program `name`.
+        Shape::Bunyan => take_first(&mut map, &["name"], scalar_text),
+        Shape::Journald => take_first(&mut map, &["_SYSTEMD_UNIT"], scalar_text),
         _ => None,
     });
-    let level = take_first(&mut map, LEVEL_KEYS, |v| match v {
-        Value::String(s) => Level::from_word(s.trim()),
-        // Bunyan and pino write 10..60.
-        Value::Number(n) => n
-            .as_u64()
-            .filter(|n| n % 10 == 0 && (10..=60).contains(n))
-            .and_then(|n| Level::from_rank(n / 10 - 1)),
-        _ => None,
-    });
-    let service = take_nested(&mut map, SERVICE_KEYS, "service");
     let host = take_nested(&mut map, HOST_KEYS, "host");
-    let message = take_first(&mut map, MESSAGE_KEYS, scalar_text).or_else(|| {
-        // Docker's json-file driver: `{"log":"line\n","stream":"stdout","time":...}`.
-        let docker = map.contains_key("stream");
-        docker
-            .then(|| take_first(&mut map, &["log"], scalar_text))
-            .flatten()
-            .map(|mut line| {
-                while line.ends_with(['\n', '\r']) {
-                    line.pop();
-                }
-                line
-            })
-    });
+    if shape == Shape::Journald {
+        if let Some(pid) = take_first(&mut map, &["_PID"], |v| scalar_text(v)?.parse::<u64>().ok())
+        {
+            map.insert("pid".into(), Value::from(pid));
+        }
+    }
+    let message = take_first(&mut map, MESSAGE_KEYS, scalar_text)
+        .or_else(|| tracing_message(&mut map))
+        .or_else(|| {
+            // Docker's json-file driver: `{"log":"line\n","stream":"stdout","time":...}`.
+            let docker = map.contains_key("stream");
+            docker
+                .then(|| take_first(&mut map, &["log"], scalar_text))
+                .flatten()
+                .map(|mut line| {
+                    while line.ends_with(['\n', '\r']) {
+                        line.pop();
+                    }
+                    line
+                })
+        });
     let trace_id = take_nested(&mut map, TRACE_KEYS, "trace");
     // logagg's own JSON names where the time came from; a producer's own `time_from` with
     // another value stays one of its fields.
@@ -202,12 +265,12 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     }
     let level =
         level.unwrap_or_else(|| message.as_deref().and_then(infer_level).unwrap_or_default());
-    let time_from = match timestamp {
-        Some(_) => written_from.unwrap_or(TimeFrom::Line),
-        None => TimeFrom::Received,
+    let (timestamp, time_from) = match timestamp {
+        Some((at, read)) => (at, written_from.unwrap_or(read)),
+        None => (ctx.received_at, TimeFrom::Received),
     };
     LogEvent {
-        timestamp: timestamp.unwrap_or(ctx.received_at),
+        timestamp,
         level,
         service: keyword(
             service
@@ -224,15 +287,115 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     }
 }
 
-/// Seconds, milliseconds or microseconds since the epoch, told apart by magnitude.
+/// Producers whose keys mean something only together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Other,
+    /// `{"t":{"$date":..},"s":"W","c":"NETWORK","id":..,"ctx":..,"msg":..}`
+    Mongo,
+    /// `journalctl -o json`: `__REALTIME_TIMESTAMP`, `PRIORITY`, `MESSAGE`, ...
+    Journald,
+    /// `{"name":"app","hostname":..,"pid":..,"level":30,"msg":..,"time":..,"v":0}`
+    Bunyan,
+}
+
+impl Shape {
+    fn of(map: &Map<String, Value>) -> Shape {
+        if map.contains_key("t") && map.contains_key("s") && map.contains_key("c") {
+            Shape::Mongo
+        } else if map.contains_key("__REALTIME_TIMESTAMP") || map.contains_key("_SYSTEMD_UNIT") {
+            Shape::Journald
+        } else if map.contains_key("v") && map.contains_key("hostname") && map.contains_key("name")
+        {
+            Shape::Bunyan
+        } else {
+            Shape::Other
+        }
+    }
+}
+
+/// A level as JSON producers write it: a name, Bunyan and pino's 10..60, an OpenTelemetry
+/// severity number (1..24).
+fn json_level(value: &Value) -> Option<Level> {
+    match value {
+        Value::String(s) => Level::from_word(s.trim()),
+        Value::Number(n) => {
+            let n = n.as_u64()?;
+            if n % 10 == 0 && (10..=60).contains(&n) {
+                Level::from_rank(n / 10 - 1)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A time as JSON producers write it: RFC 3339 text; seconds, milliseconds,
+/// microseconds or nanoseconds since the epoch as a number or as digits in a string;
+/// `{"$date": ...}` (MongoDB); `{"seconds": .., "nanos": ..}` (protobuf, GCP);
+/// `{"epochSecond": .., "nanoOfSecond": ..}` (log4j2).
+fn json_time(value: &Value) -> Option<Timestamp> {
+    match value {
+        Value::String(s) => Timestamp::parse(s).or_else(|| epoch_text(s.trim())),
+        Value::Number(n) => n.as_f64().map(epoch_number),
+        Value::Object(o) => {
+            if let Some(date) = o.get("$date") {
+                return match date {
+                    Value::Object(long) => long
+                        .get("$numberLong")
+                        .and_then(Value::as_str)
+                        .and_then(epoch_text),
+                    other => json_time(other),
+                };
+            }
+            let whole = |seconds: &str, nanos: &str| -> Option<Timestamp> {
+                let s = o.get(seconds)?;
+                let s = s.as_i64().or_else(|| s.as_str()?.parse().ok())?;
+                let n = o.get(nanos).and_then(Value::as_i64).unwrap_or(0);
+                if !(0..1_000_000_000).contains(&n) {
+                    return None;
+                }
+                Some(Timestamp(s.checked_mul(1_000_000)? + n / 1000))
+            };
+            whole("seconds", "nanos").or_else(|| whole("epochSecond", "nanoOfSecond"))
+        }
+        _ => None,
+    }
+}
+
+/// Digits (and perhaps a fraction) since the epoch, as text.
+fn epoch_text(text: &str) -> Option<Timestamp> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
+        return None;
+    }
+    text.parse::<f64>().ok().map(epoch_number)
+}
+
+/// Rust `tracing`'s JSON puts the message in `fields.message`.
+fn tracing_message(map: &mut Map<String, Value>) -> Option<String> {
+    let Some(Value::Object(fields)) = map.get_mut("fields") else {
+        return None;
+    };
+    let message = fields.get("message").and_then(scalar_text)?;
+    fields.remove("message");
+    Some(message)
+}
+
+/// Seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by
+/// magnitude (times between 1973 and 5138 in each unit).
 fn epoch_number(n: f64) -> Timestamp {
     let abs = n.abs();
     let micros = if abs < 1e11 {
         n * 1e6
     } else if abs < 1e14 {
         n * 1e3
-    } else {
+    } else if abs < 1e17 {
         n
+    } else {
+        n / 1e3
     };
     Timestamp(micros as i64)
 }
@@ -401,20 +564,31 @@ mod tests {
 
             /// Level words among punctuation, other words and now and then a character
             /// outside ASCII, around the 200-character mark: the first level word of the
-            /// first twelve words of the first 200 characters, as reading characters finds it.
+            /// first twelve tokens of the first 200 characters, as reading characters
+            /// finds it (a level is a token's whole word, not a part of a name).
             #[test]
             fn level_inference_reads_words_as_characters(
                 words in prop::collection::vec(
-                    r"(WARN|error|Info|crit|x{1,9}|[a-z0-9]{1,12}|é|—|\.)", 0..80),
-                gaps in prop::collection::vec(r"[ \[\]=:,(—]{1,2}", 80),
+                    r"(WARN|error|Info|crit|x{1,9}|[a-z0-9]{1,12}|é|—|\.|-)", 0..80),
+                gaps in prop::collection::vec(r"[ \[\]=:,(—-]{1,2}", 80),
             ) {
                 let text: String = words.iter().zip(&gaps).map(|(w, g)| format!("{w}{g}")).collect();
                 let head: String = text.chars().take(200).collect();
+                let punctuation = |c: char| c.is_ascii() && !c.is_ascii_alphanumeric();
                 let by_characters = head
-                    .split(|c: char| !c.is_alphanumeric())
+                    .split(|c: char| c.is_ascii_whitespace() || c == ',')
                     .filter(|w| !w.is_empty())
                     .take(12)
-                    .find_map(Level::from_word);
+                    .find_map(|token| {
+                        let word = token.rsplit('=').next().unwrap_or(token);
+                        let word = word.trim_start_matches(punctuation);
+                        let word = word.split(':').next().unwrap_or(word);
+                        let word = word.trim_end_matches(punctuation);
+                        if word.is_empty() || word.chars().any(punctuation) {
+                            return None;
+                        }
+                        Level::from_word(word)
+                    });
                 prop_assert_eq!(infer_level(&text), by_characters);
             }
         }
@@ -594,5 +768,160 @@ mod tests {
         assert_eq!(scanned, e);
         // Not canonical: a key the canonical line does not have.
         assert!(super::super::canonical::decode(b"{\"msg\":\"x\"}").is_none());
+    }
+}
+
+#[cfg(test)]
+mod producers {
+    use super::*;
+
+    fn read(line: &str) -> LogEvent {
+        let ctx = DecodeContext {
+            received_at: Timestamp::parse("2030-01-01T00:00:00Z").unwrap(),
+            service: None,
+            host: None,
+        };
+        decode_line(line.as_bytes(), &ctx)
+    }
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn json_lines_of_common_producers_keep_their_time_level_and_message() {
+        // (line, time, level, service, host, message)
+        let cases: &[(&str, &str, Level, &str, &str, &str)] = &[
+            // journalctl -o json
+            (
+                r#"{"__CURSOR":"s=1;i=2","__REALTIME_TIMESTAMP":"1700000000123456","__MONOTONIC_TIMESTAMP":"8123","_BOOT_ID":"b","PRIORITY":"3","_PID":"812","_HOSTNAME":"web-1","SYSLOG_IDENTIFIER":"sshd","_SYSTEMD_UNIT":"ssh.service","MESSAGE":"error: kex_exchange_identification: Connection closed"}"#,
+                "2023-11-14T22:13:20.123456Z",
+                Level::Error,
+                "sshd",
+                "web-1",
+                "error: kex_exchange_identification: Connection closed",
+            ),
+            // MongoDB 4.4+
+            (
+                r#"{"t":{"$date":"2020-05-20T19:18:40.604+00:00"},"s":"W","c":"NETWORK","id":22984,"ctx":"conn12","msg":"Client disconnected","attr":{"remote":"127.0.0.1:50762"}}"#,
+                "2020-05-20T19:18:40.604Z",
+                Level::Warn,
+                "unknown",
+                "unknown",
+                "Client disconnected",
+            ),
+            (
+                r#"{"t":{"$date":{"$numberLong":"1589999920604"}},"s":"D2","c":"QUERY","id":1,"ctx":"conn1","msg":"plan"}"#,
+                "2020-05-20T18:38:40.604Z",
+                Level::Debug,
+                "unknown",
+                "unknown",
+                "plan",
+            ),
+            // Rust tracing-subscriber's JSON
+            (
+                r#"{"timestamp":"2026-11-26T21:00:00.123456Z","level":"WARN","fields":{"message":"slow request","ms":812},"target":"api::http"}"#,
+                "2026-11-26T21:00:00.123456Z",
+                Level::Warn,
+                "unknown",
+                "unknown",
+                "slow request",
+            ),
+            // Bunyan
+            (
+                r#"{"name":"checkout","hostname":"web-2","pid":41,"level":50,"msg":"payment failed","time":"2026-11-26T21:00:01.000Z","v":0}"#,
+                "2026-11-26T21:00:01Z",
+                Level::Error,
+                "checkout",
+                "web-2",
+                "payment failed",
+            ),
+            // pino: epoch milliseconds
+            (
+                r#"{"level":30,"time":1700000000123,"pid":7,"hostname":"h","msg":"listening"}"#,
+                "2023-11-14T22:13:20.123Z",
+                Level::Info,
+                "unknown",
+                "h",
+                "listening",
+            ),
+            // zap: epoch seconds with a fraction
+            (
+                r#"{"level":"error","ts":1700000000.5,"caller":"main.go:12","msg":"boom"}"#,
+                "2023-11-14T22:13:20.500Z",
+                Level::Error,
+                "unknown",
+                "unknown",
+                "boom",
+            ),
+            // epoch nanoseconds, as a number and as digits in a string
+            (
+                r#"{"time":1700000000123456789,"msg":"ns"}"#,
+                "2023-11-14T22:13:20.123456Z",
+                Level::Info,
+                "unknown",
+                "unknown",
+                "ns",
+            ),
+            (
+                r#"{"time":"1700000000123456789","msg":"ns text"}"#,
+                "2023-11-14T22:13:20.123456Z",
+                Level::Info,
+                "unknown",
+                "unknown",
+                "ns text",
+            ),
+            // GCP structured logging
+            (
+                r#"{"severity":"ERROR","message":"db down","timestamp":{"seconds":1700000000,"nanos":250000000}}"#,
+                "2023-11-14T22:13:20.250Z",
+                Level::Error,
+                "unknown",
+                "unknown",
+                "db down",
+            ),
+            // log4j2 JsonLayout
+            (
+                r#"{"instant":{"epochSecond":1700000000,"nanoOfSecond":5000000},"thread":"main","level":"WARN","loggerName":"com.shop.App","message":"slow"}"#,
+                "2023-11-14T22:13:20.005Z",
+                Level::Warn,
+                "unknown",
+                "unknown",
+                "slow",
+            ),
+            // Serilog CLEF
+            (
+                r#"{"@t":"2026-11-26T21:00:02.0000000Z","@l":"Error","@mt":"Order {Id} failed","Id":7}"#,
+                "2026-11-26T21:00:02Z",
+                Level::Error,
+                "unknown",
+                "unknown",
+                "Order {Id} failed",
+            ),
+        ];
+        for &(line, time, level, service, host, message) in cases {
+            let e = read(line);
+            assert_eq!(e.timestamp, at(time), "time of {line}");
+            assert_eq!(e.time_from, TimeFrom::Line, "{line}");
+            assert_eq!(e.level, level, "level of {line}");
+            assert_eq!(e.service, service, "service of {line}");
+            assert_eq!(e.host, host, "host of {line}");
+            assert_eq!(e.message, message, "message of {line}");
+        }
+        let journald = read(cases[0].0);
+        assert_eq!(journald.fields.get("pid"), Some(&serde_json::json!(812)));
+    }
+
+    #[test]
+    fn a_json_time_that_is_missing_or_a_date_only_is_flagged() {
+        let none = read(r#"{"msg":"no time"}"#);
+        assert_eq!(none.time_from, TimeFrom::Received);
+        let date = read(r#"{"date":"x","time":"2026-11-26","msg":"day"}"#);
+        assert_eq!(date.time_from, TimeFrom::TimeAssumed);
+        assert_eq!(date.timestamp, at("2026-11-26T00:00:00Z"));
+        // A producer's own `time_from` with a value of its own stays its field.
+        let own = read(r#"{"time":"2026-11-26T21:00:00Z","time_from":"ntp","msg":"x"}"#);
+        assert_eq!(own.time_from, TimeFrom::Line);
+        assert_eq!(own.fields.get("time_from"), Some(&serde_json::json!("ntp")));
     }
 }

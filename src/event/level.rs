@@ -166,6 +166,18 @@ impl Level {
     }
 
     /// The one-letter levels of Android (`V D I W E F A`) and glog/klog (`I W E F`).
+    /// A syslog severity (0 emergency .. 7 debug), as journald's `PRIORITY` and a PRI
+    /// value's low bits give it.
+    pub fn from_syslog_severity(severity: u32) -> Level {
+        match severity {
+            0..=2 => Level::Fatal,
+            3 => Level::Error,
+            4 => Level::Warn,
+            5 | 6 => Level::Info,
+            _ => Level::Debug,
+        }
+    }
+
     pub fn from_letter(letter: u8) -> Option<Level> {
         Some(match letter {
             b'V' | b'T' => Level::Trace,

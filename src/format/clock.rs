@@ -113,6 +113,9 @@ impl Zone {
         if t.eq_ignore_ascii_case("local") {
             return Some(Zone::Local);
         }
+        if let Some(offset) = zone_abbreviation(t.as_bytes()) {
+            return Some(Zone::Fixed(offset));
+        }
         let (sign, rest) = match t.as_bytes().first()? {
             b'+' => (1, &t[1..]),
             b'-' => (-1, &t[1..]),

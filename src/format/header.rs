@@ -6,7 +6,7 @@
 //! RAS KERNEL INFO` finds its time at word 4 and its level at word 8.
 
 use super::clock::{self, Civil, Found, TimeKind, Written};
-use super::{level_in_word, word_starts, Header};
+use super::{level_in_word, Header};
 use std::collections::HashMap;
 
 /// Words looked at for a time or a level.
@@ -25,9 +25,38 @@ pub struct Layout {
     pub year: Option<usize>,
 }
 
-/// Opening brackets before a time or a level: `[2026-11-26 ...]`, `(INFO)`, `<warn>`.
+/// Byte offsets of the first `max` words of a header. Words are separated by whitespace,
+/// by `|` (`20171224-1:2:35:789|Step_LSC|30002312|...`) and by runs of colons
+/// (`MainThread::INFO::2011-12-05 07:04:56,101::...`); a single colon stays inside a
+/// word, as times have them.
+pub(crate) fn header_words(line: &str, max: usize, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let bytes = line.as_bytes();
+    let separates = |i: usize| match bytes[i] {
+        b'|' => true,
+        b':' => bytes.get(i + 1) == Some(&b':') || (i > 0 && bytes[i - 1] == b':'),
+        b => b.is_ascii_whitespace(),
+    };
+    let mut i = 0;
+    while out.len() < max {
+        while i < bytes.len() && separates(i) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let start = i;
+        while i < bytes.len() && !separates(i) {
+            i += 1;
+        }
+        out.push((start, i));
+    }
+}
+
+/// Opening brackets and quotes before a time or a level: `[2026-11-26 ...]`, `(INFO)`,
+/// `<warn>`, `"2014-06-15 01:04:52"`.
 fn strip_open(word: &str) -> (usize, &str) {
-    let trimmed = word.trim_start_matches(['[', '(', '<', '{']);
+    let trimmed = word.trim_start_matches(['[', '(', '<', '{', '"', '\'']);
     (word.len() - trimmed.len(), trimmed)
 }
 
@@ -84,10 +113,12 @@ impl Layout {
         let mut levels: HashMap<usize, usize> = HashMap::new();
         let mut years: HashMap<usize, usize> = HashMap::new();
         for line in lines {
-            word_starts(line, HEADER_WORDS, &mut words);
+            header_words(line, HEADER_WORDS, &mut words);
             let mut body_from = 0;
             let mut glued = None;
+            let mut time_index = None;
             if let Some((index, found)) = best_time(line, &words) {
+                time_index = Some(index);
                 *times.entry((index, found.kind)).or_default() += 1;
                 if let Some(time) = yearless(&found.written) {
                     let dated = (0..words.len()).find(|&i| {
@@ -106,10 +137,11 @@ impl Layout {
                     glued = Some(index);
                 }
             }
-            let level = glued.or_else(|| {
-                (body_from..words.len())
-                    .find(|&i| level_in_word(&line[words[i].0..words[i].1]).is_some())
-            });
+            let is_level = |i: &usize| level_in_word(&line[words[*i].0..words[*i].1]).is_some();
+            // After the time, else before it (`MainThread::INFO::2011-12-05 ...`).
+            let level = glued
+                .or_else(|| (body_from..words.len()).find(is_level))
+                .or_else(|| (0..time_index.unwrap_or(0)).find(is_level));
             if let Some(index) = level {
                 *levels.entry(index).or_default() += 1;
             }
@@ -136,7 +168,7 @@ impl Layout {
     pub fn read<'a>(&self, line: &'a str) -> Option<Header<'a>> {
         let wanted = self.time.map_or(0, |(i, _)| i).max(self.level.unwrap_or(0)) + 1;
         let mut words = Vec::with_capacity(wanted.max(HEADER_WORDS));
-        word_starts(line, wanted, &mut words);
+        header_words(line, wanted, &mut words);
         let mut header = Header::default();
         let mut body = 0;
         if let Some((index, kind)) = self.time {
@@ -146,7 +178,7 @@ impl Layout {
             });
             let found = at_slot.or_else(|| {
                 // Lines that shift the header (a missing field) still have their time.
-                word_starts(line, HEADER_WORDS, &mut words);
+                header_words(line, HEADER_WORDS, &mut words);
                 best_time(line, &words).map(|(i, f)| (words[i].0, f))
             });
             if let Some((start, found)) = found {
@@ -214,7 +246,7 @@ fn most_voted<K: Copy + Ord>(votes: HashMap<K, usize>) -> Option<(K, usize)> {
 /// first words. Patterns without a year get the reference year through `clock`.
 pub fn read_custom<'a>(pattern: &str, line: &'a str) -> Option<Header<'a>> {
     let mut words = Vec::with_capacity(HEADER_WORDS);
-    word_starts(line, 8, &mut words);
+    header_words(line, 8, &mut words);
     for &(start, _) in &words {
         let (skip, rest) = strip_open(&line[start..]);
         if let Some((written, left)) = custom_at(pattern, rest) {
@@ -225,7 +257,7 @@ pub fn read_custom<'a>(pattern: &str, line: &'a str) -> Option<Header<'a>> {
                 ..Header::default()
             };
             let mut after = Vec::new();
-            word_starts(&line[header.body..], 1, &mut after);
+            header_words(&line[header.body..], 1, &mut after);
             if let Some(&(s, e)) = after.first() {
                 header.level = level_in_word(&line[header.body + s..header.body + e]);
             }

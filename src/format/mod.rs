@@ -313,26 +313,6 @@ pub(crate) fn trim_line_end(mut line: &[u8]) -> &[u8] {
     line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
 }
 
-/// Byte offsets of the first `max` whitespace-separated words of `line`.
-pub(crate) fn word_starts(line: &str, max: usize, out: &mut Vec<(usize, usize)>) {
-    out.clear();
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while out.len() < max {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            break;
-        }
-        let start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        out.push((start, i));
-    }
-}
-
 /// A level written as a word in a header position: `INFO`, `[warn]`, `<error>`,
 /// `core:error` (Apache 2.4), `WARNING:root:msg` (Python's default), `E/` ...
 pub(crate) fn level_in_word(word: &str) -> Option<Level> {

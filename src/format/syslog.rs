@@ -8,13 +8,7 @@ use serde_json::Value;
 
 /// Severity of a PRI value (its low three bits).
 fn severity(pri: u32) -> Level {
-    match pri & 7 {
-        0..=2 => Level::Fatal,
-        3 => Level::Error,
-        4 => Level::Warn,
-        5 | 6 => Level::Info,
-        _ => Level::Debug,
-    }
+    Level::from_syslog_severity(pri & 7)
 }
 
 /// `<34>` at the start: the PRI value and the bytes it took.

@@ -817,3 +817,68 @@ fn entry_starts_follow_the_format() {
     assert!(!Entries::new(EntryStart::for_format(&Format::Json)).joins());
     assert!(!Entries::new(EntryStart::for_format(&Format::Raw)).joins());
 }
+
+#[test]
+fn headers_between_colons_bars_and_quotes() {
+    check(
+        "header",
+        &[
+            "MainThread::INFO::2011-12-05 07:04:56,101::hosted_engine::start::agent started",
+            "MainThread::ERROR::2011-12-05 07:04:57,202::hosted_engine::check::engine down",
+        ],
+        &[
+            at("2011-12-05T07:04:56.101Z", Level::Info),
+            at("2011-12-05T07:04:57.202Z", Level::Error),
+        ],
+    );
+    check(
+        "header",
+        &[
+            "20171224-1:2:35:789|Step_LSC|30002312|onStandStepChanged 3579",
+            "20171224-1:2:36:12|Step_SPUtils|30002312| getTodayTotalDetailSteps = 1514038440000##7007",
+        ],
+        &[
+            at("2017-12-24T01:02:35.789Z", Level::Info),
+            at("2017-12-24T01:02:36.120Z", Level::Info),
+        ],
+    );
+    check(
+        "header",
+        &[
+            "\"2014-06-15 01:04:52\",\"INFO\",\"job started\"",
+            "\"2014-06-15 01:04:53\",\"ERROR\",\"job failed\"",
+        ],
+        &[
+            at("2014-06-15T01:04:52Z", Level::Info),
+            at("2014-06-15T01:04:53Z", Level::Error),
+        ],
+    );
+    check(
+        "header",
+        &[
+            "2017-07-31 13:36:42.585 CEST [1] LOG:  database system is ready",
+            "2017-07-31 13:36:43.001 CEST [7] ERROR:  relation \"x\" does not exist",
+        ],
+        &[
+            at("2017-07-31T11:36:42.585Z", Level::Info),
+            at("2017-07-31T11:36:43.001Z", Level::Error),
+        ],
+    );
+}
+
+#[test]
+fn a_level_is_a_whole_word_never_part_of_a_name() {
+    use crate::event::infer_level;
+    assert_eq!(
+        infer_level("status installed libgpg-error-dev:amd64 1.47-3"),
+        None
+    );
+    assert_eq!(infer_level("upgrade liberror-perl:all 0.17029-2"), None);
+    assert_eq!(
+        infer_level("[error] upstream timed out"),
+        Some(Level::Error)
+    );
+    assert_eq!(infer_level("level=warn msg=slow"), Some(Level::Warn));
+    assert_eq!(infer_level("ERROR: boom"), Some(Level::Error));
+    assert_eq!(infer_level("<warn> disk"), Some(Level::Warn));
+}
