@@ -2,7 +2,10 @@
 //! known format reads the sample, and the one that reads most lines wins (ties go to the
 //! format that says more, e.g. syslog before a bare time-first header).
 
-use super::{container, logcat, logfmt, syslog, web, Format, FormatChoice, Layout, SAMPLE_LINES};
+use super::{
+    container, logcat, logfmt, syslog, web, Format, FormatChoice, Layout, Prefix, Prefixed,
+    SAMPLE_LINES,
+};
 
 /// The sample's complete, non-empty lines (a last line cut by the sample's end is left out
 /// unless it is the only one).
@@ -63,6 +66,9 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
     if refs.is_empty() {
         return Format::Raw;
     }
+    if let Some(prefix) = Prefix::of_sample(&refs) {
+        return Format::Prefixed(Box::new(behind_prefix(prefix, &refs, choice)));
+    }
     let json = refs.iter().filter(|l| is_json_object(l)).count();
     if json * 2 >= refs.len() {
         return Format::Json;
@@ -96,5 +102,39 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
         // continuation lines (stack traces) or noise, kept and flagged.
         Some((format, hits)) if hits * 4 >= refs.len() => format,
         _ => Format::Raw,
+    }
+}
+
+/// The formats behind a prefix: of all the sample's lines, and of each service's.
+fn behind_prefix(prefix: Prefix, lines: &[&str], choice: FormatChoice) -> Prefixed {
+    let mut all = Vec::new();
+    let mut by_service: Vec<(String, Vec<u8>)> = Vec::new();
+    for line in lines {
+        let Some(origin) = prefix.split(line) else {
+            continue;
+        };
+        let rest = &line.as_bytes()[origin.rest..];
+        all.extend_from_slice(rest);
+        all.push(b'\n');
+        let at = match by_service.iter().position(|(s, _)| s == origin.service) {
+            Some(at) => at,
+            None => {
+                by_service.push((origin.service.to_string(), Vec::new()));
+                by_service.len() - 1
+            }
+        };
+        by_service[at].1.extend_from_slice(rest);
+        by_service[at].1.push(b'\n');
+    }
+    Prefixed {
+        prefix,
+        default: detect(&all, choice, None),
+        services: by_service
+            .into_iter()
+            .map(|(service, sample)| {
+                let format = detect(&sample, choice, None);
+                (service, format)
+            })
+            .collect(),
     }
 }

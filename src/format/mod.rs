@@ -8,6 +8,7 @@ mod detect;
 mod header;
 mod logcat;
 mod logfmt;
+mod prefix;
 mod syslog;
 mod web;
 
@@ -17,6 +18,7 @@ mod tests;
 pub use clock::{Clock, TimeKind, Zone};
 pub use detect::detect;
 pub use header::Layout;
+pub use prefix::{Prefix, Prefixed};
 
 use crate::event::{
     decode_line_into, infer_level, set_keyword, DecodeContext, FieldMaps, Level, LogEvent,
@@ -73,6 +75,8 @@ pub enum Format {
     /// `--time-format`: a strftime pattern at the start of the line or of a word.
     Custom(String),
     Raw,
+    /// Lines behind a prefix that names where they came from, in a format of their own.
+    Prefixed(Box<Prefixed>),
 }
 
 impl Format {
@@ -89,6 +93,15 @@ impl Format {
             Format::Header(_) => "header",
             Format::Custom(_) => "time-format",
             Format::Raw => "raw",
+            Format::Prefixed(p) => p.prefix.name(),
+        }
+    }
+
+    /// The name, with the format behind a prefix: `compose (json)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Format::Prefixed(p) => p.describe(),
+            other => other.name().to_string(),
         }
     }
 
@@ -105,6 +118,12 @@ impl Format {
             Format::Cri => container::read_cri(line),
             Format::Header(layout) => layout.read(line),
             Format::Custom(pattern) => header::read_custom(pattern, line),
+            Format::Prefixed(p) => {
+                let origin = p.prefix.split(line)?;
+                let mut header = p.format_of(origin.service).read(&line[origin.rest..])?;
+                header.body += origin.rest;
+                Some(header)
+            }
         }
     }
 }
@@ -119,6 +138,13 @@ impl Format {
         }
         match self {
             Format::Json | Format::Raw => true,
+            // Each tool prefixes every line, continuation lines too.
+            Format::Prefixed(p) => match p.prefix.split(line) {
+                Some(origin) => p
+                    .format_of(origin.service)
+                    .starts_entry(&line[origin.rest..]),
+                None => true,
+            },
             other => other.read(line).is_some(),
         }
     }
@@ -143,6 +169,8 @@ pub struct Header<'a> {
 #[derive(Debug, Clone)]
 pub struct LineDecoder {
     pub format: Format,
+    /// For lines behind a prefix: a decoder for each service's lines (in its format).
+    services: Vec<(String, LineDecoder)>,
     pub clock: Clock,
     last_second: clock::LastSecond,
     /// The service and host used when a line names none (its `received_at` is set per line).
@@ -156,6 +184,7 @@ impl LineDecoder {
     pub fn new(format: Format, clock: Clock) -> LineDecoder {
         LineDecoder {
             format,
+            services: Vec::new(),
             clock,
             last_second: clock::LastSecond::default(),
             context: DecodeContext {
@@ -190,6 +219,42 @@ impl LineDecoder {
     /// `decode` into an event that may hold an earlier one: its strings keep their room.
     pub fn decode_into(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
         let line = trim_line_end(line);
+        let Format::Prefixed(prefixed) = &self.format else {
+            return self.decode_body(line, received_at, event);
+        };
+        let text = String::from_utf8_lossy(line);
+        let Some(origin) = prefixed.prefix.split(&text) else {
+            return self.decode_body(line, received_at, event);
+        };
+        let index = match self.services.iter().position(|(s, _)| s == origin.service) {
+            Some(index) => index,
+            None => {
+                let mut decoder =
+                    LineDecoder::new(prefixed.format_of(origin.service).clone(), self.clock);
+                // Its fields go into the event (never left as text: the sink asks this
+                // decoder for the text, which then says there is none).
+                decoder.context = self.context.clone();
+                self.services.push((origin.service.to_string(), decoder));
+                self.services.len() - 1
+            }
+        };
+        let decoder = &mut self.services[index].1;
+        let unmatched = decoder.unmatched;
+        decoder.decode_into(&line[origin.rest..], received_at, event);
+        self.unmatched += decoder.unmatched - unmatched;
+        // The service the tool names, unless the line names its own.
+        let defaults = &self.context;
+        if event.service == UNKNOWN || Some(event.service.as_str()) == defaults.service.as_deref() {
+            set_keyword(&mut event.service, origin.service);
+        }
+        if let Some(host) = origin.host {
+            if event.host == UNKNOWN || Some(event.host.as_str()) == defaults.host.as_deref() {
+                set_keyword(&mut event.host, host);
+            }
+        }
+    }
+
+    fn decode_body(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
         let json = matches!(self.format, Format::Json);
         if json || starts_json(line) {
             self.context.received_at = received_at;

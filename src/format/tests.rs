@@ -882,3 +882,38 @@ fn a_level_is_a_whole_word_never_part_of_a_name() {
     assert_eq!(infer_level("ERROR: boom"), Some(Level::Error));
     assert_eq!(infer_level("<warn> disk"), Some(Level::Warn));
 }
+
+#[test]
+fn prefixed_lines_name_the_service_and_keep_each_services_format() {
+    let lines = [
+        r#"caddy-1  | {"level":"info","ts":1700000000.5,"logger":"http","msg":"server running"}"#,
+        "api-1    | 2026-11-26 21:00:00,001 ERROR [main] com.shop.Api - request failed",
+        r#"caddy-1  | {"level":"error","ts":1700000001.5,"logger":"http","msg":"upstream down"}"#,
+        "api-1    | 2026-11-26 21:00:02,001 INFO [main] com.shop.Api - ok",
+    ];
+    let mut decoder = decoder_for(&lines);
+    assert_eq!(decoder.format.describe(), "compose (json; api-1: header)");
+    let shipped = utc("2030-01-01T00:00:00Z");
+    let read: Vec<_> = lines
+        .iter()
+        .map(|l| decoder.decode(l.as_bytes(), shipped))
+        .collect();
+    assert_eq!(read[0].service, "caddy-1");
+    assert_eq!(read[0].message, "server running");
+    assert_eq!(read[0].timestamp, utc("2023-11-14T22:13:20.500Z"));
+    assert_eq!(read[1].service, "api-1");
+    assert_eq!(read[1].level, Level::Error);
+    assert_eq!(read[1].timestamp, utc("2026-11-26T21:00:00.001Z"));
+    assert!(read.iter().all(|e| !e.unparsed && e.time_from.is_exact()));
+    let lines = [
+        "[pod/api-7d9f/app] 2026-11-26 21:00:00.001 INFO started",
+        "[pod/web-1a2b/nginx] 2026-11-26 21:00:02.003 WARN slow",
+    ];
+    let mut decoder = decoder_for(&lines);
+    let event = decoder.decode(lines[1].as_bytes(), shipped);
+    assert_eq!(
+        (event.service.as_str(), event.host.as_str()),
+        ("nginx", "web-1a2b")
+    );
+    assert_eq!(event.level, Level::Warn);
+}

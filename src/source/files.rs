@@ -90,7 +90,7 @@ impl FileSource {
     }
 
     /// The format detected for each input, for the summary.
-    pub fn formats(&self) -> Vec<(String, &'static str)> {
+    pub fn formats(&self) -> Vec<(String, String)> {
         if let Some(ahead) = &self.ahead {
             return vec![ahead.format()];
         }
@@ -102,7 +102,7 @@ impl FileSource {
                         .as_ref()
                         .map_or_else(|| "standard input".into(), |p| p.display().to_string()),
                     lane.decoder()
-                        .map_or("not detected yet", |d| d.format.name()),
+                        .map_or_else(|| "not detected yet".to_string(), |d| d.format.describe()),
                 )
             })
             .collect()

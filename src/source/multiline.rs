@@ -27,6 +27,19 @@ impl EntryStart {
         }
     }
 
+    /// What of a continuation line joins the entry: behind a prefix, the line without
+    /// it (the entry keeps the prefix of its first line only).
+    fn continuation<'l>(&self, line: &'l [u8]) -> &'l [u8] {
+        let EntryStart::Format(Format::Prefixed(prefixed)) = self else {
+            return line;
+        };
+        let rest = std::str::from_utf8(line)
+            .ok()
+            .and_then(|text| prefixed.prefix.split(text))
+            .map_or(0, |origin| origin.rest);
+        &line[rest..]
+    }
+
     fn starts(&self, line: &[u8]) -> bool {
         match self {
             EntryStart::Line => true,
@@ -78,7 +91,7 @@ impl Entries {
         match &mut self.pending {
             Some(entry) if !self.start.starts(line) => {
                 entry.push(b'\n');
-                entry.extend_from_slice(line);
+                entry.extend_from_slice(self.start.continuation(line));
                 None
             }
             _ => {

@@ -33,7 +33,7 @@ struct Counts {
     unmatched: AtomicU64,
     blank: AtomicU64,
     /// The format detected from the first lines, once they came.
-    format: OnceLock<&'static str>,
+    format: OnceLock<String>,
 }
 
 impl ReadAhead {
@@ -115,11 +115,11 @@ impl ReadAhead {
     }
 
     /// The input and the format detected for it.
-    pub fn format(&self) -> (String, &'static str) {
-        let format = self.counts.format.get().copied();
+    pub fn format(&self) -> (String, String) {
+        let format = self.counts.format.get().cloned();
         (
             "standard input".into(),
-            format.unwrap_or("not detected yet"),
+            format.unwrap_or_else(|| "not detected yet".into()),
         )
     }
 }
@@ -148,7 +148,7 @@ impl Reader {
             }
         };
         if let Some(decoder) = lane.decoder() {
-            let _ = self.counts.format.set(decoder.format.name());
+            let _ = self.counts.format.set(decoder.format.describe());
         }
         let mut spares = Vec::new();
         while !lane.ended() {
