@@ -135,14 +135,23 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
 /// `level=info`, `WARNING:root:...`). A level is a word of its own: the `error` of the
 /// package `libgpg-error-dev` is part of a name, not a level.
 pub fn infer_level(text: &str) -> Option<Level> {
-    let head = match text.char_indices().nth(200) {
-        Some((cut, _)) => &text[..cut],
-        None => text,
+    // The first 200 characters: of ASCII text, its first 200 bytes, without decoding.
+    let head = if text.len() <= 200 {
+        text
+    } else if text.as_bytes()[..200].is_ascii() {
+        &text[..200]
+    } else {
+        match text.char_indices().nth(200) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        }
     };
-    head.split(|c: char| c.is_ascii_whitespace() || c == ',')
+    // Whitespace and commas are ASCII: splitting bytes splits characters the same way.
+    head.as_bytes()
+        .split(|&b| b.is_ascii_whitespace() || b == b',')
         .filter(|token| !token.is_empty())
         .take(12)
-        .find_map(|token| Level::from_word_bytes(level_candidate(token.as_bytes())?))
+        .find_map(|token| Level::from_word_bytes(level_candidate(token)?))
 }
 
 /// The part of a whitespace-separated token that could be a level: after a `key=`,

@@ -519,6 +519,11 @@ const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
 
 /// The offset a zone abbreviation names.
 pub fn zone_abbreviation(word: &[u8]) -> Option<i32> {
+    // Most words after a time are levels (`INFO`, `ERROR`): those that cannot be a zone
+    // are told apart before the table is searched.
+    if !(1..=4).contains(&word.len()) || matches!(word, b"INFO" | b"WARN" | b"FINE") {
+        return None;
+    }
     ZONE_ABBREVIATIONS
         .iter()
         .find(|(name, _)| name.as_bytes() == word)

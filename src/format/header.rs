@@ -32,25 +32,50 @@ pub struct Layout {
 pub(crate) fn header_words(line: &str, max: usize, out: &mut Vec<(usize, usize)>) {
     out.clear();
     let bytes = line.as_bytes();
-    let separates = |i: usize| match bytes[i] {
-        b'|' => true,
-        b':' => bytes.get(i + 1) == Some(&b':') || (i > 0 && bytes[i - 1] == b':'),
-        b => b.is_ascii_whitespace(),
-    };
     let mut i = 0;
     while out.len() < max {
-        while i < bytes.len() && separates(i) {
+        while i < bytes.len() && separates(bytes, i) {
             i += 1;
         }
         if i >= bytes.len() {
             break;
         }
         let start = i;
-        while i < bytes.len() && !separates(i) {
+        while i < bytes.len() && !separates(bytes, i) {
             i += 1;
         }
         out.push((start, i));
     }
+}
+
+/// Whether the byte at `i` separates header words.
+fn separates(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'|' => true,
+        b':' => bytes.get(i + 1) == Some(&b':') || (i > 0 && bytes[i - 1] == b':'),
+        b => b.is_ascii_whitespace(),
+    }
+}
+
+/// Where the `n`th word (of `header_words`, from 0) starts, found without a list.
+fn nth_word_start(line: &str, n: usize) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    for seen in 0..=n {
+        while i < bytes.len() && separates(bytes, i) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        if seen == n {
+            return Some(i);
+        }
+        while i < bytes.len() && !separates(bytes, i) {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// Opening brackets and quotes before a time or a level: `[2026-11-26 ...]`, `(INFO)`,
@@ -163,6 +188,20 @@ impl Layout {
             level,
             year,
         })
+    }
+
+    /// Whether `line` starts an entry: its time is at the layout's place (checked without
+    /// reading the rest), or failing that, the line has the header `read` finds.
+    pub fn starts_entry(&self, line: &str) -> bool {
+        if let Some((index, kind)) = self.time {
+            if let Some(start) = nth_word_start(line, index) {
+                let (_, word) = strip_open(&line[start..]);
+                if clock::find(kind, word.as_bytes()).is_some() {
+                    return true;
+                }
+            }
+        }
+        self.read(line).is_some()
     }
 
     pub fn read<'a>(&self, line: &'a str) -> Option<Header<'a>> {

@@ -145,6 +145,8 @@ impl Format {
                     .starts_entry(&line[origin.rest..]),
                 None => true,
             },
+            Format::Header(layout) => layout.starts_entry(line),
+            Format::Syslog => syslog::starts_bsd(line),
             other => other.read(line).is_some(),
         }
     }

@@ -47,6 +47,16 @@ fn tag(word: &str) -> Option<(&str, Option<u64>)> {
     }
 }
 
+/// Whether a BSD syslog line starts here: its time after the optional `<PRI>`, the rest
+/// unread (what `read_bsd` checks of the host and tag is left to reading the entry).
+pub fn starts_bsd(line: &str) -> bool {
+    let at = pri(line).map_or(0, |(_, len)| len);
+    let bytes = &line.as_bytes()[at..];
+    clock::find(TimeKind::MonthName, bytes).is_some()
+        || clock::find(TimeKind::YearFirst, bytes)
+            .is_some_and(|f| bytes.get(10) == Some(&b'T') && !bytes[..f.len].contains(&b' '))
+}
+
 pub fn read_bsd(line: &str) -> Option<Header<'_>> {
     let (level, mut at) = match pri(line) {
         Some((value, len)) => (Some(severity(value)), len),
