@@ -48,6 +48,7 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
             time: None,
             level: None,
             year: None,
+            redis_marks: false,
         }))
     };
     match choice {

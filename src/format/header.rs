@@ -7,6 +7,7 @@
 
 use super::clock::{self, Civil, Found, TimeKind, Written};
 use super::{level_in_word, Header};
+use crate::event::Level;
 use std::collections::HashMap;
 
 /// Words looked at for a time or a level.
@@ -23,6 +24,29 @@ pub struct Layout {
     /// `- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 ...` (Thunderbird) is from 2005, not
     /// from the year the file was last touched.
     pub year: Option<usize>,
+    /// Redis writes `PID:ROLE DD Mon HH:MM:SS.mmm MARK message`, the mark a level: `#`
+    /// warning, `*` notice, `.` debug, `-` verbose.
+    pub redis_marks: bool,
+}
+
+/// The level a redis mark stands for.
+fn redis_mark(word: &str) -> Option<Level> {
+    match word {
+        "#" => Some(Level::Warn),
+        "*" => Some(Level::Info),
+        "." => Some(Level::Debug),
+        "-" => Some(Level::Trace),
+        _ => None,
+    }
+}
+
+/// Whether `word` is redis' `PID:ROLE` (role X sentinel, C child, S replica, M master).
+fn redis_role(word: &str) -> bool {
+    word.split_once(':').is_some_and(|(pid, role)| {
+        !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && matches!(role, "X" | "C" | "S" | "M")
+    })
 }
 
 /// Byte offsets of the first `max` words of a header. Words are separated by whitespace,
@@ -137,6 +161,7 @@ impl Layout {
         let mut times: HashMap<(usize, TimeKind), usize> = HashMap::new();
         let mut levels: HashMap<usize, usize> = HashMap::new();
         let mut years: HashMap<usize, usize> = HashMap::new();
+        let mut marked = 0;
         for line in lines {
             header_words(line, HEADER_WORDS, &mut words);
             let mut body_from = 0;
@@ -155,6 +180,13 @@ impl Layout {
                 }
                 let time_end = words[index].0 + found.len;
                 body_from = first_word_after(&words, time_end);
+                let word = |i: usize| words.get(i).map(|&(s, e)| &line[s..e]);
+                if index == 1
+                    && word(0).is_some_and(redis_role)
+                    && word(body_from).and_then(redis_mark).is_some()
+                {
+                    marked += 1;
+                }
                 // `[2026-11-26T21:00:00,123][INFO ][o.e.n.Node]`: the level shares the
                 // time's word.
                 let rest = &line[time_end.min(words[index].1)..words[index].1];
@@ -177,6 +209,8 @@ impl Layout {
         let level = most_voted(levels)
             .filter(|(_, votes)| *votes * 3 >= lines.len() && *votes >= 1)
             .map(|(i, _)| i);
+        let redis_marks = time.is_some() && marked * 2 >= lines.len() && marked > 0;
+        let level = if redis_marks { None } else { level };
         if time.is_none() && level.is_none() {
             return None;
         }
@@ -187,6 +221,7 @@ impl Layout {
             time: time.map(|(slot, _)| slot),
             level,
             year,
+            redis_marks,
         })
     }
 
@@ -238,6 +273,19 @@ impl Layout {
                     body = body.max(end);
                 }
             }
+        }
+        if self.redis_marks && header.time.is_some() {
+            let after = &line[body..];
+            let mark_at = body + (after.len() - after.trim_start().len());
+            let mark = line[mark_at..].split(' ').next().unwrap_or("");
+            if let Some(level) = redis_mark(mark) {
+                header.level = Some(level);
+                body = mark_at + mark.len();
+            }
+            header.pid = words
+                .first()
+                .and_then(|&(s, e)| line[s..e].split_once(':'))
+                .and_then(|(pid, _)| pid.parse().ok());
         }
         if header.time.is_none() && header.level.is_none() {
             return None;

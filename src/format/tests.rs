@@ -522,8 +522,14 @@ fn servers_and_databases() {
             "1:M 26 Nov 2026 21:00:05.000 # WARNING overcommit_memory is set to 0!",
         ],
         &[
-            at("2026-11-26T21:00:00.123Z", Info),
-            at("2026-11-26T21:00:05Z", Warn),
+            Expect {
+                pid: Some(1),
+                ..at("2026-11-26T21:00:00.123Z", Info)
+            },
+            Expect {
+                pid: Some(1),
+                ..at("2026-11-26T21:00:05Z", Warn)
+            },
         ],
     );
     check(
@@ -674,11 +680,13 @@ mod never_panics {
                 time: Some((1, TimeKind::YearFirst)),
                 level: Some(3),
                 year: None,
+                redis_marks: false,
             }),
             Format::Header(Layout {
                 time: Some((3, TimeKind::MonthName)),
                 level: None,
                 year: Some(1),
+                redis_marks: false,
             }),
             Format::Custom("%Y-%m-%d %H:%M:%S".into()),
         ]
@@ -916,4 +924,32 @@ fn prefixed_lines_name_the_service_and_keep_each_services_format() {
         ("nginx", "web-1a2b")
     );
     assert_eq!(event.level, Level::Warn);
+}
+
+#[test]
+fn redis_marks_are_levels() {
+    let lines = [
+        "4961:M 30 May 12:50:13.463 # Server initialized",
+        "4961:M 30 May 12:50:13.464 * Ready to accept connections",
+        "4961:S 30 May 12:50:14.001 . 0 clients connected (0 replicas)",
+        "4961:C 30 May 12:50:15.002 - Accepted 127.0.0.1:51234",
+    ];
+    check(
+        "header",
+        &lines,
+        &[
+            ("2026-05-30T12:50:13.463Z", Level::Warn),
+            ("2026-05-30T12:50:13.464Z", Level::Info),
+            ("2026-05-30T12:50:14.001Z", Level::Debug),
+            ("2026-05-30T12:50:15.002Z", Level::Trace),
+        ]
+        .map(|(time, level)| Expect {
+            pid: Some(4961),
+            ..at(time, level)
+        }),
+    );
+    let mut decoder = decoder_for(&lines);
+    let event = decoder.decode(lines[0].as_bytes(), utc("2030-01-01T00:00:00Z"));
+    assert_eq!(event.fields.get("pid"), Some(&serde_json::json!(4961)));
+    assert_eq!(event.time_from, crate::event::TimeFrom::YearAssumed);
 }
