@@ -119,7 +119,7 @@ fn shipping_a_file_again_stores_nothing_twice_and_unknown_lines_are_counted() {
     let file = dir.path().join("app.log");
     write(
         &file,
-        "2026-11-24T13:00:00Z ERROR first\njust some words\n2026-11-24T13:00:01Z INFO second\n",
+        "just some words\n2026-11-24T13:00:00Z ERROR first\n2026-11-24T13:00:01Z INFO second\n",
     );
     let ship = |dir: &Path| {
         let out = logagg(dir)
@@ -348,8 +348,9 @@ fn bad_format_flags_are_refused_with_a_hint() {
 fn ship_serves_the_pipeline_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("app.log");
-    let mut text = lines(0, 400);
-    text.push_str("}}} not a line any format reads\n");
+    // A line no format reads, before the first entry (after one it would continue it).
+    let mut text = "}}} not a line any format reads\n".to_string();
+    text.push_str(&lines(0, 400));
     write(&app, &text);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
