@@ -434,3 +434,76 @@ fn tail_follows_arrivals_so_late_events_are_printed_once() {
     let unique: BTreeSet<&String> = printed.iter().collect();
     assert_eq!(unique.len(), printed.len(), "nothing printed twice");
 }
+
+/// Where each event's time came from, and whether its line was read, are flags the engine
+/// answers as the embedded store does (written only where they say something).
+#[test]
+fn time_from_and_unparsed_agree_with_the_embedded_store() {
+    let engine = SearchEngine::shared();
+    let prefix = engine.prefix("flags");
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(
+        logs.join("syslog"),
+        "Nov 24 13:00:00 web-1 sshd[812]: Accepted publickey for deploy\n\
+         Nov 24 13:00:01 web-1 cron[7]: (root) CMD (run-parts)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        logs.join("app.log"),
+        "continued from a line cut off\n\
+         2026-11-24 13:00:02,001 ERROR [main] boom\n\
+         \tat a.b(C.java:1)\n\
+         2026-11-24 13:00:03,001 INFO [main] fine\n",
+    )
+    .unwrap();
+    std::fs::write(
+        logs.join("clock.log"),
+        "13:00:04.250 [main] WARN slow\n13:00:05.250 [main] INFO ok\n",
+    )
+    .unwrap();
+    std::fs::write(logs.join("raw.txt"), "hello\nworld\n").unwrap();
+    let files: Vec<String> = ["syslog", "app.log", "clock.log", "raw.txt"]
+        .iter()
+        .map(|f| logs.join(f).to_string_lossy().into_owned())
+        .collect();
+    let mut ship = vec!["ship"];
+    ship.extend(files.iter().map(String::as_str));
+    logagg(dir.path()).args(&ship).assert().success();
+    ship.extend(["--to", "elasticsearch"]);
+    ship.extend(es_flags(engine, &prefix));
+    logagg(dir.path()).args(&ship).assert().success();
+    let embedded = |args: &[&str]| {
+        String::from_utf8(logagg(dir.path()).args(args).output().unwrap().stdout).unwrap()
+    };
+    let es = |args: &[&str]| on_engine(dir.path(), engine, &prefix, args);
+    assert_eq!(es(&["query", "*", "--count"]).trim(), "9");
+    for (query, expected) in [
+        ("time_from:line", "2"),
+        ("-time_from:line", "7"),
+        ("time_from:year_assumed", "2"),
+        ("time_from:date_assumed", "2"),
+        ("time_from:received", "3"),
+        ("time_from:*assumed", "4"),
+        ("unparsed:true", "3"),
+        ("unparsed:false AND NOT time_from:line", "4"),
+        ("time_from:(line OR received) AND level:>=info", "5"),
+    ] {
+        assert_eq!(
+            embedded(&["query", query, "--count"]).trim(),
+            expected,
+            "{query}"
+        );
+        assert_eq!(
+            es(&["query", query, "--count"]).trim(),
+            expected,
+            "{query} on the engine"
+        );
+    }
+    let by = ["query", "*", "--count-by", "time_from", "--output", "json"];
+    assert_eq!(es(&by), embedded(&by));
+    let listed = ["query", "time_from:received", "--output", "json", "--asc"];
+    assert_eq!(sorted_lines(&es(&listed)).len(), 3);
+    assert!(es(&listed).contains("\"time_from\":\"received\""));
+}

@@ -648,6 +648,19 @@ fn entries_span_lines_without_a_setting_and_every_time_says_where_it_came_from()
         stdout_of(logagg(dir.path()).args(["query", "time_from:line", "--count"])).trim(),
         "5"
     );
+    // The table marks such times, and says once what the mark means.
+    let table = logagg(dir.path())
+        .args(["query", "*", "--output", "table"])
+        .output()
+        .unwrap();
+    let rows = String::from_utf8_lossy(&table.stdout).to_string();
+    assert_eq!(
+        rows.lines().filter(|r| r.contains("? ")).count(),
+        2,
+        "{rows}"
+    );
+    let note = String::from_utf8_lossy(&table.stderr).to_string();
+    assert!(note.contains("2 of the times shown (marked ?)"), "{note}");
     // A binary file is refused, naming it, and nothing of it is stored.
     let binary = dir.path().join("core.bin");
     std::fs::write(&binary, b"\x7fELF\x02\x01\x01\x00\x00\x00garbage\n").unwrap();

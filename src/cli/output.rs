@@ -35,6 +35,8 @@ pub struct Printer<W: Write> {
     /// Terminal width the table must fit; `None` = no limit.
     width: Option<usize>,
     context: DecodeContext,
+    /// Rows printed with a time not wholly read from their line (marked `?`).
+    marked: u64,
 }
 
 impl Printer<io::BufWriter<io::Stdout>> {
@@ -61,6 +63,7 @@ impl<W: Write> Printer<W> {
             color,
             width,
             context: DecodeContext::now(),
+            marked: 0,
         }
     }
 
@@ -84,6 +87,7 @@ impl<W: Write> Printer<W> {
             Format::Raw => writeln!(self.out, "{}", event.message),
             Format::Logfmt => writeln!(self.out, "{}", logfmt(event)),
             Format::Table => {
+                self.marked += u64::from(!event.time_from.is_exact());
                 let line = table_row(event, self.width, self.color);
                 writeln!(self.out, "{line}")
             }
@@ -92,6 +96,16 @@ impl<W: Write> Printer<W> {
 
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+
+    /// What the table's `?` means, once it was shown: one line for stderr.
+    pub fn legend(&self) -> Option<String> {
+        (self.marked > 0).then(|| {
+            format!(
+                "note: {} of the times shown (marked ?) are not wholly the line's: part was assumed or the time is when it was received; -o json says which (time_from)",
+                thousands(self.marked)
+            )
+        })
     }
 
     #[cfg(test)]

@@ -173,6 +173,9 @@ fn answer(
         None => print_each(reader, query, order, &mut printer)?,
     };
     printer.flush()?;
+    if let Some(legend) = printer.legend() {
+        eprintln!("{legend}");
+    }
     Ok(if printed == 0 {
         Outcome::NothingMatched
     } else {

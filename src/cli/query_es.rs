@@ -74,6 +74,9 @@ pub fn run(
         printer.event(event)
     })?;
     printer.flush()?;
+    if let Some(legend) = printer.legend() {
+        eprintln!("{legend}");
+    }
     Ok(if found > 0 {
         Outcome::Done
     } else {

@@ -212,10 +212,17 @@ pub fn group_field(target: &Target) -> String {
 }
 
 pub fn count_by_body(query: &Query, target: &Target, size: usize) -> Value {
+    let mut terms = json!({"field": group_field(target), "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}]});
+    // A flag is written only where it is not the usual value: its absence counts as that.
+    match target {
+        Target::TimeFrom => terms["missing"] = json!(crate::event::TimeFrom::Line.as_str()),
+        Target::Unparsed => terms["missing"] = json!(false),
+        _ => {}
+    }
     json!({
         "query": to_dsl(query),
         "size": 0,
-        "aggs": {"groups": {"terms": {"field": group_field(target), "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}]}}}
+        "aggs": {"groups": {"terms": terms}}
     })
 }
 
