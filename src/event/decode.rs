@@ -131,49 +131,80 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
     event
 }
 
-/// The first level word among the first few words of a line (`ERROR`, `[warn]`,
-/// `level=info`, `WARNING:root:...`). A level is a word of its own: the `error` of the
-/// package `libgpg-error-dev` is part of a name, not a level.
+/// The first level word among the first twelve words of a line's first 200 characters
+/// (`ERROR`, `[warn]`, `level=info`, `WARNING:root:...`); a word is a run of letters and
+/// digits. A level joined into a name is none: the `error` of the package
+/// `libgpg-error-dev` or of `error.log` (see `joined`).
 pub fn infer_level(text: &str) -> Option<Level> {
-    // The first 200 characters: of ASCII text, its first 200 bytes, without decoding.
-    let head = if text.len() <= 200 {
-        text
-    } else if text.as_bytes()[..200].is_ascii() {
-        &text[..200]
-    } else {
-        match text.char_indices().nth(200) {
-            Some((cut, _)) => &text[..cut],
-            None => text,
+    let bytes = &text.as_bytes()[..text.len().min(200)];
+    if bytes.is_ascii() {
+        // Most lines: 200 bytes of ASCII are the first 200 characters, and a letter or a
+        // digit is one byte, so words are found without decoding characters.
+        let mut at = 0;
+        for _ in 0..12 {
+            while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if at == bytes.len() {
+                return None;
+            }
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if let Some(level) = Level::from_word_bytes(&bytes[start..at]) {
+                if !joined(bytes.get(..start), bytes.get(at..)) {
+                    return Some(level);
+                }
+            }
         }
+        return None;
+    }
+    let head = match text.char_indices().nth(200) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
     };
-    // Whitespace and commas are ASCII: splitting bytes splits characters the same way.
-    head.as_bytes()
-        .split(|&b| b.is_ascii_whitespace() || b == b',')
-        .filter(|token| !token.is_empty())
-        .take(12)
-        .find_map(|token| Level::from_word_bytes(level_candidate(token)?))
+    let mut words = 0;
+    let mut chars = head.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(at, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = at + c.len_utf8();
+            chars.next();
+        }
+        if let Some(level) = Level::from_word(&head[start..end]) {
+            // Only ASCII joins a name (`-`, `_`, `.`, `/`): the bytes around tell.
+            if !joined(
+                Some(&head.as_bytes()[..start]),
+                Some(&head.as_bytes()[end..]),
+            ) {
+                return Some(level);
+            }
+        }
+        words += 1;
+        if words == 12 {
+            return None;
+        }
+    }
+    None
 }
 
-/// The part of a whitespace-separated token that could be a level: after a `key=`,
-/// before a `:`, without brackets and quotes; `None` when what is left is not one word.
-fn level_candidate(token: &[u8]) -> Option<&[u8]> {
-    let mut word = token;
-    if let Some(eq) = word.iter().rposition(|&b| b == b'=') {
-        word = &word[eq + 1..];
-    }
-    // ASCII punctuation around the word goes; letters of other scripts stay (and make
-    // the word no level).
-    let trim = |b: &u8| b.is_ascii() && !b.is_ascii_alphanumeric();
-    let start = word.iter().position(|b| !trim(b))?;
-    word = &word[start..];
-    if let Some(colon) = word.iter().position(|&b| b == b':') {
-        word = &word[..colon];
-    }
-    let end = word.iter().rposition(|b| !trim(b))? + 1;
-    word = &word[..end];
-    word.iter()
-        .all(|b| b.is_ascii_alphanumeric() || !b.is_ascii())
-        .then_some(word)
+/// Whether a word between `before` and `after` is part of a name: a `-`, `_`, `.` or `/`
+/// joins it to a letter or digit on that side (`libgpg-error-dev`, `error.log`,
+/// `/var/log/error`), where a sentence's `error.` or a `--error` flag does not.
+fn joined(before: Option<&[u8]>, after: Option<&[u8]>) -> bool {
+    let joiner = |b: u8| matches!(b, b'-' | b'_' | b'.' | b'/');
+    let before = before.unwrap_or_default();
+    let after = after.unwrap_or_default();
+    let left = matches!(before, [.., x, j] if joiner(*j) && x.is_ascii_alphanumeric());
+    let right = matches!(after, [j, x, ..] if joiner(*j) && x.is_ascii_alphanumeric());
+    left || right
 }
 
 /// A timestamp at the start of a plain line: `2026-11-24T13:00:00Z ...` or `2026-11-24 13:00:00.123 ...`.
@@ -583,21 +614,29 @@ mod tests {
             ) {
                 let text: String = words.iter().zip(&gaps).map(|(w, g)| format!("{w}{g}")).collect();
                 let head: String = text.chars().take(200).collect();
-                let punctuation = |c: char| c.is_ascii() && !c.is_ascii_alphanumeric();
-                let by_characters = head
-                    .split(|c: char| c.is_ascii_whitespace() || c == ',')
-                    .filter(|w| !w.is_empty())
-                    .take(12)
-                    .find_map(|token| {
-                        let word = token.rsplit('=').next().unwrap_or(token);
-                        let word = word.trim_start_matches(punctuation);
-                        let word = word.split(':').next().unwrap_or(word);
-                        let word = word.trim_end_matches(punctuation);
-                        if word.is_empty() || word.chars().any(punctuation) {
-                            return None;
+                let chars: Vec<char> = head.chars().collect();
+                let joiner = |c: Option<&char>| matches!(c, Some('-' | '_' | '.' | '/'));
+                let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                let mut words = Vec::new();
+                let mut i = 0;
+                while i < chars.len() {
+                    if chars[i].is_alphanumeric() {
+                        let start = i;
+                        while i < chars.len() && chars[i].is_alphanumeric() {
+                            i += 1;
                         }
-                        Level::from_word(word)
-                    });
+                        words.push((start, i));
+                    } else {
+                        i += 1;
+                    }
+                }
+                let by_characters = words.iter().take(12).find_map(|&(s, e)| {
+                    let word: String = chars[s..e].iter().collect();
+                    let level = Level::from_word(&word)?;
+                    let left = s >= 2 && joiner(chars.get(s - 1)) && alnum(chars.get(s - 2));
+                    let right = joiner(chars.get(e)) && alnum(chars.get(e + 1));
+                    (!left && !right).then_some(level)
+                });
                 prop_assert_eq!(infer_level(&text), by_characters);
             }
         }

@@ -82,8 +82,7 @@ fn separates(bytes: &[u8], i: usize) -> bool {
 }
 
 /// Where the `n`th word (of `header_words`, from 0) starts, found without a list.
-fn nth_word_start(line: &str, n: usize) -> Option<usize> {
-    let bytes = line.as_bytes();
+fn nth_word_start(bytes: &[u8], n: usize) -> Option<usize> {
     let mut i = 0;
     for seen in 0..=n {
         while i < bytes.len() && separates(bytes, i) {
@@ -225,18 +224,21 @@ impl Layout {
         })
     }
 
-    /// Whether `line` starts an entry: its time is at the layout's place (checked without
-    /// reading the rest), or failing that, the line has the header `read` finds.
-    pub fn starts_entry(&self, line: &str) -> bool {
-        if let Some((index, kind)) = self.time {
-            if let Some(start) = nth_word_start(line, index) {
-                let (_, word) = strip_open(&line[start..]);
-                if clock::find(kind, word.as_bytes()).is_some() {
-                    return true;
-                }
-            }
-        }
-        self.read(line).is_some()
+    /// Whether `line` has its time where the layout has it (the rest unread): how an entry's
+    /// first line is told quickly.
+    pub fn time_at_its_place(&self, line: &[u8]) -> bool {
+        let Some((index, kind)) = self.time else {
+            return false;
+        };
+        let Some(start) = nth_word_start(line, index) else {
+            return false;
+        };
+        let word = &line[start..];
+        let open = word
+            .iter()
+            .position(|b| !matches!(b, b'[' | b'(' | b'<' | b'{' | b'"' | b'\''))
+            .unwrap_or(word.len());
+        clock::find(kind, &word[open..]).is_some()
     }
 
     pub fn read<'a>(&self, line: &'a str) -> Option<Header<'a>> {

@@ -131,22 +131,33 @@ impl Format {
 impl Format {
     /// Whether `line` begins an entry in this format: it has the format's header. A line
     /// that starts with a space or a tab continues the entry before it (stack frames,
-    /// wrapped messages), whatever it holds.
-    pub fn starts_entry(&self, line: &str) -> bool {
-        if line.starts_with([' ', '\t']) {
+    /// wrapped messages), whatever it holds. Asked of every line shipped, so the usual
+    /// answer is found in the bytes, without reading the whole header.
+    pub fn starts_entry(&self, line: &[u8]) -> bool {
+        if matches!(line.first(), Some(b' ' | b'\t')) {
             return false;
         }
         match self {
             Format::Json | Format::Raw => true,
+            Format::Header(layout) if layout.time_at_its_place(line) => true,
+            Format::Syslog if syslog::starts_bsd(line) => true,
+            other => match std::str::from_utf8(line) {
+                Ok(text) => other.starts_entry_text(text),
+                // Invalid UTF-8 is kept as it came, an entry of its own.
+                Err(_) => true,
+            },
+        }
+    }
+
+    fn starts_entry_text(&self, line: &str) -> bool {
+        match self {
             // Each tool prefixes every line, continuation lines too.
             Format::Prefixed(p) => match p.prefix.split(line) {
                 Some(origin) => p
                     .format_of(origin.service)
-                    .starts_entry(&line[origin.rest..]),
+                    .starts_entry(&line.as_bytes()[origin.rest..]),
                 None => true,
             },
-            Format::Header(layout) => layout.starts_entry(line),
-            Format::Syslog => syslog::starts_bsd(line),
             other => other.read(line).is_some(),
         }
     }

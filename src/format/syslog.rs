@@ -49,10 +49,21 @@ fn tag(word: &str) -> Option<(&str, Option<u64>)> {
 
 /// Whether a BSD syslog line starts here: its time after the optional `<PRI>`, the rest
 /// unread (what `read_bsd` checks of the host and tag is left to reading the entry).
-pub fn starts_bsd(line: &str) -> bool {
-    let at = pri(line).map_or(0, |(_, len)| len);
-    let bytes = &line.as_bytes()[at..];
-    clock::find(TimeKind::MonthName, bytes).is_some()
+pub fn starts_bsd(line: &[u8]) -> bool {
+    let at = match line.first() {
+        Some(b'<') => match line.iter().take(6).position(|&b| b == b'>') {
+            Some(close) => close + 1,
+            None => return false,
+        },
+        _ => 0,
+    };
+    let bytes = &line[at..];
+    // `Nov 24 13:00:00`: the shape, in place, before any name is compared.
+    let shaped = matches!(bytes, [a, b, c, b' ', d, e, b' ', _, _, b':', _, _, b':', ..]
+        if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && c.is_ascii_alphabetic()
+            && (*d == b' ' || d.is_ascii_digit()) && e.is_ascii_digit());
+    shaped
+        || clock::find(TimeKind::MonthName, bytes).is_some()
         || clock::find(TimeKind::YearFirst, bytes)
             .is_some_and(|f| bytes.get(10) == Some(&b'T') && !bytes[..f.len].contains(&b' '))
 }

@@ -44,11 +44,7 @@ impl EntryStart {
         match self {
             EntryStart::Line => true,
             EntryStart::Pattern(start) => start.is_match(line),
-            EntryStart::Format(format) => match std::str::from_utf8(line) {
-                Ok(text) => format.starts_entry(text),
-                // Invalid UTF-8 is kept as it came, an entry of its own.
-                Err(_) => true,
-            },
+            EntryStart::Format(format) => format.starts_entry(line),
         }
     }
 }
