@@ -224,6 +224,15 @@ fn formats(c: &mut Criterion) {
         group.bench_function(format!("{name}_read_1k"), |b| {
             b.iter(|| lines.iter().filter(|l| format.read(l).is_some()).count())
         });
+        // Asked of every shipped line, to join continuation lines to their entry.
+        group.bench_function(format!("{name}_entry_starts_1k"), |b| {
+            b.iter(|| {
+                lines
+                    .iter()
+                    .filter(|l| format.starts_entry(l.as_bytes()))
+                    .count()
+            })
+        });
         let mut decoder = LineDecoder::new(
             format.clone(),
             Clock {

@@ -136,12 +136,33 @@ fn from_text(line: &[u8], ctx: &DecodeContext) -> LogEvent {
 /// digits. A level joined into a name is none: the `error` of the package
 /// `libgpg-error-dev` or of `error.log` (see `joined`).
 pub fn infer_level(text: &str) -> Option<Level> {
+    level_among_words(text, 12)
+}
+
+/// The level a message starts with (`error: could not ...`, `[warn] disk`), also after a
+/// program's tag (`postfix/postdrop[10896]: warning: ...`): where a line whose format has
+/// no level field puts one, if it does. Words further on are the message's own
+/// (`authentication failure`), not its level.
+pub fn leading_level(text: &str) -> Option<Level> {
+    let mut after_tag = true;
+    for token in text.split_ascii_whitespace().take(6) {
+        if after_tag {
+            if let Some(level) = level_among_words(token, 1) {
+                return Some(level);
+            }
+        }
+        after_tag = token.ends_with(':');
+    }
+    None
+}
+
+fn level_among_words(text: &str, words: usize) -> Option<Level> {
     let bytes = &text.as_bytes()[..text.len().min(200)];
     if bytes.is_ascii() {
         // Most lines: 200 bytes of ASCII are the first 200 characters, and a letter or a
         // digit is one byte, so words are found without decoding characters.
         let mut at = 0;
-        for _ in 0..12 {
+        for _ in 0..words {
             while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
                 at += 1;
             }
@@ -164,7 +185,7 @@ pub fn infer_level(text: &str) -> Option<Level> {
         Some((cut, _)) => &text[..cut],
         None => text,
     };
-    let mut words = 0;
+    let mut seen = 0;
     let mut chars = head.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if !c.is_alphanumeric() {
@@ -187,8 +208,8 @@ pub fn infer_level(text: &str) -> Option<Level> {
                 return Some(level);
             }
         }
-        words += 1;
-        if words == 12 {
+        seen += 1;
+        if seen == words {
             return None;
         }
     }
@@ -303,8 +324,12 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     for (key, value) in map {
         fields.entry(key).or_insert(value);
     }
-    let level =
-        level.unwrap_or_else(|| message.as_deref().and_then(infer_level).unwrap_or_default());
+    let level = level.unwrap_or_else(|| {
+        message
+            .as_deref()
+            .and_then(leading_level)
+            .unwrap_or_default()
+    });
     let (timestamp, time_from) = match timestamp {
         Some((at, read)) => (at, written_from.unwrap_or(read)),
         None => (ctx.received_at, TimeFrom::Received),

@@ -11,7 +11,7 @@ mod time_from;
 mod timestamp;
 
 pub use canonical_scan::{read_fields_text, visit_fields_text, FieldMaps, FieldsVisitor, Scalar};
-pub use decode::{decode_line, decode_line_into, infer_level, DecodeContext};
+pub use decode::{decode_line, decode_line_into, infer_level, leading_level, DecodeContext};
 pub use fields::{
     fields_sketch, fields_sketch_of, flatten_fields, key_sketch, sketch_from_keys, FieldValue,
 };

@@ -21,8 +21,8 @@ pub use header::Layout;
 pub use prefix::{Prefix, Prefixed};
 
 use crate::event::{
-    decode_line_into, infer_level, set_keyword, DecodeContext, FieldMaps, Level, LogEvent,
-    TimeFrom, Timestamp, UNKNOWN,
+    decode_line_into, infer_level, leading_level, set_keyword, DecodeContext, FieldMaps, Level,
+    LogEvent, TimeFrom, Timestamp, UNKNOWN,
 };
 use clock::Written;
 use serde_json::{Map, Value};
@@ -319,7 +319,12 @@ impl LineDecoder {
         }
         event.level = view
             .and_then(|h| h.level)
-            .or_else(|| infer_level(view.map_or(text, |h| text.get(h.body..).unwrap_or(""))))
+            .or_else(|| match view {
+                // A line in its format: a level only where the message starts.
+                Some(h) => leading_level(text.get(h.body..).unwrap_or("")),
+                // A line no format reads (flagged): the first level word of its first words.
+                None => infer_level(text),
+            })
             .unwrap_or_default();
         set_keyword(
             &mut event.service,

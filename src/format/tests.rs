@@ -889,6 +889,41 @@ fn a_level_is_a_whole_word_never_part_of_a_name() {
     assert_eq!(infer_level("level=warn msg=slow"), Some(Level::Warn));
     assert_eq!(infer_level("ERROR: boom"), Some(Level::Error));
     assert_eq!(infer_level("<warn> disk"), Some(Level::Warn));
+    // A line in a format: only where its message starts (after a program's tag too).
+    use crate::event::leading_level;
+    assert_eq!(
+        leading_level("authentication failure; logname= uid=0"),
+        None
+    );
+    assert_eq!(
+        leading_level("error: kex_exchange_identification"),
+        Some(Level::Error)
+    );
+    assert_eq!(
+        leading_level("local@h postfix/postdrop[1]: warning: x"),
+        Some(Level::Warn)
+    );
+    check(
+        "syslog",
+        &[
+            "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0",
+            "Jun 14 15:16:02 combo sshd[19939]: error: kex_exchange_identification: closed",
+        ],
+        &[
+            Expect {
+                host: "combo",
+                service: "sshd(pam_unix)",
+                pid: Some(19939),
+                ..at("2026-06-14T15:16:01Z", Level::Info)
+            },
+            Expect {
+                host: "combo",
+                service: "sshd",
+                pid: Some(19939),
+                ..at("2026-06-14T15:16:02Z", Level::Error)
+            },
+        ],
+    );
 }
 
 #[test]
