@@ -610,7 +610,10 @@ fn entries_span_lines_without_a_setting_and_every_time_says_where_it_came_from()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{said}");
-    assert!(said.contains("1 blank lines left out"), "{said}");
+    assert!(
+        said.contains("1 blank lines and directives left out"),
+        "{said}"
+    );
     assert!(said.contains("time_from:year_assumed"), "{said}");
     let stored = events(dir.path(), "*");
     let messages: Vec<&str> = stored

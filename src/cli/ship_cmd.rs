@@ -171,7 +171,7 @@ fn report(source: &FileSource, summary: &pipeline::Summary, place: &str) {
     }
     let blank = source.blank_lines();
     if blank > 0 {
-        eprintln!("{blank} blank lines left out");
+        eprintln!("{blank} blank lines and directives left out");
     }
     for line in time_from_lines(&summary.time_from) {
         eprintln!("{line}");

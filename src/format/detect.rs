@@ -3,7 +3,7 @@
 //! format that says more, e.g. syslog before a bare time-first header).
 
 use super::{
-    container, logcat, logfmt, syslog, web, Format, FormatChoice, Layout, Prefix, Prefixed,
+    container, logcat, logfmt, syslog, w3c, web, Format, FormatChoice, Layout, Prefix, Prefixed,
     SAMPLE_LINES,
 };
 
@@ -69,6 +69,20 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
     }
     if let Some(prefix) = Prefix::of_sample(&refs) {
         return Format::Prefixed(Box::new(behind_prefix(prefix, &refs, choice)));
+    }
+    let directives: Vec<&str> = sample
+        .split(|&b| b == b'\n')
+        .filter(|l| l.starts_with(b"#Fields:"))
+        .filter_map(|l| std::str::from_utf8(super::trim_line_end(l)).ok())
+        .collect();
+    if let Some(columns) = w3c::columns_of(&directives) {
+        let read = refs
+            .iter()
+            .filter(|l| w3c::read(&columns, l).is_some())
+            .count();
+        if read * 2 >= refs.len() {
+            return Format::W3c(columns);
+        }
     }
     let json = refs.iter().filter(|l| is_json_object(l)).count();
     if json * 2 >= refs.len() {

@@ -10,6 +10,7 @@ mod logcat;
 mod logfmt;
 mod prefix;
 mod syslog;
+mod w3c;
 mod web;
 
 #[cfg(test)]
@@ -77,6 +78,8 @@ pub enum Format {
     Raw,
     /// Lines behind a prefix that names where they came from, in a format of their own.
     Prefixed(Box<Prefixed>),
+    /// W3C extended (IIS): the columns its `#Fields:` directive names.
+    W3c(Vec<String>),
 }
 
 impl Format {
@@ -94,6 +97,7 @@ impl Format {
             Format::Custom(_) => "time-format",
             Format::Raw => "raw",
             Format::Prefixed(p) => p.prefix.name(),
+            Format::W3c(_) => "w3c",
         }
     }
 
@@ -118,6 +122,7 @@ impl Format {
             Format::Cri => container::read_cri(line),
             Format::Header(layout) => layout.read(line),
             Format::Custom(pattern) => header::read_custom(pattern, line),
+            Format::W3c(columns) => w3c::read(columns, line),
             Format::Prefixed(p) => {
                 let origin = p.prefix.split(line)?;
                 let mut header = p.format_of(origin.service).read(&line[origin.rest..])?;
@@ -129,6 +134,12 @@ impl Format {
 }
 
 impl Format {
+    /// Whether `line` is a directive or comment of the format, to be left out (W3C's `#...`
+    /// lines, repeated where the server restarted).
+    pub fn is_directive(&self, line: &[u8]) -> bool {
+        matches!(self, Format::W3c(_)) && line.first() == Some(&b'#')
+    }
+
     /// Whether `line` begins an entry in this format: it has the format's header. A line
     /// that starts with a space or a tab continues the entry before it (stack frames,
     /// wrapped messages), whatever it holds. Asked of every line shipped, so the usual

@@ -503,8 +503,13 @@ impl Recorder {
         self.lines += 1;
         let previous_end = self.last_line_end;
         self.last_line_end = end;
-        // A blank line is no event (and no part of one): counted, not stored.
-        if line.iter().all(u8::is_ascii_whitespace) {
+        // A blank line is no event (and no part of one): counted, not stored. Nor is a
+        // directive of the format (W3C's `#Fields:` again after a restart).
+        let directive = self
+            .decoder
+            .as_ref()
+            .is_some_and(|d| d.format.is_directive(line));
+        if directive || line.iter().all(u8::is_ascii_whitespace) {
             self.blank += 1;
             return;
         }

@@ -22,7 +22,8 @@ impl EntryStart {
     pub fn for_format(format: &Format) -> EntryStart {
         match format {
             // A JSON event is one line; a line that is not one is kept alone and flagged.
-            Format::Json | Format::Raw => EntryStart::Line,
+            // A JSON event is one line, and so is a W3C one (its columns have no breaks).
+            Format::Json | Format::Raw | Format::W3c(_) => EntryStart::Line,
             other => EntryStart::Format(other.clone()),
         }
     }
