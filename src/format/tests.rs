@@ -798,8 +798,18 @@ fn detection_reads_entry_lines_only() {
         "2026-11-26 21:00:01 10.0.0.1 GET /index.html 200",
         "2026-11-26 21:00:02 10.0.0.1 GET /missing 404",
     ];
-    let decoder = decoder_for(&lines);
-    assert_eq!(decoder.format.name(), "header", "{:?}", decoder.format);
+    let mut decoder = decoder_for(&lines);
+    assert_eq!(decoder.format.name(), "w3c", "{:?}", decoder.format);
+    let event = decoder.decode(lines[7].as_bytes(), utc("2030-01-01T00:00:00Z"));
+    assert_eq!(event.level, Level::Warn);
+    assert_eq!(
+        event.fields.get("path"),
+        Some(&serde_json::json!("/missing"))
+    );
+    // Without the directive, the lines still have their time.
+    let mut bare = lines.to_vec();
+    bare.retain(|l| !l.starts_with("#Fields"));
+    assert_eq!(decoder_for(&bare).format.name(), "header");
 }
 
 #[test]
