@@ -22,8 +22,15 @@ impl EntryStart {
     pub fn for_format(format: &Format) -> EntryStart {
         match format {
             // A JSON event is one line; a line that is not one is kept alone and flagged.
-            // A JSON event is one line, and so is a W3C one (its columns have no breaks).
-            Format::Json | Format::Raw | Format::W3c(_) => EntryStart::Line,
+            // Formats whose every line carries its own header (an access log, logcat, CRI,
+            // W3C) or is a whole event (JSON) have no continuation lines: a line that does
+            // not read is kept alone and flagged, and no line is read twice.
+            Format::Json
+            | Format::Raw
+            | Format::W3c(_)
+            | Format::Access
+            | Format::Logcat
+            | Format::Cri => EntryStart::Line,
             other => EntryStart::Format(other.clone()),
         }
     }
