@@ -216,6 +216,12 @@ fn exit_statuses_and_query_errors() {
         .stdout("0\n");
     let warn = stderr_of(dir.path(), &["query", "lvl:error"], 1);
     assert!(warn.contains("no stored event has a field 'lvl'"));
+    // Text compared with a key the store holds numbers under: said, not silently empty.
+    let warn = stderr_of(dir.path(), &["query", "latency_ms:>abc", "--count"], 1);
+    assert!(
+        warn.contains("'latency_ms' holds numbers in this store, but 'abc' is not a number"),
+        "{warn}"
+    );
     let explain =
         stdout_of(logagg(dir.path()).args(["query", "service:auth latency_ms:>500", "--explain"]));
     assert!(

@@ -322,5 +322,38 @@ pub fn warn_unknown_fields(
             );
         }
     }
+    warn_text_ranges_on_numbers(reader, query)
+}
+
+/// `latency_ms:>abc` compares text (`abc` is no number) and so never matches a number: where
+/// the store holds numbers under that key, that is most likely not what was meant.
+fn warn_text_ranges_on_numbers(reader: &StoreReader, query: &Query) -> Result<()> {
+    use crate::query::ast::Range;
+    use std::ops::Bound;
+    let mut said: Vec<&str> = Vec::new();
+    for clause in query.clauses() {
+        let (Target::Field(key), Test::Range(Range::Text(lo, hi))) = (&clause.target, &clause.test)
+        else {
+            continue;
+        };
+        if said.contains(&key.as_str()) {
+            continue;
+        }
+        let numbers = Query::Clause(crate::query::Clause {
+            target: clause.target.clone(),
+            test: Test::Range(Range::Number(Bound::Unbounded, Bound::Unbounded)),
+        });
+        if reader.count(&numbers)? > 0 {
+            let bound = |b: &Bound<String>| match b {
+                Bound::Included(t) | Bound::Excluded(t) => Some(t.clone()),
+                Bound::Unbounded => None,
+            };
+            let text = bound(lo).or_else(|| bound(hi)).unwrap_or_default();
+            eprintln!(
+                "warning: '{key}' holds numbers in this store, but '{text}' is not a number: {clause} compares text (byte order) and matches no number; give a number, as in {key}:>500"
+            );
+            said.push(key);
+        }
+    }
     Ok(())
 }
