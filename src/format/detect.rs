@@ -84,8 +84,10 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
             return Format::W3c(columns);
         }
     }
+    // JSON when most lines are: where they are half, a text format reads the rest and its
+    // reader takes JSON lines as JSON too.
     let json = refs.iter().filter(|l| is_json_object(l)).count();
-    if json * 2 >= refs.len() {
+    if json * 2 > refs.len() {
         return Format::Json;
     }
     let count = |read: &dyn Fn(&str) -> bool| refs.iter().filter(|l| read(l)).count();

@@ -148,6 +148,11 @@ impl Format {
         if matches!(line.first(), Some(b' ' | b'\t')) {
             return false;
         }
+        // A JSON object on one line is an event of its own, whatever the file's format
+        // (it is read as JSON too).
+        if line.first() == Some(&b'{') && trim_line_end(line).ends_with(b"}") {
+            return true;
+        }
         match self {
             Format::Json | Format::Raw => true,
             Format::Header(layout) if layout.time_at_its_place(line) => true,

@@ -831,6 +831,11 @@ fn entry_starts_follow_the_format() {
     out.extend(entries.finish());
     assert_eq!(out.len(), 2);
     assert!(out[0].ends_with(b"Caused by: x"));
+    // A JSON object on its own line is an entry in a text file too.
+    assert!(decoder
+        .format
+        .starts_entry(br#"{"level":"warn","msg":"json line"}"#));
+    assert!(!decoder.format.starts_entry(b"{ not closed"));
     // JSON lines and raw text are each an entry.
     assert!(!Entries::new(EntryStart::for_format(&Format::Json)).joins());
     assert!(!Entries::new(EntryStart::for_format(&Format::Raw)).joins());
@@ -945,7 +950,7 @@ fn prefixed_lines_name_the_service_and_keep_each_services_format() {
         "api-1    | 2026-11-26 21:00:02,001 INFO [main] com.shop.Api - ok",
     ];
     let mut decoder = decoder_for(&lines);
-    assert_eq!(decoder.format.describe(), "compose (json; api-1: header)");
+    assert_eq!(decoder.format.describe(), "compose (header; caddy-1: json)");
     let shipped = utc("2030-01-01T00:00:00Z");
     let read: Vec<_> = lines
         .iter()
