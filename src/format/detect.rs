@@ -49,6 +49,7 @@ pub fn detect(sample: &[u8], choice: FormatChoice, time_format: Option<&str>) ->
             level: None,
             year: None,
             redis_marks: false,
+            letter_level: false,
         }))
     };
     match choice {

@@ -27,6 +27,19 @@ pub struct Layout {
     /// Redis writes `PID:ROLE DD Mon HH:MM:SS.mmm MARK message`, the mark a level: `#`
     /// warning, `*` notice, `.` debug, `-` verbose.
     pub redis_marks: bool,
+    /// The level is one capital letter right after the time (MongoDB before 4.4:
+    /// `2026-11-26T21:00:00.123+0000 W STORAGE [initandlisten] ...`).
+    pub letter_level: bool,
+}
+
+/// The level a capital letter stands for, in a header that writes levels as letters.
+fn letter(word: &str) -> Option<Level> {
+    match word.as_bytes() {
+        [b] if b.is_ascii_uppercase() => Level::from_letter(*b),
+        // MongoDB's debug verbosity: D1 to D5.
+        [b'D', b'1'..=b'5'] => Some(Level::Debug),
+        _ => None,
+    }
 }
 
 /// The level a redis mark stands for.
@@ -161,6 +174,7 @@ impl Layout {
         let mut levels: HashMap<usize, usize> = HashMap::new();
         let mut years: HashMap<usize, usize> = HashMap::new();
         let mut marked = 0;
+        let mut lettered: HashMap<usize, usize> = HashMap::new();
         for line in lines {
             header_words(line, HEADER_WORDS, &mut words);
             let mut body_from = 0;
@@ -186,6 +200,9 @@ impl Layout {
                 {
                     marked += 1;
                 }
+                if word(body_from).and_then(letter).is_some() {
+                    *lettered.entry(body_from).or_default() += 1;
+                }
                 // `[2026-11-26T21:00:00,123][INFO ][o.e.n.Node]`: the level shares the
                 // time's word.
                 let rest = &line[time_end.min(words[index].1)..words[index].1];
@@ -210,6 +227,18 @@ impl Layout {
             .map(|(i, _)| i);
         let redis_marks = time.is_some() && marked * 2 >= lines.len() && marked > 0;
         let level = if redis_marks { None } else { level };
+        // Letters only where no level word was found and most lines have one in place.
+        let letters = most_voted(lettered)
+            .filter(|(_, votes)| {
+                time.is_some()
+                    && level.is_none()
+                    && !redis_marks
+                    && *votes * 2 >= lines.len()
+                    && *votes > 0
+            })
+            .map(|(i, _)| i);
+        let letter_level = letters.is_some();
+        let level = level.or(letters);
         if time.is_none() && level.is_none() {
             return None;
         }
@@ -221,6 +250,7 @@ impl Layout {
             level,
             year,
             redis_marks,
+            letter_level,
         })
     }
 
@@ -270,7 +300,13 @@ impl Layout {
                 } else {
                     start
                 };
-                if let Some(level) = level_in_word(&line[from..end]) {
+                let word = &line[from..end];
+                let level = if self.letter_level {
+                    letter(word)
+                } else {
+                    level_in_word(word)
+                };
+                if let Some(level) = level {
                     header.level = Some(level);
                     body = body.max(end);
                 }

@@ -681,12 +681,14 @@ mod never_panics {
                 level: Some(3),
                 year: None,
                 redis_marks: false,
+                letter_level: false,
             }),
             Format::Header(Layout {
                 time: Some((3, TimeKind::MonthName)),
                 level: None,
                 year: Some(1),
                 redis_marks: false,
+                letter_level: false,
             }),
             Format::Custom("%Y-%m-%d %H:%M:%S".into()),
         ]
@@ -1002,4 +1004,23 @@ fn redis_marks_are_levels() {
     let event = decoder.decode(lines[0].as_bytes(), utc("2030-01-01T00:00:00Z"));
     assert_eq!(event.fields.get("pid"), Some(&serde_json::json!(4961)));
     assert_eq!(event.time_from, crate::event::TimeFrom::YearAssumed);
+}
+
+#[test]
+fn a_capital_letter_after_the_time_is_the_level_where_lines_write_it_so() {
+    check(
+        "header",
+        &[
+            "2026-11-26T21:00:00.123+0000 I NETWORK  [conn1] end connection 127.0.0.1:5000",
+            "2026-11-26T21:00:01.123+0000 W STORAGE  [initandlisten] Detected data files",
+            "2026-11-26T21:00:02.123+0000 E QUERY    [conn2] assertion failed",
+            "2026-11-26T21:00:03.123+0000 D2 COMMAND  [conn2] run command",
+        ],
+        &[
+            at("2026-11-26T21:00:00.123Z", Level::Info),
+            at("2026-11-26T21:00:01.123Z", Level::Warn),
+            at("2026-11-26T21:00:02.123Z", Level::Error),
+            at("2026-11-26T21:00:03.123Z", Level::Debug),
+        ],
+    );
 }
