@@ -86,7 +86,10 @@ fn compose(line: &str) -> Option<Origin<'_>> {
     let bytes = line.as_bytes();
     let end = bytes.iter().position(|&b| !is_name_byte(b))?;
     // `INFO  | message` is a level column, not a service.
-    if end == 0 || crate::event::Level::from_word(&line[..end]).is_some() {
+    if end == 0
+        || !bytes[0].is_ascii_alphanumeric()
+        || crate::event::Level::from_word(&line[..end]).is_some()
+    {
         return None;
     }
     let mut at = end;

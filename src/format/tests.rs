@@ -691,6 +691,22 @@ mod never_panics {
                 letter_level: false,
             }),
             Format::Custom("%Y-%m-%d %H:%M:%S".into()),
+            Format::W3c(vec![
+                "date".into(),
+                "time".into(),
+                "sc-status".into(),
+                "cs-uri-stem".into(),
+            ]),
+            Format::Prefixed(Box::new(crate::format::Prefixed {
+                prefix: crate::format::Prefix::Compose,
+                default: Format::Syslog,
+                services: vec![("api-1".into(), Format::Json)],
+            })),
+            Format::Prefixed(Box::new(crate::format::Prefixed {
+                prefix: crate::format::Prefix::Kubectl,
+                default: Format::Logfmt,
+                services: Vec::new(),
+            })),
         ]
     }
 
@@ -698,8 +714,23 @@ mod never_panics {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
         #[test]
+        fn prefixed_bytes(
+            prefix in r"(api-1  \| |\[pod/p-1/c\] |x \| )",
+            line in prop::collection::vec(any::<u8>(), 0..120),
+        ) {
+            let mut bytes = prefix.into_bytes();
+            bytes.extend_from_slice(&line);
+            for format in formats() {
+                let _ = format.starts_entry(&bytes);
+                let mut decoder = LineDecoder::new(format, Clock { zone: Zone::Utc, reference: utc(REFERENCE) });
+                let _ = decoder.decode(&bytes, utc(REFERENCE));
+            }
+        }
+
+        #[test]
         fn arbitrary_bytes(line in prop::collection::vec(any::<u8>(), 0..300)) {
             for format in formats() {
+                let _ = format.starts_entry(&line);
                 let mut decoder = LineDecoder::new(format, Clock { zone: Zone::Local, reference: utc(REFERENCE) });
                 let event = decoder.decode(&line, utc(REFERENCE));
                 prop_assert!(!event.message.is_empty() || line.iter().all(|b| *b == b'\n' || *b == b'\r') || line.is_empty());
@@ -709,7 +740,7 @@ mod never_panics {
 
         #[test]
         fn escapes_before_wide_characters(line in r#"[a-z]{1,3}="?(\\[é€😀a"]|[a-z é"])*"?( [a-z]=[0-9])*"#) {
-            for format in formats() {
+            for format in formats().into_iter().filter(|f| !matches!(f, Format::Prefixed(_))) {
                 let mut decoder = LineDecoder::new(format, Clock { zone: Zone::Utc, reference: utc(REFERENCE) });
                 let event = decoder.decode(line.as_bytes(), utc(REFERENCE));
                 prop_assert_eq!(event.message, line.clone());
@@ -719,7 +750,8 @@ mod never_panics {
         #[test]
         fn log_like_text(line in r"(<[0-9]{1,4}>)?[0-9A-Za-z:./ \[\]|=-]{0,80}") {
             let _ = detect(line.as_bytes(), FormatChoice::Auto, None);
-            for format in formats() {
+            // Behind a prefix, the message is the line after it (the prefix is the service).
+            for format in formats().into_iter().filter(|f| !matches!(f, Format::Prefixed(_))) {
                 let mut decoder = LineDecoder::new(format, Clock { zone: Zone::Utc, reference: utc(REFERENCE) });
                 let event = decoder.decode(line.as_bytes(), utc(REFERENCE));
                 prop_assert_eq!(event.message, line.trim_end_matches(['\n', '\r']));
