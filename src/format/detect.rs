@@ -22,6 +22,9 @@ fn sample_lines(sample: &[u8]) -> Vec<String> {
         // continuation lines a file may begin with (it was cut mid-entry) say nothing of
         // how its entries start.
         .filter(|l| !l.starts_with(b"#") && !l.starts_with(b" ") && !l.starts_with(b"\t"))
+        // Nor do the lines of an XML body (`<?xml`, `<order>`, `</order>`); a syslog PRI
+        // (`<34>`) stays.
+        .filter(|l| !matches!(l, [b'<', next, ..] if next.is_ascii_alphabetic() || matches!(next, b'/' | b'?' | b'!')))
         .take(SAMPLE_LINES)
         .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect()

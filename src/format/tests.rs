@@ -1056,3 +1056,25 @@ fn a_capital_letter_after_the_time_is_the_level_where_lines_write_it_so() {
         ],
     );
 }
+
+#[test]
+fn an_xml_body_at_the_top_does_not_decide_the_format() {
+    let mut lines = vec![
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+        "<order id=\"7\">",
+        "  <item sku=\"a\"/>",
+        "  <item sku=\"b\"/>",
+        "  <item sku=\"c\"/>",
+        "</order>",
+        "<!-- end -->",
+    ];
+    lines.extend([
+        "2026-11-26 21:00:00,001 INFO [main] parsed order 7",
+        "2026-11-26 21:00:01,001 WARN [main] order 7 has no customer",
+    ]);
+    let mut decoder = decoder_for(&lines);
+    assert_eq!(decoder.format.name(), "header", "{:?}", decoder.format);
+    let event = decoder.decode(lines[8].as_bytes(), utc("2030-01-01T00:00:00Z"));
+    assert_eq!(event.level, Level::Warn);
+    assert_eq!(event.timestamp, utc("2026-11-26T21:00:01.001Z"));
+}
