@@ -34,7 +34,6 @@ const TIMESTAMP_KEYS: &[&str] = &[
     "time",
     "ts",
     "@t",
-    "t",
     "timeMillis",
     "instant",
     "__REALTIME_TIMESTAMP",
@@ -250,7 +249,7 @@ fn leading_timestamp(text: &str) -> Option<Timestamp> {
 
 fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
     let shape = Shape::of(&map);
-    let timestamp = take_first(&mut map, TIMESTAMP_KEYS, |v| {
+    let read_time = |v: &Value| {
         // A date with no time of day is read as its midnight, and says so.
         let date_only = v
             .as_str()
@@ -261,7 +260,13 @@ fn from_object(mut map: Map<String, Value>, ctx: &DecodeContext) -> LogEvent {
             TimeFrom::Line
         };
         json_time(v).map(|t| (t, from))
-    });
+    };
+    // MongoDB's `t` is its time; elsewhere a `t` is anything.
+    let timestamp = match shape {
+        Shape::Mongo => take_first(&mut map, &["t"], read_time),
+        _ => None,
+    }
+    .or_else(|| take_first(&mut map, TIMESTAMP_KEYS, read_time));
     let level = match shape {
         // `"s":"W"`, `"s":"D2"`.
         Shape::Mongo => take_first(&mut map, &["s"], |v| {
@@ -402,8 +407,13 @@ fn json_level(value: &Value) -> Option<Level> {
 /// `{"epochSecond": .., "nanoOfSecond": ..}` (log4j2).
 fn json_time(value: &Value) -> Option<Timestamp> {
     match value {
-        Value::String(s) => Timestamp::parse(s).or_else(|| epoch_text(s.trim())),
-        Value::Number(n) => n.as_f64().map(epoch_number),
+        Value::String(s) => Timestamp::parse(s)
+            .or_else(|| epoch_text(s.trim()))
+            // Python's `asctime`: `2026-11-26 21:00:00,123`.
+            .or_else(|| Timestamp::parse(&s.replacen(',', ".", 1))),
+        // A number is a time only if it reads as one between 1990 and 2100: `"time": 0.25`
+        // (a duration) is left a field, not taken for 1970.
+        Value::Number(n) => n.as_f64().map(epoch_number).filter(plausible),
         Value::Object(o) => {
             if let Some(date) = o.get("$date") {
                 return match date {
@@ -436,7 +446,12 @@ fn epoch_text(text: &str) -> Option<Timestamp> {
     if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
         return None;
     }
-    text.parse::<f64>().ok().map(epoch_number)
+    text.parse::<f64>().ok().map(epoch_number).filter(plausible)
+}
+
+/// Whether an instant read from a number lies between 1990 and 2100.
+fn plausible(at: &Timestamp) -> bool {
+    (631_152_000_000_000..4_102_444_800_000_000).contains(&at.micros())
 }
 
 /// Rust `tracing`'s JSON puts the message in `fields.message`.
@@ -992,6 +1007,15 @@ mod producers {
         let date = read(r#"{"date":"x","time":"2026-11-26","msg":"day"}"#);
         assert_eq!(date.time_from, TimeFrom::TimeAssumed);
         assert_eq!(date.timestamp, at("2026-11-26T00:00:00Z"));
+        // A number that is no plausible time (a duration) is a field, not 1970.
+        let duration = read(r#"{"time":0.25,"msg":"took"}"#);
+        assert_eq!(duration.time_from, TimeFrom::Received);
+        assert_eq!(duration.fields.get("time"), Some(&serde_json::json!(0.25)));
+        let t = read(r#"{"t":12,"msg":"temperature"}"#);
+        assert_eq!(t.time_from, TimeFrom::Received);
+        let asctime =
+            read(r#"{"asctime":"2026-11-26 21:00:00,123","levelname":"INFO","message":"x"}"#);
+        assert_eq!(asctime.timestamp, at("2026-11-26T21:00:00.123Z"));
         // A producer's own `time_from` with a value of its own stays its field.
         let own = read(r#"{"time":"2026-11-26T21:00:00Z","time_from":"ntp","msg":"x"}"#);
         assert_eq!(own.time_from, TimeFrom::Line);

@@ -131,9 +131,7 @@ impl Format {
             }
         }
     }
-}
 
-impl Format {
     /// Whether `line` is a directive or comment of the format, to be left out (W3C's `#...`
     /// lines, repeated where the server restarted).
     pub fn is_directive(&self, line: &[u8]) -> bool {

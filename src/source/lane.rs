@@ -549,15 +549,15 @@ impl Recorder {
         entry: &[u8],
         decoding: &Decoding,
     ) -> (&mut LineDecoder, &Arc<str>) {
-        let reference = self.reference;
-        if self.decoder.is_none() {
-            let decoder = decoding.decoder(entry, reference);
-            self.entries.set_start(decoding.entry_start(Some(&decoder)));
-            self.decoder = Some(decoder);
-        }
-        let decoder = self
-            .decoder
-            .get_or_insert_with(|| decoding.decoder(entry, reference));
+        let decoder = match &mut self.decoder {
+            Some(decoder) => decoder,
+            empty @ None => {
+                let decoder = decoding.decoder(entry, self.reference);
+                // From the next line on, entries start as this format's do.
+                self.entries.set_start(decoding.entry_start(Some(&decoder)));
+                empty.insert(decoder)
+            }
+        };
         (decoder, &self.stream)
     }
 }
