@@ -66,7 +66,7 @@ fn redis_role(word: &str) -> bool {
 /// by `|` (`20171224-1:2:35:789|Step_LSC|30002312|...`) and by runs of colons
 /// (`MainThread::INFO::2011-12-05 07:04:56,101::...`); a single colon stays inside a
 /// word, as times have them.
-pub(crate) fn header_words(line: &str, max: usize, out: &mut Vec<(usize, usize)>) {
+fn header_words(line: &str, max: usize, out: &mut Vec<(usize, usize)>) {
     out.clear();
     let bytes = line.as_bytes();
     let mut i = 0;
