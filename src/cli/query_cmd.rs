@@ -343,7 +343,8 @@ fn warn_text_ranges_on_numbers(reader: &StoreReader, query: &Query) -> Result<()
             target: clause.target.clone(),
             test: Test::Range(Range::Number(Bound::Unbounded, Bound::Unbounded)),
         });
-        if reader.count(&numbers)? > 0 {
+        // The first number found is enough: no count over the whole store.
+        if !reader.search(&numbers, Order::Arrival, Some(1))?.is_empty() {
             let bound = |b: &Bound<String>| match b {
                 Bound::Included(t) | Bound::Excluded(t) => Some(t.clone()),
                 Bound::Unbounded => None,
