@@ -61,6 +61,13 @@ complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l start -d 'Tim
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l commit-interval -d 'How often the store commits (and becomes visible to readers)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l partitions -d 'Partitions of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics (events read and stored, bytes, unparsed lines, batch latency, dead letters; consumer lag from Kafka)' -r
@@ -75,6 +82,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l profile -d 'P
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -104,6 +112,13 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l timezone -d 'Zone
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l commit-interval -d 'How often the sink commits (and, for the embedded store, becomes visible)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l partitions -d 'Partitions of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l replication-factor -d 'Replication factor of a topic created with --create-topic' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l metrics-addr -d 'Serve Prometheus metrics at http://ADDR/metrics (events read and stored, bytes, unparsed lines, batch latency, dead letters; consumer lag from Kafka)' -r
@@ -119,6 +134,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l color -d 'When to
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep reading as the files grow, across rotation (rename and create, or copytruncate). Into the embedded store the positions are committed with the events (exactly once); into other sinks a checkpoint file remembers what they confirmed'
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -130,6 +146,13 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to-topic -d 'Wi
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l filter -d 'Only events matching this query go to the sink, e.g. --filter \'level:>=warn\'; the rest are passed over and not read again' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l group -d 'Consumer group. Into Elasticsearch, standard output or Kafka its members share the partitions and its committed offsets are the checkpoint (default logagg-ingest, logagg-ingest-stdout, logagg-ingest-kafka); into the embedded store they only show lag, since the store\'s own positions drive resumption (default logagg-ingest-embedded, so no two sinks share offsets)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l commit-interval -d 'How often the store commits, together with the partitions\' positions' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l batch-events -d 'Commit sooner once a batch holds this many events' -r
@@ -148,6 +171,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l profile -d 'Pro
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l exit-at-end -d 'Stop once everything that was in the topic at start is stored'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -166,21 +190,37 @@ table\t''
 json\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
@@ -231,6 +271,13 @@ complete -c logagg -n "__fish_logagg_using_subcommand tail" -l since -d 'With --
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l reorder-window -d 'With --source kafka: how long events wait so partitions merge in time order' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l store -d 'Which store to follow [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
 elasticsearch\t'An Elasticsearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l overlap -d 'On Elasticsearch: how far back each poll looks again for documents that became searchable late (events later than this by their own timestamp are missed)' -r
@@ -246,6 +293,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand tail" -l color -d 'When to
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l patterns -d 'With --source kafka: a live table of the patterns of the matching events (on a terminal, redrawn every second; in a pipe, JSON lines when stopped)'
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l source -d 'Where events come from: the store as writers commit, or Kafka (before indexing)' -r -f -a "store\t'The embedded store in --data-dir'
@@ -253,6 +301,13 @@ kafka\t'A Kafka topic (--brokers, --topic), without a consumer group'"
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l buffer -d 'How many recent events the dashboard keeps (memory stays bounded by this)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l topic -d 'Topic the events travel on' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-ca -d 'Certificate authority (PEM) that signed the brokers\' certificates' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-cert -d 'Client certificate (PEM) for mutual TLS, with --kafka-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-key -d 'Client private key (PEM) for mutual TLS' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-sasl -d 'SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless --kafka-opt security.protocol=SASL_PLAINTEXT)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-user -d 'SASL user' -r
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-password-file -d 'File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-opt -d 'Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable; applied last)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l store -d 'With --source store: which store [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
 elasticsearch\t'An Elasticsearch cluster (--es-url)'"
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
@@ -266,6 +321,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand dash" -l profile -d 'Profi
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l rate -d 'Simulated events per second' -r

@@ -220,6 +220,41 @@ pub struct KafkaArgs {
     /// Topic the events travel on
     #[arg(long, env = "LOGAGG_TOPIC", default_value = "logs")]
     pub topic: String,
+    #[command(flatten)]
+    pub security: KafkaSecurityArgs,
+}
+
+/// How to reach a secured cluster; each also has a profile key (`kafka_ca`, ...).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Kafka security")]
+pub struct KafkaSecurityArgs {
+    /// Connect over TLS, trusting the system's certificate authorities (implied by the
+    /// other TLS flags and by --kafka-sasl)
+    #[arg(long)]
+    pub kafka_tls: bool,
+    /// Certificate authority (PEM) that signed the brokers' certificates
+    #[arg(long, env = "LOGAGG_KAFKA_CA", value_name = "FILE")]
+    pub kafka_ca: Option<PathBuf>,
+    /// Client certificate (PEM) for mutual TLS, with --kafka-key
+    #[arg(long, env = "LOGAGG_KAFKA_CERT", value_name = "FILE")]
+    pub kafka_cert: Option<PathBuf>,
+    /// Client private key (PEM) for mutual TLS
+    #[arg(long, env = "LOGAGG_KAFKA_KEY", value_name = "FILE")]
+    pub kafka_key: Option<PathBuf>,
+    /// SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (over TLS unless
+    /// --kafka-opt security.protocol=SASL_PLAINTEXT)
+    #[arg(long, env = "LOGAGG_KAFKA_SASL", value_name = "MECHANISM")]
+    pub kafka_sasl: Option<String>,
+    /// SASL user
+    #[arg(long, env = "LOGAGG_KAFKA_USER", value_name = "USER")]
+    pub kafka_user: Option<String>,
+    /// File holding the SASL password (or set LOGAGG_KAFKA_PASSWORD); never printed
+    #[arg(long, value_name = "FILE")]
+    pub kafka_password_file: Option<PathBuf>,
+    /// Any librdkafka property, e.g. ssl.endpoint.identification.algorithm=none (repeatable;
+    /// applied last)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub kafka_opt: Vec<String>,
 }
 
 #[derive(Debug, Args)]

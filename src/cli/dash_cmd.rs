@@ -40,13 +40,13 @@ pub fn run(args: &DashArgs, settings: &Settings) -> Result<Outcome> {
             format!("store {}", settings.data_dir.display())
         }
         TailSource::Kafka => {
-            let brokers = settings.brokers(args.kafka.brokers.as_deref());
+            let cluster = settings.kafka(&args.kafka)?;
             let topic = args.kafka.topic.clone();
-            let label = format!("kafka {topic} @ {brokers}");
+            let label = format!("kafka {topic} @ {cluster}");
             let stop = stop.clone();
             std::thread::Builder::new()
                 .name("feed".into())
-                .spawn(move || feed::follow_kafka(brokers, topic, sender, stop))?;
+                .spawn(move || feed::follow_kafka(cluster, topic, sender, stop))?;
             label
         }
     };

@@ -13,11 +13,11 @@ const PREVIEW_CHARS: usize = 120;
 
 pub fn run(args: &DlqArgs, settings: &Settings) -> Result<Outcome> {
     let (DlqAction::List { kafka, .. } | DlqAction::Replay { kafka }) = &args.action;
-    let brokers = settings.brokers(kafka.brokers.as_deref());
+    let cluster = settings.kafka(kafka)?;
     let topic = &kafka.topic;
     match &args.action {
         DlqAction::List { output, .. } => {
-            let letters = dead_letter::list(&brokers, topic)?;
+            let letters = dead_letter::list(&cluster, topic)?;
             let table = match *output {
                 ListFormat::Auto => std::io::stdout().is_terminal(),
                 ListFormat::Table => true,
@@ -39,7 +39,7 @@ pub fn run(args: &DlqArgs, settings: &Settings) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
         DlqAction::Replay { .. } => {
-            let sent = dead_letter::replay(&brokers, topic)?;
+            let sent = dead_letter::replay(&cluster, topic)?;
             eprintln!(
                 "replayed {sent} dead letters from '{}' to '{topic}'",
                 dead_letter_topic(topic)

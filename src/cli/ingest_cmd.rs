@@ -13,6 +13,7 @@ use super::Outcome;
 use crate::backend::elasticsearch::sink::BulkLimits;
 use crate::kafka::producer::Patience;
 use crate::kafka::source::KafkaSource;
+use crate::kafka::Cluster;
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{self, Limits, RunOptions, Summary};
 use crate::query::time::parse_duration;
@@ -33,7 +34,7 @@ pub fn default_group(to: SinkKind) -> &'static str {
 
 /// The flags, checked once, as the run takes them.
 struct IngestPlan {
-    brokers: String,
+    cluster: Cluster,
     topic: String,
     group: String,
     limits: Limits,
@@ -69,7 +70,7 @@ fn plan(args: &IngestArgs, settings: &Settings) -> Result<IngestPlan> {
         None => None,
     };
     Ok(IngestPlan {
-        brokers: settings.brokers(args.kafka.brokers.as_deref()),
+        cluster: settings.kafka(&args.kafka)?,
         topic,
         group: args
             .group
@@ -103,9 +104,9 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     // Counted even when not served: the Kafka source reads its lag from here.
     let metrics = super::metrics_endpoint::start(&args.metrics)?
         .unwrap_or_else(|| Arc::new(PipelineMetrics::new()));
-    crate::kafka::topic::check(&plan.brokers, &plan.topic)?;
+    crate::kafka::topic::check(&plan.cluster, &plan.topic)?;
     let mut source =
-        KafkaSource::connect(&plan.brokers, &plan.topic, &plan.group, plan.exit_at_end)?
+        KafkaSource::connect(&plan.cluster, &plan.topic, &plan.group, plan.exit_at_end)?
             .with_metrics(metrics.clone())
             .with_max_event_bytes(plan.max_event_bytes);
     if args.to == SinkKind::Elasticsearch {
@@ -119,7 +120,7 @@ pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
         topic: args.to_topic.as_deref(),
         patience: Patience::Forever,
         bulk: plan.bulk,
-        source_topic: Some((&plan.brokers, &plan.topic)),
+        source_topic: Some((&plan.cluster, &plan.topic)),
         metrics: Some(metrics.clone()),
     };
     let sink = sinks::open(args.to, settings, &flags, &shutdown)?;

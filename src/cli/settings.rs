@@ -1,8 +1,9 @@
 //! Resolving flags > environment (`LOGAGG_*`, handled by clap) > config file profile >
 //! defaults into the values commands use.
 
-use super::args::{ColorChoice, EsArgs, GlobalArgs, SinkKind, StoreKind};
+use super::args::{ColorChoice, EsArgs, GlobalArgs, KafkaArgs, SinkKind, StoreKind};
 use crate::backend::elasticsearch::{EsConfig, EsCredentials};
+use crate::kafka::{Cluster, Security};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -30,6 +31,23 @@ pub struct Profile {
     pub sink: Option<String>,
     /// Kafka bootstrap servers, e.g. "127.0.0.1:9092".
     pub brokers: Option<String>,
+    /// Connect to Kafka over TLS even with no file below given (--kafka-tls).
+    pub kafka_tls: Option<bool>,
+    /// CA file (PEM) the brokers' certificates are checked against (--kafka-ca).
+    pub kafka_ca: Option<PathBuf>,
+    /// Client certificate (PEM) for mutual TLS (--kafka-cert).
+    pub kafka_cert: Option<PathBuf>,
+    /// Client key (PEM) for mutual TLS (--kafka-key).
+    pub kafka_key: Option<PathBuf>,
+    /// SASL mechanism: "PLAIN", "SCRAM-SHA-256" or "SCRAM-SHA-512" (--kafka-sasl).
+    pub kafka_sasl: Option<String>,
+    /// SASL user (--kafka-user, LOGAGG_KAFKA_USER).
+    pub kafka_user: Option<String>,
+    /// SASL password (LOGAGG_KAFKA_PASSWORD and --kafka-password-file override). Never printed.
+    pub kafka_password: Option<String>,
+    /// Further librdkafka properties; --kafka-opt flags come after them.
+    #[serde(default)]
+    pub kafka_options: BTreeMap<String, String>,
     /// Elasticsearch node URLs, comma-separated, e.g. "http://127.0.0.1:9200".
     pub es_url: Option<String>,
     /// Elasticsearch basic-auth user (LOGAGG_ES_USER overrides).
@@ -111,6 +129,65 @@ impl Settings {
             .or_else(|| self.brokers.clone())
             .unwrap_or_else(|| DEFAULT_BROKERS.to_string())
     }
+}
+
+impl Settings {
+    /// The Kafka cluster a command talks to: brokers and security from the flags (or
+    /// their `LOGAGG_*` variables) > the profile > plain text to the default brokers.
+    pub fn kafka(&self, flags: &KafkaArgs) -> Result<Cluster> {
+        let given = &flags.security;
+        let profile = &self.profile;
+        let expand = |file: &Option<PathBuf>| file.as_deref().map(expand_home);
+        let password = match (
+            &given.kafka_password_file,
+            std::env::var("LOGAGG_KAFKA_PASSWORD"),
+        ) {
+            (Some(file), _) => Some(read_secret(file)?),
+            (None, Ok(password)) if !password.is_empty() => Some(password),
+            _ => profile.kafka_password.clone(),
+        };
+        let mut options: Vec<String> = profile
+            .kafka_options
+            .iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
+        options.extend(given.kafka_opt.iter().cloned());
+        let security = Security {
+            tls: given.kafka_tls || profile.kafka_tls.unwrap_or(false),
+            ca: given.kafka_ca.clone().or_else(|| expand(&profile.kafka_ca)),
+            cert: given
+                .kafka_cert
+                .clone()
+                .or_else(|| expand(&profile.kafka_cert)),
+            key: given
+                .kafka_key
+                .clone()
+                .or_else(|| expand(&profile.kafka_key)),
+            sasl_mechanism: given
+                .kafka_sasl
+                .clone()
+                .or_else(|| profile.kafka_sasl.clone()),
+            user: given
+                .kafka_user
+                .clone()
+                .or_else(|| profile.kafka_user.clone()),
+            password,
+            options,
+        };
+        let brokers = self.brokers(flags.brokers.as_deref());
+        Ok(Cluster::secured(brokers, &security)?)
+    }
+}
+
+/// A secret kept in a file, without the line end editors add.
+fn read_secret(file: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the password file {}", file.display()))?;
+    let secret = text.trim_end_matches(['\n', '\r']).to_string();
+    if secret.is_empty() {
+        bail!("the password file {} is empty", file.display());
+    }
+    Ok(secret)
 }
 
 /// Secrets stay out: only what is safe to show.

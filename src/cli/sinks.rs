@@ -10,6 +10,7 @@ use crate::kafka;
 use crate::kafka::dead_letter_topic::DeadLetterTopic;
 use crate::kafka::producer::Patience;
 use crate::kafka::sink::KafkaSink;
+use crate::kafka::Cluster;
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{DeadLetterFile, DeadLetters, Sink, StdoutSink};
 use anyhow::Result;
@@ -33,7 +34,7 @@ pub struct SinkFlags<'a> {
     pub bulk: BulkLimits,
     /// Events read from this Kafka topic (brokers, topic) that Elasticsearch refuses go to
     /// its dead-letter topic; without it, to a file in the data directory.
-    pub source_topic: Option<(&'a str, &'a str)>,
+    pub source_topic: Option<(&'a Cluster, &'a str)>,
     pub metrics: Option<Arc<PipelineMetrics>>,
 }
 
@@ -52,17 +53,17 @@ pub fn open(
             Box::new(sink)
         }
         SinkKind::Kafka => {
-            let brokers = settings.brokers(flags.kafka.brokers.as_deref());
+            let cluster = settings.kafka(flags.kafka)?;
             let topic = flags.topic.unwrap_or(&flags.kafka.topic);
             if flags.new_topic.create_topic {
                 kafka::topic::create(
-                    &brokers,
+                    &cluster,
                     topic,
                     flags.new_topic.partitions,
                     flags.new_topic.replication_factor,
                 )?;
             }
-            Box::new(KafkaSink::connect(&brokers, topic, flags.patience)?)
+            Box::new(KafkaSink::connect(&cluster, topic, flags.patience)?)
         }
         SinkKind::Elasticsearch => {
             let config = settings.es_config(flags.es)?;
@@ -70,7 +71,7 @@ pub fn open(
             // Installed on every start (idempotent), so new daily indices get the mappings.
             search::setup(&client, &config.index_prefix)?;
             let dead_letters: Box<dyn DeadLetters> = match flags.source_topic {
-                Some((brokers, topic)) => Box::new(DeadLetterTopic::new(brokers, topic)),
+                Some((cluster, topic)) => Box::new(DeadLetterTopic::new(cluster, topic)),
                 None => Box::new(DeadLetterFile::new(
                     settings
                         .data_dir

@@ -26,7 +26,7 @@ pub fn run(args: &TailArgs, settings: &Settings, query: &Query) -> Result<Outcom
             args.reorder_window
         )
     })?;
-    let brokers = settings.brokers(args.kafka.brokers.as_deref());
+    let cluster = settings.kafka(&args.kafka)?;
     let topic = &args.kafka.topic;
     let shutdown = Shutdown::install()?;
     let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
@@ -49,8 +49,8 @@ pub fn run(args: &TailArgs, settings: &Settings, query: &Query) -> Result<Outcom
         }
         None => StartAt::End,
     };
-    let mut live = LiveTopic::open(&brokers, topic, &start)?;
-    eprintln!("following '{topic}' on {brokers}");
+    let mut live = LiveTopic::open(&cluster, topic, &start)?;
+    eprintln!("following '{topic}' on {cluster}");
     if args.patterns {
         return live_patterns(&mut live, query, &shutdown, args.output);
     }

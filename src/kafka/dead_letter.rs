@@ -3,6 +3,7 @@
 
 use super::end_of_log::EndOfLog;
 use super::producer::{create_producer, DeliveryReports, Patience};
+use super::Cluster;
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
@@ -35,19 +36,19 @@ pub struct Rejected<'a> {
 pub struct DeadLetters {
     producer: BaseProducer<DeliveryReports>,
     topic: String,
-    brokers: String,
+    cluster: Cluster,
     sent: u64,
 }
 
 impl DeadLetters {
-    pub fn open(brokers: &str, source_topic: &str) -> Result<DeadLetters, KafkaIssue> {
+    pub fn open(cluster: &Cluster, source_topic: &str) -> Result<DeadLetters, KafkaIssue> {
         let topic = dead_letter_topic(source_topic);
-        topic::create(brokers, &topic, 1, 1)?;
-        let producer = create_producer(brokers, Patience::Bounded)?;
+        topic::create(cluster, &topic, 1, 1)?;
+        let producer = create_producer(cluster, Patience::Bounded)?;
         Ok(DeadLetters {
             producer,
             topic,
-            brokers: brokers.to_string(),
+            cluster: cluster.clone(),
             sent: 0,
         })
     }
@@ -113,7 +114,7 @@ impl DeadLetters {
                 topic: self.topic.clone(),
                 first_error: reports
                     .first_error()
-                    .unwrap_or_else(|| format!("{} did not confirm in time", self.brokers)),
+                    .unwrap_or_else(|| format!("{} did not confirm in time", self.cluster)),
             });
         }
         Ok(())
@@ -161,23 +162,26 @@ impl DeadLetter {
     }
 }
 
-fn replay_consumer(brokers: &str) -> Result<BaseConsumer, KafkaIssue> {
-    super::client_config(brokers)
-        .set("group.id", REPLAY_GROUP)
-        .set("enable.auto.commit", "false")
-        .set("enable.partition.eof", "false")
+fn replay_consumer(cluster: &Cluster) -> Result<BaseConsumer, KafkaIssue> {
+    topic::reach(cluster, None)?;
+    cluster
+        .config(&[
+            ("group.id", REPLAY_GROUP),
+            ("enable.auto.commit", "false"),
+            ("enable.partition.eof", "false"),
+        ])
         .create()
         .map_err(|cause| KafkaIssue::Client {
-            context: format!("cannot create a consumer for {brokers}"),
+            context: format!("cannot create a consumer for {cluster}"),
             cause,
         })
 }
 
 /// Every dead letter of `source_topic`, oldest first, marked with whether it was replayed.
-pub fn list(brokers: &str, source_topic: &str) -> Result<Vec<DeadLetter>, KafkaIssue> {
-    let consumer = replay_consumer(brokers)?;
+pub fn list(cluster: &Cluster, source_topic: &str) -> Result<Vec<DeadLetter>, KafkaIssue> {
+    let consumer = replay_consumer(cluster)?;
     let topic = dead_letter_topic(source_topic);
-    let partitions = match topic::partitions(consumer.client(), brokers, &topic) {
+    let partitions = match topic::partitions(consumer.client(), cluster, &topic) {
         Err(KafkaIssue::NoTopic { .. }) => return Ok(Vec::new()),
         other => other?,
     };
@@ -195,16 +199,16 @@ pub fn list(brokers: &str, source_topic: &str) -> Result<Vec<DeadLetter>, KafkaI
 
 /// Sends every dead letter not replayed before back to `source_topic`, then records the
 /// progress, so running it twice sends nothing twice. Returns how many were sent.
-pub fn replay(brokers: &str, source_topic: &str) -> Result<u64, KafkaIssue> {
-    let consumer = replay_consumer(brokers)?;
+pub fn replay(cluster: &Cluster, source_topic: &str) -> Result<u64, KafkaIssue> {
+    let consumer = replay_consumer(cluster)?;
     let topic = dead_letter_topic(source_topic);
-    let partitions = match topic::partitions(consumer.client(), brokers, &topic) {
+    let partitions = match topic::partitions(consumer.client(), cluster, &topic) {
         Err(KafkaIssue::NoTopic { .. }) => return Ok(0),
         other => other?,
     };
     let starts = committed(&consumer, &topic, &partitions)?;
-    let producer: BaseProducer<DeliveryReports> = create_producer(brokers, Patience::Bounded)?;
-    topic::partitions(producer.client(), brokers, source_topic)?;
+    let producer: BaseProducer<DeliveryReports> = create_producer(cluster, Patience::Bounded)?;
+    topic::partitions(producer.client(), cluster, source_topic)?;
     let mut next: BTreeMap<i32, i64> = starts.clone();
     let mut sent = 0u64;
     let mut failure = None;

@@ -3,12 +3,13 @@
 //! replay` sends back exactly what was refused.
 
 use super::dead_letter::{DeadLetters, Rejected};
+use super::Cluster;
 use super::{stream_prefix, KafkaIssue};
 use crate::event::EventWriter;
 use crate::pipeline::Record;
 
 pub struct DeadLetterTopic {
-    brokers: String,
+    cluster: Cluster,
     topic: String,
     /// Opened (and the topic created) with the first letter.
     letters: Option<DeadLetters>,
@@ -17,9 +18,9 @@ pub struct DeadLetterTopic {
 
 impl DeadLetterTopic {
     /// Letters of events read from `topic` go to `topic.dlq`.
-    pub fn new(brokers: &str, topic: &str) -> DeadLetterTopic {
+    pub fn new(cluster: &Cluster, topic: &str) -> DeadLetterTopic {
         DeadLetterTopic {
-            brokers: brokers.to_string(),
+            cluster: cluster.clone(),
             topic: topic.to_string(),
             letters: None,
             encoded: Vec::new(),
@@ -31,7 +32,7 @@ impl DeadLetterTopic {
             Some(ref mut letters) => Ok(letters),
             None => Ok(self
                 .letters
-                .insert(DeadLetters::open(&self.brokers, &self.topic)?)),
+                .insert(DeadLetters::open(&self.cluster, &self.topic)?)),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::dead_letter_topic::DeadLetterTopic;
 use super::stream_name;
+use super::Cluster;
 use crate::event::{DecodeContext, FieldMaps, LogEvent};
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{Original, Record};
@@ -34,14 +35,14 @@ pub struct MessageIntake {
 const MAX_SPARES: usize = 8192;
 
 impl MessageIntake {
-    pub fn new(brokers: &str, topic: &str) -> MessageIntake {
+    pub fn new(cluster: &Cluster, topic: &str) -> MessageIntake {
         MessageIntake {
             topic: topic.to_string(),
             streams: BTreeMap::new(),
             context: DecodeContext::now(),
             unparsed: 0,
             max_event_bytes: usize::MAX,
-            dead_letters: DeadLetterTopic::new(brokers, topic),
+            dead_letters: DeadLetterTopic::new(cluster, topic),
             dead_lettered: 0,
             spares: Vec::new(),
             field_maps: FieldMaps::default(),

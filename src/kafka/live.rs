@@ -2,6 +2,7 @@
 //! from exact positions (the store's, so history and live meet without a gap or a repeat).
 
 use super::end_of_log::PartitionCursor;
+use super::Cluster;
 use super::{topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::event::{DecodeContext, LogEvent, Timestamp};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -35,20 +36,26 @@ pub struct LiveTopic {
 }
 
 impl LiveTopic {
-    pub fn open(brokers: &str, topic_name: &str, start: &StartAt) -> Result<LiveTopic, KafkaIssue> {
-        let consumer: BaseConsumer = super::client_config(brokers)
-            // librdkafka wants a group even for a manual assignment; it never joins or
-            // commits, so every tail is independent.
-            .set("group.id", "logagg-tail")
-            .set("enable.auto.commit", "false")
-            .set("enable.auto.offset.store", "false")
-            .set("enable.partition.eof", "false")
+    pub fn open(
+        cluster: &Cluster,
+        topic_name: &str,
+        start: &StartAt,
+    ) -> Result<LiveTopic, KafkaIssue> {
+        let partitions = topic::check(cluster, topic_name)?;
+        let consumer: BaseConsumer = cluster
+            .config(&[
+                // librdkafka wants a group even for a manual assignment; it never joins or
+                // commits, so every tail is independent.
+                ("group.id", "logagg-tail"),
+                ("enable.auto.commit", "false"),
+                ("enable.auto.offset.store", "false"),
+                ("enable.partition.eof", "false"),
+            ])
             .create()
             .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot create a consumer for {brokers}"),
+                context: format!("cannot create a consumer for {cluster}"),
                 cause,
             })?;
-        let partitions = topic::partitions(consumer.client(), brokers, topic_name)?;
         let starts = start_offsets(&consumer, topic_name, &partitions, start)?;
         let mut assignment = TopicPartitionList::new();
         for (&partition, &offset) in &starts {

@@ -1,6 +1,7 @@
 //! Kafka as the pipeline's transport (rdkafka): producing events, checking and creating
 //! topics, and consuming them into a store with exactly-once positions.
 
+pub mod cluster;
 pub mod dead_letter;
 pub mod dead_letter_topic;
 pub mod end_of_log;
@@ -17,6 +18,7 @@ pub mod source;
 pub mod topic;
 pub mod watermarks;
 
+pub use cluster::{Cluster, Security};
 pub use error::KafkaIssue;
 
 use rdkafka::ClientConfig;
@@ -25,17 +27,8 @@ use rdkafka::ClientConfig;
 pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Settings shared by every client of one cluster.
-pub fn client_config(brokers: &str) -> ClientConfig {
-    let mut config = ClientConfig::new();
-    config
-        .set("bootstrap.servers", brokers)
-        .set("client.id", concat!("logagg/", env!("CARGO_PKG_VERSION")))
-        // librdkafka logs connection trouble on stderr by itself; we report it once, clearly.
-        .set("log_level", "0")
-        // Topics are created on purpose (`--create-topic`, the dead-letter topic), never as
-        // a side effect of asking for one, whatever the broker's auto-create setting.
-        .set("allow.auto.create.topics", "false");
-    config
+pub fn client_config(cluster: &Cluster) -> ClientConfig {
+    cluster.config(&[])
 }
 
 /// The stream name a partition's positions are checkpointed under.

@@ -1,5 +1,6 @@
 //! An idempotent producer of events that counts what the broker confirmed.
 
+use super::Cluster;
 use super::{topic, KafkaIssue};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
@@ -30,23 +31,23 @@ impl ClientContext for DeliveryReports {}
 
 /// Settings of every producer: idempotent (no duplicates on retry), acks from all
 /// replicas, compressed, batched for throughput.
-pub fn producer_config(brokers: &str, patience: Patience) -> ClientConfig {
-    let mut config = super::client_config(brokers);
-    config
-        .set("enable.idempotence", "true")
-        .set("acks", "all")
-        .set("compression.type", "lz4")
-        .set("linger.ms", "5")
-        .set("batch.size", "1000000")
-        .set("queue.buffering.max.messages", "1000000")
-        .set("queue.buffering.max.kbytes", "1048576")
+pub fn producer_config(cluster: &Cluster, patience: Patience) -> ClientConfig {
+    let mut settings = vec![
+        ("enable.idempotence", "true"),
+        ("acks", "all"),
+        ("compression.type", "lz4"),
+        ("linger.ms", "5"),
+        ("batch.size", "1000000"),
+        ("queue.buffering.max.messages", "1000000"),
+        ("queue.buffering.max.kbytes", "1048576"),
         // Allow large events (stack traces, dumps) up to what brokers commonly accept.
-        .set("message.max.bytes", "16777216");
+        ("message.max.bytes", "16777216"),
+    ];
     if patience == Patience::Forever {
         // 0 = retry until delivered; a full local queue then holds the reader back.
-        config.set("message.timeout.ms", "0");
+        settings.push(("message.timeout.ms", "0"));
     }
-    config
+    cluster.config(&settings)
 }
 
 impl ProducerContext for DeliveryReports {
@@ -76,13 +77,13 @@ pub struct DeliverySummary {
 
 /// A producer with [`producer_config`] that counts its delivery reports.
 pub fn create_producer(
-    brokers: &str,
+    cluster: &Cluster,
     patience: Patience,
 ) -> Result<BaseProducer<DeliveryReports>, KafkaIssue> {
-    producer_config(brokers, patience)
+    producer_config(cluster, patience)
         .create_with_context(DeliveryReports::default())
         .map_err(|cause| KafkaIssue::Client {
-            context: format!("cannot create a producer for {brokers}"),
+            context: format!("cannot create a producer for {cluster}"),
             cause,
         })
 }
@@ -99,28 +100,28 @@ pub enum Patience {
 pub struct EventProducer {
     producer: BaseProducer<DeliveryReports>,
     topic: String,
-    brokers: String,
+    cluster: Cluster,
     sent: u64,
 }
 
 impl EventProducer {
     /// Connects (failing clearly within `CONNECT_TIMEOUT` if the cluster is unreachable)
     /// and checks that the topic exists.
-    pub fn connect(brokers: &str, topic_name: &str) -> Result<EventProducer, KafkaIssue> {
-        Self::connect_with(brokers, topic_name, Patience::Bounded)
+    pub fn connect(cluster: &Cluster, topic_name: &str) -> Result<EventProducer, KafkaIssue> {
+        Self::connect_with(cluster, topic_name, Patience::Bounded)
     }
 
     pub fn connect_with(
-        brokers: &str,
+        cluster: &Cluster,
         topic_name: &str,
         patience: Patience,
     ) -> Result<EventProducer, KafkaIssue> {
-        let producer = create_producer(brokers, patience)?;
-        topic::partitions(producer.client(), brokers, topic_name)?;
+        topic::check(cluster, topic_name)?;
+        let producer = create_producer(cluster, patience)?;
         Ok(EventProducer {
             producer,
             topic: topic_name.to_string(),
-            brokers: brokers.to_string(),
+            cluster: cluster.clone(),
             sent: 0,
         })
     }
@@ -149,7 +150,7 @@ impl EventProducer {
                 }
                 Err((cause, _)) => {
                     return Err(KafkaIssue::Client {
-                        context: format!("cannot send to '{}' on {}", self.topic, self.brokers),
+                        context: format!("cannot send to '{}' on {}", self.topic, self.cluster),
                         cause,
                     })
                 }

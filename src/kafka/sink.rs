@@ -4,6 +4,7 @@
 //! loses.
 
 use super::producer::{EventProducer, Patience};
+use super::Cluster;
 use crate::event::EventWriter;
 use crate::pipeline::{Record, Sink, SinkReport};
 use std::time::Duration;
@@ -11,7 +12,7 @@ use std::time::Duration;
 pub struct KafkaSink {
     producer: Option<EventProducer>,
     topic: String,
-    brokers: String,
+    cluster: Cluster,
     writer: EventWriter,
     payload: Vec<u8>,
     /// How long a flush waits for confirmations before saying "not yet".
@@ -19,11 +20,15 @@ pub struct KafkaSink {
 }
 
 impl KafkaSink {
-    pub fn connect(brokers: &str, topic: &str, patience: Patience) -> anyhow::Result<KafkaSink> {
+    pub fn connect(
+        cluster: &Cluster,
+        topic: &str,
+        patience: Patience,
+    ) -> anyhow::Result<KafkaSink> {
         Ok(KafkaSink {
-            producer: Some(EventProducer::connect_with(brokers, topic, patience)?),
+            producer: Some(EventProducer::connect_with(cluster, topic, patience)?),
             topic: topic.to_string(),
-            brokers: brokers.to_string(),
+            cluster: cluster.clone(),
             writer: EventWriter::default(),
             payload: Vec::with_capacity(1024),
             settle_wait: Duration::from_secs(5),
@@ -39,7 +44,7 @@ impl KafkaSink {
 
 impl Sink for KafkaSink {
     fn describe(&self) -> String {
-        format!("'{}' on {}", self.topic, self.brokers)
+        format!("'{}' on {}", self.topic, self.cluster)
     }
 
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {

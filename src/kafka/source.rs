@@ -14,6 +14,7 @@ use super::intake::MessageIntake;
 use super::membership::{commit_offsets, commit_owned, give_up, others_reached, GroupEvents};
 use super::progress::Progress;
 use super::watermarks::WatermarkWatch;
+use super::Cluster;
 use super::{stream_name, topic, KafkaIssue, CONNECT_TIMEOUT};
 use crate::pipeline::metrics::PipelineMetrics;
 use crate::pipeline::{Ack, Pull, Record, Source, StoredPositions};
@@ -28,7 +29,7 @@ const GROUP_CHECK_EVERY: Duration = Duration::from_millis(500);
 
 pub struct KafkaSource {
     consumer: BaseConsumer<GroupEvents>,
-    brokers: String,
+    cluster: Cluster,
     topic: String,
     group: String,
     intake: MessageIntake,
@@ -47,42 +48,44 @@ pub struct KafkaSource {
 
 impl KafkaSource {
     pub fn connect(
-        brokers: &str,
+        cluster: &Cluster,
         topic_name: &str,
         group: &str,
         exit_at_end: bool,
     ) -> Result<KafkaSource, KafkaIssue> {
-        let consumer: BaseConsumer<GroupEvents> = super::client_config(brokers)
-            .set("group.id", group)
-            .set("enable.auto.commit", "false")
-            .set("enable.auto.offset.store", "false")
-            .set("auto.offset.reset", "earliest")
-            .set("enable.partition.eof", "false")
-            .set("queued.min.messages", "200000")
-            // Larger fetches while catching up: fewer round trips for the broker to serve
-            // on the cores the sink works on.
-            .set("max.partition.fetch.bytes", "8388608")
-            .set("fetch.max.bytes", "67108864")
-            // Eager rebalancing: a joining member gets its partitions after one round, where
-            // cooperative-sticky takes two (two members into OpenSearch, 300,000 events:
-            // 12.2 s against 10.3 s). Every member gives all its partitions up on each
-            // rebalance, so a revocation waits until what was read is durable and committed
-            // (`Moved::Revoking`): nothing is read, written or dead-lettered twice.
-            .set("partition.assignment.strategy", "range,roundrobin")
-            // A member learns of a rebalance from its next heartbeat: at the default 3 s a
-            // second ingestor joining waited seconds for its partitions.
-            .set("heartbeat.interval.ms", "500")
+        let consumer: BaseConsumer<GroupEvents> = cluster
+            .config(&[
+                ("group.id", group),
+                ("enable.auto.commit", "false"),
+                ("enable.auto.offset.store", "false"),
+                ("auto.offset.reset", "earliest"),
+                ("enable.partition.eof", "false"),
+                ("queued.min.messages", "200000"),
+                // Larger fetches while catching up: fewer round trips for the broker to serve
+                // on the cores the sink works on.
+                ("max.partition.fetch.bytes", "8388608"),
+                ("fetch.max.bytes", "67108864"),
+                // Eager rebalancing: a joining member gets its partitions after one round, where
+                // cooperative-sticky takes two (two members into OpenSearch, 300,000 events:
+                // 12.2 s against 10.3 s). Every member gives all its partitions up on each
+                // rebalance, so a revocation waits until what was read is durable and committed
+                // (`Moved::Revoking`): nothing is read, written or dead-lettered twice.
+                ("partition.assignment.strategy", "range,roundrobin"),
+                // A member learns of a rebalance from its next heartbeat: at the default 3 s a
+                // second ingestor joining waited seconds for its partitions.
+                ("heartbeat.interval.ms", "500"),
+            ])
             .create_with_context(GroupEvents::default())
             .map_err(|cause| KafkaIssue::Client {
-                context: format!("cannot create a consumer for {brokers}"),
+                context: format!("cannot create a consumer for {cluster}"),
                 cause,
             })?;
         Ok(KafkaSource {
             consumer,
-            brokers: brokers.to_string(),
+            cluster: cluster.clone(),
             topic: topic_name.to_string(),
             group: group.to_string(),
-            intake: MessageIntake::new(brokers, topic_name),
+            intake: MessageIntake::new(cluster, topic_name),
             progress: Progress::default(),
             end: None,
             exit_at_end,
@@ -302,11 +305,11 @@ impl Source for KafkaSource {
     }
 
     fn describe(&self) -> String {
-        format!("'{}' on {}", self.topic, self.brokers)
+        format!("'{}' on {}", self.topic, self.cluster)
     }
 
     fn resume(&mut self, stored: Option<&dyn StoredPositions>) -> anyhow::Result<()> {
-        let partitions = topic::partitions(self.consumer.client(), &self.brokers, &self.topic)?;
+        let partitions = topic::partitions(self.consumer.client(), &self.cluster, &self.topic)?;
         self.in_group = stored.is_none();
         if self.in_group {
             self.consumer
@@ -318,7 +321,7 @@ impl Source for KafkaSource {
         } else {
             self.assign_all(&partitions, stored)?;
         }
-        self.watermarks = WatermarkWatch::start(&self.brokers, &self.topic, &partitions);
+        self.watermarks = WatermarkWatch::start(&self.cluster, &self.topic, &partitions);
         if self.exit_at_end {
             self.end = Some(EndOfLog::read(&self.consumer, &self.topic, &partitions)?);
         }
@@ -355,6 +358,11 @@ impl Source for KafkaSource {
             match polled {
                 None => break,
                 Some(Err(cause)) => {
+                    if let Some(refusal) = KafkaIssue::refusal(self.cluster.brokers(), &cause, "") {
+                        // No retry fixes a refused password or a missing ACL: stop before
+                        // anything more is read (what was read is settled as usual).
+                        return Err(refusal.into());
+                    }
                     if !self.troubled {
                         eprintln!("warning: kafka: {cause}; retrying");
                         self.troubled = true;

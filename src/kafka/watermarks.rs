@@ -1,6 +1,7 @@
 //! High watermarks of a topic's partitions, kept fresh by a thread of its own.
 
 use super::client_config;
+use super::Cluster;
 use crate::pipeline::metrics::PipelineMetrics;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::collections::BTreeMap;
@@ -16,8 +17,8 @@ pub struct WatermarkWatch {
 }
 
 impl WatermarkWatch {
-    pub fn start(brokers: &str, topic: &str, partitions: &[i32]) -> Option<WatermarkWatch> {
-        let client: BaseConsumer = client_config(brokers).create().ok()?;
+    pub fn start(cluster: &Cluster, topic: &str, partitions: &[i32]) -> Option<WatermarkWatch> {
+        let client: BaseConsumer = client_config(cluster).create().ok()?;
         let highs = Arc::new(Mutex::new(BTreeMap::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (topic, partitions) = (topic.to_string(), partitions.to_vec());

@@ -5,10 +5,10 @@
 
 use crate::backend::embedded::{StoreError, StoreReader};
 use crate::event::LogEvent;
-use crate::kafka::client_config;
 use crate::kafka::dead_letter::dead_letter_topic;
 use crate::kafka::live::{LiveTopic, StartAt};
 use crate::kafka::watermarks::WatermarkWatch;
+use crate::kafka::{client_config, Cluster};
 use crate::query::Query;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::path::PathBuf;
@@ -221,20 +221,20 @@ pub fn follow_elasticsearch(
 
 /// Follows a Kafka topic from its end until `stop` is set.
 pub fn follow_kafka(
-    brokers: String,
+    cluster: Cluster,
     topic: String,
     out: SyncSender<FeedMessage>,
     stop: Arc<AtomicBool>,
 ) {
     let mut health = Health {
-        source: format!("kafka {topic} @ {brokers}"),
+        source: format!("kafka {topic} @ {cluster}"),
         ..Health::default()
     };
     let mut live = loop {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        match LiveTopic::open(&brokers, &topic, &StartAt::End) {
+        match LiveTopic::open(&cluster, &topic, &StartAt::End) {
             Ok(live) => break live,
             Err(e) => {
                 if send_health(&out, &mut health, false, Some(e.to_string())).is_err() {
@@ -247,9 +247,9 @@ pub fn follow_kafka(
     let _ = send_health(&out, &mut health, true, None);
     // Watermarks come from threads of their own: asking a broker can take seconds.
     let partitions: Vec<i32> = live.positions().keys().copied().collect();
-    let topic_ends = WatermarkWatch::start(&brokers, &topic, &partitions);
-    let dead_letter_ends = dead_letter_partitions(&brokers, &topic)
-        .and_then(|(dlq, parts)| WatermarkWatch::start(&brokers, &dlq, &parts));
+    let topic_ends = WatermarkWatch::start(&cluster, &topic, &partitions);
+    let dead_letter_ends = dead_letter_partitions(&cluster, &topic)
+        .and_then(|(dlq, parts)| WatermarkWatch::start(&cluster, &dlq, &parts));
     let mut last_counts = Instant::now();
     let mut batch = Vec::new();
     let mut batch_started = Instant::now();
@@ -302,10 +302,10 @@ pub fn follow_kafka(
 }
 
 /// The dead-letter topic of `topic` and its partitions, if it exists.
-fn dead_letter_partitions(brokers: &str, topic: &str) -> Option<(String, Vec<i32>)> {
+fn dead_letter_partitions(cluster: &Cluster, topic: &str) -> Option<(String, Vec<i32>)> {
     let dlq = dead_letter_topic(topic);
-    let client: BaseConsumer = client_config(brokers).create().ok()?;
-    let partitions = crate::kafka::topic::partitions(client.client(), brokers, &dlq).ok()?;
+    let client: BaseConsumer = client_config(cluster).create().ok()?;
+    let partitions = crate::kafka::topic::partitions(client.client(), cluster, &dlq).ok()?;
     Some((dlq, partitions))
 }
 

@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod kafka;
 pub mod kafka_cluster;
+pub mod kafka_secure;
 pub mod mock_es;
 pub mod query_strategies;
 pub mod search_engine;
@@ -19,6 +20,10 @@ pub fn logagg(data_dir: &Path) -> Command {
         .env_remove("LOGAGG_CONFIG")
         .env_remove("LOGAGG_PROFILE")
         .env_remove("LOGAGG_BROKERS")
+        .env_remove("LOGAGG_KAFKA_PASSWORD")
+        .env_remove("LOGAGG_KAFKA_USER")
+        .env_remove("LOGAGG_KAFKA_SASL")
+        .env_remove("LOGAGG_KAFKA_CA")
         .env("XDG_CONFIG_HOME", data_dir.join("config"))
         .env("NO_COLOR", "1");
     cmd
