@@ -368,3 +368,49 @@ fn settings_that_cannot_work_are_refused_before_connecting() {
     ]));
     assert!(said.contains("LOGAGG_KAFKA_PASSWORD"), "{said}");
 }
+
+#[test]
+fn mutual_tls_with_a_client_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_secured(dir.path(), "mutual-logs", "25");
+    let broker = SecureBroker::shared();
+    let tls = |file: &str| broker.tls.join(file).display().to_string();
+    let out = logagg(dir.path())
+        .args([
+            "ingest",
+            "--topic",
+            "mutual-logs",
+            "--exit-at-end",
+            "--to",
+            "stdout",
+        ])
+        .args(["--brokers", &broker.mutual, "--kafka-ca", &tls("ca.pem")])
+        .args([
+            "--kafka-cert",
+            &tls("client.pem"),
+            "--kafka-key",
+            &tls("client.key"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 25);
+    // Without the client certificate the broker ends the handshake.
+    let mut without = logagg(dir.path());
+    without
+        .args([
+            "ingest",
+            "--topic",
+            "mutual-logs",
+            "--exit-at-end",
+            "--to",
+            "stdout",
+        ])
+        .args(["--brokers", &broker.mutual, "--kafka-ca", &tls("ca.pem")]);
+    let said = refused(without, 15);
+    assert!(said.contains("TLS"), "{said}");
+}

@@ -12,7 +12,7 @@ pub enum KafkaIssue {
     NoTopic { topic: String, brokers: String },
     #[error("Kafka at {brokers} refused the credentials ({reason}); check --kafka-user, --kafka-sasl and the password (LOGAGG_KAFKA_PASSWORD or --kafka-password-file)")]
     Authentication { brokers: String, reason: String },
-    #[error("no trusted TLS connection to Kafka at {brokers} ({reason}); check that --kafka-ca names the authority that signed the brokers' certificates and that --brokers names the hosts they were issued for")]
+    #[error("no trusted TLS connection to Kafka at {brokers} ({reason}); check that --kafka-ca names the authority that signed the brokers' certificates, that --brokers names the hosts they were issued for, and, where brokers ask for one, the client certificate (--kafka-cert, --kafka-key)")]
     Tls { brokers: String, reason: String },
     #[error("Kafka at {brokers} does not allow this user to {action} ({code}); ask the cluster's operator for an ACL granting it")]
     NotAuthorized {
@@ -49,6 +49,13 @@ impl KafkaIssue {
         let action = match code {
             Authentication | SaslAuthenticationFailed => {
                 return Some(KafkaIssue::Authentication {
+                    brokers: brokers.to_string(),
+                    reason: reason.to_string(),
+                })
+            }
+            // A broker that refuses our certificate ends the connection with a TLS alert.
+            BrokerTransportFailure if reason.contains("SSL routines") => {
+                return Some(KafkaIssue::Tls {
                     brokers: brokers.to_string(),
                     reason: reason.to_string(),
                 })

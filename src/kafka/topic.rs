@@ -131,13 +131,17 @@ impl ConnectionTrouble {
 
 impl ClientContext for ConnectionTrouble {
     fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        // "1/1 brokers are down" follows every failed connection and says less than it.
+        let summary = error.rdkafka_error_code() == Some(RDKafkaErrorCode::AllBrokersDown);
         if KafkaIssue::refusal("", &error, reason).is_some() {
             if let Ok(mut refused) = self.refused.lock() {
                 refused.get_or_insert_with(|| (error, reason.to_string()));
             }
         }
         if let Ok(mut last) = self.last.lock() {
-            *last = Some(reason.to_string());
+            if !summary || last.is_none() {
+                *last = Some(reason.to_string());
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct SecureBroker {
     pub plain: String,
     /// The SASL_SSL listener.
     pub secure: String,
+    /// The SSL listener that requires a client certificate (`client.pem`, `client.key`).
+    pub mutual: String,
     /// `ca.pem` (signed the broker's certificate) and `other-ca.pem` (did not).
     pub tls: PathBuf,
     process: EngineProcess,
@@ -38,6 +40,7 @@ impl SecureBroker {
         std::fs::create_dir_all(&tls).unwrap();
         make_certificates(&tls);
         let (port, secure_port, controller) = (free_port(), free_port(), free_port());
+        let mutual_port = free_port();
         let users = [ADMIN, OUTSIDER, NO_GROUP]
             .iter()
             .map(|(name, password)| format!("{name}:{password}"))
@@ -45,6 +48,7 @@ impl SecureBroker {
             .join(" ");
         let args = vec![
             format!("KAFKA_TEST_SECURE_PORT={secure_port}"),
+            format!("KAFKA_TEST_MTLS_PORT={mutual_port}"),
             format!("KAFKA_TEST_TLS_DIR={}", tls.display()),
             format!("KAFKA_TEST_SCRAM_USERS={users}"),
             format!("KAFKA_TEST_SUPER_USER={}", ADMIN.0),
@@ -55,6 +59,7 @@ impl SecureBroker {
         ];
         let plain = format!("127.0.0.1:{port}");
         let secure = format!("127.0.0.1:{secure_port}");
+        let mutual = format!("127.0.0.1:{mutual_port}");
         let mut process = EngineProcess::spawn(
             "secured Kafka",
             &data,
@@ -62,10 +67,13 @@ impl SecureBroker {
             Path::new("/usr/bin/env"),
             &args,
         );
-        process.wait_ready(120, || listening(&plain) && listening(&secure));
+        process.wait_ready(120, || {
+            listening(&plain) && listening(&secure) && listening(&mutual)
+        });
         let broker = SecureBroker {
             plain,
             secure,
+            mutual,
             tls,
             process,
         };
@@ -209,6 +217,33 @@ fn make_certificates(dir: &Path) {
         "san.ext",
         "-out",
         "server.crt",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=logagg-client",
+        "-keyout",
+        "client.key",
+        "-out",
+        "client.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "3",
+        "-out",
+        "client.pem",
     ]);
     let key = std::fs::read_to_string(dir.join("server.key")).unwrap();
     assert!(key.contains("BEGIN PRIVATE KEY"), "the key is PKCS#8");
