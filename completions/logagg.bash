@@ -1348,7 +1348,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__serve)
-            opts="-h --listen --threads --timeout --max-connections --head-cache --max-events --data-dir --config --profile --color --help"
+            opts="-h --listen --threads --timeout --max-connections --head-cache --max-events --token-file --no-auth --tls-cert --tls-key --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1375,6 +1375,18 @@ _logagg() {
                     return 0
                     ;;
                 --max-events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -342,12 +342,16 @@ complete -c logagg -n "__fish_logagg_using_subcommand serve" -l timeout -d 'A qu
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l max-connections -d 'Connections held at once; more are answered 503 and closed' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l head-cache -d 'Memory for block heads (Bloom filters, summaries) kept between requests, so word queries do not read them again; 0 keeps none' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l max-events -d 'Events one answer holds at most (it is built in memory); a request for more is refused, saying to narrow it' -r
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l token-file -d 'File holding a token every request must carry as `Authorization: Bearer TOKEN` (/health excepted)' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l tls-cert -d 'Certificate chain (PEM) to serve HTTPS with, with --tls-key' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l tls-key -d 'Private key (PEM) of --tls-cert' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l no-auth -d 'Serve without a token on an address other hosts can reach (needed there without --token-file)'
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l ingestors -d 'Ingestor processes (one consumer group; more than --partitions is useless)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l partitions -d 'Partitions of the `logs` topic (and `logs.dlq`) created by up' -r

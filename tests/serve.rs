@@ -49,7 +49,7 @@ impl Server {
             .read_line(&mut first)
             .unwrap();
         let addr = first
-            .split("http://")
+            .split("://")
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {first:?}"))
@@ -470,4 +470,177 @@ fn an_answer_that_left_out_damage_says_so() {
         .unwrap()
         .to_ascii_lowercase();
     assert!(head.contains("\r\nwarning: 199 logagg"), "{head}");
+}
+
+/// A certificate for 127.0.0.1 signed by a CA of its own, made with openssl: (ca, cert, key).
+fn test_certificate(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl makes the test certificate; install it (Debian: openssl)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+#[test]
+fn a_token_guards_every_answer_but_health() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 3, 500);
+    let token = dir.path().join("token");
+    std::fs::write(&token, "7d1c0a55e2b94f0c8a1b2c3d4e5f6071\n").unwrap();
+    let server = Server::start_with(dir.path(), &["--token-file", token.to_str().unwrap()]);
+    let (status, body) = server.get("/api/v1/count");
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("Authorization: Bearer"), "{body}");
+    assert_eq!(server.get("/health").0, 200);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET /api/v1/count HTTP/1.0\r\nAuthorization: Bearer 7d1c0a55e2b94f0c8a1b2c3d4e5f6071\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.0 200"), "{response}");
+    assert!(response.contains("\"count\":500"), "{response}");
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET /api/v1/count HTTP/1.0\r\nAuthorization: Bearer wrong\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.0 401"), "{response}");
+}
+
+#[test]
+fn other_hosts_are_served_only_with_a_token_or_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 3, 10);
+    let said = error_of(logagg(dir.path()).args(["serve", "--listen", "0.0.0.0:0"]));
+    assert!(
+        said.contains("--token-file") && said.contains("--no-auth"),
+        "{said}"
+    );
+    let short = dir.path().join("short");
+    std::fs::write(&short, "abc").unwrap();
+    let said = error_of(logagg(dir.path()).args([
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--token-file",
+        short.to_str().unwrap(),
+    ]));
+    assert!(said.contains("at least 16"), "{said}");
+}
+
+#[test]
+fn https_with_a_certificate_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 3, 200);
+    let (ca, cert, key) = test_certificate(dir.path());
+    let server = Server::start_with(
+        dir.path(),
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = format!("https://{}/api/v1/count", server.addr);
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap())
+        .build()
+        .unwrap();
+    let body = runtime.block_on(async {
+        trusting
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
+    assert!(body.contains("\"count\":200"), "{body}");
+    let untrusting = reqwest::Client::builder().build().unwrap();
+    let refused = runtime.block_on(async { untrusting.get(&url).send().await });
+    assert!(
+        refused.is_err(),
+        "a client that does not trust the CA is refused"
+    );
+    // Plain HTTP to the TLS port gets no answer it could mistake for one.
+    let (_, plain) = {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        write!(stream, "GET /api/v1/count HTTP/1.0\r\n\r\n").unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        ((), String::from_utf8_lossy(&response).into_owned())
+    };
+    assert!(!plain.contains("count"), "{plain}");
 }

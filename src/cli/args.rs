@@ -699,6 +699,20 @@ pub struct ServeArgs {
     /// refused, saying to narrow it
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub max_events: usize,
+    /// File holding a token every request must carry as `Authorization: Bearer TOKEN`
+    /// (/health excepted)
+    #[arg(long, env = "LOGAGG_SERVE_TOKEN_FILE", value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Serve without a token on an address other hosts can reach (needed there without
+    /// --token-file)
+    #[arg(long, conflicts_with = "token_file")]
+    pub no_auth: bool,
+    /// Certificate chain (PEM) to serve HTTPS with, with --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod query_cmd;
 mod query_es;
 mod repair_cmd;
 mod retention_cmd;
+mod serve_access;
 mod serve_api;
 mod serve_cmd;
 mod settings;

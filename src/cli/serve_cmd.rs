@@ -10,6 +10,7 @@
 //! worker. Ctrl-C or SIGTERM stops it within a fraction of a second, queries included.
 
 use super::args::ServeArgs;
+use super::serve_access::Access;
 use super::serve_api::{self, Limits, Reply};
 use super::settings::Settings;
 use super::shutdown::Shutdown;
@@ -46,6 +47,7 @@ struct Shared {
     damage: Mutex<DamageReport>,
     /// The stop flags of the queries running, raised all at once on shutdown.
     running: Mutex<Vec<Arc<AtomicBool>>>,
+    access: Access,
 }
 
 pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
@@ -58,6 +60,7 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
     let timeout = parse_duration(&args.timeout)
         .filter(|t| !t.is_zero())
         .ok_or_else(|| anyhow!("--timeout '{}' is not a duration such as 30s", args.timeout))?;
+    let access = Access::from_args(args, addr)?;
     let head_bytes = super::settings::parse_size("--head-cache", &args.head_cache)?;
     let reader = StoreReader::open_keeping_heads(
         &settings.data_dir,
@@ -70,9 +73,9 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
         .set_nonblocking(true)
         .context("cannot set up the listening socket")?;
     let bound = listener.local_addr().unwrap_or(addr);
-    if !bound.ip().is_loopback() {
+    if !bound.ip().is_loopback() && !access.has_token() {
         eprintln!(
-            "warning: serving on {bound}, which other hosts can reach: the API has no authentication, so anyone who can reach it reads the whole store"
+            "warning: serving on {bound}, which other hosts can reach, with no token (--no-auth): anyone who can reach it reads the whole store"
         );
     }
     let shutdown = Shutdown::install()?;
@@ -89,6 +92,7 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
         timeout,
         damage: Mutex::new(DamageReport::default()),
         running: Mutex::new(Vec::new()),
+        access,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -98,8 +102,9 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<Outcome> {
         .build()
         .context("cannot start the server's threads")?;
     writeln!(std::io::stdout(),
-        "serving the store at {} on http://{bound} (GET /api/v1/query, /api/v1/count, /api/v1/count_by, /health); Ctrl-C stops",
-        settings.data_dir.display()
+        "serving the store at {} on {}://{bound} (GET /api/v1/query, /api/v1/count, /api/v1/count_by, /health); Ctrl-C stops",
+        settings.data_dir.display(),
+        shared.access.scheme()
     )?;
     use std::io::Write;
     std::io::stdout().flush()?;
@@ -144,25 +149,43 @@ async fn accept_until_stopped(
             }
         };
         let Ok(permit) = open.clone().try_acquire_owned() else {
-            tokio::spawn(refuse_busy(stream, connections));
+            // A TLS client could not read a plain answer: it is only closed.
+            if shared.access.tls.is_none() {
+                tokio::spawn(refuse_busy(stream, connections));
+            }
             continue;
         };
         let shared = shared.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let shared = shared.clone();
-                async move { Ok::<_, std::convert::Infallible>(respond(&shared, request).await) }
-            });
-            let connection = hyper::server::conn::http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(IDLE)
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-            // A client that goes away mid-request drops the request's future, which stops
-            // its query (see `StopOnDrop`).
-            let _ = connection.await;
+            match shared.access.tls.clone() {
+                Some(tls) => {
+                    // A handshake that does not finish in time holds no connection.
+                    if let Ok(Ok(stream)) = tokio::time::timeout(IDLE, tls.accept(stream)).await {
+                        serve_connection(stream, shared).await;
+                    }
+                }
+                None => serve_connection(stream, shared).await,
+            }
             drop(permit);
         });
     }
+}
+
+async fn serve_connection<IO>(stream: IO, shared: Arc<Shared>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |request| {
+        let shared = shared.clone();
+        async move { Ok::<_, std::convert::Infallible>(respond(&shared, request).await) }
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(IDLE)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    // A client that goes away mid-request drops the request's future, which stops its
+    // query (see `StopOnDrop`).
+    let _ = connection.await;
 }
 
 /// Answers a connection over the limit with 503 and closes it. What the client sent is
@@ -225,10 +248,20 @@ async fn respond(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<F
         || request.uri().path().to_string(),
         |p| p.as_str().to_string(),
     );
+    let health = url == "/health" || url.starts_with("/health?");
+    let authorization = request
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
     let reply = if request.method() != hyper::Method::GET {
         Reply::error(405, "only GET is answered")
-    } else if url == "/health" || url.starts_with("/health?") {
+    } else if health {
         serve_api::answer_health(&url)
+    } else if !shared.access.admits(authorization) {
+        Reply::error(
+            401,
+            "this server needs a token: send Authorization: Bearer TOKEN (the token of its --token-file)",
+        )
     } else {
         answer_query(shared, url).await
     };
@@ -239,6 +272,12 @@ async fn respond(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<F
         response
             .headers_mut()
             .insert(hyper::header::CONTENT_TYPE, value);
+    }
+    if reply.status == 401 {
+        response.headers_mut().insert(
+            hyper::header::WWW_AUTHENTICATE,
+            hyper::header::HeaderValue::from_static("Bearer"),
+        );
     }
     for warning in &reply.warnings {
         // RFC 7234's form: code, agent, quoted text (the text made header-safe).
