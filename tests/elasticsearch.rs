@@ -9,6 +9,7 @@ use common::kafka::{
     interrupt, output_of, simulate_to, simulation, spawn, wait_until, Broker, START,
 };
 use common::search_engine::{http, SearchEngine};
+use common::tls_proxy::TlsProxy;
 use common::{logagg, stdout_of};
 use logagg::backend::elasticsearch::document::from_source;
 use std::collections::BTreeSet;
@@ -506,4 +507,204 @@ fn time_from_and_unparsed_agree_with_the_embedded_store() {
     let listed = ["query", "time_from:received", "--output", "json", "--asc"];
     assert_eq!(sorted_lines(&es(&listed)).len(), 3);
     assert!(es(&listed).contains("\"time_from\":\"received\""));
+}
+
+/// Flags reaching the engine through the TLS proxy, trusting its CA, as the proxy's user
+/// (the password goes in the environment).
+fn through_proxy(proxy: &TlsProxy, prefix: &str) -> Vec<String> {
+    [
+        "--es-url",
+        &proxy.url,
+        "--es-index-prefix",
+        prefix,
+        "--es-ca-cert",
+        &proxy.tls.join("ca.pem").display().to_string(),
+        "--es-user",
+        proxy_user().0,
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
+fn proxy_user() -> (&'static str, &'static str) {
+    common::tls_proxy::USER
+}
+
+#[test]
+fn ingest_query_tail_and_retention_through_a_tls_proxy_with_auth() {
+    let engine = SearchEngine::shared();
+    let proxy = TlsProxy::shared(&engine.url);
+    let broker = Broker::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = engine.prefix("proxied");
+    simulate_to(dir.path(), broker, "proxied", "21", START, "400", "2");
+    let flags = through_proxy(proxy, &prefix);
+    let ingest = logagg(dir.path())
+        .args([
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--brokers",
+            &broker.address,
+        ])
+        .args([
+            "--topic",
+            "proxied",
+            "--exit-at-end",
+            "--commit-interval",
+            "200ms",
+        ])
+        .args(&flags)
+        .env("LOGAGG_ES_PASSWORD", proxy_user().1)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&ingest.stderr);
+    assert!(ingest.status.success(), "ingest through the proxy: {said}");
+    assert!(!said.contains(proxy_user().1), "{said}");
+    assert_eq!(engine.count(&prefix), 400);
+    let count = stdout_of(
+        logagg(dir.path())
+            .args(["query", "--count", "--store", "elasticsearch"])
+            .args(&flags)
+            .env("LOGAGG_ES_PASSWORD", proxy_user().1),
+    );
+    assert_eq!(count.trim(), "400");
+    let retention = logagg(dir.path())
+        .args([
+            "retention",
+            "--store",
+            "elasticsearch",
+            "--keep",
+            "3650d",
+            "--dry-run",
+        ])
+        .args(&flags)
+        .env("LOGAGG_ES_PASSWORD", proxy_user().1)
+        .output()
+        .unwrap();
+    assert!(
+        retention.status.success(),
+        "retention through the proxy: {}",
+        String::from_utf8_lossy(&retention.stderr)
+    );
+    // tail: the newest lines, then following; the password from a profile this time.
+    let config = dir.path().join("config/logagg");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        format!("[profiles.local]\nes_password = \"{}\"\n", proxy_user().1),
+    )
+    .unwrap();
+    let mut tail_args = vec!["tail", "--store", "elasticsearch", "-n", "5", "-o", "json"];
+    tail_args.extend(flags.iter().map(String::as_str));
+    let tail = spawn(dir.path(), "tail", &tail_args);
+    wait_until(60, "tail printed the newest events", || {
+        output_of(dir.path(), "tail").0.lines().count() >= 5
+    });
+    interrupt(tail);
+    let (out, err) = output_of(dir.path(), "tail");
+    assert_eq!(out.lines().count(), 5, "{err}");
+}
+
+#[test]
+fn a_proxy_certificate_not_trusted_is_one_clear_error() {
+    let engine = SearchEngine::shared();
+    let proxy = TlsProxy::shared(&engine.url);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = engine.prefix("untrusted");
+    let mut flags = through_proxy(proxy, &prefix);
+    let at = flags.iter().position(|f| f == "--es-ca-cert").unwrap();
+    flags.drain(at..at + 2);
+    let said = common::error_of(
+        logagg(dir.path())
+            .args(["query", "--count", "--store", "elasticsearch"])
+            .args(&flags)
+            .env("LOGAGG_ES_PASSWORD", proxy_user().1),
+    );
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert!(
+        said.contains("certificate") && said.contains("--es-ca-cert"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_wrong_password_is_one_clear_error_and_nothing_is_dead_lettered() {
+    let engine = SearchEngine::shared();
+    let proxy = TlsProxy::shared(&engine.url);
+    let broker = Broker::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = engine.prefix("refused");
+    simulate_to(dir.path(), broker, "refused-es", "22", START, "50", "1");
+    let flags = through_proxy(proxy, &prefix);
+    let said = common::error_of(
+        logagg(dir.path())
+            .args(["query", "--count", "--store", "elasticsearch"])
+            .args(&flags)
+            .env("LOGAGG_ES_PASSWORD", "not-it"),
+    );
+    assert!(
+        said.contains("HTTP 401") && said.contains("LOGAGG_ES_PASSWORD"),
+        "{said}"
+    );
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert!(!said.contains("not-it"), "{said}");
+    let ingest = logagg(dir.path())
+        .args([
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--brokers",
+            &broker.address,
+        ])
+        .args(["--topic", "refused-es", "--exit-at-end"])
+        .args(&flags)
+        .env("LOGAGG_ES_PASSWORD", "not-it")
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&ingest.stderr);
+    assert_eq!(ingest.status.code(), Some(2), "{said}");
+    assert!(said.contains("credentials are not accepted"), "{said}");
+    assert!(!said.contains("not-it"), "{said}");
+    let dead = logagg(dir.path())
+        .args([
+            "dlq",
+            "list",
+            "--brokers",
+            &broker.address,
+            "--topic",
+            "refused-es",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        dead.status.code(),
+        Some(1),
+        "no dead letters: {}",
+        String::from_utf8_lossy(&dead.stdout)
+    );
+}
+
+#[test]
+fn an_api_key_goes_through_the_proxy() {
+    let engine = SearchEngine::shared();
+    let proxy = TlsProxy::shared(&engine.url);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = engine.prefix("api-key");
+    let mut flags = through_proxy(proxy, &prefix);
+    flags.truncate(flags.len() - 2);
+    let out = logagg(dir.path())
+        .args(["query", "--count", "--store", "elasticsearch"])
+        .args(&flags)
+        .env("LOGAGG_ES_API_KEY", common::tls_proxy::API_KEY)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0");
 }

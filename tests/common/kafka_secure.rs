@@ -155,7 +155,7 @@ fn java() -> String {
 
 /// A CA, the broker's key and certificate (for IP 127.0.0.1 only) signed by it, and a
 /// second CA that signed nothing the broker holds.
-fn make_certificates(dir: &Path) {
+pub fn make_certificates(dir: &Path) {
     let openssl = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)

@@ -8,6 +8,7 @@ pub mod kafka_secure;
 pub mod mock_es;
 pub mod query_strategies;
 pub mod search_engine;
+pub mod tls_proxy;
 
 use assert_cmd::Command;
 use std::path::Path;
@@ -24,6 +25,10 @@ pub fn logagg(data_dir: &Path) -> Command {
         .env_remove("LOGAGG_KAFKA_USER")
         .env_remove("LOGAGG_KAFKA_SASL")
         .env_remove("LOGAGG_KAFKA_CA")
+        .env_remove("LOGAGG_ES_URL")
+        .env_remove("LOGAGG_ES_USER")
+        .env_remove("LOGAGG_ES_PASSWORD")
+        .env_remove("LOGAGG_ES_API_KEY")
         .env("XDG_CONFIG_HOME", data_dir.join("config"))
         .env("NO_COLOR", "1");
     cmd

@@ -85,7 +85,7 @@ pub fn request_is_blocked(status: u16) -> bool {
 /// What to tell an operator whose cluster refuses writes with `status`.
 pub fn blocked_advice(status: u16, reason: &str) -> String {
     let hint = match status {
-        401 => "the credentials are not accepted: check --es-user/--es-password or the API key",
+        401 => "the credentials are not accepted: check --es-user and LOGAGG_ES_PASSWORD (or the profile's es_password), or the API key (LOGAGG_ES_API_KEY)",
         403 => "the user lacks a privilege: it needs create_doc (or write) and create_index on the logagg indices",
         _ => "the index does not exist and may not be created: install the template with `logagg es setup` and allow creating logagg indices (action.auto_create_index)",
     };

@@ -18,7 +18,9 @@ use std::time::Duration;
 pub enum EsError {
     #[error("cannot reach Elasticsearch at {urls} ({reason}); is it running? `logagg up` starts one, or point --es-url at yours")]
     Unreachable { urls: String, reason: String },
-    #[error("Elasticsearch answered {what} with HTTP {status}: {reason}")]
+    #[error("no trusted TLS connection to Elasticsearch at {urls} ({reason}); give --es-ca-cert with the authority that signed its certificate, and an --es-url host name the certificate names")]
+    Untrusted { urls: String, reason: String },
+    #[error("Elasticsearch answered {what} with HTTP {status}: {reason}{}", refusal_hint(*status))]
     Refused {
         what: String,
         status: u16,
@@ -28,6 +30,15 @@ pub enum EsError {
     Settings(String),
     #[error("Elasticsearch answered {what} with partial results ({detail}); nothing is shown as complete: retry, and check the cluster's health (GET /_cluster/health)")]
     Partial { what: String, detail: String },
+}
+
+/// What to do about an answer that refuses the user rather than the request.
+fn refusal_hint(status: u16) -> &'static str {
+    match status {
+        401 => "; the credentials are not accepted: check --es-user and LOGAGG_ES_PASSWORD (or the profile's es_password), or the API key (LOGAGG_ES_API_KEY)",
+        403 => "; the user lacks a privilege on the logagg indices (read for queries; create_doc and create_index for ingest)",
+        _ => "",
+    }
 }
 
 /// Which engine answers: Elasticsearch or OpenSearch differ in a few APIs (point in time,
@@ -234,9 +245,24 @@ impl EsClient {
                 body: bytes.to_vec(),
             })
         });
-        result.map_err(|e| EsError::Unreachable {
-            urls: self.urls.clone(),
-            reason: redact(&e.to_string()),
+        result.map_err(|e| {
+            // The cause that says why (an untrusted certificate) lies deep in the chain.
+            let mut causes = vec![e.to_string()];
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                causes.push(cause.to_string());
+                source = cause.source();
+            }
+            match causes.iter().rev().find(|c| c.contains("certificate")) {
+                Some(tls) => EsError::Untrusted {
+                    urls: self.urls.clone(),
+                    reason: redact(tls),
+                },
+                None => EsError::Unreachable {
+                    urls: self.urls.clone(),
+                    reason: redact(&e.to_string()),
+                },
+            }
         })
     }
 
