@@ -228,6 +228,27 @@ fn exit_statuses_and_query_errors() {
         explain.contains("parsed:  (service:\"auth\" AND fields.latency_ms:{500 TO *])"),
         "{explain}"
     );
+    // --explain says what the query would be warned about.
+    let explain = stdout_of(logagg(dir.path()).args(["query", "lvl:error", "--explain"]));
+    assert!(
+        explain.contains("warning: no stored event has a field 'lvl'"),
+        "{explain}"
+    );
+    // Count-by values keep their JSON types: numbers stay numbers, flags are booleans.
+    let by_latency = stdout_of(logagg(dir.path()).args([
+        "query",
+        "--count-by",
+        "latency_ms",
+        "-o",
+        "json",
+        "--limit",
+        "1",
+    ]));
+    let group: serde_json::Value = serde_json::from_str(by_latency.trim()).unwrap();
+    assert!(group["latency_ms"].is_number(), "{by_latency}");
+    let by_flag =
+        stdout_of(logagg(dir.path()).args(["query", "--count-by", "unparsed", "-o", "json"]));
+    assert_eq!(by_flag, "{\"count\":500,\"unparsed\":false}\n");
 }
 
 #[test]

@@ -570,6 +570,13 @@ fn ingest_query_tail_and_retention_through_a_tls_proxy_with_auth() {
             .env("LOGAGG_ES_PASSWORD", proxy_user().1),
     );
     assert_eq!(count.trim(), "400");
+    let count = stdout_of(
+        logagg(dir.path())
+            .args(["query", "--count", "-o", "json", "--store", "elasticsearch"])
+            .args(&flags)
+            .env("LOGAGG_ES_PASSWORD", proxy_user().1),
+    );
+    assert_eq!(count.trim(), "{\"count\":400}");
     let retention = logagg(dir.path())
         .args([
             "retention",

@@ -644,3 +644,29 @@ fn https_with_a_certificate_of_its_own() {
     };
     assert!(!plain.contains("count"), "{plain}");
 }
+
+#[test]
+fn a_query_on_a_field_no_event_has_is_warned_about_in_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 3, 50);
+    let server = Server::start(dir.path());
+    let body = server.ok("/api/v1/count?q=servce:auth");
+    let answer: serde_json::Value = serde_json::from_str(body.trim()).unwrap();
+    assert_eq!(answer["count"], 0);
+    assert!(
+        answer["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("no stored event has a field 'servce'")),
+        "{body}"
+    );
+    assert!(answer.get("partial").is_none(), "{body}");
+    // JSON lines carry it in a Warning header.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(stream, "GET /api/v1/count_by?by=nosuch HTTP/1.0\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response.to_ascii_lowercase().contains("warning: 199 logagg") && response.contains("'nosuch'"),
+        "{response}"
+    );
+}

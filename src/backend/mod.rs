@@ -2,3 +2,4 @@
 
 pub mod elasticsearch;
 pub mod embedded;
+pub mod groups;

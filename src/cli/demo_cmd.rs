@@ -138,10 +138,10 @@ fn summarise(dir: &Path, written: u64, secs: f64) -> Result<()> {
         written as f64 / secs.max(1e-9),
         dir.display()
     )?;
-    let join = |counts: &[(String, u64)]| {
-        counts
+    let join = |groups: &[crate::backend::groups::Group]| {
+        groups
             .iter()
-            .map(|(k, n)| format!("{k} {n}"))
+            .map(|g| format!("{} {}", g.value, g.count))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -13,6 +13,7 @@ mod output;
 mod patterns_out;
 mod query_cmd;
 mod query_es;
+mod query_warnings;
 mod repair_cmd;
 mod retention_cmd;
 mod serve_access;

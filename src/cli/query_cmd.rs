@@ -5,6 +5,7 @@ use super::output::{Format, Printer};
 use super::settings::Settings;
 use super::Outcome;
 use crate::backend::embedded::{Order, StoreError, StoreReader};
+use crate::backend::groups::Group;
 use crate::event::Timestamp;
 use crate::patterns::StoredLine;
 use crate::query::ast::{Clause, Range, Test};
@@ -86,6 +87,14 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     let target = args.count_by.as_deref().map(count_target).transpose()?;
     if args.explain {
         explain(args, &query, now)?;
+        // What the query would be warned about, where the store can be looked at.
+        if settings.store(args.store)? == StoreKind::Embedded {
+            if let Ok(reader) = StoreReader::open(&settings.data_dir) {
+                for warning in super::query_warnings::of_store(&reader, &query, target.as_ref())? {
+                    writeln!(std::io::stdout(), "warning: {warning}")?;
+                }
+            }
+        }
         return Ok(Outcome::Done);
     }
     if settings.store(args.store)? == StoreKind::Elasticsearch {
@@ -112,24 +121,11 @@ fn answer(
     warn_unknown_fields(reader, query, target.as_ref())?;
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
-    let mut stdout = std::io::BufWriter::new(std::io::stdout());
     if args.count {
-        let n = reader.count(query)?;
-        if args.output == OutputFormat::Json {
-            writeln!(stdout, "{}", serde_json::json!({ "count": n }))?;
-        } else {
-            writeln!(stdout, "{n}")?;
-        }
-        stdout.flush()?;
-        return Ok(if n > 0 {
-            Outcome::Done
-        } else {
-            Outcome::NothingMatched
-        });
+        return print_count(reader.count(query)?, args.output);
     }
     if let Some(target) = target {
         let groups = reader.count_by(query, &target)?;
-        drop(stdout);
         return print_groups(
             groups,
             limit,
@@ -137,7 +133,6 @@ fn answer(
             format,
         );
     }
-    drop(stdout);
     if super::patterns_out::wanted(args) {
         return patterns_or_sample(args, settings, reader, query, format);
     }
@@ -251,35 +246,36 @@ fn patterns_or_sample(
 
 /// Prints `--count-by` groups: a table with shares on a terminal, JSON lines otherwise.
 pub fn print_groups(
-    mut groups: Vec<(String, u64)>,
+    mut groups: Vec<Group>,
     limit: Option<usize>,
     name: &str,
     format: Format,
 ) -> Result<Outcome> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
-    let total: u64 = groups.iter().map(|(_, c)| c).sum();
+    let total: u64 = groups.iter().map(|g| g.count).sum();
     if let Some(limit) = limit {
         groups.truncate(limit);
     }
     if format == Format::Table {
         let width = groups
             .iter()
-            .map(|(_, c)| c.to_string().len())
+            .map(|g| g.count.to_string().len())
             .max()
             .unwrap_or(5)
             .max(5);
         writeln!(stdout, "{:>width$}  {:>6}  {name}", "COUNT", "SHARE")?;
-        for (value, count) in &groups {
+        for group in &groups {
             writeln!(
                 stdout,
-                "{count:>width$}  {:>5.1}%  {}",
-                *count as f64 * 100.0 / total.max(1) as f64,
-                super::visible::visible(value)
+                "{:>width$}  {:>5.1}%  {}",
+                group.count,
+                group.count as f64 * 100.0 / total.max(1) as f64,
+                super::visible::visible(&group.value)
             )?;
         }
     } else {
-        for (value, count) in &groups {
-            writeln!(stdout, "{}", group_line(name, value, *count))?;
+        for group in &groups {
+            writeln!(stdout, "{}", group_line(name, group))?;
         }
     }
     stdout.flush()?;
@@ -291,70 +287,35 @@ pub fn print_groups(
 }
 
 /// One `--count-by` group as a JSON line: `{"count":N,"service":"auth"}`.
-pub fn group_line(name: &str, value: &str, count: u64) -> String {
-    serde_json::json!({ name: value, "count": count }).to_string()
+/// `--count`: the number, or `{"count":N}` with `-o json`.
+pub fn print_count(n: u64, output: OutputFormat) -> Result<Outcome> {
+    let mut stdout = std::io::stdout().lock();
+    if output == OutputFormat::Json {
+        writeln!(stdout, "{}", serde_json::json!({ "count": n }))?;
+    } else {
+        writeln!(stdout, "{n}")?;
+    }
+    stdout.flush()?;
+    Ok(if n > 0 {
+        Outcome::Done
+    } else {
+        Outcome::NothingMatched
+    })
 }
 
-/// A fields key no stored event has is most likely a typo: say so rather than silently
-/// matching nothing.
+/// One group as a JSON line; the value keeps its JSON type (`{"count":4,"status":500}`).
+pub fn group_line(name: &str, group: &Group) -> String {
+    serde_json::json!({ name: group.json(), "count": group.count }).to_string()
+}
+
+/// Prints what the store says about `query` (see `query_warnings`) on stderr.
 pub fn warn_unknown_fields(
     reader: &StoreReader,
     query: &Query,
     extra: Option<&Target>,
 ) -> Result<()> {
-    let mut keys: Vec<&str> = query
-        .clauses()
-        .into_iter()
-        .filter_map(|c| match &c.target {
-            Target::Field(key) => Some(key.as_str()),
-            _ => None,
-        })
-        .collect();
-    if let Some(Target::Field(key)) = extra {
-        keys.push(key);
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        if !reader.has_field_key(key)? {
-            eprintln!(
-                "warning: no stored event has a field '{key}' (names other than message, service, host, level, trace_id and @timestamp are keys of `fields`); `logagg query --limit 1 --output json` shows what events carry"
-            );
-        }
-    }
-    warn_text_ranges_on_numbers(reader, query)
-}
-
-/// `latency_ms:>abc` compares text (`abc` is no number) and so never matches a number: where
-/// the store holds numbers under that key, that is most likely not what was meant.
-fn warn_text_ranges_on_numbers(reader: &StoreReader, query: &Query) -> Result<()> {
-    use crate::query::ast::Range;
-    use std::ops::Bound;
-    let mut said: Vec<&str> = Vec::new();
-    for clause in query.clauses() {
-        let (Target::Field(key), Test::Range(Range::Text(lo, hi))) = (&clause.target, &clause.test)
-        else {
-            continue;
-        };
-        if said.contains(&key.as_str()) {
-            continue;
-        }
-        let numbers = Query::Clause(crate::query::Clause {
-            target: clause.target.clone(),
-            test: Test::Range(Range::Number(Bound::Unbounded, Bound::Unbounded)),
-        });
-        // The first number found is enough: no count over the whole store.
-        if !reader.search(&numbers, Order::Arrival, Some(1))?.is_empty() {
-            let bound = |b: &Bound<String>| match b {
-                Bound::Included(t) | Bound::Excluded(t) => Some(t.clone()),
-                Bound::Unbounded => None,
-            };
-            let text = bound(lo).or_else(|| bound(hi)).unwrap_or_default();
-            eprintln!(
-                "warning: '{key}' holds numbers in this store, but '{text}' is not a number: {clause} compares text (byte order) and matches no number; give a number, as in {key}:>500"
-            );
-            said.push(key);
-        }
+    for warning in super::query_warnings::of_store(reader, query, extra)? {
+        eprintln!("warning: {warning}");
     }
     Ok(())
 }

@@ -9,7 +9,6 @@ use super::Outcome;
 use crate::backend::elasticsearch::{search, EsClient};
 use crate::query::{Query, Target};
 use anyhow::Result;
-use std::io::Write;
 
 /// Most groups a `--count-by` asks for when there is no `--limit`.
 const ALL_GROUPS: usize = 10_000;
@@ -26,14 +25,7 @@ pub fn run(
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
     if args.count {
-        let n = search::count(&client, prefix, query)?;
-        let mut out = std::io::stdout();
-        writeln!(out, "{n}")?;
-        return Ok(if n > 0 {
-            Outcome::Done
-        } else {
-            Outcome::NothingMatched
-        });
+        return super::query_cmd::print_count(search::count(&client, prefix, query)?, args.output);
     }
     if let Some(target) = target {
         let groups = search::count_by(&client, prefix, query, target, limit.unwrap_or(ALL_GROUPS))?;

@@ -12,6 +12,7 @@
 use super::query_cmd::{build_query_named, count_target, group_line};
 use crate::backend::embedded::{Order, StoreReader};
 use crate::event::Timestamp;
+use crate::query::{Query, Target};
 
 /// What the API answers to one request.
 #[derive(Debug, PartialEq, Eq)]
@@ -19,8 +20,9 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
-    /// What the answer could not do (damaged parts left out), sent as `Warning` headers;
-    /// `/api/v1/count` also has them in its JSON.
+    /// What the answer could not do (damaged parts left out) or what the query is warned
+    /// about (a fields key no event has), sent as `Warning` headers; `/api/v1/count` also
+    /// has them in its JSON.
     pub warnings: Vec<String>,
 }
 
@@ -36,6 +38,11 @@ impl Reply {
             body,
             warnings: Vec::new(),
         }
+    }
+
+    fn warned(mut self, warnings: Vec<String>) -> Reply {
+        self.warnings = warnings;
+        self
     }
 
     /// An error as `{"error": "..."}`: 400 for the request's fault, 404, 405, or 500 when
@@ -201,7 +208,7 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -
     };
     let mut reply = answered.unwrap_or_else(|failure| failure);
     if reply.status == 200 {
-        reply.warnings = left_out(reader);
+        reply.warnings.extend(left_out(reader));
     }
     reply
 }
@@ -257,7 +264,7 @@ fn events(
         body.extend_from_slice(hit.source.as_bytes());
         body.push(b'\n');
     }
-    Ok(Reply::ok(JSON_LINES, body))
+    Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, None)?))
 }
 
 fn count(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
@@ -266,15 +273,21 @@ fn count(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply,
         .map_err(bad)?;
     let query = params.query(now).map_err(bad)?;
     let n = reader.count(&query).map_err(unreadable)?;
-    let warnings = left_out(reader);
-    let answer = if warnings.is_empty() {
-        serde_json::json!({ "count": n })
-    } else {
-        serde_json::json!({ "count": n, "partial": true, "warnings": warnings })
-    };
+    let left = left_out(reader);
+    let partial = !left.is_empty();
+    let said = query_warnings(reader, &query, None)?;
+    let mut warnings = said.clone();
+    warnings.extend(left);
+    let mut answer = serde_json::json!({ "count": n });
+    if partial {
+        answer["partial"] = true.into();
+    }
+    if !warnings.is_empty() {
+        answer["warnings"] = warnings.into();
+    }
     let mut body = answer.to_string().into_bytes();
     body.push(b'\n');
-    Ok(Reply::ok(JSON, body))
+    Ok(Reply::ok(JSON, body).warned(said))
 }
 
 fn count_by(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
@@ -292,9 +305,19 @@ fn count_by(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Rep
         groups.truncate(limit);
     }
     let mut body = Vec::new();
-    for (value, count) in &groups {
-        body.extend_from_slice(group_line(name, value, *count).as_bytes());
+    for group in &groups {
+        body.extend_from_slice(group_line(name, group).as_bytes());
         body.push(b'\n');
     }
-    Ok(Reply::ok(JSON_LINES, body))
+    Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, Some(&target))?))
+}
+
+/// What the CLI would warn about this query on this store; an answer carries it (in a
+/// `warnings` member where the answer is one object, in `Warning` headers always).
+fn query_warnings(
+    reader: &StoreReader,
+    query: &Query,
+    by: Option<&Target>,
+) -> Result<Vec<String>, Reply> {
+    super::query_warnings::of_store(reader, query, by).map_err(|e| unreadable(format!("{e:#}")))
 }

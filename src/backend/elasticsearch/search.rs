@@ -5,6 +5,7 @@ use super::client::{Distribution, EsClient, EsError};
 use super::document::{from_source, TIMESTAMP};
 use super::dsl::to_dsl;
 use super::template::{index_template, template_name};
+use crate::backend::groups::{Group, ValueKind};
 use crate::event::LogEvent;
 use crate::query::{Query, Target};
 use elasticsearch::http::Method;
@@ -226,8 +227,8 @@ pub fn count_by_body(query: &Query, target: &Target, size: usize) -> Value {
     })
 }
 
-/// (value, events) per group, most events first, from a terms aggregation.
-pub fn read_groups(answer: &Value) -> Vec<(String, u64)> {
+/// Each group (value, its JSON type, events), most events first, from a terms aggregation.
+pub fn read_groups(answer: &Value) -> Vec<Group> {
     answer
         .pointer("/aggregations/groups/buckets")
         .and_then(Value::as_array)
@@ -235,15 +236,26 @@ pub fn read_groups(answer: &Value) -> Vec<(String, u64)> {
             buckets
                 .iter()
                 .map(|b| {
-                    let key = match b.get("key_as_string").or_else(|| b.get("key")) {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(Value::Number(n)) => {
-                            crate::backend::embedded::format_number(n.as_f64().unwrap_or_default())
+                    // A boolean field's key is 1/0 with `key_as_string` "true"/"false".
+                    let (value, kind) = match (b.get("key_as_string"), b.get("key")) {
+                        (Some(Value::String(s)), _) if s == "true" || s == "false" => {
+                            (s.clone(), ValueKind::Bool)
                         }
-                        Some(other) => other.to_string(),
-                        None => String::new(),
+                        (Some(Value::String(s)), _) => (s.clone(), ValueKind::Text),
+                        (_, Some(Value::String(s))) => (s.clone(), ValueKind::Text),
+                        (_, Some(Value::Number(n))) => (
+                            crate::backend::embedded::format_number(n.as_f64().unwrap_or_default()),
+                            ValueKind::Number,
+                        ),
+                        (_, Some(Value::Bool(b))) => (b.to_string(), ValueKind::Bool),
+                        (_, Some(other)) => (other.to_string(), ValueKind::Text),
+                        (_, None) => (String::new(), ValueKind::Text),
                     };
-                    (key, b.get("doc_count").and_then(Value::as_u64).unwrap_or(0))
+                    Group {
+                        value,
+                        kind,
+                        count: b.get("doc_count").and_then(Value::as_u64).unwrap_or(0),
+                    }
                 })
                 .collect()
         })
@@ -256,7 +268,7 @@ pub fn count_by(
     query: &Query,
     target: &Target,
     size: usize,
-) -> Result<Vec<(String, u64)>, EsError> {
+) -> Result<Vec<Group>, EsError> {
     let answer = client.search_json(
         &format!("/{prefix}-*/_search?{LENIENT}"),
         &count_by_body(query, target, size),
@@ -298,13 +310,20 @@ mod tests {
         }"#).unwrap();
         assert_eq!(
             read_groups(&answer),
-            vec![("auth".into(), 7), ("web".into(), 3)]
+            vec![Group::text("auth", 7), Group::text("web", 3)]
         );
         let numeric: Value = serde_json::from_str(
             r#"{"aggregations": {"groups": {"buckets": [{"key": 500, "doc_count": 2}]}}}"#,
         )
         .unwrap();
-        assert_eq!(read_groups(&numeric), vec![("500".into(), 2)]);
+        let groups = read_groups(&numeric);
+        assert_eq!(groups[0].json(), json!(500));
+        assert_eq!(groups[0].count, 2);
+        let flags: Value = serde_json::from_str(
+            r#"{"aggregations": {"groups": {"buckets": [{"key": 0, "key_as_string": "false", "doc_count": 9}]}}}"#,
+        )
+        .unwrap();
+        assert_eq!(read_groups(&flags)[0].json(), json!(false));
     }
 
     #[test]

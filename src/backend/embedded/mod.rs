@@ -29,7 +29,7 @@ pub use damage::DamagedSegment;
 pub use error::StoreError;
 pub use layout::Store;
 pub use lock::writer_holder;
-pub use reader::{format_number, values_of, Hit, StoreStats};
+pub use reader::{format_number, typed_values_of, values_of, Hit, StoreStats};
 pub use sink::EmbeddedSink;
 pub use store_reader::StoreReader;
 pub use store_writer::{Engine, StoreWriter};

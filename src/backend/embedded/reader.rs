@@ -6,6 +6,7 @@ use super::damage::{find_damaged, without_panicking, DamagedSegment};
 use super::error::{Context, Result, StoreError};
 use super::layout::{self, Store};
 use super::translate::translate;
+use crate::backend::groups::{Group, Tally, ValueKind};
 use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEvent, Timestamp};
 use crate::query::{Clause, Query, Target, Test};
 use std::collections::HashMap;
@@ -202,7 +203,7 @@ impl IndexedReader {
     }
 
     /// Matching events counted per value of `target`, most frequent first (ties by value).
-    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
+    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<Group>> {
         let translated = translate(query, &self.store.fields);
         let keyword = match target {
             Target::Service => Some(("service", self.store.fields.service)),
@@ -216,24 +217,24 @@ impl IndexedReader {
             }
             _ => None,
         };
-        let counts = match (from_terms, keyword) {
-            (Some(counts), _) => counts,
-            (None, Some((column, _))) => {
-                self.run(translated.as_ref(), &CountByColumn { column })?
-            }
+        let mut tally = Tally::default();
+        match (from_terms, keyword) {
+            (Some(counts), _) => counts
+                .iter()
+                .for_each(|(value, n)| tally.add(value, ValueKind::Text, *n)),
+            (None, Some((column, _))) => self
+                .run(translated.as_ref(), &CountByColumn { column })?
+                .iter()
+                .for_each(|(value, n)| tally.add(value, ValueKind::Text, *n)),
             (None, None) => {
-                let mut counts: HashMap<String, u64> = HashMap::new();
                 for hit in self.collect_hits(translated.as_ref(), Order::Arrival, None)? {
-                    for value in values_of(&hit.event(), target) {
-                        *counts.entry(value).or_insert(0) += 1;
+                    for (value, kind) in typed_values_of(&hit.event(), target) {
+                        tally.add(&value, kind, 1);
                     }
                 }
-                counts
             }
-        };
-        let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
-        sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(sorted)
+        }
+        Ok(tally.groups())
     }
 
     /// Every event counted per term of a keyword field, read from the term dictionaries
@@ -389,26 +390,39 @@ impl IndexedReader {
 
 /// The distinct values of `target` in one event, as text, for counting.
 pub fn values_of(event: &LogEvent, target: &Target) -> Vec<String> {
+    typed_values_of(event, target)
+        .into_iter()
+        .map(|(value, _)| value)
+        .collect()
+}
+
+/// `values_of` with the JSON type each value has in the event.
+pub fn typed_values_of(event: &LogEvent, target: &Target) -> Vec<(String, ValueKind)> {
+    let text = |value: String| vec![(value, ValueKind::Text)];
     match target {
-        Target::Message => vec![event.message.clone()],
-        Target::Service => vec![event.service.clone()],
-        Target::Host => vec![event.host.clone()],
-        Target::Level => vec![event.level.as_str().to_string()],
-        Target::TraceId => event.trace_id.iter().cloned().collect(),
-        Target::Timestamp => vec![event.timestamp.to_rfc3339()],
-        Target::TimeFrom => vec![event.time_from.as_str().to_string()],
-        Target::Unparsed => vec![event.unparsed.to_string()],
+        Target::Message => text(event.message.clone()),
+        Target::Service => text(event.service.clone()),
+        Target::Host => text(event.host.clone()),
+        Target::Level => text(event.level.as_str().to_string()),
+        Target::TraceId => event
+            .trace_id
+            .iter()
+            .map(|t| (t.clone(), ValueKind::Text))
+            .collect(),
+        Target::Timestamp => text(event.timestamp.to_rfc3339()),
+        Target::TimeFrom => text(event.time_from.as_str().to_string()),
+        Target::Unparsed => vec![(event.unparsed.to_string(), ValueKind::Bool)],
         Target::Field(key) => {
-            let mut values = Vec::new();
+            let mut values: Vec<(String, ValueKind)> = Vec::new();
             flatten_fields(&event.fields, |k, v| {
                 if k == key {
-                    let text = match v {
-                        FieldValue::Text(s) => s.to_string(),
-                        FieldValue::Number(n) => format_number(n),
-                        FieldValue::Bool(b) => b.to_string(),
+                    let typed = match v {
+                        FieldValue::Text(s) => (s.to_string(), ValueKind::Text),
+                        FieldValue::Number(n) => (format_number(n), ValueKind::Number),
+                        FieldValue::Bool(b) => (b.to_string(), ValueKind::Bool),
                     };
-                    if !values.contains(&text) {
-                        values.push(text);
+                    if !values.iter().any(|(v, _)| *v == typed.0) {
+                        values.push(typed);
                     }
                 }
             });

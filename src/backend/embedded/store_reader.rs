@@ -113,7 +113,11 @@ impl StoreReader {
     }
 
     /// Matching events counted per value of `target`, most frequent first (ties by value).
-    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
+    pub fn count_by(
+        &self,
+        query: &Query,
+        target: &Target,
+    ) -> Result<Vec<crate::backend::groups::Group>> {
         match self {
             StoreReader::Indexed(r) => r.count_by(query, target),
             StoreReader::Columns(r) => r.count_by(query, target),

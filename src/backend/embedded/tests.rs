@@ -204,15 +204,22 @@ fn ordering_limits_and_counts() {
         .count_by(&crate::query::Query::All, &crate::query::Target::Service)
         .unwrap();
     assert_eq!(by_service.len(), 5);
-    assert!(by_service.iter().all(|(_, c)| *c == 10));
+    assert!(by_service.iter().all(|g| g.count == 10));
     assert_eq!(
         reader
             .count_by(
                 &parse("i:<3", now()).unwrap(),
                 &crate::query::Target::Field("i".into())
             )
-            .unwrap(),
-        vec![("0".into(), 1), ("1".into(), 1), ("2".into(), 1)]
+            .unwrap()
+            .into_iter()
+            .map(|g| (g.json(), g.count))
+            .collect::<Vec<_>>(),
+        vec![
+            (serde_json::json!(0), 1),
+            (serde_json::json!(1), 1),
+            (serde_json::json!(2), 1)
+        ]
     );
     assert!(reader.has_field_key("i").unwrap());
     assert!(!reader.has_field_key("j").unwrap());
@@ -453,8 +460,9 @@ fn counts_of_every_event_agree_with_counting_each_match() {
             .count_by(&every, &crate::query::Target::Host)
             .unwrap()
             .iter()
-            .find(|(host, _)| host.is_empty()),
-        Some(&(String::new(), 100))
+            .find(|g| g.value.is_empty())
+            .map(|g| g.count),
+        Some(100)
     );
     // Deleted events stay in the term dictionaries until a merge, and a sixth of a
     // segment deleted is below the merge policy's threshold.
@@ -467,7 +475,7 @@ fn counts_of_every_event_agree_with_counting_each_match() {
         .count_by(&every, &crate::query::Target::Service)
         .unwrap()
         .iter()
-        .map(|(_, n)| n)
+        .map(|g| g.count)
         .sum();
     assert_eq!(total, 250);
 }

@@ -322,7 +322,7 @@ fn a_damaged_block_is_left_out_of_counts_as_of_listings() {
             .count_by(&query, &crate::query::Target::Service)
             .unwrap()
             .iter()
-            .map(|(_, n)| n)
+            .map(|g| g.count)
             .sum();
         assert_eq!(by_service, listed, "{q}");
         if q == "*" {

@@ -20,6 +20,7 @@ use super::prune::{field_paths, may_match, parts_needed, WordsNeeded};
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Result, StoreError};
 use crate::backend::embedded::{Checkpoint, Order, StoreStats};
+use crate::backend::groups::{Group, Tally, ValueKind};
 use crate::event::LogEvent;
 use crate::query::{Clause, Query, Target, Test};
 use reading::{shared_out, Want};
@@ -536,18 +537,14 @@ impl ColumnReader {
     }
 
     /// Matching events counted per value of `target`, most frequent first (ties by value).
-    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<(String, u64)>> {
+    pub fn count_by(&self, query: &Query, target: &Target) -> Result<Vec<Group>> {
         let view = self.view();
-        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut tally = Tally::default();
         let from_index = matches!(query, Query::All)
             && matches!(target, Target::Service | Target::Host | Target::Level);
         if from_index {
             for entry in self.whole_entries(&view)? {
-                let mut add = |value: &str, n: u64| {
-                    if n > 0 {
-                        *counts.entry(value.to_string()).or_default() += n;
-                    }
-                };
+                let mut add = |value: &str, n: u64| tally.add(value, ValueKind::Text, n);
                 match target {
                     Target::Service => add(&entry.service, entry.events),
                     Target::Host => add(&entry.host, entry.events),
@@ -562,16 +559,14 @@ impl ColumnReader {
             let plan = Plan::of(query).counting(target);
             self.matching(&view, query, &plan, &mut |_, matched| {
                 for event in matched {
-                    for value in crate::backend::embedded::values_of(event, target) {
-                        *counts.entry(value).or_default() += 1;
+                    for (value, kind) in crate::backend::embedded::typed_values_of(event, target) {
+                        tally.add(&value, kind, 1);
                     }
                 }
                 Ok(())
             })?;
         }
-        let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(counts)
+        Ok(tally.groups())
     }
 
     /// Visits every matching event, part by part and block by block; returns how many.

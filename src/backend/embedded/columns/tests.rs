@@ -683,19 +683,20 @@ mod stored {
                 .count_by(&query, &crate::query::Target::Service)
                 .unwrap()
                 .into_iter()
+                .map(|g| (g.value, g.count))
                 .collect();
             assert_eq!(counted, by_service, "{text} by service");
         }
         let by_service = reader
             .count_by(&Query::All, &crate::query::Target::Service)
             .unwrap();
-        for (service, n) in &by_service {
+        for group in &by_service {
             assert_eq!(
-                *n,
-                events.iter().filter(|e| &e.service == service).count() as u64
+                group.count,
+                events.iter().filter(|e| e.service == group.value).count() as u64
             );
         }
-        assert_eq!(by_service.iter().map(|(_, n)| n).sum::<u64>(), 30_000);
+        assert_eq!(by_service.iter().map(|g| g.count).sum::<u64>(), 30_000);
     }
 
     #[test]
@@ -932,6 +933,7 @@ mod stored {
                     .count_by(&query, &target)
                     .unwrap()
                     .into_iter()
+                    .map(|g| (g.value, g.count))
                     .collect();
                 assert_eq!(got, expected, "{text} by {target:?}");
             }
