@@ -14,3 +14,4 @@ pub mod simulator;
 pub mod source;
 pub mod stack;
 pub mod tui;
+pub mod visible;

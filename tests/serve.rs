@@ -666,7 +666,10 @@ fn a_query_on_a_field_no_event_has_is_warned_about_in_the_answer() {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     assert!(
-        response.to_ascii_lowercase().contains("warning: 199 logagg") && response.contains("'nosuch'"),
+        response
+            .to_ascii_lowercase()
+            .contains("warning: 199 logagg")
+            && response.contains("'nosuch'"),
         "{response}"
     );
 }

@@ -28,7 +28,6 @@ mod stack_cmd;
 mod store_warnings;
 mod tail_cmd;
 mod tail_kafka;
-mod visible;
 
 pub use args::Cli;
 pub use completions::{file_name as completion_file_name, render as render_completions};

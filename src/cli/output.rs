@@ -1,9 +1,9 @@
 //! How events reach the user: a table on a terminal, NDJSON in a pipe, raw or logfmt.
 
 use super::args::OutputFormat;
-use super::visible::visible;
 use crate::backend::embedded::format_number;
 use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, Level, LogEvent};
+use crate::visible::visible;
 use crossterm::style::{Color, Stylize};
 use std::io::{self, IsTerminal, Write};
 use unicode_width::UnicodeWidthChar;
@@ -82,7 +82,7 @@ impl<W: Write> Printer<W> {
             Format::Json => writeln!(self.out, "{}", event.to_json()),
             // Raw bytes only into a pipe: to a terminal, control characters are written out.
             Format::Raw if self.width.is_some() => {
-                writeln!(self.out, "{}", super::visible::visible(&event.message))
+                writeln!(self.out, "{}", crate::visible::visible(&event.message))
             }
             Format::Raw => writeln!(self.out, "{}", event.message),
             Format::Logfmt => writeln!(self.out, "{}", logfmt(event)),

@@ -159,13 +159,13 @@ fn print_patterns(mined: &Mined, total: usize, limit: usize, format: Format) -> 
                 p.id,
                 p.last_seen.to_display().get(..19).unwrap_or_default(),
                 trend_bar(&p.trend),
-                super::visible::visible(&p.template)
+                crate::visible::visible(&p.template)
             )?;
             writeln!(
                 out,
                 "{:>62}{}",
                 "",
-                super::visible::visible(first_line(&p.example))
+                crate::visible::visible(first_line(&p.example))
             )?;
         }
         writeln!(

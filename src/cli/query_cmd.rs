@@ -151,15 +151,8 @@ fn answer(
             if hits.len() == limit {
                 // Every cut is said: how many matched, and how to have them all.
                 let matching = reader.count(query)?;
-                if matching > limit as u64 {
-                    printer.flush()?;
-                    eprintln!(
-                        "note: {} of {} matching events ({}); --limit 0 for all",
-                        super::output::thousands(limit as u64),
-                        super::output::thousands(matching),
-                        if args.asc { "the oldest" } else { "the newest" }
-                    );
-                }
+                printer.flush()?;
+                say_cut(limit, matching, args.asc);
             }
             hits.len() as u64
         }
@@ -176,6 +169,22 @@ fn answer(
     } else {
         Outcome::Done
     })
+}
+
+/// Says that `--limit` cut the answer, when it did: every cut is said, with how to have all.
+pub fn say_cut(limit: usize, matching: u64, oldest_first: bool) {
+    if matching > limit as u64 {
+        eprintln!(
+            "note: {} of {} matching events ({}); --limit 0 for all",
+            super::output::thousands(limit as u64),
+            super::output::thousands(matching),
+            if oldest_first {
+                "the oldest"
+            } else {
+                "the newest"
+            }
+        );
+    }
 }
 
 /// Prints every match in `order` as the store hands it out.
@@ -270,7 +279,7 @@ pub fn print_groups(
                 "{:>width$}  {:>5.1}%  {}",
                 group.count,
                 group.count as f64 * 100.0 / total.max(1) as f64,
-                super::visible::visible(&group.value)
+                crate::visible::visible(&group.value)
             )?;
         }
     } else {

@@ -66,6 +66,9 @@ pub fn run(
         printer.event(event)
     })?;
     printer.flush()?;
+    if let Some(limit) = limit.filter(|&limit| found >= limit as u64) {
+        super::query_cmd::say_cut(limit, search::count(&client, prefix, query)?, args.asc);
+    }
     if let Some(legend) = printer.legend() {
         eprintln!("{legend}");
     }

@@ -217,7 +217,7 @@ fn write_live_table(
             p.id,
             new,
             p.last_seen.to_display().get(11..23).unwrap_or_default(),
-            super::visible::visible(&p.template)
+            crate::visible::visible(&p.template)
         )?;
     }
     writeln!(

@@ -379,7 +379,13 @@ fn memory_stays_bounded_by_the_buffer() {
 fn huge_and_binary_messages_fit_one_row() {
     let huge = "x".repeat(1_000_000);
     assert_eq!(fit(&huge, 10), "xxxxxxxxx…");
-    assert_eq!(fit("a\nb\u{0}c", 10), "a b c");
+    assert_eq!(fit("a\nb\tc", 10), "a b c");
+    // A logged escape sequence (here: set the window title) is shown, never obeyed.
+    assert_eq!(
+        fit("x\u{1b}]0;pwned\u{7}y \u{202e}z", 40),
+        "x\\e]0;pwned\\u{7}y \\u{202e}z"
+    );
+    assert_eq!(fit("ab\u{1b}cd", 4), "ab…");
     assert_eq!(fit("short", 10), "short");
     let mut dash = dashboard(0);
     let mut big = event(1);

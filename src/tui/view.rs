@@ -250,9 +250,11 @@ fn highlighted<'a>(dash: &Dashboard, text: &'a str, words: &[String]) -> Vec<Spa
     spans
 }
 
-/// Cuts `text` to `width` columns, ending with `…` when it was longer; control characters
-/// (a multi-line message, binary junk) become spaces so a row stays one row. Stops reading
-/// as soon as the width is exceeded, so a 1 MB message costs no more than a short one.
+/// Cuts `text` to `width` columns, ending with `…` when it was longer. Line breaks and
+/// tabs become spaces so a row stays one row; other control characters (escape sequences
+/// a logged line may hold, bidi overrides) are written out as `\e`, `\u{..}`, never sent to
+/// the terminal. Stops reading as soon as the width is exceeded, so a 1 MB message costs no
+/// more than a short one.
 pub fn fit(text: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
@@ -260,16 +262,23 @@ pub fn fit(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     let mut cut = 0;
+    let mut piece = String::new();
     for c in text.chars() {
-        let c = if c.is_control() { ' ' } else { c };
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        used += w;
+        piece.clear();
+        match c {
+            '\n' | '\r' | '\t' => piece.push(' '),
+            c if crate::visible::hidden(c) => {
+                piece.push_str(&crate::visible::visible(c.encode_utf8(&mut [0; 4])));
+            }
+            c => piece.push(c),
+        }
+        used += unicode_width::UnicodeWidthStr::width(piece.as_str());
         if used > width {
             out.truncate(cut);
             out.push('…');
             return out;
         }
-        out.push(c);
+        out.push_str(&piece);
         if used < width {
             cut = out.len();
         }
@@ -697,9 +706,8 @@ fn render_detail(dash: &Dashboard, frame: &mut Frame, area: Rect, seq: u64, scro
     lines.push(Line::raw(""));
     for message_line in entry.event.message.lines().take(200) {
         lines.push(Line::raw(
-            message_line
+            crate::visible::visible(message_line)
                 .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
                 .take(2000)
                 .collect::<String>(),
         ));
@@ -707,7 +715,11 @@ fn render_detail(dash: &Dashboard, frame: &mut Frame, area: Rect, seq: u64, scro
     lines.push(Line::raw(""));
     for json_line in json.lines().take(500) {
         lines.push(Line::styled(
-            json_line.chars().take(2000).collect::<String>(),
+            // JSON escapes control characters, not bidi overrides.
+            crate::visible::visible(json_line)
+                .chars()
+                .take(2000)
+                .collect::<String>(),
             style(dash, Style::new().fg(Color::Gray)),
         ));
     }

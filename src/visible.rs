@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 /// Whether `c` must not reach a terminal as it is.
-fn hidden(c: char) -> bool {
+pub fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
