@@ -1,8 +1,8 @@
 //! `logagg dlq list|replay`: what the store rejected, why, and sending it back.
 
 use super::args::{DlqAction, DlqArgs, ListFormat};
-use super::output::fit_plain;
 use super::settings::Settings;
+use super::table::fit_plain;
 use super::Outcome;
 use crate::kafka::dead_letter::{self, dead_letter_topic, DeadLetter};
 use anyhow::Result;

@@ -26,6 +26,7 @@ mod simulate_cmd;
 mod sinks;
 mod stack_cmd;
 mod store_warnings;
+mod table;
 mod tail_cmd;
 mod tail_kafka;
 

@@ -1,12 +1,13 @@
 //! How events reach the user: a table on a terminal, NDJSON in a pipe, raw or logfmt.
 
 use super::args::OutputFormat;
+use super::table;
 use crate::backend::embedded::format_number;
-use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, Level, LogEvent};
+use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEvent};
+use crate::query::Query;
 use crate::visible::visible;
-use crossterm::style::{Color, Stylize};
+use crossterm::style::Stylize;
 use std::io::{self, IsTerminal, Write};
-use unicode_width::UnicodeWidthChar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -37,21 +38,35 @@ pub struct Printer<W: Write> {
     context: DecodeContext,
     /// Rows printed with a time not wholly read from their line (marked `?`).
     marked: u64,
+    /// The query whose matches the table marks.
+    marking: Option<Query>,
+    /// Terminal height: a tall one shows the first lines of multi-line messages.
+    height: Option<usize>,
 }
+
+/// A terminal at least this tall shows continuation lines under a multi-line message.
+const TALL: usize = 24;
+/// Continuation lines shown under one message.
+const CONTINUATION_LINES: usize = 3;
 
 impl Printer<io::BufWriter<io::Stdout>> {
     pub fn stdout(format: Format, color: bool) -> Self {
-        let width = if io::stdout().is_terminal() {
-            crossterm::terminal::size().ok().map(|(w, _)| w as usize)
-        } else {
-            std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+        let size = io::stdout()
+            .is_terminal()
+            .then(crossterm::terminal::size)
+            .and_then(Result::ok);
+        let width = match size {
+            Some((w, _)) => Some(w as usize),
+            None => std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()),
         };
-        Printer::new(
+        let mut printer = Printer::new(
             io::BufWriter::with_capacity(64 * 1024, io::stdout()),
             format,
             color,
             width,
-        )
+        );
+        printer.height = size.map(|(_, h)| h as usize);
+        printer
     }
 }
 
@@ -64,7 +79,15 @@ impl<W: Write> Printer<W> {
             width,
             context: DecodeContext::now(),
             marked: 0,
+            marking: None,
+            height: None,
         }
+    }
+
+    /// Marks in the table what `query` matched in each message.
+    pub fn marking(mut self, query: &Query) -> Self {
+        self.marking = Some(query.clone());
+        self
     }
 
     /// Prints one stored event given as its canonical JSON.
@@ -88,8 +111,18 @@ impl<W: Write> Printer<W> {
             Format::Logfmt => writeln!(self.out, "{}", logfmt(event)),
             Format::Table => {
                 self.marked += u64::from(!event.time_from.is_exact());
-                let line = table_row(event, self.width, self.color);
-                writeln!(self.out, "{line}")
+                let line = table::row(event, self.width, self.color, self.marking.as_ref());
+                writeln!(self.out, "{line}")?;
+                if self.height.is_some_and(|h| h >= TALL) && event.message.contains('\n') {
+                    for line in table::continuation(event, self.width, CONTINUATION_LINES) {
+                        if self.color {
+                            writeln!(self.out, "{}", line.dark_grey())?;
+                        } else {
+                            writeln!(self.out, "{line}")?;
+                        }
+                    }
+                }
+                Ok(())
             }
         }
     }
@@ -112,87 +145,6 @@ impl<W: Write> Printer<W> {
     pub fn into_inner(self) -> W {
         self.out
     }
-}
-
-pub fn level_color(level: Level) -> Color {
-    match level {
-        Level::Trace => Color::DarkGrey,
-        Level::Debug => Color::Blue,
-        Level::Info => Color::Green,
-        Level::Warn => Color::Yellow,
-        Level::Error => Color::Red,
-        Level::Fatal => Color::Magenta,
-    }
-}
-
-const SERVICE_WIDTH: usize = 13;
-const HOST_WIDTH: usize = 13;
-
-fn table_row(event: &LogEvent, width: Option<usize>, color: bool) -> String {
-    // A time not wholly read from the line is marked where the eye reads it: `?` (what
-    // part was supplied is `time_from` in JSON and logfmt).
-    let mut time = event.timestamp.to_display();
-    time.push_str(if event.time_from.is_exact() {
-        "  "
-    } else {
-        "? "
-    });
-    let level = format!("{:<5}", event.level.as_str().to_uppercase());
-    let service = fit(&visible(&event.service), SERVICE_WIDTH);
-    let host = fit(&visible(&event.host), HOST_WIDTH);
-    let used = time.len() + 5 + 1 + SERVICE_WIDTH + 1 + HOST_WIDTH + 1;
-    let mut message = visible(event.message.lines().next().unwrap_or("")).into_owned();
-    let more_lines = event.message.contains('\n');
-    if more_lines {
-        message.push_str(" ⏎");
-    }
-    let message = match width {
-        Some(w) => fit_plain(&message, w.saturating_sub(used).max(10)),
-        None => message,
-    };
-    if color {
-        format!(
-            "{}{} {} {} {}",
-            time.dark_grey(),
-            level.with(level_color(event.level)).bold(),
-            service.cyan(),
-            host.dark_grey(),
-            if event.level >= Level::Error {
-                message.red().to_string()
-            } else {
-                message
-            }
-        )
-    } else {
-        format!("{time}{level} {service} {host} {message}")
-    }
-}
-
-/// Pads or cuts to exactly `width` columns.
-fn fit(text: &str, width: usize) -> String {
-    let cut = fit_plain(text, width);
-    let shown: usize = cut.chars().map(|c| c.width().unwrap_or(0)).sum();
-    format!("{cut}{}", " ".repeat(width.saturating_sub(shown)))
-}
-
-/// Cuts to at most `width` columns, marking the cut with `…`.
-pub fn fit_plain(text: &str, width: usize) -> String {
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
 }
 
 fn logfmt(event: &LogEvent) -> String {
@@ -248,7 +200,7 @@ fn logfmt_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Timestamp;
+    use crate::event::{Level, Timestamp};
     use serde_json::json;
 
     fn sample() -> LogEvent {
@@ -280,7 +232,7 @@ mod tests {
             render(Format::Logfmt, None),
             "ts=2026-11-24T13:00:00.123Z level=error service=payments host=payments-1 msg=\"declined: insufficient funds\\n\\tat x\" status=402 user.id=\"u 1\"\n"
         );
-        assert_eq!(render(Format::Table, None), "2026-11-24 13:00:00.123  ERROR payments      payments-1    declined: insufficient funds ⏎\n");
+        assert_eq!(render(Format::Table, None), "2026-11-24 13:00:00.123  ERROR payments      payments-1    declined: insufficient funds ⏎  status=402 user.id=\"u 1\"\n");
         let mut guessed = sample();
         guessed.time_from = crate::event::TimeFrom::YearAssumed;
         let mut p = Printer::new(Vec::new(), Format::Table, false, None);
@@ -294,6 +246,38 @@ mod tests {
         let narrow = render(Format::Table, Some(70));
         assert_eq!(narrow.trim_end().chars().count(), 70, "{narrow}");
         assert!(narrow.trim_end().ends_with('…'));
+    }
+
+    #[test]
+    fn the_table_marks_matches_and_shows_more_lines_on_a_tall_terminal() {
+        let query = crate::query::parse("insufficient", Timestamp::now()).unwrap();
+        let mut p = Printer::new(Vec::new(), Format::Table, true, Some(200)).marking(&query);
+        p.height = Some(50);
+        let mut event = sample();
+        event.message =
+            "declined: insufficient funds\n\tat a\n\tat b\n\tat c\n\tat d\n\u{1b}]0;x".to_string();
+        p.event(&event).unwrap();
+        let shown = String::from_utf8(p.into_inner()).unwrap();
+        let marked = format!("{}", "insufficient".black().on_yellow().bold());
+        assert!(shown.contains(&marked), "{shown:?}");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 5, "{shown}");
+        assert!(lines[1].contains("    at a"), "{shown}");
+        assert!(lines[4].contains("… 2 more lines"), "{shown}");
+        assert!(
+            !shown.contains('\u{7}'),
+            "control characters stay written out"
+        );
+        // Not coloured: nothing marked, and a short terminal shows the first line only.
+        let mut p = Printer::new(Vec::new(), Format::Table, false, Some(200)).marking(&query);
+        p.height = Some(10);
+        p.event(&event).unwrap();
+        let shown = String::from_utf8(p.into_inner()).unwrap();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(
+            shown.contains("declined: insufficient funds ⏎  status=402"),
+            "{shown}"
+        );
     }
 }
 

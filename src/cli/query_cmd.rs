@@ -141,7 +141,7 @@ fn answer(
     } else {
         Order::NewestFirst
     };
-    let mut printer = Printer::stdout(format, settings.color);
+    let mut printer = Printer::stdout(format, settings.color).marking(query);
     let printed = match limit {
         Some(limit) => {
             let hits = reader.search(query, order, Some(limit))?;

@@ -61,7 +61,7 @@ pub fn run(
             settings.color,
         );
     }
-    let mut printer = Printer::stdout(format, settings.color);
+    let mut printer = Printer::stdout(format, settings.color).marking(query);
     let found = search::search(&client, prefix, query, !args.asc, limit, |event| {
         printer.event(event)
     })?;

@@ -67,7 +67,7 @@ pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
     let mut damage = super::store_warnings::DamageReport::default();
     damage.say_new(&reader);
     warn_unknown_fields(&reader, &query, None)?;
-    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
+    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color).marking(&query);
     let mut cursor = reader.max_seq()?;
     if args.lines > 0 && cursor.is_some() {
         let mut history = reader.search(&query, Order::NewestFirst, Some(args.lines))?;
@@ -142,7 +142,7 @@ fn follow_elasticsearch(args: &TailArgs, settings: &Settings, query: Query) -> R
     let config = settings.es_config(&args.es)?;
     let client = EsClient::connect(&config)?;
     let shutdown = Shutdown::install()?;
-    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
+    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color).marking(&query);
     let mut cursor = TailCursor::new(&config.index_prefix, query, overlap);
     if args.lines > 0 {
         for event in cursor.history(&client, args.lines)? {

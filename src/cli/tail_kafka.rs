@@ -29,7 +29,7 @@ pub fn run(args: &TailArgs, settings: &Settings, query: &Query) -> Result<Outcom
     let cluster = settings.kafka(&args.kafka)?;
     let topic = &args.kafka.topic;
     let shutdown = Shutdown::install()?;
-    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color);
+    let mut printer = Printer::stdout(Format::resolve(args.output), settings.color).marking(query);
     if args.patterns && args.since.is_none() && args.lines > 0 {
         // Patterns are of what arrives; the store's history is not mined here.
         eprintln!(

@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod error;
+pub mod highlight;
 mod parser;
 mod predicate;
 pub mod time;
