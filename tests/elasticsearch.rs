@@ -577,6 +577,20 @@ fn ingest_query_tail_and_retention_through_a_tls_proxy_with_auth() {
             .env("LOGAGG_ES_PASSWORD", proxy_user().1),
     );
     assert_eq!(count.trim(), "{\"count\":400}");
+    // The store's warnings on a cluster too: a key no index maps, text compared with numbers.
+    let warned = logagg(dir.path())
+        .args(["query", "servce:auth OR latency_ms:>abc", "--count"])
+        .args(["--store", "elasticsearch"])
+        .args(&flags)
+        .env("LOGAGG_ES_PASSWORD", proxy_user().1)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&warned.stderr);
+    assert!(
+        said.contains("warning: no stored event has a field 'servce'")
+            && said.contains("warning: 'latency_ms' holds numbers"),
+        "{said}"
+    );
     let retention = logagg(dir.path())
         .args([
             "retention",

@@ -22,6 +22,9 @@ pub fn run(
     let config = settings.es_config(&args.es)?;
     let client = EsClient::connect(&config)?;
     let prefix = &config.index_prefix;
+    for warning in super::query_warnings::of_cluster(&client, prefix, query, target)? {
+        eprintln!("warning: {warning}");
+    }
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
     if args.count {

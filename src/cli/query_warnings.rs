@@ -1,28 +1,66 @@
 //! What a query's answer may hide, found by looking at the store: a fields key no event has
 //! (most likely a typo), or a text range over a key that holds numbers. Each is a warning,
-//! said by every command and by `serve`, never a silent empty answer.
+//! said by every command, on either store, and by `serve`, never a silent empty answer.
 
+use crate::backend::elasticsearch::{field_caps, EsClient};
 use crate::backend::embedded::{Order, StoreReader};
-use crate::query::{Query, Target, Test};
+use crate::query::ast::Range;
+use crate::query::{Clause, Query, Target, Test};
 use anyhow::Result;
+use std::ops::Bound;
 
-/// The warnings `query` (and a `--count-by` target) earn on this store, as sentences.
+/// The warnings `query` (and a `--count-by` target) earn on the embedded store.
 pub fn of_store(
     reader: &StoreReader,
     query: &Query,
     extra: Option<&Target>,
 ) -> Result<Vec<String>> {
-    let mut warnings = unknown_fields(reader, query, extra)?;
-    warnings.extend(text_ranges_on_numbers(reader, query)?);
+    let mut warnings = Vec::new();
+    for key in field_keys(query, extra) {
+        if !reader.has_field_key(key)? {
+            warnings.push(unknown_field(key));
+        }
+    }
+    for (key, text, clause) in text_ranges(query) {
+        let numbers = Query::Clause(Clause {
+            target: clause.target.clone(),
+            test: Test::Range(Range::Number(Bound::Unbounded, Bound::Unbounded)),
+        });
+        // The first number found is enough: no count over the whole store.
+        if !reader.search(&numbers, Order::Arrival, Some(1))?.is_empty() {
+            warnings.push(text_range_over_numbers(key, &text, clause));
+        }
+    }
     Ok(warnings)
 }
 
-/// A fields key no stored event has is most likely a typo.
-fn unknown_fields(
-    reader: &StoreReader,
+/// The same warnings on a cluster, from how its indices map the keys (`_field_caps`).
+pub fn of_cluster(
+    client: &EsClient,
+    prefix: &str,
     query: &Query,
     extra: Option<&Target>,
 ) -> Result<Vec<String>> {
+    let keys = field_keys(query, extra);
+    let types = field_caps::field_types(client, prefix, &keys)?;
+    let mut warnings: Vec<String> = keys
+        .iter()
+        .filter(|key| !types.contains_key(**key))
+        .map(|key| unknown_field(key))
+        .collect();
+    for (key, text, clause) in text_ranges(query) {
+        let numeric = types
+            .get(key)
+            .is_some_and(|kinds| kinds.iter().any(|k| field_caps::is_numeric(k)));
+        if numeric {
+            warnings.push(text_range_over_numbers(key, &text, clause));
+        }
+    }
+    Ok(warnings)
+}
+
+/// The `fields` keys the query (and the count-by target) name, each once.
+fn field_keys<'a>(query: &'a Query, extra: Option<&'a Target>) -> Vec<&'a str> {
     let mut keys: Vec<&str> = query
         .clauses()
         .into_iter()
@@ -36,48 +74,39 @@ fn unknown_fields(
     }
     keys.sort_unstable();
     keys.dedup();
-    let mut warnings = Vec::new();
-    for key in keys {
-        if !reader.has_field_key(key)? {
-            warnings.push(format!(
-                "no stored event has a field '{key}' (names other than message, service, host, level, trace_id and @timestamp are keys of `fields`); `logagg query --limit 1 --output json` shows what events carry"
-            ));
-        }
-    }
-    Ok(warnings)
+    keys
 }
 
-/// `latency_ms:>abc` compares text (`abc` is no number) and so never matches a number: where
-/// the store holds numbers under that key, that is most likely not what was meant.
-fn text_ranges_on_numbers(reader: &StoreReader, query: &Query) -> Result<Vec<String>> {
-    use crate::query::ast::Range;
-    use std::ops::Bound;
-    let mut said: Vec<&str> = Vec::new();
-    let mut warnings = Vec::new();
+/// `latency_ms:>abc`: ranges that compare text (`abc` is no number), one per key, with the
+/// text of their first bound.
+fn text_ranges(query: &Query) -> Vec<(&str, String, &Clause)> {
+    let mut found: Vec<(&str, String, &Clause)> = Vec::new();
     for clause in query.clauses() {
         let (Target::Field(key), Test::Range(Range::Text(lo, hi))) = (&clause.target, &clause.test)
         else {
             continue;
         };
-        if said.contains(&key.as_str()) {
+        if found.iter().any(|(k, _, _)| *k == key.as_str()) {
             continue;
         }
-        let numbers = Query::Clause(crate::query::Clause {
-            target: clause.target.clone(),
-            test: Test::Range(Range::Number(Bound::Unbounded, Bound::Unbounded)),
-        });
-        // The first number found is enough: no count over the whole store.
-        if !reader.search(&numbers, Order::Arrival, Some(1))?.is_empty() {
-            let bound = |b: &Bound<String>| match b {
-                Bound::Included(t) | Bound::Excluded(t) => Some(t.clone()),
-                Bound::Unbounded => None,
-            };
-            let text = bound(lo).or_else(|| bound(hi)).unwrap_or_default();
-            warnings.push(format!(
-                "'{key}' holds numbers in this store, but '{text}' is not a number: {clause} compares text (byte order) and matches no number; give a number, as in {key}:>500"
-            ));
-            said.push(key);
-        }
+        let bound = |b: &Bound<String>| match b {
+            Bound::Included(t) | Bound::Excluded(t) => Some(t.clone()),
+            Bound::Unbounded => None,
+        };
+        let text = bound(lo).or_else(|| bound(hi)).unwrap_or_default();
+        found.push((key, text, clause));
     }
-    Ok(warnings)
+    found
+}
+
+fn unknown_field(key: &str) -> String {
+    format!(
+        "no stored event has a field '{key}' (names other than message, service, host, level, trace_id and @timestamp are keys of `fields`); `logagg query --limit 1 --output json` shows what events carry"
+    )
+}
+
+fn text_range_over_numbers(key: &str, text: &str, clause: &Clause) -> String {
+    format!(
+        "'{key}' holds numbers in this store, but '{text}' is not a number: {clause} compares text (byte order) and matches no number; give a number, as in {key}:>500"
+    )
 }

@@ -141,6 +141,9 @@ fn follow_elasticsearch(args: &TailArgs, settings: &Settings, query: Query) -> R
     let ceiling = Duration::from_secs(5).max(floor);
     let config = settings.es_config(&args.es)?;
     let client = EsClient::connect(&config)?;
+    for warning in super::query_warnings::of_cluster(&client, &config.index_prefix, &query, None)? {
+        eprintln!("warning: {warning}");
+    }
     let shutdown = Shutdown::install()?;
     let mut printer = Printer::stdout(Format::resolve(args.output), settings.color).marking(&query);
     let mut cursor = TailCursor::new(&config.index_prefix, query, overlap);

@@ -7,6 +7,7 @@ pub mod bulk_writer;
 pub mod client;
 pub mod document;
 pub mod dsl;
+pub mod field_caps;
 pub mod retention;
 pub mod search;
 mod settler;
