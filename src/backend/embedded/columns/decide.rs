@@ -201,13 +201,37 @@ fn any_word(events: usize, column: &[u8], words: &[&str]) -> Result<Vec<Verdict>
 /// Which messages can hold one of the ASCII `words`: those with one of them as a
 /// substring (case aside), and those that are not ASCII.
 fn candidates_of_any(column: &[u8], spans: &[std::ops::Range<usize>], words: &[&str]) -> Vec<bool> {
-    let Ok(finder) = aho_corasick::AhoCorasick::new(words) else {
+    let Some(finder) = finder_of(words) else {
         return vec![true; spans.len()];
     };
     rows_holding(column, spans, |lower, found| {
         for hit in finder.find_overlapping_iter(lower) {
             found(hit.start()..hit.end());
         }
+    })
+}
+
+thread_local! {
+    /// The automaton of the last set of words looked for: a query asks the same words of
+    /// every block, and building it for 100 words cost more than searching a block.
+    static FINDER: std::cell::RefCell<Option<(Vec<String>, std::rc::Rc<aho_corasick::AhoCorasick>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn finder_of(words: &[&str]) -> Option<std::rc::Rc<aho_corasick::AhoCorasick>> {
+    FINDER.with(|cached| {
+        let mut cached = cached.try_borrow_mut().ok()?;
+        if let Some((known, finder)) = cached.as_ref() {
+            if known.len() == words.len() && known.iter().zip(words).all(|(k, w)| k == w) {
+                return Some(finder.clone());
+            }
+        }
+        let finder = std::rc::Rc::new(aho_corasick::AhoCorasick::new(words).ok()?);
+        *cached = Some((
+            words.iter().map(|w| w.to_string()).collect(),
+            finder.clone(),
+        ));
+        Some(finder)
     })
 }
 
