@@ -9,6 +9,7 @@ mod common;
 
 use common::kafka::{http_get, ingest_with_metrics, produce, wait_until, Broker};
 use common::mock_es::MockEs;
+use common::tls_proxy::TlsProxy;
 use common::{error_of, logagg};
 use std::collections::BTreeSet;
 use std::net::TcpListener;
@@ -26,7 +27,7 @@ fn read(path: &str) -> String {
 fn every_service_has_a_health_check_a_loopback_port_and_a_pinned_image() {
     let compose: serde_yaml::Value = serde_yaml::from_str(&read("docker/compose.yaml")).unwrap();
     let services = compose["services"].as_mapping().unwrap();
-    assert_eq!(services.len(), 5);
+    assert_eq!(services.len(), 6);
     for (name, service) in services {
         let name = name.as_str().unwrap();
         assert!(
@@ -56,7 +57,27 @@ fn every_service_has_a_health_check_a_loopback_port_and_a_pinned_image() {
         compose["services"]["kafka"]["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"],
         "false"
     );
-    for volume in ["kafka-data", "es-data", "prometheus-data", "grafana-data"] {
+    // Elasticsearch as operators run it: security on, HTTPS, the password from `up`.
+    let es = &compose["services"]["elasticsearch"]["environment"];
+    assert_eq!(es["xpack.security.enabled"], "true");
+    assert_eq!(es["xpack.security.http.ssl.enabled"], "true");
+    assert_eq!(es["ELASTIC_PASSWORD"], "${LOGAGG_ELASTIC_PASSWORD:-}");
+    let ingestor = compose["services"]["ingestor"]["command"]
+        .as_sequence()
+        .unwrap();
+    assert!(ingestor
+        .iter()
+        .any(|a| a == "--es-url=https://elasticsearch:9200"));
+    assert!(ingestor
+        .iter()
+        .any(|a| a == "--es-ca-cert=/certs/ca/ca.crt"));
+    for volume in [
+        "kafka-data",
+        "es-data",
+        "es-certs",
+        "prometheus-data",
+        "grafana-data",
+    ] {
         assert!(compose["volumes"].get(volume).is_some(), "{volume}");
     }
     let dockerfile = read("Dockerfile");
@@ -132,12 +153,15 @@ case "$1" in
         if [ -n "$FAKE_DOCKER_NOTHING_RUNS" ]; then exit 0; fi
         n=$(cat "$FAKE_DOCKER_POLLS" 2>/dev/null || echo 0)
         echo $((n + 1)) > "$FAKE_DOCKER_POLLS"
-        for s in kafka elasticsearch ingestor prometheus grafana; do
+        for s in es-certs kafka elasticsearch ingestor prometheus grafana; do
           health=healthy
           if [ "$n" -lt 2 ]; then health=starting; fi
           if [ "$s" = "elasticsearch" ] && [ -n "$FAKE_DOCKER_ES_BROKEN" ]; then health=unhealthy; fi
           echo "{\"Service\":\"$s\",\"State\":\"running\",\"Health\":\"$health\"}"
         done ;;
+      *" cp "*)
+        for last in "$@"; do :; done
+        cp "$FAKE_DOCKER_CA" "$last" ;;
       *" logs "*) echo "elasticsearch-1  | bootstrap check failure [1] of [1]: max virtual memory areas vm.max_map_count [65530] is too low" ;;
     esac ;;
 esac
@@ -176,8 +200,15 @@ fn stack_command(dir: &Path, es_port: &str) -> assert_cmd::Command {
 fn up_starts_waits_for_health_creates_topics_and_switches_the_profile() {
     let dir = tempfile::tempdir().unwrap();
     let es = MockEs::start();
-    let es_port = es.url.rsplit(':').next().unwrap().to_string();
+    // The stack's Elasticsearch answers HTTPS with auth: here a real TLS proxy (nginx) with
+    // the password `up` keeps (made beforehand, as a second `up` finds it).
+    let stack = dir.path().join("state/logagg/stack");
+    std::fs::create_dir_all(&stack).unwrap();
+    std::fs::write(stack.join("elastic-password"), "kept-password-123\n").unwrap();
+    let proxy = TlsProxy::start(&es.url, ("elastic", "kept-password-123"));
+    let es_port = proxy.url.rsplit(':').next().unwrap().to_string();
     let out = stack_command(dir.path(), &es_port)
+        .env("FAKE_DOCKER_CA", proxy.tls.join("ca.pem"))
         .args([
             "up",
             "--ingestors",
@@ -227,6 +258,35 @@ fn up_starts_waits_for_health_creates_topics_and_switches_the_profile() {
     assert!(
         config.contains("profile = \"docker\"") && config.contains("store = \"elasticsearch\""),
         "{config}"
+    );
+    assert!(config.contains("es_url = \"https://127.0.0.1:"), "{config}");
+    assert!(config.contains("es_user = \"elastic\""), "{config}");
+    assert!(
+        !config.contains("kept-password-123"),
+        "the password stays in its file"
+    );
+    assert!(
+        log.contains(&format!(
+            "cp es-certs:/usr/share/elasticsearch/config/certs/ca/ca.crt {}",
+            stack.join("es-ca.crt").display()
+        )),
+        "{log}"
+    );
+    // The docker profile reaches the secured cluster: password file and CA from `up`.
+    es.state.lock().unwrap().canned.push((
+        "/logs-*/_count".into(),
+        200,
+        r#"{"count":7,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#.into(),
+    ));
+    let count = logagg(dir.path())
+        .args(["--profile", "docker", "query", "--count"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&count.stdout).trim(),
+        "7",
+        "{}",
+        String::from_utf8_lossy(&count.stderr)
     );
     assert!(
         stdout.contains("Grafana") && stdout.contains("Elasticsearch"),

@@ -54,6 +54,10 @@ pub struct Profile {
     pub es_user: Option<String>,
     /// Elasticsearch password (LOGAGG_ES_PASSWORD overrides). Never printed.
     pub es_password: Option<String>,
+    /// A file holding the Elasticsearch password (what `logagg up` writes for its stack).
+    pub es_password_file: Option<PathBuf>,
+    /// CA certificate (PEM) the cluster's certificate is checked against (--es-ca-cert).
+    pub es_ca_cert: Option<PathBuf>,
     /// Elasticsearch API key as "id:secret" (LOGAGG_ES_API_KEY overrides). Never printed.
     pub es_api_key: Option<String>,
     /// Which store `query`, `tail` and `retention` use: "embedded" or "elasticsearch".
@@ -230,7 +234,14 @@ impl Settings {
             .es_user
             .clone()
             .or_else(|| self.profile.es_user.clone());
-        let password = env("LOGAGG_ES_PASSWORD").or_else(|| self.profile.es_password.clone());
+        let password = match (env("LOGAGG_ES_PASSWORD"), &self.profile.es_password) {
+            (Some(password), _) => Some(password),
+            (None, Some(password)) => Some(password.clone()),
+            (None, None) => match &self.profile.es_password_file {
+                Some(file) => Some(read_secret(&expand_home(file))?),
+                None => None,
+            },
+        };
         let credentials = match (api_key, user) {
             (Some(key), _) => {
                 let (id, secret) = key.split_once(':').ok_or_else(|| {
@@ -257,7 +268,10 @@ impl Settings {
                 .filter(|u| !u.is_empty())
                 .collect(),
             credentials,
-            ca_cert: args.es_ca_cert.clone(),
+            ca_cert: args
+                .es_ca_cert
+                .clone()
+                .or_else(|| self.profile.es_ca_cert.as_deref().map(expand_home)),
             insecure: args.es_insecure,
             timeout,
             index_prefix: args.es_index_prefix.clone(),
@@ -327,7 +341,15 @@ pub fn parse_size(flag: &str, text: &str) -> Result<u64> {
 
 /// Adds (or updates) the `docker` profile for the stack and makes it current, keeping
 /// everything else in the config file. Returns the file's path.
-pub fn use_docker_profile(path: &Path, brokers: &str, es_url: &str) -> Result<PathBuf> {
+/// How the stack's Elasticsearch is reached: its URL, user, and the files `up` keeps.
+pub struct StackCluster<'a> {
+    pub es_url: &'a str,
+    pub es_user: &'a str,
+    pub es_password_file: &'a Path,
+    pub es_ca_cert: &'a Path,
+}
+
+pub fn use_docker_profile(path: &Path, brokers: &str, es: &StackCluster<'_>) -> Result<PathBuf> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut table: toml::Table = text
         .parse()
@@ -339,7 +361,11 @@ pub fn use_docker_profile(path: &Path, brokers: &str, es_url: &str) -> Result<Pa
     if let toml::Value::Table(profiles) = profiles {
         let mut docker = toml::Table::new();
         docker.insert("brokers".into(), toml::Value::String(brokers.into()));
-        docker.insert("es_url".into(), toml::Value::String(es_url.into()));
+        docker.insert("es_url".into(), toml::Value::String(es.es_url.into()));
+        docker.insert("es_user".into(), toml::Value::String(es.es_user.into()));
+        let shown = |p: &Path| toml::Value::String(p.display().to_string());
+        docker.insert("es_password_file".into(), shown(es.es_password_file));
+        docker.insert("es_ca_cert".into(), shown(es.es_ca_cert));
         docker.insert("store".into(), toml::Value::String("elasticsearch".into()));
         profiles.insert("docker".into(), toml::Value::Table(docker));
     }

@@ -13,6 +13,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The stack's Elasticsearch user (its built-in superuser).
+const ES_USER: &str = "elastic";
+/// Where the certificate volume holds the CA, as the `es-certs` service writes it.
+const ES_CA_IN_CONTAINER: &str = "/usr/share/elasticsearch/config/certs/ca/ca.crt";
+
 const NO_ENGINE_HINT: &str =
     "`logagg demo` runs the whole pipeline (simulator, store, dashboard) without Docker";
 
@@ -103,7 +108,15 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
     let source = source_dir().ok_or_else(|| {
         anyhow!("the ingestor image is built from logagg's source: run `logagg up` inside a checkout, or set LOGAGG_SRC to one")
     })?;
+    let dir = stack_dir(settings);
+    let (password, password_file) = files::elastic_password(&dir).with_context(|| {
+        format!(
+            "cannot keep the Elasticsearch password in {}",
+            dir.display()
+        )
+    })?;
     let mut env = vec![
+        ("LOGAGG_ELASTIC_PASSWORD".to_string(), password.clone()),
         ("LOGAGG_SRC".to_string(), source.display().to_string()),
         (
             "LOGAGG_VERSION".to_string(),
@@ -137,19 +150,32 @@ pub fn up(args: &UpArgs, settings: &Settings) -> Result<Outcome> {
             &format!("creating topic {topic}"),
         )?;
     }
-    let es_url = format!("http://127.0.0.1:{}", port("LOGAGG_ES_PORT", 9200));
-    set_up_indices(&es_url, es_retention)?;
+    // Clients on this host check the cluster's certificate against the CA it was made with.
+    let ca = files::elastic_ca(&dir);
+    run_checked(
+        &compose,
+        &compose.copy_out_args("es-certs", ES_CA_IN_CONTAINER, &ca),
+        &env,
+        "copying Elasticsearch's CA certificate out of the stack",
+    )?;
+    let es_url = format!("https://127.0.0.1:{}", port("LOGAGG_ES_PORT", 9200));
+    set_up_indices(&es_url, &password, &ca, es_retention)?;
     let config = super::settings::use_docker_profile(
         &settings.config_path,
         &format!("127.0.0.1:{}", port("LOGAGG_KAFKA_PORT", 9092)),
-        &es_url,
+        &super::settings::StackCluster {
+            es_url: &es_url,
+            es_user: ES_USER,
+            es_password_file: &password_file,
+            es_ca_cert: &ca,
+        },
     )?;
     writeln!(
         std::io::stdout(),
         "the stack is up; profile \"docker\" is now current ({})",
         config.display()
     )?;
-    print_endpoints()?;
+    print_endpoints(&dir)?;
     if let Some(keep) = &args.es_retention {
         writeln!(
             std::io::stdout(),
@@ -175,11 +201,19 @@ fn check_ports(compose: &Compose) -> Result<()> {
 }
 
 /// The index template (and, with a retention, its ILM policy) in the stack's cluster.
-fn set_up_indices(es_url: &str, retention: Option<Duration>) -> Result<()> {
+fn set_up_indices(
+    es_url: &str,
+    password: &str,
+    ca: &Path,
+    retention: Option<Duration>,
+) -> Result<()> {
     let client = EsClient::connect(&EsConfig {
         urls: vec![es_url.to_string()],
-        credentials: None,
-        ca_cert: None,
+        credentials: Some(crate::backend::elasticsearch::EsCredentials::Basic {
+            user: ES_USER.to_string(),
+            password: password.to_string(),
+        }),
+        ca_cert: Some(ca.to_path_buf()),
         insecure: false,
         timeout: Duration::from_secs(30),
         index_prefix: "logs".into(),
@@ -317,7 +351,7 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
             state.describe()
         )?;
     }
-    print_endpoints()?;
+    print_endpoints(&stack_dir(settings))?;
     let prometheus = format!("http://127.0.0.1:{}", port("LOGAGG_PROMETHEUS_PORT", 9090));
     for (label, query) in [
         (
@@ -337,13 +371,18 @@ pub fn status(settings: &Settings) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-fn print_endpoints() -> std::io::Result<()> {
+fn print_endpoints(dir: &Path) -> std::io::Result<()> {
     let kafka = port("LOGAGG_KAFKA_PORT", 9092);
     let es = port("LOGAGG_ES_PORT", 9200);
     let grafana = port("LOGAGG_GRAFANA_PORT", 3000);
     let prometheus = port("LOGAGG_PROMETHEUS_PORT", 9090);
     writeln!(std::io::stdout(), "  Kafka          127.0.0.1:{kafka}")?;
-    writeln!(std::io::stdout(), "  Elasticsearch  http://127.0.0.1:{es}")?;
+    writeln!(
+        std::io::stdout(),
+        "  Elasticsearch  https://127.0.0.1:{es}  (user {ES_USER}, password in {}, CA {})",
+        dir.join("elastic-password").display(),
+        files::elastic_ca(dir).display()
+    )?;
     writeln!(
         std::io::stdout(),
         "  Grafana        http://127.0.0.1:{grafana}  (dashboard \"logagg pipeline\")"

@@ -62,6 +62,15 @@ impl Compose {
         }
     }
 
+    /// Copies `from` out of `service`'s container to the host path `to`.
+    pub fn copy_out_args(&self, service: &str, from: &str, to: &std::path::Path) -> Vec<String> {
+        self.args(&[
+            "cp",
+            &format!("{service}:{from}"),
+            &to.display().to_string(),
+        ])
+    }
+
     pub fn ps_args(&self) -> Vec<String> {
         self.args(&["ps", "--all", "--format", "json"])
     }

@@ -22,23 +22,30 @@ impl TlsProxy {
     /// One proxy per test binary in front of `upstream` (an `http://` URL).
     pub fn shared(upstream: &str) -> &'static TlsProxy {
         static SHARED: OnceLock<TlsProxy> = OnceLock::new();
-        SHARED.get_or_init(|| TlsProxy::start(upstream))
+        SHARED.get_or_init(|| TlsProxy::start(upstream, USER))
     }
 
-    fn start(upstream: &str) -> TlsProxy {
+    /// A proxy of its own (stopped when dropped) that lets `user` in by basic auth (and
+    /// the API key `API_KEY`).
+    pub fn start(upstream: &str, user: (&str, &str)) -> TlsProxy {
         let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
             .into_iter()
             .find(|p| Path::new(p).exists())
             .expect(
                 "nginx is needed for the TLS proxy tests: ./scripts/test installs it (Debian: nginx-light)",
             );
-        let dir = std::env::temp_dir().join(format!("logagg-tls-proxy-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "logagg-tls-proxy-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("tmp")).unwrap();
         super::kafka_secure::make_certificates(&dir);
         let port = free_port();
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let basic = b64(&format!("{}:{}", USER.0, USER.1));
+        let basic = b64(&format!("{}:{}", user.0, user.1));
         let api_key = b64(API_KEY);
         let d = dir.display();
         let config = format!(
