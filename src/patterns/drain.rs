@@ -98,13 +98,49 @@ pub fn tokens(body: &str) -> Vec<Cow<'_, str>> {
         };
         let token = &rest[..end];
         if token.starts_with('"') && token.len() > 1 && token[1..].contains('"') {
-            out.push(Cow::Borrowed("<STR>"));
+            quoted(token, &mut out);
         } else {
-            out.push(masked(token));
+            push_collapsed(&mut out, masked(token));
         }
         rest = rest[end..].trim_start();
     }
     out
+}
+
+/// Words a short quoted string may have and still be read word by word: a request line
+/// (`"GET /cart HTTP/1.1"`) is constant words around values, and `GET` and `DELETE` must
+/// not share a pattern; longer quoted text (a user agent, a free-form reason) is one value.
+const QUOTED_WORDS: usize = 4;
+
+/// A quoted span: its words masked one by one (the quotes kept on the first and last), or
+/// `<STR>` when it is long.
+fn quoted<'a>(token: &'a str, out: &mut Vec<Cow<'a, str>>) {
+    let words: Vec<&str> = token.split_whitespace().collect();
+    if words.len() > QUOTED_WORDS {
+        out.push(Cow::Borrowed("<STR>"));
+        return;
+    }
+    for word in words {
+        push_collapsed(out, masked(word));
+    }
+}
+
+/// Pushes a masked token, collapsing a run of the same placeholder into one `<NUM>…`, so a
+/// list (`channels 1 2 3 ... 165`) is one pattern whatever its length.
+fn push_collapsed<'a>(out: &mut Vec<Cow<'a, str>>, token: Cow<'a, str>) {
+    let placeholder = token.starts_with('<') && token.ends_with('>') && token.len() > 2;
+    if placeholder {
+        if let Some(last) = out.last_mut() {
+            let run = last.strip_suffix('…').unwrap_or(last);
+            if run == token {
+                if !last.ends_with('…') {
+                    *last = Cow::Owned(format!("{token}…"));
+                }
+                return;
+            }
+        }
+    }
+    out.push(token);
 }
 
 /// The end of a word whose quoted part opens at `open`: through the closing quote and
@@ -251,9 +287,14 @@ mod tests {
     }
 
     #[test]
-    fn quoted_strings_are_one_value() {
+    fn long_quoted_strings_are_one_value_short_ones_are_read() {
         let t = tokens(r#"request "GET /a b HTTP/1.1" took 12ms"#);
-        assert_eq!(t, vec!["request", "<STR>", "took", "<DURATION>"]);
+        assert_eq!(
+            t,
+            vec!["request", "\"GET", "/a", "b", "<*>\"", "took", "<DURATION>"]
+        );
+        let t = tokens(r#"said "the quick brown fox jumps" then"#);
+        assert_eq!(t, vec!["said", "<STR>", "then"]);
         let t = tokens(r#"client=10.1.2.3 ua="Mozilla/5.0 (X11; Linux)" key=user:u35 mode=fast"#);
         assert_eq!(t, vec!["client=<IP>", "ua=<STR>", "key=<*>", "mode=fast"]);
     }

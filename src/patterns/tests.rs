@@ -102,3 +102,37 @@ fn patterns_count_share_and_trend() {
     assert_eq!(mined.of_event[99], 1);
     assert_eq!(top.id, pattern_id(&top.template));
 }
+
+/// Request lines in quotes (method and protocol constant, path and numbers variable) and
+/// lists of any length, as web servers and Android services write them.
+fn quoted_and_lists() -> Vec<(usize, String)> {
+    let methods = ["GET", "POST", "DELETE"];
+    (0..240)
+        .map(|i| {
+            let method = methods[i % 3];
+            match i % 4 {
+                // One template per method: the label says GET and DELETE differ.
+                0 | 1 => (
+                    i % 3,
+                    format!("handled \"{method} /api/items/{i} HTTP/1.1\" {} in {}ms", 200 + i % 3, i),
+                ),
+                2 => {
+                    let list: Vec<String> = (1..=(1 + i % 40)).map(|n| n.to_string()).collect();
+                    (3, format!("Supported channels {}", list.join(" ")))
+                }
+                _ => (4, format!("user agent \"Mozilla/5.0 (X11; Linux x86_64) Gecko/{i} Firefox/{i}.0\" seen")),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn quoted_request_lines_are_read_word_by_word_and_lists_are_one_pattern() {
+    let accuracy = grouping_accuracy("web", &quoted_and_lists());
+    assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+    let templates: Vec<String> = tokens("ok \"GET /a/b HTTP/1.1\" 1 2 3 x")
+        .into_iter()
+        .map(|t| t.into_owned())
+        .collect();
+    assert_eq!(templates, ["ok", "\"GET", "<PATH>", "<*>\"", "<NUM>…", "x"]);
+}
