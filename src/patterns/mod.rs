@@ -135,14 +135,47 @@ impl Headers {
     /// would make every exception its own pattern).
     fn body<'a, E: Minable>(&self, event: &'a E) -> &'a str {
         let first = event.message().lines().next().unwrap_or("");
-        match self.by_service.get(event.service()) {
+        let body = match self.by_service.get(event.service()) {
             Some(format) => format
                 .read(first)
                 .and_then(|h| first.get(h.body..))
                 .unwrap_or(first),
             None => first,
+        };
+        past_thread_and_logger(body)
+    }
+}
+
+/// Leading header parts a format reader leaves in the body: a thread or request id in
+/// brackets (`[main]`, `[IPC Server handler 3 on 8020]`, `[req-6a7c - - -]`), a logger or
+/// class name ending in a colon (`org.apache.hadoop.ipc.Client:`), a lone `-`. They vary
+/// by line while the message does not, so mined with it one message became a pattern per
+/// thread. What is left when nothing else is: the body as it was.
+pub fn past_thread_and_logger(body: &str) -> &str {
+    let mut rest = body.trim_start();
+    for _ in 0..4 {
+        let next = if rest.starts_with('[') {
+            rest.find(']').map(|end| &rest[end + 1..])
+        } else {
+            let (token, after) =
+                rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len()));
+            let logger = token.strip_suffix(':').is_some_and(|name| {
+                name.contains('.')
+                    && !name.starts_with('.')
+                    && !name.ends_with('.')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$'))
+                    && !name.chars().all(|c| c.is_ascii_digit() || c == '.')
+            });
+            (logger || token == "-").then_some(after)
+        };
+        match next.map(str::trim_start) {
+            Some(after) if !after.is_empty() => rest = after,
+            _ => break,
         }
     }
+    rest
 }
 
 /// Patterns of a stream, updated as events arrive (`tail --source kafka --patterns`).

@@ -136,3 +136,44 @@ fn quoted_request_lines_are_read_word_by_word_and_lists_are_one_pattern() {
         .collect();
     assert_eq!(templates, ["ok", "\"GET", "<PATH>", "<*>\"", "<NUM>…", "x"]);
 }
+
+/// Hadoop's layout: time, level, then a thread in brackets and a logger before the message;
+/// the thread and the logger vary while the message does not.
+fn hadoop() -> Vec<(usize, String)> {
+    let threads = [
+        "main",
+        "RMCommunicator Allocator",
+        "IPC Server handler 3 on 8020",
+        "AsyncDispatcher event handler",
+    ];
+    let loggers = [
+        "org.apache.hadoop.mapreduce.v2.app.MRAppMaster",
+        "org.apache.hadoop.ipc.Client",
+        "org.apache.hadoop.mapreduce.v2.app.rm.RMContainerAllocator",
+    ];
+    (0..240)
+        .map(|i| {
+            let head = format!("2015-10-18 18:01:{:02},{:03} INFO [{}] {}:", i % 60, i % 1000, threads[i % 4], loggers[i % 3]);
+            match i % 3 {
+                0 => (0, format!("{head} Created MRAppMaster for application appattempt_1445144423722_00{:02}_000001", i % 50)),
+                1 => (1, format!("{head} Retrying connect to server: msra-sa-41/10.190.173.170:{}. Already tried {} time(s)", 9000 + i % 5, i % 9)),
+                _ => (2, format!("{head} Recalculating schedule, headroom=<memory:{}, vCores:-{}>", i * 10, i % 7)),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn threads_and_loggers_are_header_not_message() {
+    let accuracy = grouping_accuracy("hadoop", &hadoop());
+    assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+    assert_eq!(
+        past_thread_and_logger("[req-6a7c 113d - - -] nova.api: GET /servers"),
+        "GET /servers"
+    );
+    assert_eq!(past_thread_and_logger("[preauth]"), "[preauth]");
+    assert_eq!(
+        past_thread_and_logger("1.2.3: not a logger"),
+        "1.2.3: not a logger"
+    );
+}
