@@ -150,15 +150,19 @@ impl Headers {
 /// brackets (`[main]`, `[IPC Server handler 3 on 8020]`, `[req-6a7c - - -]`), a logger or
 /// class name ending in a colon (`org.apache.hadoop.ipc.Client:`), a lone `-`. They vary
 /// by line while the message does not, so mined with it one message became a pattern per
-/// thread. What is left when nothing else is: the body as it was.
+/// thread. Fields joined by `|` before the message (`Step_LSC|30002312|onStandStepChanged
+/// 3579`: component and pid) go the same way. What is left when nothing else is: the body
+/// as it was.
 pub fn past_thread_and_logger(body: &str) -> &str {
     let mut rest = body.trim_start();
     for _ in 0..4 {
+        let first = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
         let next = if rest.starts_with('[') {
             rest.find(']').map(|end| &rest[end + 1..])
+        } else if let Some(bar) = first.rfind('|') {
+            Some(&rest[bar + 1..])
         } else {
-            let (token, after) =
-                rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len()));
+            let (token, after) = rest.split_at(first.len());
             let logger = token.strip_suffix(':').is_some_and(|name| {
                 name.contains('.')
                     && !name.starts_with('.')

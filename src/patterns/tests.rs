@@ -177,3 +177,57 @@ fn threads_and_loggers_are_header_not_message() {
         "1.2.3: not a logger"
     );
 }
+
+/// HealthApp's layout: `time|component|pid|message`, messages of one `key=value` or
+/// `key = value` among short ones.
+fn healthapp() -> Vec<(usize, String)> {
+    (0..250)
+        .map(|i| {
+            let t = format!(
+                "20171223-22:{:02}:{:02}:{:03}",
+                15 + i / 60 % 40,
+                i % 60,
+                i % 1000
+            );
+            let days = format!(
+                "{}##{}##548365##8661##12361##27173954",
+                1514038440000u64 + i as u64,
+                7007 + i
+            );
+            match i % 5 {
+                0 => (
+                    0,
+                    format!("{t}|Step_LSC|30002312|onStandStepChanged {}", 3579 + i),
+                ),
+                1 => (
+                    1,
+                    format!("{t}|Step_SPUtils|30002312|setTodayTotalDetailSteps={days}"),
+                ),
+                2 => (
+                    2,
+                    format!("{t}|Step_SPUtils|30002312| getTodayTotalDetailSteps = {days}"),
+                ),
+                3 => (
+                    3,
+                    format!(
+                        "{t}|Step_ExtSDM|30002312|calculateCaloriesWithCache totalCalories={}",
+                        126775 + i
+                    ),
+                ),
+                _ => (
+                    4,
+                    format!(
+                        "{t}|Step_StandReportReceiver|30002312|REPORT : {} 5002 150089 240",
+                        7007 + i
+                    ),
+                ),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn fields_joined_by_bars_are_header_and_one_key_value_keeps_its_key() {
+    let accuracy = grouping_accuracy("healthapp", &healthapp());
+    assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+}
