@@ -163,15 +163,12 @@ pub fn past_thread_and_logger(body: &str) -> &str {
             Some(&rest[bar + 1..])
         } else {
             let (token, after) = rest.split_at(first.len());
-            let logger = token.strip_suffix(':').is_some_and(|name| {
-                name.contains('.')
-                    && !name.starts_with('.')
-                    && !name.ends_with('.')
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$'))
-                    && !name.chars().all(|c| c.is_ascii_digit() || c == '.')
-            });
+            // A logger ends in a colon, or stands before a bracketed request id
+            // (`nova.osapi_compute.wsgi.server [req-...]`).
+            let logger = match token.strip_suffix(':') {
+                Some(name) => dotted_name(name),
+                None => dotted_name(token) && after.trim_start().starts_with('['),
+            };
             (logger || token == "-").then_some(after)
         };
         match next.map(str::trim_start) {
@@ -180,6 +177,18 @@ pub fn past_thread_and_logger(body: &str) -> &str {
         }
     }
     rest
+}
+
+/// `org.apache.hadoop.ipc.Client`, `dfs.DataNode$PacketResponder`: a dotted name, not a
+/// number or an address.
+fn dotted_name(name: &str) -> bool {
+    name.contains('.')
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$'))
+        && !name.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// Patterns of a stream, updated as events arrive (`tail --source kafka --patterns`).

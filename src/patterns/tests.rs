@@ -231,3 +231,27 @@ fn fields_joined_by_bars_are_header_and_one_key_value_keeps_its_key() {
     let accuracy = grouping_accuracy("healthapp", &healthapp());
     assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
 }
+
+/// OpenStack's layout: time, pid, level, a logger, then a bracketed request context that
+/// differs on every line, before the message.
+fn openstack() -> Vec<(usize, String)> {
+    (0..240)
+        .map(|i| {
+            let head = format!(
+                "2017-05-16 00:00:{:02}.{:03} {} INFO nova.osapi_compute.wsgi.server [req-{:08x}-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -]",
+                i % 60, i % 1000, 25746 + i % 3, 0x38101a0b + i
+            );
+            match i % 3 {
+                0 => (0, format!("{head} 10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\" status: 200 len: {} time: 0.{}", 1800 + i, 2477829 + i)),
+                1 => (1, format!("{head} 10.11.10.1 \"POST /v2/54fadb412c4e40cdbaed9335e4c35a9e/os-server-external-events HTTP/1.1\" status: 200 len: {} time: 0.{}", 380 + i, 877 + i)),
+                _ => (2, format!("{head} 10.11.10.1 \"DELETE /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/{:08x}-8d9c-4b7e HTTP/1.1\" status: 204 len: 203 time: 0.{}", i, 200 + i)),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_logger_before_a_request_context_is_header() {
+    let accuracy = grouping_accuracy("nova", &openstack());
+    assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+}
