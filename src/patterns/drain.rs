@@ -11,6 +11,20 @@ use std::collections::HashMap;
 /// A position that varies between the lines of a template.
 pub const WILDCARD: &str = "<*>";
 
+/// Opens and closes a stack trace's signature (`⟦type@frame⟧`, see
+/// `patterns::trace_signature`): one token, never masked, that routes the line.
+const SIGNATURE: (char, char) = ('⟦', '⟧');
+
+/// The token that stands for a trace's exception `kind` thrown at `frame`.
+pub fn signature(kind: &str, frame: &str) -> String {
+    let frame: String = frame.split_whitespace().collect::<Vec<_>>().join("_");
+    format!("{}{kind}@{frame}{}", SIGNATURE.0, SIGNATURE.1)
+}
+
+fn is_signature(token: &str) -> bool {
+    token.starts_with(SIGNATURE.0) && token.ends_with(SIGNATURE.1)
+}
+
 /// Tokens of the tree below the token count (Drain's depth 4 minus the root and length).
 const ROUTE_TOKENS: usize = 2;
 /// Share of a template's tokens a line must match to join it.
@@ -97,7 +111,9 @@ pub fn tokens(body: &str) -> Vec<Cow<'_, str>> {
             None => rest.find(char::is_whitespace).unwrap_or(rest.len()),
         };
         let token = &rest[..end];
-        if token.starts_with('"') && token.len() > 1 && token[1..].contains('"') {
+        if is_signature(token) {
+            out.push(Cow::Borrowed(token));
+        } else if token.starts_with('"') && token.len() > 1 && token[1..].contains('"') {
             quoted(token, &mut out);
         } else {
             push_collapsed(&mut out, masked(token));
@@ -158,7 +174,9 @@ fn through_quote(rest: &str, open: usize) -> usize {
 }
 
 fn is_variable(token: &str) -> bool {
-    (token.starts_with('<') && token.ends_with('>')) || token.bytes().any(|b| b.is_ascii_digit())
+    !is_signature(token)
+        && ((token.starts_with('<') && token.ends_with('>'))
+            || token.bytes().any(|b| b.is_ascii_digit()))
 }
 
 impl Miner {

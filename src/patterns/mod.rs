@@ -133,7 +133,19 @@ impl Headers {
 
     /// The message without its header (its first line only: a stack trace's other lines
     /// would make every exception its own pattern).
-    fn body<'a, E: Minable>(&self, event: &'a E) -> &'a str {
+    /// What is mined of an event: its first line's message, and for a stack trace the
+    /// exception and the frame it was thrown from (see `trace_signature`).
+    fn body<'a, E: Minable>(&self, event: &'a E) -> std::borrow::Cow<'a, str> {
+        let first_line = self.first_body(event);
+        match trace_signature(event.message()) {
+            // First, so that it routes the line: after the first line's words it would be
+            // outvoted by them, and two failures of one line would merge.
+            Some(signature) => std::borrow::Cow::Owned(format!("{signature} {first_line}")),
+            None => std::borrow::Cow::Borrowed(first_line),
+        }
+    }
+
+    fn first_body<'a, E: Minable>(&self, event: &'a E) -> &'a str {
         let first = event.message().lines().next().unwrap_or("");
         let body = match self.by_service.get(event.service()) {
             Some(format) => format
@@ -179,6 +191,63 @@ pub fn past_thread_and_logger(body: &str) -> &str {
     rest
 }
 
+/// What tells one failure from another in a stack trace: the exception's type and the frame
+/// that threw it, as `[java.lang.NullPointerException at com.shop.users.ProfileMapper.toDto]`
+/// as one token the miner keeps whole (`drain::SIGNATURE`)
+/// (Java: the first exception line and the first `at` frame; Python: the last line's type
+/// and the innermost `File ..., in f` frame). The same failure from one place is then one
+/// pattern, and the same first line failing in two ways two patterns. `None` for a message
+/// of one line or without a trace.
+pub fn trace_signature(message: &str) -> Option<String> {
+    let mut lines = message.lines().skip(1).map(str::trim).peekable();
+    lines.peek()?;
+    let mut exception: Option<&str> = None;
+    let mut frame: Option<String> = None;
+    let mut python_frame: Option<String> = None;
+    let mut python_type: Option<&str> = None;
+    for line in lines {
+        if let Some(at) = line.strip_prefix("at ") {
+            if frame.is_none() {
+                frame = Some(at.split('(').next().unwrap_or(at).trim().to_string());
+            }
+        } else if let Some(file) = line.strip_prefix("File \"") {
+            // `File "app/views.py", line 42, in checkout`: the file and function, no line.
+            let path = file.split('"').next().unwrap_or("");
+            let function = line.rsplit_once(", in ").map_or("", |(_, f)| f);
+            python_frame = Some(format!("{path}:{function}"));
+        } else if let Some(kind) = exception_type(line.strip_prefix("Caused by: ").unwrap_or(line))
+        {
+            if exception.is_none() && frame.is_none() {
+                exception = Some(kind);
+            }
+            python_type = Some(kind);
+        }
+    }
+    match (exception, frame, python_frame) {
+        (Some(kind), Some(frame), _) => Some(drain::signature(kind, &frame)),
+        (_, None, Some(frame)) => python_type.map(|kind| drain::signature(kind, &frame)),
+        _ => None,
+    }
+}
+
+/// `java.lang.IllegalStateException: ...`, `ValueError: ...`, `KeyError`: the type, when the
+/// line starts with one.
+fn exception_type(line: &str) -> Option<&str> {
+    let name = line.split([':', ' ']).next()?;
+    let simple = name.rsplit('.').next()?;
+    let looks = (simple.ends_with("Exception")
+        || simple.ends_with("Error")
+        || simple.ends_with("Throwable"))
+        && simple
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$'));
+    looks.then_some(name)
+}
+
 /// `org.apache.hadoop.ipc.Client`, `dfs.DataNode$PacketResponder`: a dotted name, not a
 /// number or an address.
 fn dotted_name(name: &str) -> bool {
@@ -212,7 +281,7 @@ impl LiveMiner {
                 .by_service
                 .insert(event.service.clone(), format);
         }
-        let t = self.miner.add(self.headers.body(event));
+        let t = self.miner.add(&self.headers.body(event));
         if t == self.seen.len() {
             self.seen
                 .push((0, event.timestamp, event.timestamp, event.message.clone()));
@@ -287,7 +356,7 @@ pub fn mine_over<E: Minable>(
 ) -> Mined {
     let headers = Headers::learn(events);
     let mut miner = Miner::new();
-    let templates: Vec<usize> = events.iter().map(|e| miner.add(headers.body(e))).collect();
+    let templates: Vec<usize> = events.iter().map(|e| miner.add(&headers.body(e))).collect();
     let (first, last) = events.iter().fold((i64::MAX, i64::MIN), |(lo, hi), e| {
         (
             lo.min(e.timestamp().micros()),

@@ -255,3 +255,28 @@ fn a_logger_before_a_request_context_is_header() {
     let accuracy = grouping_accuracy("nova", &openstack());
     assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
 }
+
+/// One first line failing in two ways (a null pointer in the mapper, a timeout in the
+/// client), each repeated with different line numbers and ids; a Python traceback too.
+fn traces() -> Vec<(usize, String)> {
+    (0..200)
+        .map(|i| match i % 4 {
+            0 => (0, format!("unhandled exception rendering profile u{i}\njava.lang.NullPointerException: Cannot invoke \"Address.getCountry()\"\n\tat com.shop.users.ProfileMapper.toDto(ProfileMapper.java:{})\n\tat com.shop.users.UserController.profile(UserController.java:71)", 30 + i % 5)),
+            1 => (1, format!("unhandled exception rendering profile u{i}\njava.net.SocketTimeoutException: Read timed out after {i}ms\n\tat com.shop.http.Client.get(Client.java:{})\n\tat com.shop.users.UserController.profile(UserController.java:64)", 100 + i % 7)),
+            2 => (2, format!("unhandled exception rendering profile u{i}\nCaused by: java.net.SocketTimeoutException: connect timed out\n\tat com.shop.db.Pool.borrow(Pool.java:{})", 10 + i % 3)),
+            _ => (3, format!("checkout failed for order {i}\nTraceback (most recent call last):\n  File \"app/views.py\", line {}, in checkout\n    total = cart.total()\n  File \"app/cart.py\", line {}, in total\n    return sum(p.price for p in self.items)\nTypeError: unsupported operand type(s)", 40 + i % 9, 12 + i % 4)),
+        })
+        .collect()
+}
+
+#[test]
+fn a_stack_trace_is_its_exception_and_the_frame_that_threw_it() {
+    let accuracy = grouping_accuracy("users", &traces());
+    assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+    assert_eq!(
+        trace_signature("x\njava.lang.IllegalStateException: no\n\tat a.B.c(B.java:3)").as_deref(),
+        Some("⟦java.lang.IllegalStateException@a.B.c⟧")
+    );
+    assert_eq!(trace_signature("one line"), None);
+    assert_eq!(trace_signature("two\nplain lines"), None);
+}
