@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end test binaries.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod certs;
 pub mod engine;
 pub mod kafka;
 pub mod kafka_cluster;

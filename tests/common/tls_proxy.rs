@@ -42,7 +42,7 @@ impl TlsProxy {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("tmp")).unwrap();
-        super::kafka_secure::make_certificates(&dir);
+        super::certs::make(&dir);
         let port = free_port();
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
         let basic = b64(&format!("{}:{}", user.0, user.1));
