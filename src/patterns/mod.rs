@@ -162,7 +162,7 @@ impl Headers {
 /// brackets (`[main]`, `[IPC Server handler 3 on 8020]`, `[req-6a7c - - -]`), a logger or
 /// class name ending in a colon (`org.apache.hadoop.ipc.Client:`), a lone `-`. They vary
 /// by line while the message does not, so mined with it one message became a pattern per
-/// thread. Fields joined by `|` before the message (`Step_LSC|30002312|onStandStepChanged
+/// thread. A Windows program (`chrome.exe *64 -`), and fields joined by `|` before the message (`Step_LSC|30002312|onStandStepChanged
 /// 3579`: component and pid) go the same way. What is left when nothing else is: the body
 /// as it was.
 pub fn past_thread_and_logger(body: &str) -> &str {
@@ -181,7 +181,21 @@ pub fn past_thread_and_logger(body: &str) -> &str {
                 Some(name) => dotted_name(name),
                 None => dotted_name(token) && after.trim_start().starts_with('['),
             };
-            (logger || token == "-").then_some(after)
+            // A Windows program as Proxifier names it, `chrome.exe` or `chrome.exe *64`.
+            let program = token.len() > 4
+                && token.is_char_boundary(token.len() - 4)
+                && token[token.len() - 4..].eq_ignore_ascii_case(".exe");
+            if program {
+                let after = after.trim_start();
+                Some(
+                    after
+                        .strip_prefix("*64")
+                        .or(after.strip_prefix("*32"))
+                        .unwrap_or(after),
+                )
+            } else {
+                (logger || token == "-").then_some(after)
+            }
         };
         match next.map(str::trim_start) {
             Some(after) if !after.is_empty() => rest = after,

@@ -280,3 +280,28 @@ fn a_stack_trace_is_its_exception_and_the_frame_that_threw_it() {
     assert_eq!(trace_signature("one line"), None);
     assert_eq!(trace_signature("two\nplain lines"), None);
 }
+
+/// Proxifier's layout: `[MM.DD HH:MM:SS] program[ *64] - message`, the program varying.
+fn proxifier() -> Vec<(usize, String)> {
+    let programs = [
+        "chrome.exe",
+        "chrome.exe *64",
+        "Dropbox.exe",
+        "svchost.exe *64",
+    ];
+    (0..200)
+        .map(|i| {
+            let head = format!("[10.30 16:{:02}:{:02}] {} -", i % 60, (i * 7) % 60, programs[i % 4]);
+            match i % 2 {
+                0 => (0, format!("{head} proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS")),
+                _ => (1, format!("{head} proxy.cse.cuhk.edu.hk:5070 close, {} bytes sent, {} bytes received, lifetime {:02}:{:02}", 1000 + i, 2000 + i, i % 60, i % 9)),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_program_before_the_message_is_header() {
+    let accuracy = grouping_accuracy("proxifier", &proxifier());
+    assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+}
