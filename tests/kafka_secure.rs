@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::kafka_secure::{SecureBroker, ADMIN, NO_GROUP, OUTSIDER};
+use common::kafka_secure::{SecureBroker, ADMIN, NO_GROUP, OUTSIDER, REVOCABLE};
 use common::logagg;
 use std::time::{Duration, Instant};
 
@@ -413,4 +413,72 @@ fn mutual_tls_with_a_client_certificate() {
         .args(["--brokers", &broker.mutual, "--kafka-ca", &tls("ca.pem")]);
     let said = refused(without, 15);
     assert!(said.contains("TLS"), "{said}");
+}
+
+#[test]
+fn an_ingest_that_loses_its_rights_stops_and_the_store_keeps_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_secured(dir.path(), "revocable", "200");
+    let broker = SecureBroker::shared();
+    let (flags, (var, password)) = broker.flags(REVOCABLE);
+    let mut ingest = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "ingest",
+            "--topic",
+            "revocable",
+            "--commit-interval",
+            "100ms",
+        ])
+        .args(&flags)
+        .env(var, password)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    common::kafka::wait_until(60, "the first 200 events are stored", || {
+        common::kafka::stored_count(dir.path()) == 200
+    });
+    broker.revoke_topic();
+    // What is written after the rights went is never read.
+    let out = secured(
+        dir.path(),
+        ADMIN,
+        &[
+            "simulate",
+            "--to",
+            "kafka",
+            "--topic",
+            "revocable",
+            "--count",
+            "100",
+            "--seed",
+            "9",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = ingest.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = ingest.kill();
+            panic!("ingest kept running after losing its rights to the topic");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut ingest.stderr.take().unwrap(), &mut said).unwrap();
+    assert_eq!(status.code(), Some(2), "{said}");
+    assert!(said.contains("does not allow this user"), "{said}");
+    assert_eq!(common::kafka::stored_count(dir.path()), 200);
 }

@@ -14,6 +14,8 @@ pub const ADMIN: (&str, &str) = ("shipper", "shipper-pw-7f3a");
 pub const OUTSIDER: (&str, &str) = ("outsider", "outsider-pw-91c2");
 /// May read and describe every topic, but may not use a consumer group.
 pub const NO_GROUP: (&str, &str) = ("reader", "reader-pw-55de");
+/// May read topic `revocable` with any group, until a test takes that away.
+pub const REVOCABLE: (&str, &str) = ("revocable", "revocable-pw-4e21");
 
 pub struct SecureBroker {
     /// The PLAINTEXT listener (anonymous, a super user): how a test sets things up.
@@ -41,7 +43,7 @@ impl SecureBroker {
         super::certs::make(&tls);
         let (port, secure_port, controller) = (free_port(), free_port(), free_port());
         let mutual_port = free_port();
-        let users = [ADMIN, OUTSIDER, NO_GROUP]
+        let users = [ADMIN, OUTSIDER, NO_GROUP, REVOCABLE]
             .iter()
             .map(|(name, password)| format!("{name}:{password}"))
             .collect::<Vec<_>>()
@@ -88,7 +90,35 @@ impl SecureBroker {
             "--topic",
             "*",
         ]);
+        for (resource, name) in [("--topic", "revocable"), ("--group", "*")] {
+            broker.grant(&[
+                "--allow-principal",
+                &format!("User:{}", REVOCABLE.0),
+                "--operation",
+                "Read",
+                "--operation",
+                "Describe",
+                resource,
+                name,
+            ]);
+        }
         broker
+    }
+
+    /// Takes `revocable`'s rights to its topic away.
+    pub fn revoke_topic(&self) {
+        self.acl(&[
+            "--remove",
+            "--force",
+            "--allow-principal",
+            &format!("User:{}", REVOCABLE.0),
+            "--operation",
+            "Read",
+            "--operation",
+            "Describe",
+            "--topic",
+            "revocable",
+        ]);
     }
 
     fn wait_for_metadata(&self) {
@@ -114,17 +144,23 @@ impl SecureBroker {
 
     /// Adds an ACL with Kafka's own tool, over the plain listener.
     fn grant(&self, acl: &[&str]) {
+        let mut args = vec!["--add"];
+        args.extend(acl);
+        self.acl(&args);
+    }
+
+    fn acl(&self, args: &[&str]) {
         let classpath =
             std::fs::read_to_string(engines_dir().join("kafka/target/classpath.txt")).unwrap();
         let out = Command::new(java())
             .args(["-cp", classpath.trim(), "org.apache.kafka.tools.AclCommand"])
-            .args(["--bootstrap-server", &self.plain, "--add"])
-            .args(acl)
+            .args(["--bootstrap-server", &self.plain])
+            .args(args)
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "cannot add an ACL: {}",
+            "cannot change an ACL: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
