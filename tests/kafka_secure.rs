@@ -442,7 +442,29 @@ fn an_ingest_that_loses_its_rights_stops_and_the_store_keeps_what_it_held() {
         common::kafka::stored_count(dir.path()) == 200
     });
     broker.revoke_topic();
-    // What is written after the rights went is never read.
+    // The broker applies an ACL change a moment after the tool returns: wait until it
+    // refuses this user, then write. What is written after the rights went is never read.
+    common::kafka::wait_until(30, "the broker refuses the revoked user", || {
+        secured(
+            dir.path(),
+            REVOCABLE,
+            &[
+                "ingest",
+                "--to",
+                "stdout",
+                "--exit-at-end",
+                "--topic",
+                "revocable",
+                "--group",
+                "probe",
+            ],
+        )
+        .output()
+        .unwrap()
+        .status
+        .code()
+            == Some(2)
+    });
     let out = secured(
         dir.path(),
         ADMIN,
