@@ -185,15 +185,16 @@ fn logfmt_key(key: &str) -> String {
         .collect()
 }
 
-fn logfmt_value(value: &str) -> String {
+/// A value as `key=value` shows it (logfmt, the table's fields): bare when it can be,
+/// else quoted. JSON's escapes cover C0; C1 and bidi controls are written out too.
+pub fn logfmt_value(value: &str) -> String {
     if !value.is_empty()
         && !value
             .chars()
-            .any(|c| c.is_whitespace() || c == '=' || c == '"' || c.is_control())
+            .any(|c| c.is_whitespace() || c == '=' || c == '"' || crate::visible::hidden(c))
     {
         return value.to_string();
     }
-    // JSON's escapes cover C0; C1 and bidi controls are written out too.
     visible(&serde_json::to_string(value).unwrap_or_default()).into_owned()
 }
 

@@ -152,24 +152,13 @@ fn fields_text(event: &LogEvent) -> String {
     let mut parts = Vec::new();
     flatten_fields(&event.fields, |key, value| {
         let value = match value {
-            FieldValue::Text(s) => quoted(s),
+            FieldValue::Text(s) => super::output::logfmt_value(s),
             FieldValue::Number(n) => format_number(n),
             FieldValue::Bool(b) => b.to_string(),
         };
         parts.push(format!("{}={value}", visible(key)));
     });
     parts.join(" ")
-}
-
-fn quoted(value: &str) -> String {
-    if !value.is_empty()
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c == '=' || c == '"' || crate::visible::hidden(c))
-    {
-        return value.to_string();
-    }
-    visible(&serde_json::to_string(value).unwrap_or_default()).into_owned()
 }
 
 /// Pieces cut to `width` columns in all, the cut marked with `…`.
