@@ -117,6 +117,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--no-file-path', '--no-file-path', [CompletionResultType]::ParameterName, 'Leave out the field `log.file.path` that each event read from a file carries otherwise (events shipped again from an export keep what they had)')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading as the files grow, across rotation (rename and create, or copytruncate). Into the embedded store the positions are committed with the events (exactly once); into other sinks a checkpoint file remembers what they confirmed')
             [CompletionResult]::new('--kafka-tls', '--kafka-tls', [CompletionResultType]::ParameterName, 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)')
             [CompletionResult]::new('--create-topic', '--create-topic', [CompletionResultType]::ParameterName, 'Create the topic if it does not exist')

@@ -1414,7 +1414,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ship)
-            opts="-h --service --host --field --multiline --follow --checkpoint --poll --to --format --time-format --timezone --commit-interval --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --service --host --field --multiline --no-file-path --follow --checkpoint --poll --to --format --time-format --timezone --commit-interval --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

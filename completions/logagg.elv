@@ -112,6 +112,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-file-path 'Leave out the field `log.file.path` that each event read from a file carries otherwise (events shipped again from an export keep what they had)'
             cand --follow 'Keep reading as the files grow, across rotation (rename and create, or copytruncate). Into the embedded store the positions are committed with the events (exactly once); into other sinks a checkpoint file remembers what they confirmed'
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
             cand --create-topic 'Create the topic if it does not exist'

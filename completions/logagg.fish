@@ -133,6 +133,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l profile -d 'Profi
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l no-file-path -d 'Leave out the field `log.file.path` that each event read from a file carries otherwise (events shipped again from an export keep what they had)'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep reading as the files grow, across rotation (rename and create, or copytruncate). Into the embedded store the positions are committed with the events (exactly once); into other sinks a checkpoint file remembers what they confirmed'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'

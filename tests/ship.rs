@@ -189,9 +189,15 @@ fn json_lines_are_stored_as_they_are_printed() {
     };
     let (printed, stored) = (sorted(&printed), sorted(&stored));
     assert_eq!(printed.len(), 40000 + 6 + odd.len());
-    assert!(printed
-        .iter()
-        .any(|l| l.contains(r#""fields":{"a":{"b":[1,2]},"c":"d"}"#)));
+    // Each event says which file it came from, after the line's own fields.
+    let path_member = format!(r#""log.file.path":"{}""#, file.display());
+    assert!(
+        printed.iter().all(|l| l.contains(&path_member)),
+        "{printed:?}"
+    );
+    assert!(printed.iter().any(|l| l.contains(&format!(
+        r#""fields":{{"a":{{"b":[1,2]}},"c":"d",{path_member}}}"#
+    ))));
     assert_eq!(printed, stored);
 }
 
@@ -670,4 +676,142 @@ fn entries_span_lines_without_a_setting_and_every_time_says_where_it_came_from()
     let err = common::error_of(logagg(dir.path()).args(["ship".as_ref(), binary.as_os_str()]));
     assert!(err.contains("core.bin") && err.contains("binary"), "{err}");
     assert_eq!(events(dir.path(), "*").len(), 7);
+}
+
+/// Each event says which file it was read from (`log.file.path`), whichever sink takes it,
+/// and one OpenTelemetry export request per line gives one event per log record, stored
+/// once however often the file is shipped.
+#[test]
+fn every_event_names_its_file_and_an_opentelemetry_export_gives_one_event_per_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.log");
+    let worker = dir.path().join("worker.log");
+    let otel = dir.path().join("otel.jsonl");
+    write(
+        &app,
+        "2026-12-07 08:00:00,001 INFO [main] App: started\n\
+         2026-12-07 08:00:01,002 ERROR [main] App: boom\n\tat x.Y.z(Y.java:1)\n",
+    );
+    write(
+        &worker,
+        "{\"time\":\"2026-12-07T08:00:02Z\",\"level\":\"warn\",\"msg\":\"slow\",\"fields\":{\"ms\":900}}\n\
+         {\"time\":\"2026-12-07T08:00:03Z\",\"level\":\"info\",\"msg\":\"from elsewhere\",\"fields\":{\"log.file.path\":\"/orig/x.log\"}}\n",
+    );
+    // Two export requests as the collector's file exporter writes them: the first with two
+    // records of one resource, the second with a record and one without a time.
+    let record = |nanos: &str, severity: u32, body: &str| {
+        format!(
+            r#"{{"timeUnixNano":"{nanos}","severityNumber":{severity},"body":{{"stringValue":"{body}"}},"attributes":[{{"key":"http.status_code","value":{{"intValue":"503"}}}}],"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"}}"#
+        )
+    };
+    let request = |service: &str, records: &[String]| {
+        format!(
+            r#"{{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{service}"}}}}]}},"scopeLogs":[{{"scope":{{"name":"shop"}},"logRecords":[{}]}}]}}]}}"#,
+            records.join(",")
+        )
+    };
+    write(
+        &otel,
+        &format!(
+            "{}\n{}\n",
+            request(
+                "checkout",
+                &[
+                    record("1765094404000000000", 17, "payment declined"),
+                    record("1765094405500000000", 9, "retrying"),
+                ]
+            ),
+            request(
+                "cart",
+                &[
+                    record("1765094406000000000", 13, "cart slow"),
+                    r#"{"severityText":"DEBUG","body":{"stringValue":"no time"}}"#.to_owned()
+                ]
+            ),
+        ),
+    );
+    let files = [&app, &worker, &otel];
+    for _ in 0..2 {
+        let mut ship = logagg(dir.path());
+        ship.arg("ship").args(files);
+        stdout_of(&mut ship);
+    }
+    let stored = events(dir.path(), "*");
+    assert_eq!(stored.len(), 2 + 2 + 4, "{stored:#?}");
+    let path_of = |e: &Value| e["fields"]["log.file.path"].as_str().unwrap().to_owned();
+    let count = |path: &Path| {
+        stored
+            .iter()
+            .filter(|e| path_of(e) == path.to_str().unwrap())
+            .count()
+    };
+    assert_eq!((count(&app), count(&worker), count(&otel)), (2, 1, 4));
+    assert!(
+        stored.iter().any(|e| path_of(e) == "/orig/x.log"),
+        "a line's own file is kept"
+    );
+    let by_file = stdout_of(logagg(dir.path()).args(["query", "--count-by", "log.file.path"]));
+    assert!(
+        by_file.contains(&format!(
+            r#"{{"count":4,"log.file.path":"{}"}}"#,
+            otel.display()
+        )),
+        "{by_file}"
+    );
+    let query = format!("log.file.path:\"{}\"", app.display());
+    assert_eq!(events(dir.path(), &query).len(), 2);
+
+    let otel_events = events(dir.path(), &format!("log.file.path:\"{}\"", otel.display()));
+    let summary: Vec<(String, String, String, String)> = otel_events
+        .iter()
+        .map(|e| {
+            (
+                e["@timestamp"].as_str().unwrap().to_owned(),
+                e["level"].as_str().unwrap().to_owned(),
+                e["service"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let no_time = summary.iter().find(|s| s.3 == "no time").unwrap().0.clone();
+    let want = [
+        (
+            "2025-12-07T08:00:04.000Z",
+            "error",
+            "checkout",
+            "payment declined",
+        ),
+        ("2025-12-07T08:00:05.500Z", "info", "checkout", "retrying"),
+        ("2025-12-07T08:00:06.000Z", "warn", "cart", "cart slow"),
+    ];
+    for (at, level, service, message) in want {
+        assert!(
+            summary.contains(&(at.into(), level.into(), service.into(), message.into())),
+            "{summary:?}"
+        );
+    }
+    let declined = otel_events
+        .iter()
+        .find(|e| e["message"] == "payment declined")
+        .unwrap();
+    assert_eq!(declined["trace_id"], "5b8efff798038103d269b633813fc60c");
+    assert_eq!(declined["fields"]["http.status_code"], 503);
+    assert_eq!(declined["fields"]["span.id"], "eee19b7ec3c1b174");
+    // A record without a time takes the shipping time and says so.
+    let flagged = events(dir.path(), "time_from:received");
+    assert_eq!(flagged.len(), 1, "{flagged:#?}");
+    assert_eq!(flagged[0]["@timestamp"], no_time.as_str());
+    assert_eq!(flagged[0]["level"], "debug");
+
+    // Printed, the events carry the same path.
+    let printed = stdout_of(
+        logagg(dir.path())
+            .arg("ship")
+            .arg(&otel)
+            .args(["--to", "stdout"]),
+    );
+    assert_eq!(printed.lines().count(), 4);
+    assert!(printed
+        .lines()
+        .all(|l| l.contains(&format!(r#""log.file.path":"{}""#, otel.display()))));
 }

@@ -321,6 +321,10 @@ pub struct ShipArgs {
     /// entry before them
     #[arg(long, value_name = "REGEX")]
     pub multiline: Option<String>,
+    /// Leave out the field `log.file.path` that each event read from a file carries
+    /// otherwise (events shipped again from an export keep what they had)
+    #[arg(long)]
+    pub no_file_path: bool,
     /// Keep reading as the files grow, across rotation (rename and create, or
     /// copytruncate). Into the embedded store the positions are committed with the events
     /// (exactly once); into other sinks a checkpoint file remembers what they confirmed

@@ -53,8 +53,10 @@ fn decoding(args: &ShipArgs) -> Result<Decoding> {
         host: args.host.clone().or_else(crate::event::this_host),
         extra: parse_fields(&args.fields)?,
         multiline,
+        file_paths: !args.no_file_path,
         // The pipeline asks for it when the sink reads `fields` itself.
         fields_text_to_sink: false,
+        file_path_to_sink: false,
     })
 }
 

@@ -4,8 +4,10 @@ mod canonical;
 mod canonical_scan;
 mod decode;
 mod fields;
+mod file_path;
 mod json;
 mod level;
+pub mod otel;
 mod string_marks;
 mod time_from;
 mod timestamp;
@@ -15,6 +17,7 @@ pub use decode::{decode_line, decode_line_into, infer_level, leading_level, Deco
 pub use fields::{
     fields_sketch, fields_sketch_of, flatten_fields, key_sketch, sketch_from_keys, FieldValue,
 };
+pub use file_path::{FilePathField, FILE_PATH_KEY};
 pub use json::{write_key, write_str, EventWriter};
 pub use level::{Level, UnknownLevel};
 pub use string_marks::StringMarks;

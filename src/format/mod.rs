@@ -243,6 +243,19 @@ impl LineDecoder {
         self.field_maps.take_text(into);
     }
 
+    /// The events of a line that holds many (an OpenTelemetry export request), in order;
+    /// `None` for a line of one event (the usual: read it with `decode_into`).
+    pub fn decode_many(&mut self, line: &[u8], received_at: Timestamp) -> Option<Vec<LogEvent>> {
+        let line = trim_line_end(line);
+        if !crate::event::otel::is_export(line) {
+            return None;
+        }
+        self.context.received_at = received_at;
+        let events = crate::event::otel::events(line, &self.context)?;
+        self.field_maps.forget_text();
+        Some(events)
+    }
+
     /// `decode` into an event that may hold an earlier one: its strings keep their room.
     pub fn decode_into(&mut self, line: &[u8], received_at: Timestamp, event: &mut LogEvent) {
         let line = trim_line_end(line);

@@ -101,6 +101,7 @@ impl MessageIntake {
             skipped: oversize,
             original,
             fields_text,
+            file: None,
         })
     }
 

@@ -76,6 +76,9 @@ pub fn run(
     if sink.reads_fields_text() && options.filter.is_none() {
         source.leave_fields_text();
     }
+    if sink.keeps_file_paths() && options.filter.is_none() {
+        source.leave_file_paths();
+    }
     source.resume(sink.stored_positions())?;
     let bar = if options.hidden || sink.writes_to_terminal() {
         indicatif::ProgressBar::hidden()
@@ -309,6 +312,7 @@ mod tests {
                     skipped: false,
                     original: None,
                     fields_text: String::new(),
+                    file: None,
                 });
                 self.pulled += 1;
             }

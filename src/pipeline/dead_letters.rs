@@ -98,6 +98,7 @@ mod tests {
             skipped: false,
             original: None,
             fields_text: String::new(),
+            file: None,
         };
         letters.put(&record, "mapping \"conflict\"").unwrap();
         assert!(!path.exists(), "nothing is written before settle");

@@ -40,6 +40,9 @@ pub struct Record {
     /// it itself (`Sink::reads_fields_text`); `event.fields` is then empty. Empty when the
     /// fields are in the event.
     pub fields_text: String,
+    /// The file the event was read from, left for a sink that stores it itself
+    /// (`Sink::keeps_file_paths`); otherwise a file's path is in the event's fields.
+    pub file: Option<Arc<crate::event::FilePathField>>,
 }
 
 /// A message's own bytes and key, as its source received them.
@@ -132,6 +135,9 @@ pub trait Source {
     /// Asked before `resume` when the sink reads `fields` objects itself: a source that
     /// can may then leave them as their lines wrote them (`Record::fields_text`).
     fn leave_fields_text(&mut self) {}
+    /// Asked before `resume` when the sink stores `Record::file` itself: a source that
+    /// reads files may then leave the path out of each event.
+    fn leave_file_paths(&mut self) {}
     /// Lines that no format matched (kept, flagged), for the summary.
     fn unmatched(&self) -> u64 {
         0
@@ -175,6 +181,11 @@ pub trait Sink {
     /// the `fields` of its events unread (the store reads them on its sealing thread, off
     /// the thread that decodes).
     fn reads_fields_text(&self) -> bool {
+        false
+    }
+    /// Whether the sink stores `Record::file` itself, so that the source may leave a
+    /// file's path out of each event's fields (the store keeps it once per block).
+    fn keeps_file_paths(&self) -> bool {
         false
     }
     /// Whether events go to the terminal (standard output), so no progress bar may share it.

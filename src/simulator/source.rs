@@ -149,6 +149,7 @@ impl Source for SimulatorSource {
                     skipped: false,
                     original: None,
                     fields_text: String::new(),
+                    file: None,
                 },
             };
             self.event.fill(&mut record.event);

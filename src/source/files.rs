@@ -234,6 +234,10 @@ impl Source for FileSource {
         self.decoding.fields_text_to_sink = true;
     }
 
+    fn leave_file_paths(&mut self) {
+        self.decoding.file_path_to_sink = true;
+    }
+
     fn describe(&self) -> String {
         match self.files.len() {
             0 => "standard input".into(),

@@ -3,7 +3,7 @@
 //! joiner, and the byte offsets that become positions.
 
 use super::{Entries, EntryStart, FileIdentity, FilePosition, FollowedFile};
-use crate::event::Timestamp;
+use crate::event::{FilePathField, LogEvent, Timestamp, FILE_PATH_KEY};
 use crate::format::{self, Clock, LineDecoder};
 use crate::pipeline::Record;
 use serde_json::{Map, Value};
@@ -26,10 +26,15 @@ pub struct Decoding {
     /// `--field` context added to every event.
     pub extra: Map<String, Value>,
     pub multiline: Option<regex::bytes::Regex>,
+    /// Whether each event read from a file names it (`log.file.path`).
+    pub file_paths: bool,
     /// Whether a JSON line's `fields` object is left as text in its record, for a sink
     /// that reads it itself (see `Sink::reads_fields_text`). Not with `extra` context,
     /// which is added to the event's fields.
     pub fields_text_to_sink: bool,
+    /// Whether a file's path is left in each record (`Record::file`) for a sink that
+    /// stores it itself, instead of added to the event's fields.
+    pub file_path_to_sink: bool,
 }
 
 impl Decoding {
@@ -106,6 +111,8 @@ struct Recorder {
     entries: Entries,
     /// Stream of the file being read (its path and identity), or of this run's stdin.
     stream: Arc<str>,
+    /// The file's path, for each event (none for standard input).
+    file: Option<Arc<FilePathField>>,
     /// The file's identity and truncation count the stream names.
     identity: Option<(FileIdentity, u32)>,
     reference: Timestamp,
@@ -240,6 +247,15 @@ impl Lane {
         if skip_to > 0 {
             std::io::copy(&mut (&mut reader).take(skip_to), &mut std::io::sink())?;
         }
+        let recorder = Recorder::new(
+            decoder,
+            decoding,
+            stream,
+            path.as_deref(),
+            identity,
+            reference,
+            skip_to,
+        );
         Ok(Lane::new(
             path,
             Input::Once {
@@ -248,7 +264,7 @@ impl Lane {
                 partial: Vec::new(),
                 ended: false,
             },
-            Recorder::new(decoder, decoding, stream, identity, reference, skip_to),
+            recorder,
         ))
     }
 
@@ -263,18 +279,16 @@ impl Lane {
             || file_stream_prefix(&path),
             |(id, truncations)| file_stream(&path, id, truncations),
         );
-        Lane::new(
-            Some(path),
-            Input::Followed(file),
-            Recorder::new(
-                decoder,
-                decoding,
-                stream,
-                identity,
-                reference,
-                last_line_end,
-            ),
-        )
+        let recorder = Recorder::new(
+            decoder,
+            decoding,
+            stream,
+            Some(&path),
+            identity,
+            reference,
+            last_line_end,
+        );
+        Lane::new(Some(path), Input::Followed(file), recorder)
     }
 
     fn new(path: Option<PathBuf>, input: Input, records: Recorder) -> Lane {
@@ -472,6 +486,7 @@ impl Recorder {
         decoder: Option<LineDecoder>,
         decoding: &Decoding,
         stream: String,
+        path: Option<&Path>,
         identity: Option<(FileIdentity, u32)>,
         reference: Timestamp,
         start: u64,
@@ -481,6 +496,9 @@ impl Recorder {
             decoder,
             entries: Entries::new(entry_start),
             stream: stream.into(),
+            file: path
+                .filter(|_| decoding.file_paths)
+                .map(|p| Arc::new(FilePathField::of(p))),
             identity,
             reference,
             last_line_end: start,
@@ -548,7 +566,7 @@ impl Recorder {
         &mut self,
         entry: &[u8],
         decoding: &Decoding,
-    ) -> (&mut LineDecoder, &Arc<str>) {
+    ) -> (&mut LineDecoder, Origin<'_>) {
         let decoder = match &mut self.decoder {
             Some(decoder) => decoder,
             empty @ None => {
@@ -558,30 +576,44 @@ impl Recorder {
                 empty.insert(decoder)
             }
         };
-        (decoder, &self.stream)
+        let origin = Origin {
+            stream: &self.stream,
+            file: self.file.as_ref(),
+        };
+        (decoder, origin)
     }
+}
+
+/// Where an entry was read: its stream, and the file's path when it came from a file.
+struct Origin<'a> {
+    stream: &'a Arc<str>,
+    file: Option<&'a Arc<FilePathField>>,
 }
 
 fn emit(
     decoder: &mut LineDecoder,
-    stream: &Arc<str>,
+    origin: Origin<'_>,
     entry: &[u8],
     end: u64,
     decoding: &Decoding,
     out: &mut Out,
     received_at: Timestamp,
 ) {
+    if let Some(events) = decoder.decode_many(entry, received_at) {
+        return emit_many(events, origin, end, entry.len(), decoding, out);
+    }
     // The record goes into the batch first and is filled where it lies: building it on
     // the stack and moving it in cost more than decoding a short line (the move read back
     // the flag byte just written, which stalls).
     let spare = out.spares.pop().unwrap_or_else(|| Record {
         event: Box::default(),
-        stream: stream.clone(),
+        stream: origin.stream.clone(),
         offset: 0,
         bytes: 0,
         skipped: false,
         original: None,
         fields_text: String::new(),
+        file: None,
     });
     out.records.push(spare);
     let Some(record) = out.records.last_mut() else {
@@ -596,14 +628,73 @@ fn emit(
             .entry(key.clone())
             .or_insert_with(|| value.clone());
     }
-    if !Arc::ptr_eq(&record.stream, stream) {
-        record.stream = stream.clone();
+    match origin.file {
+        Some(file) if decoding.file_path_to_sink => {
+            let own = if record.fields_text.is_empty() {
+                record.event.fields.contains_key(FILE_PATH_KEY)
+            } else {
+                FilePathField::named_in_text(&record.fields_text)
+            };
+            if own {
+                record.file = None;
+            } else if !record.file.as_ref().is_some_and(|f| Arc::ptr_eq(f, file)) {
+                record.file = Some(file.clone());
+            }
+        }
+        Some(file) => {
+            record.file = None;
+            if record.fields_text.is_empty() {
+                file.add_to(&mut record.event.fields);
+            } else {
+                file.add_to_text(&mut record.fields_text);
+            }
+        }
+        None => record.file = None,
+    }
+    if !Arc::ptr_eq(&record.stream, origin.stream) {
+        record.stream = origin.stream.clone();
     }
     // The entry's last byte: resuming after it starts at the next entry.
     record.offset = end.saturating_sub(1);
     record.bytes = entry.len();
     record.skipped = false;
     record.original = None;
+}
+
+/// The events of one entry that holds many: each its own record, at offsets that count
+/// back from the entry's last byte, so each has its own position (and Elasticsearch id)
+/// and the last is where a resume starts after. A source's pull hands all of them to the
+/// sink together, so a commit never holds some of them without the others.
+fn emit_many(
+    events: Vec<LogEvent>,
+    origin: Origin<'_>,
+    end: u64,
+    bytes: usize,
+    decoding: &Decoding,
+    out: &mut Out,
+) {
+    let count = events.len() as u64;
+    let last = end.saturating_sub(1);
+    // An export request is far longer than its number of records (each record is tens of
+    // bytes of JSON), so the offsets stay inside the entry.
+    let first = last.saturating_sub(count.saturating_sub(1));
+    let kept_by_sink = decoding.file_path_to_sink;
+    for (i, mut event) in events.into_iter().enumerate() {
+        let own = event.fields.contains_key(FILE_PATH_KEY);
+        if let (Some(file), false) = (origin.file, kept_by_sink) {
+            file.add_to(&mut event.fields);
+        }
+        out.records.push(Record {
+            event: Box::new(event),
+            stream: origin.stream.clone(),
+            offset: first + i as u64,
+            bytes: bytes / count.max(1) as usize,
+            skipped: false,
+            original: None,
+            fields_text: String::new(),
+            file: origin.file.filter(|_| kept_by_sink && !own).cloned(),
+        });
+    }
 }
 
 pub fn without_line_break(line: &[u8]) -> &[u8] {

@@ -50,6 +50,10 @@ impl Sink for EmbeddedSink {
         self.store.reads_fields_text()
     }
 
+    fn keeps_file_paths(&self) -> bool {
+        true
+    }
+
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         // The store copies each event into its columns: the records go back to the source
         // to be filled again.
@@ -62,7 +66,12 @@ impl Sink for EmbeddedSink {
                 continue;
             }
             self.store
-                .append_with_fields_text(&record.event, &record.fields_text, position.as_ref())
+                .append_with_fields_text(
+                    &record.event,
+                    &record.fields_text,
+                    record.file.as_deref(),
+                    position.as_ref(),
+                )
                 .map_err(|e| {
                     anyhow::anyhow!("cannot write to the store at {}: {e}", self.dir.display())
                 })?;

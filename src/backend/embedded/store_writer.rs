@@ -8,7 +8,7 @@ use super::error::{Context, Result};
 use super::layout::{check_unmarked, format_of, has_index, write_marker, COLUMNS_FORMAT};
 use super::lock::WriterLock;
 use super::writer::{Committed, IndexedWriter};
-use crate::event::{LogEvent, Position, Timestamp};
+use crate::event::{FilePathField, LogEvent, Position, Timestamp};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -120,7 +120,7 @@ impl StoreWriter {
     /// Adds an event; it becomes visible and durable at the next commit, with its stream's
     /// position when it has one worth keeping.
     pub fn append(&mut self, event: &LogEvent, position: Option<&Position>) -> Result<()> {
-        self.append_with_fields_text(event, "", position)
+        self.append_with_fields_text(event, "", None, position)
     }
 
     /// Whether `append_with_fields_text` keeps a `fields` object as text until its block
@@ -130,21 +130,31 @@ impl StoreWriter {
     }
 
     /// `append` of an event whose `fields` are the object `fields_text` when that is not
-    /// empty (`event.fields` is then unread).
+    /// empty (`event.fields` is then unread), read from the file `file` when given (kept
+    /// as its `log.file.path` field).
     pub fn append_with_fields_text(
         &mut self,
         event: &LogEvent,
         fields_text: &str,
+        file: Option<&FilePathField>,
         position: Option<&Position>,
     ) -> Result<()> {
         match &mut self.engine {
             Writing::Columns { writer, .. } => {
-                writer.append_with_fields_text(event, fields_text, position)
+                let file_path = file.map_or("", FilePathField::path);
+                writer.append_with_fields_text(event, fields_text, file_path, position)
             }
-            Writing::Indexed(w) if fields_text.is_empty() => w.append(event, position),
+            Writing::Indexed(w) if fields_text.is_empty() && file.is_none() => {
+                w.append(event, position)
+            }
             Writing::Indexed(w) => {
                 let mut whole = event.clone();
-                whole.fields = fields_of_text(fields_text);
+                if !fields_text.is_empty() {
+                    whole.fields = fields_of_text(fields_text);
+                }
+                if let Some(file) = file {
+                    file.add_to(&mut whole.fields);
+                }
                 w.append(&whole, position)
             }
         }

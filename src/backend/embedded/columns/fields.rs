@@ -295,6 +295,85 @@ impl FieldColumns {
     }
 }
 
+/// The column of a key whose values are the texts of `runs` (first row, length, text; in
+/// increasing row order), in the `RUNS` layout, with its summary.
+pub fn text_runs_column<'a>(
+    key: &str,
+    runs: impl Iterator<Item = (usize, usize, &'a str)>,
+) -> (KeyStats, Vec<u8>) {
+    let mut stats = KeyStats {
+        key: key.to_owned(),
+        holders: 0,
+        min: f64::INFINITY,
+        max: f64::NEG_INFINITY,
+    };
+    let mut column = vec![RUNS];
+    let mut end = 0;
+    for (start, len, text) in runs {
+        stats.holders += len as u64;
+        varint::put(&mut column, (start - end) as u64);
+        varint::put(&mut column, len as u64);
+        put_string(&mut column, text);
+        end = start + len;
+    }
+    (stats, column)
+}
+
+/// The column of a key whose values are the texts of `rows` (in increasing row order),
+/// laid out as `push` lays out string values, with its summary; merged, row by row, with
+/// `own`, the column the events' own fields made of that key (on other rows). `None` when
+/// `own` is not in the `GENERAL` layout (every value an integer: not a text key).
+pub fn text_column<'a>(
+    key: &str,
+    rows: impl Iterator<Item = (usize, &'a str)>,
+    own: Option<&[u8]>,
+) -> Option<(KeyStats, Vec<u8>)> {
+    let mut owned = Vec::new();
+    if let Some(own) = own {
+        let (&layout, body) = own.split_first()?;
+        if layout != GENERAL {
+            return None;
+        }
+        let mut reader = Reader::new(body);
+        let mut row = 0usize;
+        while !reader.is_empty() {
+            row += usize::try_from(reader.get()?).ok()?;
+            owned.push((row, get_value(&mut reader)?));
+        }
+    }
+    let mut stats = KeyStats {
+        key: key.to_owned(),
+        holders: (owned.len() as u64),
+        min: f64::INFINITY,
+        max: f64::NEG_INFINITY,
+    };
+    // Numbers inside the events' own values still bound range queries.
+    for (_, value) in &owned {
+        widen(&mut stats, value);
+    }
+    let mut column = vec![GENERAL];
+    let mut last_row = 0;
+    let mut put_row = |column: &mut Vec<u8>, row: usize| {
+        varint::put(column, (row - last_row) as u64);
+        last_row = row;
+    };
+    let mut owned = owned.into_iter().peekable();
+    for (row, text) in rows {
+        while let Some((own_row, value)) = owned.next_if(|(r, _)| *r < row) {
+            put_row(&mut column, own_row);
+            put_value(&mut column, &value);
+        }
+        stats.holders += 1;
+        put_row(&mut column, row);
+        put_string(&mut column, text);
+    }
+    for (own_row, value) in owned {
+        put_row(&mut column, own_row);
+        put_value(&mut column, &value);
+    }
+    Some((stats, column))
+}
+
 /// A key's column starts with its layout: each holder's row and tagged value in turn
 /// (`GENERAL`), or, when most events hold the key and every value is an integer (latencies,
 /// statuses, sizes), a bitmap of the rows that hold it and the values packed in as few bits
@@ -302,6 +381,10 @@ impl FieldColumns {
 /// and unpacks it without parsing.
 const GENERAL: u8 = 0;
 const INTEGERS: u8 = 1;
+/// Runs of rows that hold one value: each run's first row (as the gap from the end of
+/// the run before), its length and its tagged value. A value that stays the same over a
+/// block's rows (the file its events were read from) costs a few bytes, not a copy per row.
+const RUNS: u8 = 2;
 /// Widths above this do not fit one unaligned 8-byte read.
 const MAX_PACKED_BITS: u32 = 56;
 
@@ -493,6 +576,17 @@ pub fn decode_key(
         });
         return inside.then_some(());
     }
+    if layout == RUNS {
+        return each_run(column, key.holders, slots.len(), |rows, r| {
+            let value = get_value(r)?;
+            for row in rows {
+                if let Some(event) = built(events, slots, row) {
+                    event.fields.insert(key.key.clone(), value.clone());
+                }
+            }
+            Some(())
+        });
+    }
     if layout != GENERAL {
         return None;
     }
@@ -509,6 +603,28 @@ pub fn decode_key(
         }
         Some(())
     })
+}
+
+/// Walks a `RUNS` column of a block of `events`: `read` gets each run's rows and the
+/// reader at its value, which it must read or pass over.
+fn each_run(
+    column: &[u8],
+    holders: u64,
+    events: usize,
+    mut read: impl FnMut(std::ops::Range<usize>, &mut Reader<'_>) -> Option<()>,
+) -> Option<()> {
+    let mut r = Reader::new(column);
+    let (mut end, mut held) = (0usize, 0u64);
+    while !r.is_empty() {
+        let start = end.checked_add(r.get_len()?)?;
+        end = start.checked_add(r.get_len()?)?;
+        if end > events {
+            return None;
+        }
+        held += (end - start) as u64;
+        read(start..end, &mut r)?;
+    }
+    (held == holders).then_some(())
 }
 
 /// Walks a `GENERAL` column: `read` gets each holder's row and the reader at its value,
@@ -552,10 +668,25 @@ pub fn visit_cells(
         packed.each(|row, value| visit(row, Cell::Number(value as f64)));
         return Some(());
     }
+    if layout == RUNS {
+        return each_run(column, key.holders, events, |rows, r| {
+            let cell = cell_of(r)?;
+            rows.for_each(|row| visit(row, cell));
+            Some(())
+        });
+    }
     if layout != GENERAL {
         return None;
     }
     each_general(column, key.holders, |row, r| {
+        visit(row, cell_of(r)?);
+        Some(())
+    })
+}
+
+/// The cell of the tagged value `r` is at, passing over the value.
+fn cell_of(r: &mut Reader<'_>) -> Option<Cell> {
+    {
         let cell = match r.byte()? {
             NULL => Cell::Null,
             FALSE | TRUE => Cell::Scalar,
@@ -575,9 +706,8 @@ pub fn visit_cells(
             }
             _ => return None,
         };
-        visit(row, cell);
-        Some(())
-    })
+        Some(cell)
+    }
 }
 
 fn skip_value(reader: &mut Reader<'_>) -> Option<()> {

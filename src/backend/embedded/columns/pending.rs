@@ -8,7 +8,7 @@ use super::block::{self, BlockError, MAGIC, MAX_EVENTS};
 use super::bloom::WordBloom;
 use super::fields::{self, FieldColumns};
 use super::varint::{self, put_text};
-use crate::event::{read_fields_text, FieldMaps, LogEvent, StringMarks, Timestamp};
+use crate::event::{read_fields_text, FieldMaps, LogEvent, StringMarks, Timestamp, FILE_PATH_KEY};
 use crate::short_text::equal;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -25,6 +25,8 @@ pub struct PendingBlock {
     flags: Vec<u8>,
     services: Dictionary,
     hosts: Dictionary,
+    /// The file each event was read from (empty: none, or given in its fields).
+    files: Dictionary,
     /// The messages one after another; `message_ends` says where each one stops.
     text: String,
     message_ends: Vec<usize>,
@@ -59,12 +61,20 @@ impl PendingBlock {
 
     /// Appends `event`, numbered `seq` in the store.
     pub fn push(&mut self, event: &LogEvent, seq: u64) {
-        self.push_with_fields_text(event, "", seq);
+        self.push_with_fields_text(event, "", "", seq);
     }
 
     /// Appends `event`, whose `fields` are the object `fields_text` when that is not empty
-    /// (a line's own, checked by the reader that left it; `event.fields` is then unread).
-    pub fn push_with_fields_text(&mut self, event: &LogEvent, fields_text: &str, seq: u64) {
+    /// (a line's own, checked by the reader that left it; `event.fields` is then unread),
+    /// read from the file `file_path` when that is not empty (stored as the field
+    /// `log.file.path`, once per block while it stays the same).
+    pub fn push_with_fields_text(
+        &mut self,
+        event: &LogEvent,
+        fields_text: &str,
+        file_path: &str,
+        seq: u64,
+    ) {
         let row = self.seqs.len();
         self.seqs.push(seq);
         self.times.push(event.timestamp.0);
@@ -74,6 +84,7 @@ impl PendingBlock {
         self.flags.push(flags_of(event));
         self.services.push(&event.service);
         self.hosts.push(&event.host);
+        self.files.push(file_path);
         self.text.push_str(&event.message);
         self.message_ends.push(self.text.len());
         if let Some(id) = &event.trace_id {
@@ -120,6 +131,7 @@ impl PendingBlock {
         self.flags.clear();
         self.services.clear();
         self.hosts.clear();
+        self.files.clear();
         self.text.clear();
         self.message_ends.clear();
         self.trace_ids.clear();
@@ -217,8 +229,42 @@ impl PendingBlock {
         })
     }
 
-    /// The block, its fields' columns being `keys`.
+    /// The block, its fields' columns being `keys` and, when its events were read from
+    /// files, the files' column.
     fn encode_keys(
+        &self,
+        block: &mut Vec<u8>,
+        keys: &[KeyColumnRef<'_>],
+    ) -> Result<(), BlockError> {
+        if self.files.holds_only_empty() {
+            return self.encode_all_keys(block, keys);
+        }
+        // Events whose own fields name a file kept that name (they have no path here):
+        // theirs and the paths of the others make one column of the key.
+        let own = keys
+            .iter()
+            .position(|(stats, _)| stats.key == FILE_PATH_KEY);
+        let made = match own {
+            None => Some(fields::text_runs_column(FILE_PATH_KEY, self.files.runs())),
+            Some(i) => fields::text_column(
+                FILE_PATH_KEY,
+                self.files.non_empty_rows(),
+                Some(keys[i].1.as_ref()),
+            ),
+        };
+        let Some((stats, column)) = made else {
+            return self.encode_all_keys(block, keys);
+        };
+        let mut with_file: Vec<KeyColumnRef<'_>> = keys.to_vec();
+        let merged = (&stats, std::borrow::Cow::Borrowed(column.as_slice()));
+        match own {
+            Some(i) => with_file[i] = merged,
+            None => with_file.push(merged),
+        }
+        self.encode_all_keys(block, &with_file)
+    }
+
+    fn encode_all_keys(
         &self,
         block: &mut Vec<u8>,
         keys: &[KeyColumnRef<'_>],
@@ -382,6 +428,40 @@ impl Dictionary {
         self.distinct.clear();
         self.indices.clear();
         self.rows = 0;
+    }
+
+    /// Each row that holds a value other than the empty one, with it, in row order.
+    fn non_empty_rows(&self) -> impl Iterator<Item = (usize, &str)> {
+        let value = |index: u32| self.distinct[index as usize].as_str();
+        let indexed = self.distinct.len() > 1;
+        (0..self.rows)
+            .map(move |row| {
+                let index = if indexed { self.indices[row] } else { 0 };
+                (row, value(index))
+            })
+            .filter(|(_, text)| !text.is_empty())
+    }
+
+    /// The runs of rows that hold one value other than the empty one: first row, length,
+    /// value.
+    fn runs(&self) -> impl Iterator<Item = (usize, usize, &str)> {
+        let mut runs: Vec<(usize, usize, &str)> = Vec::new();
+        if self.distinct.len() == 1 {
+            runs.push((0, self.rows, self.first()));
+        } else {
+            for (row, &index) in self.indices.iter().enumerate() {
+                let value = self.distinct[index as usize].as_str();
+                match runs.last_mut() {
+                    Some((start, len, last)) if *last == value && *start + *len == row => *len += 1,
+                    _ => runs.push((row, 1, value)),
+                }
+            }
+        }
+        runs.into_iter().filter(|(_, _, value)| !value.is_empty())
+    }
+
+    fn holds_only_empty(&self) -> bool {
+        self.distinct.iter().all(String::is_empty)
     }
 
     fn first(&self) -> &str {

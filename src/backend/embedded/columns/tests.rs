@@ -112,7 +112,7 @@ proptest! {
             if text {
                 let written = serde_json::to_string(&event.fields).unwrap();
                 let unread = LogEvent { fields: serde_json::Map::new(), ..event.clone() };
-                mixed.push_with_fields_text(&unread, &written, seq);
+                mixed.push_with_fields_text(&unread, &written, "", seq);
             } else {
                 mixed.push(event, seq);
             }
@@ -188,11 +188,44 @@ proptest! {
         let mut from_text = super::pending::PendingBlock::default();
         let unread = LogEvent { fields: serde_json::Map::new(), ..template.clone() };
         for (text, &seq) in texts.iter().zip(&seqs) {
-            from_text.push_with_fields_text(&unread, text, seq);
+            from_text.push_with_fields_text(&unread, text, "", seq);
         }
         let block = from_text.encode().unwrap();
         prop_assert_eq!(&block, &expected.encode().unwrap());
         prop_assert_eq!(block::decode(&block).unwrap(), events);
+    }
+}
+
+proptest! {
+    /// The file each event was read from, given beside the event (runs of one file, no
+    /// file, and events naming a file of their own in their fields), comes back as each
+    /// event's `log.file.path`, and the store's decisions on it agree with the predicate.
+    #[test]
+    fn file_paths_given_beside_events_come_back_as_their_field(
+        files in proptest::collection::vec(0usize..4, 1..80),
+    ) {
+        const FILES: [&str; 4] = ["", "/var/log/a.log", "/var/log/b.log", "own"];
+        let template = simulated(3, 1).remove(0);
+        let mut pending = super::pending::PendingBlock::default();
+        let mut expected = Vec::new();
+        for (i, &file) in files.iter().enumerate() {
+            let mut event = LogEvent { fields: serde_json::Map::new(), ..template.clone() };
+            event.fields.insert("n".into(), (i as i64).into());
+            let given = match FILES[file] {
+                "own" => {
+                    event.fields.insert(crate::event::FILE_PATH_KEY.into(), "/elsewhere".into());
+                    ""
+                }
+                path => path,
+            };
+            pending.push_with_fields_text(&event, "", given, i as u64);
+            if !given.is_empty() {
+                event.fields.insert(crate::event::FILE_PATH_KEY.into(), given.into());
+            }
+            expected.push(event);
+        }
+        let block = pending.encode().unwrap();
+        prop_assert_eq!(block::decode(&block).unwrap(), expected);
     }
 }
 
@@ -443,7 +476,7 @@ mod stored {
                         _ => String::new(),
                     };
                     writer
-                        .append_with_fields_text(event, &text, Some(&position))
+                        .append_with_fields_text(event, &text, "", Some(&position))
                         .unwrap();
                 }
                 writer.commit().unwrap();
@@ -902,6 +935,77 @@ mod stored {
         before.sort_by(|a, b| b.cmp(a));
         let want: Vec<u64> = before.iter().take(5).map(|(_, i)| *i).collect();
         assert_eq!(newest.iter().map(|f| f.seq).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn file_paths_given_beside_events_are_searched_counted_and_grouped_as_fields() {
+        use crate::event::FILE_PATH_KEY;
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = simulated(31, 3_000);
+        let mut writer = ColumnWriter::open(dir.path())
+            .unwrap()
+            .with_block_events(97);
+        for (i, event) in events.iter_mut().enumerate() {
+            // Runs of one file, a stretch with none, and now and then a file of its own.
+            let given = match (i / 250) % 4 {
+                0 => "/var/log/a.log",
+                1 => "",
+                _ if i % 13 == 0 => {
+                    event
+                        .fields
+                        .insert(FILE_PATH_KEY.into(), "/elsewhere/c.log".into());
+                    ""
+                }
+                2 => "/var/log/b.log",
+                _ => "/var/log/a.log",
+            };
+            let position = Position {
+                stream: "ship",
+                offset: i as u64,
+            };
+            writer
+                .append_with_fields_text(event, "", given, Some(&position))
+                .unwrap();
+            if !given.is_empty() {
+                event.fields.insert(FILE_PATH_KEY.into(), given.into());
+            }
+        }
+        writer.commit().unwrap();
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        for text in [
+            "*",
+            "log.file.path:\"/var/log/a.log\"",
+            "log.file.path:*",
+            "NOT log.file.path:*b.log",
+            "log.file.path:\"/elsewhere/c.log\" OR level:error",
+            "fields.log.file.path:/var/log/b.log",
+        ] {
+            let query = parse(text, Timestamp::now()).unwrap();
+            let expected: Vec<&LogEvent> = events.iter().filter(|e| matches(&query, e)).collect();
+            let mut got = Vec::new();
+            reader.scan(&query, &mut |e| got.push(e.clone())).unwrap();
+            assert_eq!(got.len(), expected.len(), "{text}");
+            assert_eq!(
+                sorted_json(got.iter()),
+                sorted_json(expected.into_iter()),
+                "{text}"
+            );
+            assert_eq!(reader.count(&query).unwrap(), got.len() as u64, "{text}");
+            let target = crate::query::Target::Field(FILE_PATH_KEY.into());
+            let mut want: std::collections::BTreeMap<String, u64> = Default::default();
+            for event in &got {
+                for value in crate::backend::embedded::values_of(event, &target) {
+                    *want.entry(value).or_default() += 1;
+                }
+            }
+            let counted: std::collections::BTreeMap<String, u64> = reader
+                .count_by(&query, &target)
+                .unwrap()
+                .into_iter()
+                .map(|g| (g.value, g.count))
+                .collect();
+            assert_eq!(counted, want, "{text} by file");
+        }
     }
 
     #[test]

@@ -161,7 +161,7 @@ impl ColumnWriter {
 
     /// Adds `event` (copied into its stream's columns: the caller may fill it again).
     pub fn append(&mut self, event: &LogEvent, position: Option<&Position<'_>>) -> Result<()> {
-        self.append_with_fields_text(event, "", position)
+        self.append_with_fields_text(event, "", "", position)
     }
 
     /// `append` of an event whose `fields` are the object `fields_text` (see
@@ -170,6 +170,7 @@ impl ColumnWriter {
         &mut self,
         event: &LogEvent,
         fields_text: &str,
+        file_path: &str,
         position: Option<&Position<'_>>,
     ) -> Result<()> {
         if let Some(position) = position {
@@ -179,7 +180,7 @@ impl ColumnWriter {
         let pending = self
             .streams
             .get_or_open(&event.service, &event.host, Box::default);
-        pending.push_with_fields_text(event, fields_text, self.next_seq);
+        pending.push_with_fields_text(event, fields_text, file_path, self.next_seq);
         self.next_seq += 1;
         self.uncommitted += 1;
         if pending.len() >= self.block_events {
