@@ -321,6 +321,78 @@ fn every_generation_rotated_while_ship_was_down_is_stored_once() {
     assert!(err.contains("app.log.1"), "{err}");
 }
 
+/// A shipper killed before its first commit, with the file rotated while it was down: the
+/// file it had begun is found among the rotated ones and read whole, not skipped.
+#[test]
+fn a_file_rotated_before_the_first_commit_is_still_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let app = logs.join("app.log");
+    append(&app, &lines(0, 1000));
+    let app_arg = app.to_str().unwrap();
+    let never_commits = [
+        "ship",
+        app_arg,
+        "--follow",
+        "--poll",
+        "20ms",
+        "--commit-interval",
+        "1h",
+    ];
+    let first = spawn(dir.path(), "ship1", &never_commits);
+    // The start is recorded before anything is read: the manifest names the file at 0.
+    wait_until(60, "the file's start is recorded", || {
+        std::fs::read_to_string(dir.path().join("manifest.json")).is_ok_and(|m| m.contains(app_arg))
+    });
+    let mut first = first;
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    assert_eq!(stored_count(dir.path()), 0, "nothing was committed");
+    std::fs::rename(&app, logs.join("app.log.1")).unwrap();
+    append(&app, &lines(1000, 1500));
+
+    let args = follow_args(&app, &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let second = spawn(dir.path(), "ship2", &args);
+    wait_until(60, "both files are stored", || {
+        stored_count(dir.path()) >= 1500
+    });
+    interrupt(second);
+    let seen = line_numbers(dir.path());
+    let missing: Vec<_> = (0..1500u64).filter(|n| !seen.contains_key(n)).collect();
+    assert!(
+        missing.is_empty(),
+        "missing lines: {} of them",
+        missing.len()
+    );
+    assert!(seen.values().all(|&c| c == 1), "a line stored twice");
+
+    // Into a sink that keeps no positions, the checkpoint file records the start at once.
+    let other = logs.join("other.log");
+    append(&other, &lines(0, 10));
+    let checkpoint = dir.path().join("other.checkpoint.json");
+    let third = spawn(
+        dir.path(),
+        "ship3",
+        &[
+            "ship",
+            other.to_str().unwrap(),
+            "--follow",
+            "--to",
+            "stdout",
+            "--checkpoint",
+            checkpoint.to_str().unwrap(),
+            "--commit-interval",
+            "1h",
+        ],
+    );
+    wait_until(60, "the checkpoint names the file", || {
+        std::fs::read_to_string(&checkpoint).is_ok_and(|c| c.contains("other.log"))
+    });
+    interrupt(third);
+}
+
 #[test]
 fn bad_format_flags_are_refused_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();

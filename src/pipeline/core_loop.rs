@@ -80,6 +80,10 @@ pub fn run(
         source.leave_file_paths();
     }
     source.resume(sink.stored_positions())?;
+    let starts = source.take_starts();
+    if !starts.is_empty() {
+        sink.begin_streams(&starts)?;
+    }
     let bar = if options.hidden || sink.writes_to_terminal() {
         indicatif::ProgressBar::hidden()
     } else {

@@ -138,6 +138,12 @@ pub trait Source {
     /// Asked before `resume` when the sink stores `Record::file` itself: a source that
     /// reads files may then leave the path out of each event.
     fn leave_file_paths(&mut self) {}
+    /// After `resume`: the streams this run begins that the sink's positions did not know
+    /// (a followed file met for the first time). Recorded at once, a rotation while the
+    /// run is down before its first commit finds the file again among the rotated ones.
+    fn take_starts(&mut self) -> Vec<String> {
+        Vec::new()
+    }
     /// Lines that no format matched (kept, flagged), for the summary.
     fn unmatched(&self) -> u64 {
         0
@@ -187,6 +193,11 @@ pub trait Sink {
     /// file's path out of each event's fields (the store keeps it once per block).
     fn keeps_file_paths(&self) -> bool {
         false
+    }
+    /// Makes durable, before anything is read, that `streams` begin with nothing of them
+    /// read (see `Source::take_starts`). A sink that keeps no positions ignores it.
+    fn begin_streams(&mut self, _streams: &[String]) -> anyhow::Result<()> {
+        Ok(())
     }
     /// Whether events go to the terminal (standard output), so no progress bar may share it.
     fn writes_to_terminal(&self) -> bool {

@@ -40,6 +40,8 @@ pub struct FileSource {
     spares: Vec<Record>,
     /// Entries found already stored when the run began (exactly-once resume).
     pub resumed_bytes: u64,
+    /// Streams begun by this run that the sink's positions did not know.
+    starts: Vec<String>,
 }
 
 impl FileSource {
@@ -75,6 +77,7 @@ impl FileSource {
             ahead: None,
             spares: Vec::new(),
             resumed_bytes: 0,
+            starts: Vec::new(),
         })
     }
 
@@ -129,8 +132,25 @@ impl FileSource {
             let (file, notices) =
                 FollowedFile::open(&path, &known).map_err(|e| unreadable(&path, e))?;
             say(&notices);
+            // A file met for the first time is recorded as begun before anything of it is
+            // read: should it be rotated while this run is down before its first commit,
+            // the next run finds it among the rotated files instead of skipping it.
+            if let (true, Some(at)) = (known.is_empty(), file.position()) {
+                match stored {
+                    Some(_) => self
+                        .starts
+                        .push(file_stream(&path, at.identity, at.truncations)),
+                    None if self.keeps_checkpoint => {
+                        self.checkpoint.files.insert(path.clone(), at);
+                    }
+                    None => {}
+                }
+            }
             refuse_binary(&head_of(&path)).map_err(|e| unreadable(&path, e))?;
             self.lanes.push(Lane::followed(path, file, &self.decoding));
+        }
+        if let (true, Some(checkpoint)) = (self.keeps_checkpoint, &self.checkpoint_path) {
+            self.checkpoint.save(checkpoint)?;
         }
         Ok(())
     }
@@ -309,6 +329,10 @@ impl Source for FileSource {
             self.checkpoint.files.insert(file, position);
         }
         self.checkpoint.save(path)
+    }
+
+    fn take_starts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.starts)
     }
 
     fn recycle(&mut self, spent: &mut Vec<Record>) {

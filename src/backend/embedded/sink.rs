@@ -54,6 +54,16 @@ impl Sink for EmbeddedSink {
         true
     }
 
+    fn begin_streams(&mut self, streams: &[String]) -> anyhow::Result<()> {
+        for stream in streams {
+            self.store.begin(stream);
+        }
+        if self.store.has_pending() {
+            self.store.commit()?;
+        }
+        Ok(())
+    }
+
     fn write(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<()> {
         // The store copies each event into its columns: the records go back to the source
         // to be filled again.

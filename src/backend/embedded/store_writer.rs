@@ -160,6 +160,15 @@ impl StoreWriter {
         }
     }
 
+    /// Records `stream` as begun with nothing of it read, at the next commit (a stream
+    /// that has a position keeps it).
+    pub fn begin(&mut self, stream: &str) {
+        match &mut self.engine {
+            Writing::Indexed(w) => w.begin(stream),
+            Writing::Columns { writer, .. } => writer.begin(stream),
+        }
+    }
+
     /// Moves `position`'s stream past an event that is not stored (a dead letter), so
     /// the next commit records that it was dealt with.
     pub fn skip(&mut self, position: &Position) {

@@ -133,6 +133,15 @@ impl IndexedWriter {
         self.skipped = true;
     }
 
+    /// Records `stream` as begun with nothing of it read (resume at offset 0), at the next
+    /// commit; a stream that has a position keeps it.
+    pub fn begin(&mut self, stream: &str) {
+        if self.resume_offset(stream).is_none() && !self.pending.positions.contains_key(stream) {
+            self.pending.positions.insert(stream.to_owned(), 0);
+            self.skipped = true;
+        }
+    }
+
     fn advance(&mut self, position: &Position) {
         let next = position.offset.saturating_add(1);
         // Hot path: update in place; a new stream's name is copied only once.

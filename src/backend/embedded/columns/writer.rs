@@ -189,6 +189,14 @@ impl ColumnWriter {
         Ok(())
     }
 
+    /// Records `stream` as begun with nothing of it read (resume at offset 0), at the next
+    /// commit; a stream that has a position keeps it.
+    pub fn begin(&mut self, stream: &str) {
+        if self.resume_offset(stream).is_none() && !self.positions.contains_key(stream) {
+            self.positions.insert(stream.to_owned(), 0);
+        }
+    }
+
     /// Moves a stream's position past an event that is not stored.
     pub fn skip(&mut self, position: &Position<'_>) {
         let next = position.offset.saturating_add(1);
