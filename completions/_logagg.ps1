@@ -237,6 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
             [CompletionResult]::new('--count-by', '--count-by', [CompletionResultType]::ParameterName, 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)')
+            [CompletionResult]::new('--histogram', '--histogram', [CompletionResultType]::ParameterName, 'Count matching events per span of time: WIDTH such as 10s, 1m, 1h or 1d, or auto (about sixty buckets over --since/--until, else over the matching events)')
             [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'Only the events of this pattern (an ID that --patterns printed)')
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Patterns are mined from the newest N matching events')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Which store to search [default: the profile''s `store`, else embedded]')

@@ -1166,7 +1166,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__query)
-            opts="-l -o -h --since --until --limit --asc --output --count --count-by --explain --patterns --pattern --with-pattern --sample --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-l -o -h --since --until --limit --asc --output --count --count-by --histogram --explain --patterns --pattern --with-pattern --sample --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1197,6 +1197,10 @@ _logagg() {
                     return 0
                     ;;
                 --count-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --histogram)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

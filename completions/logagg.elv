@@ -223,6 +223,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -o 'o'
             cand --output 'output'
             cand --count-by 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)'
+            cand --histogram 'Count matching events per span of time: WIDTH such as 10s, 1m, 1h or 1d, or auto (about sixty buckets over --since/--until, else over the matching events)'
             cand --pattern 'Only the events of this pattern (an ID that --patterns printed)'
             cand --sample 'Patterns are mined from the newest N matching events'
             cand --store 'Which store to search [default: the profile''s `store`, else embedded]'

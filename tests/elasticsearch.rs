@@ -286,6 +286,21 @@ fn queries_on_the_engine_agree_with_the_embedded_store() {
         "json",
     ];
     assert_eq!(es(&by_level), embedded(&by_level));
+    // Histograms: the same buckets (empty ones included) whichever store answers.
+    for (query, width) in [
+        ("*", "auto"),
+        ("level:>=warn", "250ms"),
+        ("service:auth OR timeout", "1m"),
+    ] {
+        let histogram = ["query", query, "--histogram", width, "--output", "json"];
+        let on_engine = es(&histogram);
+        assert!(!on_engine.is_empty(), "{query}");
+        assert_eq!(
+            on_engine,
+            embedded(&histogram),
+            "{query} --histogram {width}"
+        );
+    }
     let export = ["query", "*", "--limit", "0", "--asc", "--output", "json"];
     let exported = es(&export);
     assert_eq!(exported.lines().count(), 12000);
@@ -504,6 +519,17 @@ fn time_from_and_unparsed_agree_with_the_embedded_store() {
     }
     let by = ["query", "*", "--count-by", "time_from", "--output", "json"];
     assert_eq!(es(&by), embedded(&by));
+    // Each shipped event names its file on the engine too.
+    let by_file = [
+        "query",
+        "*",
+        "--count-by",
+        "log.file.path",
+        "--output",
+        "json",
+    ];
+    assert_eq!(es(&by_file), embedded(&by_file));
+    assert!(es(&by_file).contains("clock.log"), "{}", es(&by_file));
     let listed = ["query", "time_from:received", "--output", "json", "--asc"];
     assert_eq!(sorted_lines(&es(&listed)).len(), 3);
     assert!(es(&listed).contains("\"time_from\":\"received\""));

@@ -143,6 +143,24 @@ fn the_api_answers_what_query_prints() {
             query_cli(dir.path(), &[q, "--limit", "7", "-o", "json"]),
             "{q}"
         );
+        let histogram = server.ok(&format!(
+            "/api/v1/histogram?{}",
+            encoded(&[("q", q), ("width", "250ms")])
+        ));
+        assert_eq!(
+            histogram,
+            query_cli(dir.path(), &[q, "--histogram", "250ms", "-o", "json"]),
+            "{q}"
+        );
+        let total: u64 = histogram
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["count"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(total.to_string(), expected.trim(), "{q}");
     }
     for by in ["service", "level", "status"] {
         let groups = server.ok(&format!("/api/v1/count_by?by={by}&limit=0"));

@@ -3,3 +3,4 @@
 pub mod elasticsearch;
 pub mod embedded;
 pub mod groups;
+pub mod histogram;

@@ -526,6 +526,16 @@ pub struct QueryArgs {
     /// Count matching events per value of FIELD (service, host, level, trace_id or a fields key)
     #[arg(long, value_name = "FIELD")]
     pub count_by: Option<String>,
+    /// Count matching events per span of time: WIDTH such as 10s, 1m, 1h or 1d, or auto
+    /// (about sixty buckets over --since/--until, else over the matching events)
+    #[arg(
+        long,
+        value_name = "WIDTH",
+        num_args = 0..=1,
+        default_missing_value = "auto",
+        conflicts_with_all = ["count", "count_by", "patterns", "pattern", "with_pattern"]
+    )]
+    pub histogram: Option<String>,
     /// Show how the query was understood (and the Elasticsearch query DSL), without running it
     #[arg(long)]
     pub explain: bool,

@@ -7,6 +7,7 @@ mod dash_cmd;
 mod demo_cmd;
 mod dlq_cmd;
 mod es_cmd;
+mod histogram_out;
 mod ingest_cmd;
 mod metrics_endpoint;
 mod output;

@@ -124,6 +124,18 @@ fn answer(
     if args.count {
         return print_count(reader.count(query)?, args.output);
     }
+    if let Some(asked) = &args.histogram {
+        let (width, auto) = super::histogram_out::width(
+            asked,
+            args.since.as_deref(),
+            args.until.as_deref(),
+            Timestamp::now(),
+            || Ok(reader.time_span(query)?),
+        )?;
+        let mut histogram = crate::backend::histogram::Histogram::new(width);
+        reader.histogram(query, &mut histogram)?;
+        return super::histogram_out::print(&histogram, format, auto);
+    }
     if let Some(target) = target {
         let groups = reader.count_by(query, &target)?;
         return print_groups(

@@ -30,6 +30,18 @@ pub fn run(
     if args.count {
         return super::query_cmd::print_count(search::count(&client, prefix, query)?, args.output);
     }
+    if let Some(asked) = &args.histogram {
+        let (width, auto) = super::histogram_out::width(
+            asked,
+            args.since.as_deref(),
+            args.until.as_deref(),
+            crate::event::Timestamp::now(),
+            || Ok(search::time_span(&client, prefix, query)?),
+        )?;
+        let mut histogram = crate::backend::histogram::Histogram::new(width);
+        search::histogram(&client, prefix, query, &mut histogram)?;
+        return super::histogram_out::print(&histogram, format, auto);
+    }
     if let Some(target) = target {
         let groups = search::count_by(&client, prefix, query, target, limit.unwrap_or(ALL_GROUPS))?;
         return print_groups(

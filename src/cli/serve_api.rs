@@ -7,7 +7,8 @@
 //! `GET /api/v1/query?q=QUERY&limit=N&order=newest|oldest&since=WHEN&until=WHEN` matching
 //! events as JSON lines; `GET /api/v1/count?q=...` `{"count":N}`; `GET
 //! /api/v1/count_by?by=FIELD&q=...&limit=N` one `{"count":N,"FIELD":value}` line per value,
-//! most frequent first; `GET /health`.
+//! most frequent first; `GET /api/v1/histogram?q=...&width=1m` one `{"time":..,"count":N}`
+//! line per bucket (empty ones between included; `width` defaults to auto); `GET /health`.
 
 use super::query_cmd::{build_query_named, count_target, group_line};
 use crate::backend::embedded::{Order, StoreReader};
@@ -63,7 +64,7 @@ impl Reply {
 
 /// The parameters a request may carry; any other is refused, so a misspelt one is not
 /// silently ignored.
-const KNOWN: [&str; 6] = ["q", "since", "until", "limit", "order", "by"];
+const KNOWN: [&str; 7] = ["q", "since", "until", "limit", "order", "by", "width"];
 /// Events (or groups) answered when `limit` is not given, as `logagg query` prints.
 const DEFAULT_LIMIT: usize = 100;
 
@@ -75,6 +76,7 @@ struct Params {
     limit: Option<String>,
     order: Option<String>,
     by: Option<String>,
+    width: Option<String>,
     /// The names given, in order.
     given: Vec<&'static str>,
 }
@@ -97,6 +99,7 @@ impl Params {
                 "until" => &mut params.until,
                 "limit" => &mut params.limit,
                 "order" => &mut params.order,
+                "width" => &mut params.width,
                 _ => &mut params.by,
             };
             if slot.replace(value).is_some() {
@@ -199,10 +202,11 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -
         "/api/v1/query" => events(reader, &params, now, limits),
         "/api/v1/count" => count(reader, &params, now),
         "/api/v1/count_by" => count_by(reader, &params, now),
+        "/api/v1/histogram" => histogram(reader, &params, now),
         _ => {
             return Reply::error(
                 404,
-                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/count, /api/v1/count_by and /health"),
+                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/count, /api/v1/count_by, /api/v1/histogram and /health"),
             )
         }
     };
@@ -310,6 +314,35 @@ fn count_by(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Rep
         body.push(b'\n');
     }
     Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, Some(&target))?))
+}
+
+fn histogram(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    params
+        .only("/api/v1/histogram", &["q", "since", "until", "width"])
+        .map_err(bad)?;
+    let query = params.query(now).map_err(bad)?;
+    let (width, _) = super::histogram_out::width(
+        params.width.as_deref().unwrap_or("auto"),
+        params.since.as_deref(),
+        params.until.as_deref(),
+        now,
+        || Ok(reader.time_span(&query)?),
+    )
+    .map_err(|e| bad(format!("{e:#}").replace("--histogram", "width")))?;
+    let mut histogram = crate::backend::histogram::Histogram::new(width);
+    reader
+        .histogram(&query, &mut histogram)
+        .map_err(unreadable)?;
+    let buckets = histogram
+        .buckets()
+        .map_err(|e| bad(e.to_string().replace("--histogram", "width")))?;
+    let mut body = Vec::new();
+    for (at, count) in buckets {
+        body.extend_from_slice(
+            format!("{{\"time\":\"{}\",\"count\":{count}}}\n", at.to_rfc3339()).as_bytes(),
+        );
+    }
+    Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, None)?))
 }
 
 /// What the CLI would warn about this query on this store; an answer carries it (in a

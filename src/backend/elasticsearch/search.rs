@@ -6,7 +6,8 @@ use super::document::{from_source, TIMESTAMP};
 use super::dsl::to_dsl;
 use super::template::{index_template, template_name};
 use crate::backend::groups::{Group, ValueKind};
-use crate::event::LogEvent;
+use crate::backend::histogram::Histogram;
+use crate::event::{LogEvent, Timestamp};
 use crate::query::{Query, Target};
 use elasticsearch::http::Method;
 use serde_json::{json, Value};
@@ -274,6 +275,73 @@ pub fn count_by(
         &count_by_body(query, target, size),
     )?;
     Ok(read_groups(&answer))
+}
+
+/// The oldest and newest times of the matching events.
+pub fn time_span(
+    client: &EsClient,
+    prefix: &str,
+    query: &Query,
+) -> Result<Option<(Timestamp, Timestamp)>, EsError> {
+    let body = json!({
+        "query": to_dsl(query),
+        "size": 0,
+        "aggs": {
+            "oldest": {"min": {"field": "@timestamp"}},
+            "newest": {"max": {"field": "@timestamp"}}
+        }
+    });
+    let answer = client.search_json(&format!("/{prefix}-*/_search?{LENIENT}"), &body)?;
+    let at = |name: &str| {
+        let value = answer
+            .pointer(&format!("/aggregations/{name}/value"))?
+            .as_f64()?;
+        Some(Timestamp((value * 1000.0) as i64))
+    };
+    Ok(at("oldest").zip(at("newest")))
+}
+
+/// The body of a histogram of `width` microseconds (at least a millisecond): fixed
+/// intervals start on the epoch, as the embedded store's buckets do.
+pub fn histogram_body(query: &Query, width: i64) -> Value {
+    json!({
+        "query": to_dsl(query),
+        "size": 0,
+        "aggs": {"buckets": {"date_histogram": {
+            "field": "@timestamp",
+            "fixed_interval": format!("{}ms", (width / 1000).max(1)),
+            "min_doc_count": 1
+        }}}
+    })
+}
+
+/// Matching events counted per bucket of `histogram`'s width.
+pub fn histogram(
+    client: &EsClient,
+    prefix: &str,
+    query: &Query,
+    histogram: &mut Histogram,
+) -> Result<(), EsError> {
+    let answer = client.search_json(
+        &format!("/{prefix}-*/_search?{LENIENT}"),
+        &histogram_body(query, histogram.width),
+    )?;
+    read_histogram(&answer, histogram);
+    Ok(())
+}
+
+/// Adds a date histogram's buckets (keys in epoch milliseconds) to `histogram`.
+pub fn read_histogram(answer: &Value, histogram: &mut Histogram) {
+    let buckets = answer
+        .pointer("/aggregations/buckets/buckets")
+        .and_then(Value::as_array);
+    for bucket in buckets.into_iter().flatten() {
+        let key = bucket.get("key").and_then(Value::as_i64);
+        let count = bucket.get("doc_count").and_then(Value::as_u64);
+        if let (Some(key), Some(count)) = (key, count) {
+            histogram.add_bucket(key * 1000, count);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -124,6 +124,55 @@ impl StoreReader {
         }
     }
 
+    /// About the oldest and newest times of the matching events (to choose a histogram's
+    /// width).
+    pub fn time_span(
+        &self,
+        query: &Query,
+    ) -> Result<Option<(crate::event::Timestamp, crate::event::Timestamp)>> {
+        match self {
+            StoreReader::Columns(r) => Ok(r.time_span(query)),
+            StoreReader::Indexed(_) => {
+                // A day-wide count first: its first and last buckets bound the events.
+                let mut days = crate::backend::histogram::Histogram::new(86_400_000_000);
+                self.histogram(query, &mut days)?;
+                let buckets = days.buckets().unwrap_or_default();
+                Ok(match (buckets.first(), buckets.last()) {
+                    (Some(first), Some(last)) => {
+                        Some((first.0, crate::event::Timestamp(last.0 .0 + days.width - 1)))
+                    }
+                    _ => None,
+                })
+            }
+        }
+    }
+
+    /// Matching events counted per bucket of `histogram`'s width.
+    pub fn histogram(
+        &self,
+        query: &Query,
+        histogram: &mut crate::backend::histogram::Histogram,
+    ) -> Result<()> {
+        match self {
+            StoreReader::Columns(r) => r.histogram(query, histogram),
+            // The first engine's events are read whole (JSON), their time taken from each.
+            StoreReader::Indexed(r) => r
+                .scan(query, &mut |json| {
+                    let at = serde_json::from_str::<serde_json::Value>(json)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("@timestamp")?
+                                .as_str()
+                                .and_then(crate::event::Timestamp::parse)
+                        });
+                    if let Some(at) = at {
+                        histogram.add(at, 1);
+                    }
+                })
+                .map(drop),
+        }
+    }
+
     /// The highest `seq` visible now; events committed later have higher ones.
     pub fn max_seq(&self) -> Result<Option<u64>> {
         match self {

@@ -21,6 +21,7 @@ use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Result, StoreError};
 use crate::backend::embedded::{Checkpoint, Order, StoreStats};
 use crate::backend::groups::{Group, Tally, ValueKind};
+use crate::backend::histogram::Histogram;
 use crate::event::LogEvent;
 use crate::query::{Clause, Query, Target, Test};
 use reading::{shared_out, Want};
@@ -569,6 +570,56 @@ impl ColumnReader {
         Ok(tally.groups())
     }
 
+    /// The oldest and newest times of the blocks that may hold a match (from the index:
+    /// for choosing a histogram's width, not an exact answer).
+    pub fn time_span(
+        &self,
+        query: &Query,
+    ) -> Option<(crate::event::Timestamp, crate::event::Timestamp)> {
+        let view = self.view();
+        let mut span: Option<(crate::event::Timestamp, crate::event::Timestamp)> = None;
+        for entry in entries(&view).filter(|e| may_match(query, e)) {
+            span = Some(match span {
+                None => (entry.oldest, entry.newest),
+                Some((lo, hi)) => (lo.min(entry.oldest), hi.max(entry.newest)),
+            });
+        }
+        span
+    }
+
+    /// Matching events counted per bucket of `histogram`'s width. Every event: blocks that
+    /// lie within one bucket are counted from the index when the query takes every event;
+    /// the others read their time column.
+    pub fn histogram(&self, query: &Query, histogram: &mut Histogram) -> Result<()> {
+        let view = self.view();
+        let within_one = |entry: &BlockEntry| {
+            histogram.bucket_of(entry.oldest) == histogram.bucket_of(entry.newest)
+        };
+        let mut from_index = Vec::new();
+        let keep: &dyn Fn(&BlockEntry) -> bool = if matches!(query, Query::All) {
+            for entry in self.whole_entries(&view)? {
+                if within_one(entry) {
+                    from_index.push((entry.oldest, entry.events));
+                }
+            }
+            &|entry| !within_one(entry)
+        } else {
+            &|_| true
+        };
+        let mut times = Vec::new();
+        self.matching_in(&view, query, &Plan::of(query), keep, &mut |_, matched| {
+            times.extend(matched.iter().map(|event| event.timestamp));
+            Ok(())
+        })?;
+        for (at, n) in from_index {
+            histogram.add(at, n);
+        }
+        for at in times {
+            histogram.add(at, 1);
+        }
+        Ok(())
+    }
+
     /// Visits every matching event, part by part and block by block; returns how many.
     pub fn scan(&self, query: &Query, visit: &mut dyn FnMut(&LogEvent)) -> Result<u64> {
         let view = self.view();
@@ -652,9 +703,24 @@ impl ColumnReader {
         plan: &Plan,
         found: &mut BlockVisitor<'_>,
     ) -> Result<u64> {
+        self.matching_in(view, query, plan, &|_| true, found)
+    }
+
+    /// `matching`, in the blocks whose index entry `keep` accepts.
+    fn matching_in(
+        &self,
+        view: &View,
+        query: &Query,
+        plan: &Plan,
+        keep: &dyn Fn(&BlockEntry) -> bool,
+        found: &mut BlockVisitor<'_>,
+    ) -> Result<u64> {
         let mut n = 0;
         for (p, part) in view.parts.iter().enumerate() {
-            for b in 0..part.blocks.len() {
+            for (b, entry) in part.blocks.iter().enumerate() {
+                if !keep(entry) {
+                    continue;
+                }
                 let Some(mut block) = self.read_block(view, query, plan, p, b, Want::Candidates)?
                 else {
                     continue;

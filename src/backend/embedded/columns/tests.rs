@@ -1009,6 +1009,38 @@ mod stored {
     }
 
     #[test]
+    fn histograms_count_what_the_predicate_matches_per_bucket() {
+        use crate::backend::histogram::Histogram;
+        let dir = tempfile::tempdir().unwrap();
+        let events = super::flagged(simulated(41, 12_000));
+        fill(dir.path(), &events, 0);
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        for text in [
+            "*",
+            "level:>=warn",
+            "service:auth",
+            "timeout OR refused",
+            "latency_ms:>300",
+        ] {
+            let query = parse(text, Timestamp::now()).unwrap();
+            // Widths finer and coarser than a block's time span, and not dividing a second.
+            for width in [7_000, 250_000, 1_000_000, 60_000_000, 86_400_000_000] {
+                let mut expected = Histogram::new(width);
+                for event in events.iter().filter(|e| matches(&query, e)) {
+                    expected.add(event.timestamp, 1);
+                }
+                let mut got = Histogram::new(width);
+                reader.histogram(&query, &mut got).unwrap();
+                assert_eq!(got, expected, "{text} in buckets of {width} us");
+            }
+        }
+        let span = reader.time_span(&Query::All).unwrap();
+        let oldest = events.iter().map(|e| e.timestamp).min().unwrap();
+        let newest = events.iter().map(|e| e.timestamp).max().unwrap();
+        assert_eq!(span, (oldest, newest));
+    }
+
+    #[test]
     fn counts_by_any_target_agree_with_the_predicate() {
         use crate::backend::embedded::values_of;
         use crate::query::Target;
