@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'List dead letters (events the store rejected) and replay them once the cause is fixed')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
+            [CompletionResult]::new('fields', 'fields', [CompletionResultType]::ParameterValue, 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
@@ -260,6 +261,27 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'logagg;fields' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events before this: a duration ago, now-5m, or RFC 3339')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Also each field''s N most frequent values (one count per field: slower)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Which store to look at [default: the profile''s `store`, else embedded]')
+            [CompletionResult]::new('--es-url', '--es-url', [CompletionResultType]::ParameterName, 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]')
+            [CompletionResult]::new('--es-user', '--es-user', [CompletionResultType]::ParameterName, 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)')
+            [CompletionResult]::new('--es-ca-cert', '--es-ca-cert', [CompletionResultType]::ParameterName, 'A CA certificate (PEM) to trust for https')
+            [CompletionResult]::new('--es-timeout', '--es-timeout', [CompletionResultType]::ParameterName, 'Timeout of each request')
+            [CompletionResult]::new('--es-index-prefix', '--es-index-prefix', [CompletionResultType]::ParameterName, 'Indices are PREFIX-YYYY.MM.DD')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output (NO_COLOR in the environment turns `auto` off)')
+            [CompletionResult]::new('--es-insecure', '--es-insecure', [CompletionResultType]::ParameterName, 'Accept any certificate (self-signed local clusters only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'logagg;tail' {
             [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Minimum level (trace, debug, info, warn, error, fatal)')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (wildcards allowed)')
@@ -473,6 +495,7 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'List dead letters (events the store rejected) and replay them once the cause is fixed')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search stored events')
+            [CompletionResult]::new('fields', 'fields', [CompletionResultType]::ParameterValue, 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Follow new events as they are stored')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'The live dashboard: stream, filter, histogram by level, top services, details')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Simulator, embedded store and dashboard in one process: zero setup')
@@ -508,6 +531,9 @@ Register-ArgumentCompleter -Native -CommandName 'logagg' -ScriptBlock {
             break
         }
         'logagg;help;query' {
+            break
+        }
+        'logagg;help;fields' {
             break
         }
         'logagg;help;tail' {

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand ingest 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
             cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
+            cand fields 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values'
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
@@ -245,6 +246,26 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'logagg;fields'= {
+            cand --since 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339'
+            cand --until 'Only events before this: a duration ago, now-5m, or RFC 3339'
+            cand --values 'Also each field''s N most frequent values (one count per field: slower)'
+            cand -o 'o'
+            cand --output 'output'
+            cand --store 'Which store to look at [default: the profile''s `store`, else embedded]'
+            cand --es-url 'Elasticsearch node URLs, comma-separated [default: the profile''s `es_url`, else http://127.0.0.1:9200]'
+            cand --es-user 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)'
+            cand --es-ca-cert 'A CA certificate (PEM) to trust for https'
+            cand --es-timeout 'Timeout of each request'
+            cand --es-index-prefix 'Indices are PREFIX-YYYY.MM.DD'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'logagg;tail'= {
             cand --level 'Minimum level (trace, debug, info, warn, error, fatal)'
             cand --service 'Only this service (wildcards allowed)'
@@ -443,6 +464,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand ingest 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
             cand dlq 'List dead letters (events the store rejected) and replay them once the cause is fixed'
             cand query 'Search stored events'
+            cand fields 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values'
             cand tail 'Follow new events as they are stored'
             cand dash 'The live dashboard: stream, filter, histogram by level, top services, details'
             cand demo 'Simulator, embedded store and dashboard in one process: zero setup'
@@ -471,6 +493,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;dlq;replay'= {
         }
         &'logagg;help;query'= {
+        }
+        &'logagg;help;fields'= {
         }
         &'logagg;help;tail'= {
         }

@@ -37,6 +37,7 @@ complete -c logagg -n "__fish_logagg_needs_command" -f -a "ship" -d 'Load log li
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "fields" -d 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "tail" -d 'Follow new events as they are stored'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
@@ -258,6 +259,29 @@ complete -c logagg -n "__fish_logagg_using_subcommand query" -l patterns -d 'Gro
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l with-pattern -d 'With JSON output, add each event\'s pattern: "pattern": {"id": ..., "template": ...}'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l since -d 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l until -d 'Only events before this: a duration ago, now-5m, or RFC 3339' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l values -d 'Also each field\'s N most frequent values (one count per field: slower)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -s o -l output -r -f -a "auto\t'A colored table on a terminal, NDJSON otherwise'
+table\t''
+json\t'One JSON object per line'
+raw\t'The message only'
+logfmt\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l store -d 'Which store to look at [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
+elasticsearch\t'An Elasticsearch cluster (--es-url)'"
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-url -d 'Elasticsearch node URLs, comma-separated [default: the profile\'s `es_url`, else http://127.0.0.1:9200]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-user -d 'User for basic auth (the password comes from LOGAGG_ES_PASSWORD or the profile)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-ca-cert -d 'A CA certificate (PEM) to trust for https' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-timeout -d 'Timeout of each request' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-index-prefix -d 'Indices are PREFIX-YYYY.MM.DD' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l level -d 'Minimum level (trace, debug, info, warn, error, fatal)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l service -d 'Only this service (wildcards allowed)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -s n -l lines -d 'Start with the last N matching events' -r
@@ -439,23 +463,24 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d '
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "serve" -d 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "down" -d 'Stop the Docker stack'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "repair" -d 'Rebuild a damaged embedded store\'s manifest from its parts (nothing is deleted)'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query tail dash demo serve up down status es retention repair completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "fields" -d 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "serve" -d 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "down" -d 'Stop the Docker stack'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "repair" -d 'Rebuild a damaged embedded store\'s manifest from its parts (nothing is deleted)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from es" -f -a "setup" -d 'Install (or update) the index template; safe to run again'

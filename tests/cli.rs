@@ -868,3 +868,101 @@ fn control_characters_in_logs_never_reach_a_terminal_as_they_are() {
     let json = stdout_of(logagg(dir.path()).args(["query", "-o", "json"]));
     assert!(json.contains("\\u001b]0;pwned\\u0007"), "{json}");
 }
+
+/// `fields` lists what the events hold: the event's own attributes, then each key (nested
+/// ones by their dotted path, as queries name them) with its holders and numbers; with
+/// `--values`, the most frequent values.
+#[test]
+fn fields_list_what_the_matching_events_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.ndjson");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"@timestamp":"2026-12-07T08:00:00Z","level":"info","service":"api","host":"a","message":"ok","fields":{"status":200,"user":{"id":"u1"}}}"#, "\n",
+            r#"{"@timestamp":"2026-12-07T08:00:01Z","level":"error","service":"api","host":"a","message":"bad","trace_id":"t1","fields":{"status":500,"user":{"id":"u2"}}}"#, "\n",
+            r#"{"@timestamp":"2026-12-07T08:00:02Z","level":"error","service":"db","host":"b","message":"slow","fields":{"status":500,"ms":"n/a"}}"#, "\n",
+        ),
+    )
+    .unwrap();
+    stdout_of(
+        logagg(dir.path())
+            .arg("ship")
+            .arg(&file)
+            .arg("--no-file-path"),
+    );
+    let lines = |args: &[&str]| -> Vec<Value> {
+        stdout_of(
+            logagg(dir.path())
+                .arg("fields")
+                .args(args)
+                .args(["-o", "json"]),
+        )
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+    };
+    let all = lines(&[]);
+    let summary: Vec<(String, u64)> = all
+        .iter()
+        .map(|v| {
+            (
+                v["field"].as_str().unwrap().to_owned(),
+                v["events"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = [
+        ("@timestamp", 3),
+        ("level", 3),
+        ("service", 3),
+        ("host", 3),
+        ("message", 3),
+        ("trace_id", 1),
+        ("time_from", 3),
+        ("unparsed", 3),
+        ("status", 3),
+        ("user.id", 2),
+        ("ms", 1),
+    ]
+    .iter()
+    .map(|(f, n)| (f.to_string(), *n))
+    .collect();
+    assert_eq!(summary, want);
+    let status = all.iter().find(|v| v["field"] == "status").unwrap();
+    assert_eq!(
+        (status["min"].as_u64(), status["max"].as_u64()),
+        (Some(200), Some(500))
+    );
+    assert!(all
+        .iter()
+        .find(|v| v["field"] == "ms")
+        .unwrap()
+        .get("min")
+        .is_none());
+    // Every listed key is one a query finds.
+    for field in ["status", "user.id", "ms"] {
+        let count = stdout_of(logagg(dir.path()).args(["query", &format!("{field}:*"), "--count"]));
+        let listed = all.iter().find(|v| v["field"] == field).unwrap()["events"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(count.trim(), listed.to_string(), "{field}");
+    }
+    let errors = lines(&["level:error", "--values", "2"]);
+    let status = errors.iter().find(|v| v["field"] == "status").unwrap();
+    assert_eq!(status["events"], 2);
+    assert_eq!(
+        status["values"],
+        serde_json::json!([{"value": 500, "count": 2}])
+    );
+    assert!(errors
+        .iter()
+        .all(|v| v["field"] != "trace_id" || v["events"] == 1));
+    // Nothing matching: nothing listed, exit 1.
+    let none = logagg(dir.path())
+        .args(["fields", "service:nope"])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(1));
+    assert!(none.stdout.is_empty());
+}

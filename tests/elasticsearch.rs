@@ -301,6 +301,26 @@ fn queries_on_the_engine_agree_with_the_embedded_store() {
             "{query} --histogram {width}"
         );
     }
+    // Field discovery: the same keys, holders and number ranges (the engine adds types).
+    for query in ["*", "service:payments OR level:>=warn"] {
+        let fields = ["fields", query, "--values", "3", "--output", "json"];
+        let strip = |text: String| -> Vec<serde_json::Value> {
+            text.lines()
+                .map(|l| {
+                    let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    v.as_object_mut().unwrap().remove("types");
+                    v
+                })
+                .collect()
+        };
+        let on_engine = strip(es(&fields));
+        assert!(on_engine.len() > 8, "{on_engine:?}");
+        let here = strip(embedded(&fields));
+        assert_eq!(on_engine.len(), here.len(), "fields {query}");
+        for (a, b) in on_engine.iter().zip(&here) {
+            assert_eq!(a, b, "fields {query}");
+        }
+    }
     let export = ["query", "*", "--limit", "0", "--asc", "--output", "json"];
     let exported = es(&export);
     assert_eq!(exported.lines().count(), 12000);

@@ -85,9 +85,24 @@ impl Tally {
     }
 }
 
-/// Most events first, ties by value.
+/// Most events first, ties by value: numbers by their order (as Elasticsearch orders a
+/// numeric field's terms), before any other value, the rest as text.
 pub fn sort(groups: &mut [Group]) {
-    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| by_value(a, b)));
+}
+
+fn by_value(a: &Group, b: &Group) -> std::cmp::Ordering {
+    let number = |g: &Group| {
+        (g.kind == ValueKind::Number)
+            .then(|| g.value.parse::<f64>().ok())
+            .flatten()
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.value.cmp(&b.value)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.value.cmp(&b.value),
+    }
 }
 
 #[cfg(test)]
@@ -105,5 +120,18 @@ mod tests {
         assert_eq!(groups[0].json(), serde_json::json!(5));
         assert_eq!(groups[1].json(), serde_json::json!("7"));
         assert_eq!(groups[2].json(), serde_json::json!(true));
+        // Ties: numbers in their order, first; then text.
+        let mut tally = Tally::default();
+        for (value, kind) in [
+            ("155", ValueKind::Number),
+            ("10276", ValueKind::Number),
+            ("-3", ValueKind::Number),
+            ("abc", ValueKind::Text),
+            ("1e3", ValueKind::Text),
+        ] {
+            tally.add(value, kind, 1);
+        }
+        let order: Vec<String> = tally.groups().into_iter().map(|g| g.value).collect();
+        assert_eq!(order, ["-3", "155", "10276", "1e3", "abc"]);
     }
 }

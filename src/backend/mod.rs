@@ -2,5 +2,6 @@
 
 pub mod elasticsearch;
 pub mod embedded;
+pub mod field_list;
 pub mod groups;
 pub mod histogram;

@@ -116,6 +116,17 @@ Examples:
 Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or usage.",
         after_long_help = QUERY_LANGUAGE)]
     Query(QueryArgs),
+    /// List the fields the matching events have: how many hold each, the range of its
+    /// numbers, and (with --values) its most frequent values
+    #[command(after_help = "\
+Examples:
+  logagg fields                                 every key the store's events have
+  logagg fields 'service:payments' --since 1h   the keys of some events
+  logagg fields --values 5                      with each key's five most frequent values
+  logagg fields -o json | jq -r .field
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on a bad query or usage.")]
+    Fields(FieldsArgs),
     /// Follow new events as they are stored
     #[command(after_help = "\
 Examples:
@@ -553,6 +564,29 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub sample: usize,
     /// Which store to search [default: the profile's `store`, else embedded]
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    #[command(flatten)]
+    pub es: EsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FieldsArgs {
+    /// Only the fields of events matching this query (default: every event)
+    #[arg(default_value = "*", allow_hyphen_values = true, value_parser = query_text)]
+    pub query: String,
+    /// Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    /// Only events before this: a duration ago, now-5m, or RFC 3339
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub until: Option<String>,
+    /// Also each field's N most frequent values (one count per field: slower)
+    #[arg(long, value_name = "N")]
+    pub values: Option<usize>,
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Auto)]
+    pub output: OutputFormat,
+    /// Which store to look at [default: the profile's `store`, else embedded]
     #[arg(long, value_enum)]
     pub store: Option<StoreKind>,
     #[command(flatten)]

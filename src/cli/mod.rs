@@ -7,6 +7,7 @@ mod dash_cmd;
 mod demo_cmd;
 mod dlq_cmd;
 mod es_cmd;
+mod fields_cmd;
 mod histogram_out;
 mod ingest_cmd;
 mod metrics_endpoint;
@@ -82,6 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Status => stack_cmd::status(&settings),
         Command::Demo(args) => demo_cmd::run(&args, &settings, cli.global.data_dir.is_some()),
         Command::Query(args) => query_cmd::run(&args, &settings),
+        Command::Fields(args) => fields_cmd::run(&args, &settings),
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),
         Command::Repair(args) => repair_cmd::run(&args, &settings),

@@ -5,8 +5,9 @@
 use super::client::EsError;
 use super::search::LENIENT;
 use super::EsClient;
+use crate::backend::field_list::{FieldList, FieldTally};
 use elasticsearch::http::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// The mapped types of each of `keys` (`fields.` + key) in the prefix's indices; a key no
@@ -46,6 +47,92 @@ pub fn read_field_types(answer: &Value) -> BTreeMap<String, Vec<String>> {
         }
     }
     types
+}
+
+/// Every `fields.*` key the prefix's indices map, with its types (objects left out: their
+/// keys are listed).
+pub fn all_field_types(
+    client: &EsClient,
+    prefix: &str,
+) -> Result<BTreeMap<String, Vec<String>>, EsError> {
+    let path = format!("/{prefix}-*/_field_caps?fields=fields.*&{LENIENT}");
+    let answer = client.json(Method::Get, &path, None)?;
+    let mut types = read_field_types(&answer);
+    types.retain(|_, kinds| {
+        kinds.retain(|k| k != "object" && k != "nested");
+        !kinds.is_empty()
+    });
+    Ok(types)
+}
+
+/// The keys of the matching events: how many hold each (an `exists` filter per key) and,
+/// for numeric ones, their range.
+pub fn field_list(
+    client: &EsClient,
+    prefix: &str,
+    query: &crate::query::Query,
+) -> Result<FieldList, EsError> {
+    let types = all_field_types(client, prefix)?;
+    let body = field_list_body(query, &types);
+    let answer = client.search_json(&format!("/{prefix}-*/_search?{LENIENT}"), &body)?;
+    Ok(read_field_list(&answer, types))
+}
+
+pub fn field_list_body(
+    query: &crate::query::Query,
+    types: &BTreeMap<String, Vec<String>>,
+) -> Value {
+    let mut aggs = serde_json::Map::new();
+    for (i, (key, kinds)) in types.iter().enumerate() {
+        let field = format!("fields.{key}");
+        let mut agg = json!({"filter": {"exists": {"field": field}}});
+        if kinds.iter().any(|k| is_numeric(k)) {
+            agg["aggs"] =
+                json!({"min": {"min": {"field": field}}, "max": {"max": {"field": field}}});
+        }
+        aggs.insert(format!("k{i}"), agg);
+    }
+    json!({
+        "query": super::dsl::to_dsl(query),
+        "size": 0,
+        "track_total_hits": true,
+        "aggs": aggs
+    })
+}
+
+/// The answer to `field_list_body` (the aggregations named by each key's place in `types`).
+pub fn read_field_list(answer: &Value, types: BTreeMap<String, Vec<String>>) -> FieldList {
+    let mut tally = FieldTally::default();
+    let matching = answer
+        .pointer("/hits/total/value")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    tally.add_events(matching);
+    let mut typed = BTreeMap::new();
+    for (i, (key, kinds)) in types.into_iter().enumerate() {
+        let agg = answer.pointer(&format!("/aggregations/k{i}"));
+        let holders = agg
+            .and_then(|a| a.get("doc_count"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        let bound = |name: &str, default: f64| {
+            agg.and_then(|a| a.pointer(&format!("/{name}/value")))
+                .and_then(Value::as_f64)
+                .unwrap_or(default)
+        };
+        tally.add_key(
+            &key,
+            holders,
+            bound("min", f64::INFINITY),
+            bound("max", f64::NEG_INFINITY),
+        );
+        typed.insert(key, kinds);
+    }
+    let mut list = tally.list();
+    for field in &mut list.fields {
+        field.types = typed.remove(&field.name).unwrap_or_default();
+    }
+    list
 }
 
 /// Whether a mapped type holds numbers.

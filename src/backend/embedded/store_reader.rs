@@ -124,6 +124,25 @@ impl StoreReader {
         }
     }
 
+    /// The `fields` keys of the matching events, with how many hold each.
+    pub fn field_list(&self, query: &Query) -> Result<crate::backend::field_list::FieldList> {
+        match self {
+            StoreReader::Columns(r) => r.field_list(query),
+            // The first engine's events are read whole (JSON).
+            StoreReader::Indexed(r) => {
+                let mut tally = crate::backend::field_list::FieldTally::default();
+                r.scan(query, &mut |json| {
+                    let event = crate::event::decode_line(
+                        json.as_bytes(),
+                        &crate::event::DecodeContext::now(),
+                    );
+                    tally.add_event(&event);
+                })?;
+                Ok(tally.list())
+            }
+        }
+    }
+
     /// About the oldest and newest times of the matching events (to choose a histogram's
     /// width).
     pub fn time_span(

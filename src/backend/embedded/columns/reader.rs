@@ -20,6 +20,7 @@ use super::prune::{field_paths, may_match, parts_needed, WordsNeeded};
 use crate::backend::embedded::damage::DamagedSegment;
 use crate::backend::embedded::error::{Result, StoreError};
 use crate::backend::embedded::{Checkpoint, Order, StoreStats};
+use crate::backend::field_list::{FieldList, FieldTally};
 use crate::backend::groups::{Group, Tally, ValueKind};
 use crate::backend::histogram::Histogram;
 use crate::event::LogEvent;
@@ -618,6 +619,25 @@ impl ColumnReader {
             histogram.add(at, 1);
         }
         Ok(())
+    }
+
+    /// The `fields` keys of the matching events: how many hold each, and its numbers' range.
+    pub fn field_list(&self, query: &Query) -> Result<FieldList> {
+        let view = self.view();
+        let plan = Plan::of(query);
+        // The query's own columns decide the rows again; the keys come from every key's
+        // column (only those: messages stay packed).
+        let mut needed = plan.needed;
+        needed.fields = true;
+        let mut tally = FieldTally::default();
+        self.matching(&view, query, &plan, &mut |opened, _| {
+            let (_, events) = opened.decode(needed, None)?;
+            for event in events.iter().filter(|e| crate::query::matches(query, e)) {
+                tally.add_event(event);
+            }
+            Ok(())
+        })?;
+        Ok(tally.list())
     }
 
     /// Visits every matching event, part by part and block by block; returns how many.
