@@ -109,6 +109,26 @@ fn encoded(pairs: &[(&str, &str)]) -> String {
 }
 
 /// What `logagg query ARGS` prints (exit status 1, nothing matched, is an answer too).
+/// `logagg fields ARGS -o json`, the `fields` keys only (the event's own attributes left out).
+fn query_cli_fields(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = logagg(dir)
+        .arg("fields")
+        .args(args)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["kind"] == "field")
+        .map(|mut v| {
+            v.as_object_mut().unwrap().remove("kind");
+            v
+        })
+        .collect()
+}
+
 fn query_cli(dir: &Path, args: &[&str]) -> String {
     let out = logagg(dir).arg("query").args(args).output().unwrap();
     assert!(
@@ -162,6 +182,15 @@ fn the_api_answers_what_query_prints() {
             .sum();
         assert_eq!(total.to_string(), expected.trim(), "{q}");
     }
+    // The keys of the events, as `fields` lists them (its own attributes aside).
+    let keys = server.ok("/api/v1/fields?q=level:%3E%3Dinfo");
+    let listed: Vec<serde_json::Value> = query_cli_fields(dir.path(), &["level:>=info"]);
+    let served: Vec<serde_json::Value> = keys
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(served.len() > 5, "{keys}");
+    assert_eq!(served, listed);
     for by in ["service", "level", "status"] {
         let groups = server.ok(&format!("/api/v1/count_by?by={by}&limit=0"));
         let expected = query_cli(

@@ -195,11 +195,11 @@ fn json_line(row: &Row, matching: u64) -> Value {
     line
 }
 
-fn number(x: f64) -> Value {
+pub fn number(x: f64) -> Value {
     serde_json::from_str(&format_number(x)).unwrap_or(Value::Null)
 }
 
-fn share(events: u64, matching: u64) -> f64 {
+pub fn share(events: u64, matching: u64) -> f64 {
     if matching == 0 {
         0.0
     } else {

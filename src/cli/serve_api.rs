@@ -8,7 +8,9 @@
 //! events as JSON lines; `GET /api/v1/count?q=...` `{"count":N}`; `GET
 //! /api/v1/count_by?by=FIELD&q=...&limit=N` one `{"count":N,"FIELD":value}` line per value,
 //! most frequent first; `GET /api/v1/histogram?q=...&width=1m` one `{"time":..,"count":N}`
-//! line per bucket (empty ones between included; `width` defaults to auto); `GET /health`.
+//! line per bucket (empty ones between included; `width` defaults to auto); `GET
+//! /api/v1/fields?q=...` one `{"field":..,"events":N,..}` line per `fields` key, most held
+//! first; `GET /health`.
 
 use super::query_cmd::{build_query_named, count_target, group_line};
 use crate::backend::embedded::{Order, StoreReader};
@@ -203,10 +205,11 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -
         "/api/v1/count" => count(reader, &params, now),
         "/api/v1/count_by" => count_by(reader, &params, now),
         "/api/v1/histogram" => histogram(reader, &params, now),
+        "/api/v1/fields" => fields(reader, &params, now),
         _ => {
             return Reply::error(
                 404,
-                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/count, /api/v1/count_by, /api/v1/histogram and /health"),
+                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/count, /api/v1/count_by, /api/v1/histogram, /api/v1/fields and /health"),
             )
         }
     };
@@ -314,6 +317,29 @@ fn count_by(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Rep
         body.push(b'\n');
     }
     Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, Some(&target))?))
+}
+
+fn fields(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
+    params
+        .only("/api/v1/fields", &["q", "since", "until"])
+        .map_err(bad)?;
+    let query = params.query(now).map_err(bad)?;
+    let list = reader.field_list(&query).map_err(unreadable)?;
+    let mut body = Vec::new();
+    for field in &list.fields {
+        let mut line = serde_json::json!({
+            "field": field.name,
+            "events": field.events,
+            "share": super::fields_cmd::share(field.events, list.matching),
+        });
+        if let Some((min, max)) = field.numbers {
+            line["min"] = super::fields_cmd::number(min);
+            line["max"] = super::fields_cmd::number(max);
+        }
+        body.extend_from_slice(line.to_string().as_bytes());
+        body.push(b'\n');
+    }
+    Ok(Reply::ok(JSON_LINES, body))
 }
 
 fn histogram(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply, Reply> {
