@@ -237,6 +237,9 @@ raw\t'The message only'
 logfmt\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l count-by -d 'Count matching events per value of FIELD (service, host, level, trace_id or a fields key)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l histogram -d 'Count matching events per span of time: WIDTH such as 10s, 1m, 1h or 1d, or auto (about sixty buckets over --since/--until, else over the matching events)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -s C -l context -d 'Also N events before and after each match, from its own stream (the same service, host and file), in time order; groups are separated by `--`' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -s B -l before-context -d 'Also N events before each match (see --context)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -s A -l after-context -d 'Also N events after each match (see --context)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l pattern -d 'Only the events of this pattern (an ID that --patterns printed)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l sample -d 'Patterns are mined from the newest N matching events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l store -d 'Which store to search [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'

@@ -966,3 +966,76 @@ fn fields_list_what_the_matching_events_hold() {
     assert_eq!(none.status.code(), Some(1));
     assert!(none.stdout.is_empty());
 }
+
+/// `-C/-B/-A`: each match with the events around it in its own stream (same service, host
+/// and file), in time order with ties in arrival order, each event once, `--` between groups.
+#[test]
+fn context_shows_the_neighbours_of_each_match_from_its_own_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.log");
+    let other = dir.path().join("other.log");
+    std::fs::write(
+        &app,
+        "2026-12-07 08:00:00,000 INFO [main] App: a1\n\
+         2026-12-07 08:00:01,000 INFO [main] App: a2\n\
+         2026-12-07 08:00:01,000 INFO [main] App: a3 same time\n\
+         2026-12-07 08:00:01,000 ERROR [main] App: boom one\n\
+         2026-12-07 08:00:01,000 INFO [main] App: a5 same time\n\
+         2026-12-07 08:00:03,000 INFO [main] App: a6\n\
+         2026-12-07 08:00:04,000 INFO [main] App: a7\n\
+         2026-12-07 08:00:05,000 ERROR [main] App: boom two\n\
+         2026-12-07 08:00:06,000 ERROR [main] App: boom three\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &other,
+        "2026-12-07 08:00:01,000 INFO [main] App: b1 other file\n\
+         2026-12-07 08:00:02,000 INFO [main] App: b2 other file\n",
+    )
+    .unwrap();
+    stdout_of(logagg(dir.path()).arg("ship").arg(&app).arg(&other));
+    let shown = |args: &[&str]| -> Vec<(String, String)> {
+        stdout_of(
+            logagg(dir.path())
+                .args(["query", "boom"])
+                .args(args)
+                .args(["-o", "json"]),
+        )
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let message = v["message"].as_str().unwrap();
+            let words = message.rsplit(": ").next().unwrap().to_owned();
+            (v["context"].as_str().unwrap_or("match").to_owned(), words)
+        })
+        .collect()
+    };
+    let pair = |c: &str, m: &str| (c.to_owned(), m.to_owned());
+    assert_eq!(
+        shown(&["-C", "2", "--asc"]),
+        [
+            pair("before", "a2"),
+            pair("before", "a3 same time"),
+            pair("match", "boom one"),
+            pair("after", "a5 same time"),
+            pair("after", "a6"),
+            pair("before", "a7"),
+            pair("match", "boom two"),
+            pair("match", "boom three"),
+        ]
+    );
+    assert_eq!(
+        shown(&["-A", "1", "-n", "1"]),
+        [pair("match", "boom three")],
+        "nothing after the last event"
+    );
+    assert_eq!(
+        shown(&["-B", "1", "-n", "1", "--asc"]),
+        [pair("before", "a3 same time"), pair("match", "boom one")]
+    );
+    // Raw output separates the groups as grep does.
+    let raw =
+        stdout_of(logagg(dir.path()).args(["query", "boom", "-C", "1", "--asc", "-o", "raw"]));
+    assert_eq!(raw.matches("\n--\n").count(), 1, "{raw}");
+    assert!(!raw.contains("other file"), "{raw}");
+}

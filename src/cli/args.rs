@@ -547,6 +547,16 @@ pub struct QueryArgs {
         conflicts_with_all = ["count", "count_by", "patterns", "pattern", "with_pattern"]
     )]
     pub histogram: Option<String>,
+    /// Also N events before and after each match, from its own stream (the same service,
+    /// host and file), in time order; groups are separated by `--`
+    #[arg(short = 'C', long = "context", value_name = "N", conflicts_with_all = ["count", "count_by", "patterns", "pattern", "with_pattern", "histogram"])]
+    pub context: Option<usize>,
+    /// Also N events before each match (see --context)
+    #[arg(short = 'B', long = "before-context", value_name = "N", conflicts_with_all = ["count", "count_by", "patterns", "pattern", "with_pattern", "histogram"])]
+    pub before_context: Option<usize>,
+    /// Also N events after each match (see --context)
+    #[arg(short = 'A', long = "after-context", value_name = "N", conflicts_with_all = ["count", "count_by", "patterns", "pattern", "with_pattern", "histogram"])]
+    pub after_context: Option<usize>,
     /// Show how the query was understood (and the Elasticsearch query DSL), without running it
     #[arg(long)]
     pub explain: bool,

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod completions;
+mod context_out;
 mod dash_cmd;
 mod demo_cmd;
 mod dlq_cmd;

@@ -90,6 +90,28 @@ impl<W: Write> Printer<W> {
         self
     }
 
+    /// Between two groups of events shown with their context: `--`, as grep writes it (not
+    /// in JSON, where each context event says where it stands).
+    pub fn separator(&mut self) -> io::Result<()> {
+        match self.format {
+            Format::Json => Ok(()),
+            _ => writeln!(self.out, "--"),
+        }
+    }
+
+    /// Prints a stored event shown around a match: in JSON with `"context":"before"` or
+    /// `"after"` when `place` names one; elsewhere as any event.
+    pub fn placed(&mut self, source: &str, place: super::context_out::Place) -> io::Result<()> {
+        match self.format {
+            Format::Json => writeln!(
+                self.out,
+                "{}",
+                super::context_out::marked_json(source, place)
+            ),
+            _ => self.source(source),
+        }
+    }
+
     /// Prints one stored event given as its canonical JSON.
     pub fn source(&mut self, source: &str) -> io::Result<()> {
         if self.format == Format::Json {

@@ -154,6 +154,34 @@ fn answer(
         Order::NewestFirst
     };
     let mut printer = Printer::stdout(format, settings.color).marking(query);
+    let around =
+        super::context_out::Around::of(args.context, args.before_context, args.after_context);
+    if let Some(around) = around {
+        let hits = reader.search(query, order, limit)?;
+        for (i, group) in super::context_out::groups(reader, &hits, around)?
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                printer.separator()?;
+            }
+            for (place, hit) in &group.events {
+                printer.placed(&hit.source, *place)?;
+            }
+        }
+        printer.flush()?;
+        if let Some(limit) = limit.filter(|&l| hits.len() == l) {
+            say_cut(limit, reader.count(query)?, args.asc);
+        }
+        if let Some(legend) = printer.legend() {
+            eprintln!("{legend}");
+        }
+        return Ok(if hits.is_empty() {
+            Outcome::NothingMatched
+        } else {
+            Outcome::Done
+        });
+    }
     let printed = match limit {
         Some(limit) => {
             let hits = reader.search(query, order, Some(limit))?;

@@ -25,6 +25,11 @@ pub fn run(
     for warning in super::query_warnings::of_cluster(&client, prefix, query, target)? {
         eprintln!("warning: {warning}");
     }
+    if super::context_out::Around::of(args.context, args.before_context, args.after_context)
+        .is_some()
+    {
+        anyhow::bail!("-C/-B/-A (events around each match) are answered by the embedded store only for now: Elasticsearch keeps no arrival order to place events of the same time by; query the embedded store, or use --since/--until around the match");
+    }
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
     if args.count {
