@@ -50,8 +50,13 @@ impl FieldTally {
     /// One matching event: each key it holds counted once.
     pub fn add_event(&mut self, event: &LogEvent) {
         self.matching += 1;
+        self.add_keys_of(&event.fields);
+    }
+
+    /// The keys of one event's `fields` (or some of them), each counted once.
+    pub fn add_keys_of(&mut self, fields: &serde_json::Map<String, serde_json::Value>) {
         let mut seen: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-        flatten_fields(&event.fields, |key, value| {
+        flatten_fields(fields, |key, value| {
             let slot = seen
                 .entry(key.to_owned())
                 .or_insert((f64::INFINITY, f64::NEG_INFINITY));
@@ -62,6 +67,14 @@ impl FieldTally {
         });
         for (key, (min, max)) in seen {
             self.add_key(&key, 1, min, max);
+        }
+    }
+
+    /// What another tally (of other events) gathered.
+    pub fn merge(&mut self, other: FieldTally) {
+        self.matching += other.matching;
+        for (key, (holders, min, max)) in other.keys {
+            self.add_key(&key, holders, min, max);
         }
     }
 

@@ -144,16 +144,40 @@ fn neighbours(
     if n == 0 {
         return Ok(Vec::new());
     }
-    let at = event.timestamp;
+    // Near the match first: a time window lets the store pass over every block outside
+    // it; widened until `n` neighbours are found, the last window has no end.
+    for window in WINDOWS_SECONDS {
+        let window = window.map(|s| s * 1_000_000);
+        let found = within(reader, stream, (event.timestamp, seq), n, side, window)?;
+        if found.len() == n || window.is_none() {
+            return Ok(found);
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// How far from the match neighbours are looked for, in turn (`None`: any distance).
+const WINDOWS_SECONDS: [Option<i64>; 4] = [Some(60), Some(3600), Some(86_400 * 7), None];
+
+/// `neighbours` at most `window` microseconds away from the match at (`at`, `seq`).
+fn within(
+    reader: &StoreReader,
+    stream: &Query,
+    (at, seq): (Timestamp, u64),
+    n: usize,
+    side: Side,
+    window: Option<i64>,
+) -> Result<Vec<Hit>> {
+    let far = |sign: i64| match window {
+        Some(w) => Bound::Included(Timestamp(at.0.saturating_add(sign * w))),
+        None => Bound::Unbounded,
+    };
     let (range, order) = match side {
         Side::Before => (
-            Range::Time(Bound::Unbounded, Bound::Included(at)),
+            Range::Time(far(-1), Bound::Included(at)),
             Order::NewestFirst,
         ),
-        Side::After => (
-            Range::Time(Bound::Included(at), Bound::Unbounded),
-            Order::OldestFirst,
-        ),
+        Side::After => (Range::Time(Bound::Included(at), far(1)), Order::OldestFirst),
     };
     let query = stream.clone().and(Query::Clause(Clause {
         target: Target::Timestamp,
@@ -164,7 +188,7 @@ fn neighbours(
         Side::After => (time, other) > (at, seq),
     };
     // Events at the match's own time may come first in the answer: ask for more until
-    // `n` lie beyond the match or the stream ends.
+    // `n` lie beyond the match or the window holds no more.
     let mut asked = n + 16;
     loop {
         let hits = reader.search(&query, order, Some(asked))?;

@@ -39,6 +39,7 @@ fn stream_key(dash: &mut Dashboard, key: KeyEvent, page: usize) {
         KeyCode::Char(c @ '1'..='6') => {
             let index = (c as usize) - ('1' as usize);
             dash.levels[index] = !dash.levels[index];
+            dash.recount_patterns();
         }
         KeyCode::Char('+') | KeyCode::Char('=') => {
             dash.window = (dash.window + 1).min(WINDOWS.len() - 1)

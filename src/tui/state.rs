@@ -194,6 +194,9 @@ impl Dashboard {
         {
             watch.table = watch.miner.patterns();
             watch.refreshed = Some(now);
+            if self.narrowed() {
+                self.patterns.table = self.filtered_patterns();
+            }
         }
         self.histogram
             .forget_before(now, WINDOWS[WINDOWS.len() - 1]);
@@ -205,13 +208,61 @@ impl Dashboard {
 
     fn shows(&self, entry: &Entry) -> bool {
         self.paused_at.is_none_or(|mark| entry.seq <= mark)
-            && self.levels[level_index(entry.event.level)]
             && self
                 .patterns
                 .chosen
                 .as_ref()
                 .is_none_or(|(_, templates)| templates.contains(&entry.pattern))
-            && matches(&self.filter.query, &entry.event)
+            && self.filtered_in(entry)
+    }
+
+    /// Whether the filter and the level keys let `entry` through: what the side panels
+    /// count, so that choosing a row there never leads to an empty stream.
+    fn filtered_in(&self, entry: &Entry) -> bool {
+        self.levels[level_index(entry.event.level)] && matches(&self.filter.query, &entry.event)
+    }
+
+    /// Whether the filter or the level keys leave anything out.
+    fn narrowed(&self) -> bool {
+        !matches!(self.filter.query, Query::All) || self.levels.iter().any(|shown| !shown)
+    }
+
+    /// The pattern table counted over the buffered events the filter lets through (the
+    /// miner's counts cover every event seen): patterns none of them has are left out.
+    fn filtered_patterns(&self) -> Vec<Pattern> {
+        let mut per_template: std::collections::HashMap<usize, u64> = Default::default();
+        for entry in self.entries.iter().filter(|e| self.filtered_in(e)) {
+            *per_template.entry(entry.pattern).or_default() += 1;
+        }
+        let mut table: Vec<Pattern> = self
+            .patterns
+            .table
+            .iter()
+            .filter_map(|pattern| {
+                let count: u64 = self
+                    .patterns
+                    .miner
+                    .templates_like(&pattern.template)
+                    .iter()
+                    .filter_map(|t| per_template.get(t))
+                    .sum();
+                (count > 0).then(|| Pattern {
+                    count,
+                    ..pattern.clone()
+                })
+            })
+            .collect();
+        table.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.template.cmp(&b.template))
+        });
+        table
+    }
+
+    /// The pattern table counted again at the next tick (the filter or levels changed).
+    pub fn recount_patterns(&mut self) {
+        self.patterns.refreshed = None;
     }
 
     /// Narrows the stream to the pattern with this template.
@@ -316,6 +367,7 @@ impl Dashboard {
                 }
                 self.history_pos = None;
                 self.selected = None;
+                self.recount_patterns();
                 true
             }
             Err(e) => {
@@ -326,13 +378,14 @@ impl Dashboard {
     }
 
     /// Events per service (or host) that arrived in the histogram window, among those the
-    /// buffer holds: (name, events, errors), most events first.
+    /// buffer holds and the filter and level keys let through: (name, events, errors), most
+    /// events first.
     pub fn top_services(&self) -> Vec<(String, u64, u64)> {
         let by_host = self.side == SidePanel::Hosts;
         let since = self.now.micros() - self.window().as_micros() as i64;
         let mut counts: std::collections::HashMap<&str, (u64, u64)> = Default::default();
         for entry in &self.entries {
-            if entry.arrived.micros() < since {
+            if entry.arrived.micros() < since || !self.filtered_in(entry) {
                 continue;
             }
             let name = if by_host {

@@ -427,3 +427,37 @@ fn a_warning_from_a_connected_source_shows_beside_live() {
         "{screen}"
     );
 }
+
+#[test]
+fn side_panels_count_only_what_the_filter_lets_through() {
+    let mut dash = dashboard(200);
+    let all: u64 = dash.top_services().iter().map(|(_, n, _)| n).sum();
+    assert!(dash.apply_filter("level:error"));
+    dash.tick(Timestamp::from_millis(NOW_MS));
+    let services = dash.top_services();
+    let errors: u64 = services.iter().map(|(_, n, _)| n).sum();
+    assert!(errors > 0 && errors < all, "{errors} of {all}");
+    // Every event counted is an error, and choosing a service or a pattern shows events.
+    assert!(services.iter().all(|(_, n, e)| n == e), "{services:?}");
+    let table = dash.patterns.table.clone();
+    assert!(!table.is_empty());
+    let counted: u64 = table.iter().map(|p| p.count).sum();
+    assert_eq!(counted, errors, "patterns count the filtered events");
+    dash.choose_pattern(&table[0].template);
+    assert!(
+        dash.shown().next().is_some(),
+        "a chosen pattern shows events under the filter"
+    );
+    // Level keys narrow the panels too.
+    assert!(dash.apply_filter(""));
+    press(&mut dash, KeyCode::Char('3'));
+    dash.tick(Timestamp::from_millis(NOW_MS));
+    assert!(dash.top_services().iter().all(|(_, n, _)| *n > 0));
+    let infos: u64 = dash
+        .entries
+        .iter()
+        .filter(|e| e.event.level == Level::Info)
+        .count() as u64;
+    let without_info: u64 = dash.top_services().iter().map(|(_, n, _)| n).sum();
+    assert_eq!(without_info, all - infos);
+}

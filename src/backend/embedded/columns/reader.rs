@@ -588,56 +588,130 @@ impl ColumnReader {
         span
     }
 
-    /// Matching events counted per bucket of `histogram`'s width. Every event: blocks that
-    /// lie within one bucket are counted from the index when the query takes every event;
-    /// the others read their time column.
+    /// Matching events counted per bucket of `histogram`'s width. Blocks that lie within
+    /// one bucket are counted from the index when the query takes every event; the others
+    /// read their time column (and the columns the query is decided on), as `count` does.
     pub fn histogram(&self, query: &Query, histogram: &mut Histogram) -> Result<()> {
         let view = self.view();
         let within_one = |entry: &BlockEntry| {
             histogram.bucket_of(entry.oldest) == histogram.bucket_of(entry.newest)
         };
+        let every = matches!(query, Query::All);
         let mut from_index = Vec::new();
-        let keep: &dyn Fn(&BlockEntry) -> bool = if matches!(query, Query::All) {
+        if every {
             for entry in self.whole_entries(&view)? {
                 if within_one(entry) {
                     from_index.push((entry.oldest, entry.events));
                 }
             }
-            &|entry| !within_one(entry)
-        } else {
-            &|_| true
+        }
+        let blocks: Vec<(usize, usize)> = view
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| {
+                part.blocks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, entry)| may_match(query, entry) && !(every && within_one(entry)))
+                    .map(move |(b, _)| (p, b))
+            })
+            .collect();
+        let plan = Plan::of(query);
+        let times_of = |share: Vec<(usize, usize)>| -> Result<Vec<i64>> {
+            let mut times = Vec::new();
+            for (p, b) in share {
+                if every {
+                    // Every row: the time column alone, no event built.
+                    let part = &view.parts[p];
+                    match part
+                        .verify_block(b)
+                        .and_then(|()| part.open_block(b))
+                        .and_then(|opened| opened.seqs_and_times())
+                    {
+                        Ok((_, block_times)) => times.extend(block_times),
+                        Err(e) => self.note_block(part, b, e.to_string()),
+                    }
+                    continue;
+                }
+                // Ranked: every row's time, events built only where the columns left
+                // the query undecided.
+                let Some(block) = self.read_block(&view, query, &plan, p, b, Want::Ranked)? else {
+                    continue;
+                };
+                times.extend(
+                    (0..block.rows())
+                        .filter(|&row| block.matches(query, row))
+                        .map(|row| block.times[row]),
+                );
+            }
+            Ok(times)
         };
-        let mut times = Vec::new();
-        self.matching_in(&view, query, &Plan::of(query), keep, &mut |_, matched| {
-            times.extend(matched.iter().map(|event| event.timestamp));
-            Ok(())
-        })?;
+        let shares = shared_out(blocks, times_of)?;
         for (at, n) in from_index {
             histogram.add(at, n);
         }
-        for at in times {
-            histogram.add(at, 1);
+        for share in shares {
+            for at in share? {
+                histogram.add(crate::event::Timestamp(at), 1);
+            }
         }
         Ok(())
     }
 
     /// The `fields` keys of the matching events: how many hold each, and its numbers' range.
+    /// Read from each key's column without building events; a key holding objects is
+    /// listed by the paths inside them (as a query names them), read from its values.
     pub fn field_list(&self, query: &Query) -> Result<FieldList> {
         let view = self.view();
+        let blocks: Vec<(usize, usize)> = view
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| {
+                part.blocks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, entry)| may_match(query, entry))
+                    .map(move |(b, _)| (p, b))
+            })
+            .collect();
         let plan = Plan::of(query);
-        // The query's own columns decide the rows again; the keys come from every key's
-        // column (only those: messages stay packed).
-        let mut needed = plan.needed;
-        needed.fields = true;
-        let mut tally = FieldTally::default();
-        self.matching(&view, query, &plan, &mut |opened, _| {
-            let (_, events) = opened.decode(needed, None)?;
-            for event in events.iter().filter(|e| crate::query::matches(query, e)) {
-                tally.add_event(event);
+        let tally_some = |share: Vec<(usize, usize)>| -> Result<FieldTally> {
+            let mut tally = FieldTally::default();
+            for (p, b) in share {
+                if matches!(query, Query::All) {
+                    // Every row: the key columns alone, no event built.
+                    let part = &view.parts[p];
+                    let read = part
+                        .verify_block(b)
+                        .and_then(|()| part.open_block(b))
+                        .and_then(|opened| {
+                            let every = vec![true; opened.summary.events];
+                            tally_block(&opened, &every, &mut tally)
+                        });
+                    if let Err(e) = read {
+                        self.note_block(part, b, e.to_string());
+                    }
+                    continue;
+                }
+                let Some(block) = self.read_block(&view, query, &plan, p, b, Want::Counted)? else {
+                    continue;
+                };
+                let matched: Vec<bool> = (0..block.rows())
+                    .map(|row| block.matches(query, row))
+                    .collect();
+                if let Err(e) = tally_block(&block.opened, &matched, &mut tally) {
+                    self.note_block(&view.parts[p], b, e.to_string());
+                }
             }
-            Ok(())
-        })?;
-        Ok(tally.list())
+            Ok(tally)
+        };
+        let mut all = FieldTally::default();
+        for share in shared_out(blocks, tally_some)? {
+            all.merge(share?);
+        }
+        Ok(all.list())
     }
 
     /// Visits every matching event, part by part and block by block; returns how many.
@@ -757,6 +831,75 @@ impl ColumnReader {
         }
         Ok(n)
     }
+}
+
+/// Adds the keys of the rows of `opened` that `matched` says match to `into`: all of the
+/// block's, or (damaged) nothing of it.
+fn tally_block(
+    opened: &block::Opened<'_>,
+    matched: &[bool],
+    into: &mut FieldTally,
+) -> std::result::Result<(), block::BlockError> {
+    let mut tally = FieldTally::default();
+    tally.add_events(matched.iter().filter(|&&m| m).count() as u64);
+    let keys: Vec<String> = opened
+        .summary
+        .fields
+        .iter()
+        .map(|k| k.key.clone())
+        .collect();
+    let mut nested: Vec<&str> = Vec::new();
+    for key in &keys {
+        let Some((stats, column)) = opened.key_column(key)? else {
+            continue;
+        };
+        let (mut holders, mut min, mut max, mut objects) =
+            (0u64, f64::INFINITY, f64::NEG_INFINITY, false);
+        let read = super::fields::visit_cells(&column, stats, matched.len(), |row, cell| {
+            if !matched.get(row).copied().unwrap_or(false) {
+                return;
+            }
+            match cell {
+                super::fields::Cell::Number(x) => {
+                    holders += 1;
+                    min = min.min(x);
+                    max = max.max(x);
+                }
+                super::fields::Cell::Scalar => holders += 1,
+                // No value, to the predicate: `key:*` does not find it.
+                super::fields::Cell::Null => {}
+                super::fields::Cell::Nested => objects = true,
+            }
+        });
+        if read.is_none() {
+            return Err(block::BlockError::Damaged("a fields column"));
+        }
+        if objects {
+            nested.push(key);
+        } else {
+            tally.add_key(key, holders, min, max);
+        }
+    }
+    if !nested.is_empty() {
+        // Objects, arrays and big integers: their paths and values are read from the
+        // events' fields, for the keys not counted above.
+        let parts = Parts {
+            fields: true,
+            ..Parts::NONE
+        };
+        let (_, events) = opened.decode(parts, None)?;
+        for (event, _) in events.iter().zip(matched).filter(|(_, &m)| m) {
+            let held: serde_json::Map<String, serde_json::Value> = event
+                .fields
+                .iter()
+                .filter(|(k, _)| nested.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            tally.add_keys_of(&held);
+        }
+    }
+    into.merge(tally);
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {

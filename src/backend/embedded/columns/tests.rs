@@ -1009,6 +1009,37 @@ mod stored {
     }
 
     #[test]
+    fn field_lists_read_from_columns_agree_with_the_events() {
+        use crate::backend::field_list::FieldTally;
+        let dir = tempfile::tempdir().unwrap();
+        let mut events = super::flagged(simulated(37, 6_000));
+        // Objects, arrays, nulls and big integers beside plain keys, in some blocks only.
+        for (i, odd) in super::odd_events().into_iter().enumerate() {
+            events.insert(i * 1_000, odd);
+        }
+        fill(dir.path(), &events, 0);
+        let reader = ColumnReader::open(dir.path()).unwrap();
+        for text in [
+            "*",
+            "level:>=warn",
+            "service:svc OR latency_ms:>500",
+            "nested.a.b:*",
+            "service:nope",
+        ] {
+            let query = parse(text, Timestamp::now()).unwrap();
+            let mut expected = FieldTally::default();
+            for event in events.iter().filter(|e| matches(&query, e)) {
+                expected.add_event(event);
+            }
+            assert_eq!(
+                reader.field_list(&query).unwrap(),
+                expected.list(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn histograms_count_what_the_predicate_matches_per_bucket() {
         use crate::backend::histogram::Histogram;
         let dir = tempfile::tempdir().unwrap();
