@@ -27,6 +27,16 @@ pub fn may_match(query: &Query, entry: &BlockEntry) -> bool {
                         _ => true,
                     }
                 }
+                // A time range passes over every block whose events all lie outside it
+                // (`--since`, `--until`, the windows `-C` looks in).
+                Target::Timestamp => {
+                    return match test {
+                        Test::Range(Range::Time(lo, hi)) => {
+                            overlaps(entry.oldest, entry.newest, lo, hi)
+                        }
+                        _ => true,
+                    }
+                }
                 _ => return true,
             };
             match test {
@@ -36,6 +46,27 @@ pub fn may_match(query: &Query, entry: &BlockEntry) -> bool {
             }
         }
     }
+}
+
+/// Whether some time in `oldest..=newest` lies within the bounds.
+fn overlaps(
+    oldest: crate::event::Timestamp,
+    newest: crate::event::Timestamp,
+    lo: &std::ops::Bound<crate::event::Timestamp>,
+    hi: &std::ops::Bound<crate::event::Timestamp>,
+) -> bool {
+    use std::ops::Bound::*;
+    let above_lo = match lo {
+        Included(t) => newest >= *t,
+        Excluded(t) => newest > *t,
+        Unbounded => true,
+    };
+    let below_hi = match hi {
+        Included(t) => oldest <= *t,
+        Excluded(t) => oldest < *t,
+        Unbounded => true,
+    };
+    above_lo && below_hi
 }
 
 /// Whether a block whose keys are `summary.fields` can hold a match (`false` only when it

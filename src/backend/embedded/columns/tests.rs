@@ -720,6 +720,26 @@ mod stored {
                 .collect();
             assert_eq!(counted, by_service, "{text} by service");
         }
+        // Time ranges that cut through blocks, at and between events' own times.
+        let mut times: Vec<Timestamp> = events.iter().map(|e| e.timestamp).collect();
+        times.sort();
+        let (a, b) = (times[3_000], times[21_000]);
+        let between = Timestamp(a.0 + 1);
+        for text in [
+            format!("@timestamp:[{} TO {}]", a.to_rfc3339(), b.to_rfc3339()),
+            format!("@timestamp:{{{} TO {}}}", a.to_rfc3339(), b.to_rfc3339()),
+            format!("@timestamp:>={} AND level:>=warn", between.to_rfc3339()),
+            format!("@timestamp:<{} OR service:auth", a.to_rfc3339()),
+            format!("NOT @timestamp:[{} TO {}]", a.to_rfc3339(), b.to_rfc3339()),
+        ] {
+            let query = parse(&text, Timestamp::now()).unwrap();
+            let expected = events.iter().filter(|e| matches(&query, e)).count() as u64;
+            assert!(expected > 0, "{text}");
+            let mut got = 0;
+            reader.scan(&query, &mut |_| got += 1).unwrap();
+            assert_eq!(got, expected, "{text}");
+            assert_eq!(reader.count(&query).unwrap(), expected, "{text}");
+        }
         let by_service = reader
             .count_by(&Query::All, &crate::query::Target::Service)
             .unwrap();
