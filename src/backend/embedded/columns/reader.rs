@@ -300,18 +300,7 @@ impl ColumnReader {
             return Ok(self.whole_entries(&view)?.iter().map(|e| e.events).sum());
         }
         let plan = Plan::of(query);
-        let blocks: Vec<(usize, usize)> = view
-            .parts
-            .iter()
-            .enumerate()
-            .flat_map(|(p, part)| {
-                part.blocks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, entry)| may_match(query, entry))
-                    .map(move |(b, _)| (p, b))
-            })
-            .collect();
+        let blocks = blocks_where(&view, |entry| may_match(query, entry));
         let count_some = |share: Vec<(usize, usize)>| -> Result<u64> {
             let mut n = 0;
             for (p, b) in share {
@@ -331,12 +320,7 @@ impl ColumnReader {
     /// `Part::verify_block`): what an answer from the index alone may add up, so that it
     /// leaves out the same damaged blocks as an answer that reads them.
     fn whole_entries<'v>(&self, view: &'v View) -> Result<Vec<&'v BlockEntry>> {
-        let blocks: Vec<(usize, usize)> = view
-            .parts
-            .iter()
-            .enumerate()
-            .flat_map(|(p, part)| (0..part.blocks.len()).map(move |b| (p, b)))
-            .collect();
+        let blocks = blocks_where(view, |_| true);
         let check = |share: Vec<(usize, usize)>| -> Result<Vec<&'v BlockEntry>> {
             let mut whole = Vec::with_capacity(share.len());
             for (p, b) in share {
@@ -605,18 +589,9 @@ impl ColumnReader {
                 }
             }
         }
-        let blocks: Vec<(usize, usize)> = view
-            .parts
-            .iter()
-            .enumerate()
-            .flat_map(|(p, part)| {
-                part.blocks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, entry)| may_match(query, entry) && !(every && within_one(entry)))
-                    .map(move |(b, _)| (p, b))
-            })
-            .collect();
+        let blocks = blocks_where(&view, |entry| {
+            may_match(query, entry) && !(every && within_one(entry))
+        });
         let plan = Plan::of(query);
         let times_of = |share: Vec<(usize, usize)>| -> Result<Vec<i64>> {
             let mut times = Vec::new();
@@ -664,18 +639,7 @@ impl ColumnReader {
     /// listed by the paths inside them (as a query names them), read from its values.
     pub fn field_list(&self, query: &Query) -> Result<FieldList> {
         let view = self.view();
-        let blocks: Vec<(usize, usize)> = view
-            .parts
-            .iter()
-            .enumerate()
-            .flat_map(|(p, part)| {
-                part.blocks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, entry)| may_match(query, entry))
-                    .map(move |(b, _)| (p, b))
-            })
-            .collect();
+        let blocks = blocks_where(&view, |entry| may_match(query, entry));
         let plan = Plan::of(query);
         let tally_some = |share: Vec<(usize, usize)>| -> Result<FieldTally> {
             let mut tally = FieldTally::default();
@@ -906,6 +870,19 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The (part, block) places of the blocks whose index entry `keep` accepts.
+fn blocks_where(view: &View, keep: impl Fn(&BlockEntry) -> bool) -> Vec<(usize, usize)> {
+    let mut places = Vec::new();
+    for (p, part) in view.parts.iter().enumerate() {
+        for (b, entry) in part.blocks.iter().enumerate() {
+            if keep(entry) {
+                places.push((p, b));
+            }
+        }
+    }
+    places
 }
 
 fn entries(view: &View) -> impl Iterator<Item = &BlockEntry> {
