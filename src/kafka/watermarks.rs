@@ -14,6 +14,10 @@ use std::time::Duration;
 pub struct WatermarkWatch {
     highs: Arc<Mutex<BTreeMap<i32, i64>>>,
     stop: Arc<AtomicBool>,
+    /// Joined when the watch is dropped: its client must be gone before the process exits
+    /// (a TLS client still asking a broker while the process's exit handlers tear OpenSSL
+    /// down can crash it after it has said its last line).
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl WatermarkWatch {
@@ -23,7 +27,7 @@ impl WatermarkWatch {
         let stop = Arc::new(AtomicBool::new(false));
         let (topic, partitions) = (topic.to_string(), partitions.to_vec());
         let (shared, stopped) = (highs.clone(), stop.clone());
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("watermarks".into())
             .spawn(move || {
                 while !stopped.load(Ordering::Relaxed) {
@@ -45,7 +49,11 @@ impl WatermarkWatch {
                 }
             })
             .ok()?;
-        Some(WatermarkWatch { highs, stop })
+        Some(WatermarkWatch {
+            highs,
+            stop,
+            thread: Some(thread),
+        })
     }
 
     /// The latest high watermark of each partition seen so far.
@@ -68,5 +76,9 @@ impl WatermarkWatch {
 impl Drop for WatermarkWatch {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        // At most one watermark request (2 s) and one 100 ms nap away.
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

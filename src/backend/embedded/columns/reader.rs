@@ -598,15 +598,7 @@ impl ColumnReader {
             for (p, b) in share {
                 if every {
                     // Every row: the time column alone, no event built.
-                    let part = &view.parts[p];
-                    match part
-                        .verify_block(b)
-                        .and_then(|()| part.open_block(b))
-                        .and_then(|opened| opened.seqs_and_times())
-                    {
-                        Ok((_, block_times)) => times.extend(block_times),
-                        Err(e) => self.note_block(part, b, e.to_string()),
-                    }
+                    times.extend(self.block_times(&view.parts[p], b));
                     continue;
                 }
                 // Ranked: every row's time, events built only where the columns left
@@ -704,20 +696,29 @@ impl ColumnReader {
         entries(&self.view()).map(|e| e.last_seq).max()
     }
 
+    /// The times of every event of block `b` of `part`, from its time column alone (a
+    /// damaged block is noted and gives none).
+    fn block_times(&self, part: &Part, b: usize) -> Vec<i64> {
+        match part
+            .verify_block(b)
+            .and_then(|()| part.open_block(b))
+            .and_then(|opened| opened.seqs_and_times())
+        {
+            Ok((_, times)) => times,
+            Err(e) => {
+                self.note_block(part, b, e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
     /// The time of the `k`-th newest event (1 = the newest), from the time columns alone.
     pub fn nth_newest_time(&self, k: usize) -> Result<Option<crate::event::Timestamp>> {
         let view = self.view();
         let mut times = Vec::new();
         for part in &view.parts {
             for b in 0..part.blocks.len() {
-                match part
-                    .verify_block(b)
-                    .and_then(|()| part.open_block(b))
-                    .and_then(|opened| opened.seqs_and_times())
-                {
-                    Ok((_, block_times)) => times.extend(block_times),
-                    Err(e) => self.note_block(part, b, e.to_string()),
-                }
+                times.extend(self.block_times(part, b));
             }
         }
         if k == 0 || k > times.len() {
