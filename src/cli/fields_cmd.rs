@@ -171,16 +171,8 @@ fn print(rows: &[Row], matching: u64, format: Format) -> Result<()> {
 }
 
 fn json_line(row: &Row, matching: u64) -> Value {
-    let mut line = json!({
-        "field": row.name,
-        "kind": row.kind,
-        "events": row.events,
-        "share": share(row.events, matching),
-    });
-    if let Some((min, max)) = row.numbers {
-        line["min"] = number(min);
-        line["max"] = number(max);
-    }
+    let mut line = counted_line(&row.name, row.events, row.numbers, matching);
+    line["kind"] = json!(row.kind);
     if !row.types.is_empty() {
         line["types"] = json!(row.types);
     }
@@ -195,11 +187,26 @@ fn json_line(row: &Row, matching: u64) -> Value {
     line
 }
 
-pub fn number(x: f64) -> Value {
+/// A field's name, holders, share of `matching` and number range, as one JSON object: what
+/// `fields -o json` and `serve`'s `/api/v1/fields` say of each key.
+pub fn counted_line(name: &str, events: u64, numbers: Option<(f64, f64)>, matching: u64) -> Value {
+    let mut line = json!({
+        "field": name,
+        "events": events,
+        "share": share(events, matching),
+    });
+    if let Some((min, max)) = numbers {
+        line["min"] = number(min);
+        line["max"] = number(max);
+    }
+    line
+}
+
+fn number(x: f64) -> Value {
     serde_json::from_str(&format_number(x)).unwrap_or(Value::Null)
 }
 
-pub fn share(events: u64, matching: u64) -> f64 {
+fn share(events: u64, matching: u64) -> f64 {
     if matching == 0 {
         0.0
     } else {

@@ -327,15 +327,12 @@ fn fields(reader: &StoreReader, params: &Params, now: Timestamp) -> Result<Reply
     let list = reader.field_list(&query).map_err(unreadable)?;
     let mut body = Vec::new();
     for field in &list.fields {
-        let mut line = serde_json::json!({
-            "field": field.name,
-            "events": field.events,
-            "share": super::fields_cmd::share(field.events, list.matching),
-        });
-        if let Some((min, max)) = field.numbers {
-            line["min"] = super::fields_cmd::number(min);
-            line["max"] = super::fields_cmd::number(max);
-        }
+        let line = super::fields_cmd::counted_line(
+            &field.name,
+            field.events,
+            field.numbers,
+            list.matching,
+        );
         body.extend_from_slice(line.to_string().as_bytes());
         body.push(b'\n');
     }

@@ -762,24 +762,9 @@ impl ColumnReader {
         plan: &Plan,
         found: &mut BlockVisitor<'_>,
     ) -> Result<u64> {
-        self.matching_in(view, query, plan, &|_| true, found)
-    }
-
-    /// `matching`, in the blocks whose index entry `keep` accepts.
-    fn matching_in(
-        &self,
-        view: &View,
-        query: &Query,
-        plan: &Plan,
-        keep: &dyn Fn(&BlockEntry) -> bool,
-        found: &mut BlockVisitor<'_>,
-    ) -> Result<u64> {
         let mut n = 0;
         for (p, part) in view.parts.iter().enumerate() {
-            for (b, entry) in part.blocks.iter().enumerate() {
-                if !keep(entry) {
-                    continue;
-                }
+            for b in 0..part.blocks.len() {
                 let Some(mut block) = self.read_block(view, query, plan, p, b, Want::Candidates)?
                 else {
                     continue;
