@@ -4,7 +4,8 @@
 //! tokens agree, and the positions that differ become `<*>`. The same lines in the same
 //! order always give the same templates.
 
-use super::mask::mask;
+use super::mask::{mask, spaced_unit, PLACEHOLDERS};
+use super::merge::{pattern_texts, skeleton_hash, Merges};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -41,6 +42,7 @@ struct Node {
 pub struct Miner {
     by_length: HashMap<usize, Node>,
     templates: Vec<Vec<Box<str>>>,
+    merges: Merges,
 }
 
 impl Default for Miner {
@@ -49,9 +51,24 @@ impl Default for Miner {
     }
 }
 
-/// `key=value` with a variable value -> `key=<NUM>`, `ua="curl/8.5.0"` -> `ua=<STR>`.
+/// `key=value` with a variable value -> `key=<NUM>`, `ua="curl/8.5.0"` -> `ua=<STR>`;
+/// `name:value` too when the name is a word (`onExtend:1514038530000` -> `onExtend:<NUM>`),
+/// so the name, which says what the line is, is not masked with the value.
 fn masked_pair(token: &str) -> Option<Cow<'_, str>> {
-    let (key, value) = token.split_once('=')?;
+    let (key, value, separator) = match token.split_once('=') {
+        Some((key, value)) => (key, value, '='),
+        None => {
+            let (key, value) = token.split_once(':')?;
+            let word = key.len() > 1
+                && key.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+                && !value.is_empty()
+                && !value.starts_with('/');
+            if !word {
+                return None;
+            }
+            (key, value, ':')
+        }
+    };
     if key.is_empty()
         || !key
             .bytes()
@@ -60,11 +77,11 @@ fn masked_pair(token: &str) -> Option<Cow<'_, str>> {
         return None;
     }
     if value.starts_with('"') {
-        return Some(Cow::Owned(format!("{key}=<STR>")));
+        return Some(Cow::Owned(format!("{key}{separator}<STR>")));
     }
     match masked(value) {
         Cow::Borrowed(same) if same == value => None,
-        other => Some(Cow::Owned(format!("{key}={other}"))),
+        other => Some(Cow::Owned(format!("{key}{separator}{other}"))),
     }
 }
 
@@ -115,7 +132,7 @@ pub fn tokens(body: &str) -> Vec<Cow<'_, str>> {
             out.push(Cow::Borrowed(token));
         } else if token.starts_with('"') && token.len() > 1 && token[1..].contains('"') {
             quoted(token, &mut out);
-        } else {
+        } else if !joined_unit(&mut out, token) {
             push_collapsed(&mut out, masked(token));
         }
         rest = rest[end..].trim_start();
@@ -139,6 +156,22 @@ fn quoted<'a>(token: &'a str, out: &mut Vec<Cow<'a, str>>) {
     for word in words {
         push_collapsed(out, masked(word));
     }
+}
+
+/// A unit written apart from its number (`1.16 KB)`, `<1 sec`, `403 bytes`) joins the number
+/// before it: `(<SIZE>)`, so that the unit, a word, does not read as a constant of the line.
+fn joined_unit(out: &mut [Cow<'_, str>], token: &str) -> bool {
+    let Some((placeholder, trailing)) = spaced_unit(token) else {
+        return false;
+    };
+    let Some(last) = out.last_mut() else {
+        return false;
+    };
+    let Some(before) = last.strip_suffix("<NUM>") else {
+        return false;
+    };
+    *last = Cow::Owned(format!("{before}{placeholder}{trailing}"));
+    true
 }
 
 /// Pushes a masked token, collapsing a run of the same placeholder into one `<NUM>…`, so a
@@ -173,6 +206,14 @@ fn through_quote(rest: &str, open: usize) -> usize {
     }
 }
 
+/// Whether a template's token is (or holds) a value: a placeholder, a masked part, digits.
+/// A trace's signature is the constant that names a failure.
+pub fn holds_value(token: &str) -> bool {
+    !is_signature(token)
+        && (token.bytes().any(|b| b.is_ascii_digit())
+            || PLACEHOLDERS.iter().any(|p| token.contains(p)))
+}
+
 fn is_variable(token: &str) -> bool {
     !is_signature(token)
         && ((token.starts_with('<') && token.ends_with('>'))
@@ -184,6 +225,7 @@ impl Miner {
         Miner {
             by_length: HashMap::new(),
             templates: Vec::new(),
+            merges: Merges::default(),
         }
     }
 
@@ -199,11 +241,18 @@ impl Miner {
     /// The template a message body belongs to (a new one if none is similar enough).
     pub fn add(&mut self, body: &str) -> usize {
         let tokens = tokens(body);
-        let leaf = leaf_of(&mut self.by_length, &tokens);
+        let t = self.route(&tokens);
+        self.merges
+            .saw(t, skeleton_hash(tokens.iter().map(|t| &**t)));
+        t
+    }
+
+    fn route(&mut self, tokens: &[Cow<str>]) -> usize {
+        let leaf = leaf_of(&mut self.by_length, tokens);
         let best = leaf
             .templates
             .iter()
-            .map(|&t| (t, similarity(&self.templates[t], &tokens)))
+            .map(|&t| (t, similarity(&self.templates[t], tokens)))
             .fold(
                 None::<(usize, f64, usize)>,
                 |best, (t, (sim, wild))| match best {
@@ -213,7 +262,7 @@ impl Miner {
             );
         match best {
             Some((t, sim, _)) if sim >= SIMILARITY => {
-                for (slot, token) in self.templates[t].iter_mut().zip(&tokens) {
+                for (slot, token) in self.templates[t].iter_mut().zip(tokens) {
                     if **slot != **token && &**slot != WILDCARD {
                         *slot = WILDCARD.into();
                     }
@@ -228,6 +277,11 @@ impl Miner {
                 t
             }
         }
+    }
+
+    /// Each template's pattern text after the merge step (`merge::pattern_texts`).
+    pub fn pattern_texts(&self) -> Vec<String> {
+        pattern_texts(&self.templates, &self.merges)
     }
 
     pub fn template(&self, index: usize) -> String {
@@ -314,7 +368,10 @@ mod tests {
         let t = tokens(r#"said "the quick brown fox jumps" then"#);
         assert_eq!(t, vec!["said", "<STR>", "then"]);
         let t = tokens(r#"client=10.1.2.3 ua="Mozilla/5.0 (X11; Linux)" key=user:u35 mode=fast"#);
-        assert_eq!(t, vec!["client=<IP>", "ua=<STR>", "key=<*>", "mode=fast"]);
+        assert_eq!(
+            t,
+            vec!["client=<IP>", "ua=<STR>", "key=user:<*>", "mode=fast"]
+        );
     }
 
     #[test]

@@ -40,7 +40,15 @@ pub fn mask(core: &str) -> Option<&'static str> {
 
 fn is_email(s: &str) -> bool {
     match s.split_once('@') {
-        Some((user, domain)) => !user.is_empty() && domain.contains('.') && !domain.contains('@'),
+        // The domain ends in a name (`ops@shop.example`), not in digits
+        // (`00000001@2016/9/27:20:30:31.455`, a counter and a time).
+        Some((user, domain)) => {
+            !user.is_empty()
+                && !domain.contains('@')
+                && domain.rsplit_once('.').is_some_and(|(_, top)| {
+                    top.len() >= 2 && top.bytes().all(|b| b.is_ascii_alphabetic())
+                })
+        }
         None => false,
     }
 }
@@ -99,6 +107,67 @@ const SIZE_UNITS: &[&str] = &[
     "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "k", "bytes",
 ];
 
+/// The placeholders masks and the miner write.
+pub const PLACEHOLDERS: &[&str] = &[
+    "<*>",
+    "<NUM>",
+    "<IP>",
+    "<UUID>",
+    "<PATH>",
+    "<HEX>",
+    "<URL>",
+    "<EMAIL>",
+    "<DURATION>",
+    "<SIZE>",
+    "<STR>",
+];
+
+/// Units written as a word of their own after a number (`1.16 KB`, `403 bytes`, `<1 sec`);
+/// one letter (`5 s`, `3 m`) is too often something else to count.
+const SPACED_DURATIONS: &[&str] = &[
+    "ns",
+    "us",
+    "µs",
+    "ms",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "millis",
+    "milliseconds",
+];
+const SPACED_SIZES: &[&str] = &[
+    "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "byte", "bytes",
+];
+
+/// For a unit word (with any punctuation after it, `KB),`): its placeholder and that
+/// punctuation.
+pub fn spaced_unit(token: &str) -> Option<(&'static str, &str)> {
+    let end = token
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(token.len());
+    let (unit, trailing) = token.split_at(end);
+    if unit.is_empty() || !trailing.chars().all(|c| c.is_ascii_punctuation()) {
+        return None;
+    }
+    let lower = unit.to_lowercase();
+    if SPACED_DURATIONS.contains(&lower.as_str()) {
+        Some(("<DURATION>", trailing))
+    } else if SPACED_SIZES.contains(&lower.as_str()) {
+        Some(("<SIZE>", trailing))
+    } else {
+        None
+    }
+}
+
 /// `42`, `-3.5`, `99%`, `12ms`, `1.5s`, `512KB`, `1.2GiB`.
 fn number_like(s: &str) -> Option<&'static str> {
     let b = s.as_bytes();
@@ -133,6 +202,7 @@ mod tests {
         let cases = [
             ("https://shop.example/cart?id=3", Some("<URL>")),
             ("ops@shop.example", Some("<EMAIL>")),
+            ("00000001@2016/9/27:20:30:31.455", Some("<*>")),
             ("10.251.30.6:50010", Some("<IP>")),
             ("192.168.0.1", Some("<IP>")),
             ("fe80::1ff:fe23:4567:890a", Some("<IP>")),

@@ -5,6 +5,7 @@
 
 mod drain;
 mod mask;
+mod merge;
 
 pub use drain::{tokens, Miner, WILDCARD};
 
@@ -170,7 +171,9 @@ pub fn past_thread_and_logger(body: &str) -> &str {
     for _ in 0..4 {
         let first = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
         let next = if rest.starts_with('[') {
-            rest.find(']').map(|end| &rest[end + 1..])
+            closing_bracket(rest).map(|end| &rest[end + 1..])
+        } else if let Some(after) = past_program_and_pid(rest).or_else(|| past_column(rest)) {
+            Some(after)
         } else if let Some(bar) = first.rfind('|') {
             Some(&rest[bar + 1..])
         } else {
@@ -203,6 +206,60 @@ pub fn past_thread_and_logger(body: &str) -> &str {
         }
     }
     rest
+}
+
+/// Where the bracket `text` opens with closes, brackets inside counted
+/// (`[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`).
+fn closing_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Past a program with its pid as syslog writes it (`crond(pam_unix)[2915]:`), and the
+/// host a relay put before it (`dn228/dn228 crond[2915]:`, `local@tbird-admin1 postfix/postdrop[10896]:`),
+/// when a format reader left them in the body.
+fn past_program_and_pid(text: &str) -> Option<&str> {
+    let (first, after_first) = text.split_once(char::is_whitespace)?;
+    if program_with_pid(first) {
+        return Some(after_first);
+    }
+    let (second, after_second) = after_first.trim_start().split_once(char::is_whitespace)?;
+    (first.contains(['/', '@']) && program_with_pid(second)).then_some(after_second)
+}
+
+/// Past a component written as a column (`CBS    Loaded Servicing Stack`): a short word in
+/// capitals with two or more spaces after it, as fixed-width layouts pad their columns.
+fn past_column(text: &str) -> Option<&str> {
+    let (word, after) = text.split_once(char::is_whitespace)?;
+    let column = (2..=8).contains(&word.len())
+        && word.bytes().all(|b| b.is_ascii_uppercase())
+        && after.starts_with(char::is_whitespace);
+    column.then_some(after)
+}
+
+/// `name[123]:`
+fn program_with_pid(token: &str) -> bool {
+    let Some((name, pid)) = token
+        .strip_suffix("]:")
+        .and_then(|inner| inner.rsplit_once('['))
+    else {
+        return false;
+    };
+    name.chars().next().is_some_and(char::is_alphabetic)
+        && !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What tells one failure from another in a stack trace: the exception's type and the frame
@@ -317,8 +374,9 @@ impl LiveMiner {
     /// The indices of the templates whose text is `template` now (templates that
     /// generalised into the same text are one pattern).
     pub fn templates_like(&self, template: &str) -> Vec<usize> {
+        let texts = self.miner.pattern_texts();
         (0..self.seen.len())
-            .filter(|&t| self.miner.template(t) == template)
+            .filter(|&t| texts.get(t).is_some_and(|text| text == template))
             .collect()
     }
 
@@ -329,9 +387,9 @@ impl LiveMiner {
     /// The patterns so far, most frequent first (templates that generalised into the
     /// same text are one pattern). No trend: a live table shows counts and times.
     pub fn patterns(&self) -> Vec<Pattern> {
+        let texts = self.miner.pattern_texts();
         let mut by_text: HashMap<String, Pattern> = HashMap::new();
-        for (t, (count, first, last, example)) in self.seen.iter().enumerate() {
-            let text = self.miner.template(t);
+        for ((count, first, last, example), text) in self.seen.iter().zip(texts) {
             let pattern = by_text.entry(text.clone()).or_insert_with(|| Pattern {
                 id: pattern_id(&text),
                 template: text,
@@ -382,7 +440,9 @@ pub fn mine_over<E: Minable>(
     let end = upper.map_or(last, |t| t.micros().max(last));
     let span = (end - start).max(1) as f64;
     let buckets = buckets.max(1);
-    // Templates generalise as lines arrive: group by the final template text.
+    // Templates generalise as lines arrive, and the merge step joins some: group by the
+    // final pattern text.
+    let texts = miner.pattern_texts();
     let mut index_of_text: HashMap<String, usize> = HashMap::new();
     let mut patterns: Vec<Pattern> = Vec::new();
     let mut of_template: Vec<Option<usize>> = vec![None; miner.len()];
@@ -391,7 +451,7 @@ pub fn mine_over<E: Minable>(
         let p = match of_template[t] {
             Some(p) => p,
             None => {
-                let text = miner.template(t);
+                let text = texts[t].clone();
                 let p = *index_of_text.entry(text.clone()).or_insert_with(|| {
                     patterns.push(Pattern {
                         id: pattern_id(&text),

@@ -294,7 +294,14 @@ fn proxifier() -> Vec<(usize, String)> {
             let head = format!("[10.30 16:{:02}:{:02}] {} -", i % 60, (i * 7) % 60, programs[i % 4]);
             match i % 2 {
                 0 => (0, format!("{head} proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS")),
-                _ => (1, format!("{head} proxy.cse.cuhk.edu.hk:5070 close, {} bytes sent, {} bytes received, lifetime {:02}:{:02}", 1000 + i, 2000 + i, i % 60, i % 9)),
+                // Proxifier adds the size in KB past 1 KB and says `<1 sec` for a short
+                // connection: one message whose number of words varies with its values.
+                _ => {
+                    let sent = [format!("{} bytes", 200 + i), format!("{} bytes ({}.{} KB)", 1100 + i, 1 + i % 9, i % 10)];
+                    let received = [format!("{} bytes ({} KB)", 200_000 + i, 195 + i), format!("{} bytes", 300 + i)];
+                    let lifetime = if i % 3 == 0 { "<1 sec".to_string() } else { format!("{:02}:{:02}", i % 60, i % 9) };
+                    (1, format!("{head} proxy.cse.cuhk.edu.hk:5070 close, {} sent, {} received, lifetime {lifetime}", sent[i / 2 % 2], received[i / 4 % 2]))
+                }
             }
         })
         .collect()
@@ -304,4 +311,102 @@ fn proxifier() -> Vec<(usize, String)> {
 fn a_program_before_the_message_is_header() {
     let accuracy = grouping_accuracy("proxifier", &proxifier());
     assert!(accuracy >= 0.99, "grouping accuracy {accuracy}");
+}
+
+/// ZooKeeper's layout: `time - LEVEL  [thread:class@line] - message`, the thread holding
+/// brackets of its own (`QuorumPeer[myid=1]`) on some lines only.
+fn zookeeper() -> Vec<(usize, String)> {
+    let threads = [
+        "QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774",
+        "WorkerSender[myid=3]:QuorumCnxManager@368",
+        "/10.10.34.11:3888:QuorumCnxManager$Listener@493",
+        "SendWorker:188978561024:QuorumCnxManager$SendWorker@679",
+    ];
+    (0..240)
+        .map(|i| {
+            let head = format!(
+                "2015-07-29 17:41:{:02},{:03} - INFO  [{}] -",
+                i % 60,
+                i % 1000,
+                threads[i % 4]
+            );
+            match i % 3 {
+                0 => (
+                    0,
+                    format!("{head} Notification time out: {}", 3200 * (1 + i % 5)),
+                ),
+                1 => (
+                    1,
+                    format!("{head} Interrupted while waiting for message on queue"),
+                ),
+                _ => (
+                    2,
+                    format!(
+                        "{head} Cannot open channel to {} at election address /10.10.34.{}:3888",
+                        i % 3 + 1,
+                        11 + i % 3
+                    ),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Thunderbird's layout: the alert, epoch and date, then a syslog line as a relay wrote it:
+/// `dn228/dn228 crond(pam_unix)[2915]: message`; HealthApp-like `name:value` messages too.
+fn thunderbird() -> Vec<(usize, String)> {
+    let hosts = ["dn228", "bn431", "tbird-admin1"];
+    let programs = ["crond(pam_unix)", "sshd(pam_unix)", "su(pam_unix)"];
+    (0..240)
+        .map(|i| {
+            let host = hosts[i % 3];
+            let head = format!(
+                "- {} 2005.11.09 {host} Nov 9 12:01:{:02} {host}/{host} {}[{}]:",
+                1131566461 + i,
+                i % 60,
+                programs[i / 3 % 3],
+                2915 + i
+            );
+            match i % 4 {
+                0 => (0, format!("{head} session closed for user root")),
+                1 => (
+                    1,
+                    format!("{head} session opened for user root by (uid={})", i % 2),
+                ),
+                2 => (
+                    2,
+                    format!(
+                        "{head} onExtend:{} {} 0 4",
+                        1514038530000u64 + i as u64,
+                        i % 20
+                    ),
+                ),
+                _ => (3, format!("{head} check pass; user unknown")),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn nested_brackets_and_relayed_programs_are_header() {
+    for (name, sample) in [("zookeeper", zookeeper()), ("tbird", thunderbird())] {
+        let accuracy = grouping_accuracy(name, &sample);
+        assert!(accuracy >= 0.99, "{name}: grouping accuracy {accuracy}");
+    }
+    assert_eq!(
+        past_thread_and_logger("local@tbird-admin1 postfix/postdrop[10896]: warning: x"),
+        "warning: x"
+    );
+    assert_eq!(past_thread_and_logger("kernel[0]: up"), "up");
+    assert_eq!(past_thread_and_logger("[a[b]c] - x"), "x");
+    assert_eq!(
+        past_thread_and_logger("CBS    Loaded Stack"),
+        "Loaded Stack"
+    );
+    assert_eq!(past_thread_and_logger("OK done"), "OK done");
+    let t: Vec<String> = tokens("onExtend:1514038530000 14")
+        .into_iter()
+        .map(|t| t.into_owned())
+        .collect();
+    assert_eq!(t, ["onExtend:<NUM>", "<NUM>"]);
 }

@@ -349,7 +349,7 @@ fn tab_cycles_services_hosts_and_patterns_and_enter_shows_a_pattern() {
     assert_eq!(
         templates,
         vec![
-            "request <NUM> finished: connection refused by upstream after <NUM> ms",
+            "request <NUM> finished: connection refused by upstream after <DURATION>",
             "disk almost full on <PATH> at <NUM>",
         ]
     );
