@@ -1260,7 +1260,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__query)
-            opts="-l -o -C -B -A -h --since --until --limit --asc --output --count --count-by --histogram --context --before-context --after-context --explain --patterns --pattern --with-pattern --sample --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-l -o -C -B -A -h --since --until --limit --asc --output --count --count-by --histogram --context --before-context --after-context --explain --patterns --pattern --with-pattern --compare --baseline --factor --sample --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1323,6 +1323,18 @@ _logagg() {
                     return 0
                     ;;
                 --pattern)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --factor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -241,6 +241,9 @@ complete -c logagg -n "__fish_logagg_using_subcommand query" -s C -l context -d 
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s B -l before-context -d 'Also N events before each match (see --context)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s A -l after-context -d 'Also N events after each match (see --context)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l pattern -d 'Only the events of this pattern (an ID that --patterns printed)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l compare -d 'With --patterns: compare the time range (--since/--until, else the last SHIFT) with the same range SHIFT earlier, listing patterns that are new, gone, or changed in rate beyond --factor' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l baseline -d 'With --patterns: compare the time range with this one, START..END (each a duration ago, now-1h, or RFC 3339)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l factor -d 'With --compare/--baseline: how many times higher or lower a pattern\'s rate must be to be listed as up or down' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l sample -d 'Patterns are mined from the newest N matching events' -r
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l store -d 'Which store to search [default: the profile\'s `store`, else embedded]' -r -f -a "embedded\t'The embedded store in --data-dir'
 elasticsearch\t'An Elasticsearch cluster (--es-url)'"

@@ -154,6 +154,154 @@ fn patterns_from_elasticsearch_match_the_embedded_store() {
             .args(es),
     ));
     check_patterns(&patterns);
+    // Windows compared on the cluster say what the embedded store says.
+    let incident = incident_file(dir.path());
+    // A prefix of its own: one that starts with another's would share its index template.
+    let incident_prefix = engine.prefix("incident");
+    let es = [
+        "--es-url",
+        &engine.url,
+        "--es-index-prefix",
+        &incident_prefix,
+    ];
+    for args in [
+        vec![
+            "ship",
+            incident.to_str().unwrap(),
+            "--service",
+            "hdfs",
+            "--to",
+            "elasticsearch",
+        ],
+        vec!["ship", incident.to_str().unwrap(), "--service", "hdfs"],
+    ] {
+        stdout_of(logagg(dir.path()).args(&args).args(es));
+    }
+    let compare = |store: &str| {
+        json_lines(&stdout_of(
+            logagg(dir.path())
+                .args([
+                    "query",
+                    "--patterns",
+                    "--compare",
+                    "1h",
+                    "-o",
+                    "json",
+                    "--store",
+                    store,
+                ])
+                .args([
+                    "--since",
+                    "2008-11-09T21:00:00Z",
+                    "--until",
+                    "2008-11-09T22:00:00Z",
+                ])
+                .args(es),
+        ))
+    };
+    let from_cluster = compare("elasticsearch");
+    assert_eq!(from_cluster.len(), 3);
+    assert_eq!(from_cluster, compare("embedded"));
+}
+
+/// Two hours of HDFS-style lines: in the second an incident starts (a failure never seen
+/// before, the responder lines three times as often) and a kind of line stops.
+fn incident_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("incident.log");
+    let mut text = String::new();
+    for minute in 0..120u64 {
+        let (hour, min) = (20 + minute / 60, minute % 60);
+        let at = |second: u64| format!("081109 {hour:02}{min:02}{second:02}");
+        let responders = if minute < 60 { 2 } else { 6 };
+        for r in 0..responders {
+            text += &format!(
+                "{} {} INFO dfs.DataNode$PacketResponder: PacketResponder {} for block blk_{} terminating\n",
+                at(r), 100 + r, r % 3, 38865049064139660u64 + minute * 10 + r
+            );
+        }
+        text += &format!(
+            "{} 148 INFO dfs.DataNode$DataXceiver: Receiving block blk_{} src: /10.250.{}.7:54106 dest: /10.250.9.{}:50010\n",
+            at(30), 7000000 + minute, minute % 200, minute % 30
+        );
+        if minute < 60 && minute % 5 == 0 {
+            text += &format!("{} 150 INFO dfs.FSNamesystem: BLOCK* ask 10.251.3.{}:50010 to replicate blk_{} to datanode(s) 10.251.7.9:50010\n", at(40), minute % 90, 9000 + minute);
+        }
+        if minute >= 90 {
+            text += &format!("{} 151 WARN dfs.DataNode$DataXceiver: 10.251.{}.4:50010:Got exception while serving blk_{} to /10.251.6.{}:\n", at(50), minute % 100, 5000 + minute, minute % 60);
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn patterns_compared_between_two_windows_show_an_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = incident_file(dir.path());
+    stdout_of(logagg(dir.path()).args(["ship", file.to_str().unwrap(), "--service", "hdfs"]));
+    let window = [
+        "--since",
+        "2008-11-09T21:00:00Z",
+        "--until",
+        "2008-11-09T22:00:00Z",
+    ];
+    let by_shift = logagg(dir.path())
+        .args(["query", "--patterns", "--compare", "1h", "-o", "json"])
+        .args(window)
+        .output()
+        .unwrap();
+    assert!(by_shift.status.success());
+    let changed = json_lines(&String::from_utf8(by_shift.stdout).unwrap());
+    let summary: Vec<(&str, u64, u64)> = changed
+        .iter()
+        .map(|c| {
+            (
+                c["change"].as_str().unwrap(),
+                c["before"].as_u64().unwrap(),
+                c["now"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![("new", 0, 30), ("up", 120, 360), ("gone", 12, 0)]
+    );
+    assert_eq!(
+        changed[0]["template"],
+        "<*> exception while serving <*> to /<IP>:"
+    );
+    assert_eq!(changed[1]["ratio"], 3.0);
+    let note = String::from_utf8(by_shift.stderr).unwrap();
+    assert!(note.contains("3 of 4 patterns changed beyond ×2"), "{note}");
+    // The same baseline given as a range says the same.
+    let by_range = json_lines(&stdout_of(
+        logagg(dir.path())
+            .args(["query", "--patterns", "-o", "json"])
+            .args(["--baseline", "2008-11-09T20:00:00Z..2008-11-09T21:00:00Z"])
+            .args(window),
+    ));
+    assert_eq!(by_range, changed);
+    // A shift shorter than the window, or a sample smaller than the windows, is refused.
+    let overlap = common::error_of(
+        logagg(dir.path())
+            .args(["query", "--patterns", "--compare", "10m"])
+            .args(window),
+    );
+    assert!(overlap.contains("overlaps the current window"), "{overlap}");
+    let cut = common::error_of(
+        logagg(dir.path())
+            .args(["query", "--patterns", "--compare", "1h", "--sample", "100"])
+            .args(window),
+    );
+    assert!(cut.contains("more than --sample 100"), "{cut}");
+    // The table on a terminal.
+    let table = stdout_of(
+        logagg(dir.path())
+            .args(["query", "--patterns", "--compare", "1h", "-o", "table"])
+            .args(window),
+    );
+    let up: Vec<&str> = table.lines().nth(2).unwrap().split_whitespace().collect();
+    assert_eq!(up[..4], ["up", "120", "360", "×3.00"], "{table}");
 }
 
 #[test]

@@ -570,6 +570,29 @@ pub struct QueryArgs {
     /// With JSON output, add each event's pattern: "pattern": {"id": ..., "template": ...}
     #[arg(long, conflicts_with_all = ["count", "count_by", "patterns"])]
     pub with_pattern: bool,
+    /// With --patterns: compare the time range (--since/--until, else the last SHIFT) with
+    /// the same range SHIFT earlier, listing patterns that are new, gone, or changed in rate
+    /// beyond --factor
+    #[arg(
+        long,
+        value_name = "SHIFT",
+        requires = "patterns",
+        conflicts_with = "baseline"
+    )]
+    pub compare: Option<String>,
+    /// With --patterns: compare the time range with this one, START..END (each a duration
+    /// ago, now-1h, or RFC 3339)
+    #[arg(
+        long,
+        value_name = "START..END",
+        requires = "patterns",
+        allow_hyphen_values = true
+    )]
+    pub baseline: Option<String>,
+    /// With --compare/--baseline: how many times higher or lower a pattern's rate must be
+    /// to be listed as up or down
+    #[arg(long, value_name = "F", default_value_t = 2.0)]
+    pub factor: f64,
     /// Patterns are mined from the newest N matching events
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub sample: usize,

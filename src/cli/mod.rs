@@ -13,6 +13,7 @@ mod histogram_out;
 mod ingest_cmd;
 mod metrics_endpoint;
 mod output;
+mod patterns_compare;
 mod patterns_out;
 mod query_cmd;
 mod query_es;

@@ -2,6 +2,7 @@
 
 use super::args::{OutputFormat, QueryArgs, StoreKind};
 use super::output::{Format, Printer};
+use super::patterns_compare::Windows;
 use super::settings::Settings;
 use super::Outcome;
 use crate::backend::embedded::{Order, StoreError, StoreReader};
@@ -78,12 +79,16 @@ pub fn count_target(name: &str) -> Result<Target> {
 
 pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     let now = Timestamp::now();
-    let query = build_query(
-        &args.query,
-        args.since.as_deref(),
-        args.until.as_deref(),
-        now,
-    )?;
+    let windows = super::patterns_compare::windows(args, now)?;
+    let query = match &windows {
+        Some(windows) => super::patterns_compare::query(&args.query, windows, now)?,
+        None => build_query(
+            &args.query,
+            args.since.as_deref(),
+            args.until.as_deref(),
+            now,
+        )?,
+    };
     let target = args.count_by.as_deref().map(count_target).transpose()?;
     if args.explain {
         explain(args, &query, now)?;
@@ -98,10 +103,10 @@ pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
         return Ok(Outcome::Done);
     }
     if settings.store(args.store)? == StoreKind::Elasticsearch {
-        return super::query_es::run(args, settings, &query, target.as_ref());
+        return super::query_es::run(args, settings, &query, target.as_ref(), windows.as_ref());
     }
     let reader = StoreReader::open(&settings.data_dir)?;
-    let answered = answer(args, settings, &reader, &query, target);
+    let answered = answer(args, settings, &reader, &query, target, windows.as_ref());
     // After answering: damage may be met only where the answer reads the store.
     super::store_warnings::damaged(&reader);
     match answered {
@@ -117,6 +122,7 @@ fn answer(
     reader: &StoreReader,
     query: &Query,
     target: Option<Target>,
+    windows: Option<&Windows>,
 ) -> Result<Outcome> {
     warn_unknown_fields(reader, query, target.as_ref())?;
     let limit = (args.limit > 0).then_some(args.limit);
@@ -146,7 +152,7 @@ fn answer(
         );
     }
     if super::patterns_out::wanted(args) {
-        return patterns_or_sample(args, settings, reader, query, format);
+        return patterns_or_sample(args, settings, reader, query, format, windows);
     }
     let order = if args.asc {
         Order::OldestFirst
@@ -272,8 +278,17 @@ fn patterns_or_sample(
     reader: &StoreReader,
     query: &Query,
     format: Format,
+    windows: Option<&Windows>,
 ) -> Result<Outcome> {
     let matching = reader.count(query)?;
+    if let Some(windows) = windows {
+        let mut lines: Vec<StoredLine> = Vec::new();
+        if matching <= args.sample as u64 {
+            reader.scan(query, &mut |source| lines.extend(StoredLine::parse(source)))?;
+            lines.sort_by_key(|l| std::cmp::Reverse(l.at));
+        }
+        return super::patterns_compare::show(args, windows, lines, matching, format);
+    }
     if args.patterns && matching <= args.sample as u64 {
         // Everything that matched is mined: read it front to back, newest last.
         let mut lines: Vec<StoredLine> = Vec::with_capacity(matching as usize);

@@ -18,6 +18,7 @@ pub fn run(
     settings: &Settings,
     query: &Query,
     target: Option<&Target>,
+    windows: Option<&super::patterns_compare::Windows>,
 ) -> Result<Outcome> {
     let config = settings.es_config(&args.es)?;
     let client = EsClient::connect(&config)?;
@@ -70,6 +71,9 @@ pub fn run(
                 Ok(())
             },
         )?;
+        if let Some(windows) = windows {
+            return super::patterns_compare::show(args, windows, events, matching, format);
+        }
         if args.patterns {
             return super::patterns_out::show_patterns(args, events, Some(matching), format);
         }

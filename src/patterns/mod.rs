@@ -3,6 +3,7 @@
 //! before the message proper), then the rest is mined into templates (`drain`) with its
 //! variable parts masked (`mask`).
 
+pub mod compare;
 mod drain;
 mod mask;
 mod merge;
