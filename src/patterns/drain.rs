@@ -90,7 +90,12 @@ fn masked(token: &str) -> Cow<'_, str> {
     if let Some(pair) = masked_pair(token) {
         return pair;
     }
-    let mut core = token.trim_matches(|c: char| "()[]{}<>,;:.'\"".contains(c));
+    let mut core = token.trim_matches(|c: char| {
+        matches!(
+            c,
+            '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | ',' | ';' | ':' | '.' | '\'' | '"'
+        )
+    });
     if core.is_empty() {
         return Cow::Borrowed(token);
     }
@@ -117,10 +122,13 @@ pub fn tokens(body: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::with_capacity(16);
     let mut rest = body.trim_start();
     while !rest.is_empty() {
-        let quote = rest
+        let word = rest
             .find(char::is_whitespace)
-            .map_or(rest, |end| &rest[..end])
-            .find("=\"");
+            .map_or(rest, |end| &rest[..end]);
+        let quote = word
+            .find('"')
+            .filter(|&at| at > 0 && word.as_bytes()[at - 1] == b'=')
+            .map(|at| at - 1);
         let end = match quote.filter(|_| !rest.starts_with('"')) {
             // `ua="Mozilla/5.0 (X11)"`: a quoted value runs to its closing quote.
             Some(at) => through_quote(rest, at + 2),
@@ -209,9 +217,18 @@ fn through_quote(rest: &str, open: usize) -> usize {
 /// Whether a template's token is (or holds) a value: a placeholder, a masked part, digits.
 /// A trace's signature is the constant that names a failure.
 pub fn holds_value(token: &str) -> bool {
-    !is_signature(token)
-        && (token.bytes().any(|b| b.is_ascii_digit())
-            || PLACEHOLDERS.iter().any(|p| token.contains(p)))
+    let digit = token.bytes().any(|b| b.is_ascii_digit());
+    let placeholder = || {
+        let bytes = token.as_bytes();
+        bytes.iter().enumerate().any(|(at, &b)| {
+            b == b'<'
+                && bytes[at + 1..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .is_some_and(|len| PLACEHOLDERS.contains(&&token[at..at + len + 2]))
+        })
+    };
+    (digit || placeholder()) && !is_signature(token)
 }
 
 fn is_variable(token: &str) -> bool {

@@ -9,7 +9,10 @@ pub fn mask(core: &str) -> Option<&'static str> {
     if bytes.is_empty() {
         return None;
     }
-    if core.contains("://") {
+    if core
+        .find(':')
+        .is_some_and(|at| core[at..].starts_with("://"))
+    {
         return Some("<URL>");
     }
     if is_email(core) {
@@ -61,15 +64,15 @@ fn is_ip(s: &str) -> bool {
         }
         _ => s,
     };
-    let parts: Vec<&str> = host.split('.').collect();
-    if parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let mut parts = 0;
+    let dotted_quad = host.split('.').all(|p| {
+        parts += 1;
+        !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit())
+    });
+    if dotted_quad && parts == 4 {
         return true;
     }
-    s.matches(':').count() >= 2
+    s.bytes().filter(|&b| b == b':').count() >= 2
         && s.bytes()
             .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         && s.bytes().any(|b| b.is_ascii_hexdigit())
@@ -151,17 +154,21 @@ const SPACED_SIZES: &[&str] = &[
 /// For a unit word (with any punctuation after it, `KB),`): its placeholder and that
 /// punctuation.
 pub fn spaced_unit(token: &str) -> Option<(&'static str, &str)> {
+    // Most words are not units: a cheap look first.
+    if token.len() > 16 || !token.starts_with(|c: char| c.is_ascii_alphabetic() || c == 'µ') {
+        return None;
+    }
     let end = token
         .find(|c: char| !c.is_alphabetic())
         .unwrap_or(token.len());
     let (unit, trailing) = token.split_at(end);
-    if unit.is_empty() || !trailing.chars().all(|c| c.is_ascii_punctuation()) {
+    if !(2..=12).contains(&unit.len()) || !trailing.chars().all(|c| c.is_ascii_punctuation()) {
         return None;
     }
-    let lower = unit.to_lowercase();
-    if SPACED_DURATIONS.contains(&lower.as_str()) {
+    let is = |units: &[&str]| units.iter().any(|u| u.eq_ignore_ascii_case(unit));
+    if is(SPACED_DURATIONS) {
         Some(("<DURATION>", trailing))
-    } else if SPACED_SIZES.contains(&lower.as_str()) {
+    } else if is(SPACED_SIZES) {
         Some(("<SIZE>", trailing))
     } else {
         None
