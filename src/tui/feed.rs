@@ -23,7 +23,11 @@ const BACKLOG: usize = 1000;
 const BATCH: usize = 5000;
 
 pub enum FeedMessage {
+    /// Events as they arrive.
     Events(Vec<LogEvent>),
+    /// Events already stored when the dashboard opened, oldest first: shown, but not
+    /// counted as arriving (the rate and the histogram say what arrives now).
+    Backlog(Vec<LogEvent>),
     Health(Health),
 }
 
@@ -141,14 +145,15 @@ fn send_backlog(
     reader: &StoreReader,
     out: &SyncSender<FeedMessage>,
 ) -> Result<(), std::sync::mpsc::SendError<FeedMessage>> {
-    if let Ok(mut backlog) = reader.search(
+    if let Ok(backlog) = reader.search(
         &Query::All,
         crate::backend::embedded::Order::NewestFirst,
         Some(BACKLOG),
     ) {
-        backlog.sort_by_key(|h| h.seq);
-        let events = backlog.iter().map(|h| h.event()).collect();
-        out.send(FeedMessage::Events(events))?;
+        // In time order: files shipped one after another arrive out of it.
+        let mut events: Vec<LogEvent> = backlog.iter().map(|h| h.event()).collect();
+        events.sort_by_key(|e| e.timestamp);
+        out.send(FeedMessage::Backlog(events))?;
     }
     Ok(())
 }
@@ -195,6 +200,7 @@ pub fn follow_elasticsearch(
         } else {
             cursor.history(&client, BACKLOG)
         };
+        let started_before = started;
         match result {
             Ok(events) => {
                 started = true;
@@ -202,8 +208,14 @@ pub fn follow_elasticsearch(
                     return;
                 }
                 interval = next_interval(interval, !events.is_empty(), floor, ceiling);
+                let first = !started_before;
                 for chunk in events.chunks(BATCH) {
-                    if out.send(FeedMessage::Events(chunk.to_vec())).is_err() {
+                    let message = if first {
+                        FeedMessage::Backlog(chunk.to_vec())
+                    } else {
+                        FeedMessage::Events(chunk.to_vec())
+                    };
+                    if out.send(message).is_err() {
                         return;
                     }
                 }

@@ -1,5 +1,6 @@
 //! Keys to state changes. Pure: no terminal, so key sequences are unit-tested.
 
+use super::jump::Toward;
 use super::state::{Dashboard, Mode, SidePanel, WINDOWS};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -13,9 +14,21 @@ pub fn handle(dash: &mut Dashboard, key: KeyEvent, page: usize) {
     match dash.mode.clone() {
         Mode::Stream => stream_key(dash, key, page),
         Mode::FilterInput { text, cursor } => filter_key(dash, key, text, cursor),
+        Mode::FindInput { text, cursor } => find_key(dash, key, text, cursor),
         Mode::Detail { seq, scroll } => detail_key(dash, key, seq, scroll),
         Mode::Services { selected } => services_key(dash, key, selected),
-        Mode::Help => dash.mode = Mode::Stream,
+        Mode::Help { scroll } => {
+            // j/k (and the arrows) scroll a help longer than the terminal; any other key closes.
+            dash.mode = match key.code {
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => Mode::Help {
+                    scroll: scroll.saturating_add(1),
+                },
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => Mode::Help {
+                    scroll: scroll.saturating_sub(1),
+                },
+                _ => Mode::Stream,
+            }
+        }
     }
 }
 
@@ -36,6 +49,19 @@ fn stream_key(dash: &mut Dashboard, key: KeyEvent, page: usize) {
             dash.check_filter(&text);
             dash.mode = Mode::FilterInput { text, cursor };
         }
+        KeyCode::Char('f') => {
+            let text = dash
+                .found
+                .as_ref()
+                .map(|f| f.text.clone())
+                .unwrap_or_default();
+            let cursor = text.chars().count();
+            dash.mode = Mode::FindInput { text, cursor };
+        }
+        KeyCode::Char('n') => dash.find_next(Toward::Older),
+        KeyCode::Char('N') => dash.find_next(Toward::Newer),
+        KeyCode::Char('e') => dash.jump_to_error(Toward::Older),
+        KeyCode::Char('E') => dash.jump_to_error(Toward::Newer),
         KeyCode::Char(c @ '1'..='6') => {
             let index = (c as usize) - ('1' as usize);
             dash.levels[index] = !dash.levels[index];
@@ -51,7 +77,7 @@ fn stream_key(dash: &mut Dashboard, key: KeyEvent, page: usize) {
             }
         }
         KeyCode::Tab => dash.mode = Mode::Services { selected: 0 },
-        KeyCode::Char('?') => dash.mode = Mode::Help,
+        KeyCode::Char('?') => dash.mode = Mode::Help { scroll: 0 },
         // `esc` undoes a narrowing: the pattern first, then the filter.
         KeyCode::Esc if dash.patterns.chosen.is_some() => dash.patterns.chosen = None,
         KeyCode::Esc if !dash.filter.text.is_empty() => {
@@ -75,24 +101,6 @@ fn filter_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor:
             dash.mode = Mode::Stream;
             return;
         }
-        KeyCode::Char(c) => {
-            let at = byte_index(&text, cursor);
-            text.insert(at, c);
-            cursor += 1;
-        }
-        KeyCode::Backspace if cursor > 0 => {
-            let at = byte_index(&text, cursor - 1);
-            text.remove(at);
-            cursor -= 1;
-        }
-        KeyCode::Delete if cursor < text.chars().count() => {
-            let at = byte_index(&text, cursor);
-            text.remove(at);
-        }
-        KeyCode::Left => cursor = cursor.saturating_sub(1),
-        KeyCode::Right => cursor = (cursor + 1).min(text.chars().count()),
-        KeyCode::Home => cursor = 0,
-        KeyCode::End => cursor = text.chars().count(),
         KeyCode::Up | KeyCode::Down => {
             if dash.history.is_empty() {
                 return;
@@ -111,10 +119,58 @@ fn filter_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor:
                 .unwrap_or_default();
             cursor = text.chars().count();
         }
+        _ if edit_line(key, &mut text, &mut cursor) => {}
         _ => return,
     }
     dash.check_filter(&text);
     dash.mode = Mode::FilterInput { text, cursor };
+}
+
+fn find_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor: usize) {
+    match key.code {
+        KeyCode::Enter => match dash.find(&text) {
+            Ok(()) => dash.mode = Mode::Stream,
+            Err(e) => {
+                dash.notice = Some(format!(
+                    "cannot find: {} (column {})",
+                    e.message,
+                    e.column + 1
+                ))
+            }
+        },
+        KeyCode::Esc => dash.mode = Mode::Stream,
+        _ => {
+            if edit_line(key, &mut text, &mut cursor) {
+                dash.mode = Mode::FindInput { text, cursor };
+            }
+        }
+    }
+}
+
+/// The editing keys of a line being typed; false for any other key.
+fn edit_line(key: KeyEvent, text: &mut String, cursor: &mut usize) -> bool {
+    match key.code {
+        KeyCode::Char(c) => {
+            let at = byte_index(text, *cursor);
+            text.insert(at, c);
+            *cursor += 1;
+        }
+        KeyCode::Backspace if *cursor > 0 => {
+            let at = byte_index(text, *cursor - 1);
+            text.remove(at);
+            *cursor -= 1;
+        }
+        KeyCode::Delete if *cursor < text.chars().count() => {
+            let at = byte_index(text, *cursor);
+            text.remove(at);
+        }
+        KeyCode::Left => *cursor = cursor.saturating_sub(1),
+        KeyCode::Right => *cursor = (*cursor + 1).min(text.chars().count()),
+        KeyCode::Home => *cursor = 0,
+        KeyCode::End => *cursor = text.chars().count(),
+        _ => return false,
+    }
+    true
 }
 
 fn byte_index(text: &str, chars: usize) -> usize {

@@ -4,6 +4,7 @@
 
 pub mod feed;
 pub mod histogram;
+mod jump;
 pub mod keys;
 pub mod state;
 pub mod view;

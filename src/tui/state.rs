@@ -37,6 +37,11 @@ pub enum Mode {
         text: String,
         cursor: usize,
     },
+    /// Typing what to find (`f`): the stream is not narrowed, the cursor jumps.
+    FindInput {
+        text: String,
+        cursor: usize,
+    },
     Detail {
         seq: u64,
         scroll: u16,
@@ -44,7 +49,10 @@ pub enum Mode {
     Services {
         selected: usize,
     },
-    Help,
+    /// The keys, scrolled this many lines.
+    Help {
+        scroll: u16,
+    },
 }
 
 pub struct Filter {
@@ -109,6 +117,8 @@ pub struct Dashboard {
     /// What the side panel ranks.
     pub side: SidePanel,
     pub patterns: PatternWatch,
+    /// What `f` last looked for (`n`/`N` look again).
+    pub found: Option<super::jump::Find>,
 }
 
 impl Dashboard {
@@ -146,6 +156,7 @@ impl Dashboard {
                 refreshed: None,
                 chosen: None,
             },
+            found: None,
         }
     }
 
@@ -157,15 +168,26 @@ impl Dashboard {
                     self.push(event);
                 }
             }
+            FeedMessage::Backlog(events) => {
+                for event in events {
+                    self.keep(event);
+                }
+            }
             FeedMessage::Health(health) => self.health = health,
         }
     }
 
+    /// An event arriving now.
     pub fn push(&mut self, event: LogEvent) {
         self.histogram.add(event.level, self.now);
         if self.paused_at.is_some() {
             self.arrived_while_paused += 1;
         }
+        self.keep(event);
+    }
+
+    /// An event into the buffer (and the patterns), not counted as arriving.
+    fn keep(&mut self, event: LogEvent) {
         if self.entries.len() >= self.capacity {
             self.entries.pop_front();
         }

@@ -1,4 +1,4 @@
-//! Key sequences to state, and frames rendered on a test backend (insta snapshots at three
+//! Key sequences to state, and frames rendered on a test backend (insta snapshots at four
 //! terminal sizes).
 
 use super::feed::{FeedMessage, Health};
@@ -91,7 +91,7 @@ fn frame(dash: &Dashboard, width: u16, height: u16) -> String {
     out
 }
 
-const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (120, 30), (200, 60)];
 
 fn snapshot_at_sizes(name: &str, dash: &Dashboard) {
     for (w, h) in SIZES {
@@ -460,4 +460,126 @@ fn side_panels_count_only_what_the_filter_lets_through() {
         .count() as u64;
     let without_info: u64 = dash.top_services().iter().map(|(_, n, _)| n).sum();
     assert_eq!(without_info, all - infos);
+}
+
+#[test]
+fn e_jumps_to_errors_and_f_finds_without_narrowing() {
+    let mut dash = dashboard(100);
+    // Event 99 (newest) is info; errors are every 6th from 4: 94 is the newest error.
+    press(&mut dash, KeyCode::Char('e'));
+    let at = |dash: &Dashboard| dash.current().map(|e| e.event.message.clone()).unwrap();
+    assert!(at(&dash).starts_with("request 94 "), "{}", at(&dash));
+    press(&mut dash, KeyCode::Char('e'));
+    assert!(at(&dash).starts_with("request 88 "));
+    press(&mut dash, KeyCode::Char('E'));
+    assert!(at(&dash).starts_with("request 94 "));
+    press(&mut dash, KeyCode::Char('E'));
+    assert!(at(&dash).starts_with("request 94 "));
+    assert_eq!(dash.notice.as_deref(), Some("no newer error in the buffer"));
+    // Find: the stream keeps every event, the cursor goes to the matches.
+    press(&mut dash, KeyCode::Char('f'));
+    typed(&mut dash, "service:orders AND level:warn");
+    press(&mut dash, KeyCode::Enter);
+    assert_eq!(dash.mode, Mode::Stream);
+    assert_eq!(dash.shown().count(), 100);
+    // orders is i % 4 == 3, warn is i % 6 == 3: i = 3, 15, 27, ..., 87, 99.
+    assert!(at(&dash).starts_with("request 87 "), "{}", at(&dash));
+    press(&mut dash, KeyCode::Char('n'));
+    assert!(at(&dash).starts_with("request 75 "));
+    press(&mut dash, KeyCode::Char('N'));
+    assert!(at(&dash).starts_with("request 87 "));
+    let text = frame(&dash, 120, 30);
+    assert!(
+        text.contains("find: service:orders AND level:warn (n/N)"),
+        "{text}"
+    );
+    // A find that does not parse says why and stays open.
+    press(&mut dash, KeyCode::Char('f'));
+    typed(&mut dash, " AND (");
+    press(&mut dash, KeyCode::Enter);
+    assert!(matches!(dash.mode, Mode::FindInput { .. }));
+    assert!(dash
+        .notice
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("cannot find"));
+}
+
+#[test]
+fn help_fits_small_terminals_by_wrapping_and_scrolling() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Char('?'));
+    let text = frame(&dash, 60, 20);
+    assert!(text.contains("keys 1-"), "{text}");
+    // Every description is whole: read all pages and find each one's last word.
+    let mut seen = String::new();
+    for _ in 0..30 {
+        seen.push_str(&frame(&dash, 60, 20));
+        press(&mut dash, KeyCode::Char('j'));
+    }
+    for (key, what) in super::view::HELP {
+        let last = what.split(' ').next_back().unwrap();
+        assert!(seen.contains(last), "{key}: {last}");
+    }
+    press(&mut dash, KeyCode::Char('x'));
+    assert_eq!(dash.mode, Mode::Stream);
+}
+
+#[test]
+fn stored_events_shown_at_start_do_not_count_as_arriving() {
+    let mut dash = Dashboard::new(500, "store".into(), false, Timestamp::from_millis(NOW_MS));
+    dash.absorb(FeedMessage::Backlog((0..200).map(event).collect()));
+    dash.tick(Timestamp::from_millis(NOW_MS + 1_000));
+    assert_eq!(dash.entries.len(), 200);
+    assert_eq!(dash.histogram.rate(dash.now), 0.0);
+    dash.absorb(FeedMessage::Events((200..210).map(event).collect()));
+    dash.tick(Timestamp::from_millis(NOW_MS + 2_000));
+    assert_eq!(dash.histogram.rate(dash.now), 2.0);
+}
+
+#[test]
+fn the_detail_view_names_the_source_shows_its_neighbours_and_says_when_there_is_more() {
+    let mut dash = Dashboard::new(500, "store".into(), false, Timestamp::from_millis(NOW_MS));
+    let lines: Vec<LogEvent> = (0..20)
+        .map(|i| {
+            let mut e = event(i);
+            e.service = "app".into();
+            e.fields.insert(
+                "log.file.path".into(),
+                serde_json::json!(if i % 2 == 0 {
+                    "/var/log/app.log"
+                } else {
+                    "/var/log/other.log"
+                }),
+            );
+            e
+        })
+        .collect();
+    dash.absorb(FeedMessage::Events(lines));
+    dash.tick(Timestamp::from_millis(NOW_MS));
+    for _ in 0..5 {
+        press(&mut dash, KeyCode::Up);
+    }
+    press(&mut dash, KeyCode::Enter);
+    let text = frame(&dash, 80, 24);
+    assert!(text.contains("from /var/log/app.log"), "{text}");
+    assert!(
+        text.contains("around it, from the same source (6 of 10 buffered)"),
+        "{text}"
+    );
+    assert!(text.contains("▶ 09:46:13 INFO  request 14 "), "{text}");
+    assert!(text.contains("more lines"), "{text}");
+    // Lines of the other file are not its neighbours.
+    assert!(!text.contains("request 13 "), "{text}");
+}
+
+#[test]
+fn the_side_panel_grows_with_the_terminal() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Tab);
+    let wide = frame(&dash, 200, 60);
+    // The panel's left border sits at 200 - 60.
+    let second = wide.lines().nth(1).unwrap();
+    let border = second.chars().position(|c| c == '┌').filter(|&p| p > 0);
+    assert_eq!(border, Some(140), "{second}");
 }
