@@ -43,6 +43,9 @@ _logagg() {
             logagg,ingest)
                 cmd="logagg__subcmd__ingest"
                 ;;
+            logagg,man)
+                cmd="logagg__subcmd__man"
+                ;;
             logagg,query)
                 cmd="logagg__subcmd__query"
                 ;;
@@ -127,6 +130,9 @@ _logagg() {
             logagg__subcmd__help,ingest)
                 cmd="logagg__subcmd__help__subcmd__ingest"
                 ;;
+            logagg__subcmd__help,man)
+                cmd="logagg__subcmd__help__subcmd__man"
+                ;;
             logagg__subcmd__help,query)
                 cmd="logagg__subcmd__help__subcmd__query"
                 ;;
@@ -170,7 +176,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help"
+            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,7 +832,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help)
-            opts="simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions help"
+            opts="simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -994,6 +1000,20 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__help__subcmd__ingest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1236,6 +1256,36 @@ _logagg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logagg__subcmd__man)
+            opts="-h --data-dir --config --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

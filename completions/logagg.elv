@@ -43,6 +43,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand retention 'Remove old events from the store, by age and/or total size'
             cand repair 'Rebuild a damaged embedded store''s manifest from its parts (nothing is deleted)'
             cand completions 'Print a shell completion script'
+            cand man 'Print a manual page (roff): logagg(1), or a command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'logagg;simulate'= {
@@ -467,6 +468,14 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'logagg;man'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'logagg;help'= {
             cand simulate 'Generate realistic logs from a fleet of fake services'
             cand ship 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line''s own time, level, host and program read from its format'
@@ -485,6 +494,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand retention 'Remove old events from the store, by age and/or total size'
             cand repair 'Rebuild a damaged embedded store''s manifest from its parts (nothing is deleted)'
             cand completions 'Print a shell completion script'
+            cand man 'Print a manual page (roff): logagg(1), or a command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'logagg;help;simulate'= {
@@ -529,6 +539,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;repair'= {
         }
         &'logagg;help;completions'= {
+        }
+        &'logagg;help;man'= {
         }
         &'logagg;help;help'= {
         }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{logagg, stdout_of};
+use common::{error_of, logagg, stdout_of};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -664,6 +664,53 @@ fn completions_are_current() {
             path.display()
         );
     }
+}
+
+#[test]
+fn man_pages_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+    let pages = logagg::cli::render_man_pages().unwrap();
+    if std::env::var_os("LOGAGG_BLESS").is_some() {
+        std::fs::create_dir_all(&root).unwrap();
+        for entry in std::fs::read_dir(&root).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        for (name, page) in &pages {
+            std::fs::write(root.join(name), page).unwrap();
+        }
+    }
+    let mut committed: Vec<String> = std::fs::read_dir(&root)
+        .map(|dir| {
+            dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    committed.sort();
+    let mut expected: Vec<String> = pages.iter().map(|(name, _)| name.clone()).collect();
+    expected.sort();
+    assert_eq!(
+        committed, expected,
+        "docs/man is stale: run `LOGAGG_BLESS=1 cargo test --test cli man_pages`"
+    );
+    for (name, page) in &pages {
+        assert!(
+            std::fs::read(root.join(name)).unwrap_or_default() == *page,
+            "docs/man/{name} is stale: run `LOGAGG_BLESS=1 cargo test --test cli man_pages`"
+        );
+    }
+    // The command prints them, and names the commands when asked for one that is not.
+    let dir = tempfile::tempdir().unwrap();
+    let query = stdout_of(logagg(dir.path()).args(["man", "query"]));
+    assert!(
+        query.starts_with(".ie") || query.contains(".TH logagg-query 1"),
+        "{query}"
+    );
+    assert!(query.contains("\\-\\-patterns") || query.contains("patterns"));
+    let unknown = error_of(logagg(dir.path()).args(["man", "nosuch"]));
+    assert!(
+        unknown.contains("no manual page for 'nosuch'") && unknown.contains("query"),
+        "{unknown}"
+    );
 }
 
 #[test]

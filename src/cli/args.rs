@@ -209,6 +209,12 @@ Needs the writer lock: stop writers first.")]
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print a manual page (roff): logagg(1), or a command's
+    #[command(after_help = "Examples:\n  logagg man | man -l -\n  logagg man query | man -l -")]
+    Man {
+        /// The command whose page to print (query, ship, ...); none for logagg(1)
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

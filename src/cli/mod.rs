@@ -11,6 +11,7 @@ mod es_cmd;
 mod fields_cmd;
 mod histogram_out;
 mod ingest_cmd;
+mod man_page;
 mod metrics_endpoint;
 mod output;
 mod patterns_compare;
@@ -36,6 +37,7 @@ mod tail_kafka;
 
 pub use args::Cli;
 pub use completions::{file_name as completion_file_name, render as render_completions};
+pub use man_page::render_all as render_man_pages;
 
 use crate::query::QueryError;
 use clap::Parser;
@@ -72,6 +74,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Command::Completions { shell } = &cli.command {
         return completions::print(*shell);
     }
+    if let Command::Man { command } = &cli.command {
+        return man_page::print(command.as_deref());
+    }
     let settings = Settings::resolve(&cli.global)?;
     match cli.command {
         Command::Simulate(args) => simulate_cmd::run(&args, &settings),
@@ -90,7 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Retention(args) => retention_cmd::run(&args, &settings),
         Command::Repair(args) => repair_cmd::run(&args, &settings),
         Command::Serve(args) => serve_cmd::run(&args, &settings),
-        Command::Completions { .. } => Ok(Outcome::Done),
+        Command::Completions { .. } | Command::Man { .. } => Ok(Outcome::Done),
     }
 }
 
