@@ -176,7 +176,7 @@ _logagg() {
 
     case "${cmd}" in
         logagg)
-            opts="-h -V --data-dir --config --profile --color --help --version simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help"
+            opts="-h -V --data-dir --config --profile --color --no-pager --help --version simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,7 +206,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__completions)
-            opts="-h --data-dir --config --profile --color --help bash elvish fish powershell zsh"
+            opts="-h --data-dir --config --profile --color --no-pager --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,7 +236,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__dash)
-            opts="-h --source --buffer --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --source --buffer --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,7 +334,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__demo)
-            opts="-h --rate --buffer --headless --duration --seed --data-dir --config --profile --color --help"
+            opts="-h --rate --buffer --headless --duration --seed --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,7 +380,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__dlq)
-            opts="-h --data-dir --config --profile --color --help list replay help"
+            opts="-h --data-dir --config --profile --color --no-pager --help list replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,7 +466,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__dlq__subcmd__list)
-            opts="-o -h --output --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --data-dir --config --profile --color --help"
+            opts="-o -h --output --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,7 +540,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__dlq__subcmd__replay)
-            opts="-h --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --data-dir --config --profile --color --help"
+            opts="-h --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,7 +606,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__down)
-            opts="-h --volumes --data-dir --config --profile --color --help"
+            opts="-h --volumes --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -636,7 +636,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__es)
-            opts="-h --data-dir --config --profile --color --help setup help"
+            opts="-h --data-dir --config --profile --color --no-pager --help setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,7 +708,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__es__subcmd__setup)
-            opts="-h --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,7 +758,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__fields)
-            opts="-o -h --since --until --values --output --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-o -h --since --until --values --output --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1154,7 +1154,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ingest)
-            opts="-h --to --to-topic --filter --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --group --exit-at-end --commit-interval --batch-events --batch-bytes --bulk-size --max-event-bytes --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --to --to-topic --filter --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --group --exit-at-end --commit-interval --batch-events --batch-bytes --bulk-size --max-event-bytes --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1280,7 +1280,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__man)
-            opts="-h --data-dir --config --profile --color --help"
+            opts="-h --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1310,7 +1310,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__query)
-            opts="-l -o -C -B -A -h --since --until --limit --asc --output --count --count-by --histogram --context --before-context --after-context --explain --patterns --pattern --with-pattern --compare --baseline --factor --sample --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-l -o -C -B -A -h --since --until --limit --asc --output --count --count-by --histogram --context --before-context --after-context --explain --patterns --pattern --with-pattern --compare --baseline --factor --sample --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1440,7 +1440,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__repair)
-            opts="-h --dry-run --data-dir --config --profile --color --help"
+            opts="-h --dry-run --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1470,7 +1470,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__retention)
-            opts="-h --keep --max-size --dry-run --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --keep --max-size --dry-run --store --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1532,7 +1532,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__serve)
-            opts="-h --listen --threads --timeout --max-connections --head-cache --max-events --token-file --no-auth --tls-cert --tls-key --data-dir --config --profile --color --help"
+            opts="-h --listen --threads --timeout --max-connections --head-cache --max-events --token-file --no-auth --tls-cert --tls-key --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1598,7 +1598,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__ship)
-            opts="-h --service --host --field --multiline --no-file-path --follow --checkpoint --poll --to --format --time-format --timezone --commit-interval --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --service --host --field --multiline --no-file-path --follow --checkpoint --poll --to --format --time-format --timezone --commit-interval --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1740,7 +1740,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__simulate)
-            opts="-h --to --rate --count --duration --seed --start --commit-interval --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-h --to --rate --count --duration --seed --start --commit-interval --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --create-topic --partitions --replication-factor --metrics-addr --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1866,7 +1866,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__status)
-            opts="-h --data-dir --config --profile --color --help"
+            opts="-h --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1896,7 +1896,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__tail)
-            opts="-n -o -h --level --service --lines --output --poll --source --patterns --since --reorder-window --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --store --overlap --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --help"
+            opts="-n -o -h --level --service --lines --output --poll --source --patterns --since --reorder-window --brokers --topic --kafka-tls --kafka-ca --kafka-cert --kafka-key --kafka-sasl --kafka-user --kafka-password-file --kafka-opt --store --overlap --es-url --es-user --es-ca-cert --es-insecure --es-timeout --es-index-prefix --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2030,7 +2030,7 @@ _logagg() {
             return 0
             ;;
         logagg__subcmd__up)
-            opts="-h --ingestors --partitions --kafka-retention --es-retention --timeout --data-dir --config --profile --color --help"
+            opts="-h --ingestors --partitions --kafka-retention --es-retention --timeout --data-dir --config --profile --color --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -22,6 +22,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -78,6 +79,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
             cand --create-topic 'Create the topic if it does not exist'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -119,6 +121,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
             cand --create-topic 'Create the topic if it does not exist'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -154,6 +157,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
             cand --exit-at-end 'Stop once everything that was in the topic at start is stored'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -162,6 +166,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand list 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
@@ -185,6 +190,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -203,6 +209,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -253,6 +260,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --patterns 'Group the matching events into patterns (kinds of lines): template, count, share, last seen, a trend over the time range and an example; most frequent first'
             cand --with-pattern 'With JSON output, add each event''s pattern: "pattern": {"id": ..., "template": ...}'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -273,6 +281,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -310,6 +319,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --patterns 'With --source kafka: a live table of the patterns of the matching events (on a terminal, redrawn every second; in a pipe, JSON lines when stopped)'
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -337,6 +347,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --kafka-tls 'Connect over TLS, trusting the system''s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -350,6 +361,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --headless 'Run the pipeline without a terminal and print a summary (needs --duration)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -368,6 +380,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --no-auth 'Serve without a token on an address other hosts can reach (needed there without --token-file)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -381,6 +394,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -390,6 +404,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --volumes 'Also delete the stack''s data (Kafka, Elasticsearch, Prometheus, Grafana volumes)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -398,6 +413,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -406,6 +422,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand setup 'Install (or update) the index template; safe to run again'
@@ -422,6 +439,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -448,6 +466,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --dry-run 'Say what would be removed, remove nothing'
             cand --es-insecure 'Accept any certificate (self-signed local clusters only)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -457,6 +476,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
             cand --dry-run 'Say what is wrong and what would be done, change nothing'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -465,6 +485,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -473,6 +494,7 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
             cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
             cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

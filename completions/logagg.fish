@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_logagg_global_optspecs
-    string join \n data-dir= config= profile= color= h/help V/version
+    string join \n data-dir= config= profile= color= no-pager h/help V/version
 end
 
 function __fish_logagg_needs_command
@@ -30,6 +30,7 @@ complete -c logagg -n "__fish_logagg_needs_command" -l profile -d 'Profile of th
 complete -c logagg -n "__fish_logagg_needs_command" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_needs_command" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_needs_command" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_needs_command" -s V -l version -d 'Print version'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
@@ -87,6 +88,7 @@ never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l service -d 'Service of lines that do not name one' -r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l host -d 'Host of lines that do not name one [default: this machine\'s name]' -r
@@ -140,6 +142,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand ship" -l follow -d 'Keep r
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l create-topic -d 'Create the topic if it does not exist'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand ship" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand ship" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l to -d 'Where consumed events go' -r -f -a "stdout\t'NDJSON on standard output'
 embedded\t'The embedded store in --data-dir'
@@ -177,6 +180,7 @@ never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l exit-at-end -d 'Stop once everything that was in the topic at start is stored'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand ingest" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -184,6 +188,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_s
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and not __fish_seen_subcommand_from list replay help" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
@@ -207,6 +212,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l brokers -d 'Kafka bootstrap servers [default: the profile\'s `brokers`, else 127.0.0.1:9092]' -r
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l topic -d 'Topic the events travel on' -r
@@ -224,6 +230,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
+complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
@@ -265,6 +272,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand query" -l explain -d 'Show
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l patterns -d 'Group the matching events into patterns (kinds of lines): template, count, share, last seen, a trend over the time range and an example; most frequent first'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l with-pattern -d 'With JSON output, add each event\'s pattern: "pattern": {"id": ..., "template": ...}'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand query" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand fields" -l since -d 'Only events at or after this: a duration ago (15m, 2h, 7d), now-1h, or RFC 3339' -r
 complete -c logagg -n "__fish_logagg_using_subcommand fields" -l until -d 'Only events before this: a duration ago, now-5m, or RFC 3339' -r
@@ -288,6 +296,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand fields" -l color -d 'When 
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand fields" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand fields" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand fields" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l level -d 'Minimum level (trace, debug, info, warn, error, fatal)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l service -d 'Only this service (wildcards allowed)' -r
@@ -328,6 +337,7 @@ never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l patterns -d 'With --source kafka: a live table of the patterns of the matching events (on a terminal, redrawn every second; in a pipe, JSON lines when stopped)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand tail" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l source -d 'Where events come from: the store as writers commit, or Kafka (before indexing)' -r -f -a "store\t'The embedded store in --data-dir'
 kafka\t'A Kafka topic (--brokers, --topic), without a consumer group'"
@@ -356,6 +366,7 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l kafka-tls -d 'Connect over TLS, trusting the system\'s certificate authorities (implied by the other TLS flags and by --kafka-sasl)'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand dash" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand dash" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l rate -d 'Simulated events per second' -r
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l buffer -d 'How many recent events the dashboard keeps' -r
@@ -368,6 +379,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand demo" -l color -d 'When to
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -l headless -d 'Run the pipeline without a terminal and print a summary (needs --duration)'
+complete -c logagg -n "__fish_logagg_using_subcommand demo" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free one, printed at start)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l threads -d 'Requests answered at once [default: the number of cores]' -r
@@ -385,6 +397,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand serve" -l color -d 'When t
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -l no-auth -d 'Serve without a token on an address other hosts can reach (needed there without --token-file)'
+complete -c logagg -n "__fish_logagg_using_subcommand serve" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l ingestors -d 'Ingestor processes (one consumer group; more than --partitions is useless)' -r
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l partitions -d 'Partitions of the `logs` topic (and `logs.dlq`) created by up' -r
@@ -397,6 +410,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand up" -l profile -d 'Profile
 complete -c logagg -n "__fish_logagg_using_subcommand up" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand up" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand up" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand down" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand down" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -405,6 +419,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand down" -l color -d 'When to
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand down" -l volumes -d 'Also delete the stack\'s data (Kafka, Elasticsearch, Prometheus, Grafana volumes)'
+complete -c logagg -n "__fish_logagg_using_subcommand down" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand down" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand status" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand status" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -412,6 +427,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand status" -l profile -d 'Pro
 complete -c logagg -n "__fish_logagg_using_subcommand status" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand status" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand status" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -419,6 +435,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_su
 complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -f -a "setup" -d 'Install (or update) the index template; safe to run again'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and not __fish_seen_subcommand_from setup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -434,6 +451,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcom
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Install (or update) the index template; safe to run again'
 complete -c logagg -n "__fish_logagg_using_subcommand es; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -454,6 +472,7 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l dry-run -d 'Say what would be removed, remove nothing'
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -l es-insecure -d 'Accept any certificate (self-signed local clusters only)'
+complete -c logagg -n "__fish_logagg_using_subcommand retention" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand retention" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logagg -n "__fish_logagg_using_subcommand repair" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand repair" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -462,6 +481,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand repair" -l color -d 'When 
 always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand repair" -l dry-run -d 'Say what is wrong and what would be done, change nothing'
+complete -c logagg -n "__fish_logagg_using_subcommand repair" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand repair" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -469,6 +489,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand completions" -l profile -d
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand completions" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
@@ -476,6 +497,7 @@ complete -c logagg -n "__fish_logagg_using_subcommand man" -l profile -d 'Profil
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand man" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand man" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'

@@ -1086,3 +1086,68 @@ fn context_shows_the_neighbours_of_each_match_from_its_own_stream() {
     assert_eq!(raw.matches("\n--\n").count(), 1, "{raw}");
     assert!(!raw.contains("other file"), "{raw}");
 }
+
+/// Runs `logagg ARGS` on a pseudo-terminal of 100x30 (util-linux `script`), with a pager
+/// that marks where it starts and ends; returns what the terminal showed.
+fn on_a_terminal(dir: &Path, args: &str) -> String {
+    let pager = dir.join("pager.sh");
+    std::fs::write(
+        &pager,
+        "#!/bin/sh\necho PAGER-START LESS=$LESS\ncat\necho PAGER-END\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&pager, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("logagg");
+    let line = format!(
+        "stty cols 100 rows 30; {} --data-dir {} --color never {args}",
+        bin.display(),
+        dir.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env("LOGAGG_PAGER", &pager)
+        .env_remove("LESS")
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("`script` (util-linux) runs a command on a pseudo-terminal; install util-linux");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
+#[test]
+fn a_table_on_a_terminal_goes_through_the_pager_and_json_never_does() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 5, 200);
+    let paged = on_a_terminal(dir.path(), "query --limit 40");
+    let start = paged
+        .find("PAGER-START LESS=FRX")
+        .unwrap_or_else(|| panic!("{paged}"));
+    let end = paged.find("PAGER-END").unwrap_or_else(|| panic!("{paged}"));
+    let rows = paged[start..end]
+        .lines()
+        .filter(|l| l.starts_with("20"))
+        .count();
+    assert_eq!(rows, 40, "{paged}");
+    // Laid out for the terminal, though written into the pager's pipe.
+    assert!(
+        paged[start..end].lines().all(|l| l.chars().count() <= 100),
+        "{paged}"
+    );
+    let direct = on_a_terminal(dir.path(), "query --limit 5 --no-pager");
+    assert!(
+        !direct.contains("PAGER-START")
+            && direct.lines().filter(|l| l.starts_with("20")).count() == 5,
+        "{direct}"
+    );
+    let json = on_a_terminal(dir.path(), "query --limit 5 -o json");
+    assert!(
+        !json.contains("PAGER-START") && json.contains("\"@timestamp\""),
+        "{json}"
+    );
+    let fields = on_a_terminal(dir.path(), "fields");
+    assert!(
+        fields.contains("PAGER-START") && fields.contains("service"),
+        "{fields}"
+    );
+}

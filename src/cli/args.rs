@@ -60,6 +60,10 @@ pub struct GlobalArgs {
     /// When to color output (NO_COLOR in the environment turns `auto` off)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "LOGAGG_COLOR")]
     pub color: ColorChoice,
+    /// Write a long answer straight to the terminal instead of through the pager
+    /// ($LOGAGG_PAGER, else $PAGER, else less)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

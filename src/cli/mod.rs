@@ -14,6 +14,7 @@ mod ingest_cmd;
 mod man_page;
 mod metrics_endpoint;
 mod output;
+mod pager;
 mod patterns_compare;
 mod patterns_out;
 mod query_cmd;
@@ -61,7 +62,9 @@ const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let outcome = run(cli);
+    pager::finish();
+    match outcome {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NothingMatched) => ExitCode::from(1),
         Ok(Outcome::Partial) => ExitCode::from(EXIT_PARTIAL),
@@ -78,6 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         return man_page::print(command.as_deref());
     }
     let settings = Settings::resolve(&cli.global)?;
+    let no_pager = cli.global.no_pager;
     match cli.command {
         Command::Simulate(args) => simulate_cmd::run(&args, &settings),
         Command::Ship(args) => ship_cmd::run(&args, &settings),
@@ -89,13 +93,26 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Down(args) => stack_cmd::down(&args, &settings),
         Command::Status => stack_cmd::status(&settings),
         Command::Demo(args) => demo_cmd::run(&args, &settings, cli.global.data_dir.is_some()),
-        Command::Query(args) => query_cmd::run(&args, &settings),
-        Command::Fields(args) => fields_cmd::run(&args, &settings),
+        Command::Query(args) => {
+            page_a_table(args.output, no_pager);
+            query_cmd::run(&args, &settings)
+        }
+        Command::Fields(args) => {
+            page_a_table(args.output, no_pager);
+            fields_cmd::run(&args, &settings)
+        }
         Command::Tail(args) => tail_cmd::run(&args, &settings),
         Command::Retention(args) => retention_cmd::run(&args, &settings),
         Command::Repair(args) => repair_cmd::run(&args, &settings),
         Command::Serve(args) => serve_cmd::run(&args, &settings),
         Command::Completions { .. } | Command::Man { .. } => Ok(Outcome::Done),
+    }
+}
+
+/// A table on a terminal goes through the pager (JSON and pipes never do).
+fn page_a_table(output: args::OutputFormat, no_pager: bool) {
+    if output::Format::resolve(output) == output::Format::Table {
+        pager::start(no_pager);
     }
 }
 

@@ -7,7 +7,7 @@ use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEv
 use crate::query::Query;
 use crate::visible::visible;
 use crossterm::style::Stylize;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -20,7 +20,7 @@ pub enum Format {
 impl Format {
     pub fn resolve(requested: OutputFormat) -> Format {
         match requested {
-            OutputFormat::Auto if io::stdout().is_terminal() => Format::Table,
+            OutputFormat::Auto if super::pager::stdout_is_terminal() => Format::Table,
             OutputFormat::Auto | OutputFormat::Json => Format::Json,
             OutputFormat::Table => Format::Table,
             OutputFormat::Raw => Format::Raw,
@@ -51,10 +51,7 @@ const CONTINUATION_LINES: usize = 3;
 
 impl Printer<io::BufWriter<io::Stdout>> {
     pub fn stdout(format: Format, color: bool) -> Self {
-        let size = io::stdout()
-            .is_terminal()
-            .then(crossterm::terminal::size)
-            .and_then(Result::ok);
+        let size = super::pager::stdout_size();
         let width = match size {
             Some((w, _)) => Some(w as usize),
             None => std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()),

@@ -387,6 +387,7 @@ mod tests {
             config: Some(config.to_path_buf()),
             profile: profile.map(str::to_string),
             color: ColorChoice::Never,
+            no_pager: false,
         }
     }
 
