@@ -44,6 +44,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand retention 'Remove old events from the store, by age and/or total size'
             cand repair 'Rebuild a damaged embedded store''s manifest from its parts (nothing is deleted)'
             cand completions 'Print a shell completion script'
+            cand saved 'Saved queries: name a query once, then write @NAME in any query'
+            cand history 'The queries run lately (query, tail, fields and the dashboard''s filters), oldest first'
             cand man 'Print a manual page (roff): logagg(1), or a command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -489,6 +491,76 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'logagg;saved'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'Every saved query (the default)'
+            cand add 'Save QUERY as NAME (letters, digits, _ and -); it must parse'
+            cand rm 'Forget a saved query'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;saved;list'= {
+            cand -o 'table on a terminal, NDJSON otherwise'
+            cand --output 'table on a terminal, NDJSON otherwise'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;saved;add'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --force 'Replace a saved query of that name'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;saved;rm'= {
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'logagg;saved;help'= {
+            cand list 'Every saved query (the default)'
+            cand add 'Save QUERY as NAME (letters, digits, _ and -); it must parse'
+            cand rm 'Forget a saved query'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'logagg;saved;help;list'= {
+        }
+        &'logagg;saved;help;add'= {
+        }
+        &'logagg;saved;help;rm'= {
+        }
+        &'logagg;saved;help;help'= {
+        }
+        &'logagg;history'= {
+            cand -n 'How many of the latest to show; 0 = all kept (the last 1,000)'
+            cand --lines 'How many of the latest to show; 0 = all kept (the last 1,000)'
+            cand -o 'table on a terminal, NDJSON otherwise'
+            cand --output 'table on a terminal, NDJSON otherwise'
+            cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
+            cand --profile 'Profile of the configuration file to use [default: the file''s `profile`, else "local"]'
+            cand --color 'When to color output (NO_COLOR in the environment turns `auto` off)'
+            cand --no-pager 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'logagg;man'= {
             cand --data-dir 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]'
@@ -516,6 +588,8 @@ set edit:completion:arg-completer[logagg] = {|@words|
             cand retention 'Remove old events from the store, by age and/or total size'
             cand repair 'Rebuild a damaged embedded store''s manifest from its parts (nothing is deleted)'
             cand completions 'Print a shell completion script'
+            cand saved 'Saved queries: name a query once, then write @NAME in any query'
+            cand history 'The queries run lately (query, tail, fields and the dashboard''s filters), oldest first'
             cand man 'Print a manual page (roff): logagg(1), or a command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -561,6 +635,19 @@ set edit:completion:arg-completer[logagg] = {|@words|
         &'logagg;help;repair'= {
         }
         &'logagg;help;completions'= {
+        }
+        &'logagg;help;saved'= {
+            cand list 'Every saved query (the default)'
+            cand add 'Save QUERY as NAME (letters, digits, _ and -); it must parse'
+            cand rm 'Forget a saved query'
+        }
+        &'logagg;help;saved;list'= {
+        }
+        &'logagg;help;saved;add'= {
+        }
+        &'logagg;help;saved;rm'= {
+        }
+        &'logagg;help;history'= {
         }
         &'logagg;help;man'= {
         }

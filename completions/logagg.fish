@@ -50,6 +50,8 @@ complete -c logagg -n "__fish_logagg_needs_command" -f -a "es" -d 'Elasticsearch
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "repair" -d 'Rebuild a damaged embedded store\'s manifest from its parts (nothing is deleted)'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "saved" -d 'Saved queries: name a query once, then write @NAME in any query'
+complete -c logagg -n "__fish_logagg_needs_command" -f -a "history" -d 'The queries run lately (query, tail, fields and the dashboard\'s filters), oldest first'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "man" -d 'Print a manual page (roff): logagg(1), or a command\'s'
 complete -c logagg -n "__fish_logagg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand simulate" -l to -d 'Where events go [default: the profile\'s `sink`, else embedded]' -r -f -a "stdout\t'NDJSON on standard output'
@@ -491,6 +493,62 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -f -a "list" -d 'Every saved query (the default)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -f -a "add" -d 'Save QUERY as NAME (letters, digits, _ and -); it must parse'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -f -a "rm" -d 'Forget a saved query'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and not __fish_seen_subcommand_from list add rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -s o -l output -d 'table on a terminal, NDJSON otherwise' -r -f -a "auto\t''
+table\t''
+json\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -l force -d 'Replace a saved query of that name'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from rm" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from rm" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from rm" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from rm" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every saved query (the default)'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from help" -f -a "add" -d 'Save QUERY as NAME (letters, digits, _ and -); it must parse'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Forget a saved query'
+complete -c logagg -n "__fish_logagg_using_subcommand saved; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand history" -s n -l lines -d 'How many of the latest to show; 0 = all kept (the last 1,000)' -r
+complete -c logagg -n "__fish_logagg_using_subcommand history" -s o -l output -d 'table on a terminal, NDJSON otherwise' -r -f -a "auto\t''
+table\t''
+json\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand history" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand history" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
+complete -c logagg -n "__fish_logagg_using_subcommand history" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
+complete -c logagg -n "__fish_logagg_using_subcommand history" -l color -d 'When to color output (NO_COLOR in the environment turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c logagg -n "__fish_logagg_using_subcommand history" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
+complete -c logagg -n "__fish_logagg_using_subcommand history" -s h -l help -d 'Print help'
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l data-dir -d 'Directory of the embedded store [default: $XDG_DATA_HOME/logagg]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/logagg/config.toml]' -r -F
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l profile -d 'Profile of the configuration file to use [default: the file\'s `profile`, else "local"]' -r
@@ -499,25 +557,30 @@ always\t''
 never\t''"
 complete -c logagg -n "__fish_logagg_using_subcommand man" -l no-pager -d 'Write a long answer straight to the terminal instead of through the pager ($LOGAGG_PAGER, else $PAGER, else less)'
 complete -c logagg -n "__fish_logagg_using_subcommand man" -s h -l help -d 'Print help'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "query" -d 'Search stored events'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "fields" -d 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "tail" -d 'Follow new events as they are stored'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "serve" -d 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "down" -d 'Stop the Docker stack'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "repair" -d 'Rebuild a damaged embedded store\'s manifest from its parts (nothing is deleted)'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "man" -d 'Print a manual page (roff): logagg(1), or a command\'s'
-complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "simulate" -d 'Generate realistic logs from a fleet of fake services'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "ship" -d 'Load log lines from files or standard input into the store (or Kafka, Elasticsearch, stdout), each line\'s own time, level, host and program read from its format'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "ingest" -d 'Consume a Kafka topic into the store (exactly once), Elasticsearch, another topic or stdout'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "dlq" -d 'List dead letters (events the store rejected) and replay them once the cause is fixed'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "query" -d 'Search stored events'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "fields" -d 'List the fields the matching events have: how many hold each, the range of its numbers, and (with --values) its most frequent values'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "tail" -d 'Follow new events as they are stored'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "dash" -d 'The live dashboard: stream, filter, histogram by level, top services, details'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "demo" -d 'Simulator, embedded store and dashboard in one process: zero setup'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "serve" -d 'Answer queries over HTTP from the embedded store (the query language and JSON of `query`)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "up" -d 'Start the Docker stack: Kafka, Elasticsearch, ingestors, Prometheus, Grafana'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "down" -d 'Stop the Docker stack'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "status" -d 'The embedded store and the Docker stack: health, ingest rate, consumer lag'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "es" -d 'Elasticsearch housekeeping: install the index template'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "retention" -d 'Remove old events from the store, by age and/or total size'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "repair" -d 'Rebuild a damaged embedded store\'s manifest from its parts (nothing is deleted)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "saved" -d 'Saved queries: name a query once, then write @NAME in any query'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "history" -d 'The queries run lately (query, tail, fields and the dashboard\'s filters), oldest first'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "man" -d 'Print a manual page (roff): logagg(1), or a command\'s'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and not __fish_seen_subcommand_from simulate ship ingest dlq query fields tail dash demo serve up down status es retention repair completions saved history man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'Every dead letter of --topic (they live in TOPIC.dlq), oldest first'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Produce the dead letters not replayed before back to --topic'
 complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from es" -f -a "setup" -d 'Install (or update) the index template; safe to run again'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from saved" -f -a "list" -d 'Every saved query (the default)'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from saved" -f -a "add" -d 'Save QUERY as NAME (letters, digits, _ and -); it must parse'
+complete -c logagg -n "__fish_logagg_using_subcommand help; and __fish_seen_subcommand_from saved" -f -a "rm" -d 'Forget a saved query'

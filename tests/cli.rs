@@ -18,7 +18,8 @@ fn std_logagg(data_dir: &Path) -> std::process::Command {
     cmd.arg("--data-dir")
         .arg(data_dir)
         .env_remove("LOGAGG_CONFIG")
-        .env("XDG_CONFIG_HOME", data_dir.join("config"));
+        .env("XDG_CONFIG_HOME", data_dir.join("config"))
+        .env("XDG_STATE_HOME", data_dir.join("state"));
     cmd
 }
 
@@ -1108,6 +1109,7 @@ fn on_a_terminal(dir: &Path, args: &str) -> String {
         .env("LOGAGG_PAGER", &pager)
         .env_remove("LESS")
         .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
         .stdin(std::process::Stdio::null())
         .output()
         .expect("`script` (util-linux) runs a command on a pseudo-terminal; install util-linux");
@@ -1150,4 +1152,85 @@ fn a_table_on_a_terminal_goes_through_the_pager_and_json_never_does() {
         fields.contains("PAGER-START") && fields.contains("service"),
         "{fields}"
     );
+}
+
+#[test]
+fn saved_queries_stand_in_for_their_text_and_queries_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate_store(dir.path(), 6, 2000);
+    let count = |query: &str| -> u64 {
+        // Exit 1 (nothing matched) still prints the count.
+        let out = logagg(dir.path())
+            .args(["query", query, "--count", "-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{out:?}");
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["count"]
+            .as_u64()
+            .unwrap()
+    };
+    stdout_of(logagg(dir.path()).args(["saved", "add", "errors", "level:>=warn"]));
+    stdout_of(logagg(dir.path()).args([
+        "saved",
+        "add",
+        "checkout",
+        "service:(api-gateway OR cache) AND @errors",
+    ]));
+    let expected = count("service:(api-gateway OR cache) AND level:>=warn");
+    assert!(expected > 0);
+    assert_eq!(count("@checkout"), expected);
+    assert_eq!(
+        count("@errors -service:api-gateway -service:cache") + expected,
+        count("level:>=warn")
+    );
+    // The field @timestamp is not a saved query.
+    assert_eq!(
+        count("@timestamp:[2000-01-01T00:00:00Z TO now] AND @errors"),
+        count("@errors")
+    );
+    // Listing, refusing what would be wrong, forgetting.
+    let listed = stdout_of(logagg(dir.path()).args(["saved", "list", "-o", "json"]));
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(listed.contains(r#""name":"checkout""#));
+    let unknown = error_of(logagg(dir.path()).args(["query", "@nosuch"]));
+    assert!(
+        unknown.contains("no saved query '@nosuch'") && unknown.contains("checkout"),
+        "{unknown}"
+    );
+    let taken = error_of(logagg(dir.path()).args(["saved", "add", "errors", "level:warn"]));
+    assert!(taken.contains("--force"), "{taken}");
+    let broken = error_of(logagg(dir.path()).args(["saved", "add", "bad", "service:(auth"]));
+    assert!(broken.contains("missing closing"), "{broken}");
+    let circular =
+        error_of(logagg(dir.path()).args(["saved", "add", "errors", "@checkout", "--force"]));
+    assert!(circular.contains("names itself"), "{circular}");
+    stdout_of(logagg(dir.path()).args(["saved", "rm", "checkout"]));
+    let gone = error_of(logagg(dir.path()).args(["query", "@checkout"]));
+    assert!(gone.contains("no saved query '@checkout'"), "{gone}");
+    // Every query run is in the history, as typed, oldest first.
+    let history = stdout_of(logagg(dir.path()).args(["history", "-n", "3", "-o", "json"]));
+    let queries: Vec<String> = history
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["query"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(queries, ["@errors", "@nosuch", "@checkout"], "{history}");
+    let table = stdout_of(logagg(dir.path()).args(["history", "-o", "table"]));
+    assert!(
+        table.lines().last().unwrap().ends_with("query   @checkout"),
+        "{table}"
+    );
+    // History can be turned off.
+    let off = logagg(dir.path())
+        .env("LOGAGG_HISTORY", "")
+        .args(["query", "level:fatal", "--count"])
+        .output()
+        .unwrap();
+    assert!(off.status.code().is_some());
+    let after = stdout_of(logagg(dir.path()).args(["history", "-n", "1", "-o", "json"]));
+    assert!(after.contains("@checkout"), "{after}");
 }

@@ -213,6 +213,24 @@ Needs the writer lock: stop writers first.")]
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Saved queries: name a query once, then write @NAME in any query
+    #[command(after_help = "\
+Examples:
+  logagg saved add errors 'level:>=error'
+  logagg saved add checkout 'service:(payments OR cart) AND @errors'
+  logagg query '@checkout' --since 1h
+  logagg saved list
+  logagg saved rm checkout
+
+@NAME stands for the saved query in parentheses wherever a word may stand (not inside quotes
+or a regex, and not before a colon: @timestamp:... is the field). They are kept in
+queries.toml beside the config file, one name = \"query\" per line.")]
+    Saved {
+        #[command(subcommand)]
+        action: Option<SavedAction>,
+    },
+    /// The queries run lately (query, tail, fields and the dashboard's filters), oldest first
+    History(HistoryArgs),
     /// Print a manual page (roff): logagg(1), or a command's
     #[command(after_help = "Examples:\n  logagg man | man -l -\n  logagg man query | man -l -")]
     Man {
@@ -478,6 +496,36 @@ pub struct MetricsArgs {
 pub struct DlqArgs {
     #[command(subcommand)]
     pub action: DlqAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SavedAction {
+    /// Every saved query (the default)
+    List {
+        /// table on a terminal, NDJSON otherwise
+        #[arg(long, short = 'o', value_enum, default_value_t = ListFormat::Auto)]
+        output: ListFormat,
+    },
+    /// Save QUERY as NAME (letters, digits, _ and -); it must parse
+    Add {
+        name: String,
+        query: String,
+        /// Replace a saved query of that name
+        #[arg(long)]
+        force: bool,
+    },
+    /// Forget a saved query
+    Rm { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// How many of the latest to show; 0 = all kept (the last 1,000)
+    #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
+    pub lines: usize,
+    /// table on a terminal, NDJSON otherwise
+    #[arg(long, short = 'o', value_enum, default_value_t = ListFormat::Auto)]
+    pub output: ListFormat,
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,14 +50,7 @@ pub fn run(args: &DashArgs, settings: &Settings) -> Result<Outcome> {
             label
         }
     };
-    let outcome = show(
-        args.buffer,
-        source,
-        &args.query,
-        settings.color,
-        receiver,
-        None,
-    );
+    let outcome = show(args.buffer, source, &args.query, settings, receiver, None);
     stop.store(true, Ordering::Relaxed);
     outcome
 }
@@ -71,24 +64,41 @@ pub fn require_terminal() -> Result<()> {
     Ok(())
 }
 
+/// How many queries of earlier runs the filter's `↑` recalls.
+const RECALLED: usize = 200;
+
 /// Opens the dashboard on a feed until the user quits (or Ctrl-C / SIGTERM).
 pub fn show(
     buffer: usize,
     source: String,
     query: &str,
-    color: bool,
+    settings: &Settings,
     receiver: Receiver<FeedMessage>,
     until: Option<Instant>,
 ) -> Result<Outcome> {
-    let mut dashboard = Dashboard::new(buffer, source, color, Timestamp::now());
+    let mut dashboard = Dashboard::new(buffer, source, settings.color, Timestamp::now());
+    dashboard.saved =
+        super::saved_queries::load(&super::saved_queries::file(&settings.config_path))?;
+    // `↑` in the filter recalls the queries of earlier runs too.
+    for entry in super::history::entries().unwrap_or_default() {
+        if dashboard.history.last() != Some(&entry.query) && !entry.query.contains('\n') {
+            dashboard.history.push(entry.query);
+        }
+    }
+    let start = dashboard.history.len().saturating_sub(RECALLED);
+    dashboard.history.drain(..start);
     if !dashboard.apply_filter(query) {
         if let Some(error) = dashboard.filter_error.take() {
             return Err(error.into());
         }
     }
+    let known = dashboard.history.len();
     let shutdown = Shutdown::install()?;
-    crate::tui::run(dashboard, receiver, || {
+    let ended = crate::tui::run(dashboard, receiver, || {
         shutdown.requested() || until.is_some_and(|t| Instant::now() >= t)
     })?;
+    for filter in ended.history.iter().skip(known) {
+        super::history::record("dash", filter);
+    }
     Ok(Outcome::Done)
 }

@@ -65,7 +65,7 @@ pub fn run(args: &DemoArgs, settings: &Settings, explicit_dir: bool) -> Result<O
             args.buffer,
             format!("demo {}", dir.display()),
             "",
-            settings.color,
+            settings,
             receiver,
             until,
         )

@@ -10,6 +10,7 @@ mod dlq_cmd;
 mod es_cmd;
 mod fields_cmd;
 mod histogram_out;
+mod history;
 mod ingest_cmd;
 mod man_page;
 mod metrics_endpoint;
@@ -22,6 +23,8 @@ mod query_es;
 mod query_warnings;
 mod repair_cmd;
 mod retention_cmd;
+mod saved_cmd;
+mod saved_queries;
 mod serve_access;
 mod serve_api;
 mod serve_cmd;
@@ -80,32 +83,56 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Command::Man { command } = &cli.command {
         return man_page::print(command.as_deref());
     }
+    if let Command::History(args) = &cli.command {
+        return saved_cmd::history(args);
+    }
     let settings = Settings::resolve(&cli.global)?;
+    if let Command::Saved { action } = &cli.command {
+        return saved_cmd::saved(action.as_ref(), &settings);
+    }
     let no_pager = cli.global.no_pager;
+    // `@name` in a query stands for a saved query; the query as typed goes to the history.
+    let saved = || saved_queries::load(&saved_queries::file(&settings.config_path));
+    let asked = |command: &str, query: &mut String| -> anyhow::Result<()> {
+        history::record(command, query);
+        *query = saved_queries::expand(query, &saved()?)?;
+        Ok(())
+    };
     match cli.command {
         Command::Simulate(args) => simulate_cmd::run(&args, &settings),
         Command::Ship(args) => ship_cmd::run(&args, &settings),
         Command::Ingest(args) => ingest_cmd::run(&args, &settings),
         Command::Dlq(args) => dlq_cmd::run(&args, &settings),
-        Command::Dash(args) => dash_cmd::run(&args, &settings),
+        Command::Dash(mut args) => {
+            asked("dash", &mut args.query)?;
+            dash_cmd::run(&args, &settings)
+        }
         Command::Es(command) => es_cmd::run(&command, &settings),
         Command::Up(args) => stack_cmd::up(&args, &settings),
         Command::Down(args) => stack_cmd::down(&args, &settings),
         Command::Status => stack_cmd::status(&settings),
         Command::Demo(args) => demo_cmd::run(&args, &settings, cli.global.data_dir.is_some()),
-        Command::Query(args) => {
+        Command::Query(mut args) => {
+            asked("query", &mut args.query)?;
             page_a_table(args.output, no_pager);
             query_cmd::run(&args, &settings)
         }
-        Command::Fields(args) => {
+        Command::Fields(mut args) => {
+            asked("fields", &mut args.query)?;
             page_a_table(args.output, no_pager);
             fields_cmd::run(&args, &settings)
         }
-        Command::Tail(args) => tail_cmd::run(&args, &settings),
+        Command::Tail(mut args) => {
+            asked("tail", &mut args.query)?;
+            tail_cmd::run(&args, &settings)
+        }
         Command::Retention(args) => retention_cmd::run(&args, &settings),
         Command::Repair(args) => repair_cmd::run(&args, &settings),
         Command::Serve(args) => serve_cmd::run(&args, &settings),
-        Command::Completions { .. } | Command::Man { .. } => Ok(Outcome::Done),
+        Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::Saved { .. }
+        | Command::History(_) => Ok(Outcome::Done),
     }
 }
 

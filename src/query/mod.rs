@@ -6,6 +6,7 @@ mod error;
 pub mod highlight;
 mod parser;
 mod predicate;
+pub mod saved;
 pub mod time;
 pub mod words;
 

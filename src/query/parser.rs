@@ -315,6 +315,19 @@ impl Parser<'_> {
                 if term.is_star() {
                     return Ok(Query::All);
                 }
+                // `@name` is a saved query, expanded before parsing where saved queries
+                // are known (the CLI); read as the word `name` it would match other events.
+                let raw: String = self.chars[start..self.pos].iter().collect();
+                if let Some(name) = raw.strip_prefix('@').filter(|n| {
+                    !n.is_empty()
+                        && n.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                }) {
+                    return Err(self.error_at(
+                        start,
+                        format!("'@{name}' names a saved query, which is not known here; quote it (\"@{name}\") to search for the word"),
+                    ));
+                }
                 self.build(&Target::Message, Value::Term(term))
             }
         }

@@ -410,3 +410,17 @@ fn where_the_time_came_from_and_unparsed_are_flags_with_known_values() {
     let (_, message) = err("time_from:[a TO b]");
     assert!(message.contains("flag"), "{message}");
 }
+
+#[test]
+fn a_saved_query_name_is_never_read_as_a_word() {
+    let now = Timestamp::from_millis(0);
+    let error = parse("@errors AND x", now).unwrap_err();
+    assert!(
+        error.message.contains("'@errors' names a saved query"),
+        "{error:?}"
+    );
+    assert_eq!(error.column, 0);
+    // Quoted, it is the word; the field @timestamp stays a field.
+    assert!(parse("\"@errors\"", now).is_ok());
+    assert!(parse("@timestamp:[now-1h TO now]", now).is_ok());
+}

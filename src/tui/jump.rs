@@ -63,7 +63,12 @@ impl Dashboard {
     /// `f` then enter: looks for `text` from the current event on; an error when it does
     /// not parse.
     pub fn find(&mut self, text: &str) -> Result<(), QueryError> {
-        let query = parse(text, self.now)?;
+        let expanded = crate::query::saved::expand(text, &self.saved).map_err(|e| QueryError {
+            query: text.to_string(),
+            column: text.find('@').unwrap_or(0),
+            message: e.to_string(),
+        })?;
+        let query = parse(&expanded, self.now)?;
         self.found = Some(Find {
             text: text.to_string(),
             query,

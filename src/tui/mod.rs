@@ -22,15 +22,17 @@ const FRAME: Duration = Duration::from_millis(50);
 
 /// Runs the dashboard until the user quits or `stop` says so. The terminal is restored on
 /// every way out, a panic included (`ratatui::init` installs that hook).
+/// Runs the dashboard until it quits or `stop` says so; returns it, as it ended (the
+/// filters typed are in its history).
 pub fn run(
     mut dashboard: Dashboard,
     feed: Receiver<FeedMessage>,
     stop: impl Fn() -> bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Dashboard> {
     let mut terminal = ratatui::init();
     let outcome = event_loop(&mut terminal, &mut dashboard, &feed, stop);
     ratatui::restore();
-    outcome
+    outcome.map(|()| dashboard)
 }
 
 fn event_loop(

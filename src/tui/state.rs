@@ -6,7 +6,7 @@ use super::histogram::Histogram;
 use crate::event::{Level, LogEvent, Timestamp};
 use crate::patterns::{LiveMiner, Pattern};
 use crate::query::{matches, parse, Query, QueryError};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 /// Histogram windows that `+` and `-` step through.
@@ -119,6 +119,8 @@ pub struct Dashboard {
     pub patterns: PatternWatch,
     /// What `f` last looked for (`n`/`N` look again).
     pub found: Option<super::jump::Find>,
+    /// Saved queries, so `@name` works in the filter too.
+    pub saved: BTreeMap<String, String>,
 }
 
 impl Dashboard {
@@ -157,6 +159,7 @@ impl Dashboard {
                 chosen: None,
             },
             found: None,
+            saved: BTreeMap::new(),
         }
     }
 
@@ -372,12 +375,12 @@ impl Dashboard {
 
     /// Validates what is being typed; the current filter stays until it parses.
     pub fn check_filter(&mut self, text: &str) {
-        self.filter_error = parse_filter(text, self.now).err();
+        self.filter_error = parse_filter(text, &self.saved, self.now).err();
     }
 
     /// Applies a filter that parses; returns false (keeping the old one) if it does not.
     pub fn apply_filter(&mut self, text: &str) -> bool {
-        match parse_filter(text, self.now) {
+        match parse_filter(text, &self.saved, self.now) {
             Ok(query) => {
                 self.filter = Filter {
                     text: text.to_string(),
@@ -430,12 +433,31 @@ impl Dashboard {
     }
 }
 
-fn parse_filter(text: &str, now: Timestamp) -> Result<Query, QueryError> {
+fn parse_filter(
+    text: &str,
+    saved: &BTreeMap<String, String>,
+    now: Timestamp,
+) -> Result<Query, QueryError> {
     if text.trim().is_empty() {
-        Ok(Query::All)
-    } else {
-        parse(text, now)
+        return Ok(Query::All);
     }
+    let expanded = crate::query::saved::expand(text, saved).map_err(|e| QueryError {
+        query: text.to_string(),
+        column: text.find('@').unwrap_or(0),
+        message: e.to_string(),
+    })?;
+    parse(&expanded, now).map_err(|e| {
+        if expanded == text {
+            e
+        } else {
+            // Columns of the expanded text would point into the wrong place.
+            QueryError {
+                query: text.to_string(),
+                column: 0,
+                message: format!("{} (in the saved queries it names)", e.message),
+            }
+        }
+    })
 }
 
 /// Position of a level in `Level::ALL` (trace = 0 .. fatal = 5): the key `1`-`6` toggles it.

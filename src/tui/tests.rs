@@ -583,3 +583,23 @@ fn the_side_panel_grows_with_the_terminal() {
     let border = second.chars().position(|c| c == '┌').filter(|&p| p > 0);
     assert_eq!(border, Some(140), "{second}");
 }
+
+#[test]
+fn saved_queries_work_in_the_filter_and_in_find() {
+    let mut dash = dashboard(100);
+    dash.saved.insert("pay".into(), "service:payments".into());
+    press(&mut dash, KeyCode::Char('/'));
+    typed(&mut dash, "@pay AND level:warn");
+    press(&mut dash, KeyCode::Enter);
+    assert_eq!(dash.mode, Mode::Stream);
+    assert!(dash.shown().count() > 0);
+    assert!(dash
+        .shown()
+        .all(|e| e.event.service == "payments" && e.event.level == Level::Warn));
+    press(&mut dash, KeyCode::Char('/'));
+    typed(&mut dash, " OR @nope");
+    assert!(dash
+        .filter_error
+        .as_ref()
+        .is_some_and(|e| e.message.contains("no saved query '@nope'")));
+}

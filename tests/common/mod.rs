@@ -31,6 +31,8 @@ pub fn logagg(data_dir: &Path) -> Command {
         .env_remove("LOGAGG_ES_PASSWORD")
         .env_remove("LOGAGG_ES_API_KEY")
         .env("XDG_CONFIG_HOME", data_dir.join("config"))
+        .env("XDG_STATE_HOME", data_dir.join("state"))
+        .env_remove("LOGAGG_HISTORY")
         .env("NO_COLOR", "1");
     cmd
 }
