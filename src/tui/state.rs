@@ -24,6 +24,9 @@ pub struct Entry {
     /// When the dashboard received it. Rates and "the window" go by arrival, so a
     /// producer that lags behind, a backfill or a skewed clock still shows live activity.
     pub arrived: Timestamp,
+    /// Whether it arrived while the dashboard ran (not shown from what was stored before):
+    /// only those count in rates.
+    pub live: bool,
     pub event: LogEvent,
     /// Its template in the dashboard's pattern miner.
     pub pattern: usize,
@@ -173,7 +176,7 @@ impl Dashboard {
             }
             FeedMessage::Backlog(events) => {
                 for event in events {
-                    self.keep(event);
+                    self.keep(event, false);
                 }
             }
             FeedMessage::Health(health) => self.health = health,
@@ -186,11 +189,11 @@ impl Dashboard {
         if self.paused_at.is_some() {
             self.arrived_while_paused += 1;
         }
-        self.keep(event);
+        self.keep(event, true);
     }
 
-    /// An event into the buffer (and the patterns), not counted as arriving.
-    fn keep(&mut self, event: LogEvent) {
+    /// An event into the buffer (and the patterns); `live` when it is arriving now.
+    fn keep(&mut self, event: LogEvent, live: bool) {
         if self.entries.len() >= self.capacity {
             self.entries.pop_front();
         }
@@ -203,6 +206,7 @@ impl Dashboard {
         self.entries.push_back(Entry {
             seq: self.next_seq,
             arrived: self.now,
+            live,
             event,
             pattern,
         });
@@ -247,8 +251,26 @@ impl Dashboard {
         self.levels[level_index(entry.event.level)] && matches(&self.filter.query, &entry.event)
     }
 
+    /// The histogram of the buffered events that arrived live and that the filter and the
+    /// level keys let through; `None` when nothing is left out (the full histogram then
+    /// counts every arrival, also those the buffer no longer holds).
+    pub fn filtered_histogram(&self) -> Option<Histogram> {
+        if !self.narrowed() {
+            return None;
+        }
+        let mut histogram = Histogram::default();
+        for entry in self
+            .entries
+            .iter()
+            .filter(|e| e.live && self.filtered_in(e))
+        {
+            histogram.add(entry.event.level, entry.arrived);
+        }
+        Some(histogram)
+    }
+
     /// Whether the filter or the level keys leave anything out.
-    fn narrowed(&self) -> bool {
+    pub fn narrowed(&self) -> bool {
         !matches!(self.filter.query, Query::All) || self.levels.iter().any(|shown| !shown)
     }
 

@@ -603,3 +603,21 @@ fn saved_queries_work_in_the_filter_and_in_find() {
         .as_ref()
         .is_some_and(|e| e.message.contains("no saved query '@nope'")));
 }
+
+#[test]
+fn the_histogram_follows_the_filter() {
+    let mut dash = dashboard(100);
+    assert!(dash.filtered_histogram().is_none());
+    press(&mut dash, KeyCode::Char('/'));
+    typed(&mut dash, "level:error");
+    press(&mut dash, KeyCode::Enter);
+    let filtered = dash.filtered_histogram().unwrap();
+    let (buckets, _) = filtered.buckets(dash.now, std::time::Duration::from_secs(60), 60);
+    let counted: u64 = buckets.iter().map(|b| b.iter().sum::<u64>()).sum();
+    assert_eq!(counted, dash.shown().count() as u64);
+    assert!(buckets.iter().all(|b| b[..4].iter().sum::<u64>() == 0));
+    for width in [60u16, 80, 120] {
+        let text = frame(&dash, width, 24);
+        assert!(text.contains("matching/s, last 1m (+/-) "), "{text}");
+    }
+}

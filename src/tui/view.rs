@@ -411,8 +411,16 @@ fn render_stream(dash: &Dashboard, frame: &mut Frame, area: Rect) -> usize {
 
 fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     let window = dash.window();
+    // Under a filter the histogram counts what the filter lets through, of the buffer.
+    let filtered = dash.filtered_histogram();
+    let histogram = filtered.as_ref().unwrap_or(&dash.histogram);
     let block = Block::default().borders(Borders::ALL).title(format!(
-        " events/s, last {} (+/-) ",
+        " {}/s, last {} (+/-) ",
+        if filtered.is_some() {
+            "matching"
+        } else {
+            "events"
+        },
         humantime::format_duration(window)
     ));
     let inner = block.inner(area);
@@ -420,9 +428,7 @@ fn render_histogram(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     if inner.width == 0 || inner.height == 0 {
         return;
     }
-    let (buckets, span) = dash
-        .histogram
-        .buckets(dash.now, window, inner.width as usize);
+    let (buckets, span) = histogram.buckets(dash.now, window, inner.width as usize);
     let peak = buckets
         .iter()
         .map(|b| b.iter().sum::<u64>())
