@@ -137,6 +137,13 @@ mod tests {
         event
     }
 
+    fn minutes(from: i64, to: i64) -> Window {
+        Window {
+            start: Timestamp(from * 60_000_000),
+            end: Timestamp(to * 60_000_000),
+        }
+    }
+
     #[test]
     fn new_gone_up_down_and_steady_patterns() {
         let mut events = Vec::new();
@@ -163,15 +170,7 @@ mod tests {
                 events.push(at(m, &format!("worker {m} heartbeat ok")));
             }
         }
-        let baseline = Window {
-            start: Timestamp(0),
-            end: Timestamp(60 * 60_000_000),
-        };
-        let current = Window {
-            start: baseline.end,
-            end: Timestamp(120 * 60_000_000),
-        };
-        let compared = compare(&events, baseline, current, 2.0);
+        let compared = compare(&events, minutes(0, 60), minutes(60, 120), 2.0);
         let summary: Vec<(&str, &str, u64, u64)> = compared
             .iter()
             .map(|c| {
@@ -208,15 +207,7 @@ mod tests {
             .map(|m| at(m, "tick"))
             .chain((30..90).map(|m| at(m, "tick")))
             .collect();
-        let baseline = Window {
-            start: Timestamp(0),
-            end: Timestamp(30 * 60_000_000),
-        };
-        let current = Window {
-            start: baseline.end,
-            end: Timestamp(90 * 60_000_000),
-        };
-        let compared = compare(&events, baseline, current, 2.0);
+        let compared = compare(&events, minutes(0, 30), minutes(30, 90), 2.0);
         assert_eq!(compared[0].change, Change::Steady);
         assert_eq!(compared[0].ratio, Some(1.0));
     }

@@ -576,20 +576,30 @@ fn pattern_rows(dash: &Dashboard, width: usize, rows: usize) -> Vec<Line<'static
         .collect()
 }
 
+/// A line being typed after its prompt, with the cursor placed in it.
+fn typed_line<'a>(dash: &Dashboard, prompt: &'a str, text: &str) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            prompt,
+            style(
+                dash,
+                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            ),
+        ),
+        Span::raw(text.to_string()),
+    ])
+}
+
+fn place_cursor(frame: &mut Frame, area: Rect, prompt: &str, text: &str, cursor: usize) {
+    let before: String = text.chars().take(cursor).collect();
+    frame.set_cursor_position((area.x + (prompt.len() + before.width()) as u16, area.y));
+}
+
 fn render_filter(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     match &dash.mode {
         Mode::FilterInput { text, cursor } => {
             let prompt = "filter / ";
-            let mut lines = vec![Line::from(vec![
-                Span::styled(
-                    prompt,
-                    style(
-                        dash,
-                        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                    ),
-                ),
-                Span::raw(text.clone()),
-            ])];
+            let mut lines = vec![typed_line(dash, prompt, text)];
             if let Some(error) = &dash.filter_error {
                 lines.push(Line::styled(
                     format!(
@@ -601,26 +611,12 @@ fn render_filter(dash: &Dashboard, frame: &mut Frame, area: Rect) {
                 ));
             }
             frame.render_widget(Paragraph::new(lines), area);
-            let before: String = text.chars().take(*cursor).collect();
-            frame.set_cursor_position((area.x + (prompt.len() + before.width()) as u16, area.y));
+            place_cursor(frame, area, prompt, text, *cursor);
         }
         Mode::FindInput { text, cursor } => {
             let prompt = "find / ";
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled(
-                        prompt,
-                        style(
-                            dash,
-                            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                        ),
-                    ),
-                    Span::raw(text.clone()),
-                ])),
-                area,
-            );
-            let before: String = text.chars().take(*cursor).collect();
-            frame.set_cursor_position((area.x + (prompt.len() + before.width()) as u16, area.y));
+            frame.render_widget(Paragraph::new(typed_line(dash, prompt, text)), area);
+            place_cursor(frame, area, prompt, text, *cursor);
         }
         _ => {
             let mut text = if dash.filter.text.is_empty() {
