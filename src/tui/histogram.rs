@@ -1,7 +1,6 @@
 //! Events per second of arrival, by level, kept for the longest window and bucketed to fit
 //! the width.
 
-use super::state::level_index;
 use crate::event::{Level, Timestamp};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -80,4 +79,9 @@ impl Histogram {
             .sum();
         total as f64 / 5.0
     }
+}
+
+/// Position of a level in `Level::ALL` (trace = 0 .. fatal = 5): the key `1`-`6` toggles it.
+pub fn level_index(level: Level) -> usize {
+    level as usize
 }

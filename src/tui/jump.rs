@@ -1,15 +1,9 @@
 //! Jumping through the stream: to the next error, or to the next event a find query
 //! matches (`f`, then `n`/`N`), without narrowing what the stream shows.
 
-use super::state::{Dashboard, Entry};
+use super::state::{Dashboard, Entry, Find};
 use crate::event::Level;
-use crate::query::{matches, parse, Query, QueryError};
-
-/// What `f` looks for.
-pub struct Find {
-    pub text: String,
-    pub query: Query,
-}
+use crate::query::{matches, parse, QueryError};
 
 /// Which way a jump goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,8 @@ pub mod feed;
 pub mod histogram;
 mod jump;
 pub mod keys;
+mod overlays;
+mod palette;
 pub mod state;
 pub mod view;
 

@@ -2,6 +2,7 @@
 //! filter, follow/pause/selection, the per-second histogram and pipeline health.
 
 use super::feed::{FeedMessage, Health};
+pub use super::histogram::level_index;
 use super::histogram::Histogram;
 use crate::event::{Level, LogEvent, Timestamp};
 use crate::patterns::{LiveMiner, Pattern};
@@ -59,6 +60,12 @@ pub enum Mode {
 }
 
 pub struct Filter {
+    pub text: String,
+    pub query: Query,
+}
+
+/// What `f` looks for (the dashboard's find, `n`/`N` to move between its matches).
+pub struct Find {
     pub text: String,
     pub query: Query,
 }
@@ -121,7 +128,7 @@ pub struct Dashboard {
     pub side: SidePanel,
     pub patterns: PatternWatch,
     /// What `f` last looked for (`n`/`N` look again).
-    pub found: Option<super::jump::Find>,
+    pub found: Option<Find>,
     /// Saved queries, so `@name` works in the filter too.
     pub saved: BTreeMap<String, String>,
 }
@@ -480,9 +487,4 @@ fn parse_filter(
             }
         }
     })
-}
-
-/// Position of a level in `Level::ALL` (trace = 0 .. fatal = 5): the key `1`-`6` toggles it.
-pub fn level_index(level: Level) -> usize {
-    level as usize
 }

@@ -517,7 +517,7 @@ fn help_fits_small_terminals_by_wrapping_and_scrolling() {
         seen.push_str(&frame(&dash, 60, 20));
         press(&mut dash, KeyCode::Char('j'));
     }
-    for (key, what) in super::view::HELP {
+    for (key, what) in super::overlays::HELP {
         let last = what.split(' ').next_back().unwrap();
         assert!(seen.contains(last), "{key}: {last}");
     }
