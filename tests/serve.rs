@@ -182,6 +182,30 @@ fn the_api_answers_what_query_prints() {
             .sum();
         assert_eq!(total.to_string(), expected.trim(), "{q}");
     }
+    // The events around matches, as `query -B/-A -o json` prints them.
+    for (q, before, after) in [
+        ("level:error", "2", "3"),
+        ("level:warn AND service:payments", "0", "1"),
+    ] {
+        let served = server.ok(&format!(
+            "/api/v1/context?{}",
+            encoded(&[
+                ("q", q),
+                ("before", before),
+                ("after", after),
+                ("limit", "5")
+            ])
+        ));
+        let printed = query_cli(
+            dir.path(),
+            &[q, "-B", before, "-A", after, "--limit", "5", "-o", "json"],
+        );
+        assert_eq!(served, printed, "{q}");
+        assert!(served.contains("\"context\":\"after\""), "{served}");
+    }
+    let (status, body) = server.get("/api/v1/context?q=x");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("before=N or after=N"), "{body}");
     // The keys of the events, as `fields` lists them (its own attributes aside).
     let keys = server.ok("/api/v1/fields?q=level:%3E%3Dinfo");
     let listed: Vec<serde_json::Value> = query_cli_fields(dir.path(), &["level:>=info"]);

@@ -12,6 +12,7 @@
 //! /api/v1/fields?q=...` one `{"field":..,"events":N,..}` line per `fields` key, most held
 //! first; `GET /health`.
 
+use super::context_out::Around;
 use super::query_cmd::{build_query_named, count_target, group_line};
 use crate::backend::embedded::{Order, StoreReader};
 use crate::event::Timestamp;
@@ -66,9 +67,13 @@ impl Reply {
 
 /// The parameters a request may carry; any other is refused, so a misspelt one is not
 /// silently ignored.
-const KNOWN: [&str; 7] = ["q", "since", "until", "limit", "order", "by", "width"];
+const KNOWN: [&str; 9] = [
+    "q", "since", "until", "limit", "order", "by", "width", "before", "after",
+];
 /// Events (or groups) answered when `limit` is not given, as `logagg query` prints.
 const DEFAULT_LIMIT: usize = 100;
+/// The most events `/api/v1/context` shows on each side of a match.
+const MAX_AROUND: usize = 1000;
 
 #[derive(Default)]
 struct Params {
@@ -79,6 +84,8 @@ struct Params {
     order: Option<String>,
     by: Option<String>,
     width: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
     /// The names given, in order.
     given: Vec<&'static str>,
 }
@@ -102,6 +109,8 @@ impl Params {
                 "limit" => &mut params.limit,
                 "order" => &mut params.order,
                 "width" => &mut params.width,
+                "before" => &mut params.before,
+                "after" => &mut params.after,
                 _ => &mut params.by,
             };
             if slot.replace(value).is_some() {
@@ -138,6 +147,27 @@ impl Params {
                 )),
             },
         }
+    }
+
+    /// `before`/`after` as `-B`/`-A` take them.
+    fn around(&self) -> Result<Around, String> {
+        let count = |name: &str, text: Option<&str>| {
+            match text {
+            None => Ok(0),
+            Some(text) => text.parse::<usize>().map_err(|_| {
+                format!("{name} '{text}' is not a number; give how many events to show {name} each match")
+            }),
+        }
+        };
+        let before = count("before", self.before.as_deref())?;
+        let after = count("after", self.after.as_deref())?;
+        if before > MAX_AROUND || after > MAX_AROUND {
+            return Err(format!(
+                "before and after are at most {MAX_AROUND} events each"
+            ));
+        }
+        Around::of(None, Some(before), Some(after))
+            .ok_or_else(|| "give before=N or after=N (the events around each match)".to_string())
     }
 
     fn order(&self) -> Result<Order, String> {
@@ -206,10 +236,11 @@ pub fn answer(reader: &StoreReader, url: &str, now: Timestamp, limits: Limits) -
         "/api/v1/count_by" => count_by(reader, &params, now),
         "/api/v1/histogram" => histogram(reader, &params, now),
         "/api/v1/fields" => fields(reader, &params, now),
+        "/api/v1/context" => context(reader, &params, now, limits),
         _ => {
             return Reply::error(
                 404,
-                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/count, /api/v1/count_by, /api/v1/histogram, /api/v1/fields and /health"),
+                &format!("no such endpoint '{path}'; there are /api/v1/query, /api/v1/context, /api/v1/count, /api/v1/count_by, /api/v1/histogram, /api/v1/fields and /health"),
             )
         }
     };
@@ -270,6 +301,50 @@ fn events(
     for hit in &hits {
         body.extend_from_slice(hit.source.as_bytes());
         body.push(b'\n');
+    }
+    Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, None)?))
+}
+
+/// The matches with the events around each, as `query -B/-A -o json` prints them: each
+/// neighbour marked `"context":"before"` or `"after"`.
+fn context(
+    reader: &StoreReader,
+    params: &Params,
+    now: Timestamp,
+    limits: Limits,
+) -> Result<Reply, Reply> {
+    params
+        .only(
+            "/api/v1/context",
+            &["q", "since", "until", "limit", "order", "before", "after"],
+        )
+        .map_err(bad)?;
+    let query = params.query(now).map_err(bad)?;
+    let around = params.around().map_err(bad)?;
+    let order = params.order().map_err(bad)?;
+    let most = limits.max_events;
+    // Each match brings up to before + after more: the bound is on what is sent.
+    let per_match = 1 + around.before + around.after;
+    let limit = match params.limit().map_err(bad)? {
+        Some(n) if n.saturating_mul(per_match) <= most => n,
+        _ => {
+            return Err(bad(format!(
+                "give a limit of at most {} matches: with {} events around each, more would pass what this server answers at once ({most}, its --max-events)",
+                most / per_match,
+                per_match - 1
+            )))
+        }
+    };
+    let hits = reader
+        .search(&query, order, Some(limit))
+        .map_err(unreadable)?;
+    let groups = super::context_out::groups(reader, &hits, around).map_err(unreadable)?;
+    let mut body = Vec::new();
+    for group in &groups {
+        for (place, hit) in &group.events {
+            body.extend_from_slice(super::context_out::marked_json(&hit.source, *place).as_bytes());
+            body.push(b'\n');
+        }
     }
     Ok(Reply::ok(JSON_LINES, body).warned(query_warnings(reader, &query, None)?))
 }
