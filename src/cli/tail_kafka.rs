@@ -174,11 +174,11 @@ fn live_patterns(
         }
     }
     if !table {
-        for p in miner.patterns() {
+        for p in miner.patterns(Timestamp::now()) {
             let line = serde_json::json!({
                 "id": p.id, "template": p.template, "count": p.count,
                 "first_seen": p.first_seen.to_rfc3339(), "last_seen": p.last_seen.to_rfc3339(),
-                "example": p.example,
+                "example": p.example, "spike": p.spike,
             });
             writeln!(out, "{line}")?;
         }
@@ -196,22 +196,23 @@ fn write_live_table(
     miner: &crate::patterns::LiveMiner,
     rows: usize,
 ) -> std::io::Result<()> {
-    let now = Timestamp::now().micros();
+    let now = Timestamp::now();
     let total = miner.total().max(1);
     writeln!(
         out,
-        "{:>8}  {:>6}  {:<8}  {:<3}  {:<12}  PATTERN",
+        "{:>8}  {:>6}  {:<8}  {:<6}  {:<12}  PATTERN",
         "COUNT", "SHARE", "ID", "", "LAST SEEN"
     )?;
-    for p in miner.patterns().iter().take(rows) {
-        let new = if now - p.first_seen.micros() < NEW_FOR {
-            "new"
-        } else {
-            ""
+    let patterns = miner.patterns(now);
+    for p in patterns.iter().take(rows) {
+        let new = match p.spike {
+            _ if now.micros() - p.first_seen.micros() < NEW_FOR => "new".to_string(),
+            Some(factor) => format!("↑×{factor:.0}"),
+            None => String::new(),
         };
         writeln!(
             out,
-            "{:>8}  {:>5.1}%  {:<8}  {:<3}  {:<12}  {}",
+            "{:>8}  {:>5.1}%  {:<8}  {:<6}  {:<12}  {}",
             p.count,
             p.count as f64 * 100.0 / total as f64,
             p.id,
@@ -224,6 +225,6 @@ fn write_live_table(
         out,
         "{} events, {} patterns; Ctrl-C stops",
         miner.total(),
-        miner.patterns().len()
+        patterns.len()
     )
 }

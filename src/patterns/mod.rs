@@ -5,10 +5,12 @@
 
 pub mod compare;
 mod drain;
+mod live;
 mod mask;
 mod merge;
 
 pub use drain::{tokens, Miner, WILDCARD};
+pub use live::{LiveMiner, SPIKE_FACTOR};
 
 use crate::event::{LogEvent, Timestamp};
 use crate::format::{self, Format, FormatChoice};
@@ -27,6 +29,9 @@ pub struct Pattern {
     pub example: String,
     /// Events per equal slice of the events' time range, oldest first.
     pub trend: Vec<u64>,
+    /// Of a live pattern (`LiveMiner`): how many times its rate of the last minute is
+    /// above its rate of the ten before, when it spikes (at least `SPIKE_FACTOR` times).
+    pub spike: Option<f64>,
 }
 
 /// The patterns of some events, most frequent first, and which pattern each event has.
@@ -332,89 +337,6 @@ fn dotted_name(name: &str) -> bool {
         && !name.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
-/// Patterns of a stream, updated as events arrive (`tail --source kafka --patterns`).
-/// A service's format is detected from its first message.
-#[derive(Default)]
-pub struct LiveMiner {
-    miner: Miner,
-    headers: Headers,
-    /// Per template: count, first and last seen, example.
-    seen: Vec<(u64, Timestamp, Timestamp, String)>,
-    total: u64,
-}
-
-impl LiveMiner {
-    /// Mines one event; returns its template's index (see `templates_like`).
-    pub fn add(&mut self, event: &LogEvent) -> usize {
-        if !self.headers.by_service.contains_key(&event.service) {
-            let first = event.message.lines().next().unwrap_or("");
-            let format = format::detect(first.as_bytes(), FormatChoice::Auto, None);
-            self.headers
-                .by_service
-                .insert(event.service.clone(), format);
-        }
-        let t = self.miner.add(&self.headers.body(event));
-        if t == self.seen.len() {
-            self.seen
-                .push((0, event.timestamp, event.timestamp, event.message.clone()));
-        }
-        if let Some(entry) = self.seen.get_mut(t) {
-            entry.0 += 1;
-            entry.1 = entry.1.min(event.timestamp);
-            entry.2 = entry.2.max(event.timestamp);
-        }
-        self.total += 1;
-        t
-    }
-
-    /// How many templates the miner holds (the dashboard starts over past a bound).
-    pub fn templates(&self) -> usize {
-        self.seen.len()
-    }
-
-    /// The indices of the templates whose text is `template` now (templates that
-    /// generalised into the same text are one pattern).
-    pub fn templates_like(&self, template: &str) -> Vec<usize> {
-        let texts = self.miner.pattern_texts();
-        (0..self.seen.len())
-            .filter(|&t| texts.get(t).is_some_and(|text| text == template))
-            .collect()
-    }
-
-    pub fn total(&self) -> u64 {
-        self.total
-    }
-
-    /// The patterns so far, most frequent first (templates that generalised into the
-    /// same text are one pattern). No trend: a live table shows counts and times.
-    pub fn patterns(&self) -> Vec<Pattern> {
-        let texts = self.miner.pattern_texts();
-        let mut by_text: HashMap<String, Pattern> = HashMap::new();
-        for ((count, first, last, example), text) in self.seen.iter().zip(texts) {
-            let pattern = by_text.entry(text.clone()).or_insert_with(|| Pattern {
-                id: pattern_id(&text),
-                template: text,
-                count: 0,
-                first_seen: *first,
-                last_seen: *last,
-                example: example.clone(),
-                trend: Vec::new(),
-            });
-            pattern.count += count;
-            pattern.first_seen = pattern.first_seen.min(*first);
-            pattern.last_seen = pattern.last_seen.max(*last);
-        }
-        let mut patterns: Vec<Pattern> = by_text.into_values().collect();
-        patterns.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then(a.first_seen.cmp(&b.first_seen))
-                .then(a.template.cmp(&b.template))
-        });
-        patterns
-    }
-}
-
 /// Mines `events` (in the order given) into patterns with `buckets` trend slices.
 pub fn mine<E: Minable>(events: &[E], buckets: usize) -> Mined {
     mine_over(events, buckets, None)
@@ -462,6 +384,7 @@ pub fn mine_over<E: Minable>(
                         last_seen: event.timestamp(),
                         example: event.message().to_string(),
                         trend: vec![0; buckets],
+                        spike: None,
                     });
                     patterns.len() - 1
                 });

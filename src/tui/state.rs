@@ -228,7 +228,7 @@ impl Dashboard {
             .refreshed
             .is_none_or(|at| now.micros() - at.micros() >= every || now < at)
         {
-            watch.table = watch.miner.patterns();
+            watch.table = watch.miner.patterns(now);
             watch.refreshed = Some(now);
             if self.narrowed() {
                 self.patterns.table = self.filtered_patterns();

@@ -621,3 +621,33 @@ fn the_histogram_follows_the_filter() {
         assert!(text.contains("matching/s, last 1m (+/-) "), "{text}");
     }
 }
+
+#[test]
+fn the_patterns_pane_marks_a_spike() {
+    let mut dash = Dashboard::new(5000, "store".into(), false, Timestamp::from_millis(NOW_MS));
+    let start = NOW_MS - 12 * 60_000;
+    let line = |ms: i64, text: String| {
+        LogEvent::new(Timestamp::from_millis(ms), Level::Warn, "pay", "h", &text)
+    };
+    let mut events = Vec::new();
+    for s in (0..600).step_by(10) {
+        events.push(line(
+            start + s * 1000,
+            format!("payment {s} declined: card expired"),
+        ));
+    }
+    for s in 600..720 {
+        events.push(line(
+            start + s * 1000,
+            format!("payment {s} declined: card expired"),
+        ));
+    }
+    dash.absorb(FeedMessage::Events(events));
+    dash.tick(Timestamp::from_millis(start + 719_000));
+    press(&mut dash, KeyCode::Tab);
+    press(&mut dash, KeyCode::Tab);
+    press(&mut dash, KeyCode::Tab);
+    assert_eq!(dash.side, SidePanel::Patterns);
+    let text = frame(&dash, 120, 30);
+    assert!(text.contains("↑6  payment <NUM> declined"), "{text}");
+}

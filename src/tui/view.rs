@@ -531,7 +531,8 @@ fn service_rows(dash: &Dashboard, width: usize, rows: usize) -> Vec<Line<'static
         .collect()
 }
 
-/// Count, a `new` mark for patterns first seen in the last minutes, and the template.
+/// Count, a mark (`new` for patterns first seen in the last minutes, `↑N` for one whose
+/// rate of the last minute is N times that before, `↑↑` from ten times), and the template.
 fn pattern_rows(dash: &Dashboard, width: usize, rows: usize) -> Vec<Line<'static>> {
     let template_width = width.saturating_sub(12).max(4);
     dash.patterns
@@ -539,7 +540,12 @@ fn pattern_rows(dash: &Dashboard, width: usize, rows: usize) -> Vec<Line<'static
         .iter()
         .take(rows)
         .map(|p| {
-            let mark = if dash.is_new(p) { "new" } else { "   " };
+            let mark = match p.spike {
+                _ if dash.is_new(p) => "new".to_string(),
+                Some(factor) if factor < 10.0 => format!("↑{factor:<2.0}"),
+                Some(_) => "↑↑ ".to_string(),
+                None => "   ".to_string(),
+            };
             Line::from(vec![
                 Span::raw(format!("{:>7} ", p.count)),
                 Span::styled(
