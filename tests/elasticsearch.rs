@@ -775,3 +775,31 @@ fn an_api_key_goes_through_the_proxy() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0");
 }
+
+/// Two deployments whose prefixes start alike (`p` and `p-app`): each installs its
+/// template and reads its own indices only.
+#[test]
+fn a_prefix_that_starts_another_keeps_its_own_indices() {
+    let engine = SearchEngine::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let short = engine.prefix("nest");
+    let long = format!("{short}-app");
+    for (prefix, lines) in [(&short, 30), (&long, 20)] {
+        let file = dir.path().join(format!("{lines}.log"));
+        let text: String = (0..lines)
+            .map(|i| format!("2026-11-24T10:00:{i:02}Z INFO line {i} of {prefix}\n"))
+            .collect();
+        std::fs::write(&file, text).unwrap();
+        stdout_of(
+            logagg(dir.path())
+                .args(["ship", file.to_str().unwrap(), "--to", "elasticsearch"])
+                .args(es_flags(engine, prefix)),
+        );
+    }
+    for (prefix, expected) in [(&short, "30"), (&long, "20")] {
+        let count = on_engine(dir.path(), engine, prefix, &["query", "*", "--count"]);
+        assert_eq!(count.trim(), expected, "{prefix}");
+        let fields = on_engine(dir.path(), engine, prefix, &["fields", "-o", "json"]);
+        assert!(fields.contains("log.file.path"), "{fields}");
+    }
+}

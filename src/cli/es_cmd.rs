@@ -13,7 +13,7 @@ pub fn run(command: &EsCommand, settings: &Settings) -> Result<Outcome> {
             let client = EsClient::connect(&config)?;
             search::setup(&client, &config.index_prefix)?;
             eprintln!(
-                "index template '{}' for {}-* is installed on {}",
+                "index template '{}' for the daily indices {}-YYYY.MM.DD is installed on {}",
                 template_name(&config.index_prefix),
                 config.index_prefix,
                 client.urls()

@@ -106,7 +106,7 @@ fn on_elasticsearch(
     if doomed.is_empty() {
         writeln!(
             std::io::stdout(),
-            "nothing to remove: {} daily indices {}-* on {}",
+            "nothing to remove: {} daily indices {}-YYYY.MM.DD on {}",
             indices.len(),
             config.index_prefix,
             client.urls()

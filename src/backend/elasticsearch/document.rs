@@ -21,6 +21,18 @@ pub fn index_name(prefix: &str, timestamp: Timestamp) -> String {
     format!("{prefix}-{}", timestamp.to_datetime().format("%Y.%m.%d"))
 }
 
+/// The name patterns of `prefix`'s daily indices, and of no other prefix's: `PREFIX-0*`
+/// to `PREFIX-9*` (a day starts with a digit). `PREFIX-*` would also take in the indices
+/// of a prefix that starts with this one (`logs` would read `logs-app-...`).
+pub fn daily_patterns(prefix: &str) -> Vec<String> {
+    (0..10).map(|digit| format!("{prefix}-{digit}*")).collect()
+}
+
+/// `daily_patterns` as one target of a request path (`/T/_search`).
+pub fn daily_indices(prefix: &str) -> String {
+    daily_patterns(prefix).join(",")
+}
+
 /// Writes the event's document as one line of JSON (no newline).
 pub fn write_document(event: &LogEvent, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"@timestamp\":\"");

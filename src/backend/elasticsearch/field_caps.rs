@@ -3,6 +3,7 @@
 //! Elasticsearch as on the embedded store.
 
 use super::client::EsError;
+use super::document::daily_indices;
 use super::search::LENIENT;
 use super::EsClient;
 use crate::backend::field_list::{FieldList, FieldTally};
@@ -22,7 +23,8 @@ pub fn field_types(
     }
     let names: Vec<String> = keys.iter().map(|k| format!("fields.{k}")).collect();
     let path = format!(
-        "/{prefix}-*/_field_caps?fields={}&{LENIENT}",
+        "/{}/_field_caps?fields={}&{LENIENT}",
+        daily_indices(prefix),
         percent_encoding::utf8_percent_encode(&names.join(","), percent_encoding::NON_ALPHANUMERIC)
     );
     let answer = client.json(Method::Get, &path, None)?;
@@ -55,7 +57,10 @@ pub fn all_field_types(
     client: &EsClient,
     prefix: &str,
 ) -> Result<BTreeMap<String, Vec<String>>, EsError> {
-    let path = format!("/{prefix}-*/_field_caps?fields=fields.*&{LENIENT}");
+    let path = format!(
+        "/{}/_field_caps?fields=fields.*&{LENIENT}",
+        daily_indices(prefix)
+    );
     let answer = client.json(Method::Get, &path, None)?;
     let mut types = read_field_types(&answer);
     types.retain(|_, kinds| {
@@ -74,7 +79,10 @@ pub fn field_list(
 ) -> Result<FieldList, EsError> {
     let types = all_field_types(client, prefix)?;
     let body = field_list_body(query, &types);
-    let answer = client.search_json(&format!("/{prefix}-*/_search?{LENIENT}"), &body)?;
+    let answer = client.search_json(
+        &format!("/{}/_search?{LENIENT}", daily_indices(prefix)),
+        &body,
+    )?;
     Ok(read_field_list(&answer, types))
 }
 

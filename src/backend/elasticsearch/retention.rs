@@ -80,7 +80,10 @@ pub fn plan(
 pub fn list(client: &EsClient, prefix: &str) -> Result<Vec<DailyIndex>, EsError> {
     let answer = client.json(
         Method::Get,
-        &format!("/_cat/indices/{prefix}-*?format=json&h=index,docs.count,store.size&bytes=b&expand_wildcards=open"),
+        &format!(
+            "/_cat/indices/{}?format=json&h=index,docs.count,store.size&bytes=b&expand_wildcards=open",
+            super::document::daily_indices(prefix)
+        ),
         None,
     )?;
     Ok(read_indices(prefix, &answer))

@@ -2,7 +2,7 @@
 //! answers read into events. Large exports page with a point in time and `search_after`.
 
 use super::client::{Distribution, EsClient, EsError};
-use super::document::{from_source, TIMESTAMP};
+use super::document::{daily_indices, from_source, TIMESTAMP};
 use super::dsl::to_dsl;
 use super::template::{index_template, template_name};
 use crate::backend::groups::{Group, ValueKind};
@@ -52,7 +52,7 @@ pub fn setup_with_retention(
 pub fn refresh(client: &EsClient, prefix: &str) -> Result<(), EsError> {
     client.json(
         Method::Post,
-        &format!("/{prefix}-*/_refresh?{LENIENT}"),
+        &format!("/{}/_refresh?{LENIENT}", daily_indices(prefix)),
         None,
     )?;
     Ok(())
@@ -96,7 +96,7 @@ pub fn search(
     limit: Option<usize>,
     mut each: impl FnMut(&LogEvent) -> std::io::Result<()>,
 ) -> Result<u64, anyhow::Error> {
-    let pattern = format!("{prefix}-*");
+    let pattern = daily_indices(prefix);
     if let Some(limit) = limit.filter(|&l| l <= PAGE) {
         let answer = client.search_json(
             &format!("/{pattern}/_search?{LENIENT}"),
@@ -192,7 +192,7 @@ fn close_point_in_time(client: &EsClient, distribution: Distribution, pit_id: &s
 }
 
 pub fn count(client: &EsClient, prefix: &str, query: &Query) -> Result<u64, EsError> {
-    let path = format!("/{prefix}-*/_count?{LENIENT}");
+    let path = format!("/{}/_count?{LENIENT}", daily_indices(prefix));
     let answer = client.search_json(&path, &json!({"query": to_dsl(query)}))?;
     answer
         .get("count")
@@ -271,7 +271,7 @@ pub fn count_by(
     size: usize,
 ) -> Result<Vec<Group>, EsError> {
     let answer = client.search_json(
-        &format!("/{prefix}-*/_search?{LENIENT}"),
+        &format!("/{}/_search?{LENIENT}", daily_indices(prefix)),
         &count_by_body(query, target, size),
     )?;
     Ok(read_groups(&answer))
@@ -291,7 +291,10 @@ pub fn time_span(
             "newest": {"max": {"field": "@timestamp"}}
         }
     });
-    let answer = client.search_json(&format!("/{prefix}-*/_search?{LENIENT}"), &body)?;
+    let answer = client.search_json(
+        &format!("/{}/_search?{LENIENT}", daily_indices(prefix)),
+        &body,
+    )?;
     let at = |name: &str| {
         let value = answer
             .pointer(&format!("/aggregations/{name}/value"))?
@@ -323,7 +326,7 @@ pub fn histogram(
     histogram: &mut Histogram,
 ) -> Result<(), EsError> {
     let answer = client.search_json(
-        &format!("/{prefix}-*/_search?{LENIENT}"),
+        &format!("/{}/_search?{LENIENT}", daily_indices(prefix)),
         &histogram_body(query, histogram.width),
     )?;
     read_histogram(&answer, histogram);

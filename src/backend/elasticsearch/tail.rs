@@ -171,7 +171,11 @@ impl TailCursor {
     }
 
     fn search_path(&self) -> String {
-        format!("/{}-*/_search?{}", self.prefix, super::search::LENIENT)
+        format!(
+            "/{}/_search?{}",
+            super::document::daily_indices(&self.prefix),
+            super::search::LENIENT
+        )
     }
 }
 

@@ -9,7 +9,7 @@ pub fn template_name(prefix: &str) -> String {
 
 pub fn index_template(prefix: &str) -> Value {
     json!({
-        "index_patterns": [format!("{prefix}-*")],
+        "index_patterns": super::document::daily_patterns(prefix),
         "priority": 200,
         "_meta": {"managed_by": "logagg", "format": 1},
         "template": {
@@ -62,7 +62,8 @@ mod tests {
     #[test]
     fn the_template_maps_every_field_the_language_queries() {
         let t = index_template("logs");
-        assert_eq!(t["index_patterns"], json!(["logs-*"]));
+        assert_eq!(t["index_patterns"][0], json!("logs-0*"));
+        assert_eq!(t["index_patterns"][9], json!("logs-9*"));
         let p = &t["template"]["mappings"]["properties"];
         assert_eq!(p["@timestamp"]["type"], "date_nanos");
         for (path, kind) in [
