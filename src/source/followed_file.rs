@@ -111,11 +111,43 @@ impl FollowedFile {
                 Some(open_at(&generation.path, *pos, &mut notices)?)
             }
             None if !known.is_empty() => {
-                notices.push(format!(
-                    "the file shipped before as {} is gone (deleted, or compressed by rotation): the lines written to it after shipping stopped are not shipped (how many is unknown); starting at the top of the current one",
-                    path.display()
-                ));
-                open_from_top(path)?
+                // Every generation rotated after the one we were in is newer than it, and
+                // none of them was shipped (it would be known): read them before the live
+                // file, or a whole generation is lost without a word.
+                let unshipped: Vec<Generation> = generations::rotated(path)?
+                    .into_iter()
+                    .filter(|g| !g.compressed && Some(g.identity) != live)
+                    .filter(|g| !known.iter().any(|k| k.identity == g.identity))
+                    .collect();
+                match unshipped.first() {
+                    Some(oldest) => {
+                        let names: Vec<String> = unshipped
+                            .iter()
+                            .map(|g| g.path.display().to_string())
+                            .collect();
+                        notices.push(format!(
+                            "the file shipped before as {} is gone (deleted, or compressed by rotation): the lines written to it after shipping stopped are not shipped (how many is unknown); reading the rotated generations not shipped before, oldest first ({}), then the current one",
+                            path.display(),
+                            names.join(", ")
+                        ));
+                        Some(open_at(
+                            &oldest.path,
+                            FilePosition {
+                                identity: oldest.identity,
+                                offset: 0,
+                                truncations: 0,
+                            },
+                            &mut notices,
+                        )?)
+                    }
+                    None => {
+                        notices.push(format!(
+                            "the file shipped before as {} is gone (deleted, or compressed by rotation): the lines written to it after shipping stopped are not shipped (how many is unknown); starting at the top of the current one",
+                            path.display()
+                        ));
+                        open_from_top(path)?
+                    }
+                }
             }
             None => open_from_top(path)?,
         };
@@ -618,6 +650,40 @@ mod tests {
             notices
                 .iter()
                 .any(|n| n.contains("compressed") && n.contains("app.log.1.gz")),
+            "{notices:?}"
+        );
+    }
+
+    #[test]
+    fn a_generation_rotated_after_the_one_deleted_is_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        append(&path, "a1\n");
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
+        drain(&mut file);
+        let stopped_at = file.position().unwrap();
+        drop(file);
+        // While not shipping: rotated twice, and the generation it was in deleted (as
+        // logrotate's `rotate 1` does).
+        rotate(&path);
+        append(&path, "b1\nb2\n");
+        rotate(&path);
+        append(&path, "c1\n");
+        std::fs::remove_file(dir.path().join("app.log.2")).unwrap();
+        let (mut file, mut notices) = FollowedFile::open(&path, &[stopped_at]).unwrap();
+        let mut read = Vec::new();
+        for _ in 0..4 {
+            file.read_available(usize::MAX, &mut notices, &mut |l, _| {
+                read.push(String::from_utf8(l.to_vec()).unwrap());
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(read, ["b1", "b2", "c1"]);
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains("is gone") && n.contains("app.log.1")),
             "{notices:?}"
         );
     }
