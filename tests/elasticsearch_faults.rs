@@ -183,11 +183,19 @@ fn partial_answers_are_errors_not_results() {
     let es = MockEs::start();
     {
         let mut state = es.state.lock().unwrap();
-        state
-            .canned
-            .push(("/logs-*/_search".into(), 200, PARTIAL.into()));
         state.canned.push((
-            "/logs-*/_count".into(),
+            format!(
+                "/{}/_search",
+                logagg::backend::elasticsearch::document::daily_indices("logs")
+            ),
+            200,
+            PARTIAL.into(),
+        ));
+        state.canned.push((
+            format!(
+                "/{}/_count",
+                logagg::backend::elasticsearch::document::daily_indices("logs")
+            ),
             200,
             r#"{"_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}}"#.into(),
         ));

@@ -274,7 +274,10 @@ fn up_starts_waits_for_health_creates_topics_and_switches_the_profile() {
     );
     // The docker profile reaches the secured cluster: password file and CA from `up`.
     es.state.lock().unwrap().canned.push((
-        "/logs-*/_count".into(),
+        format!(
+            "/{}/_count",
+            logagg::backend::elasticsearch::document::daily_indices("logs")
+        ),
         200,
         r#"{"count":7,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#.into(),
     ));

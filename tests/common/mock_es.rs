@@ -37,7 +37,7 @@ pub struct State {
     /// Store this many bulk requests, then hold the answer for two seconds (past a client
     /// timeout): the client must send them again and count the 409s as stored.
     pub slow_bulks: usize,
-    /// Canned answers by path prefix (after the method), e.g. "/logs-*/_search".
+    /// Canned answers by path prefix (after the method), e.g. "/logs-0*,...,logs-9*/_search".
     pub canned: Vec<(String, u16, String)>,
 }
 
