@@ -617,6 +617,19 @@ mod tests {
         assert_eq!(read, ["a2", "b1", "c1"]);
     }
 
+    /// The lines a few reads find, across the generations they move through.
+    fn read_all(file: &mut FollowedFile, notices: &mut Vec<Notice>) -> Vec<String> {
+        let mut read = Vec::new();
+        for _ in 0..4 {
+            file.read_available(usize::MAX, notices, &mut |l, _| {
+                read.push(String::from_utf8(l.to_vec()).unwrap());
+                Ok(())
+            })
+            .unwrap();
+        }
+        read
+    }
+
     #[test]
     fn a_generation_compressed_before_it_was_read_is_named() {
         let dir = tempfile::tempdir().unwrap();
@@ -637,14 +650,7 @@ mod tests {
         append(&path, "c1\n");
         let (mut file, _) = FollowedFile::open(&path, &[stopped_at]).unwrap();
         let mut notices = Vec::new();
-        let mut read = Vec::new();
-        for _ in 0..4 {
-            file.read_available(usize::MAX, &mut notices, &mut |l, _| {
-                read.push(String::from_utf8(l.to_vec()).unwrap());
-                Ok(())
-            })
-            .unwrap();
-        }
+        let read = read_all(&mut file, &mut notices);
         assert_eq!(read, ["c1"]);
         assert!(
             notices
@@ -671,14 +677,7 @@ mod tests {
         append(&path, "c1\n");
         std::fs::remove_file(dir.path().join("app.log.2")).unwrap();
         let (mut file, mut notices) = FollowedFile::open(&path, &[stopped_at]).unwrap();
-        let mut read = Vec::new();
-        for _ in 0..4 {
-            file.read_available(usize::MAX, &mut notices, &mut |l, _| {
-                read.push(String::from_utf8(l.to_vec()).unwrap());
-                Ok(())
-            })
-            .unwrap();
-        }
+        let read = read_all(&mut file, &mut notices);
         assert_eq!(read, ["b1", "b2", "c1"]);
         assert!(
             notices
