@@ -48,6 +48,8 @@ pub struct Printer<W: Write> {
 const TALL: usize = 24;
 /// Continuation lines shown under one message.
 const CONTINUATION_LINES: usize = 3;
+/// Rows a long first line (with its fields) wraps onto under the message column.
+const OVERFLOW_LINES: usize = 2;
 
 impl Printer<io::BufWriter<io::Stdout>> {
     pub fn stdout(format: Format, color: bool) -> Self {
@@ -132,7 +134,14 @@ impl<W: Write> Printer<W> {
                 self.marked += u64::from(!event.time_from.is_exact());
                 let line = table::row(event, self.width, self.color, self.marking.as_ref());
                 writeln!(self.out, "{line}")?;
-                if self.height.is_some_and(|h| h >= TALL) && event.message.contains('\n') {
+                let tall = self.height.is_some_and(|h| h >= TALL);
+                if tall {
+                    // On a terminal a long first line wraps under the message column.
+                    for line in table::overflow(event, self.width, OVERFLOW_LINES) {
+                        writeln!(self.out, "{line}")?;
+                    }
+                }
+                if tall && event.message.contains('\n') {
                     for line in table::continuation(event, self.width, CONTINUATION_LINES) {
                         if self.color {
                             writeln!(self.out, "{}", line.dark_grey())?;
@@ -266,6 +275,37 @@ mod tests {
         let narrow = render(Format::Table, Some(70));
         assert_eq!(narrow.trim_end().chars().count(), 70, "{narrow}");
         assert!(narrow.trim_end().ends_with('…'));
+    }
+
+    #[test]
+    fn a_long_first_line_wraps_under_the_message_on_a_tall_terminal() {
+        let mut event = sample();
+        event.message = format!(
+            "payment declined for order {} by the issuer",
+            "o".repeat(20)
+        );
+        let shown = |height: usize| {
+            let mut p = Printer::new(Vec::new(), Format::Table, false, Some(80));
+            p.height = Some(height);
+            p.event(&event).unwrap();
+            String::from_utf8(p.into_inner()).unwrap()
+        };
+        let tall = shown(30);
+        let lines: Vec<&str> = tall.lines().collect();
+        assert_eq!(lines.len(), 3, "{tall}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{tall}");
+        let column = super::table::message_column(&event);
+        assert!(
+            lines[1][..column].trim().is_empty() && lines[2].ends_with('…'),
+            "{tall}"
+        );
+        // Read across the rows (the first row's `…` aside), the message is whole.
+        let read: String = std::iter::once(lines[0].trim_end_matches('…'))
+            .chain(lines[1..].iter().map(|l| &l[column..]))
+            .collect();
+        assert!(read.contains(&event.message), "{read}");
+        // A short terminal keeps one row per event.
+        assert_eq!(shown(10).lines().count(), 1);
     }
 
     #[test]

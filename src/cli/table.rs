@@ -80,6 +80,58 @@ pub fn row(event: &LogEvent, width: Option<usize>, color: bool, marking: Option<
     )
 }
 
+/// The first line's text and fields past what `row` showed (it shows all but the last
+/// column, then `…`), wrapped under the message column: at most `most` rows, the last cut
+/// with `…` when there is still more. None when the row held it all, or with no width.
+pub fn overflow(event: &LogEvent, width: Option<usize>, most: usize) -> Vec<String> {
+    let Some(width) = width else {
+        return Vec::new();
+    };
+    let indent = message_column(event);
+    let budget = width.saturating_sub(indent).max(10);
+    let text: String = message_cell(event, None)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    if columns(&text) <= budget {
+        return Vec::new();
+    }
+    let mut rest = after_columns(&text, budget - 1);
+    let mut rows = Vec::new();
+    while !rest.is_empty() && rows.len() < most {
+        let piece = if rows.len() + 1 == most {
+            fit_plain(rest, budget)
+        } else {
+            let (piece, after) = split_columns(rest, budget);
+            rest = after;
+            piece.to_string()
+        };
+        if rows.len() + 1 == most {
+            rest = "";
+        }
+        rows.push(format!("{}{piece}", " ".repeat(indent)));
+    }
+    rows
+}
+
+/// `text` split after its first `width` columns.
+fn split_columns(text: &str, width: usize) -> (&str, &str) {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            return text.split_at(at);
+        }
+        used += w;
+    }
+    (text, "")
+}
+
+/// `text` past what `cut` keeps of it in `width` columns (all but the `…`'s column).
+fn after_columns(text: &str, width: usize) -> &str {
+    split_columns(text, width).1
+}
+
 /// Lines after the message's first, each cut to `width` columns after the message column,
 /// at most `most` of them, then a line saying how many more there are.
 pub fn continuation(event: &LogEvent, width: Option<usize>, most: usize) -> Vec<String> {
