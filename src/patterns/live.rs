@@ -75,10 +75,15 @@ impl LiveMiner {
     /// The indices of the templates whose text is `template` now (templates that
     /// generalised into the same text are one pattern).
     pub fn templates_like(&self, template: &str) -> Vec<usize> {
-        let texts = self.miner.pattern_texts();
+        let texts = self.template_texts();
         (0..self.seen.len())
             .filter(|&t| texts.get(t).is_some_and(|text| text == template))
             .collect()
+    }
+
+    /// Each template's pattern text, by template index (one merge pass for all of them).
+    pub fn template_texts(&self) -> Vec<String> {
+        self.miner.pattern_texts()
     }
 
     pub fn total(&self) -> u64 {

@@ -284,22 +284,23 @@ impl Dashboard {
     /// The pattern table counted over the buffered events the filter lets through (the
     /// miner's counts cover every event seen): patterns none of them has are left out.
     fn filtered_patterns(&self) -> Vec<Pattern> {
-        let mut per_template: std::collections::HashMap<usize, u64> = Default::default();
+        // Texts computed once: each merges every template, so not once per pattern.
+        let texts = self.patterns.miner.template_texts();
+        let mut per_text: std::collections::HashMap<&str, u64> = Default::default();
         for entry in self.entries.iter().filter(|e| self.filtered_in(e)) {
-            *per_template.entry(entry.pattern).or_default() += 1;
+            if let Some(text) = texts.get(entry.pattern) {
+                *per_text.entry(text.as_str()).or_default() += 1;
+            }
         }
         let mut table: Vec<Pattern> = self
             .patterns
             .table
             .iter()
             .filter_map(|pattern| {
-                let count: u64 = self
-                    .patterns
-                    .miner
-                    .templates_like(&pattern.template)
-                    .iter()
-                    .filter_map(|t| per_template.get(t))
-                    .sum();
+                let count = per_text
+                    .get(pattern.template.as_str())
+                    .copied()
+                    .unwrap_or(0);
                 (count > 0).then(|| Pattern {
                     count,
                     ..pattern.clone()
