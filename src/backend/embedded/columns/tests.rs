@@ -1241,6 +1241,13 @@ fn a_block_written_before_time_from_reads_back() {
     ));
 }
 
+/// The same events with the word filter at 10 bits a word (before 2026-12-08): readers take
+/// the filter's width from the block, so both widths read.
+#[test]
+fn a_block_with_the_narrower_word_filter_reads_back() {
+    reads_back_as_the_fixture_events(include_bytes!("fixtures/format3-zstd1-bloom10.lgb2"));
+}
+
 /// `written` decodes to `fixture_events`, numbered 7, 10, 13, ...
 fn reads_back_as_the_fixture_events(written: &[u8]) {
     let events = fixture_events();
