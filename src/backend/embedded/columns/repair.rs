@@ -102,21 +102,26 @@ pub fn plan(dir: &Path, marker_missing: bool) -> Result<RepairPlan> {
     // one with the higher number is the one the store went on with.
     opened.sort_by_key(|(number, _, _)| std::cmp::Reverse(*number));
     let mut kept: Vec<(u64, String, Part)> = Vec::new();
+    let mut kept_spans = KeptSpans::default();
     for (number, name, part) in opened {
-        let span = part.seq_span();
-        let clash = kept.iter().find(|(_, _, k)| match (span, k.seq_span()) {
-            (Some((first, last)), Some((k_first, k_last))) => first <= k_last && k_first <= last,
-            _ => false,
-        });
+        let clash = part
+            .seq_span()
+            .and_then(|span| kept_spans.overlapping(span));
         match clash {
-            Some((_, by, _)) => moves.push(Move {
+            Some(by) => moves.push(Move {
                 name,
                 to: "orphans",
                 why: format!(
-                    "its events are in {by}, written after it (a merge or retention cut short)"
+                    "its events are in {}, written after it (a merge or retention cut short)",
+                    kept[by].1
                 ),
             }),
-            None => kept.push((number, name, part)),
+            None => {
+                if let Some(span) = part.seq_span() {
+                    kept_spans.insert(span, kept.len());
+                }
+                kept.push((number, name, part));
+            }
         }
     }
     kept.sort_by_key(|(number, _, part)| (part.seq_span().map(|(first, _)| first), *number));
@@ -161,6 +166,26 @@ pub fn plan(dir: &Path, marker_missing: bool) -> Result<RepairPlan> {
         rebuild: true,
         write_marker: marker_missing,
     })
+}
+
+/// The sequence spans of the parts kept so far, which never overlap one another: a span
+/// overlaps one of them exactly when the last kept span starting at or before its end
+/// reaches its start (a lookup, not a pass over every part kept).
+#[derive(Default)]
+struct KeptSpans {
+    /// First sequence number -> (last sequence number, index in the kept list).
+    by_first: BTreeMap<u64, (u64, usize)>,
+}
+
+impl KeptSpans {
+    fn overlapping(&self, (first, last): (u64, u64)) -> Option<usize> {
+        let (_, &(k_last, index)) = self.by_first.range(..=last).next_back()?;
+        (k_last >= first).then_some(index)
+    }
+
+    fn insert(&mut self, (first, last): (u64, u64), index: usize) {
+        self.by_first.insert(first, (last, index));
+    }
 }
 
 /// Carries out `plan`: files move aside first, then the manifest is stored (atomically),
@@ -227,4 +252,34 @@ pub fn repair(dir: &Path, dry_run: bool) -> Result<RepairPlan> {
         apply(&plan)?;
     }
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeptSpans;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Kept as repair keeps them (a span is kept only when it overlaps none kept), the
+        /// lookup names a kept span that overlaps whenever one does.
+        #[test]
+        fn a_clash_is_found_as_a_search_of_every_kept_span_finds_it(
+            spans in proptest::collection::vec((0u64..200, 0u64..20), 0..60),
+        ) {
+            let mut kept: Vec<(u64, u64)> = Vec::new();
+            let mut lookup = KeptSpans::default();
+            for (first, length) in spans {
+                let span = (first, first + length);
+                let overlaps = |&(f, l): &(u64, u64)| span.0 <= l && f <= span.1;
+                let found = lookup.overlapping(span);
+                prop_assert_eq!(found.is_some(), kept.iter().any(overlaps));
+                if let Some(index) = found {
+                    prop_assert!(overlaps(&kept[index]));
+                } else {
+                    lookup.insert(span, kept.len());
+                    kept.push(span);
+                }
+            }
+        }
+    }
 }
