@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::kafka::{output_of, spawn, wait_until, START};
-use common::kafka_cluster::Cluster;
+use common::kafka::{interrupt, output_of, spawn, wait_until, START};
+use common::kafka_cluster;
 use common::{logagg, stdout_of};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -16,7 +16,7 @@ const EVENTS: &str = "120000";
 
 #[test]
 fn a_rolling_restart_loses_and_repeats_nothing() {
-    let cluster = Cluster::start();
+    let (cluster, _turn) = kafka_cluster::shared();
     cluster.create_topic("ha", 3);
     let brokers = cluster.bootstrap();
     let dir = tempfile::tempdir().unwrap();
@@ -110,6 +110,235 @@ fn a_rolling_restart_loses_and_repeats_nothing() {
         "stdout",
         &String::from_utf8(printed.stdout).unwrap(),
         &expected,
+    );
+}
+
+/// Lines read from standard input by `ship`, produced while one node and then another
+/// is killed and restarted: the topic holds each line once, a `tail` that followed the
+/// topic through the restarts printed each once, and an ingest whose dead letters (lines
+/// over its size limit) are written while a node is down keeps every line once between the
+/// store and the dead-letter topic, which `dlq list` and `dlq replay` read with a node down.
+#[test]
+fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
+    let (cluster, _turn) = kafka_cluster::shared();
+    cluster.create_topic("shipped", 3);
+    let brokers = cluster.bootstrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tail = spawn(
+        dir.path(),
+        "tail",
+        &[
+            "tail",
+            "--source",
+            "kafka",
+            "--brokers",
+            &brokers,
+            "--topic",
+            "shipped",
+            "-n",
+            "0",
+            "--output",
+            "json",
+        ],
+    );
+    wait_until(60, "tail follows the topic", || {
+        output_of(dir.path(), "tail").1.contains("following")
+    });
+
+    let mut ship = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args([
+            "ship",
+            "-",
+            "--to",
+            "kafka",
+            "--brokers",
+            &brokers,
+            "--topic",
+            "shipped",
+        ])
+        .args(["--service", "worker", "--host", "box"])
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("LOGAGG_BROKERS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("ship.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut input = ship.stdin.take().unwrap();
+    // Lines flow until both restarts are over (and two seconds more); every hundredth is
+    // over the ingest's size limit below.
+    let restarted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = std::thread::spawn({
+        let restarted = restarted.clone();
+        move || {
+            use std::io::Write;
+            let mut n = 0;
+            let mut done_at = None;
+            while done_at.is_none_or(|at: std::time::Instant| at.elapsed() < Duration::from_secs(2))
+            {
+                for _ in 0..200 {
+                    let padding = if n % 100 == 0 {
+                        "x".repeat(3000)
+                    } else {
+                        String::new()
+                    };
+                    writeln!(
+                        input,
+                        "2026-12-08T01:00:00.000Z INFO job={n} done {padding}"
+                    )
+                    .unwrap();
+                    n += 1;
+                }
+                input.flush().unwrap();
+                std::thread::sleep(Duration::from_millis(50));
+                if done_at.is_none() && restarted.load(std::sync::atomic::Ordering::SeqCst) {
+                    done_at = Some(std::time::Instant::now());
+                }
+            }
+            n
+        }
+    });
+    for node in 0..2 {
+        std::thread::sleep(Duration::from_secs(2));
+        cluster.crash(node);
+        std::thread::sleep(Duration::from_secs(2));
+        cluster.restart(node);
+    }
+    restarted.store(true, std::sync::atomic::Ordering::SeqCst);
+    let shipped = writer.join().unwrap();
+    let status = ship.wait().unwrap();
+    let said = std::fs::read_to_string(dir.path().join("ship.err")).unwrap();
+    assert!(status.success(), "ship failed: {said}");
+
+    wait_until(120, "tail printed every shipped line", || {
+        output_of(dir.path(), "tail").0.lines().count() >= shipped
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    interrupt(tail);
+    each_job_once("tail", &output_of(dir.path(), "tail").0, 0..shipped);
+    let printed = logagg(dir.path())
+        .args([
+            "ingest",
+            "--brokers",
+            &brokers,
+            "--topic",
+            "shipped",
+            "--exit-at-end",
+        ])
+        .args(["--to", "stdout", "--group", "cluster-ship-check"])
+        .timeout(Duration::from_secs(240))
+        .output()
+        .unwrap();
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    each_job_once(
+        "the topic",
+        &String::from_utf8_lossy(&printed.stdout),
+        0..shipped,
+    );
+
+    // Dead letters written while a node is down.
+    cluster.crash(1);
+    let store = tempfile::tempdir().unwrap();
+    let ingest = logagg(store.path())
+        .args([
+            "ingest",
+            "--brokers",
+            &brokers,
+            "--topic",
+            "shipped",
+            "--exit-at-end",
+        ])
+        .args(["--max-event-bytes", "2000", "--commit-interval", "200ms"])
+        .timeout(Duration::from_secs(240))
+        .output()
+        .unwrap();
+    assert!(
+        ingest.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ingest.stderr)
+    );
+    let stored = stdout_of(logagg(store.path()).args(["query", "*", "--limit", "0", "-o", "json"]));
+    each_job_once("the store", &stored, (0..shipped).filter(|n| n % 100 != 0));
+    let letters = stdout_of(logagg(store.path()).args([
+        "dlq",
+        "list",
+        "--brokers",
+        &brokers,
+        "--topic",
+        "shipped",
+        "-o",
+        "json",
+    ]));
+    // A letter's preview is cut before the job number: each is known by where it came from.
+    let sources: HashSet<String> = letters
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].to_string())
+        .collect();
+    let letters_count = shipped.div_ceil(100);
+    assert_eq!(
+        (letters.lines().count(), sources.len()),
+        (letters_count, letters_count),
+        "dead letters: {letters}"
+    );
+    let replayed = logagg(store.path())
+        .args(["dlq", "replay", "--brokers", &brokers, "--topic", "shipped"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let replay_said = String::from_utf8_lossy(&replayed.stderr);
+    assert!(replayed.status.success(), "{replay_said}");
+    let letters_count = shipped.div_ceil(100);
+    assert!(
+        replay_said.contains(&format!("replayed {letters_count} dead letters")),
+        "{replay_said}"
+    );
+    cluster.restart(1);
+    let again = logagg(store.path())
+        .args(["dlq", "replay", "--brokers", &brokers, "--topic", "shipped"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let again_said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        again_said.contains("replayed 0 dead letters"),
+        "{again_said}"
+    );
+}
+
+/// Asserts that `got` (lines, JSON or not) names `job=N` once for each N of `expected` and
+/// for nothing else.
+fn each_job_once(place: &str, got: &str, expected: impl Iterator<Item = usize>) {
+    let mut seen: Vec<usize> = got
+        .lines()
+        .filter_map(|line| {
+            let at = line.find("job=")? + 4;
+            let digits: String = line[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect();
+    seen.sort_unstable();
+    let expected: Vec<usize> = expected.collect();
+    let twice = seen.windows(2).filter(|w| w[0] == w[1]).count();
+    seen.dedup();
+    let missing: Vec<&usize> = expected
+        .iter()
+        .filter(|n| seen.binary_search(n).is_err())
+        .take(5)
+        .collect();
+    assert!(
+        twice == 0 && seen.len() == expected.len() && missing.is_empty(),
+        "{place}: {} distinct jobs of {} expected, {twice} repeated, missing such as {missing:?}",
+        seen.len(),
+        expected.len()
     );
 }
 

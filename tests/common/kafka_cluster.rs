@@ -5,7 +5,7 @@
 
 use super::engine::{free_port, listening, start_script, EngineProcess};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 pub struct Node {
@@ -20,6 +20,18 @@ pub struct Cluster {
     pub nodes: Vec<Node>,
     voters: String,
     _dir: tempfile::TempDir,
+}
+
+/// The test binary's one cluster, and the turn to use it: tests that kill nodes must not
+/// run at the same time, so each holds the guard for its whole run.
+pub fn shared() -> (&'static Cluster, MutexGuard<'static, ()>) {
+    static SHARED: OnceLock<Cluster> = OnceLock::new();
+    static TURN: Mutex<()> = Mutex::new(());
+    // A test that failed while holding the turn left the cluster usable.
+    let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let cluster = SHARED.get_or_init(Cluster::start);
+    cluster.heal();
+    (cluster, turn)
 }
 
 impl Cluster {
@@ -107,6 +119,17 @@ impl Cluster {
     pub fn restart(&self, node: usize) {
         self.spawn(&self.nodes[node]);
         self.wait_serving(&self.nodes[node]);
+    }
+
+    /// Starts again every node a test left down (one that failed between a crash and its
+    /// restart).
+    pub fn heal(&self) {
+        for (index, node) in self.nodes.iter().enumerate() {
+            let down = node.process.lock().unwrap().is_none();
+            if down {
+                self.restart(index);
+            }
+        }
     }
 
     /// Creates a topic replicated on every node.
