@@ -300,12 +300,23 @@ impl FollowedFile {
             .ok()
             .map(|m| FileIdentity::of(&m));
         let newer = match &done_at {
-            Some(done_at) => generations::rotated(&self.path)?
-                .into_iter()
-                .filter(|g| g.identity != done.identity && Some(g.identity) != live)
-                .filter(|g| !self.finished.contains(&g.identity))
-                .filter(|g| done_at.older_than(g))
-                .collect(),
+            Some(done_at) => {
+                let rotated = generations::rotated(&self.path)?;
+                let missing = generations::missing_after(done_at, &rotated);
+                if !missing.is_empty() {
+                    notices.push(format!(
+                        "{} is missing: a generation of {} rotated out of reach (deleted?) before it was shipped; its lines are not shipped (how many is unknown)",
+                        missing.join(", "),
+                        self.path.display()
+                    ));
+                }
+                rotated
+                    .into_iter()
+                    .filter(|g| g.identity != done.identity && Some(g.identity) != live)
+                    .filter(|g| !self.finished.contains(&g.identity))
+                    .filter(|g| done_at.older_than(g))
+                    .collect()
+            }
             // Deleted once read: nothing tells which generations came after it.
             None => Vec::new(),
         };
@@ -656,6 +667,35 @@ mod tests {
             notices
                 .iter()
                 .any(|n| n.contains("compressed") && n.contains("app.log.1.gz")),
+            "{notices:?}"
+        );
+    }
+
+    #[test]
+    fn a_generation_deleted_between_the_one_read_and_the_live_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        append(&path, "a1\n");
+        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
+        drain(&mut file);
+        let stopped_at = file.position().unwrap();
+        drop(file);
+        // While not shipping: rotated twice, and the middle generation deleted by hand.
+        rotate(&path);
+        append(&path, "a2\n");
+        rotate(&path);
+        append(&path, "b1\n");
+        rotate(&path);
+        append(&path, "c1\n");
+        std::fs::remove_file(dir.path().join("app.log.1")).unwrap();
+        let (mut file, mut notices) = FollowedFile::open(&path, &[stopped_at]).unwrap();
+        let read = read_all(&mut file, &mut notices);
+        assert_eq!(read, ["a2", "c1"]);
+        let missing = dir.path().join("app.log.1").display().to_string();
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains(&format!("{missing} is missing")) && n.contains("not shipped")),
             "{notices:?}"
         );
     }

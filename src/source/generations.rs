@@ -122,6 +122,33 @@ fn rotation_suffix(live_name: &str, name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// The names of the counted generations newer than `read` that are not among `found` (the
+/// rotated generations listed beside the live file): with counters (`app.log.3`, `.2`,
+/// `.1`), rotation leaves no gap, so a counter missing between `read`'s and the live file is
+/// a generation deleted before it was read. Dates tell nothing of what is missing.
+pub fn missing_after(read: &Generation, found: &[Generation]) -> Vec<String> {
+    let Some(counter) = read.suffix.filter(|&c| c < LARGEST_COUNTER) else {
+        return Vec::new();
+    };
+    let name = file_name(&read.path);
+    let unpacked = COMPRESSED
+        .iter()
+        .find_map(|c| name.strip_suffix(c))
+        .unwrap_or(&name);
+    let written = counter.to_string();
+    let Some(at) = unpacked.rfind(&written) else {
+        return Vec::new();
+    };
+    (1..counter)
+        .rev()
+        .filter(|k| !found.iter().any(|g| g.suffix == Some(*k)))
+        .map(|k| {
+            let missing = format!("{}{k}{}", &unpacked[..at], &unpacked[at + written.len()..]);
+            read.path.with_file_name(missing).display().to_string()
+        })
+        .collect()
+}
+
 /// The rotated generations of the live file `live` found beside it, oldest first (the
 /// live file not among them).
 pub fn rotated(live: &Path) -> io::Result<Vec<Generation>> {
@@ -180,6 +207,32 @@ mod tests {
         ] {
             assert!(!is_generation_name("app.log", name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_gap_in_the_counters_names_the_generations_missing() {
+        let generation = |name: &str| Generation {
+            path: PathBuf::from("/logs").join(name),
+            identity: FileIdentity {
+                device: 0,
+                inode: 0,
+            },
+            modified: SystemTime::UNIX_EPOCH,
+            compressed: name.ends_with(".gz"),
+            suffix: rotation_suffix("app.log", name),
+        };
+        let found = [generation("app.log.4.gz"), generation("app.log.2.gz")];
+        assert_eq!(
+            missing_after(&generation("app.log.4.gz"), &found),
+            ["/logs/app.log.3", "/logs/app.log.1"]
+        );
+        let found = [generation("app.3.log"), generation("app.1.log")];
+        assert_eq!(missing_after(&found[0], &found), ["/logs/app.2.log"]);
+        let dated = [
+            generation("app.log-20261205"),
+            generation("app.log-20261207"),
+        ];
+        assert!(missing_after(&dated[0], &dated).is_empty());
     }
 
     #[test]
