@@ -44,9 +44,15 @@ pub fn set_aside(writer: &StoreWriter) {
         );
     }
     for orphan in writer.orphaned() {
+        use crate::backend::embedded::OrphanHolds;
+        let what = match orphan.holds {
+            OrphanHolds::Copy => "a merge or retention cut short: every event in it is still in the store's parts, so removing it loses nothing",
+            OrphanHolds::Uncommitted => "a commit cut short: its events were never committed, and the source sends them again when it resumes, so removing it loses nothing once that source has run",
+            OrphanHolds::Unknown => "not a readable part, or events the store does not hold: look at it before removing it",
+        };
         eprintln!(
-            "warning: the store's manifest did not name a part file; it was moved to {} (a commit, merge or retention cut short leaves one behind: a commit's events come again from a source that resumes, a merge's or retention's are still in the store; check it, then remove it)",
-            orphan.display()
+            "warning: the store's manifest did not name a part file; it was moved to {} ({what})",
+            orphan.path.display()
         );
     }
 }

@@ -25,6 +25,7 @@ mod writer;
 
 pub use checkpoint::Checkpoint;
 pub use collect::Order;
+pub use columns::{Orphan, OrphanHolds};
 pub use damage::DamagedSegment;
 pub use error::StoreError;
 pub use layout::Store;

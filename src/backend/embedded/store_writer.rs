@@ -2,7 +2,7 @@
 //! engine; a store made before (the indexed engine, formats 1 and 2) keeps its engine.
 //! One writer at a time: the lock is taken before anything is read or created.
 
-use super::columns::ColumnWriter;
+use super::columns::{ColumnWriter, Orphan};
 use super::damage::DamagedSegment;
 use super::error::{Context, Result};
 use super::layout::{check_unmarked, format_of, has_index, write_marker, COLUMNS_FORMAT};
@@ -94,7 +94,7 @@ impl StoreWriter {
 
     /// Files in the store the manifest did not account for, moved to `DIR/orphans/` when
     /// this writer opened it.
-    pub fn orphaned(&self) -> &[PathBuf] {
+    pub fn orphaned(&self) -> &[Orphan] {
         match &self.engine {
             Writing::Indexed(_) => &[],
             Writing::Columns { writer, .. } => writer.orphaned(),

@@ -5,7 +5,7 @@
 
 use super::repair::{self, RepairPlan};
 use super::tests::simulated;
-use super::{ColumnReader, ColumnWriter, Step};
+use super::{ColumnReader, ColumnWriter, OrphanHolds, Step};
 use crate::backend::embedded::error::StoreError;
 use crate::event::{LogEvent, Position, Timestamp};
 use crate::query::{parse, Query};
@@ -66,14 +66,15 @@ fn names_in(dir: &Path) -> Vec<String> {
 
 /// Kills a writer at `step` of whatever `work` makes it do, then checks: readers see the
 /// state before or the state after (each event once, with the positions that go with it),
-/// the next writer opens the store and loses nothing, and no repair is needed.
+/// the next writer opens the store and loses nothing, and no repair is needed. Returns what
+/// the next writer said of the files it moved to `orphans/`.
 fn killed_at(
     step: Step,
     before: &[LogEvent],
     after: &[LogEvent],
     work: impl FnOnce(&mut ColumnWriter) -> Result<u64, StoreError>,
     dir: &Path,
-) {
+) -> Vec<OrphanHolds> {
     let old = (sorted_json(before.iter()), position(dir));
     let mut writer = ColumnWriter::open(dir)
         .unwrap()
@@ -96,10 +97,12 @@ fn killed_at(
     let writer = ColumnWriter::open(dir).unwrap();
     assert!(writer.set_aside().is_empty(), "{:?}", writer.set_aside());
     assert_eq!(writer.resume_offset("sim"), seen.1);
+    let orphans = writer.orphaned().iter().map(|o| o.holds).collect();
     drop(writer);
     assert_eq!(held(dir), seen.0, "the next writer changed what was stored");
     let plan: RepairPlan = repair::plan(dir, false).unwrap();
     assert!(!plan.needed(), "{:?}", plan.problems);
+    orphans
 }
 
 #[test]
@@ -107,7 +110,7 @@ fn a_writer_killed_after_writing_a_part_leaves_the_store_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let events = simulated(3, 2_000);
     fill(dir.path(), &events[..1_000], 0);
-    killed_at(
+    let orphans = killed_at(
         Step::PartWritten,
         &events[..1_000],
         &events,
@@ -118,8 +121,10 @@ fn a_writer_killed_after_writing_a_part_leaves_the_store_as_it_was() {
         dir.path(),
     );
     assert_eq!(position(dir.path()), Some(1_000));
-    // The part the commit never named is kept aside, not deleted.
+    // The part the commit never named is kept aside, not deleted, and said to hold events
+    // never committed.
     assert_eq!(names_in(&dir.path().join("orphans")).len(), 1);
+    assert_eq!(orphans, [OrphanHolds::Uncommitted]);
 }
 
 /// Seven small commits: the eighth makes a merge.
@@ -135,7 +140,7 @@ fn a_writer_killed_in_a_merge_keeps_every_event_once() {
         let dir = tempfile::tempdir().unwrap();
         let events = simulated(5, 800);
         seven_small_commits(dir.path(), &events);
-        killed_at(
+        let orphans = killed_at(
             step,
             &events[..700],
             &events,
@@ -145,6 +150,12 @@ fn a_writer_killed_in_a_merge_keeps_every_event_once() {
             },
             dir.path(),
         );
+        // A merge's output never named is a copy of what the store holds, and said so.
+        let expected: &[OrphanHolds] = match step {
+            Step::ReplacementWritten => &[OrphanHolds::Copy],
+            _ => &[],
+        };
+        assert_eq!(orphans, expected, "{step:?}");
         assert!(
             names_in(&dir.path().join("parts")).len() <= 8,
             "{step:?}: {:?}",
@@ -169,13 +180,18 @@ fn a_writer_killed_in_retention_removes_all_or_nothing() {
             .filter(|e| e.timestamp >= cutoff)
             .cloned()
             .collect();
-        killed_at(
+        let orphans = killed_at(
             step,
             &events,
             &newer,
             |w| w.expire_older_than(cutoff),
             dir.path(),
         );
+        let expected: &[OrphanHolds] = match step {
+            Step::ReplacementWritten => &[OrphanHolds::Copy],
+            _ => &[],
+        };
+        assert_eq!(orphans, expected, "{step:?}");
     }
 }
 
@@ -330,4 +346,18 @@ fn a_damaged_block_is_left_out_of_counts_as_of_listings() {
             assert_eq!(reader.damaged().len(), 1, "{:?}", reader.damaged());
         }
     }
+}
+
+#[test]
+fn a_stranger_in_the_parts_is_moved_aside_and_said_to_need_a_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = simulated(31, 500);
+    fill(dir.path(), &events, 0);
+    std::fs::write(dir.path().join("parts").join("notes.txt"), b"not a part").unwrap();
+    let writer = ColumnWriter::open(dir.path()).unwrap();
+    let orphans: Vec<OrphanHolds> = writer.orphaned().iter().map(|o| o.holds).collect();
+    assert_eq!(orphans, [OrphanHolds::Unknown]);
+    drop(writer);
+    assert_eq!(names_in(&dir.path().join("orphans")), ["notes.txt"]);
+    assert_eq!(held(dir.path()), sorted_json(events.iter()));
 }

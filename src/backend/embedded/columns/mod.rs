@@ -35,7 +35,7 @@ mod writer;
 pub use reader::{disk_bytes, interruptible, ColumnReader, Found};
 #[cfg(test)]
 pub use writer::Step;
-pub use writer::{ColumnWriter, BLOCK_EVENTS};
+pub use writer::{ColumnWriter, Orphan, OrphanHolds, BLOCK_EVENTS};
 
 #[cfg(test)]
 mod fault_tests;

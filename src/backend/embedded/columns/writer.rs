@@ -54,7 +54,7 @@ pub struct ColumnWriter {
     unmergeable: BTreeSet<String>,
     set_aside: Vec<DamagedSegment>,
     /// Files in `parts/` the manifest did not account for, moved to `orphans/` on open.
-    orphaned: Vec<PathBuf>,
+    orphaned: Vec<Orphan>,
     #[cfg(test)]
     dies_at: Option<Step>,
 }
@@ -123,7 +123,7 @@ impl ColumnWriter {
 
     /// Files this writer found in `parts/` that the manifest did not account for, and
     /// moved to `DIR/orphans/` (where they now are) when it opened the store.
-    pub fn orphaned(&self) -> &[PathBuf] {
+    pub fn orphaned(&self) -> &[Orphan] {
         &self.orphaned
     }
 
@@ -412,11 +412,31 @@ impl ColumnWriter {
     }
 }
 
+/// A file the manifest did not account for, moved to `DIR/orphans/`, and what it holds as
+/// far as the store can tell: what the operator needs to know before removing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    pub path: PathBuf,
+    pub holds: OrphanHolds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrphanHolds {
+    /// Events whose sequence numbers the store's parts all cover: the output of a merge or
+    /// retention cut short, a copy of what the store holds.
+    Copy,
+    /// Events numbered after every committed one: a commit cut short, whose source sends
+    /// them again when it resumes.
+    Uncommitted,
+    /// Neither (not a part, unreadable, or events the store does not hold): look at it.
+    Unknown,
+}
+
 /// Accounts for every file in `DIR/parts`: a temporary file (a part or manifest whose
 /// writing never finished) is removed, as is a part the manifest names as retired; any
 /// other file the manifest does not list moves to `DIR/orphans/`, never deleted. Returns
 /// where the orphans went. The manifest is stored again when its retired list changed.
-fn tidy_parts(dir: &Path, manifest: &mut Manifest) -> Result<Vec<PathBuf>> {
+fn tidy_parts(dir: &Path, manifest: &mut Manifest) -> Result<Vec<Orphan>> {
     let parts = dir.join("parts");
     let temporary = Manifest::temporary_path(dir);
     if temporary.exists() {
@@ -424,7 +444,7 @@ fn tidy_parts(dir: &Path, manifest: &mut Manifest) -> Result<Vec<PathBuf>> {
             .context(|| format!("cannot remove {}", temporary.display()))?;
     }
     let listed: BTreeSet<&String> = manifest.parts.iter().collect();
-    let mut orphaned = Vec::new();
+    let mut strays = Vec::new();
     for entry in std::fs::read_dir(&parts)
         .context(|| format!("cannot list {}", parts.display()))?
         .flatten()
@@ -438,18 +458,58 @@ fn tidy_parts(dir: &Path, manifest: &mut Manifest) -> Result<Vec<PathBuf>> {
                 .context(|| format!("cannot remove {}", entry.path().display()))?;
             continue;
         }
+        strays.push((name, entry.path()));
+    }
+    let mut orphaned = Vec::new();
+    if !strays.is_empty() {
+        let covered = listed_spans(dir, manifest);
         let aside = dir.join("orphans");
         std::fs::create_dir_all(&aside).context(|| format!("cannot create {}", aside.display()))?;
-        let to = free_name(&aside, &name);
-        std::fs::rename(entry.path(), &to)
-            .context(|| format!("cannot move {} to {}", entry.path().display(), to.display()))?;
-        orphaned.push(to);
+        for (name, from) in strays {
+            let holds = what_an_orphan_holds(&from, &covered, manifest.next_seq);
+            let to = free_name(&aside, &name);
+            std::fs::rename(&from, &to)
+                .context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+            orphaned.push(Orphan { path: to, holds });
+        }
     }
     if !manifest.retired.is_empty() {
         manifest.retired.clear();
         manifest.store(dir)?;
     }
     Ok(orphaned)
+}
+
+/// The sequence spans of the parts the manifest lists, joined where they meet or overlap,
+/// in order (a part that cannot be opened counts for nothing).
+fn listed_spans(dir: &Path, manifest: &Manifest) -> Vec<(u64, u64)> {
+    let mut spans: Vec<(u64, u64)> = manifest
+        .parts
+        .iter()
+        .filter_map(|name| Part::open(&dir.join("parts").join(name)).ok()?.seq_span())
+        .collect();
+    spans.sort_unstable();
+    let mut joined: Vec<(u64, u64)> = Vec::with_capacity(spans.len());
+    for (first, last) in spans {
+        match joined.last_mut() {
+            Some(open) if first <= open.1.saturating_add(1) => open.1 = open.1.max(last),
+            _ => joined.push((first, last)),
+        }
+    }
+    joined
+}
+
+fn what_an_orphan_holds(path: &Path, covered: &[(u64, u64)], next_seq: u64) -> OrphanHolds {
+    let Some((first, last)) = Part::open(path).ok().and_then(|part| part.seq_span()) else {
+        return OrphanHolds::Unknown;
+    };
+    if first >= next_seq {
+        OrphanHolds::Uncommitted
+    } else if covered.iter().any(|&(f, l)| f <= first && last <= l) {
+        OrphanHolds::Copy
+    } else {
+        OrphanHolds::Unknown
+    }
 }
 
 /// `dir/name`, or `dir/name.1`, `.2`, ... when that is taken: nothing set aside is overwritten.
