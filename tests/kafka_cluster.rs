@@ -1,14 +1,16 @@
 //! A real three-node Kafka cluster (replication 3, `min.insync.replicas=2`) whose nodes are
 //! killed and restarted one after another under the pipeline: producing rides through, and
 //! ingesting, started while leaders are still moving, neither fails on errors Kafka calls
-//! retriable nor loses or repeats a message. One cluster per test binary.
+//! retriable nor loses or repeats a message, into each sink. One cluster per test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use common::kafka::{interrupt, output_of, spawn, wait_until, START};
 use common::kafka_cluster;
+use common::search_engine::SearchEngine;
 use common::{logagg, stdout_of};
+use logagg::backend::elasticsearch::document::from_source;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -16,6 +18,8 @@ const EVENTS: &str = "120000";
 
 #[test]
 fn a_rolling_restart_loses_and_repeats_nothing() {
+    // The search engine starts while the cluster does (both are JVMs taking their time).
+    let engine = std::thread::spawn(SearchEngine::shared);
     let (cluster, _turn) = kafka_cluster::shared();
     cluster.create_topic("ha", 3);
     let brokers = cluster.bootstrap();
@@ -98,6 +102,37 @@ fn a_rolling_restart_loses_and_repeats_nothing() {
         String::from_utf8_lossy(&printed.stderr)
     );
 
+    // And into the search engine (group offsets committed after each bulk request), with
+    // another node down.
+    let engine = engine.join().unwrap();
+    let prefix = engine.prefix("ha");
+    cluster.crash(0);
+    let indexed = logagg(dir.path())
+        .args(["ingest", "--to", "elasticsearch", "--es-url", &engine.url])
+        .args([
+            "--es-index-prefix",
+            &prefix,
+            "--brokers",
+            &brokers,
+            "--topic",
+            "ha",
+        ])
+        .args(["--exit-at-end", "--commit-interval", "200ms"])
+        .timeout(Duration::from_secs(240))
+        .output()
+        .unwrap();
+    cluster.restart(0);
+    assert!(
+        indexed.status.success(),
+        "ingest into the search engine failed: {}",
+        String::from_utf8_lossy(&indexed.stderr)
+    );
+    let searched: Vec<String> = engine
+        .documents(&prefix)
+        .iter()
+        .map(|(_, d)| from_source(d).to_json())
+        .collect();
+
     // The same run to standard output (the same pace gives the same events).
     let expected = stdout_of(logagg(dir.path()).args([
         "simulate", "--to", "stdout", "--seed", "31", "--start", START, "--count", EVENTS,
@@ -111,6 +146,7 @@ fn a_rolling_restart_loses_and_repeats_nothing() {
         &String::from_utf8(printed.stdout).unwrap(),
         &expected,
     );
+    same_events("the search engine", &searched.join("\n"), &expected);
 }
 
 /// Lines read from standard input by `ship`, produced while one node and then another
