@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::kafka::{interrupt, output_of, spawn, wait_until, START};
+use common::kafka::{interrupt, output_of, spawn, stored_count, wait_until, START};
 use common::kafka_cluster;
 use common::search_engine::SearchEngine;
 use common::{logagg, stdout_of};
@@ -180,6 +180,21 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
     wait_until(60, "tail follows the topic", || {
         output_of(dir.path(), "tail").1.contains("following")
     });
+    // And an ingest into a store, running through the restarts.
+    let running = tempfile::tempdir().unwrap();
+    let ingesting = spawn(
+        running.path(),
+        "ingest",
+        &[
+            "ingest",
+            "--brokers",
+            &brokers,
+            "--topic",
+            "shipped",
+            "--commit-interval",
+            "200ms",
+        ],
+    );
 
     let mut ship = std::process::Command::new(assert_cmd::cargo::cargo_bin("logagg"))
         .args(["--data-dir"])
@@ -254,6 +269,13 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
     std::thread::sleep(Duration::from_millis(500));
     interrupt(tail);
     each_job_once("tail", &output_of(dir.path(), "tail").0, 0..shipped);
+    wait_until(120, "the running ingest stored every shipped line", || {
+        stored_count(running.path()) >= shipped as u64
+    });
+    interrupt(ingesting);
+    let stored =
+        stdout_of(logagg(running.path()).args(["query", "*", "--limit", "0", "-o", "json"]));
+    each_job_once("the running ingest's store", &stored, 0..shipped);
     let printed = logagg(dir.path())
         .args([
             "ingest",
