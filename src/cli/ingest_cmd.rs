@@ -101,13 +101,14 @@ const NO_NEW_TOPIC: NewTopicArgs = NewTopicArgs {
 pub fn run(args: &IngestArgs, settings: &Settings) -> Result<Outcome> {
     let plan = plan(args, settings)?;
     let shutdown = Shutdown::install()?;
-    // Counted even when not served: the Kafka source reads its lag from here.
-    let metrics = super::metrics_endpoint::start(&args.metrics)?
-        .unwrap_or_else(|| Arc::new(PipelineMetrics::new()));
+    let served = super::metrics_endpoint::start(&args.metrics)?;
+    // Lag is watched (a client and a thread of its own) only when someone can read it.
+    let watch_lag = served.is_some();
+    let metrics = served.unwrap_or_else(|| Arc::new(PipelineMetrics::new()));
     crate::kafka::topic::check(&plan.cluster, &plan.topic)?;
     let mut source =
         KafkaSource::connect(&plan.cluster, &plan.topic, &plan.group, plan.exit_at_end)?
-            .with_metrics(metrics.clone())
+            .with_metrics(metrics.clone(), watch_lag)
             .with_max_event_bytes(plan.max_event_bytes);
     if args.to == SinkKind::Elasticsearch {
         // A refused event's dead letter holds the message as it arrived.

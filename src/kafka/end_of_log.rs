@@ -78,17 +78,28 @@ impl EndOfLog {
         })
     }
 
-    /// Like `reached_by`, at most every few milliseconds (false in between).
+    /// Like `reached_by`, asking the consumer's positions at most every few milliseconds:
+    /// what was handled is compared with the ends every time (a lookup per partition), so
+    /// the end is seen as soon as the last message before it is handled, not a poll later.
     pub fn check<C: ConsumerContext>(
         &mut self,
         consumer: &BaseConsumer<C>,
         done: &BTreeMap<i32, i64>,
     ) -> bool {
+        if self.handled_all(done) {
+            return true;
+        }
         if self.checked.elapsed() < CHECK_EVERY {
             return false;
         }
         self.checked = Instant::now();
         self.reached_by(consumer, done)
+    }
+
+    /// Whether every partition named in `done` has handled everything before its end.
+    fn handled_all(&self, done: &BTreeMap<i32, i64>) -> bool {
+        done.iter()
+            .all(|(p, &next)| self.ends.get(p).is_none_or(|&end| next >= end))
     }
 }
 
@@ -140,6 +151,27 @@ mod tests {
         assert!(cursor.admits(0, 3));
         cursor.forget(0);
         assert!(cursor.next.is_empty());
+    }
+
+    /// Checked on every pull: the end is known the moment the last message before it is
+    /// handled, not on the next tick of the clock (a run of 10 messages took 0.6 s).
+    #[test]
+    fn the_end_is_seen_as_soon_as_everything_before_it_is_handled() {
+        let end = EndOfLog {
+            ends: [(0, 5), (1, 0)].into_iter().collect(),
+            checked: Instant::now(),
+        };
+        let done = |next: &[(i32, i64)]| next.iter().copied().collect::<BTreeMap<_, _>>();
+        assert!(end.handled_all(&done(&[(0, 5), (1, 0)])));
+        assert!(
+            end.handled_all(&done(&[(0, 5)])),
+            "a partition not held is not judged"
+        );
+        assert!(!end.handled_all(&done(&[(0, 4), (1, 0)])));
+        assert!(
+            end.handled_all(&done(&[(2, 0)])),
+            "a partition added later had no end"
+        );
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub struct KafkaSource {
     troubled: bool,
     commit_troubled: bool,
     watermarks: Option<WatermarkWatch>,
+    watch_lag: bool,
     last_lag_report: Instant,
     /// Reading as a member of the group (partitions balanced among its members), not with
     /// every partition assigned.
@@ -98,6 +99,7 @@ impl KafkaSource {
             troubled: false,
             commit_troubled: false,
             watermarks: None,
+            watch_lag: false,
             last_lag_report: Instant::now(),
             in_group: false,
             group_checked: None,
@@ -117,9 +119,11 @@ impl KafkaSource {
         self
     }
 
-    /// Counts into `metrics` (served by `--metrics-addr`), consumer lag included.
-    pub fn with_metrics(mut self, metrics: Arc<PipelineMetrics>) -> KafkaSource {
+    /// Counts into `metrics` (served by `--metrics-addr`), consumer lag included when
+    /// `watch_lag`.
+    pub fn with_metrics(mut self, metrics: Arc<PipelineMetrics>, watch_lag: bool) -> KafkaSource {
         self.intake.metrics = metrics;
+        self.watch_lag = watch_lag;
         self
     }
 
@@ -327,7 +331,9 @@ impl Source for KafkaSource {
         } else {
             self.assign_all(&partitions, stored)?;
         }
-        self.watermarks = WatermarkWatch::start(&self.cluster, &self.topic, &partitions);
+        if self.watch_lag {
+            self.watermarks = WatermarkWatch::start(&self.cluster, &self.topic, &partitions);
+        }
         if self.exit_at_end {
             self.end = Some(EndOfLog::read(&self.consumer, &self.topic, &partitions)?);
         }
@@ -339,6 +345,7 @@ impl Source for KafkaSource {
             return Ok(Pull::Idle);
         }
         let mut wait = Duration::from_millis(100);
+        let mut waited = false;
         for _ in 0..max {
             if self.caught_up()? {
                 return Ok(if batch.is_empty() {
@@ -362,7 +369,10 @@ impl Source for KafkaSource {
                 break;
             }
             match polled {
-                None => break,
+                None => {
+                    waited = !wait.is_zero();
+                    break;
+                }
                 Some(Err(cause)) => {
                     if let Some(refusal) = KafkaIssue::refusal(self.cluster.brokers(), &cause, "") {
                         // No retry fixes a refused password or a missing ACL: stop before
@@ -383,10 +393,11 @@ impl Source for KafkaSource {
             }
         }
         self.report_lag();
-        Ok(if batch.is_empty() {
-            Pull::Idle
-        } else {
-            Pull::More
+        Ok(match (batch.is_empty(), waited) {
+            (false, _) => Pull::More,
+            // The poll waited for a message already.
+            (true, true) => Pull::Waited,
+            (true, false) => Pull::Idle,
         })
     }
 

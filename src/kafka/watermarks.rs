@@ -5,15 +5,19 @@ use super::Cluster;
 use crate::pipeline::metrics::PipelineMetrics;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// How often the watermarks are asked for.
+const EVERY: Duration = Duration::from_secs(2);
 
 /// Keeps the partitions' high watermarks fresh from a thread of its own, because asking
 /// the broker can take a while and must never stall consumption.
 pub struct WatermarkWatch {
     highs: Arc<Mutex<BTreeMap<i32, i64>>>,
-    stop: Arc<AtomicBool>,
+    /// Dropped to stop the thread: it wakes at once instead of finishing a nap.
+    stop: Option<Sender<()>>,
     /// Joined when the watch is dropped: its client must be gone before the process exits
     /// (a TLS client still asking a broker while the process's exit handlers tear OpenSSL
     /// down can crash it after it has said its last line).
@@ -24,34 +28,30 @@ impl WatermarkWatch {
     pub fn start(cluster: &Cluster, topic: &str, partitions: &[i32]) -> Option<WatermarkWatch> {
         let client: BaseConsumer = client_config(cluster).create().ok()?;
         let highs = Arc::new(Mutex::new(BTreeMap::new()));
-        let stop = Arc::new(AtomicBool::new(false));
+        let (stop, stopped) = channel::<()>();
         let (topic, partitions) = (topic.to_string(), partitions.to_vec());
-        let (shared, stopped) = (highs.clone(), stop.clone());
+        let shared = highs.clone();
         let thread = std::thread::Builder::new()
             .name("watermarks".into())
-            .spawn(move || {
-                while !stopped.load(Ordering::Relaxed) {
-                    for &partition in &partitions {
-                        if let Ok((_, high)) =
-                            client.fetch_watermarks(&topic, partition, Duration::from_secs(2))
-                        {
-                            if let Ok(mut map) = shared.lock() {
-                                map.insert(partition, high);
-                            }
+            .spawn(move || loop {
+                for &partition in &partitions {
+                    if let Ok((_, high)) =
+                        client.fetch_watermarks(&topic, partition, Duration::from_secs(2))
+                    {
+                        if let Ok(mut map) = shared.lock() {
+                            map.insert(partition, high);
                         }
                     }
-                    for _ in 0..20 {
-                        if stopped.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        std::thread::sleep(Duration::from_millis(100));
-                    }
+                }
+                match stopped.recv_timeout(EVERY) {
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
                 }
             })
             .ok()?;
         Some(WatermarkWatch {
             highs,
-            stop,
+            stop: Some(stop),
             thread: Some(thread),
         })
     }
@@ -75,8 +75,8 @@ impl WatermarkWatch {
 
 impl Drop for WatermarkWatch {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // At most one watermark request (2 s) and one 100 ms nap away.
+        drop(self.stop.take());
+        // At most one watermark request (2 s) away.
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

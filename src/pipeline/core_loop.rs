@@ -136,7 +136,7 @@ pub fn run(
         }
         acks.collect(sink.as_mut(), source, settle)?;
         match pull {
-            Pull::More => {}
+            Pull::More | Pull::Waited => {}
             Pull::Idle => std::thread::sleep(limits.poll),
             Pull::Ended => break,
         }

@@ -86,6 +86,9 @@ pub enum Pull {
     More,
     /// Nothing is available now; the core waits a moment before asking again.
     Idle,
+    /// Nothing arrived while the source itself waited for it: asked again at once (a
+    /// second wait in the core would only delay what arrives next).
+    Waited,
     /// The source has nothing more, ever.
     Ended,
 }

@@ -69,7 +69,7 @@ impl ReadAhead {
         })
     }
 
-    /// Appends the records of the next read to `batch`, waiting a moment for it: `Idle`
+    /// Appends the records of the next read to `batch`, waiting a moment for it: `Waited`
     /// when none came (a quiet pipe), so the pipeline still flushes what it holds on its
     /// clock and sees a request to stop.
     pub fn pull(&mut self, batch: &mut Vec<Record>) -> anyhow::Result<Pull> {
@@ -78,7 +78,7 @@ impl ReadAhead {
                 batch.append(&mut read?);
                 Ok(Pull::More)
             }
-            Err(RecvTimeoutError::Timeout) => Ok(Pull::Idle),
+            Err(RecvTimeoutError::Timeout) => Ok(Pull::Waited),
             Err(RecvTimeoutError::Disconnected) => {
                 // The reader hung up: it read everything, unless it died.
                 if let Some(reader) = self.reader.take() {
