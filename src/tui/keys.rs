@@ -119,11 +119,26 @@ fn filter_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor:
                 .unwrap_or_default();
             cursor = text.chars().count();
         }
+        KeyCode::Tab => complete_word(dash, &mut text, &mut cursor),
         _ if edit_line(key, &mut text, &mut cursor) => {}
         _ => return,
     }
     dash.check_filter(&text);
     dash.mode = Mode::FilterInput { text, cursor };
+}
+
+/// Tab: the word at the cursor completed from the events held (see `complete`); the
+/// choices left, or that there were none, in the key bar.
+fn complete_word(dash: &mut Dashboard, text: &mut String, cursor: &mut usize) {
+    let (word, done) = super::complete::complete(
+        text,
+        *cursor,
+        dash.entries.iter().map(|e| &e.event),
+        dash.saved.keys().map(String::as_str),
+    );
+    dash.notice = done.notice(&word);
+    *text = done.text;
+    *cursor = done.cursor;
 }
 
 fn find_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor: usize) {
@@ -139,6 +154,10 @@ fn find_key(dash: &mut Dashboard, key: KeyEvent, mut text: String, mut cursor: u
             }
         },
         KeyCode::Esc => dash.mode = Mode::Stream,
+        KeyCode::Tab => {
+            complete_word(dash, &mut text, &mut cursor);
+            dash.mode = Mode::FindInput { text, cursor };
+        }
         _ => {
             if edit_line(key, &mut text, &mut cursor) {
                 dash.mode = Mode::FindInput { text, cursor };

@@ -2,6 +2,7 @@
 //! drawing (`view`) and the sources that feed it (`feed`) are kept apart; `run` ties them
 //! together on a frame tick.
 
+mod complete;
 pub mod feed;
 pub mod histogram;
 mod jump;

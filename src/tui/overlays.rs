@@ -177,6 +177,10 @@ pub const HELP: &[(&str, &str)] = &[
         "/",
         "filter with the query language (↑↓ history, esc cancel)",
     ),
+    (
+        "  tab",
+        "in the filter or find line: complete a field name, a value or @saved",
+    ),
     ("esc", "clear the pattern chosen, then the filter"),
     ("f", "find: a query whose events the cursor jumps to"),
     ("n / N", "the next older / newer event found"),

@@ -605,6 +605,42 @@ fn saved_queries_work_in_the_filter_and_in_find() {
 }
 
 #[test]
+fn tab_completes_names_and_values_from_the_events_held() {
+    let mut dash = dashboard(100);
+    press(&mut dash, KeyCode::Char('/'));
+    typed(&mut dash, "serv");
+    press(&mut dash, KeyCode::Tab);
+    typed(&mut dash, "a");
+    press(&mut dash, KeyCode::Tab);
+    // Two services start so: both are listed, the line keeps what they share.
+    assert_eq!(dash.notice.as_deref(), Some("tab: api-gateway  auth"));
+    let text = frame(&dash, 80, 24);
+    assert!(text.contains("tab: api-gateway  auth"), "{text}");
+    typed(&mut dash, "u");
+    press(&mut dash, KeyCode::Tab);
+    typed(&mut dash, "AND lev");
+    press(&mut dash, KeyCode::Tab);
+    typed(&mut dash, "wa");
+    press(&mut dash, KeyCode::Tab);
+    assert_eq!(
+        dash.mode,
+        Mode::FilterInput {
+            text: "service:auth AND level:warn ".into(),
+            cursor: 28
+        }
+    );
+    press(&mut dash, KeyCode::Enter);
+    assert!(dash
+        .shown()
+        .all(|e| e.event.service == "auth" && e.event.level == Level::Warn));
+    // And in find.
+    press(&mut dash, KeyCode::Char('f'));
+    typed(&mut dash, "hos");
+    press(&mut dash, KeyCode::Tab);
+    assert!(matches!(&dash.mode, Mode::FindInput { text, .. } if text == "host:"));
+}
+
+#[test]
 fn the_histogram_follows_the_filter() {
     let mut dash = dashboard(100);
     assert!(dash.filtered_histogram().is_none());

@@ -644,8 +644,12 @@ fn fitting_items(items: &[&str], width: usize) -> String {
 
 fn render_hints(dash: &Dashboard, frame: &mut Frame, area: Rect) {
     let items: &[&str] = match &dash.mode {
-        Mode::FilterInput { .. } => &["enter apply", "esc cancel", "↑↓ history"],
-        Mode::FindInput { .. } => &["enter find (n older, N newer)", "esc cancel"],
+        Mode::FilterInput { .. } => &["enter apply", "tab complete", "esc cancel", "↑↓ history"],
+        Mode::FindInput { .. } => &[
+            "enter find (n older, N newer)",
+            "tab complete",
+            "esc cancel",
+        ],
         Mode::Detail { .. } => &[
             "esc back",
             "t trace",
