@@ -323,6 +323,9 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
     );
     let stored = stdout_of(logagg(store.path()).args(["query", "*", "--limit", "0", "-o", "json"]));
     each_job_once("the store", &stored, (0..shipped).filter(|n| n % 100 != 0));
+    // Created with the cluster's replication, not one copy: with one copy on the node that
+    // was down, no letter could be written ("did not confirm in time").
+    assert_eq!(replicas_of(&brokers, "shipped.dlq"), 3);
     let letters = stdout_of(logagg(store.path()).args([
         "dlq",
         "list",
@@ -367,6 +370,19 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
         again_said.contains("replayed 0 dead letters"),
         "{again_said}"
     );
+}
+
+/// How many replicas the first partition of `topic` has.
+fn replicas_of(brokers: &str, topic: &str) -> usize {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .create()
+        .unwrap();
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .unwrap();
+    metadata.topics()[0].partitions()[0].replicas().len()
 }
 
 /// Asserts that `got` (lines, JSON or not) names `job=N` once for each N of `expected` and

@@ -5,7 +5,7 @@
 
 use super::args::{FieldsArgs, StoreKind};
 use super::output::{thousands, Format};
-use super::query_cmd::build_query;
+use super::query_text::build_query;
 use super::settings::Settings;
 use super::Outcome;
 use crate::backend::elasticsearch::{field_caps, search, EsClient};

@@ -4,6 +4,7 @@
 pub mod args;
 mod completions;
 mod context_out;
+mod counts_out;
 mod dash_cmd;
 mod demo_cmd;
 mod dlq_cmd;
@@ -20,6 +21,7 @@ mod patterns_compare;
 mod patterns_out;
 mod query_cmd;
 mod query_es;
+mod query_text;
 mod query_warnings;
 mod repair_cmd;
 mod retention_cmd;

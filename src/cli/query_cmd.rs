@@ -1,81 +1,19 @@
 //! `logagg query`: search the store, count, or count by a field.
 
-use super::args::{OutputFormat, QueryArgs, StoreKind};
+use super::args::{QueryArgs, StoreKind};
+use super::counts_out::{print_count, print_groups, say_cut};
 use super::output::{Format, Printer};
 use super::patterns_compare::Windows;
+use super::query_text::{build_query, count_target};
+use super::query_warnings::print_for_store;
 use super::settings::Settings;
 use super::Outcome;
 use crate::backend::embedded::{Order, StoreError, StoreReader};
-use crate::backend::groups::Group;
 use crate::event::Timestamp;
 use crate::patterns::StoredLine;
-use crate::query::ast::{Clause, Range, Test};
-use crate::query::time::parse_instant_or_ago;
-use crate::query::{parse, Query, Target};
-use anyhow::{anyhow, Result};
+use crate::query::{Query, Target};
+use anyhow::Result;
 use std::io::Write;
-use std::ops::Bound;
-
-/// Parses the query and folds in `--since`/`--until` (and any extra restrictions).
-pub fn build_query(
-    text: &str,
-    since: Option<&str>,
-    until: Option<&str>,
-    now: Timestamp,
-) -> Result<Query> {
-    build_query_named(text, [("--since", since), ("--until", until)], now)
-}
-
-/// Like `build_query`, with the names the bounds were given under (flags, or the HTTP
-/// API's parameters), for the error that quotes a bad one.
-pub fn build_query_named(
-    text: &str,
-    [(since_name, since), (until_name, until)]: [(&str, Option<&str>); 2],
-    now: Timestamp,
-) -> Result<Query> {
-    let mut query = parse(text, now)?;
-    let when = |name: &str, value: &str| {
-        parse_instant_or_ago(value, now)
-            .ok_or_else(|| anyhow!("{name} '{value}' is not a time; use a duration (15m, 2h, 7d), now-1h, or RFC 3339 such as 2026-11-24T13:00:00Z"))
-    };
-    let lower = since.map(|s| when(since_name, s)).transpose()?;
-    let upper = until.map(|u| when(until_name, u)).transpose()?;
-    if let (Some(from), Some(to)) = (lower, upper) {
-        if from >= to {
-            return Err(anyhow!(
-                "{since_name} '{}' ({from}) is not before {until_name} '{}' ({to}): nothing can match; give the earlier time to {since_name}",
-                since.unwrap_or_default(),
-                until.unwrap_or_default()
-            ));
-        }
-    }
-    if lower.is_some() || upper.is_some() {
-        let range = Range::Time(
-            lower.map_or(Bound::Unbounded, Bound::Included),
-            upper.map_or(Bound::Unbounded, Bound::Excluded),
-        );
-        query = query.and(Query::Clause(Clause {
-            target: Target::Timestamp,
-            test: Test::Range(range),
-        }));
-    }
-    Ok(query)
-}
-
-/// Resolves a `--count-by` name the way the query language resolves field names.
-pub fn count_target(name: &str) -> Result<Target> {
-    let parsed = parse(
-        &format!("{}:*", crate::query::escape_term(name, false)),
-        Timestamp::now(),
-    )
-    .map_err(|_| anyhow!("--count-by '{name}' is not a field name"))?;
-    match parsed {
-        Query::Clause(Clause { target: Target::Message, .. }) => Err(anyhow!("--count-by message would count whole messages; pick a keyword such as service, host, level or a fields key")),
-        Query::Clause(Clause { target: Target::Timestamp, .. }) => Err(anyhow!("--count-by @timestamp is not supported; pick a keyword such as service, host or level")),
-        Query::Clause(clause) => Ok(clause.target),
-        _ => Err(anyhow!("--count-by '{name}' is not a field name")),
-    }
-}
 
 pub fn run(args: &QueryArgs, settings: &Settings) -> Result<Outcome> {
     let now = Timestamp::now();
@@ -124,7 +62,7 @@ fn answer(
     target: Option<Target>,
     windows: Option<&Windows>,
 ) -> Result<Outcome> {
-    warn_unknown_fields(reader, query, target.as_ref())?;
+    print_for_store(reader, query, target.as_ref())?;
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
     if args.count {
@@ -217,22 +155,6 @@ fn answer(
     })
 }
 
-/// Says that `--limit` cut the answer, when it did: every cut is said, with how to have all.
-pub fn say_cut(limit: usize, matching: u64, oldest_first: bool) {
-    if matching > limit as u64 {
-        eprintln!(
-            "note: {} of {} matching events ({}); --limit 0 for all",
-            super::output::thousands(limit as u64),
-            super::output::thousands(matching),
-            if oldest_first {
-                "the oldest"
-            } else {
-                "the newest"
-            }
-        );
-    }
-}
-
 /// Prints every match in `order` as the store hands it out.
 fn print_each(
     reader: &StoreReader,
@@ -306,80 +228,4 @@ fn patterns_or_sample(
     }
     let events = hits.iter().map(|h| h.event()).collect();
     super::patterns_out::show_events(args, events, Some(matching), format, settings.color)
-}
-
-/// Prints `--count-by` groups: a table with shares on a terminal, JSON lines otherwise.
-pub fn print_groups(
-    mut groups: Vec<Group>,
-    limit: Option<usize>,
-    name: &str,
-    format: Format,
-) -> Result<Outcome> {
-    let mut stdout = std::io::BufWriter::new(std::io::stdout());
-    let total: u64 = groups.iter().map(|g| g.count).sum();
-    if let Some(limit) = limit {
-        groups.truncate(limit);
-    }
-    if format == Format::Table {
-        let width = groups
-            .iter()
-            .map(|g| g.count.to_string().len())
-            .max()
-            .unwrap_or(5)
-            .max(5);
-        writeln!(stdout, "{:>width$}  {:>6}  {name}", "COUNT", "SHARE")?;
-        for group in &groups {
-            writeln!(
-                stdout,
-                "{:>width$}  {:>5.1}%  {}",
-                group.count,
-                group.count as f64 * 100.0 / total.max(1) as f64,
-                crate::visible::visible(&group.value)
-            )?;
-        }
-    } else {
-        for group in &groups {
-            writeln!(stdout, "{}", group_line(name, group))?;
-        }
-    }
-    stdout.flush()?;
-    Ok(if groups.is_empty() {
-        Outcome::NothingMatched
-    } else {
-        Outcome::Done
-    })
-}
-
-/// One `--count-by` group as a JSON line: `{"count":N,"service":"auth"}`.
-/// `--count`: the number, or `{"count":N}` with `-o json`.
-pub fn print_count(n: u64, output: OutputFormat) -> Result<Outcome> {
-    let mut stdout = std::io::stdout().lock();
-    if output == OutputFormat::Json {
-        writeln!(stdout, "{}", serde_json::json!({ "count": n }))?;
-    } else {
-        writeln!(stdout, "{n}")?;
-    }
-    stdout.flush()?;
-    Ok(if n > 0 {
-        Outcome::Done
-    } else {
-        Outcome::NothingMatched
-    })
-}
-
-/// One group as a JSON line; the value keeps its JSON type (`{"count":4,"status":500}`).
-pub fn group_line(name: &str, group: &Group) -> String {
-    serde_json::json!({ name: group.json(), "count": group.count }).to_string()
-}
-
-/// Prints what the store says about `query` (see `query_warnings`) on stderr.
-pub fn warn_unknown_fields(
-    reader: &StoreReader,
-    query: &Query,
-    extra: Option<&Target>,
-) -> Result<()> {
-    for warning in super::query_warnings::of_store(reader, query, extra)? {
-        eprintln!("warning: {warning}");
-    }
-    Ok(())
 }

@@ -2,8 +2,8 @@
 //! the embedded store, answered by a cluster.
 
 use super::args::QueryArgs;
+use super::counts_out::print_groups;
 use super::output::{Format, Printer};
-use super::query_cmd::print_groups;
 use super::settings::Settings;
 use super::Outcome;
 use crate::backend::elasticsearch::{search, EsClient};
@@ -34,7 +34,7 @@ pub fn run(
     let limit = (args.limit > 0).then_some(args.limit);
     let format = Format::resolve(args.output);
     if args.count {
-        return super::query_cmd::print_count(search::count(&client, prefix, query)?, args.output);
+        return super::counts_out::print_count(search::count(&client, prefix, query)?, args.output);
     }
     if let Some(asked) = &args.histogram {
         let (width, auto) = super::histogram_out::width(
@@ -91,7 +91,7 @@ pub fn run(
     })?;
     printer.flush()?;
     if let Some(limit) = limit.filter(|&limit| found >= limit as u64) {
-        super::query_cmd::say_cut(limit, search::count(&client, prefix, query)?, args.asc);
+        super::counts_out::say_cut(limit, search::count(&client, prefix, query)?, args.asc);
     }
     if let Some(legend) = printer.legend() {
         eprintln!("{legend}");

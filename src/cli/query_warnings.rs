@@ -110,3 +110,11 @@ fn text_range_over_numbers(key: &str, text: &str, clause: &Clause) -> String {
         "'{key}' holds numbers in this store, but '{text}' is not a number: {clause} compares text (byte order) and matches no number; give a number, as in {key}:>500"
     )
 }
+
+/// Prints what the store says about `query` (`of_store`) on stderr, one warning a line.
+pub fn print_for_store(reader: &StoreReader, query: &Query, extra: Option<&Target>) -> Result<()> {
+    for warning in of_store(reader, query, extra)? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
+}

@@ -13,7 +13,8 @@
 //! first; `GET /health`.
 
 use super::context_out::Around;
-use super::query_cmd::{build_query_named, count_target, group_line};
+use super::counts_out::group_line;
+use super::query_text::{build_query_named, count_target};
 use crate::backend::embedded::{Order, StoreReader};
 use crate::event::Timestamp;
 use crate::query::{Query, Target};

@@ -6,7 +6,8 @@
 
 use super::args::{StoreKind, TailArgs, TailSource};
 use super::output::{Format, Printer};
-use super::query_cmd::{build_query, warn_unknown_fields};
+use super::query_text::build_query;
+use super::query_warnings::print_for_store;
 use super::settings::Settings;
 use super::shutdown::Shutdown;
 use super::Outcome;
@@ -66,7 +67,7 @@ pub fn run(args: &TailArgs, settings: &Settings) -> Result<Outcome> {
     };
     let mut damage = super::store_warnings::DamageReport::default();
     damage.say_new(&reader);
-    warn_unknown_fields(&reader, &query, None)?;
+    print_for_store(&reader, &query, None)?;
     let mut printer = Printer::stdout(Format::resolve(args.output), settings.color).marking(&query);
     let mut cursor = reader.max_seq()?;
     if args.lines > 0 && cursor.is_some() {

@@ -32,6 +32,9 @@ pub struct Rejected<'a> {
     pub payload: &'a [u8],
 }
 
+/// Asks CreateTopics for the broker's `default.replication.factor`.
+const BROKER_DEFAULT_REPLICATION: i32 = -1;
+
 /// Writes rejected messages to `<topic>.dlq`, creating it on first use.
 pub struct DeadLetters {
     producer: BaseProducer<DeliveryReports>,
@@ -43,7 +46,10 @@ pub struct DeadLetters {
 impl DeadLetters {
     pub fn open(cluster: &Cluster, source_topic: &str) -> Result<DeadLetters, KafkaIssue> {
         let topic = dead_letter_topic(source_topic);
-        topic::create(cluster, &topic, 1, 1)?;
+        // The cluster's default replication (-1), not one copy: on a cluster, letters on a
+        // single broker are lost with it, and while it is down none can be written (seen
+        // with a node of three killed: "did not confirm in time", the ingest stopped).
+        topic::create(cluster, &topic, 1, BROKER_DEFAULT_REPLICATION)?;
         let producer = create_producer(cluster, Patience::Bounded)?;
         Ok(DeadLetters {
             producer,
