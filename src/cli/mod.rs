@@ -13,6 +13,7 @@ mod fields_cmd;
 mod histogram_out;
 mod history;
 mod ingest_cmd;
+mod logfmt;
 mod man_page;
 mod metrics_endpoint;
 mod output;

@@ -2,10 +2,8 @@
 
 use super::args::OutputFormat;
 use super::table;
-use crate::backend::embedded::format_number;
-use crate::event::{decode_line, flatten_fields, DecodeContext, FieldValue, LogEvent};
+use crate::event::{decode_line, DecodeContext, LogEvent};
 use crate::query::Query;
-use crate::visible::visible;
 use crossterm::style::Stylize;
 use std::io::{self, Write};
 
@@ -129,7 +127,7 @@ impl<W: Write> Printer<W> {
                 writeln!(self.out, "{}", crate::visible::visible(&event.message))
             }
             Format::Raw => writeln!(self.out, "{}", event.message),
-            Format::Logfmt => writeln!(self.out, "{}", logfmt(event)),
+            Format::Logfmt => writeln!(self.out, "{}", super::logfmt::line(event)),
             Format::Table => {
                 self.marked += u64::from(!event.time_from.is_exact());
                 let line = table::row(event, self.width, self.color, self.marking.as_ref());
@@ -173,57 +171,6 @@ impl<W: Write> Printer<W> {
     pub fn into_inner(self) -> W {
         self.out
     }
-}
-
-fn logfmt(event: &LogEvent) -> String {
-    let mut parts = vec![
-        format!("ts={}", event.timestamp.to_rfc3339()),
-        format!("level={}", event.level),
-        format!("service={}", logfmt_value(&event.service)),
-        format!("host={}", logfmt_value(&event.host)),
-    ];
-    if !event.time_from.is_exact() {
-        parts.push(format!("time_from={}", event.time_from));
-    }
-    if let Some(trace) = &event.trace_id {
-        parts.push(format!("trace_id={}", logfmt_value(trace)));
-    }
-    parts.push(format!("msg={}", logfmt_value(&event.message)));
-    flatten_fields(&event.fields, |key, value| {
-        let text = match value {
-            FieldValue::Text(s) => logfmt_value(s),
-            FieldValue::Number(n) => format_number(n),
-            FieldValue::Bool(b) => b.to_string(),
-        };
-        parts.push(format!("{}={text}", logfmt_key(key)));
-    });
-    parts.join(" ")
-}
-
-fn logfmt_key(key: &str) -> String {
-    visible(key)
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || c == '=' || c == '"' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// A value as `key=value` shows it (logfmt, the table's fields): bare when it can be,
-/// else quoted. JSON's escapes cover C0; C1 and bidi controls are written out too.
-pub fn logfmt_value(value: &str) -> String {
-    if !value.is_empty()
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c == '=' || c == '"' || crate::visible::hidden(c))
-    {
-        return value.to_string();
-    }
-    visible(&serde_json::to_string(value).unwrap_or_default()).into_owned()
 }
 
 #[cfg(test)]

@@ -204,7 +204,7 @@ fn fields_text(event: &LogEvent) -> String {
     let mut parts = Vec::new();
     flatten_fields(&event.fields, |key, value| {
         let value = match value {
-            FieldValue::Text(s) => super::output::logfmt_value(s),
+            FieldValue::Text(s) => super::logfmt::logfmt_value(s),
             FieldValue::Number(n) => format_number(n),
             FieldValue::Bool(b) => b.to_string(),
         };

@@ -374,18 +374,32 @@ impl Opened<'_> {
             .directory
             .get(k)
             .ok_or(BlockError::Damaged("column directory"))?;
+        let recent = self.recent_key(place);
+        if let Some(kept) = recent.and_then(super::recent::get) {
+            return Ok(kept.to_vec());
+        }
         let stored = self.columns.read(place)?;
         if xxh3_64(&stored) != place.sum {
             return Err(BlockError::Checksum);
         }
-        if !place.packed {
-            return Ok(stored.into_owned());
-        }
-        let column = decompress(&stored, place.raw).map_err(|_| BlockError::Damaged("column"))?;
+        let column = if place.packed {
+            decompress(&stored, place.raw).map_err(|_| BlockError::Damaged("column"))?
+        } else {
+            stored.into_owned()
+        };
         if column.len() != place.raw {
             return Err(BlockError::Damaged("column"));
         }
+        if let Some(key) = recent {
+            super::recent::offer(key, &column);
+        }
         Ok(column)
+    }
+
+    /// How this thread's recent columns know the column at `place` (blocks read from a
+    /// part file only: a block in memory costs nothing to read again).
+    fn recent_key(&self, place: &ColumnPlace) -> Option<super::recent::Key> {
+        matches!(self.columns, Columns::File { .. }).then_some((place.sum, place.stored, place.raw))
     }
 
     /// Hands column `k`, checked and decompressed, to `f`, in buffers this thread keeps:
@@ -396,6 +410,10 @@ impl Opened<'_> {
             .directory
             .get(k)
             .ok_or(BlockError::Damaged("column directory"))?;
+        let recent = self.recent_key(&place);
+        if let Some(kept) = recent.and_then(super::recent::get) {
+            return Ok(f(&kept));
+        }
         SCRATCH.with(|scratch| {
             let Ok(mut scratch) = scratch.try_borrow_mut() else {
                 // Already lent further up this thread's stack.
@@ -418,6 +436,9 @@ impl Opened<'_> {
                 return Err(BlockError::Checksum);
             }
             if !place.packed {
+                if let Some(key) = recent {
+                    super::recent::offer(key, stored);
+                }
                 return Ok(f(stored));
             }
             raw.clear();
@@ -430,6 +451,9 @@ impl Opened<'_> {
                 .map_err(|_| BlockError::Damaged("column"))?;
             if written != place.raw || raw.len() != place.raw {
                 return Err(BlockError::Damaged("column"));
+            }
+            if let Some(key) = recent {
+                super::recent::offer(key, raw);
             }
             Ok(f(raw))
         })

@@ -27,6 +27,7 @@ pub mod part;
 mod pending;
 mod prune;
 mod reader;
+mod recent;
 pub mod repair;
 mod sealer;
 mod varint;
