@@ -64,42 +64,36 @@ fn a_rolling_restart_loses_and_repeats_nothing() {
     // into each kind of sink, each reading to the end it found.
     cluster.crash(2);
     let store = tempfile::tempdir().unwrap();
-    let ingest = logagg(store.path())
-        .args([
+    ran_to_end(
+        store.path(),
+        &[
             "ingest",
             "--brokers",
             &brokers,
             "--topic",
             "ha",
             "--exit-at-end",
-        ])
-        .args(["--commit-interval", "200ms"])
-        .timeout(Duration::from_secs(240))
-        .output()
-        .unwrap();
-    assert!(
-        ingest.status.success(),
-        "ingest into the store failed: {}",
-        String::from_utf8_lossy(&ingest.stderr)
+            "--commit-interval",
+            "200ms",
+        ],
+        "ingest into the store",
     );
     cluster.restart(2);
-    let printed = logagg(dir.path())
-        .args([
+    let printed = ran_to_end(
+        dir.path(),
+        &[
             "ingest",
             "--brokers",
             &brokers,
             "--topic",
             "ha",
             "--exit-at-end",
-        ])
-        .args(["--to", "stdout", "--group", "cluster-test"])
-        .timeout(Duration::from_secs(240))
-        .output()
-        .unwrap();
-    assert!(
-        printed.status.success(),
-        "ingest to stdout failed: {}",
-        String::from_utf8_lossy(&printed.stderr)
+            "--to",
+            "stdout",
+            "--group",
+            "cluster-test",
+        ],
+        "ingest to stdout",
     );
 
     // And into the search engine (group offsets committed after each bulk request), with
@@ -107,26 +101,27 @@ fn a_rolling_restart_loses_and_repeats_nothing() {
     let engine = engine.join().unwrap();
     let prefix = engine.prefix("ha");
     cluster.crash(0);
-    let indexed = logagg(dir.path())
-        .args(["ingest", "--to", "elasticsearch", "--es-url", &engine.url])
-        .args([
+    ran_to_end(
+        dir.path(),
+        &[
+            "ingest",
+            "--to",
+            "elasticsearch",
+            "--es-url",
+            &engine.url,
             "--es-index-prefix",
             &prefix,
             "--brokers",
             &brokers,
             "--topic",
             "ha",
-        ])
-        .args(["--exit-at-end", "--commit-interval", "200ms"])
-        .timeout(Duration::from_secs(240))
-        .output()
-        .unwrap();
-    cluster.restart(0);
-    assert!(
-        indexed.status.success(),
-        "ingest into the search engine failed: {}",
-        String::from_utf8_lossy(&indexed.stderr)
+            "--exit-at-end",
+            "--commit-interval",
+            "200ms",
+        ],
+        "ingest into the search engine",
     );
+    cluster.restart(0);
     let searched: Vec<String> = engine
         .documents(&prefix)
         .iter()
@@ -276,23 +271,21 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
     let stored =
         stdout_of(logagg(running.path()).args(["query", "*", "--limit", "0", "-o", "json"]));
     each_job_once("the running ingest's store", &stored, 0..shipped);
-    let printed = logagg(dir.path())
-        .args([
+    let printed = ran_to_end(
+        dir.path(),
+        &[
             "ingest",
             "--brokers",
             &brokers,
             "--topic",
             "shipped",
             "--exit-at-end",
-        ])
-        .args(["--to", "stdout", "--group", "cluster-ship-check"])
-        .timeout(Duration::from_secs(240))
-        .output()
-        .unwrap();
-    assert!(
-        printed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&printed.stderr)
+            "--to",
+            "stdout",
+            "--group",
+            "cluster-ship-check",
+        ],
+        "ingest of the shipped topic to stdout",
     );
     each_job_once(
         "the topic",
@@ -303,23 +296,21 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
     // Dead letters written while a node is down.
     cluster.crash(1);
     let store = tempfile::tempdir().unwrap();
-    let ingest = logagg(store.path())
-        .args([
+    ran_to_end(
+        store.path(),
+        &[
             "ingest",
             "--brokers",
             &brokers,
             "--topic",
             "shipped",
             "--exit-at-end",
-        ])
-        .args(["--max-event-bytes", "2000", "--commit-interval", "200ms"])
-        .timeout(Duration::from_secs(240))
-        .output()
-        .unwrap();
-    assert!(
-        ingest.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ingest.stderr)
+            "--max-event-bytes",
+            "2000",
+            "--commit-interval",
+            "200ms",
+        ],
+        "ingest writing dead letters",
     );
     let stored = stdout_of(logagg(store.path()).args(["query", "*", "--limit", "0", "-o", "json"]));
     each_job_once("the store", &stored, (0..shipped).filter(|n| n % 100 != 0));
@@ -370,6 +361,22 @@ fn shipping_tailing_and_dead_letters_ride_through_node_restarts() {
         again_said.contains("replayed 0 dead letters"),
         "{again_said}"
     );
+}
+
+/// `logagg --data-dir DIR ARGS...`, which must end by itself and succeed (`what` names it
+/// in the failure); its output.
+fn ran_to_end(dir: &std::path::Path, args: &[&str], what: &str) -> std::process::Output {
+    let out = logagg(dir)
+        .args(args)
+        .timeout(Duration::from_secs(240))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// How many replicas the first partition of `topic` has.
