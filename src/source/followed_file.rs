@@ -641,15 +641,21 @@ mod tests {
         read
     }
 
-    #[test]
-    fn a_generation_compressed_before_it_was_read_is_named() {
+    /// `app.log` holding "a1", read to its end by a follower that then stopped: the
+    /// directory, the live path, and the position the follower would have saved.
+    fn shipped_one_line_and_stopped() -> (tempfile::TempDir, PathBuf, FilePosition) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         append(&path, "a1\n");
         let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
         drain(&mut file);
         let stopped_at = file.position().unwrap();
-        drop(file);
+        (dir, path, stopped_at)
+    }
+
+    #[test]
+    fn a_generation_compressed_before_it_was_read_is_named() {
+        let (dir, path, stopped_at) = shipped_one_line_and_stopped();
         rotate(&path);
         append(&path, "b1\n");
         rotate(&path);
@@ -673,13 +679,7 @@ mod tests {
 
     #[test]
     fn a_generation_deleted_between_the_one_read_and_the_live_file_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("app.log");
-        append(&path, "a1\n");
-        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
-        drain(&mut file);
-        let stopped_at = file.position().unwrap();
-        drop(file);
+        let (dir, path, stopped_at) = shipped_one_line_and_stopped();
         // While not shipping: rotated twice, and the middle generation deleted by hand.
         rotate(&path);
         append(&path, "a2\n");
@@ -702,13 +702,7 @@ mod tests {
 
     #[test]
     fn a_generation_rotated_after_the_one_deleted_is_still_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("app.log");
-        append(&path, "a1\n");
-        let (mut file, _) = FollowedFile::open(&path, &[]).unwrap();
-        drain(&mut file);
-        let stopped_at = file.position().unwrap();
-        drop(file);
+        let (dir, path, stopped_at) = shipped_one_line_and_stopped();
         // While not shipping: rotated twice, and the generation it was in deleted (as
         // logrotate's `rotate 1` does).
         rotate(&path);
